@@ -1,0 +1,45 @@
+# Quick start: `make run` and `make test` set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint typecheck bench clean template
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/slawriter render examples/*.yaml --out out/ --format docx,md
+	@echo "Your agreements are in out/ (open the .docx in Word or LibreOffice)."
+
+test: $(TEST_STAMP)
+	$(BIN)/ruff check slawriter tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check slawriter tests bench scripts
+	$(BIN)/ruff format --check slawriter tests bench scripts
+
+typecheck: $(TEST_STAMP)
+	$(BIN)/mypy
+
+template: $(STAMP)
+	$(BIN)/python scripts/build_template.py
+
+bench: $(TEST_STAMP)
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info

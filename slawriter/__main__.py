@@ -1,0 +1,3 @@
+from slawriter.cli import main
+
+raise SystemExit(main())

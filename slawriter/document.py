@@ -1,0 +1,114 @@
+"""The assembled agreement as a format-neutral tree, shared by the Markdown and Word renderers.
+
+All text here is literal: exactly what the reader sees, never escaped for any format. Each
+renderer escapes for its own format. Numbers ("3", "3.2") are assigned once by the assembler
+so the Markdown output, the Word table of contents and Word's own list numbering agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one formatting."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+Inline = tuple[Run, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a clause.
+
+    ``number`` is the sub-clause number ("3.2") for numbered paragraphs; None for an
+    unnumbered paragraph (e.g. the lead-in to a table).
+    """
+
+    runs: Inline
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class ListItem:
+    runs: Inline
+    label: str  # "(a)", "(b)" for ordered lists; "•" for bullets
+    children: ListBlock | None = None
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """A list inside a clause. Ordered lists are lettered (a), (b), ... and restart per list."""
+
+    items: tuple[ListItem, ...]
+    ordered: bool
+    level: int = 0  # nesting depth: 0 for a list directly under a paragraph
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    align: tuple[Literal["left", "center", "right"] | None, ...] = ()
+
+
+Block = Paragraph | ListBlock | Table
+
+
+@dataclass(frozen=True)
+class Section:
+    """One numbered clause of the agreement (a Heading 1 in Word)."""
+
+    number: str  # "3"
+    title: str
+    clause_id: str
+    variant: str
+    version: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Party:
+    role: str  # "Provider" / "Customer"
+    legal_name: str
+    address: tuple[str, ...]
+    company_number: str | None
+    signatory_name: str
+    signatory_title: str
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str  # "Service Level Agreement"
+    subtitle: str  # e.g. "Managed IT Services" or "Small Business Support Agreement"
+    provider: Party
+    customer: Party
+    reference: str
+    effective_date: str  # already formatted for the provider's locale
+    version: str
+    logo: bytes | None = None  # the provider's logo image (PNG or JPEG), if any
+    draft: bool = False  # True renders a visible DRAFT marking
+
+
+@dataclass(frozen=True)
+class Document:
+    cover: Cover
+    sections: tuple[Section, ...]
+    page_size: Literal["A4", "Letter"] = "A4"
+    header_text: str = ""  # e.g. "Acme Ltd - Service Level Agreement ACME-SLA-001"
+    footer_text: str = ""  # left part of the footer; "Page X of Y" is added by the renderer
+    # Core properties (Word) / front matter (Markdown).
+    title: str = ""
+    subject: str = ""
+    author: str = ""
+    keywords: str = ""
+    # The instant used for every date stamped into the file (never wall-clock time).
+    stamp_date: str = "2000-01-01"  # ISO date
+    # Word custom properties: short string values only (provenance).
+    custom_properties: tuple[tuple[str, str], ...] = field(default_factory=tuple)

@@ -1,0 +1,60 @@
+"""The user-facing error types. Only cli.py turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one place in one file."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None  # field path, e.g. "priorities.P1.response"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f" {self.path}:" if self.path else ""
+        return f"{where}:{field} {self.message}"
+
+
+class SlawriterError(Exception):
+    """A problem the user can fix. Exit code 2 unless a subclass says otherwise."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.message
+        lines = [self.message] + [f"  {p}" for p in self.problems]
+        return "\n".join(lines)
+
+
+class InputError(SlawriterError):
+    """Bad input: a file that does not parse or validate, or a bad command line (exit 2)."""
+
+
+class TemplateError(SlawriterError):
+    """A clause or template that cannot be rendered (exit 2): names the clause file and line."""
+
+
+class RefusedError(SlawriterError):
+    """Refused in order to protect something, e.g. an edited output without --force (exit 3)."""
+
+    exit_code = 3
+
+
+class ToolMissingError(SlawriterError):
+    """An external program (LibreOffice) is needed and not installed (exit 2)."""

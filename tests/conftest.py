@@ -1,0 +1,34 @@
+"""Shared test fixtures.
+
+Tests that need a real external program (LibreOffice, pdftotext, tmux) call ``need_tool``:
+locally it skips when the program is missing; in CI (.ci/run sets SLAWRITER_REQUIRE_TOOLS=1)
+a missing program is a failure, so a green CI always means the real clients ran.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def need_tool(*names: str) -> str:
+    """Return the path of the first program found among ``names``; skip or fail if none."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    message = f"needs {' or '.join(names)} on PATH"
+    if os.environ.get("SLAWRITER_REQUIRE_TOOLS"):
+        pytest.fail(message + " (mandatory in CI: SLAWRITER_REQUIRE_TOOLS is set)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def examples_dir() -> Path:
+    return EXAMPLES
