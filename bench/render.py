@@ -1,0 +1,84 @@
+"""Benchmark: `slawriter render` against pandoc, whole process, alternating runs.
+
+1. One agreement: wall time of `slawriter render examples/acme-standard.yaml --format docx`
+   against `pandoc acme-standard.md -o x.docx` on the Markdown slawriter generated, alternating,
+   median of N runs each; ratio = slawriter / pandoc (below 1 is faster than pandoc).
+2. A batch: 100 copies of the agreement in one `slawriter render` call against 100 pandoc runs.
+
+Run: .venv/bin/python bench/render.py [--runs 9] [--batch 100]
+Needs pandoc on PATH (apt-get install pandoc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SLAWRITER = str(Path(sys.executable).parent / "slawriter")
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--batch", type=int, default=100)
+    args = parser.parse_args()
+    pandoc = shutil.which("pandoc")
+    if not pandoc:
+        print("pandoc is not installed: apt-get install pandoc", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="slawriter-bench-") as folder:
+        work = Path(folder)
+        for name in ("provider.yaml", "acme-standard.yaml"):
+            shutil.copy(EXAMPLES / name, work / name)
+        subprocess.run([SLAWRITER, "render", "acme-standard.yaml", "--out", "md",
+                        "--format", "md"], cwd=work, check=True, stdout=subprocess.DEVNULL)
+        markdown = work / "md" / "acme-standard.md"
+
+        ours: list[float] = []
+        theirs: list[float] = []
+        for _ in range(args.runs):
+            ours.append(timed([SLAWRITER, "render", "acme-standard.yaml", "--out", "one",
+                               "--format", "docx", "--force"], work))
+            theirs.append(timed([pandoc, str(markdown), "-o", str(work / "pandoc.docx")], work))
+        one_ours, one_theirs = statistics.median(ours), statistics.median(theirs)
+        print(f"one agreement: slawriter {one_ours * 1000:.0f} ms, pandoc "
+              f"{one_theirs * 1000:.0f} ms (medians of {args.runs}); "
+              f"ratio {one_ours / one_theirs:.2f}")
+
+        batch = work / "batch"
+        batch.mkdir()
+        shutil.copy(EXAMPLES / "provider.yaml", batch / "provider.yaml")
+        source = (EXAMPLES / "acme-standard.yaml").read_text("utf-8")
+        names = []
+        for index in range(args.batch):
+            name = f"customer-{index:03d}.yaml"
+            (batch / name).write_text(source.replace("NW-SLA-2027-014", f"NW-SLA-2027-{index:03d}"),
+                                      "utf-8")
+            names.append(name)
+        batch_ours = timed([SLAWRITER, "render", *names, "--out", "out", "--format", "docx"], batch)
+        start = time.perf_counter()
+        for index in range(args.batch):
+            subprocess.run([pandoc, str(markdown), "-o", str(batch / f"p{index}.docx")],
+                           check=True)
+        batch_theirs = time.perf_counter() - start
+        print(f"{args.batch} agreements: slawriter {batch_ours:.2f} s in one call, pandoc "
+              f"{batch_theirs:.2f} s in {args.batch} runs; ratio {batch_ours / batch_theirs:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,332 @@
+"""Choosing clauses and rendering them (sandboxed Jinja2) into one document tree.
+
+Clause bodies are Markdown with Jinja2. Every value a template inserts is escaped for
+Markdown, so names come out exactly as typed; the Markdown is then parsed (markdown-it-py,
+CommonMark with GitHub tables) into the format-neutral tree of slawriter.document.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import (
+    FunctionLoader,
+    StrictUndefined,
+    TemplateError as JinjaTemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from slawriter.document import Block, Inline, ListBlock, ListItem, Paragraph, Run, Table
+from slawriter.errors import InputError, Problem, RefusedError, TemplateError
+from slawriter.library import Clause, Library, Profile
+from slawriter.mdescape import MarkdownText, escape_markdown
+
+# --- escaping -------------------------------------------------------------------------------
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, MarkdownText):
+        return value
+    if value is None:
+        return ""
+    return escape_markdown(str(value))
+
+
+# --- Jinja ----------------------------------------------------------------------------------
+
+
+def make_environment(
+    sources: Mapping[str, str], filters: Mapping[str, Callable[..., Any]], names: Mapping[str, Any]
+) -> SandboxedEnvironment:
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        source = sources.get(name)
+        return None if source is None else (source, name, lambda: True)
+
+    env = SandboxedEnvironment(
+        loader=FunctionLoader(load),
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(filters)
+    env.globals.update(names)
+    return env
+
+
+def _template_line(error: BaseException, name: str) -> int | None:
+    if isinstance(error, TemplateSyntaxError) and error.lineno:
+        return error.lineno
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == name and frame.lineno:
+            line = frame.lineno
+    return line
+
+
+def _clause_problem(clause: Clause, error: BaseException, where: str = "") -> TemplateError:
+    template_line = _template_line(error, clause.display)
+    line = clause.body_line + template_line - 1 if template_line else None
+    if isinstance(error, UndefinedError):
+        what = f"{error.message} (a missing or misspelt variable)"
+    elif isinstance(error, SecurityError):
+        what = f"refused by the sandbox: {error}"
+    elif isinstance(error, TemplateSyntaxError):
+        what = f"template syntax error: {error.message}"
+    else:
+        what = f"{type(error).__name__}: {error}"
+    return TemplateError(
+        f"clause {clause.meta.id} ({clause.meta.variant}) cannot be rendered{where}",
+        [Problem(clause.display, what, line)],
+    )
+
+
+# --- Markdown -> document tree ----------------------------------------------------------------
+
+_PARSER = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _inline(token: Token | None) -> Inline:
+    runs: list[Run] = []
+    bold = italic = False
+    for child in token.children or [] if token else []:
+        kind = child.type
+        if kind == "strong_open":
+            bold = True
+        elif kind == "strong_close":
+            bold = False
+        elif kind == "em_open":
+            italic = True
+        elif kind == "em_close":
+            italic = False
+        elif kind in ("text", "code_inline"):
+            _append(runs, Run(child.content, bold, italic))
+        elif kind == "softbreak":
+            _append(runs, Run(" ", bold, italic))
+        elif kind == "hardbreak":
+            _append(runs, Run("\n", bold, italic))
+        elif kind == "image":
+            _append(runs, Run(child.content, bold, italic))
+    return tuple(runs)
+
+
+def _append(runs: list[Run], run: Run) -> None:
+    if not run.text:
+        return
+    if runs and runs[-1].bold == run.bold and runs[-1].italic == run.italic:
+        runs[-1] = Run(runs[-1].text + run.text, run.bold, run.italic)
+    else:
+        runs.append(run)
+
+
+def _label(index: int, ordered: bool, level: int) -> str:
+    if not ordered:
+        return "•"
+    if level == 0:
+        return f"({_LETTERS[index % 26]})"
+    roman = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+    return f"({roman[index % len(roman)]})"
+
+
+class _Walker:
+    def __init__(self, tokens: Sequence[Token], section: str, clause: Clause) -> None:
+        self.tokens = tokens
+        self.position = 0
+        self.section = section
+        self.paragraphs = 0
+        self.clause = clause
+
+    def fail(self, token: Token, message: str) -> TemplateError:
+        line = token.map[0] + 1 if token.map else None
+        return TemplateError(
+            f"clause {self.clause.meta.id} ({self.clause.meta.variant}) produced Markdown "
+            "that slawriter cannot lay out",
+            [Problem(self.clause.display, f"{message} (at line {line} of the rendered text)"
+                     if line else message)],
+        )
+
+    def take(self) -> Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def blocks(self) -> list[Block]:
+        out: list[Block] = []
+        while self.position < len(self.tokens):
+            token = self.take()
+            if token.type == "paragraph_open":
+                runs = _inline(self.take())
+                self.take()  # paragraph_close
+                self.paragraphs += 1
+                out.append(Paragraph(runs, f"{self.section}.{self.paragraphs}"))
+            elif token.type == "blockquote_open":
+                out.extend(self.unnumbered())
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                out.append(self.list_block(token.type == "ordered_list_open", 0))
+            elif token.type == "table_open":
+                out.append(self.table())
+            elif token.type == "heading_open":
+                raise self.fail(token, "headings are not allowed inside a clause: the clause "
+                                "title is its heading; start a paragraph with **bold words** "
+                                "for a run-in title")
+            elif token.type in ("hr", "code_block", "fence", "html_block"):
+                raise self.fail(token, f"'{token.type}' blocks are not supported in clauses")
+            else:
+                raise self.fail(token, f"unexpected Markdown element '{token.type}'")
+        return out
+
+    def unnumbered(self) -> list[Block]:
+        out: list[Block] = []
+        while True:
+            token = self.take()
+            if token.type == "blockquote_close":
+                return out
+            if token.type == "paragraph_open":
+                out.append(Paragraph(_inline(self.take()), None))
+                self.take()
+            else:
+                raise self.fail(token, "only paragraphs may follow '>' (unnumbered text)")
+
+    def list_block(self, ordered: bool, level: int) -> ListBlock:
+        items: list[ListItem] = []
+        close = "ordered_list_close" if ordered else "bullet_list_close"
+        while True:
+            token = self.take()
+            if token.type == close:
+                return ListBlock(tuple(items), ordered, level)
+            if token.type != "list_item_open":
+                raise self.fail(token, f"unexpected '{token.type}' in a list")
+            runs: Inline = ()
+            children: ListBlock | None = None
+            while True:
+                inner = self.take()
+                if inner.type == "list_item_close":
+                    break
+                if inner.type == "paragraph_open":
+                    more = _inline(self.take())
+                    self.take()
+                    runs = runs + ((Run(" "),) if runs else ()) + more
+                elif inner.type in ("bullet_list_open", "ordered_list_open"):
+                    children = self.list_block(inner.type == "ordered_list_open", level + 1)
+                else:
+                    raise self.fail(inner, f"unexpected '{inner.type}' in a list item")
+            items.append(ListItem(runs, _label(len(items), ordered, level), children))
+
+    def table(self) -> Table:
+        header: list[Inline] = []
+        rows: list[tuple[Inline, ...]] = []
+        align: list[Any] = []
+        current: list[Inline] = []
+        in_head = False
+        while True:
+            token = self.take()
+            if token.type == "table_close":
+                return Table(tuple(header), tuple(rows), tuple(align))
+            if token.type == "thead_open":
+                in_head = True
+            elif token.type == "thead_close":
+                in_head = False
+            elif token.type == "tr_open":
+                current = []
+            elif token.type == "tr_close":
+                if in_head:
+                    header = current
+                else:
+                    rows.append(tuple(current))
+            elif token.type in ("th_open", "td_open"):
+                if in_head:
+                    style = str(token.attrs.get("style", ""))
+                    align.append(style.removeprefix("text-align:") or None)
+                current.append(_inline(self.take()))
+                self.take()
+
+
+def markdown_blocks(markdown: str, section: str, clause: Clause) -> tuple[Block, ...]:
+    return tuple(_Walker(_PARSER.parse(markdown), section, clause).blocks())
+
+
+# --- choosing clauses -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedClause:
+    clause: Clause
+    markdown: str
+
+
+def choose_clauses(
+    profile: Profile, library: Library, variants: Mapping[str, str], allow_draft: bool
+) -> list[Clause]:
+    chosen: list[Clause] = []
+    problems: list[Problem] = []
+    drafts: list[str] = []
+    profile_file = str(profile.doc.path) if profile.doc else profile.id
+    known_ids = {cid for cid, _ in library.clauses}
+    for unknown in sorted(set(variants) - known_ids):
+        problems.append(Problem("agreement", f"variants.{unknown}: no clause '{unknown}' in "
+                                "the library"))
+    for choice in profile.clauses:
+        variant = variants.get(choice.clause, choice.variant)
+        clause = library.clauses.get((choice.clause, variant))
+        if clause is None:
+            have = sorted(v for c, v in library.clauses if c == choice.clause)
+            problems.append(Problem(profile_file, f"clause '{choice.clause}' has no variant "
+                                    f"'{variant}' (available: {', '.join(have) or 'none'})"))
+            continue
+        if clause.meta.status == "retired":
+            problems.append(Problem(clause.display, "this clause is retired and may not be "
+                                    "used; choose another variant"))
+        elif clause.meta.status == "draft":
+            drafts.append(f"{clause.meta.id} ({clause.meta.variant}, {clause.display})")
+        chosen.append(clause)
+    if problems:
+        raise InputError("the profile and the library do not fit together", problems)
+    if drafts and not allow_draft:
+        raise RefusedError(
+            "Refusing to draft a customer document from unapproved clauses: "
+            + "; ".join(drafts) + ". Have them approved, or pass --allow-draft for a "
+            "visibly marked draft."
+        )
+    return chosen
+
+
+def render_clauses(
+    clauses: Sequence[Clause],
+    context: Mapping[str, Any],
+    filters: Mapping[str, Callable[..., Any]],
+) -> list[RenderedClause]:
+    sources = {c.display: c.body for c in clauses}
+    env = make_environment(sources, filters, context)
+    rendered = []
+    for clause in clauses:
+        if clause.meta.condition:
+            try:
+                included = env.compile_expression(clause.meta.condition)()
+            except (JinjaTemplateError, SecurityError, TypeError, ValueError,
+                    AttributeError) as error:
+                raise TemplateError(
+                    f"clause {clause.meta.id} ({clause.meta.variant}): its condition "
+                    f"'{clause.meta.condition}' cannot be evaluated",
+                    [Problem(clause.display, str(error), 2)],
+                ) from None
+            if not included:
+                continue
+        try:
+            text = env.get_template(clause.display).render()
+        except (JinjaTemplateError, SecurityError) as error:
+            raise _clause_problem(clause, error) from None
+        except Exception as error:  # a helper that failed on this agreement's values
+            raise _clause_problem(clause, error) from None
+        rendered.append(RenderedClause(clause, text))
+    return rendered

@@ -1,0 +1,291 @@
+"""What clause templates see besides the agreement: formatting helpers and computed figures.
+
+Every name here is documented in docs/clause-authors.md. Helpers return plain text; the
+assembler escapes it for Markdown like any other inserted value.
+"""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import Any
+
+from slawriter.clock import Calendar
+from slawriter.model.agreement import ALWAYS_CALENDAR
+from slawriter.model.common import CalendarSpec
+from slawriter.model.durations import Duration, Period
+
+_COUNTRY_NAMES = {
+    "GB": "the United Kingdom", "US": "the United States", "IE": "Ireland", "AU": "Australia",
+    "NZ": "New Zealand", "CA": "Canada", "ZA": "South Africa", "DE": "Germany",
+    "FR": "France", "NL": "the Netherlands",
+}  # fmt: skip
+
+
+def build_calendar(name: str, spec: CalendarSpec) -> Calendar:
+    from slawriter.model.hours import parse_weekly_hours
+
+    hours = spec.hours if spec.hours is not None else parse_weekly_hours("24x7")
+    return Calendar(
+        name,
+        spec.timezone,
+        hours,
+        holidays=spec.holidays,
+        closed=spec.closed,
+        reduced=dict(spec.reduced),
+    )
+
+
+def holiday_region(code: str) -> str:
+    """'GB-ENG' -> 'England'; 'US' -> 'the United States'."""
+    import holidays
+
+    country, _, subdivision = code.partition("-")
+    if subdivision:
+        try:
+            cls = holidays.country_holidays(country).__class__
+            aliases: Mapping[str, str] = getattr(cls, "subdivisions_aliases", {}) or {}
+        except NotImplementedError:
+            aliases = {}
+        for alias, sub in aliases.items():
+            if sub == subdivision and alias.isascii() and not alias.isupper():
+                return alias
+        return f"{_COUNTRY_NAMES.get(country, country)} ({subdivision})"
+    return _COUNTRY_NAMES.get(country, country)
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    """A calendar as clause text describes it."""
+
+    name: str
+    clock: Calendar
+    spec: CalendarSpec | None
+
+    @property
+    def is_always(self) -> bool:
+        return self.clock.is_always
+
+    @property
+    def timezone(self) -> str:
+        return self.clock.tz_name
+
+    @property
+    def hours(self) -> str:
+        """e.g. 'Monday to Friday, 09:00 to 17:30'."""
+        return self.clock.hours.describe()
+
+    @property
+    def holidays(self) -> str:
+        """e.g. 'public holidays in England'; empty when the calendar has none."""
+        if self.spec is None or not self.spec.holidays:
+            return ""
+        return f"public holidays in {holiday_region(self.spec.holidays)}"
+
+    @property
+    def closed(self) -> list[date]:
+        return list(self.spec.closed) if self.spec else []
+
+    @property
+    def description(self) -> str:
+        """One sentence fragment: hours, time zone and holidays."""
+        if self.is_always:
+            return "24 hours a day, 7 days a week, including public holidays"
+        text = f"{self.hours} ({self.timezone} time)"
+        if self.holidays:
+            text += f", excluding {self.holidays}"
+        if self.closed:
+            text += ", and excluding " + join(format_date(d) for d in self.closed)
+        return text
+
+    @property
+    def standard_day(self) -> str:
+        return duration_words(self.clock.standard_day())
+
+
+def duration_words(value: timedelta) -> str:
+    return Duration(seconds=int(value.total_seconds())).words()
+
+
+def join(items: Iterable[Any], word: str = "and") -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    parts = [str(i) for i in items]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {word} {parts[-1]}"
+
+
+def format_date(value: date, locale: str = "en_GB") -> str:
+    from babel.dates import format_date as babel_date
+
+    return str(babel_date(value, format="long", locale=locale))
+
+
+def format_percent(value: Decimal | float | int) -> str:
+    number = Decimal(str(value))
+    text = format(number.normalize(), "f")
+    return f"{text}%"
+
+
+def format_money(value: Decimal | float | int, currency: str, locale: str = "en_GB") -> str:
+    from babel.numbers import format_currency
+
+    return str(format_currency(Decimal(str(value)), currency, locale=locale))
+
+
+def format_minutes(seconds: float) -> str:
+    """Allowed downtime as minutes with up to two decimals: '43.2 minutes'."""
+    minutes = (Decimal(str(seconds)) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = format(minutes.normalize(), "f") if minutes else "0"
+    return f"{text} minute" + ("" if minutes == 1 else "s")
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+
+    @property
+    def label(self) -> str:
+        return f"{calendar_module.month_name[self.month]} {self.year}"
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def next_first(self) -> date:
+        return date(self.year + self.month // 12, self.month % 12 + 1, 1)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def first_full_month(start: date) -> Month:
+    if start.day == 1:
+        return Month(start.year, start.month)
+    return Month(start.year + start.month // 12, start.month % 12 + 1)
+
+
+class Helpers:
+    """The helper functions and filters for one agreement's clauses."""
+
+    def __init__(
+        self,
+        calendars: Mapping[str, CalendarView],
+        default_calendar: str,
+        locale: str,
+        currency: str,
+        example_month: Month,
+    ) -> None:
+        self.calendars = calendars
+        self.default_calendar = default_calendar
+        self.locale = locale
+        self.currency = currency
+        self.example_month = example_month
+
+    def calendar(self, name: str | None = None) -> CalendarView:
+        return self.calendars[name or self.default_calendar]
+
+    # -- filters ---------------------------------------------------------------------------
+    def duration(self, value: Duration | Period | None) -> str:
+        if value is None:
+            return ""
+        return value.words()
+
+    def target(self, value: Duration, calendar: str | None = None) -> str:
+        """A target as the priority matrix prints it: '4 Business Hours', '30 minutes'."""
+        if value.business_days or self.calendar(calendar).is_always:
+            return value.words()
+        parts = []
+        rest = value.seconds
+        for name, size in (("Business Hour", 3600), ("Business Minute", 60), ("second", 1)):
+            if rest >= size:
+                count = rest // size
+                parts.append(f"{count} {name}" + ("" if count == 1 else "s"))
+                rest %= size
+        return " ".join(parts) or "0 minutes"
+
+    def percent(self, value: Decimal | float | int) -> str:
+        return format_percent(value)
+
+    def money(self, value: Decimal | float | int) -> str:
+        return format_money(value, self.currency, self.locale)
+
+    def date(self, value: date) -> str:
+        return format_date(value, self.locale)
+
+    def when(self, value: datetime) -> str:
+        """'Friday 27 November 2026 at 16:55'."""
+        return f"{value:%A} {format_date(value.date(), self.locale)} at {value:%H:%M}"
+
+    def seconds_of(self, value: Duration, calendar: str | None = None) -> float:
+        if value.business_days:
+            return value.business_days * self.calendar(calendar).clock.standard_day().total_seconds()
+        return float(value.seconds)
+
+    # -- computed figures ------------------------------------------------------------------
+    def basis_seconds(self, basis: str, calendar: str | None, month: Month) -> float:
+        """Minutes in the measurement basis for a month, as seconds."""
+        if basis == "business-hours":
+            clock = self.calendar(calendar).clock
+        else:
+            clock = self.calendar(ALWAYS_CALENDAR).clock
+        start = datetime.combine(month.first, datetime.min.time())
+        end = datetime.combine(month.next_first, datetime.min.time())
+        return clock.elapsed(start, end).total_seconds()
+
+    def allowed_downtime(
+        self,
+        target: Decimal | float,
+        basis: str = "all-time",
+        calendar: str | None = None,
+        month: Month | None = None,
+    ) -> str:
+        month = month or self.example_month
+        seconds = self.basis_seconds(basis, calendar, month)
+        allowed = Decimal(str(seconds)) * (Decimal(100) - Decimal(str(target))) / Decimal(100)
+        return format_minutes(float(allowed))
+
+    def basis_minutes(
+        self, basis: str = "all-time", calendar: str | None = None, month: Month | None = None
+    ) -> str:
+        seconds = self.basis_seconds(basis, calendar, month or self.example_month)
+        minutes = int(seconds // 60)
+        return f"{minutes:,} minutes"
+
+    @cached_property
+    def clock_example(self) -> dict[str, str]:
+        """The worked example of the clock, from the default calendar."""
+        view = self.calendar()
+        logged, answered, elapsed = view.clock.worked_example(self.example_month.first)
+        return {
+            "logged": self.when(logged),
+            "answered": self.when(answered),
+            "elapsed": duration_words(elapsed),
+            "calendar": view.name,
+        }
+
+    def filters(self) -> dict[str, Any]:
+        return {
+            "duration": self.duration,
+            "target": self.target,
+            "percent": self.percent,
+            "money": self.money,
+            "date": self.date,
+            "when": self.when,
+            "join": join,
+        }
+
+    def globals(self) -> dict[str, Any]:
+        return {
+            "calendar": self.calendar,
+            "allowed_downtime": self.allowed_downtime,
+            "basis_minutes": self.basis_minutes,
+            "example_month": self.example_month,
+            "clock_example": self.clock_example,
+        }

@@ -1,0 +1,92 @@
+"""Clause files: YAML front matter and a Markdown body with Jinja2."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from slawriter.errors import InputError, Problem
+from slawriter.files import display_path, parse_yaml, validate_model
+from slawriter.model.common import Line, Slug, Strict
+
+
+class ClauseMeta(Strict):
+    id: Slug
+    variant: Slug
+    title: Line
+    section: Slug = Field(description="The SLA section this clause provides, e.g. scope")
+    order: int = Field(description="Default position in the clause book")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$", description="Semantic version")
+    status: Literal["draft", "approved", "retired"]
+    approved_by: Line | None = None
+    approved_on: date | None = None
+    profiles: list[Slug] = Field(default_factory=list)
+    condition: Line | None = Field(
+        default=None, description="Jinja expression; the clause is left out when it is false"
+    )
+    position: Line | None = Field(
+        default=None, description="For fallback variants: the negotiated position it represents"
+    )
+
+
+class Clause:
+    """One clause variant: its metadata and its Jinja2 Markdown body."""
+
+    def __init__(self, path: Path, meta: ClauseMeta, body: str, body_line: int) -> None:
+        self.path = path
+        self.meta = meta
+        self.body = body
+        self.body_line = body_line  # the file line on which the body starts
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.meta.id, self.meta.variant)
+
+    @property
+    def display(self) -> str:
+        return display_path(self.path)
+
+
+def parse_clause(path: Path) -> Clause:
+    name = display_path(path)
+    text = path.read_text("utf-8")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise InputError(f"{name} has no front matter", [
+            Problem(name, "a clause file starts with a '---' line, its YAML front matter "
+                    "and another '---' line", 1, 1)])
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            break
+    else:
+        raise InputError(f"{name}: front matter is not closed", [
+            Problem(name, "no closing '---' line after the front matter", 1, 1)])
+    front = "".join(lines[1:index])
+    doc = parse_yaml(front, path)
+    # Front-matter lines start on file line 2.
+    doc.positions = {k: (line + 1, col) for k, (line, col) in doc.positions.items()}
+    meta = validate_model(ClauseMeta, doc.data, [doc], "clause front matter")
+    return Clause(path, meta, "".join(lines[index + 1:]), index + 2)
+
+
+def load_clauses(folder: Path) -> dict[tuple[str, str], Clause]:
+    clauses: dict[tuple[str, str], Clause] = {}
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.md")):
+        try:
+            clause = parse_clause(path)
+        except InputError as error:
+            problems.extend(error.problems or [Problem(display_path(path), error.message)])
+            continue
+        if clause.key in clauses:
+            other = clauses[clause.key].display
+            problems.append(Problem(clause.display, f"clause {clause.meta.id} variant "
+                                    f"{clause.meta.variant} is also defined in {other}", 2, 1))
+            continue
+        clauses[clause.key] = clause
+    if problems:
+        raise InputError("the clause library has problems", problems)
+    return clauses

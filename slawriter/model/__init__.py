@@ -1,0 +1,1 @@
+"""The agreement and provider models, durations, hours and field paths (no I/O)."""

@@ -1,0 +1,327 @@
+"""The agreement file: one per customer, the single source of truth.
+
+It drafts the contract, it is checked for feasibility and it defines how performance is
+measured. Everything under ``internal`` is for the provider only and never reaches the
+customer's document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from slawriter.model.common import (
+    CalendarSpec,
+    Contact,
+    HoursField,
+    Line,
+    Money,
+    Percent,
+    PriorityId,
+    Signatory,
+    Slug,
+    Strict,
+    Text,
+)
+from slawriter.model.durations import DurationField, PeriodField
+
+FORMAT_VERSION = 1
+ALWAYS_CALENDAR = "24x7"  # built in: every hour of every day, in the default calendar's zone
+
+
+class Term(Strict):
+    initial: PeriodField = Field(default="12 months", description="Initial term")  # type: ignore[assignment]
+    renewal: PeriodField | None = Field(
+        default="12 months",  # type: ignore[assignment]
+        description="Automatic renewal period; null for no automatic renewal",
+    )
+    notice: PeriodField = Field(
+        default="90 days",  # type: ignore[assignment]
+        description="Notice either party gives to end the agreement at the end of a term",
+    )
+
+
+class AgreementInfo(Strict):
+    reference: Line
+    effective_date: date
+    version: Line = "1.0"
+    term: Term = Field(default_factory=Term)
+    master_agreement: Line | None = Field(
+        default=None,
+        description="The main services agreement this SLA belongs to, e.g. "
+        "'Managed Services Agreement dated 1 December 2026'",
+    )
+    precedence: Literal["master", "sla"] = Field(
+        default="master", description="Which document wins if the two disagree"
+    )
+
+
+class Customer(Strict):
+    name: Line = Field(description="Legal name")
+    company_number: Line | None = None
+    address: list[Line] = Field(min_length=1)
+    signatory: Signatory
+    contact: Contact = Field(default_factory=Contact)
+
+
+class Uptime(Strict):
+    target: Percent
+    basis: Literal["all-time", "business-hours"] = Field(
+        default="all-time",
+        description="all-time: every minute of the month; business-hours: only the minutes "
+        "of the calendar named in 'calendar'",
+    )
+    calendar: str | None = Field(
+        default=None, description="Calendar for the business-hours basis (default calendar)"
+    )
+    period: Literal["calendar-month"] = "calendar-month"
+
+
+class Service(Strict):
+    id: Slug
+    name: Line
+    description: Text | None = None
+    systems: list[Line] = Field(min_length=1)
+    sites: list[Line] = Field(default_factory=list)
+    users: Line | None = Field(default=None, description="Who is covered, e.g. '85 named users'")
+    uptime: Uptime | None = None
+    monthly_fee: Money | None = Field(default=None, description="For service credits")
+
+
+class CombinedUptime(Strict):
+    target: Percent
+    basis: Literal["all-time", "business-hours"] = "all-time"
+    calendar: str | None = None
+    services: list[Slug] | None = Field(
+        default=None, description="Services counted (default: every service with a target)"
+    )
+
+
+class Monitoring(Strict):
+    system: Line = Field(description="The named data source for uptime, e.g. 'PRTG'")
+    interval: DurationField = Field(default="1m")  # type: ignore[assignment]
+    minimum_outage: DurationField = Field(
+        default="1m",  # type: ignore[assignment]
+        description="Shortest unavailability counted as Downtime",
+    )
+    degraded_counts: bool = Field(
+        default=True,
+        description="Whether severe degradation (the service unusable for most users) counts "
+        "as Downtime",
+    )
+    customer_access: bool = Field(default=True, description="Customer may see the reports")
+
+
+class Maintenance(Strict):
+    window: HoursField = Field(description="Weekly window, e.g. 'sun 02:00-06:00'")
+    calendar: str | None = Field(
+        default=None, description="Calendar whose time zone the window is in (default calendar)"
+    )
+    notice: DurationField = Field(default="5 business days")  # type: ignore[assignment]
+    monthly_cap: DurationField = Field(default="4h")  # type: ignore[assignment]
+    counts_toward_uptime: bool = False
+    emergency_notice: DurationField = Field(default="2h")  # type: ignore[assignment]
+    emergency_counts_toward_uptime: bool = True
+
+
+class Channel(Strict):
+    id: Slug
+    kind: Literal["phone", "email", "portal", "chat", "other"]
+    name: Line | None = None
+    contact: Line = Field(description="Number, address or link")
+    priorities: list[PriorityId] = Field(description="Priorities this channel may be used for")
+    calendar: str | None = Field(
+        default=None, description="When the channel is staffed (default: always monitored)"
+    )
+
+
+class Reporting(Strict):
+    channels: list[Channel] = Field(min_length=1)
+    required_information: list[Line] = Field(min_length=1)
+
+
+class Priority(Strict):
+    name: Line
+    criteria: Text
+    examples: list[Line] = Field(default_factory=list)
+    response: DurationField
+    resolution: DurationField
+    update: DurationField
+    calendar: str | None = Field(
+        default=None, description="Calendar the targets are counted on (default calendar)"
+    )
+
+
+class Escalation(Strict):
+    role: Line
+    contact: Line | None = None
+    after: DurationField | None = Field(
+        default=None, description="Escalate to this level when a target is this far from breach"
+    )
+    reply_within: DurationField | None = None
+
+
+class OutOfHours(Strict):
+    available: bool = False
+    calendar: str | None = Field(
+        default=None, description="When out-of-hours support can be called on"
+    )
+    priorities: list[PriorityId] = Field(default_factory=list)
+    rate: Money | None = Field(default=None, description="Charge per hour")
+    minimum_charge: DurationField | None = None
+    authorised_by: Line | None = Field(
+        default=None, description="Who at the customer may authorise chargeable work"
+    )
+
+
+class ModifiedTarget(Strict):
+    response: DurationField | None = None
+    resolution: DurationField | None = None
+    calendar: str | None = None
+
+
+class Constraint(Strict):
+    id: Slug
+    kind: Literal["site-access", "hardware-warranty", "remote-only", "other"]
+    description: Text
+    site: Line | None = None
+    services: list[Slug] = Field(default_factory=list)
+    calendar: str | None = Field(
+        default=None,
+        description="site-access: when the site can be entered; "
+        "hardware-warranty: the vendor's cover window",
+    )
+    onsite_response: DurationField | None = Field(
+        default=None, description="hardware-warranty: when the vendor's engineer starts work"
+    )
+    modified_targets: dict[PriorityId, ModifiedTarget] = Field(default_factory=dict)
+
+
+class Responsibilities(Strict):
+    patching: Literal["provider", "customer"] = Field(
+        default="provider", description="Who keeps covered systems patched"
+    )
+    hosted_content: bool = Field(
+        default=False, description="Include the acceptable-content duty for hosted sites"
+    )
+    additional: list[Text] = Field(default_factory=list)
+
+
+class Backup(Strict):
+    frequency: DurationField = Field(default="24h")  # type: ignore[assignment]
+    retention: PeriodField = Field(default="30 days")  # type: ignore[assignment]
+    offsite: bool = True
+    rpo: DurationField | None = Field(default=None, description="Promised recovery point")
+    rto: DurationField | None = Field(default=None, description="Promised restore time")
+
+
+class DataProtection(Strict):
+    retention: PeriodField = Field(
+        default="12 months",  # type: ignore[assignment]
+        description="How long records of the service are kept after the agreement ends",
+    )
+    disposal: Literal["return-and-destroy", "destroy", "return"] = "return-and-destroy"
+    disposal_within: PeriodField = Field(default="30 days")  # type: ignore[assignment]
+    measures: list[Line] = Field(min_length=1)
+    backup: Backup = Field(default_factory=Backup)
+    breach_notice: DurationField = Field(default="24h")  # type: ignore[assignment]
+    personal_data: bool = True
+    processing_terms: Line | None = Field(
+        default=None, description="The data processing agreement, if a separate one exists"
+    )
+
+
+class CreditTier(Strict):
+    below: Percent = Field(description="Applies when monthly uptime is below this")
+    credit: Percent = Field(description="Credit as a percentage of the service's monthly fee")
+
+
+class Termination(Strict):
+    consecutive_months: int = Field(default=2, ge=1)
+    months_in_twelve: int = Field(default=3, ge=1, le=12)
+
+
+class Credits(Strict):
+    tiers: list[CreditTier] = Field(min_length=1)
+    cap: Percent = Field(description="Most credited in a month, as % of the monthly fee")
+    claim_window: PeriodField = Field(default="30 days")  # type: ignore[assignment]
+    sole_remedy: bool = True
+    termination: Termination | None = Field(default_factory=Termination)
+
+
+class Reviews(Strict):
+    report: Literal["monthly", "quarterly"] = "monthly"
+    report_within: PeriodField = Field(default="10 days")  # type: ignore[assignment]
+    meeting: Literal["monthly", "quarterly", "six-monthly", "annually"] = "quarterly"
+
+
+class Exit(Strict):
+    data_format: Line = "the formats in which the data is held, or CSV where it has no format"
+    within: PeriodField = Field(default="30 days")  # type: ignore[assignment]
+    charges: Line | None = Field(default=None, description="e.g. 'at the day rate'")
+
+
+class Asset(Strict):
+    id: Slug
+    description: Line
+    services: list[Slug] = Field(default_factory=list)
+    warranty: Slug | None = Field(default=None, description="Id of a hardware-warranty constraint")
+    onsite_response: DurationField | None = None
+    calendar: str | None = None
+    spares_on_site: bool = False
+
+
+class BackupFacts(Strict):
+    interval: DurationField | None = None
+    restore_time: DurationField | None = None
+
+
+class Internal(Strict):
+    """Customer-specific facts for the feasibility checker. Never in the customer's document."""
+
+    assets: list[Asset] = Field(default_factory=list)
+    redundancy: dict[Slug, bool] = Field(
+        default_factory=dict, description="Per service id: no single point of failure"
+    )
+    backup: BackupFacts = Field(default_factory=BackupFacts)
+    expected_tickets: dict[PriorityId, float] = Field(
+        default_factory=dict, description="Tickets expected per month, per priority"
+    )
+    notes: Text | None = None
+
+
+class Agreement(Strict):
+    slawriter: Literal[1] = Field(description="Format version of this file")
+    profile: Slug = Field(description="standard or smb (or a profile of your library)")
+    provider: Line = Field(description="Path of the provider file, relative to this file")
+    incomplete: bool = Field(
+        default=False, description="Set by the wizard until every question is answered"
+    )
+    agreement: AgreementInfo
+    customer: Customer
+    default_calendar: str = "business"
+    calendars: dict[str, CalendarSpec] = Field(
+        default_factory=dict, description="Named calendars; the provider's are inherited"
+    )
+    services: list[Service] = Field(min_length=1)
+    combined_uptime: CombinedUptime | None = None
+    monitoring: Monitoring
+    exclusions: list[Text] = Field(min_length=1)
+    maintenance: Maintenance
+    reporting: Reporting
+    priorities: dict[PriorityId, Priority] = Field(min_length=1)
+    escalation: list[Escalation] = Field(default_factory=list)
+    out_of_hours: OutOfHours = Field(default_factory=OutOfHours)
+    constraints: list[Constraint] = Field(default_factory=list)
+    responsibilities: Responsibilities = Field(default_factory=Responsibilities)
+    data_protection: DataProtection
+    credits: Credits | None = None
+    reviews: Reviews = Field(default_factory=Reviews)
+    exit: Exit = Field(default_factory=Exit)
+    variants: dict[str, Slug] = Field(
+        default_factory=dict,
+        description="Clause id -> variant, to select a negotiated fallback wording",
+    )
+    internal: Internal = Field(default_factory=Internal)

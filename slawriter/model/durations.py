@@ -1,0 +1,209 @@
+"""Durations and calendar periods, parsed strictly.
+
+A *Duration* is clock time measured on its target's calendar: ``4h`` on a business-hours
+calendar is four business hours; ``2 business days`` is twice that calendar's standard
+working day, in business time. A bare ``1 day`` is refused: it could mean 24 hours or one
+working day (ServiceNow, for one, counts it as 24 hours).
+
+A *Period* is a span of calendar days, months or years for terms, notices, retention and
+claim windows (``30 days``, ``6 months``, ``7 years``), printed as calendar days.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+_UNIT_WORDS = {
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+    "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+}  # fmt: skip
+_PART = re.compile(r"(\d+)\s*([a-z]+)")
+_BUSINESS_DAYS = re.compile(r"^(\d+)\s+business\s+days?$")
+_AMBIGUOUS = re.compile(r"^\d+(\.\d+)?\s*(d|day|days|wk|w|week|weeks)$")
+
+DURATION_EXAMPLES = ["15s", "30m", "4h", "1h 30m", "2 business days"]
+
+
+class DurationError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Duration:
+    """A target's length: clock seconds, or whole business days of the target's calendar."""
+
+    seconds: int = 0
+    business_days: int = 0
+
+    @property
+    def text(self) -> str:
+        """The canonical spelling, as it is written back to an agreement file."""
+        if self.business_days:
+            unit = "business day" if self.business_days == 1 else "business days"
+            return f"{self.business_days} {unit}"
+        if self.seconds == 0:
+            return "0m"
+        parts = []
+        rest = self.seconds
+        for unit, size in (("h", 3600), ("m", 60), ("s", 1)):
+            if rest >= size:
+                parts.append(f"{rest // size}{unit}")
+                rest %= size
+        return " ".join(parts)
+
+    def words(self) -> str:
+        """English for documents: ``4 hours``, ``1 hour 30 minutes``, ``2 Business Days``."""
+        if self.business_days:
+            return f"{self.business_days} Business Day" + ("" if self.business_days == 1 else "s")
+        if self.seconds == 0:
+            return "0 minutes"
+        parts = []
+        rest = self.seconds
+        for name, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+            if rest >= size:
+                count = rest // size
+                parts.append(f"{count} {name}" + ("" if count == 1 else "s"))
+                rest %= size
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_duration(value: object) -> Duration:
+    """Parse ``15s``, ``30m``, ``4h``, ``1h 30m``, ``90 minutes``, ``2 business days``."""
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise DurationError(
+            f"expected a duration such as {', '.join(DURATION_EXAMPLES)}, got {value!r}"
+        )
+    if isinstance(value, int):
+        raise DurationError(
+            f"{value} has no unit: write {value}m for minutes or {value}h for hours"
+        )
+    text = " ".join(value.strip().lower().split())
+    if not text:
+        raise DurationError("empty duration: expected e.g. 4h or 2 business days")
+    if _AMBIGUOUS.match(text):
+        raise DurationError(
+            f"'{value}' is ambiguous: a day may mean 24 hours or one working day. "
+            "Write '24h' (or e.g. '48h') for hours around the clock, or "
+            "'1 business day' for working days on the target's calendar"
+        )
+    match = _BUSINESS_DAYS.match(text)
+    if match:
+        days = int(match.group(1))
+        if days == 0:
+            raise DurationError("'0 business days' is not a target: give at least 1")
+        return Duration(business_days=days)
+    position = 0
+    seconds = 0
+    seen: set[str] = set()
+    compact = text.replace(" ", "")
+    while position < len(compact):
+        part = _PART.match(compact, position)
+        if not part:
+            break
+        unit = _UNIT_WORDS.get(part.group(2))
+        if unit is None or unit in seen:
+            break
+        seen.add(unit)
+        seconds += int(part.group(1)) * _UNIT_SECONDS[unit]
+        position = part.end()
+    if position != len(compact) or not seen:
+        raise DurationError(
+            f"'{value}' is not a duration: expected e.g. {', '.join(DURATION_EXAMPLES)} "
+            "(units s, m, h, or 'business days')"
+        )
+    return Duration(seconds=seconds)
+
+
+def _duration_before(value: Any) -> Duration:
+    try:
+        return parse_duration(value)
+    except DurationError as error:
+        raise ValueError(str(error)) from None
+
+
+DurationField = Annotated[
+    Duration,
+    BeforeValidator(_duration_before),
+    PlainSerializer(lambda d: d.text, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "A duration on the target's calendar: 15s, 30m, 4h, 1h 30m, "
+            "or N business days. A bare 'day' is refused as ambiguous.",
+            "examples": DURATION_EXAMPLES,
+        }
+    ),
+]
+
+
+PeriodUnit = Literal["days", "months", "years"]
+_PERIOD = re.compile(r"^(\d+)\s*(day|days|month|months|year|years)$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of calendar days, months or years (terms, notice, retention, claim windows)."""
+
+    amount: int
+    unit: PeriodUnit
+
+    @property
+    def text(self) -> str:
+        unit = self.unit if self.amount != 1 else self.unit[:-1]
+        return f"{self.amount} {unit}"
+
+    def words(self) -> str:
+        """English for documents: days are calendar days."""
+        if self.unit == "days":
+            return f"{self.amount} calendar day" + ("" if self.amount == 1 else "s")
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_period(value: object) -> Period:
+    if isinstance(value, Period):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(
+            f"expected a period such as '30 days', '12 months' or '7 years', got {value!r}"
+        )
+    text = " ".join(value.strip().lower().split())
+    match = _PERIOD.match(text)
+    if not match:
+        raise ValueError(
+            f"'{value}' is not a period: expected e.g. '30 days', '12 months' or '7 years'"
+        )
+    unit = match.group(2)
+    if not unit.endswith("s"):
+        unit += "s"
+    amount = int(match.group(1))
+    if amount == 0:
+        raise ValueError(f"'{value}' is zero: give at least 1")
+    return Period(amount, unit)  # type: ignore[arg-type]
+
+
+PeriodField = Annotated[
+    Period,
+    BeforeValidator(parse_period),
+    PlainSerializer(lambda p: p.text, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "Calendar days, months or years, e.g. '30 days', '12 months'.",
+            "examples": ["30 days", "12 months", "7 years"],
+        }
+    ),
+]

@@ -1,0 +1,80 @@
+"""The provider file: one per managed service provider, shared by all its agreements."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from slawriter.model.common import (
+    CalendarSpec,
+    Contact,
+    HoursField,
+    Line,
+    Percent,
+    Signatory,
+    Strict,
+    TimeZone,
+)
+from slawriter.model.durations import DurationField
+
+FORMAT_VERSION = 1
+
+
+class Locale(Strict):
+    language: Literal["en_GB", "en_US", "en_IE", "en_AU", "en_NZ", "en_CA", "en_ZA"] = Field(
+        default="en_GB",
+        description="Locale for dates and money in the documents (English-language agreements)",
+    )
+    currency: str = Field(
+        default="GBP", pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. GBP, USD, EUR"
+    )
+
+
+class StaffBand(Strict):
+    """People on shift during some weekly hours (internal)."""
+
+    hours: HoursField
+    timezone: TimeZone | None = None
+    agents: int = Field(ge=0)
+
+
+class OnCall(Strict):
+    hours: HoursField
+    timezone: TimeZone | None = None
+    people: int = Field(default=1, ge=0)
+    attend_within: DurationField | None = Field(
+        default=None, description="How soon the person on call starts work"
+    )
+
+
+class ProviderInternal(Strict):
+    """Facts for the feasibility checker. Never printed in a customer's document."""
+
+    staffing: list[StaffBand] = Field(default_factory=list)
+    on_call: OnCall | None = None
+    handling_time: dict[str, DurationField] = Field(
+        default_factory=dict,
+        description="Mean handling time per priority id (P1..), with 'default' for the rest",
+    )
+    required_service_level: Percent = Field(
+        default=95, description="Share of tickets that must meet each response target"
+    )
+
+
+class Provider(Strict):
+    slawriter: Literal[1] = Field(description="Format version of this file")
+    name: Line = Field(description="Legal name")
+    trading_name: Line | None = None
+    company_number: Line | None = None
+    address: list[Line] = Field(min_length=1)
+    signatory: Signatory
+    contact: Contact = Field(default_factory=Contact)
+    website: Line | None = None
+    logo: Line | None = Field(default=None, description="PNG or JPEG, relative to this file")
+    page_size: Literal["A4", "Letter"] = "A4"
+    locale: Locale = Field(default_factory=Locale)
+    calendars: dict[str, CalendarSpec] = Field(
+        default_factory=dict, description="Default calendars for every agreement"
+    )
+    internal: ProviderInternal = Field(default_factory=ProviderInternal)

@@ -1,0 +1,329 @@
+"""The named steps from an agreement file to documents on disk.
+
+load -> validate -> assemble -> render -> write. Reading this file top to bottom tells the
+architecture: the command line calls these functions; they call the library, the assembler
+and the renderers, which know only the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slawriter import __version__
+from slawriter.errors import InputError, Problem, SlawriterError
+from slawriter.files import (
+    YamlDoc,
+    check_overwrite,
+    deep_merge,
+    display_path,
+    dump_record,
+    locate,
+    read_record,
+    read_yaml,
+    record_path,
+    sha256,
+    validate_model,
+    write_atomic,
+)
+from slawriter.library import Library, Profile
+from slawriter.model.agreement import ALWAYS_CALENDAR, FORMAT_VERSION, Agreement, Internal
+from slawriter.model.provider import Provider, ProviderInternal
+from slawriter.model.references import check_references
+
+FORMATS = ("docx", "md", "pdf")
+
+# --- load and validate --------------------------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    """A validated agreement with everything it refers to."""
+
+    path: Path
+    agreement: Agreement
+    provider: Provider
+    provider_path: Path
+    profile: Profile
+    data: dict[str, Any]  # the merged data the agreement was validated from
+    source_hash: str
+
+
+def _check_version(doc: YamlDoc, what: str) -> None:
+    name = display_path(doc.path)
+    if not isinstance(doc.data, dict):
+        raise InputError(f"{name} is not {what}", [
+            Problem(name, "expected a mapping of fields (key: value lines)", 1, 1)])
+    version = doc.data.get("slawriter")
+    position = doc.position(("slawriter",)) or (1, 1)
+    if version is None:
+        raise InputError(f"{name} is not {what}", [
+            Problem(name, f"the first line should be 'slawriter: {FORMAT_VERSION}' "
+                    "(the file format version)", 1, 1, "slawriter")])
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise InputError(f"{name} was written for a newer slawriter", [
+            Problem(name, f"format version {version}; this slawriter {__version__} reads "
+                    f"version {FORMAT_VERSION}: upgrade slawriter", *position, "slawriter")])
+
+
+def load_provider(path: Path) -> Provider:
+    doc = read_yaml(path)
+    _check_version(doc, "a slawriter provider file")
+    return validate_model(Provider, doc.data, [doc], "the provider file")
+
+
+def load_agreement(path: Path, library: Library) -> Loaded:
+    doc = read_yaml(path)
+    name = display_path(path)
+    _check_version(doc, "a slawriter agreement file")
+    raw: dict[str, Any] = doc.data
+    problems: list[Problem] = []
+
+    profile: Profile | None = None
+    profile_name = raw.get("profile")
+    if not isinstance(profile_name, str):
+        problems.append(locate(("profile",), "required: the profile (standard or smb)", raw, [doc]))
+    else:
+        try:
+            profile = library.profile(profile_name)
+        except InputError as error:
+            problems.append(locate(("profile",), error.message, raw, [doc]))
+
+    provider: Provider | None = None
+    provider_path = path
+    provider_ref = raw.get("provider")
+    if not isinstance(provider_ref, str):
+        problems.append(locate(("provider",), "required: the path of the provider file, "
+                               "relative to this file", raw, [doc]))
+    else:
+        provider_path = (path.parent / provider_ref).resolve()
+        if not provider_path.is_file():
+            problems.append(locate(("provider",), f"provider file '{provider_ref}' not found "
+                                   f"(looked for {display_path(provider_path)})", raw, [doc]))
+        else:
+            try:
+                provider = load_provider(provider_path)
+            except InputError as error:
+                problems.extend(error.problems or [Problem(display_path(provider_path),
+                                                           error.message)])
+
+    docs = [doc] + ([profile.doc] if profile and profile.doc else [])
+    merged = deep_merge(profile.defaults, raw) if profile else raw
+    agreement: Agreement | None = None
+    try:
+        agreement = validate_model(Agreement, merged, docs, "the agreement")
+    except InputError as error:
+        problems.extend(error.problems)
+    if agreement and provider:
+        for loc, message in check_references(agreement, provider):
+            problems.append(locate(loc, message, merged, docs))
+    if problems:
+        count = len(problems)
+        raise InputError(f"{name}: {count} problem{'s' if count != 1 else ''}", problems)
+    assert agreement and provider and profile
+    return Loaded(path, agreement, provider, provider_path, profile, merged,
+                  sha256(path.read_bytes()))
+
+
+# --- assemble ------------------------------------------------------------------------------------
+
+
+def clause_context(loaded: Loaded) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The names clause templates see, and their filters. Nothing internal is included."""
+    from slawriter.helpers import CalendarView, Helpers, build_calendar, first_full_month
+    from slawriter.model.common import CalendarSpec
+    from slawriter.model.hours import parse_weekly_hours
+
+    agreement = loaded.agreement.model_copy(update={"internal": Internal()})
+    provider = loaded.provider.model_copy(update={"internal": ProviderInternal()})
+    specs: dict[str, CalendarSpec] = {**provider.calendars, **agreement.calendars}
+    default_spec = specs.get(agreement.default_calendar)
+    zone = default_spec.timezone if default_spec else "UTC"
+    views: dict[str, CalendarView] = {
+        name: CalendarView(name, build_calendar(name, spec), spec) for name, spec in specs.items()
+    }
+    if ALWAYS_CALENDAR not in views:
+        always = CalendarSpec(timezone=zone, hours=parse_weekly_hours("24x7"))
+        views[ALWAYS_CALENDAR] = CalendarView(ALWAYS_CALENDAR,
+                                              build_calendar(ALWAYS_CALENDAR, always), always)
+    helpers = Helpers(views, agreement.default_calendar, provider.locale.language,
+                      provider.locale.currency, first_full_month(agreement.agreement.effective_date))
+    names: dict[str, Any] = {
+        key: getattr(agreement, key)
+        for key in type(agreement).model_fields
+        if key not in ("internal", "slawriter", "incomplete", "provider", "calendars", "variants")
+    }
+    names.update(provider=provider, calendars=views, profile=loaded.profile)
+    names.update(helpers.globals())
+    return names, helpers.filters()
+
+
+def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = False) -> Any:
+    from slawriter.assemble import choose_clauses, markdown_blocks, render_clauses
+    from slawriter.document import Cover, Document, Party, Section
+    from slawriter.helpers import format_date
+
+    agreement, provider, profile = loaded.agreement, loaded.provider, loaded.profile
+    clauses = choose_clauses(profile, library, agreement.variants, allow_draft)
+    names, filters = clause_context(loaded)
+    rendered = render_clauses(clauses, names, filters)
+    sections = []
+    for number, item in enumerate(rendered, start=1):
+        meta = item.clause.meta
+        blocks = markdown_blocks(item.markdown, str(number), item.clause)
+        sections.append(Section(str(number), meta.title, meta.id, meta.variant, meta.version,
+                                blocks))
+    logo = None
+    if provider.logo:
+        logo_path = loaded.provider_path.parent / provider.logo
+        try:
+            logo = logo_path.read_bytes()
+        except OSError:
+            raise InputError(f"{display_path(loaded.provider_path)}: logo "
+                             f"'{provider.logo}' not found at {display_path(logo_path)}") from None
+    customer = agreement.customer
+    info = agreement.agreement
+    cover = Cover(
+        title=profile.title,
+        subtitle=profile.subtitle,
+        provider=Party("Provider", provider.name, tuple(provider.address),
+                       provider.company_number, provider.signatory.name,
+                       provider.signatory.title),
+        customer=Party("Customer", customer.name, tuple(customer.address),
+                       customer.company_number, customer.signatory.name,
+                       customer.signatory.title),
+        reference=info.reference,
+        effective_date=format_date(info.effective_date, provider.locale.language),
+        version=info.version,
+        logo=logo,
+        draft=any(c.meta.status == "draft" for c in clauses),
+    )
+    properties = [
+        ("slawriter_version", __version__),
+        ("profile", profile.id),
+        ("agreement_sha256", loaded.source_hash),
+        ("library_commit", library.commit or "none"),
+    ] + [(f"clause.{s.clause_id}", f"{s.variant} {s.version}") for s in sections]
+    return Document(
+        cover=cover,
+        sections=tuple(sections),
+        page_size=provider.page_size,
+        header_text=f"{customer.name} | {profile.title} | {info.reference}",
+        footer_text=f"{provider.name} | Version {info.version}",
+        title=f"{profile.title}: {customer.name}",
+        subject=f"{profile.title} between {provider.name} and {customer.name}",
+        author=provider.name,
+        keywords=info.reference,
+        stamp_date=info.effective_date.isoformat(),
+        custom_properties=tuple(properties),
+    )
+
+
+# --- render and write ----------------------------------------------------------------------------
+
+
+def parse_formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise InputError(f"--format: unknown format '{', '.join(unknown) or text}' "
+                         f"(expected a comma-separated list of {', '.join(FORMATS)})")
+    return list(dict.fromkeys(formats))
+
+
+def render_outputs(loaded: Loaded, library: Library, formats: Sequence[str],
+                   allow_draft: bool = False) -> dict[str, bytes]:
+    """Every requested format in memory, keyed by file extension."""
+    document = assemble_document(loaded, library, allow_draft)
+    outputs: dict[str, bytes] = {}
+    if "md" in formats:
+        from slawriter.render.markdown import render_markdown
+
+        outputs["md"] = render_markdown(document).encode("utf-8")
+    if "docx" in formats or "pdf" in formats:
+        from slawriter.render.word import render_docx
+
+        outputs["docx"] = render_docx(document, library.word_template)
+    if "pdf" in formats:
+        import tempfile
+
+        from slawriter.render.pdf import convert_to_pdf
+
+        with tempfile.TemporaryDirectory(prefix="slawriter-pdf-") as folder:
+            source = Path(folder) / f"{loaded.path.stem}.docx"
+            source.write_bytes(outputs["docx"])
+            outputs["pdf"] = convert_to_pdf(source, Path(folder)).read_bytes()
+        if "docx" not in formats:
+            del outputs["docx"]
+    return outputs
+
+
+@dataclass(frozen=True)
+class Written:
+    agreement: Path
+    files: tuple[Path, ...]
+
+
+def render_files(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *,
+                 library: Library, force: bool = False, allow_draft: bool = False
+                 ) -> list[Written]:
+    """Validate every agreement first, then render all, then write: nothing half-written."""
+    stems: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in stems:
+            raise InputError(f"{display_path(path)} and {display_path(stems[path.stem])} would "
+                             f"both write {path.stem}.* into {display_path(out_dir)}")
+        stems[path.stem] = path
+    problems: list[Problem] = []
+    loaded_all: list[Loaded] = []
+    for path in paths:
+        try:
+            loaded_all.append(load_agreement(path, library))
+        except InputError as error:
+            problems.extend(error.problems or [Problem(display_path(path), error.message)])
+    if problems:
+        count = len(problems)
+        raise InputError(f"nothing was written: {count} problem{'s' if count != 1 else ''}",
+                         problems)
+    plans: list[tuple[Loaded, dict[Path, bytes], Path, dict[str, Any]]] = []
+    for loaded in loaded_all:
+        outputs = render_outputs(loaded, library, formats, allow_draft)
+        files = {out_dir / f"{loaded.path.stem}.{ext}": data for ext, data in outputs.items()}
+        rec_path = record_path(out_dir, loaded.path.stem)
+        record = read_record(rec_path)
+        check_overwrite(files, record, force)
+        plans.append((loaded, files, rec_path, record))
+    written = []
+    for loaded, files, rec_path, record in plans:
+        for file_path, data in files.items():
+            write_atomic(file_path, data)
+        known = dict(record.get("files", {}))
+        known.update({p.name: sha256(d) for p, d in files.items()})
+        new_record = {
+            "about": "Internal record written by slawriter: do not send to the customer.",
+            "slawriter_version": __version__,
+            "agreement": display_path(loaded.path),
+            "agreement_sha256": loaded.source_hash,
+            "library": {"path": str(library.root), "commit": library.commit},
+            "files": known,
+            "accepted_risks": record.get("accepted_risks", []),
+        }
+        write_atomic(rec_path, dump_record(new_record))
+        written.append(Written(loaded.path, tuple(files)))
+    return written
+
+
+def validate_files(paths: Sequence[Path], library: Library) -> list[Loaded]:
+    problems: list[Problem] = []
+    loaded = []
+    for path in paths:
+        try:
+            loaded.append(load_agreement(path, library))
+        except SlawriterError as error:
+            problems.extend(error.problems or [Problem(display_path(path), error.message)])
+    if problems:
+        count = len(problems)
+        raise InputError(f"{count} problem{'s' if count != 1 else ''} found", problems)
+    return loaded

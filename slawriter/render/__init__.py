@@ -1,0 +1,1 @@
+"""Renderers: the format-neutral Document tree to Markdown, Word (.docx) and PDF."""

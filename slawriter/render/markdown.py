@@ -1,0 +1,112 @@
+"""The Markdown agreement: the same content as the Word one, with GitHub-style tables."""
+
+from __future__ import annotations
+
+import re
+
+from slawriter.mdescape import escape_markdown
+from slawriter.document import Block, Document, Inline, ListBlock, Paragraph, Party, Table
+
+
+def _runs(runs: Inline) -> str:
+    out = []
+    for run in runs:
+        text = "  \n".join(escape_markdown(part) for part in run.text.split("\n"))
+        if run.bold and run.italic and text.strip():
+            text = f"***{text}***"
+        elif run.bold and text.strip():
+            text = f"**{text}**"
+        elif run.italic and text.strip():
+            text = f"*{text}*"
+        out.append(text)
+    return "".join(out)
+
+
+def _cell(runs: Inline) -> str:
+    return _runs(runs).replace("  \n", " ").replace("\n", " ") or " "
+
+
+def _anchor(text: str) -> str:
+    """GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens."""
+    slug = re.sub(r"[^\w\- ]", "", text.lower())
+    return slug.replace(" ", "-")
+
+
+def _list(block: ListBlock, depth: int = 0) -> list[str]:
+    lines = []
+    indent = "  " * depth
+    for item in block.items:
+        marker = "-" if not block.ordered else "-"
+        label = f"{item.label} " if block.ordered else ""
+        lines.append(f"{indent}{marker} {label}{_runs(item.runs)}")
+        if item.children:
+            lines.extend(_list(item.children, depth + 1))
+    return lines
+
+
+def _table(table: Table) -> list[str]:
+    width = len(table.header)
+    align = list(table.align) + [None] * (width - len(table.align))
+    rule = {"left": ":---", "center": ":---:", "right": "---:", None: "---"}
+    lines = ["| " + " | ".join(_cell(c) for c in table.header) + " |",
+             "|" + "|".join(rule[a] for a in align) + "|"]
+    for row in table.rows:
+        cells = list(row) + [()] * (width - len(row))
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return lines
+
+
+def _block(block: Block) -> list[str]:
+    if isinstance(block, Paragraph):
+        text = _runs(block.runs)
+        return [f"**{block.number}** {text}" if block.number else text]
+    if isinstance(block, ListBlock):
+        return _list(block)
+    return _table(block)
+
+
+def _party(party: Party) -> str:
+    parts = [f"**{escape_markdown(party.legal_name)}**"]
+    if party.company_number:
+        parts.append(f"company number {escape_markdown(party.company_number)}")
+    parts.append(escape_markdown(", ".join(party.address)))
+    return ", ".join(parts)
+
+
+def render_markdown(document: Document) -> str:
+    cover = document.cover
+    out: list[str] = []
+    if cover.draft:
+        out += ["> **DRAFT: contains clauses that are not approved. Not for signature.**", ""]
+    out += [f"# {escape_markdown(cover.title)}", "", f"*{escape_markdown(cover.subtitle)}*", ""]
+    out += ["| | |", "|---|---|"]
+    out.append(f"| **Provider** | {_party(cover.provider)} |")
+    out.append(f"| **Customer** | {_party(cover.customer)} |")
+    out.append(f"| **Reference** | {escape_markdown(cover.reference)} |")
+    out.append(f"| **Effective date** | {escape_markdown(cover.effective_date)} |")
+    out.append(f"| **Version** | {escape_markdown(cover.version)} |")
+    out += ["", "## Contents", ""]
+    for section in document.sections:
+        heading = f"{section.number}. {section.title}"
+        out.append(f"{section.number}. [{escape_markdown(section.title)}](#{_anchor(heading)})")
+    out.append("")
+    for section in document.sections:
+        out += [f"## {section.number}. {escape_markdown(section.title)}", ""]
+        for block in section.blocks:
+            out += _block(block)
+            out.append("")
+    out += ["## Signatures", "",
+            "Signed by the authorised representatives of the parties on the dates below.", ""]
+    provider, customer = cover.provider, cover.customer
+    rows = [
+        ("", f"**For {escape_markdown(provider.legal_name)}**",
+         f"**For {escape_markdown(customer.legal_name)}**"),
+        ("Signature", "", ""),
+        ("Name", escape_markdown(provider.signatory_name), escape_markdown(customer.signatory_name)),
+        ("Title", escape_markdown(provider.signatory_title),
+         escape_markdown(customer.signatory_title)),
+        ("Date", "", ""),
+    ]
+    out += ["| | Provider | Customer |", "|---|---|---|"]
+    out += [f"| {a} | {b or ' '} | {c or ' '} |" for a, b, c in rows]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,680 @@
+"""Render the agreement to Word (.docx): the only module that imports docx and docxtpl.
+
+Two steps over the firm's master template (templates/agreement.docx, built by
+scripts/build_template.py):
+
+1. docxtpl fills the cover page, header and footer placeholders, with Jinja autoescaping on so
+   every value reaches Word as literal text.
+2. python-docx appends the body: contents, numbered clauses, lists, tables and the signature
+   block. Clause numbers come from the template's numbering definitions (so Word renumbers if
+   a lawyer inserts a clause); we check they agree with the numbers in the Document.
+
+The same Document always gives the same bytes: fixed zip entry times and order, and every
+date comes from Document.stamp_date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import jinja2
+from docx.document import Document as WordDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt, Twips
+from docx.styles.style import BaseStyle, ParagraphStyle
+from docx.table import Table as WordTable
+from docx.table import _Row
+from docx.text.paragraph import Paragraph as WordParagraph
+from docxtpl import DocxTemplate, InlineImage
+
+from slawriter.document import Document, Inline, ListBlock, Paragraph, Party, Run, Table
+from slawriter.document import Section as Clause
+from slawriter.errors import InputError, TemplateError
+
+__all__ = ["TEMPLATE_VARIABLES", "render_docx"]
+
+# The names the template's placeholders may use; render_docx provides exactly these.
+TEMPLATE_VARIABLES = frozenset(
+    {
+        "title",
+        "subtitle",
+        "provider",
+        "customer",
+        "reference",
+        "effective_date",
+        "version",
+        "draft",
+        "logo",
+        "header_text",
+        "footer_text",
+    }
+)
+
+# Page sizes in twips (twentieths of a point); margins stay as the template sets them.
+PAGE_SIZES = {"A4": (11906, 16838), "Letter": (12240, 15840)}
+
+ORDERED_STYLES = ("Clause 3", "Clause 4", "Clause 5")  # (a), (i), (A)
+BULLET_STYLES = ("Clause Bullet", "Clause Bullet 2", "Clause Bullet 3")
+# Every style the body uses, by the name the template gives it.
+STYLE_NAMES = (
+    "Heading 1",
+    "Clause 2",
+    *ORDERED_STYLES,
+    "Clause Text",
+    *BULLET_STYLES,
+    "TOC Heading",
+    "toc 1",
+    "Table Text",
+    "Table Heading",
+    "Signature Text",
+    "Header",
+    "Footer",
+    "SLA Table",
+    "Plain Table",
+)
+
+CLAUSE_INDENT = 720  # twips: where clause text starts, right of "1.1"; one list level deeper
+BULLET_HANG = 360  # twips between a bullet and its text
+LOGO_MAX_WIDTH = Mm(60)
+LOGO_MAX_HEIGHT = Mm(22)
+GAP_AFTER_TABLE = Pt(9)
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+CUSTOM_PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _names(text: str) -> list[str]:
+    return text.split()
+
+
+# Child order (ECMA-376) of the property elements we insert into.
+SCHEMA_ORDER = {
+    qn("w:pPr"): _names(
+        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+        "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+        "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+        "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+        "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+    ),
+    qn("w:tblPr"): _names(
+        "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+        "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+        "tblDescription tblPrChange"
+    ),
+}
+
+
+def render_docx(document: Document, template: Path) -> bytes:
+    """Render ``document`` over the Word ``template``; return the .docx file's bytes."""
+    word = _fill_template(document, template)
+    styles = _Styles(word, template)
+    text_width = _set_page_size(word, document.page_size, styles)
+    body = _Body(word, styles, text_width)
+    body.add_contents(document.sections)
+    for position, clause in enumerate(document.sections, start=1):
+        body.add_clause(clause, position)
+    body.add_signatures(document.cover.provider, document.cover.customer)
+    _set_core_properties(word, document)
+    _set_custom_properties(word, document.custom_properties)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+# --- step 1: the template ---------------------------------------------------------------
+
+
+def _fill_template(document: Document, template: Path) -> WordDocument:
+    try:
+        tpl = DocxTemplate(template)
+        tpl.init_docx()
+    except (PackageNotFoundError, OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise TemplateError(f"Cannot open the Word template {template}: {exc}") from exc
+    # StrictUndefined: a placeholder a firm adds to its template that we do not provide must
+    # fail loudly, not vanish. autoescape: "Acme & Co" must not lose its "&".
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    try:
+        tpl.render(_template_context(document, tpl), env, autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"Cannot fill the Word template {template}: {exc}") from exc
+    word: WordDocument = tpl.docx
+    return word
+
+
+def _template_context(document: Document, tpl: DocxTemplate) -> dict[str, Any]:
+    cover = document.cover
+    context: dict[str, Any] = {
+        "title": cover.title,
+        "subtitle": cover.subtitle,
+        "provider": _party_context(cover.provider),
+        "customer": _party_context(cover.customer),
+        "reference": cover.reference,
+        "effective_date": cover.effective_date,
+        "version": cover.version,
+        "draft": cover.draft,
+        "logo": _logo(tpl, cover.logo) if cover.logo else None,
+        "header_text": document.header_text,
+        "footer_text": document.footer_text,
+    }
+    assert context.keys() == TEMPLATE_VARIABLES
+    return context
+
+
+def _party_context(party: Party) -> dict[str, str]:
+    return {
+        "role": party.role,
+        "legal_name": party.legal_name,
+        "address": "\n".join(party.address),  # docxtpl turns "\n" into a line break
+        "company_number": party.company_number or "",
+    }
+
+
+def _logo(tpl: DocxTemplate, logo: bytes) -> InlineImage:
+    """The logo scaled to fit a box on the cover, keeping its proportions."""
+    try:
+        image = Image.from_blob(logo)
+    except UnrecognizedImageError as exc:
+        raise InputError("The provider's logo is not a PNG or JPEG image.") from exc
+    scale = min(LOGO_MAX_WIDTH / image.width, LOGO_MAX_HEIGHT / image.height)
+    width, height = Emu(int(image.width * scale)), Emu(int(image.height * scale))
+    return InlineImage(tpl, io.BytesIO(logo), width=width, height=height)
+
+
+class _Styles:
+    """The template's styles and list numbering the body relies on, checked once."""
+
+    def __init__(self, word: WordDocument, template: Path) -> None:
+        self._by_name: dict[str, BaseStyle] = {
+            style.name: style for style in word.styles if style.name is not None
+        }
+        missing = [name for name in STYLE_NAMES if name not in self._by_name]
+        if missing:
+            raise TemplateError(
+                f"The Word template {template} lacks the styles {', '.join(missing)}: "
+                "restore them or rebuild it with scripts/build_template.py."
+            )
+        numbering = word.part.numbering_part.element
+        # Lettered lists get a fresh w:num on the abstract list behind "Clause 3".
+        ordered_num_id, self.ordered_level = self._numbering(ORDERED_STYLES[0], template)
+        try:
+            num = numbering.num_having_numId(ordered_num_id)
+        except KeyError as exc:
+            raise TemplateError(
+                f"The Word template {template} has no list numbering {ordered_num_id} "
+                "(word/numbering.xml) for the style Clause 3."
+            ) from exc
+        self.ordered_abstract_id = int(num.abstractNumId.val)
+        self.bullet_num_id, self.bullet_level = self._numbering(BULLET_STYLES[0], template)
+
+    def paragraph(self, name: str) -> ParagraphStyle:
+        style = self._by_name[name]
+        assert isinstance(style, ParagraphStyle), name
+        return style
+
+    def table(self, name: str) -> BaseStyle:
+        return self._by_name[name]
+
+    def _numbering(self, name: str, template: Path) -> tuple[int, int]:
+        num_pr = self.paragraph(name).element.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        num_id = None if num_pr is None else num_pr.find(qn("w:numId"))
+        if num_pr is None or num_id is None:
+            raise TemplateError(f"The style {name} in the Word template {template} is not a list.")
+        ilvl = num_pr.find(qn("w:ilvl"))
+        return int(num_id.get(qn("w:val"))), 0 if ilvl is None else int(ilvl.get(qn("w:val")))
+
+
+# --- step 2: page setup and the body ----------------------------------------------------
+
+
+def _set_page_size(word: WordDocument, page_size: str, styles: _Styles) -> int:
+    """Apply ``page_size`` to every section; return the width between the margins (twips)."""
+    width, height = PAGE_SIZES[page_size]
+    text_width = width
+    for section in word.sections:
+        section.page_width = Twips(width)
+        section.page_height = Twips(height)
+        margins = (section.left_margin or 0) + (section.right_margin or 0)
+        text_width = width - Emu(margins).twips
+    # Right-aligned tab stops (page numbers, the contents' page column) sit on the margin.
+    for name in ("Header", "Footer", "toc 1"):
+        tab_stops = styles.paragraph(name).paragraph_format.tab_stops
+        for index in reversed(range(len(tab_stops))):
+            stop = tab_stops[index]
+            if stop.alignment == WD_TAB_ALIGNMENT.RIGHT:
+                leader = stop.leader
+                del tab_stops[index]
+                tab_stops.add_tab_stop(Twips(text_width), WD_TAB_ALIGNMENT.RIGHT, leader)
+    return text_width
+
+
+class _Body:
+    """Appends the body to the filled template, keeping Word's numbering in step."""
+
+    def __init__(self, word: WordDocument, styles: _Styles, text_width: int) -> None:
+        self.word = word
+        self.styles = styles
+        self.text_width = text_width
+        self.numbering = word.part.numbering_part.element
+        self.bookmarks = 0
+        self.after_table = False
+
+    def _paragraph(self, style: str) -> WordParagraph:
+        paragraph = self.word.add_paragraph(style=self.styles.paragraph(style))
+        if self.after_table:
+            paragraph.paragraph_format.space_before = GAP_AFTER_TABLE
+            self.after_table = False
+        return paragraph
+
+    # Contents ------------------------------------------------------------------------
+
+    def add_contents(self, clauses: Sequence[Clause]) -> None:
+        """One "toc 1" entry per clause: "N.", title, dot leader, PAGEREF to the heading.
+
+        The entries are plain paragraphs, not the result of a TOC field: LibreOffice prints a
+        TOC field's stored result as it is (and we cannot know the page numbers), but it
+        computes every PAGEREF outside one, so the PDF gets real page numbers. Word shows the
+        stored (empty) page numbers until the fields are updated (F9, or on printing).
+        """
+        self.word.add_paragraph("Contents", style=self.styles.paragraph("TOC Heading"))
+        for clause in clauses:
+            paragraph = self.word.add_paragraph(style=self.styles.paragraph("toc 1"))
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), _bookmark_name(clause))
+            link.set(qn("w:history"), "1")
+            link.append(_text_run(f"{clause.number}."))
+            link.append(_tab_run())
+            link.append(_text_run(clause.title))
+            link.append(_tab_run())
+            link.extend(_field(f"PAGEREF {_bookmark_name(clause)} \\h"))
+            paragraph._p.append(link)
+
+    # Clauses -------------------------------------------------------------------------
+
+    def add_clause(self, clause: Clause, position: int) -> None:
+        if clause.number != str(position):
+            raise ValueError(
+                f"clause {clause.clause_id!r} is numbered {clause.number!r} but Word numbers "
+                f"it {position}: clauses must be numbered 1, 2, 3, ... in order"
+            )
+        heading = self._paragraph("Heading 1")
+        if position == 1:
+            heading.paragraph_format.page_break_before = True
+        self.bookmarks += 1
+        heading._p.append(_bookmark("w:bookmarkStart", self.bookmarks, _bookmark_name(clause)))
+        heading.add_run(clause.title)
+        heading._p.append(_bookmark("w:bookmarkEnd", self.bookmarks))
+
+        sub_clauses = 0
+        for position_in_clause, block in enumerate(clause.blocks):
+            if isinstance(block, Paragraph):
+                if block.number is not None:
+                    sub_clauses += 1
+                    shown = f"{clause.number}.{sub_clauses}"
+                    if block.number != shown:
+                        raise ValueError(
+                            f"clause {clause.clause_id!r}: a paragraph is numbered "
+                            f"{block.number!r} but Word numbers it {shown}"
+                        )
+                paragraph = self._paragraph("Clause 2" if block.number else "Clause Text")
+                _add_runs(paragraph, block.runs)
+                following = clause.blocks[position_in_clause + 1 : position_in_clause + 2]
+                if following and not isinstance(following[0], Paragraph):
+                    # A lead-in stays on the page of the list or table it introduces.
+                    paragraph.paragraph_format.keep_with_next = True
+            elif isinstance(block, ListBlock):
+                self._add_list(block, block.level)
+            else:
+                self._add_table(block)
+
+    def _add_list(self, block: ListBlock, depth: int) -> None:
+        styles = ORDERED_STYLES if block.ordered else BULLET_STYLES
+        style = styles[min(depth, len(styles) - 1)]
+        if block.ordered:
+            # A fresh w:num restarting this level: every lettered list starts at (a).
+            level = self.styles.ordered_level + depth
+            num = self.numbering.add_num(self.styles.ordered_abstract_id)
+            num.add_lvlOverride(ilvl=level).add_startOverride(1)
+            num_id = int(num.numId)
+        else:
+            level, num_id = self.styles.bullet_level + depth, self.styles.bullet_num_id
+        beyond_styles = depth >= len(styles)
+        for item in block.items:
+            paragraph = self._paragraph(style)
+            if block.ordered or beyond_styles:
+                _set_numbering(paragraph, num_id, level)
+            if beyond_styles:
+                hang = CLAUSE_INDENT if block.ordered else BULLET_HANG
+                paragraph.paragraph_format.left_indent = Twips(CLAUSE_INDENT * (depth + 1) + hang)
+                paragraph.paragraph_format.first_line_indent = Twips(-hang)
+            _add_runs(paragraph, item.runs)
+            if item.children is not None:
+                paragraph.paragraph_format.keep_with_next = True
+                self._add_list(item.children, depth + 1)
+
+    def _add_table(self, block: Table) -> None:
+        body = self.word.element.body
+        if len(body) > 1 and body[-2].tag == qn("w:tbl"):  # body[-1] is the w:sectPr
+            # Two adjacent tables would merge into one in Word.
+            self._paragraph("Clause Text").paragraph_format.space_after = Pt(0)
+        rows: list[tuple[Inline, ...]] = [block.header, *block.rows]
+        columns = max(len(row) for row in rows)
+        widths = _column_widths(rows, columns, self.text_width - CLAUSE_INDENT)
+        table = self.word.add_table(rows=len(rows), cols=columns)
+        table.style = self.styles.table("SLA Table")
+        _set_table_geometry(table, widths, indent=CLAUSE_INDENT)
+        for row_index, (row, word_row) in enumerate(zip(rows, table.rows, strict=True)):
+            header = row_index == 0
+            _set_row_flags(word_row, header=header)
+            for column, cell in enumerate(word_row.cells):
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self.styles.paragraph("Table Heading" if header else "Table Text")
+                align = block.align[column] if column < len(block.align) else None
+                if align == "center":
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                elif align == "right":
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                if column < len(row):
+                    _add_runs(paragraph, row[column])
+        self.after_table = True
+
+    # Signature block -----------------------------------------------------------------
+
+    def add_signatures(self, provider: Party, customer: Party) -> None:
+        """Provider | Customer, one row per line so the two columns stay level.
+
+        Rows may not break and every paragraph keeps with the next, so the block moves to
+        the next page whole rather than splitting.
+        """
+        # Also keeps the block apart from a table ending the last clause (they would merge).
+        spacer = self._paragraph("Signature Text")
+        spacer.paragraph_format.space_before = Pt(12)
+        lines = [
+            ("intro", "Signed for and on behalf of", "Signed for and on behalf of"),
+            ("name", provider.legal_name, customer.legal_name),
+            ("line", "", ""),
+            ("caption", "Signature", "Signature"),
+            ("text", f"Name: {provider.signatory_name}", f"Name: {customer.signatory_name}"),
+            ("text", f"Title: {provider.signatory_title}", f"Title: {customer.signatory_title}"),
+            ("date", "Date:", "Date:"),
+        ]
+        table = self.word.add_table(rows=len(lines), cols=2)
+        table.style = self.styles.table("Plain Table")
+        half = self.text_width // 2
+        _set_table_geometry(table, [half, self.text_width - half], indent=0)
+        style = self.styles.paragraph("Signature Text")
+        for (kind, *texts), row in zip(lines, table.rows, strict=True):
+            _set_row_flags(row, header=False)
+            for text, cell in zip(texts, row.cells, strict=True):
+                paragraph = cell.paragraphs[0]
+                paragraph.style = style
+                if text:
+                    run = paragraph.add_run(text)
+                    run.bold = True if kind == "name" else None
+                    run.italic = True if kind == "caption" else None
+                if kind in ("line", "date"):
+                    paragraph.paragraph_format.space_before = Pt(30 if kind == "line" else 14)
+                    paragraph.paragraph_format.right_indent = Twips(567)
+                    _bottom_border(paragraph)
+
+
+# --- XML helpers ------------------------------------------------------------------------
+
+
+def _bookmark_name(clause: Clause) -> str:
+    # Word's own heading bookmarks start with "_Toc" (hidden); names must be <= 40 chars.
+    return f"_TocClause{clause.number}"
+
+
+def _bookmark(tag: str, bookmark_id: int, name: str | None = None) -> Any:
+    element = OxmlElement(tag)
+    element.set(qn("w:id"), str(bookmark_id))
+    if name is not None:
+        element.set(qn("w:name"), name)
+    return element
+
+
+def _text_run(text: str) -> Any:
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.set(XML_SPACE, "preserve")
+    t.text = text
+    run.append(t)
+    return run
+
+
+def _tab_run() -> Any:
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:tab"))
+    return run
+
+
+def _field(instruction: str) -> list[Any]:
+    """A complex field with an empty stored result, for the reader's program to compute."""
+    runs = []
+    for kind in ("begin", "instr", "separate", "end"):
+        run = OxmlElement("w:r")
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(XML_SPACE, "preserve")
+            element.text = f" {instruction} "
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run.append(element)
+        runs.append(run)
+    return runs
+
+
+def _add_runs(paragraph: WordParagraph, runs: Iterable[Run]) -> None:
+    """Literal text: python-docx escapes it, and turns tabs and newlines into Word's own."""
+    for run in runs:
+        word_run = paragraph.add_run(run.text)
+        if run.bold:
+            word_run.bold = True
+        if run.italic:
+            word_run.italic = True
+
+
+def _set_numbering(paragraph: WordParagraph, num_id: int, level: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _bottom_border(paragraph: WordParagraph) -> None:
+    """A rule under the paragraph: the line to sign or date on."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "404040")):
+        bottom.set(qn(f"w:{name}"), value)
+    borders.append(bottom)
+    _insert_in_order(paragraph._p.get_or_add_pPr(), borders)
+
+
+def _set_row_flags(row: _Row, *, header: bool) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+    if header:
+        trpr.append(OxmlElement("w:tblHeader"))  # repeated at the top of each page
+
+
+def _set_table_geometry(table: WordTable, widths: list[int], *, indent: int) -> None:
+    """Fixed layout with our widths, so Word and LibreOffice lay the table out alike."""
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        _insert_in_order(tbl_pr, tbl_w)
+    tbl_w.set(qn("w:w"), str(sum(widths)))
+    tbl_w.set(qn("w:type"), "dxa")
+    if indent:
+        tbl_ind = OxmlElement("w:tblInd")
+        tbl_ind.set(qn("w:w"), str(indent))
+        tbl_ind.set(qn("w:type"), "dxa")
+        _insert_in_order(tbl_pr, tbl_ind)
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_col.w = Twips(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Twips(width)
+
+
+def _insert_in_order(parent: Any, child: Any) -> None:
+    """Insert ``child`` where the schema puts it among ``parent``'s children: Word rejects
+    properties out of order (LibreOffice does not mind)."""
+    sequence = SCHEMA_ORDER[parent.tag]
+    name = child.tag.rsplit("}", 1)[-1]
+    later = sequence[sequence.index(name) + 1 :]
+    parent.insert_element_before(child, *(f"w:{tag}" for tag in later))
+
+
+def _column_widths(rows: Sequence[Sequence[Inline]], columns: int, available: int) -> list[int]:
+    """Column widths (twips) that fill ``available`` and keep the table short.
+
+    Every column starts wide enough for its longest word; the rest of the width goes, a step
+    at a time, where it saves the most wrapped lines; what no column needs is shared out in
+    proportion to each column's longest text.
+    """
+    texts = [
+        ["".join(run.text for run in cell) for cell in row] + [""] * (columns - len(row))
+        for row in rows
+    ]
+    # Twips per character at 9.5 pt, on the wide side (Noto Serif stands in for Cambria);
+    # the header is bold.
+    char = [118 if index == 0 else 105 for index in range(len(rows))]
+    padding = 2 * 108 + 40
+
+    def lines(text: str, width: int, char_width: int) -> int:
+        return _wrapped_lines(text, max(1, (width - padding) // char_width))
+
+    def height(widths: list[int]) -> int:
+        return sum(
+            max(lines(text, widths[c], char[r]) for c, text in enumerate(row))
+            for r, row in enumerate(texts)
+        )
+
+    longest_word = [
+        max([1, *(len(w) for row in texts for w in row[c].split())]) for c in range(columns)
+    ]
+    longest_text = [max([1, *(len(row[c]) for row in texts)]) for c in range(columns)]
+    widths = [max(500, n * char[0] + padding) for n in longest_word]
+    if sum(widths) >= available:
+        widths = [w * available // sum(widths) for w in widths]
+    else:
+        step = 60
+        current = height(widths)
+        while available - sum(widths) >= step:
+            best: tuple[float, int, int] | None = None  # (lines saved per twip, column, width)
+            for column in range(columns):
+                for extra in range(step, available - sum(widths) + 1, step):
+                    trial = [*widths]
+                    trial[column] += extra
+                    saved = current - height(trial)
+                    if saved > 0:
+                        if best is None or saved / extra > best[0]:
+                            best = (saved / extra, column, trial[column])
+                        break
+            if best is None:
+                break
+            widths[best[1]] = best[2]
+            current = height(widths)
+        spare = available - sum(widths)
+        widths = [
+            w + spare * n // sum(longest_text) for w, n in zip(widths, longest_text, strict=True)
+        ]
+    widths[-1] += available - sum(widths)  # rounding
+    return widths
+
+
+def _wrapped_lines(text: str, capacity: int) -> int:
+    """How many lines ``text`` takes when wrapped at ``capacity`` characters."""
+    count, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) <= capacity:
+            used += 1 + len(word)
+            continue
+        if used:
+            count += 1
+        count += (len(word) - 1) // capacity
+        used = len(word) % capacity or capacity
+    return count
+
+
+# --- properties and packaging -----------------------------------------------------------
+
+
+def _set_core_properties(word: WordDocument, document: Document) -> None:
+    try:
+        day = dt.date.fromisoformat(document.stamp_date)
+    except ValueError as exc:
+        raise InputError(f"The stamp date {document.stamp_date!r} is not an ISO date.") from exc
+    stamp = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    props = word.core_properties
+    props.title = document.title
+    props.subject = document.subject
+    props.author = document.author
+    props.keywords = document.keywords
+    props.last_modified_by = document.author
+    props.comments = ""
+    props.created = stamp
+    props.modified = stamp
+    props.revision = 1
+
+
+def _set_custom_properties(word: WordDocument, properties: Sequence[tuple[str, str]]) -> None:
+    """docProps/custom.xml: one string (lpwstr) property per pair, in the given order."""
+    package = word.part.package
+    existing = [rel for rel in package.rels.values() if rel.reltype == RT.CUSTOM_PROPERTIES]
+    if not properties and not existing:
+        return
+    root = ET.Element("Properties", {"xmlns": CUSTOM_NS, "xmlns:vt": VT_NS})
+    for pid, (name, value) in enumerate(properties, start=2):  # pids 0 and 1 are reserved
+        prop = ET.SubElement(
+            root, "property", {"fmtid": CUSTOM_PROPERTY_FMTID, "pid": str(pid), "name": name}
+        )
+        ET.SubElement(prop, "vt:lpwstr").text = value
+    declaration = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    blob = declaration + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    if existing:  # a template that already has custom properties: ours replace them
+        existing[0].target_part._blob = blob
+        return
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed entry times, order and compression."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    first = [name for name in ("[Content_Types].xml", "_rels/.rels") if name in entries]
+    order = first + sorted(name for name in entries if name not in first)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            target.writestr(info, entries[name], compresslevel=6)
+    return buffer.getvalue()

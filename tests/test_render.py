@@ -1,0 +1,178 @@
+"""Rendering the examples: golden Markdown, the Word document reopened, PDF via LibreOffice."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from slawriter.cli import main
+from tests.conftest import EXAMPLES, ROOT, need_tool
+
+GOLDEN = ROOT / "tests" / "golden"
+AGREEMENTS = ["acme-standard", "corner-shop-smb", "special-characters"]
+SPECIAL_NAME = "Smith & Sons <Holdings> \"Star\" 'Quote' *Star*_Co_ | Ωμέγα Λτδ 株式会社"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    paths = [str(EXAMPLES / f"{name}.yaml") for name in AGREEMENTS]
+    assert main(["render", *paths, "--out", str(out), "--format", "docx,md"]) == 0
+    return out
+
+
+def headings_in_markdown(text: str) -> list[str]:
+    return re.findall(r"^## \d+\. (.+)$", text, flags=re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", AGREEMENTS)
+def test_markdown_matches_golden(rendered: Path, name: str) -> None:
+    produced = (rendered / f"{name}.md").read_text("utf-8")
+    golden = GOLDEN / f"{name}.md"
+    if os.environ.get("SLAWRITER_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(produced, "utf-8")
+    assert golden.exists(), "run with SLAWRITER_UPDATE_GOLDEN=1 once to create the golden file"
+    assert produced == golden.read_text("utf-8")
+
+
+@pytest.mark.parametrize("name", AGREEMENTS)
+def test_word_document_structure(rendered: Path, name: str) -> None:
+    markdown = (rendered / f"{name}.md").read_text("utf-8")
+    document = docx.Document(str(rendered / f"{name}.docx"))
+    heading_1 = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert heading_1 == headings_in_markdown(markdown)
+    assert len(heading_1) >= 10
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 1", "TOC 1"} <= styles
+    assert document.tables, "the agreement has tables"
+    core = document.core_properties
+    assert core.title and core.author == "Northwind IT Services Ltd"
+
+
+def all_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return "".join(
+            package.read(n).decode("utf-8") for n in package.namelist() if n.endswith(".xml")
+        )
+
+
+@pytest.mark.parametrize("name", AGREEMENTS)
+def test_no_template_syntax_left_anywhere(rendered: Path, name: str) -> None:
+    for text in (all_xml(rendered / f"{name}.docx"), (rendered / f"{name}.md").read_text("utf-8")):
+        for marker in ("{{", "}}", "{%", "%}", "{#"):
+            assert marker not in text
+
+
+def table_cells(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_standard_agreement_tables(rendered: Path) -> None:
+    document = docx.Document(str(rendered / "acme-standard.docx"))
+    tables = [table_cells(t) for t in document.tables]
+    matrix = next(t for t in tables if t[0][:3] == ["Priority", "Response", "Resolution"])
+    assert matrix[1][:4] == ["P1 Critical", "30 minutes", "4 hours", "1 hour"]
+    assert matrix[2][:4] == ["P2 High", "1 Business Hour", "8 Business Hours", "2 Business Hours"]
+    assert matrix[3][2] == "2 Business Days"
+    text = "\n".join(p.text for p in document.paragraphs)
+    # The worked example of the clock, computed from the agreement's own calendar.
+    assert re.search(r"Friday 1 January 2027|Thursday 31 December 2026|2027", text)
+    assert "10 minutes" in text
+
+
+def test_custom_properties_carry_provenance(rendered: Path) -> None:
+    xml = zipfile.ZipFile(rendered / "acme-standard.docx").read("docProps/custom.xml").decode()
+    assert "slawriter_version" in xml and "agreement_sha256" in xml
+    assert "clause.response-resolution" in xml and "standard 1.0.0" in xml
+    assert "profile" in xml
+
+
+def test_nothing_internal_reaches_the_customer(rendered: Path) -> None:
+    for name in AGREEMENTS:
+        for text in (all_xml(rendered / f"{name}.docx"), (rendered / f"{name}.md").read_text()):
+            assert "expected_tickets" not in text
+            assert "spares_on_site" not in text
+            assert "restore_time" not in text
+
+
+def test_special_characters_come_out_exactly_as_typed(rendered: Path) -> None:
+    markdown = (rendered / "special-characters.md").read_text("utf-8")
+    document = docx.Document(str(rendered / "special-characters.docx"))
+    body = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    header = "\n".join(p.text for s in document.sections for p in s.header.paragraphs)
+    assert SPECIAL_NAME in body + cells
+    assert SPECIAL_NAME in header
+    assert "Office IT <all> & more | everything_else" in cells
+    assert "NW-SB-2027-099 <draft & \"final\">" in body + cells
+    # Markdown: parsed back by a CommonMark parser, the name is literal text.
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert "Smith &amp; Sons &lt;Holdings&gt; &quot;Star&quot; 'Quote' *Star*_Co_ | Ωμέγα" in html
+
+
+def test_rendering_is_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same input, same bytes, even when the clock has moved on (no sleeping: time is injected)."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    agreement = str(EXAMPLES / "acme-standard.yaml")
+    assert main(["render", agreement, "--out", str(first)]) == 0
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 3 * 3600 + 7)
+    assert main(["render", agreement, "--out", str(second)]) == 0
+    for name in ("acme-standard.docx", "acme-standard.md"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_edited_output_is_not_overwritten(tmp_path: Path, capsys) -> None:
+    agreement = str(EXAMPLES / "corner-shop-smb.yaml")
+    assert main(["render", agreement, "--out", str(tmp_path)]) == 0
+    target = tmp_path / "corner-shop-smb.md"
+    target.write_text(target.read_text("utf-8") + "\nA note added by hand.\n", "utf-8")
+    edited = target.read_bytes()
+    capsys.readouterr()
+    assert main(["render", agreement, "--out", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert "corner-shop-smb.md was edited after slawriter wrote it" in err
+    assert "--force" in err
+    assert target.read_bytes() == edited
+    assert main(["render", agreement, "--out", str(tmp_path), "--force"]) == 0
+    assert b"A note added by hand." not in target.read_bytes()
+    assert (tmp_path / "corner-shop-smb.slawriter.json").exists()
+
+
+def test_small_business_agreement_is_at_most_half_as_long(rendered: Path) -> None:
+    standard = len((rendered / "acme-standard.md").read_text("utf-8").split())
+    small = len((rendered / "corner-shop-smb.md").read_text("utf-8").split())
+    assert small <= standard / 2, (small, standard)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_documents(tmp_path: Path) -> None:
+    need_tool("soffice", "libreoffice")
+    pdftotext = need_tool("pdftotext")
+    out = tmp_path / "out"
+    paths = [str(EXAMPLES / f"{name}.yaml") for name in ("acme-standard", "special-characters")]
+    assert main(["render", *paths, "--out", str(out), "--format", "docx,pdf"]) == 0
+    text = subprocess.run([pdftotext, "-layout", str(out / "acme-standard.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Service Level Agreement" in text
+    assert "Acme Precision Engineering Ltd" in text
+    assert re.search(r"Page 2 of \d+", text)
+    assert re.search(r"^\s*1\.\s+\S", text, flags=re.MULTILINE), "numbered clause headings"
+    assert re.search(r"\b3\.1\b", text), "numbered sub-clauses"
+    special = subprocess.run([pdftotext, str(out / "special-characters.pdf"), "-"],
+                             capture_output=True, text=True, check=True).stdout
+    flat = " ".join(special.split())
+    assert "Smith & Sons <Holdings>" in flat
+    assert "Ωμέγα Λτδ" in flat
+    assert shutil.which("pdftotext")
