@@ -44,20 +44,39 @@ def main() -> int:
         work = Path(folder)
         for name in ("provider.yaml", "acme-standard.yaml"):
             shutil.copy(EXAMPLES / name, work / name)
-        subprocess.run([SLAWRITER, "render", "acme-standard.yaml", "--out", "md",
-                        "--format", "md"], cwd=work, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [SLAWRITER, "render", "acme-standard.yaml", "--out", "md", "--format", "md"],
+            cwd=work,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         markdown = work / "md" / "acme-standard.md"
 
         ours: list[float] = []
         theirs: list[float] = []
         for _ in range(args.runs):
-            ours.append(timed([SLAWRITER, "render", "acme-standard.yaml", "--out", "one",
-                               "--format", "docx", "--force"], work))
+            ours.append(
+                timed(
+                    [
+                        SLAWRITER,
+                        "render",
+                        "acme-standard.yaml",
+                        "--out",
+                        "one",
+                        "--format",
+                        "docx",
+                        "--force",
+                    ],
+                    work,
+                )
+            )
             theirs.append(timed([pandoc, str(markdown), "-o", str(work / "pandoc.docx")], work))
         one_ours, one_theirs = statistics.median(ours), statistics.median(theirs)
-        print(f"one agreement: slawriter {one_ours * 1000:.0f} ms, pandoc "
-              f"{one_theirs * 1000:.0f} ms (medians of {args.runs}); "
-              f"ratio {one_ours / one_theirs:.2f}")
+        print(
+            f"one agreement: slawriter {one_ours * 1000:.0f} ms, pandoc "
+            f"{one_theirs * 1000:.0f} ms (medians of {args.runs}); "
+            f"ratio {one_ours / one_theirs:.2f}"
+        )
 
         batch = work / "batch"
         batch.mkdir()
@@ -66,17 +85,19 @@ def main() -> int:
         names = []
         for index in range(args.batch):
             name = f"customer-{index:03d}.yaml"
-            (batch / name).write_text(source.replace("NW-SLA-2027-014", f"NW-SLA-2027-{index:03d}"),
-                                      "utf-8")
+            (batch / name).write_text(
+                source.replace("NW-SLA-2027-014", f"NW-SLA-2027-{index:03d}"), "utf-8"
+            )
             names.append(name)
         batch_ours = timed([SLAWRITER, "render", *names, "--out", "out", "--format", "docx"], batch)
         start = time.perf_counter()
         for index in range(args.batch):
-            subprocess.run([pandoc, str(markdown), "-o", str(batch / f"p{index}.docx")],
-                           check=True)
+            subprocess.run([pandoc, str(markdown), "-o", str(batch / f"p{index}.docx")], check=True)
         batch_theirs = time.perf_counter() - start
-        print(f"{args.batch} agreements: slawriter {batch_ours:.2f} s in one call, pandoc "
-              f"{batch_theirs:.2f} s in {args.batch} runs; ratio {batch_ours / batch_theirs:.2f}")
+        print(
+            f"{args.batch} agreements: slawriter {batch_ours:.2f} s in one call, pandoc "
+            f"{batch_theirs:.2f} s in {args.batch} runs; ratio {batch_ours / batch_theirs:.2f}"
+        )
     return 0
 
 

@@ -7,7 +7,6 @@ CommonMark with GitHub tables) into the format-neutral tree of slawriter.documen
 
 from __future__ import annotations
 
-import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,11 +15,14 @@ from typing import Any
 from jinja2 import (
     FunctionLoader,
     StrictUndefined,
-    TemplateError as JinjaTemplateError,
     TemplateSyntaxError,
     UndefinedError,
 )
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2 import (
+    TemplateError as JinjaTemplateError,
+)
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -152,8 +154,12 @@ class _Walker:
         return TemplateError(
             f"clause {self.clause.meta.id} ({self.clause.meta.variant}) produced Markdown "
             "that slawriter cannot lay out",
-            [Problem(self.clause.display, f"{message} (at line {line} of the rendered text)"
-                     if line else message)],
+            [
+                Problem(
+                    self.clause.display,
+                    f"{message} (at line {line} of the rendered text)" if line else message,
+                )
+            ],
         )
 
     def take(self) -> Token:
@@ -177,9 +183,12 @@ class _Walker:
             elif token.type == "table_open":
                 out.append(self.table())
             elif token.type == "heading_open":
-                raise self.fail(token, "headings are not allowed inside a clause: the clause "
-                                "title is its heading; start a paragraph with **bold words** "
-                                "for a run-in title")
+                raise self.fail(
+                    token,
+                    "headings are not allowed inside a clause: the clause "
+                    "title is its heading; start a paragraph with **bold words** "
+                    "for a run-in title",
+                )
             elif token.type in ("hr", "code_block", "fence", "html_block"):
                 raise self.fail(token, f"'{token.type}' blocks are not supported in clauses")
             else:
@@ -274,19 +283,29 @@ def choose_clauses(
     profile_file = str(profile.doc.path) if profile.doc else profile.id
     known_ids = {cid for cid, _ in library.clauses}
     for unknown in sorted(set(variants) - known_ids):
-        problems.append(Problem("agreement", f"variants.{unknown}: no clause '{unknown}' in "
-                                "the library"))
+        problems.append(
+            Problem("agreement", f"variants.{unknown}: no clause '{unknown}' in the library")
+        )
     for choice in profile.clauses:
         variant = variants.get(choice.clause, choice.variant)
         clause = library.clauses.get((choice.clause, variant))
         if clause is None:
             have = sorted(v for c, v in library.clauses if c == choice.clause)
-            problems.append(Problem(profile_file, f"clause '{choice.clause}' has no variant "
-                                    f"'{variant}' (available: {', '.join(have) or 'none'})"))
+            problems.append(
+                Problem(
+                    profile_file,
+                    f"clause '{choice.clause}' has no variant "
+                    f"'{variant}' (available: {', '.join(have) or 'none'})",
+                )
+            )
             continue
         if clause.meta.status == "retired":
-            problems.append(Problem(clause.display, "this clause is retired and may not be "
-                                    "used; choose another variant"))
+            problems.append(
+                Problem(
+                    clause.display,
+                    "this clause is retired and may not be used; choose another variant",
+                )
+            )
         elif clause.meta.status == "draft":
             drafts.append(f"{clause.meta.id} ({clause.meta.variant}, {clause.display})")
         chosen.append(clause)
@@ -295,7 +314,8 @@ def choose_clauses(
     if drafts and not allow_draft:
         raise RefusedError(
             "Refusing to draft a customer document from unapproved clauses: "
-            + "; ".join(drafts) + ". Have them approved, or pass --allow-draft for a "
+            + "; ".join(drafts)
+            + ". Have them approved, or pass --allow-draft for a "
             "visibly marked draft."
         )
     return chosen
@@ -313,8 +333,13 @@ def render_clauses(
         if clause.meta.condition:
             try:
                 included = env.compile_expression(clause.meta.condition)()
-            except (JinjaTemplateError, SecurityError, TypeError, ValueError,
-                    AttributeError) as error:
+            except (
+                JinjaTemplateError,
+                SecurityError,
+                TypeError,
+                ValueError,
+                AttributeError,
+            ) as error:
                 raise TemplateError(
                     f"clause {clause.meta.id} ({clause.meta.variant}): its condition "
                     f"'{clause.meta.condition}' cannot be evaluated",

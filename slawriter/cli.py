@@ -45,44 +45,64 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def library_option(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--library", metavar="DIR",
-                         help="clause library to use (default: $SLAWRITER_LIBRARY, "
-                         "else the built-in one)")
+        sub.add_argument(
+            "--library",
+            metavar="DIR",
+            help="clause library to use (default: $SLAWRITER_LIBRARY, else the built-in one)",
+        )
 
     render = commands.add_parser(
-        "render", help="draft the agreement documents (Word, Markdown, PDF)",
+        "render",
+        help="draft the agreement documents (Word, Markdown, PDF)",
         description="Draft the agreement documents from one or more agreement files.",
         epilog="examples:\n"
         "  slawriter render examples/acme-standard.yaml --out out/\n"
         "  slawriter render examples/*.yaml --out out/ --format docx,md,pdf",
-        formatter_class=_formatter)
+        formatter_class=_formatter,
+    )
     render.add_argument("agreements", nargs="+", type=Path, metavar="AGREEMENT.yaml")
-    render.add_argument("--out", type=Path, default=Path("out"), metavar="DIR",
-                        help="folder for the documents (default: out/)")
-    render.add_argument("--format", default="docx,md", metavar="LIST",
-                        help="comma-separated: docx, md, pdf (default: docx,md; pdf needs "
-                        "LibreOffice)")
-    render.add_argument("--force", action="store_true",
-                        help="replace outputs even if someone edited them")
-    render.add_argument("--allow-draft", action="store_true",
-                        help="render draft clauses, with a visible DRAFT marking")
+    render.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out"),
+        metavar="DIR",
+        help="folder for the documents (default: out/)",
+    )
+    render.add_argument(
+        "--format",
+        default="docx,md",
+        metavar="LIST",
+        help="comma-separated: docx, md, pdf (default: docx,md; pdf needs LibreOffice)",
+    )
+    render.add_argument(
+        "--force", action="store_true", help="replace outputs even if someone edited them"
+    )
+    render.add_argument(
+        "--allow-draft",
+        action="store_true",
+        help="render draft clauses, with a visible DRAFT marking",
+    )
     library_option(render)
 
     validate = commands.add_parser(
-        "validate", help="check agreement files without writing anything",
+        "validate",
+        help="check agreement files without writing anything",
         description="Check agreement files (and the provider files they name) and report "
         "every problem with file, line and field.",
         epilog="example:\n  slawriter validate examples/acme-standard.yaml",
-        formatter_class=_formatter)
+        formatter_class=_formatter,
+    )
     validate.add_argument("agreements", nargs="+", type=Path, metavar="AGREEMENT.yaml")
     library_option(validate)
 
     schema = commands.add_parser(
-        "schema", help="print the JSON Schema of the agreement (or provider) file",
+        "schema",
+        help="print the JSON Schema of the agreement (or provider) file",
         description="Print the JSON Schema of the agreement file, for editors and scripts.",
         epilog="examples:\n  slawriter schema > agreement.schema.json\n"
         "  slawriter schema --provider > provider.schema.json",
-        formatter_class=_formatter)
+        formatter_class=_formatter,
+    )
     schema.add_argument("--provider", action="store_true", help="the provider file's schema")
     return parser
 
@@ -96,13 +116,20 @@ def _render(args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.format)
     library = Library.locate(args.library)
-    written = render_files(args.agreements, args.out, formats, library=library,
-                           force=args.force, allow_draft=args.allow_draft)
+    written = render_files(
+        args.agreements,
+        args.out,
+        formats,
+        library=library,
+        force=args.force,
+        allow_draft=args.allow_draft,
+    )
     console = Console(highlight=False, soft_wrap=True)
     for item in written:
         names = ", ".join(display_path(p) for p in item.files)
-        console.print(f"[green]Drafted[/green] {display_path(item.agreement)} -> {names}",
-                      markup=True)
+        console.print(
+            f"[green]Drafted[/green] {display_path(item.agreement)} -> {names}", markup=True
+        )
     return EXIT_OK
 
 
@@ -114,9 +141,11 @@ def _validate(args: argparse.Namespace) -> int:
     library = Library.locate(args.library)
     for loaded in validate_files(args.agreements, library):
         agreement = loaded.agreement
-        print(f"{display_path(loaded.path)}: valid ({loaded.profile.id} profile, "
-              f"{len(agreement.services)} services, {len(agreement.priorities)} priorities, "
-              f"provider {display_path(loaded.provider_path)})")
+        print(
+            f"{display_path(loaded.path)}: valid ({loaded.profile.id} profile, "
+            f"{len(agreement.services)} services, {len(agreement.priorities)} priorities, "
+            f"provider {display_path(loaded.provider_path)})"
+        )
     return EXIT_OK
 
 

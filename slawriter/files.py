@@ -118,7 +118,7 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
             [
                 Problem(
                     name,
-                    f"{problem} (check indentation, colons and quotes)",
+                    f"not valid YAML: {problem} (check indentation, colons and quotes)",
                     mark.line + 1 if mark else None,
                     mark.column + 1 if mark else None,
                 )
@@ -231,8 +231,17 @@ def _message(error: Mapping[str, Any], model: type[BaseModel], loc: Loc) -> str:
         return f"expected a list, found {_describe(error.get('input'))}"
     if kind in ("string_type",):
         return f"expected text, found {_describe(error.get('input'))}"
-    if kind in ("int_type", "int_parsing", "float_parsing", "decimal_parsing", "bool_parsing",
-                "date_from_datetime_parsing", "date_parsing", "date_type", "int_from_float"):
+    if kind in (
+        "int_type",
+        "int_parsing",
+        "float_parsing",
+        "decimal_parsing",
+        "bool_parsing",
+        "date_from_datetime_parsing",
+        "date_parsing",
+        "date_type",
+        "int_from_float",
+    ):
         return f"{message.lower()}, found {_describe(error.get('input'))}"
     if kind == "too_short":
         return f"{message.lower()}: give at least one entry"
@@ -273,8 +282,14 @@ def validate_model(model: type[M], data: Any, docs: Iterable[YamlDoc], what: str
     if not isinstance(data, dict):
         raise InputError(
             f"{display_path(docs[0].path)} is not {what}",
-            [Problem(display_path(docs[0].path), f"expected a mapping of fields, found "
-                     f"{_describe(data)}", 1, 1)],
+            [
+                Problem(
+                    display_path(docs[0].path),
+                    f"expected a mapping of fields, found {_describe(data)}",
+                    1,
+                    1,
+                )
+            ],
         )
     try:
         return model.model_validate(data)
@@ -282,8 +297,7 @@ def validate_model(model: type[M], data: Any, docs: Iterable[YamlDoc], what: str
         problems = validation_problems(error, model, data, docs)
         count = len(problems)
         raise InputError(
-            f"{display_path(docs[0].path)}: {count} problem{'s' if count != 1 else ''} "
-            f"in {what}",
+            f"{display_path(docs[0].path)}: {count} problem{'s' if count != 1 else ''} in {what}",
             sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0)),
         ) from None
 
@@ -353,7 +367,8 @@ def check_overwrite(outputs: Mapping[Path, bytes], record: Mapping[str, Any], fo
             refused.append(f"{display_path(path)} was edited after slawriter wrote it")
     if refused:
         raise RefusedError(
-            "Refusing to overwrite: " + "; ".join(refused)
+            "Refusing to overwrite: "
+            + "; ".join(refused)
             + ". Save your edits under another name, or pass --force to replace them."
         )
 

@@ -225,7 +225,9 @@ class Helpers:
 
     def seconds_of(self, value: Duration, calendar: str | None = None) -> float:
         if value.business_days:
-            return value.business_days * self.calendar(calendar).clock.standard_day().total_seconds()
+            return (
+                value.business_days * self.calendar(calendar).clock.standard_day().total_seconds()
+            )
         return float(value.seconds)
 
     # -- computed figures ------------------------------------------------------------------

@@ -15,7 +15,9 @@ _ALWAYS = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # Block markers that matter only at the start of a line: "# ", "> ", "- ", "+ ", "1. ", "1) "
 # and a setext underline of "=" or "-".
-_LINE_START = re.compile(r"^(\s*)(#(?=#*(\s|$))|>|[-+](?=\s|$)|=+\s*$|-+\s*$|\d{1,9}(?=[.)](\s|$)))")
+_LINE_START = re.compile(
+    r"^(\s*)(#(?=#*(\s|$))|>|[-+](?=\s|$)|=+\s*$|-+\s*$|\d{1,9}(?=[.)](\s|$)))"
+)
 
 
 def escape_markdown(text: str) -> str:
@@ -31,5 +33,5 @@ def escape_markdown(text: str) -> str:
             end = match.end()
             text = text[:end] + "\\" + text[end:]
         else:
-            text = f"{match.group(1)}\\{text[match.end(1):]}"
+            text = f"{match.group(1)}\\{text[match.end(1) :]}"
     return text

@@ -54,18 +54,39 @@ class Loaded:
 def _check_version(doc: YamlDoc, what: str) -> None:
     name = display_path(doc.path)
     if not isinstance(doc.data, dict):
-        raise InputError(f"{name} is not {what}", [
-            Problem(name, "expected a mapping of fields (key: value lines)", 1, 1)])
+        raise InputError(
+            f"{name} is not {what}",
+            [Problem(name, "expected a mapping of fields (key: value lines)", 1, 1)],
+        )
     version = doc.data.get("slawriter")
     position = doc.position(("slawriter",)) or (1, 1)
     if version is None:
-        raise InputError(f"{name} is not {what}", [
-            Problem(name, f"the first line should be 'slawriter: {FORMAT_VERSION}' "
-                    "(the file format version)", 1, 1, "slawriter")])
+        raise InputError(
+            f"{name} is not {what}",
+            [
+                Problem(
+                    name,
+                    f"the first line should be 'slawriter: {FORMAT_VERSION}' "
+                    "(the file format version)",
+                    1,
+                    1,
+                    "slawriter",
+                )
+            ],
+        )
     if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-        raise InputError(f"{name} was written for a newer slawriter", [
-            Problem(name, f"format version {version}; this slawriter {__version__} reads "
-                    f"version {FORMAT_VERSION}: upgrade slawriter", *position, "slawriter")])
+        raise InputError(
+            f"{name} was written for a newer slawriter",
+            [
+                Problem(
+                    name,
+                    f"format version {version}; this slawriter {__version__} reads "
+                    f"version {FORMAT_VERSION}: upgrade slawriter",
+                    *position,
+                    "slawriter",
+                )
+            ],
+        )
 
 
 def load_provider(path: Path) -> Provider:
@@ -95,19 +116,33 @@ def load_agreement(path: Path, library: Library) -> Loaded:
     provider_path = path
     provider_ref = raw.get("provider")
     if not isinstance(provider_ref, str):
-        problems.append(locate(("provider",), "required: the path of the provider file, "
-                               "relative to this file", raw, [doc]))
+        problems.append(
+            locate(
+                ("provider",),
+                "required: the path of the provider file, relative to this file",
+                raw,
+                [doc],
+            )
+        )
     else:
         provider_path = (path.parent / provider_ref).resolve()
         if not provider_path.is_file():
-            problems.append(locate(("provider",), f"provider file '{provider_ref}' not found "
-                                   f"(looked for {display_path(provider_path)})", raw, [doc]))
+            problems.append(
+                locate(
+                    ("provider",),
+                    f"provider file '{provider_ref}' not found "
+                    f"(looked for {display_path(provider_path)})",
+                    raw,
+                    [doc],
+                )
+            )
         else:
             try:
                 provider = load_provider(provider_path)
             except InputError as error:
-                problems.extend(error.problems or [Problem(display_path(provider_path),
-                                                           error.message)])
+                problems.extend(
+                    error.problems or [Problem(display_path(provider_path), error.message)]
+                )
 
     docs = [doc] + ([profile.doc] if profile and profile.doc else [])
     merged = deep_merge(profile.defaults, raw) if profile else raw
@@ -123,8 +158,9 @@ def load_agreement(path: Path, library: Library) -> Loaded:
         count = len(problems)
         raise InputError(f"{name}: {count} problem{'s' if count != 1 else ''}", problems)
     assert agreement and provider and profile
-    return Loaded(path, agreement, provider, provider_path, profile, merged,
-                  sha256(path.read_bytes()))
+    return Loaded(
+        path, agreement, provider, provider_path, profile, merged, sha256(path.read_bytes())
+    )
 
 
 # --- assemble ------------------------------------------------------------------------------------
@@ -146,10 +182,16 @@ def clause_context(loaded: Loaded) -> tuple[dict[str, Any], dict[str, Any]]:
     }
     if ALWAYS_CALENDAR not in views:
         always = CalendarSpec(timezone=zone, hours=parse_weekly_hours("24x7"))
-        views[ALWAYS_CALENDAR] = CalendarView(ALWAYS_CALENDAR,
-                                              build_calendar(ALWAYS_CALENDAR, always), always)
-    helpers = Helpers(views, agreement.default_calendar, provider.locale.language,
-                      provider.locale.currency, first_full_month(agreement.agreement.effective_date))
+        views[ALWAYS_CALENDAR] = CalendarView(
+            ALWAYS_CALENDAR, build_calendar(ALWAYS_CALENDAR, always), always
+        )
+    helpers = Helpers(
+        views,
+        agreement.default_calendar,
+        provider.locale.language,
+        provider.locale.currency,
+        first_full_month(agreement.agreement.effective_date),
+    )
     names: dict[str, Any] = {
         key: getattr(agreement, key)
         for key in type(agreement).model_fields
@@ -173,27 +215,40 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     for number, item in enumerate(rendered, start=1):
         meta = item.clause.meta
         blocks = markdown_blocks(item.markdown, str(number), item.clause)
-        sections.append(Section(str(number), meta.title, meta.id, meta.variant, meta.version,
-                                blocks))
+        sections.append(
+            Section(str(number), meta.title, meta.id, meta.variant, meta.version, blocks)
+        )
     logo = None
     if provider.logo:
         logo_path = loaded.provider_path.parent / provider.logo
         try:
             logo = logo_path.read_bytes()
         except OSError:
-            raise InputError(f"{display_path(loaded.provider_path)}: logo "
-                             f"'{provider.logo}' not found at {display_path(logo_path)}") from None
+            raise InputError(
+                f"{display_path(loaded.provider_path)}: logo "
+                f"'{provider.logo}' not found at {display_path(logo_path)}"
+            ) from None
     customer = agreement.customer
     info = agreement.agreement
     cover = Cover(
         title=profile.title,
         subtitle=profile.subtitle,
-        provider=Party("Provider", provider.name, tuple(provider.address),
-                       provider.company_number, provider.signatory.name,
-                       provider.signatory.title),
-        customer=Party("Customer", customer.name, tuple(customer.address),
-                       customer.company_number, customer.signatory.name,
-                       customer.signatory.title),
+        provider=Party(
+            "Provider",
+            provider.name,
+            tuple(provider.address),
+            provider.company_number,
+            provider.signatory.name,
+            provider.signatory.title,
+        ),
+        customer=Party(
+            "Customer",
+            customer.name,
+            tuple(customer.address),
+            customer.company_number,
+            customer.signatory.name,
+            customer.signatory.title,
+        ),
         reference=info.reference,
         effective_date=format_date(info.effective_date, provider.locale.language),
         version=info.version,
@@ -228,13 +283,16 @@ def parse_formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise InputError(f"--format: unknown format '{', '.join(unknown) or text}' "
-                         f"(expected a comma-separated list of {', '.join(FORMATS)})")
+        raise InputError(
+            f"--format: unknown format '{', '.join(unknown) or text}' "
+            f"(expected a comma-separated list of {', '.join(FORMATS)})"
+        )
     return list(dict.fromkeys(formats))
 
 
-def render_outputs(loaded: Loaded, library: Library, formats: Sequence[str],
-                   allow_draft: bool = False) -> dict[str, bytes]:
+def render_outputs(
+    loaded: Loaded, library: Library, formats: Sequence[str], allow_draft: bool = False
+) -> dict[str, bytes]:
     """Every requested format in memory, keyed by file extension."""
     document = assemble_document(loaded, library, allow_draft)
     outputs: dict[str, bytes] = {}
@@ -266,15 +324,23 @@ class Written:
     files: tuple[Path, ...]
 
 
-def render_files(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *,
-                 library: Library, force: bool = False, allow_draft: bool = False
-                 ) -> list[Written]:
+def render_files(
+    paths: Sequence[Path],
+    out_dir: Path,
+    formats: Sequence[str],
+    *,
+    library: Library,
+    force: bool = False,
+    allow_draft: bool = False,
+) -> list[Written]:
     """Validate every agreement first, then render all, then write: nothing half-written."""
     stems: dict[str, Path] = {}
     for path in paths:
         if path.stem in stems:
-            raise InputError(f"{display_path(path)} and {display_path(stems[path.stem])} would "
-                             f"both write {path.stem}.* into {display_path(out_dir)}")
+            raise InputError(
+                f"{display_path(path)} and {display_path(stems[path.stem])} would "
+                f"both write {path.stem}.* into {display_path(out_dir)}"
+            )
         stems[path.stem] = path
     problems: list[Problem] = []
     loaded_all: list[Loaded] = []
@@ -285,8 +351,9 @@ def render_files(paths: Sequence[Path], out_dir: Path, formats: Sequence[str], *
             problems.extend(error.problems or [Problem(display_path(path), error.message)])
     if problems:
         count = len(problems)
-        raise InputError(f"nothing was written: {count} problem{'s' if count != 1 else ''}",
-                         problems)
+        raise InputError(
+            f"nothing was written: {count} problem{'s' if count != 1 else ''}", problems
+        )
     plans: list[tuple[Loaded, dict[Path, bytes], Path, dict[str, Any]]] = []
     for loaded in loaded_all:
         outputs = render_outputs(loaded, library, formats, allow_draft)

@@ -1,4 +1,4 @@
-"""Bad input: a clear message naming file, line, field and what was expected; exit 2; nothing written."""
+"""Bad input: a message naming file, line, field and what was expected; exit 2; nothing written."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def render_fails(capsys: pytest.CaptureFixture[str], workdir: Path) -> str:
-    code, out, err = run(capsys, "render", "acme-standard.yaml", "--out", "out")
+    code, _, err = run(capsys, "render", "acme-standard.yaml", "--out", "out")
     assert code == 2, err
     assert "Traceback" not in err
     assert not (workdir / "out").exists(), "nothing may be written when the input is bad"
@@ -52,13 +52,15 @@ def test_yaml_syntax_error_names_file_and_line(workdir: Path, capsys) -> None:
     err = render_fails(capsys, workdir)
     assert "acme-standard.yaml" in err
     assert "not valid YAML" in err
-    assert f"acme-standard.yaml:{line_of(agreement, 'effective_date')}" in err or \
-        f"acme-standard.yaml:{line_of(agreement, 'reference:')}" in err
+    assert (
+        f"acme-standard.yaml:{line_of(agreement, 'effective_date')}" in err
+        or f"acme-standard.yaml:{line_of(agreement, 'reference:')}" in err
+    )
 
 
 def test_duplicate_key_is_an_error(workdir: Path, capsys) -> None:
     agreement = workdir / "acme-standard.yaml"
-    edit(agreement, "  version: \"1.0\"\n", "  version: \"1.0\"\n  reference: OTHER\n")
+    edit(agreement, '  version: "1.0"\n', '  version: "1.0"\n  reference: OTHER\n')
     err = render_fails(capsys, workdir)
     first = line_of(agreement, "reference: NW-SLA")
     second = line_of(agreement, "reference: OTHER")
@@ -69,8 +71,11 @@ def test_duplicate_key_is_an_error(workdir: Path, capsys) -> None:
 
 def test_wrong_type_names_field_path_and_expectation(workdir: Path, capsys) -> None:
     agreement = workdir / "acme-standard.yaml"
-    edit(agreement, "uptime: {target: 99.5, basis: business-hours}",
-         "uptime: {target: lots, basis: business-hours}")
+    edit(
+        agreement,
+        "uptime: {target: 99.5, basis: business-hours}",
+        "uptime: {target: lots, basis: business-hours}",
+    )
     err = render_fails(capsys, workdir)
     line = line_of(agreement, "target: lots")
     assert f"acme-standard.yaml:{line}" in err
@@ -101,13 +106,18 @@ def test_ambiguous_duration_is_refused_with_the_reason(workdir: Path, capsys) ->
 def test_every_problem_is_reported_at_once(workdir: Path, capsys) -> None:
     agreement = workdir / "acme-standard.yaml"
     edit(agreement, "    response: 30m", "    response: soon")
-    edit(agreement, "  name: Acme Precision Engineering Ltd", "  nmae: Acme Precision Engineering Ltd")
+    edit(
+        agreement,
+        "  name: Acme Precision Engineering Ltd",
+        "  nmae: Acme Precision Engineering Ltd",
+    )
     edit(agreement, "    calendar: hardware-9x5", "    calendar: hardware-9X5")
     err = render_fails(capsys, workdir)
     assert "priorities.P1.response: 'soon' is not a duration" in err
     assert "customer.nmae: unknown field 'nmae'; did you mean 'name'?" in err
-    # The reference check runs only once the file validates, so two problems here.
-    assert "2 problems" in err
+    assert "customer.name: required field is missing" in err
+    # The calendar reference is checked only once the file validates: three problems here.
+    assert "3 problems" in err
 
 
 def test_unknown_calendar_reference(workdir: Path, capsys) -> None:
@@ -115,8 +125,10 @@ def test_unknown_calendar_reference(workdir: Path, capsys) -> None:
     edit(agreement, "    calendar: hardware-9x5", "    calendar: hardware-9X5")
     err = render_fails(capsys, workdir)
     line = line_of(agreement, "hardware-9X5")
-    assert f"acme-standard.yaml:{line}:5: constraints[server-warranty].calendar: " \
+    assert (
+        f"acme-standard.yaml:{line}:5: constraints[server-warranty].calendar: "
         "unknown calendar 'hardware-9X5'" in err
+    )
     assert "did you mean 'hardware-9x5'?" in err
 
 
@@ -153,11 +165,15 @@ def test_undefined_clause_variable_names_clause_and_line(
     for part in ("clauses", "profiles", "templates"):
         shutil.copytree(ROOT / part, library / part)
     clause = library / "clauses" / "scope.standard.md"
-    text = clause.read_text("utf-8").rstrip("\n") + "\n\nThe account manager is {{ customer.account_manager }}.\n"
+    text = (
+        clause.read_text("utf-8").rstrip("\n")
+        + "\n\nThe account manager is {{ customer.account_manager }}.\n"
+    )
     clause.write_text(text, "utf-8")
     line = len(text.rstrip("\n").splitlines())
-    code, _, err = run(capsys, "render", "acme-standard.yaml", "--out", "out",
-                       "--library", str(library))
+    code, _, err = run(
+        capsys, "render", "acme-standard.yaml", "--out", "out", "--library", str(library)
+    )
     assert code == 2, err
     assert "clause scope (standard) cannot be rendered" in err
     assert f"scope.standard.md:{line}:" in err
@@ -171,8 +187,9 @@ def test_sandbox_refuses_internals(workdir: Path, capsys, tmp_path: Path) -> Non
         shutil.copytree(ROOT / part, library / part)
     clause = library / "clauses" / "scope.standard.md"
     clause.write_text(clause.read_text("utf-8") + "\n{{ customer.__class__.__mro__ }}\n", "utf-8")
-    code, _, err = run(capsys, "render", "acme-standard.yaml", "--out", "out",
-                       "--library", str(library))
+    code, _, err = run(
+        capsys, "render", "acme-standard.yaml", "--out", "out", "--library", str(library)
+    )
     assert code == 2
     assert "scope.standard.md" in err and "__class__" in err
     assert not (workdir / "out").exists()

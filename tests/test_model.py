@@ -67,10 +67,11 @@ def test_periods() -> None:
 
 
 def test_field_paths_use_ids_for_keyed_lists() -> None:
-    data = {"services": [{"id": "email"}, {"id": "files", "uptime": {"target": 1}}],
-            "exclusions": ["a", "b"]}
-    assert format_path(("services", 1, "uptime", "target"), data) == \
-        "services[files].uptime.target"
+    data = {
+        "services": [{"id": "email"}, {"id": "files", "uptime": {"target": 1}}],
+        "exclusions": ["a", "b"],
+    }
+    assert format_path(("services", 1, "uptime", "target"), data) == "services[files].uptime.target"
     assert format_path(("exclusions", 1), data) == "exclusions[1]"
     assert format_path(("priorities", "P1", "response"), data) == "priorities.P1.response"
     parts = parse_path("services[files].uptime.target")

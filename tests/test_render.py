@@ -113,7 +113,7 @@ def test_special_characters_come_out_exactly_as_typed(rendered: Path) -> None:
     assert SPECIAL_NAME in body + cells
     assert SPECIAL_NAME in header
     assert "Office IT <all> & more | everything_else" in cells
-    assert "NW-SB-2027-099 <draft & \"final\">" in body + cells
+    assert 'NW-SB-2027-099 <draft & "final">' in body + cells
     # Markdown: parsed back by a CommonMark parser, the name is literal text.
     from markdown_it import MarkdownIt
 
@@ -163,15 +163,23 @@ def test_libreoffice_opens_the_documents(tmp_path: Path) -> None:
     out = tmp_path / "out"
     paths = [str(EXAMPLES / f"{name}.yaml") for name in ("acme-standard", "special-characters")]
     assert main(["render", *paths, "--out", str(out), "--format", "docx,pdf"]) == 0
-    text = subprocess.run([pdftotext, "-layout", str(out / "acme-standard.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        [pdftotext, "-layout", str(out / "acme-standard.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "Service Level Agreement" in text
     assert "Acme Precision Engineering Ltd" in text
     assert re.search(r"Page 2 of \d+", text)
     assert re.search(r"^\s*1\.\s+\S", text, flags=re.MULTILINE), "numbered clause headings"
     assert re.search(r"\b3\.1\b", text), "numbered sub-clauses"
-    special = subprocess.run([pdftotext, str(out / "special-characters.pdf"), "-"],
-                             capture_output=True, text=True, check=True).stdout
+    special = subprocess.run(
+        [pdftotext, str(out / "special-characters.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     flat = " ".join(special.split())
     assert "Smith & Sons <Holdings>" in flat
     assert "Ωμέγα Λτδ" in flat

@@ -74,9 +74,7 @@ class Library:
             path = self.profiles_dir / f"{name}.yaml"
             if not path.is_file():
                 available = sorted(p.stem for p in self.profiles_dir.glob("*.yaml"))
-                raise InputError(
-                    f"unknown profile '{name}' (available: {', '.join(available)})"
-                )
+                raise InputError(f"unknown profile '{name}' (available: {', '.join(available)})")
             self._profiles[name] = load_profile(path)
         return self._profiles[name]
 
@@ -86,7 +84,10 @@ class Library:
         try:
             result = subprocess.run(
                 ["git", "-C", str(self.root), "rev-parse", "HEAD"],
-                capture_output=True, text=True, timeout=10, check=False,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
             )
         except (OSError, subprocess.SubprocessError):
             return None

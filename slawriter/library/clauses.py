@@ -55,21 +55,32 @@ def parse_clause(path: Path) -> Clause:
     text = path.read_text("utf-8")
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise InputError(f"{name} has no front matter", [
-            Problem(name, "a clause file starts with a '---' line, its YAML front matter "
-                    "and another '---' line", 1, 1)])
+        raise InputError(
+            f"{name} has no front matter",
+            [
+                Problem(
+                    name,
+                    "a clause file starts with a '---' line, its YAML front matter "
+                    "and another '---' line",
+                    1,
+                    1,
+                )
+            ],
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             break
     else:
-        raise InputError(f"{name}: front matter is not closed", [
-            Problem(name, "no closing '---' line after the front matter", 1, 1)])
+        raise InputError(
+            f"{name}: front matter is not closed",
+            [Problem(name, "no closing '---' line after the front matter", 1, 1)],
+        )
     front = "".join(lines[1:index])
     doc = parse_yaml(front, path)
     # Front-matter lines start on file line 2.
     doc.positions = {k: (line + 1, col) for k, (line, col) in doc.positions.items()}
     meta = validate_model(ClauseMeta, doc.data, [doc], "clause front matter")
-    return Clause(path, meta, "".join(lines[index + 1:]), index + 2)
+    return Clause(path, meta, "".join(lines[index + 1 :]), index + 2)
 
 
 def load_clauses(folder: Path) -> dict[tuple[str, str], Clause]:
@@ -83,8 +94,15 @@ def load_clauses(folder: Path) -> dict[tuple[str, str], Clause]:
             continue
         if clause.key in clauses:
             other = clauses[clause.key].display
-            problems.append(Problem(clause.display, f"clause {clause.meta.id} variant "
-                                    f"{clause.meta.variant} is also defined in {other}", 2, 1))
+            problems.append(
+                Problem(
+                    clause.display,
+                    f"clause {clause.meta.id} variant "
+                    f"{clause.meta.variant} is also defined in {other}",
+                    2,
+                    1,
+                )
+            )
             continue
         clauses[clause.key] = clause
     if problems:

@@ -17,7 +17,7 @@ _TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_-]*)|\[([^\]]+)\]")
 
 
 def format_path(loc: Sequence[str | int], data: Any = None) -> str:
-    """Turn a location (keys and list indices) into a field path, using ids where items have them."""
+    """Turn a location (keys and indices) into a field path, using ids where items have them."""
     out = ""
     node = data
     for part in loc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field
@@ -58,7 +59,7 @@ class ProviderInternal(Strict):
         description="Mean handling time per priority id (P1..), with 'default' for the rest",
     )
     required_service_level: Percent = Field(
-        default=95, description="Share of tickets that must meet each response target"
+        default=Decimal(95), description="Share of tickets that must meet each response target"
     )
 
 

@@ -24,8 +24,11 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
     def calendar(loc: Loc, name: str | None) -> None:
         if name is not None and name not in calendars:
             problems.append(
-                (loc, f"unknown calendar '{name}' (defined: {', '.join(calendars)})"
-                 + _did_you_mean(name, calendars))
+                (
+                    loc,
+                    f"unknown calendar '{name}' (defined: {', '.join(calendars)})"
+                    + _did_you_mean(name, calendars),
+                )
             )
 
     def priority(loc: Loc, name: str) -> None:
@@ -37,8 +40,11 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
     def service(loc: Loc, name: str) -> None:
         if name not in service_ids:
             problems.append(
-                (loc, f"unknown service '{name}' (defined: {', '.join(service_ids)})"
-                 + _did_you_mean(name, service_ids))
+                (
+                    loc,
+                    f"unknown service '{name}' (defined: {', '.join(service_ids)})"
+                    + _did_you_mean(name, service_ids),
+                )
             )
 
     if agreement.default_calendar not in calendars:
@@ -46,8 +52,11 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
     expected = [f"P{n}" for n in range(1, len(priority_ids) + 1)]
     if priority_ids != expected:
         problems.append(
-            (("priorities",), f"priorities must be {', '.join(expected)} in order, "
-             f"found {', '.join(priority_ids)}")
+            (
+                ("priorities",),
+                f"priorities must be {', '.join(expected)} in order, "
+                f"found {', '.join(priority_ids)}",
+            )
         )
     seen: set[str] = set()
     for index, svc in enumerate(agreement.services):
@@ -78,8 +87,10 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
         priority(("out_of_hours", "priorities", index), name)
     if agreement.out_of_hours.available and agreement.out_of_hours.calendar is None:
         problems.append(
-            (("out_of_hours", "calendar"),
-             "out-of-hours support is available, so name the calendar when it can be called on")
+            (
+                ("out_of_hours", "calendar"),
+                "out-of-hours support is available, so name the calendar when it can be called on",
+            )
         )
     seen = set()
     for index, constraint in enumerate(agreement.constraints):
@@ -96,16 +107,20 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
             calendar(("constraints", index, "modified_targets", pid, "calendar"), target.calendar)
         if constraint.kind == "hardware-warranty" and constraint.onsite_response is None:
             problems.append(
-                (("constraints", index, "onsite_response"),
-                 "a hardware-warranty constraint needs the vendor's onsite response "
-                 "(e.g. '1 business day' for next-business-day cover, or '4h')")
+                (
+                    ("constraints", index, "onsite_response"),
+                    "a hardware-warranty constraint needs the vendor's onsite response "
+                    "(e.g. '1 business day' for next-business-day cover, or '4h')",
+                )
             )
     if agreement.credits:
         tiers = [t.below for t in agreement.credits.tiers]
         if tiers != sorted(tiers, reverse=True):
             problems.append(
-                (("credits", "tiers"), "credit tiers must run from the highest 'below' "
-                 "threshold to the lowest")
+                (
+                    ("credits", "tiers"),
+                    "credit tiers must run from the highest 'below' threshold to the lowest",
+                )
             )
     constraint_ids = {c.id for c in agreement.constraints}
     for index, asset in enumerate(agreement.internal.assets):
@@ -114,8 +129,10 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
         calendar(("internal", "assets", index, "calendar"), asset.calendar)
         if asset.warranty is not None and asset.warranty not in constraint_ids:
             problems.append(
-                (("internal", "assets", index, "warranty"),
-                 f"unknown hardware-warranty constraint '{asset.warranty}'")
+                (
+                    ("internal", "assets", index, "warranty"),
+                    f"unknown hardware-warranty constraint '{asset.warranty}'",
+                )
             )
     for name in agreement.internal.redundancy:
         service(("internal", "redundancy", name), name)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from slawriter.mdescape import escape_markdown
 from slawriter.document import Block, Document, Inline, ListBlock, Paragraph, Party, Table
+from slawriter.mdescape import escape_markdown
 
 
 def _runs(runs: Inline) -> str:
@@ -36,9 +36,8 @@ def _list(block: ListBlock, depth: int = 0) -> list[str]:
     lines = []
     indent = "  " * depth
     for item in block.items:
-        marker = "-" if not block.ordered else "-"
         label = f"{item.label} " if block.ordered else ""
-        lines.append(f"{indent}{marker} {label}{_runs(item.runs)}")
+        lines.append(f"{indent}- {label}{_runs(item.runs)}")
         if item.children:
             lines.extend(_list(item.children, depth + 1))
     return lines
@@ -48,8 +47,10 @@ def _table(table: Table) -> list[str]:
     width = len(table.header)
     align = list(table.align) + [None] * (width - len(table.align))
     rule = {"left": ":---", "center": ":---:", "right": "---:", None: "---"}
-    lines = ["| " + " | ".join(_cell(c) for c in table.header) + " |",
-             "|" + "|".join(rule[a] for a in align) + "|"]
+    lines = [
+        "| " + " | ".join(_cell(c) for c in table.header) + " |",
+        "|" + "|".join(rule[a] for a in align) + "|",
+    ]
     for row in table.rows:
         cells = list(row) + [()] * (width - len(row))
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
@@ -95,16 +96,30 @@ def render_markdown(document: Document) -> str:
         for block in section.blocks:
             out += _block(block)
             out.append("")
-    out += ["## Signatures", "",
-            "Signed by the authorised representatives of the parties on the dates below.", ""]
+    out += [
+        "## Signatures",
+        "",
+        "Signed by the authorised representatives of the parties on the dates below.",
+        "",
+    ]
     provider, customer = cover.provider, cover.customer
     rows = [
-        ("", f"**For {escape_markdown(provider.legal_name)}**",
-         f"**For {escape_markdown(customer.legal_name)}**"),
+        (
+            "",
+            f"**For {escape_markdown(provider.legal_name)}**",
+            f"**For {escape_markdown(customer.legal_name)}**",
+        ),
         ("Signature", "", ""),
-        ("Name", escape_markdown(provider.signatory_name), escape_markdown(customer.signatory_name)),
-        ("Title", escape_markdown(provider.signatory_title),
-         escape_markdown(customer.signatory_title)),
+        (
+            "Name",
+            escape_markdown(provider.signatory_name),
+            escape_markdown(customer.signatory_name),
+        ),
+        (
+            "Title",
+            escape_markdown(provider.signatory_title),
+            escape_markdown(customer.signatory_title),
+        ),
         ("Date", "", ""),
     ]
     out += ["| | Provider | Customer |", "|---|---|---|"]
