@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck bench clean template
+.PHONY: run test lint typecheck bench clean template docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ typecheck: $(TEST_STAMP)
 
 template: $(STAMP)
 	$(BIN)/python scripts/build_template.py
+
+docs: $(STAMP)
+	$(BIN)/python scripts/agreement_reference.py
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/render.py

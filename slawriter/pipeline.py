@@ -334,6 +334,10 @@ def render_files(
     allow_draft: bool = False,
 ) -> list[Written]:
     """Validate every agreement first, then render all, then write: nothing half-written."""
+    if "pdf" in formats:
+        from slawriter.render.pdf import find_soffice
+
+        find_soffice()  # fail before any work when LibreOffice is missing
     stems: dict[str, Path] = {}
     for path in paths:
         if path.stem in stems:
