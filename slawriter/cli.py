@@ -116,7 +116,7 @@ def _render(args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.format)
     library = Library.locate(args.library)
-    written = render_files(
+    outcome = render_files(
         args.agreements,
         args.out,
         formats,
@@ -125,7 +125,9 @@ def _render(args: argparse.Namespace) -> int:
         allow_draft=args.allow_draft,
     )
     console = Console(highlight=False, soft_wrap=True)
-    for item in written:
+    for note in outcome.skipped:
+        console.print(f"Skipped {note}", markup=False)
+    for item in outcome.written:
         names = ", ".join(display_path(p) for p in item.files)
         console.print(
             f"[green]Drafted[/green] {display_path(item.agreement)} -> {names}", markup=True
@@ -139,13 +141,18 @@ def _validate(args: argparse.Namespace) -> int:
     from slawriter.pipeline import validate_files
 
     library = Library.locate(args.library)
-    for loaded in validate_files(args.agreements, library):
+    agreements, providers = validate_files(args.agreements, library)
+    for loaded in agreements:
         agreement = loaded.agreement
+        services = len(agreement.services)
         print(
             f"{display_path(loaded.path)}: valid ({loaded.profile.id} profile, "
-            f"{len(agreement.services)} services, {len(agreement.priorities)} priorities, "
+            f"{services} service{'s' if services != 1 else ''}, "
+            f"{len(agreement.priorities)} priorities, "
             f"provider {display_path(loaded.provider_path)})"
         )
+    for path in providers:
+        print(f"{display_path(path)}: valid provider file")
     return EXIT_OK
 
 

@@ -95,9 +95,28 @@ def load_provider(path: Path) -> Provider:
     return validate_model(Provider, doc.data, [doc], "the provider file")
 
 
+class ProviderFileGiven(InputError):
+    """A provider file was passed where an agreement file was expected."""
+
+
+def _looks_like_provider(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and "profile" not in data
+        and "agreement" not in data
+        and "signatory" in data
+        and "name" in data
+    )
+
+
 def load_agreement(path: Path, library: Library) -> Loaded:
     doc = read_yaml(path)
     name = display_path(path)
+    if _looks_like_provider(doc.data):
+        raise ProviderFileGiven(
+            f"{name} is a provider file, not an agreement: pass the "
+            "agreement files that refer to it"
+        )
     _check_version(doc, "a slawriter agreement file")
     raw: dict[str, Any] = doc.data
     problems: list[Problem] = []
@@ -324,6 +343,12 @@ class Written:
     files: tuple[Path, ...]
 
 
+@dataclass
+class Outcome:
+    written: list[Written]
+    skipped: list[str]  # notes about files passed over (provider files in a glob)
+
+
 def render_files(
     paths: Sequence[Path],
     out_dir: Path,
@@ -332,7 +357,7 @@ def render_files(
     library: Library,
     force: bool = False,
     allow_draft: bool = False,
-) -> list[Written]:
+) -> Outcome:
     """Validate every agreement first, then render all, then write: nothing half-written."""
     if "pdf" in formats:
         from slawriter.render.pdf import find_soffice
@@ -348,11 +373,17 @@ def render_files(
         stems[path.stem] = path
     problems: list[Problem] = []
     loaded_all: list[Loaded] = []
+    skipped: list[str] = []
     for path in paths:
         try:
             loaded_all.append(load_agreement(path, library))
+        except ProviderFileGiven as error:
+            # A glob such as examples/*.yaml picks up the provider file too: pass over it.
+            skipped.append(f"{display_path(path)}: a provider file, not an agreement")
         except InputError as error:
             problems.extend(error.problems or [Problem(display_path(path), error.message)])
+    if not loaded_all and skipped and not problems:
+        raise InputError(skipped[0])
     if problems:
         count = len(problems)
         raise InputError(
@@ -383,18 +414,26 @@ def render_files(
         }
         write_atomic(rec_path, dump_record(new_record))
         written.append(Written(loaded.path, tuple(files)))
-    return written
+    return Outcome(written, skipped)
 
 
-def validate_files(paths: Sequence[Path], library: Library) -> list[Loaded]:
+def validate_files(paths: Sequence[Path], library: Library) -> tuple[list[Loaded], list[Path]]:
+    """Every agreement (and provider file) given, checked; all problems raised together."""
     problems: list[Problem] = []
     loaded = []
+    providers = []
     for path in paths:
         try:
             loaded.append(load_agreement(path, library))
+        except ProviderFileGiven:
+            try:
+                load_provider(path)  # a provider file is checked on its own terms
+                providers.append(path)
+            except SlawriterError as error:
+                problems.extend(error.problems or [Problem(display_path(path), error.message)])
         except SlawriterError as error:
             problems.extend(error.problems or [Problem(display_path(path), error.message)])
     if problems:
         count = len(problems)
         raise InputError(f"{count} problem{'s' if count != 1 else ''} found", problems)
-    return loaded
+    return loaded, providers

@@ -26,9 +26,20 @@ def test_field_reference_is_current() -> None:
 @pytest.mark.timeout(120)
 def test_wheel_ships_the_library(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
-         "--quiet", "--wheel-dir", str(tmp_path)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
     )
     wheel = next(tmp_path.glob("slawriter-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -45,8 +56,16 @@ def test_pdf_without_libreoffice_says_how_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    code = main(["render", str(EXAMPLES / "corner-shop-smb.yaml"), "--out", str(tmp_path / "o"),
-                 "--format", "pdf"])
+    code = main(
+        [
+            "render",
+            str(EXAMPLES / "corner-shop-smb.yaml"),
+            "--out",
+            str(tmp_path / "o"),
+            "--format",
+            "pdf",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert "LibreOffice" in err and "apt-get install libreoffice-writer-nogui" in err

@@ -52,7 +52,7 @@ def test_word_document_structure(rendered: Path, name: str) -> None:
     assert heading_1 == headings_in_markdown(markdown)
     assert len(heading_1) >= 10
     styles = {p.style.name for p in document.paragraphs}
-    assert {"Title", "Heading 1", "TOC 1"} <= styles
+    assert {"Title", "Heading 1", "toc 1", "Clause 2"} <= styles
     assert document.tables, "the agreement has tables"
     core = document.core_properties
     assert core.title and core.author == "Northwind IT Services Ltd"
