@@ -377,7 +377,7 @@ def render_files(
     for path in paths:
         try:
             loaded_all.append(load_agreement(path, library))
-        except ProviderFileGiven as error:
+        except ProviderFileGiven:
             # A glob such as examples/*.yaml picks up the provider file too: pass over it.
             skipped.append(f"{display_path(path)}: a provider file, not an agreement")
         except InputError as error:

@@ -1,4 +1,4 @@
-"""The field reference matches the models; the wheel carries the library; PDF without LibreOffice."""
+"""The field reference is current; the wheel carries the library; PDF without LibreOffice."""
 
 from __future__ import annotations
 
