@@ -8,7 +8,7 @@ CommonMark with GitHub tables) into the format-neutral tree of slawriter.documen
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +17,13 @@ from jinja2 import (
     StrictUndefined,
     TemplateSyntaxError,
     UndefinedError,
+    pass_context,
 )
 from jinja2 import (
     TemplateError as JinjaTemplateError,
 )
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -45,8 +47,21 @@ def _finalize(value: Any) -> Any:
 # --- Jinja ----------------------------------------------------------------------------------
 
 
+# The context key under which each agreement's helpers travel. It is not a valid Jinja name,
+# so templates cannot reach it; the filters below look their agreement's helper up there.
+HELPERS_KEY = "slawriter helpers"
+
+
+def _delegate(name: str) -> Callable[..., Any]:
+    @pass_context
+    def call(context: Context, *args: Any, **kwargs: Any) -> Any:
+        return context[HELPERS_KEY][name](*args, **kwargs)
+
+    return call
+
+
 def make_environment(
-    sources: Mapping[str, str], filters: Mapping[str, Callable[..., Any]], names: Mapping[str, Any]
+    sources: Mapping[str, str], filter_names: Iterable[str]
 ) -> SandboxedEnvironment:
     def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
         source = sources.get(name)
@@ -60,9 +75,9 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        cache_size=-1,
     )
-    env.filters.update(filters)
-    env.globals.update(names)
+    env.filters.update({name: _delegate(name) for name in filter_names})
     return env
 
 
@@ -321,37 +336,57 @@ def choose_clauses(
     return chosen
 
 
+class ClauseRenderer:
+    """One sandboxed environment for a library: each template compiles once per process."""
+
+    def __init__(self, clauses: Iterable[Clause], filter_names: Iterable[str]) -> None:
+        self.env = make_environment({c.display: c.body for c in clauses}, filter_names)
+        self._conditions: dict[tuple[str, str], Any] = {}
+
+    def _included(self, clause: Clause, context: Mapping[str, Any]) -> bool:
+        condition = clause.meta.condition
+        if not condition:
+            return True
+        try:
+            expression = self._conditions.get(clause.key)
+            if expression is None:
+                expression = self.env.compile_expression(condition)
+                self._conditions[clause.key] = expression
+            return bool(expression(context))
+        except (JinjaTemplateError, SecurityError, TypeError, ValueError, AttributeError) as error:
+            raise TemplateError(
+                f"clause {clause.meta.id} ({clause.meta.variant}): its condition "
+                f"'{condition}' cannot be evaluated",
+                [Problem(clause.display, str(error), 2)],
+            ) from None
+
+    def render(
+        self,
+        clauses: Sequence[Clause],
+        names: Mapping[str, Any],
+        filters: Mapping[str, Callable[..., Any]],
+    ) -> list[RenderedClause]:
+        context = {**names, HELPERS_KEY: filters}
+        rendered = []
+        for clause in clauses:
+            if not self._included(clause, context):
+                continue
+            try:
+                text = self.env.get_template(clause.display).render(context)
+            except Exception as error:  # syntax, sandbox, undefined, or a helper that failed
+                raise _clause_problem(clause, error) from None
+            rendered.append(RenderedClause(clause, text))
+        return rendered
+
+
 def render_clauses(
+    library: Library,
     clauses: Sequence[Clause],
-    context: Mapping[str, Any],
+    names: Mapping[str, Any],
     filters: Mapping[str, Callable[..., Any]],
 ) -> list[RenderedClause]:
-    sources = {c.display: c.body for c in clauses}
-    env = make_environment(sources, filters, context)
-    rendered = []
-    for clause in clauses:
-        if clause.meta.condition:
-            try:
-                included = env.compile_expression(clause.meta.condition)()
-            except (
-                JinjaTemplateError,
-                SecurityError,
-                TypeError,
-                ValueError,
-                AttributeError,
-            ) as error:
-                raise TemplateError(
-                    f"clause {clause.meta.id} ({clause.meta.variant}): its condition "
-                    f"'{clause.meta.condition}' cannot be evaluated",
-                    [Problem(clause.display, str(error), 2)],
-                ) from None
-            if not included:
-                continue
-        try:
-            text = env.get_template(clause.display).render()
-        except (JinjaTemplateError, SecurityError) as error:
-            raise _clause_problem(clause, error) from None
-        except Exception as error:  # a helper that failed on this agreement's values
-            raise _clause_problem(clause, error) from None
-        rendered.append(RenderedClause(clause, text))
-    return rendered
+    renderer = library.cache.get("clause_renderer")
+    if not isinstance(renderer, ClauseRenderer):
+        renderer = ClauseRenderer(library.clauses.values(), filters)
+        library.cache["clause_renderer"] = renderer
+    return renderer.render(clauses, names, filters)

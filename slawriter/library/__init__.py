@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from slawriter.errors import InputError
 from slawriter.files import display_path
@@ -33,6 +34,8 @@ def builtin_library_root() -> Path:
 class Library:
     root: Path
     _profiles: dict[str, Profile] = field(default_factory=dict)
+    # Things other modules derive from the library once per process (compiled templates).
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def locate(cls, option: str | None = None) -> Library:

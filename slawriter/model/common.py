@@ -24,7 +24,9 @@ from slawriter.model.hours import HoursError, WeeklyHours, parse_day_hours, pars
 class Strict(BaseModel):
     """Base for every model in the agreement and provider files: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, validate_default=True
+    )
 
 
 def _no_blank(value: str) -> str:

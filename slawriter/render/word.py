@@ -278,7 +278,7 @@ class _Body:
         self.after_table = False
 
     def _paragraph(self, style: str) -> WordParagraph:
-        paragraph = self.word.add_paragraph(style=self.styles.paragraph(style))
+        paragraph = _styled(self.word.add_paragraph(), self.styles.paragraph(style))
         if self.after_table:
             paragraph.paragraph_format.space_before = GAP_AFTER_TABLE
             self.after_table = False
@@ -294,9 +294,9 @@ class _Body:
         computes every PAGEREF outside one, so the PDF gets real page numbers. Word shows the
         stored (empty) page numbers until the fields are updated (F9, or on printing).
         """
-        self.word.add_paragraph("Contents", style=self.styles.paragraph("TOC Heading"))
+        _styled(self.word.add_paragraph("Contents"), self.styles.paragraph("TOC Heading"))
         for clause in clauses:
-            paragraph = self.word.add_paragraph(style=self.styles.paragraph("toc 1"))
+            paragraph = _styled(self.word.add_paragraph(), self.styles.paragraph("toc 1"))
             link = OxmlElement("w:hyperlink")
             link.set(qn("w:anchor"), _bookmark_name(clause))
             link.set(qn("w:history"), "1")
@@ -386,7 +386,9 @@ class _Body:
             _set_row_flags(word_row, header=header)
             for column, cell in enumerate(word_row.cells):
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.styles.paragraph("Table Heading" if header else "Table Text")
+                _styled(
+                    paragraph, self.styles.paragraph("Table Heading" if header else "Table Text")
+                )
                 align = block.align[column] if column < len(block.align) else None
                 if align == "center":
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -425,7 +427,7 @@ class _Body:
             _set_row_flags(row, header=False)
             for text, cell in zip(texts, row.cells, strict=True):
                 paragraph = cell.paragraphs[0]
-                paragraph.style = style
+                _styled(paragraph, style)
                 if text:
                     run = paragraph.add_run(text)
                     run.bold = True if kind == "name" else None
@@ -540,6 +542,13 @@ def _set_table_geometry(table: WordTable, widths: list[int], *, indent: int) -> 
             cell.width = Twips(width)
 
 
+def _styled(paragraph: WordParagraph, style: ParagraphStyle) -> WordParagraph:
+    """Apply a paragraph style by its id. (python-docx's ``paragraph.style = ...`` looks the
+    style up among all styles on every call, which made the body several times slower.)"""
+    paragraph._p.get_or_add_pPr().style = style.style_id
+    return paragraph
+
+
 def _insert_in_order(parent: Any, child: Any) -> None:
     """Insert ``child`` where the schema puts it among ``parent``'s children: Word rejects
     properties out of order (LibreOffice does not mind)."""
@@ -568,11 +577,20 @@ def _column_widths(rows: Sequence[Sequence[Inline]], columns: int, available: in
     def lines(text: str, width: int, char_width: int) -> int:
         return _wrapped_lines(text, max(1, (width - padding) // char_width))
 
+    # Line counts of one column at one width, per row: the search below tries the same
+    # widths again and again, so each is worked out once.
+    cache: dict[tuple[int, int], tuple[int, ...]] = {}
+
+    def column_lines(column: int, width: int) -> tuple[int, ...]:
+        found = cache.get((column, width))
+        if found is None:
+            found = tuple(lines(row[column], width, char[r]) for r, row in enumerate(texts))
+            cache[(column, width)] = found
+        return found
+
     def height(widths: list[int]) -> int:
-        return sum(
-            max(lines(text, widths[c], char[r]) for c, text in enumerate(row))
-            for r, row in enumerate(texts)
-        )
+        columns_lines = [column_lines(c, w) for c, w in enumerate(widths)]
+        return sum(map(max, zip(*columns_lines, strict=True))) if texts else 0
 
     longest_word = [
         max([1, *(len(w) for row in texts for w in row[c].split())]) for c in range(columns)
@@ -582,7 +600,7 @@ def _column_widths(rows: Sequence[Sequence[Inline]], columns: int, available: in
     if sum(widths) >= available:
         widths = [w * available // sum(widths) for w in widths]
     else:
-        step = 60
+        step = 180  # twips (about 3 mm): finer steps cost time and change little
         current = height(widths)
         while available - sum(widths) >= step:
             best: tuple[float, int, int] | None = None  # (lines saved per twip, column, width)
