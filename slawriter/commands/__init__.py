@@ -1,0 +1,17 @@
+"""One module per command. Each defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
+``run(args) -> int`` and imports nothing heavy at module level, so ``slawriter --help`` stays
+fast. cli.py lists the modules in COMMANDS; adding a command means adding a module here and
+one line there.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def library_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        help="clause library to use (default: $SLAWRITER_LIBRARY, else the built-in one)",
+    )
