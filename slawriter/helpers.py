@@ -87,6 +87,21 @@ class CalendarView:
         return f"public holidays in {holiday_region(self.spec.holidays)}"
 
     @property
+    def reduced(self) -> list[dict[str, Any]]:
+        """Dates with shorter hours: each {"date": date, "hours": "08:30 to 12:30"}."""
+        if self.spec is None:
+            return []
+        return [
+            {
+                "date": day,
+                "hours": join(
+                    (f"{format_minutes_of_day(s)} to {format_minutes_of_day(e)}" for s, e in spans)
+                ),
+            }
+            for day, spans in sorted(self.spec.reduced.items())
+        ]
+
+    @property
     def closed(self) -> list[date]:
         return list(self.spec.closed) if self.spec else []
 
@@ -105,6 +120,14 @@ class CalendarView:
     @property
     def standard_day(self) -> str:
         return duration_words(self.clock.standard_day())
+
+
+def format_minutes_of_day(minutes: int) -> str:
+    """540 -> '09:00'; 1440 -> '24:00'; past midnight (overnight shifts) -> next day's time."""
+    if minutes == 1440:
+        return "24:00"
+    minutes %= 1440
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def duration_words(value: timedelta) -> str:
