@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import time
 import zipfile
@@ -182,5 +181,4 @@ def test_libreoffice_opens_the_documents(tmp_path: Path) -> None:
     ).stdout
     flat = " ".join(special.split())
     assert "Smith & Sons <Holdings>" in flat
-    assert "Ωμέγα Λτδ" in flat
-    assert shutil.which("pdftotext")
+    assert "Ωμέγα Λτδ 株式会社" in flat, "non-Latin names need their fonts (fonts-noto-cjk)"
