@@ -42,7 +42,7 @@ def main() -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="slawriter-bench-") as folder:
         work = Path(folder)
-        for name in ("provider.yaml", "acme-standard.yaml"):
+        for name in ("provider.yaml", "northwind-logo.png", "acme-standard.yaml"):
             shutil.copy(EXAMPLES / name, work / name)
         subprocess.run(
             [SLAWRITER, "render", "acme-standard.yaml", "--out", "md", "--format", "md"],
@@ -80,7 +80,8 @@ def main() -> int:
 
         batch = work / "batch"
         batch.mkdir()
-        shutil.copy(EXAMPLES / "provider.yaml", batch / "provider.yaml")
+        for name in ("provider.yaml", "northwind-logo.png"):
+            shutil.copy(EXAMPLES / name, batch / name)
         source = (EXAMPLES / "acme-standard.yaml").read_text("utf-8")
         names = []
         for index in range(args.batch):

@@ -165,6 +165,11 @@ def load_agreement(path: Path, library: Library) -> Loaded:
 
     docs = [doc] + ([profile.doc] if profile and profile.doc else [])
     merged = deep_merge(profile.defaults, raw) if profile else raw
+    if profile and isinstance(raw.get("priorities"), dict):
+        # The agreement's priority ids are the whole set: a profile's P4 must not appear in
+        # an agreement that defines three priorities. Each one still takes missing fields
+        # from the profile's priority of the same id.
+        merged["priorities"] = {key: merged["priorities"][key] for key in raw["priorities"]}
     agreement: Agreement | None = None
     try:
         agreement = validate_model(Agreement, merged, docs, "the agreement")

@@ -32,3 +32,9 @@ def need_tool(*names: str) -> str:
 @pytest.fixture
 def examples_dir() -> Path:
     return EXAMPLES
+
+
+def copy_examples(target: Path, *names: str) -> None:
+    """Copy example agreements into ``target`` with the provider file and its logo."""
+    for name in ("provider.yaml", "northwind-logo.png", *names):
+        shutil.copy(EXAMPLES / name, target / name)

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from slawriter.cli import main
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import ROOT, copy_examples
 
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("provider.yaml", "acme-standard.yaml"):
-        shutil.copy(EXAMPLES / name, tmp_path / name)
+    copy_examples(tmp_path, "acme-standard.yaml")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -9,7 +9,7 @@ import docx
 import pytest
 
 from slawriter.cli import main
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, copy_examples
 
 AGREEMENT = str(EXAMPLES / "acme-standard.yaml")
 
@@ -93,7 +93,7 @@ def test_condition_leaves_a_clause_out_and_renumbers(tmp_path: Path) -> None:
     start = source.index("credits:\n  tiers:")
     end = source.index("reviews:")
     (tmp_path / "no-credits.yaml").write_text(source[:start] + source[end:], "utf-8")
-    shutil.copy(EXAMPLES / "provider.yaml", tmp_path / "provider.yaml")
+    copy_examples(tmp_path)
     out = tmp_path / "out"
     assert (
         main(["render", str(tmp_path / "no-credits.yaml"), "--out", str(out), "--format", "md"])
@@ -107,3 +107,21 @@ def test_condition_leaves_a_clause_out_and_renumbers(tmp_path: Path) -> None:
         if line.startswith("## ") and line[3].isdigit()
     ]
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_agreement_priorities_replace_the_profiles_set(tmp_path: Path) -> None:
+    source = (EXAMPLES / "acme-standard.yaml").read_text("utf-8")
+    start = source.index("  P4:\n")
+    end = source.index("reporting:\n")
+    text = source[:start] + source[end:]
+    text = text.replace("priorities: [P1, P2, P3, P4]", "priorities: [P1, P2, P3]")
+    text = text.replace("priorities: [P2, P3, P4]", "priorities: [P2, P3]")
+    text = text.replace("priorities: [P3, P4]", "priorities: [P3]")
+    text = text.replace(", P4: 70}", "}")
+    (tmp_path / "three.yaml").write_text(text, "utf-8")
+    copy_examples(tmp_path)
+    assert main(["render", str(tmp_path / "three.yaml"), "--out", str(tmp_path / "o"),
+                 "--format", "md"]) == 0
+    text = (tmp_path / "o" / "three.md").read_text("utf-8")
+    assert "| P3 Medium |" in text
+    assert "P4" not in text
