@@ -10,6 +10,8 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
+from types import ModuleType
 from typing import Any
 
 from jinja2 import (
@@ -27,6 +29,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from pydantic import BaseModel
 
 from slawriter.document import Block, Inline, ListBlock, ListItem, Paragraph, Run, Table
 from slawriter.errors import InputError, Problem, RefusedError, TemplateError
@@ -60,6 +63,27 @@ def _delegate(name: str) -> Callable[..., Any]:
     return call
 
 
+class ClauseSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, narrowed further: a clause reads agreement data and helpers only.
+
+    Besides the sandbox's own refusals (names starting with an underscore, internals), a
+    clause may not touch file paths, modules or classes, and on the agreement's models it may
+    read their fields and documented properties only, not their methods.
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, PurePath | ModuleType | type) or isinstance(
+            value, PurePath | ModuleType | type
+        ):
+            return False
+        if isinstance(obj, BaseModel):
+            cls = type(obj)
+            return attr in cls.model_fields or isinstance(getattr(cls, attr, None), property)
+        return True
+
+
 def make_environment(
     sources: Mapping[str, str], filter_names: Iterable[str]
 ) -> SandboxedEnvironment:
@@ -67,7 +91,7 @@ def make_environment(
         source = sources.get(name)
         return None if source is None else (source, name, lambda: True)
 
-    env = SandboxedEnvironment(
+    env = ClauseSandbox(
         loader=FunctionLoader(load),
         undefined=StrictUndefined,
         autoescape=False,
@@ -296,11 +320,6 @@ def choose_clauses(
     problems: list[Problem] = []
     drafts: list[str] = []
     profile_file = str(profile.doc.path) if profile.doc else profile.id
-    known_ids = {cid for cid, _ in library.clauses}
-    for unknown in sorted(set(variants) - known_ids):
-        problems.append(
-            Problem("agreement", f"variants.{unknown}: no clause '{unknown}' in the library")
-        )
     for choice in profile.clauses:
         variant = variants.get(choice.clause, choice.variant)
         clause = library.clauses.get((choice.clause, variant))
@@ -314,6 +333,15 @@ def choose_clauses(
                 )
             )
             continue
+        if clause.meta.profiles and profile.id not in clause.meta.profiles:
+            problems.append(
+                Problem(
+                    clause.display,
+                    f"this variant serves the {', '.join(clause.meta.profiles)} profile(s), "
+                    f"not {profile.id}: choose another variant or add {profile.id} to its "
+                    "profiles",
+                )
+            )
         if clause.meta.status == "retired":
             problems.append(
                 Problem(

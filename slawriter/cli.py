@@ -17,9 +17,25 @@ from slawriter import __version__
 from slawriter.errors import SlawriterError
 
 EXIT_OK, EXIT_FOUND, EXIT_INPUT, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_BUG = 70  # EX_SOFTWARE: an internal error, reported without a traceback
 
 # The commands, in the order --help lists them: modules in slawriter/commands/.
-COMMANDS = ["render", "validate", "schema"]
+COMMANDS = [
+    "new",
+    "render",
+    "validate",
+    "schema",
+    "library",
+    "clauses",
+    "provenance",
+    "diff",
+    "clock",
+    "deadline",
+    "report",
+    "check",
+    "staffing",
+    "downtime",
+]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,6 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:  # a bug: say so in a sentence, without a traceback
+        sys.stderr.write(
+            f"slawriter: internal error ({type(error).__name__}: {error}). This is a bug in "
+            "slawriter, not in your files; please report it with the command you ran.\n"
+        )
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -25,6 +25,14 @@ dates, with some dates on reduced hours. These rules are the contract the docume
    not at the next opening. An amount of zero falls due at ``start`` itself.
 7. ``standard_day()`` (the length of "1 business day") is the most common non-zero daily
    length of the weekly hours, Monday to Sunday; on a tie, the longest. 24 hours for 24x7.
+8. Pauses (waiting on the customer) are spans during which the clock stands still: business
+   time inside any pause is not counted. Overlapping pauses count once; a pause reaching
+   outside ``[start, end)`` only stops the clock inside it. With pauses, ``deadline`` is the
+   earliest instant at which ``amount`` of unpaused business time has run; an instant inside
+   a pause is never a deadline unless the amount ran out exactly as the pause began.
+9. For batch work (``slawriter.measure``) the calendar publishes its tables: the merged open
+   intervals of a range of local years (``interval_table``) and its time zone's offsets keyed
+   by local wall-clock time (``offset_table``), which apply rule 2 to local times in bulk.
 
 How it works: for each local year the open intervals of every day are converted to UTC
 microseconds once, merged, and stored with running totals; business time between two instants
@@ -131,30 +139,76 @@ class Calendar:
 
     # -- queries ------------------------------------------------------------------------------
 
-    def elapsed(self, start: datetime, end: datetime) -> timedelta:
-        """Business time in ``[start, end)``; zero when ``end <= start``."""
+    def elapsed(
+        self, start: datetime, end: datetime, pauses: Iterable[tuple[datetime, datetime]] = ()
+    ) -> timedelta:
+        """Business time in ``[start, end)`` less any paused (rule 8); zero when ``end <= start``."""
         first, last = self._instant(start), self._instant(end)
         if last <= first:
             return timedelta(0)
+        if pauses:
+            total = self._run(first, last)
+            for pause_start, pause_end in self._merged_pauses(pauses, first, last):
+                total -= self._run(pause_start, pause_end)
+            return _delta(total)
+        return _delta(self._run(first, last))
+
+    def _run(self, first: int, last: int) -> int:
+        """Business microseconds in ``[first, last)`` (``first < last``)."""
         first_year, last_year = self._year_of(first), self._year_of(last)
         if first_year == last_year:
             year = self._year(first_year)
-            return _delta(year.run_until(last) - year.run_until(first))
+            return year.run_until(last) - year.run_until(first)
         year = self._year(first_year)
         total = year.total - year.run_until(first)
         for number in range(first_year + 1, last_year):
             total += self._year(number).total
         total += self._year(last_year).run_until(last)
-        return _delta(total)
+        return total
 
-    def deadline(self, start: datetime, amount: timedelta) -> datetime:
+    def _merged_pauses(
+        self, pauses: Iterable[tuple[datetime, datetime]], first: int, last: int
+    ) -> list[tuple[int, int]]:
+        """Pauses as sorted, disjoint UTC microsecond spans clipped to ``[first, last)``."""
+        spans = sorted(
+            (max(self._instant(a), first), min(self._instant(b), last)) for a, b in pauses
+        )
+        merged: list[tuple[int, int]] = []
+        for begin, finish in spans:
+            if finish <= begin:
+                continue
+            if merged and begin <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
+            else:
+                merged.append((begin, finish))
+        return merged
+
+    def deadline(
+        self,
+        start: datetime,
+        amount: timedelta,
+        pauses: Iterable[tuple[datetime, datetime]] = (),
+    ) -> datetime:
         """The earliest instant at which ``elapsed(start, t) == amount``, in the calendar's zone.
 
         An amount of zero returns ``start`` itself (even when the calendar is closed then).
-        Raises ValueError for a negative amount or when no such instant lies within ten years.
+        Pauses stop the clock (rule 8). Raises ValueError for a negative amount or when no such
+        instant lies within ten years.
         """
         if amount < timedelta(0):
             raise ValueError(f"a deadline needs a duration of zero or more, not {amount}")
+        if pauses:
+            cursor = self._instant(start)
+            remaining = amount
+            far = cursor + 400 * 366 * 86_400_000_000
+            for pause_start, pause_end in self._merged_pauses(pauses, cursor, far):
+                if pause_start > cursor:
+                    due = self.deadline(_utc(cursor), remaining)
+                    if self._instant(due) <= pause_start:
+                        return due
+                    remaining -= _delta(self._run(cursor, pause_start))
+                cursor = max(cursor, pause_end)
+            return self.deadline(_utc(cursor), remaining)
         origin = self._instant(start)
         if not amount:
             return self._local(origin)
@@ -218,6 +272,63 @@ class Calendar:
                 pending = (begin, finish)
         if pending is not None:
             yield _utc(pending[0]), _utc(pending[1])
+
+    def interval_table(self, first_year: int, last_year: int) -> tuple[list[int], list[int]]:
+        """The open intervals of local years ``first_year..last_year`` (rule 9).
+
+        Two sorted lists of UTC microseconds since 1970, starts and ends; intervals are
+        disjoint but may touch at the turn of a year.
+        """
+        starts: list[int] = []
+        ends: list[int] = []
+        for number in range(first_year, last_year + 1):
+            year = self._year(number)
+            starts.extend(year.starts)
+            ends.extend(year.ends)
+        return starts, ends
+
+    def year_span(self, first_year: int, last_year: int) -> tuple[int, int]:
+        """UTC microseconds of local midnight on 1 January of ``first_year`` and after
+        ``last_year``: the instants ``interval_table`` covers."""
+        return self._year_begin(first_year), self._year_begin(last_year + 1)
+
+    def offset_table(self, first_year: int, last_year: int) -> tuple[list[int], list[int]]:
+        """How local wall-clock times of those years become instants, under rule 2.
+
+        Returns ``(thresholds, offsets)``: a local time ``t`` (microseconds since 1970 as if
+        the wall clock were UTC) is the instant ``t - offsets[i]``, where ``i`` is the number
+        of thresholds ``<= t``. ``len(offsets) == len(thresholds) + 1``.
+        """
+        zone = self.timezone
+        begin = datetime(first_year - 1, 12, 30, tzinfo=UTC)
+        finish = datetime(last_year + 1, 1, 2, tzinfo=UTC)
+        step = timedelta(hours=1)
+
+        def offset_at(moment: datetime) -> int:
+            found = moment.astimezone(zone).utcoffset()
+            return (found or timedelta(0)) // _MICROSECOND
+
+        thresholds: list[int] = []
+        offsets = [offset_at(begin)]
+        moment = begin
+        while moment < finish:
+            following = moment + step
+            after = offset_at(following)
+            if after != offsets[-1]:
+                low, high = moment, following  # the change happens in (low, high]
+                while high - low > timedelta(seconds=1):
+                    middle = low + (high - low) / 2
+                    if offset_at(middle) == offsets[-1]:
+                        low = middle
+                    else:
+                        high = middle
+                change = (high - _EPOCH) // _MICROSECOND
+                # Rule 2: a local time before the later of the two wall-clock readings of the
+                # change keeps the earlier offset (gap: moved forward; repeat: first time).
+                thresholds.append(change + max(offsets[-1], after))
+                offsets.append(after)
+            moment = following
+        return thresholds, offsets
 
     def standard_day(self) -> timedelta:
         """The length of one business day (rule 7 of the module docstring)."""

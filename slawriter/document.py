@@ -58,7 +58,19 @@ class Table:
     align: tuple[Literal["left", "center", "right"] | None, ...] = ()
 
 
-Block = Paragraph | ListBlock | Table
+@dataclass(frozen=True)
+class Image:
+    """A picture in a section, e.g. a chart in a report: PNG bytes, shown ``width_mm`` wide.
+
+    The caption is printed under the picture in Word; Markdown prints only the caption.
+    """
+
+    png: bytes
+    width_mm: float
+    caption: str = ""
+
+
+Block = Paragraph | ListBlock | Table | Image
 
 
 @dataclass(frozen=True)
@@ -112,3 +124,5 @@ class Document:
     stamp_date: str = "2000-01-01"  # ISO date
     # Word custom properties: short string values only (provenance).
     custom_properties: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # False for documents nobody signs (reports): no signature block at the end.
+    signatures: bool = True

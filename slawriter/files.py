@@ -54,8 +54,12 @@ def _plain(node: Any, loc: Loc, positions: dict[Loc, tuple[int, int]]) -> Any:
         out: dict[Any, Any] = {}
         for key in node:
             plain_key = _plain(key, (), {}) if not isinstance(key, str) else str(key)
-            line, column = node.lc.key(key)
-            positions[(*loc, plain_key)] = (line + 1, column + 1)
+            try:
+                line, column = node.lc.key(key)
+            except (KeyError, TypeError):  # a key merged in with '<<:' has no place of its own
+                pass
+            else:
+                positions[(*loc, plain_key)] = (line + 1, column + 1)
             out[plain_key] = _plain(node[key], (*loc, plain_key), positions)
         return out
     if isinstance(node, CommentedSeq):
@@ -125,7 +129,15 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
             ],
         ) from None
     except YAMLError as error:
-        raise InputError(f"{name} is not valid YAML: {error}") from None
+        raise InputError(
+            f"{name} is not valid YAML", [Problem(name, f"not valid YAML: {error}")]
+        ) from None
+    except (ValueError, TypeError, KeyError) as error:
+        # ruamel raises plain exceptions for some values, e.g. a date such as 2027-02-30.
+        raise InputError(
+            f"{name} is not valid YAML",
+            [Problem(name, f"a value cannot be read: {error} (check dates, YYYY-MM-DD)")],
+        ) from None
     positions: dict[Loc, tuple[int, int]] = {}
     data = _plain(raw, (), positions)
     return YamlDoc(path, data, positions, text)
@@ -342,13 +354,36 @@ def read_record(path: Path) -> dict[str, Any]:
             f"{display_path(path)} is not a slawriter record (damaged JSON); "
             "move it away and render again"
         ) from None
-    return loaded if isinstance(loaded, dict) else {}
+    if not isinstance(loaded, dict) or not isinstance(loaded.get("files", {}), dict):
+        raise InputError(
+            f"{display_path(path)} is not a slawriter record (unexpected content); "
+            "move it away and render again"
+        )
+    return loaded
 
 
-def check_overwrite(outputs: Mapping[Path, bytes], record: Mapping[str, Any], force: bool) -> None:
-    """Refuse (exit 3) to replace an output that changed since slawriter wrote it."""
+def check_overwrite(
+    outputs: Mapping[Path, bytes],
+    record: Mapping[str, Any],
+    force: bool,
+    source: Path | None = None,
+) -> None:
+    """Refuse (exit 3) to replace an output that changed since slawriter wrote it, or one
+    drafted from another agreement file (two customers' files with the same name)."""
+    for path in outputs:
+        if path.is_dir():
+            raise InputError(
+                f"{display_path(path)} is a folder: move it away or choose another --out folder"
+            )
     if force:
         return
+    drafted_from = record.get("agreement_path")
+    if source is not None and drafted_from and drafted_from != str(source.resolve()):
+        names = ", ".join(display_path(p) for p in outputs)
+        raise RefusedError(
+            f"Refusing to overwrite {names}: they were drafted from {drafted_from}, not from "
+            f"{display_path(source)}. Choose another --out folder, or pass --force to replace them."
+        )
     known: Mapping[str, str] = record.get("files", {})
     refused = []
     for path, data in outputs.items():

@@ -59,6 +59,16 @@ def holiday_region(code: str) -> str:
 
 
 @dataclass(frozen=True)
+class ProfileView:
+    """What clause templates may know of the profile (not its file or its defaults)."""
+
+    id: str
+    name: str
+    title: str
+    subtitle: str
+
+
+@dataclass(frozen=True)
 class CalendarView:
     """A calendar as clause text describes it."""
 

@@ -7,13 +7,14 @@ and the renderers, which know only the model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from slawriter import __version__
-from slawriter.errors import InputError, Problem, SlawriterError
+from slawriter.errors import InputError, Problem, RefusedError, SlawriterError
+from slawriter.feasibility.findings import Finding
 from slawriter.files import (
     YamlDoc,
     check_overwrite,
@@ -30,6 +31,7 @@ from slawriter.files import (
 )
 from slawriter.library import Library, Profile
 from slawriter.model.agreement import ALWAYS_CALENDAR, FORMAT_VERSION, Agreement, Internal
+from slawriter.model.paths import Loc
 from slawriter.model.provider import Provider, ProviderInternal
 from slawriter.model.references import check_references
 
@@ -109,6 +111,24 @@ def _looks_like_provider(data: Any) -> bool:
     )
 
 
+def _check_variants(agreement: Agreement, library: Library) -> list[tuple[Loc, str]]:
+    """Negotiated variants must name a clause and a variant the library has."""
+    problems: list[tuple[Loc, str]] = []
+    variants_of: dict[str, list[str]] = {}
+    for clause_id, variant in library.clauses:
+        variants_of.setdefault(clause_id, []).append(variant)
+    for clause_id, variant in agreement.variants.items():
+        loc = ("variants", clause_id)
+        if clause_id not in variants_of:
+            problems.append((loc, f"the library has no clause '{clause_id}'"))
+        elif variant not in variants_of[clause_id]:
+            have = ", ".join(sorted(variants_of[clause_id]))
+            problems.append(
+                (loc, f"clause '{clause_id}' has no variant '{variant}' (available: {have})")
+            )
+    return problems
+
+
 def load_agreement(path: Path, library: Library) -> Loaded:
     doc = read_yaml(path)
     name = display_path(path)
@@ -178,6 +198,9 @@ def load_agreement(path: Path, library: Library) -> Loaded:
     if agreement and provider:
         for loc, message in check_references(agreement, provider):
             problems.append(locate(loc, message, merged, docs))
+    if agreement:
+        for loc, message in _check_variants(agreement, library):
+            problems.append(locate(loc, message, merged, docs))
     if problems:
         count = len(problems)
         raise InputError(f"{name}: {count} problem{'s' if count != 1 else ''}", problems)
@@ -190,16 +213,53 @@ def load_agreement(path: Path, library: Library) -> Loaded:
 # --- assemble ------------------------------------------------------------------------------------
 
 
+# Agreement fields clause templates do not see: internal, or replaced by a richer name.
+HIDDEN_FIELDS = frozenset(
+    {"internal", "slawriter", "incomplete", "provider", "calendars", "variants"}
+)
+
+
+def clause_names() -> tuple[dict[str, Any], frozenset[str]]:
+    """The names clause templates see, as types (for the linter), and the filter names.
+
+    Built the same way as clause_context, from the models and the helpers, so the linter's
+    idea of a known name cannot drift from what rendering provides.
+    """
+    from slawriter.helpers import CalendarView, Helpers, Month, ProfileView, build_calendar
+    from slawriter.model.common import CalendarSpec
+    from slawriter.model.hours import parse_weekly_hours
+
+    spec = CalendarSpec(timezone="UTC", hours=parse_weekly_hours("24x7"))
+    view = CalendarView(ALWAYS_CALENDAR, build_calendar(ALWAYS_CALENDAR, spec), spec)
+    helpers = Helpers({ALWAYS_CALENDAR: view}, ALWAYS_CALENDAR, "en_GB", "GBP", Month(2027, 1))
+    names: dict[str, Any] = {
+        key: field.annotation
+        for key, field in Agreement.model_fields.items()
+        if key not in HIDDEN_FIELDS
+    }
+    names.update(provider=Provider, calendars=dict[str, CalendarView], profile=ProfileView)
+    names.update(helpers.globals())
+    return names, frozenset(helpers.filters())
+
+
 def clause_context(loaded: Loaded) -> tuple[dict[str, Any], dict[str, Any]]:
     """The names clause templates see, and their filters. Nothing internal is included."""
-    from slawriter.helpers import CalendarView, Helpers, build_calendar, first_full_month
+    from slawriter.helpers import (
+        CalendarView,
+        Helpers,
+        ProfileView,
+        build_calendar,
+        first_full_month,
+    )
     from slawriter.model.common import CalendarSpec
     from slawriter.model.hours import parse_weekly_hours
 
     agreement = loaded.agreement.model_copy(update={"internal": Internal()})
     provider = loaded.provider.model_copy(update={"internal": ProviderInternal()})
     specs: dict[str, CalendarSpec] = {**provider.calendars, **agreement.calendars}
-    default_spec = specs.get(agreement.default_calendar)
+    # The built-in 24x7 calendar runs in the default calendar's zone; when 24x7 is itself the
+    # default, in the zone of the first calendar the provider or the agreement names.
+    default_spec = specs.get(agreement.default_calendar) or next(iter(specs.values()), None)
     zone = default_spec.timezone if default_spec else "UTC"
     views: dict[str, CalendarView] = {
         name: CalendarView(name, build_calendar(name, spec), spec) for name, spec in specs.items()
@@ -219,9 +279,14 @@ def clause_context(loaded: Loaded) -> tuple[dict[str, Any], dict[str, Any]]:
     names: dict[str, Any] = {
         key: getattr(agreement, key)
         for key in type(agreement).model_fields
-        if key not in ("internal", "slawriter", "incomplete", "provider", "calendars", "variants")
+        if key not in HIDDEN_FIELDS
     }
-    names.update(provider=provider, calendars=views, profile=loaded.profile)
+    profile = loaded.profile
+    names.update(
+        provider=provider,
+        calendars=views,
+        profile=ProfileView(profile.id, profile.name, profile.title, profile.subtitle),
+    )
     names.update(helpers.globals())
     return names, helpers.filters()
 
@@ -230,6 +295,7 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     from slawriter.assemble import choose_clauses, markdown_blocks, render_clauses
     from slawriter.document import Cover, Document, Party, Section
     from slawriter.helpers import format_date
+    from slawriter.provenance import provenance_properties
 
     agreement, provider, profile = loaded.agreement, loaded.provider, loaded.profile
     clauses = choose_clauses(profile, library, agreement.variants, allow_draft)
@@ -279,25 +345,27 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         logo=logo,
         draft=any(c.meta.status == "draft" for c in clauses),
     )
-    properties = [
-        ("slawriter_version", __version__),
-        ("profile", profile.id),
-        ("agreement_sha256", loaded.source_hash),
-        ("library_commit", library.commit or "none"),
-    ] + [(f"clause.{s.clause_id}", f"{s.variant} {s.version}") for s in sections]
+    properties = provenance_properties(
+        __version__, profile.id, loaded.source_hash, library.commit, tuple(sections)
+    )
     return Document(
         cover=cover,
         sections=tuple(sections),
         page_size=provider.page_size,
         header_text=f"{customer.name} | {profile.title} | {info.reference}",
         footer_text=f"{provider.name} | Version {info.version}",
-        title=f"{profile.title}: {customer.name}",
-        subject=f"{profile.title} between {provider.name} and {customer.name}",
-        author=provider.name,
-        keywords=info.reference,
+        title=_property(f"{profile.title}: {customer.name}"),
+        subject=_property(f"{profile.title} between {provider.name} and {customer.name}"),
+        author=_property(provider.name),
+        keywords=_property(info.reference),
         stamp_date=info.effective_date.isoformat(),
         custom_properties=tuple(properties),
     )
+
+
+def _property(text: str) -> str:
+    """Word's document properties hold at most 255 characters."""
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 # --- render and write ----------------------------------------------------------------------------
@@ -315,10 +383,18 @@ def parse_formats(text: str) -> list[str]:
 
 
 def render_outputs(
-    loaded: Loaded, library: Library, formats: Sequence[str], allow_draft: bool = False
+    loaded: Loaded,
+    library: Library,
+    formats: Sequence[str],
+    allow_draft: bool = False,
+    provenance_appendix: bool = False,
 ) -> dict[str, bytes]:
     """Every requested format in memory, keyed by file extension."""
     document = assemble_document(loaded, library, allow_draft)
+    if provenance_appendix:
+        from slawriter.provenance import with_appendix
+
+        document = with_appendix(document)
     outputs: dict[str, bytes] = {}
     if "md" in formats:
         from slawriter.render.markdown import render_markdown
@@ -352,6 +428,62 @@ class Written:
 class Outcome:
     written: list[Written]
     skipped: list[str]  # notes about files passed over (provider files in a glob)
+    # Feasibility findings per agreement (errors among them were accepted as risks).
+    findings: list[tuple[Path, list[Finding]]] = field(default_factory=list)
+
+
+# --- check ---------------------------------------------------------------------------------------
+
+
+def check_feasibility(
+    loaded_all: Sequence[Loaded], library: Library, accept_risks: Mapping[str, str]
+) -> list[tuple[Path, list[Finding]]]:
+    """Every agreement's findings; refuses (exit 3) while an error stands that is not accepted."""
+    from slawriter.feasibility import check_agreement
+    from slawriter.feasibility.rules import RULES
+
+    unknown = sorted(set(accept_risks) - set(RULES))
+    if unknown:
+        raise InputError(f"--accept-risk: unknown rule '{unknown[0]}' (rules: {', '.join(RULES)})")
+    results = [(loaded.path, check_agreement(loaded, library)) for loaded in loaded_all]
+    standing = [
+        (path, finding)
+        for path, findings in results
+        for finding in findings
+        if finding.severity == "error" and finding.id not in accept_risks
+    ]
+    if standing:
+        lines = []
+        for path, finding in standing:
+            lines.append(f"  {display_path(path)}: {finding.id}: {finding.message}")
+            if finding.paths:
+                lines.append(f"    fields: {', '.join(finding.paths)}")
+            if finding.suggestion:
+                lines.append(f"    fix: {finding.suggestion}")
+        count = len(standing)
+        example = standing[0][1].id
+        raise RefusedError(
+            f"nothing was written: {count} promise{'s' if count != 1 else ''} the provider "
+            f"cannot keep (error finding{'s' if count != 1 else ''}):\n"
+            + "\n".join(lines)
+            + f'\nChange the agreement, or accept the risk with --accept-risk {example}="why '
+            'it is acceptable" (recorded in the internal record, never in the document)'
+        )
+    return results
+
+
+def accepted_risks(findings: Sequence[Finding], accept_risks: Mapping[str, str]) -> list[Any]:
+    """What the internal record keeps about each error finding accepted as a risk."""
+    return [
+        {
+            "rule": finding.id,
+            "reason": accept_risks[finding.id],
+            "message": finding.message,
+            "paths": list(finding.paths),
+        }
+        for finding in findings
+        if finding.severity == "error" and finding.id in accept_risks
+    ]
 
 
 def render_files(
@@ -362,8 +494,11 @@ def render_files(
     library: Library,
     force: bool = False,
     allow_draft: bool = False,
+    accept_risks: Mapping[str, str] | None = None,
+    provenance_appendix: bool = False,
 ) -> Outcome:
-    """Validate every agreement first, then render all, then write: nothing half-written."""
+    """Validate and check every agreement first, then render all, then write: nothing
+    half-written. ``accept_risks`` maps rule ids to the reason their errors are accepted."""
     if "pdf" in formats:
         from slawriter.render.pdf import find_soffice
 
@@ -381,7 +516,16 @@ def render_files(
     skipped: list[str] = []
     for path in paths:
         try:
-            loaded_all.append(load_agreement(path, library))
+            loaded = load_agreement(path, library)
+            if loaded.agreement.incomplete:
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        "the agreement is marked incomplete (the questionnaire has not "
+                        f"finished): carry on with 'slawriter new --resume {display_path(path)}'",
+                    )
+                )
+            loaded_all.append(loaded)
         except ProviderFileGiven:
             # A glob such as examples/*.yaml picks up the provider file too: pass over it.
             skipped.append(f"{display_path(path)}: a provider file, not an agreement")
@@ -394,13 +538,15 @@ def render_files(
         raise InputError(
             f"nothing was written: {count} problem{'s' if count != 1 else ''}", problems
         )
+    risks = dict(accept_risks or {})
+    checked = check_feasibility(loaded_all, library, risks)
     plans: list[tuple[Loaded, dict[Path, bytes], Path, dict[str, Any]]] = []
     for loaded in loaded_all:
-        outputs = render_outputs(loaded, library, formats, allow_draft)
+        outputs = render_outputs(loaded, library, formats, allow_draft, provenance_appendix)
         files = {out_dir / f"{loaded.path.stem}.{ext}": data for ext, data in outputs.items()}
         rec_path = record_path(out_dir, loaded.path.stem)
         record = read_record(rec_path)
-        check_overwrite(files, record, force)
+        check_overwrite(files, record, force, source=loaded.path)
         plans.append((loaded, files, rec_path, record))
     written = []
     for loaded, files, rec_path, record in plans:
@@ -412,14 +558,17 @@ def render_files(
             "about": "Internal record written by slawriter: do not send to the customer.",
             "slawriter_version": __version__,
             "agreement": display_path(loaded.path),
+            "agreement_path": str(loaded.path.resolve()),
             "agreement_sha256": loaded.source_hash,
             "library": {"path": str(library.root), "commit": library.commit},
             "files": known,
-            "accepted_risks": record.get("accepted_risks", []),
+            "accepted_risks": accepted_risks(
+                next(f for p, f in checked if p == loaded.path), risks
+            ),
         }
         write_atomic(rec_path, dump_record(new_record))
         written.append(Written(loaded.path, tuple(files)))
-    return Outcome(written, skipped)
+    return Outcome(written, skipped, checked)
 
 
 def validate_files(paths: Sequence[Path], library: Library) -> tuple[list[Loaded], list[Path]]:

@@ -180,17 +180,30 @@ def test_undefined_clause_variable_names_clause_and_line(
     assert not (workdir / "out").exists()
 
 
-def test_sandbox_refuses_internals(workdir: Path, capsys, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("expression", "refused"),
+    [
+        ("customer.__class__.__mro__", "__class__"),
+        # Models expose their fields, not their methods (model_copy could rebuild internals).
+        ("provider.model_copy()", "model_copy"),
+        # No file paths: the profile a clause sees is a view without its file.
+        ("profile.doc.path.read_text()", "doc"),
+        ("calendar().clock.hours.__init__.__globals__", "__init__"),
+    ],
+)
+def test_sandbox_refuses_escapes(
+    workdir: Path, capsys, tmp_path: Path, expression: str, refused: str
+) -> None:
     library = tmp_path / "library"
     for part in ("clauses", "profiles", "templates"):
         shutil.copytree(ROOT / part, library / part)
     clause = library / "clauses" / "scope.standard.md"
-    clause.write_text(clause.read_text("utf-8") + "\n{{ customer.__class__.__mro__ }}\n", "utf-8")
+    clause.write_text(clause.read_text("utf-8") + f"\n{{{{ {expression} }}}}\n", "utf-8")
     code, _, err = run(
         capsys, "render", "acme-standard.yaml", "--out", "out", "--library", str(library)
     )
-    assert code == 2
-    assert "scope.standard.md" in err and "__class__" in err
+    assert code == 2, err
+    assert "scope.standard.md" in err and refused in err
     assert not (workdir / "out").exists()
 
 

@@ -51,6 +51,9 @@ def test_bare_days_and_weeks_are_ambiguous(text: str) -> None:
         (4, "4 has no unit: write 4m for minutes or 4h for hours"),
         ("0 business days", "at least 1"),
         (True, "expected a duration"),
+        ("0m", "is zero"),
+        ("9000h", "more than a year"),
+        ("300 business days", "more than 261 business days"),
     ],
 )
 def test_bad_durations_say_what_was_expected(value: object, message: str) -> None:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slawriter.commands import library_option
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from slawriter.feasibility import Finding
 
 NAME = "render"
 HELP = "draft the agreement documents (Word, Markdown, PDF)"
@@ -38,7 +44,56 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="render draft clauses, with a visible DRAFT marking",
     )
+    parser.add_argument(
+        "--accept-risk",
+        action="append",
+        default=[],
+        metavar='RULE-ID="reason"',
+        help="render although a feasibility rule finds an error, for this reason "
+        "(repeatable; recorded in the internal record, never in the document)",
+    )
+    parser.add_argument(
+        "--provenance-appendix",
+        action="store_true",
+        help="end the document with an appendix listing each clause's id, variant and "
+        "version, the profile, the agreement hash and the library commit",
+    )
     library_option(parser)
+
+
+def parse_accepted_risks(values: list[str]) -> dict[str, str]:
+    """['warranty-vs-resolution=spares are on order'] -> {rule id: reason}."""
+    from slawriter.errors import InputError
+
+    risks: dict[str, str] = {}
+    for value in values:
+        rule_id, sign, reason = value.partition("=")
+        rule_id, reason = rule_id.strip(), reason.strip().strip('"').strip()
+        if not sign or not rule_id or not reason:
+            raise InputError(
+                f"--accept-risk: '{value}' should be RULE-ID=\"reason\", e.g. "
+                'uptime-vs-recovery="second server ordered, arrives 10 January"'
+            )
+        risks[rule_id] = reason
+    return risks
+
+
+def print_findings(console: Console, path: Path, findings: list[Finding]) -> None:
+    """Errors (accepted as risks) and warnings in full, grouped by severity."""
+    from rich.markup import escape
+
+    from slawriter.files import display_path
+
+    styles = {"error": ("bold red", "Accepted risks"), "warning": ("yellow", "Warnings")}
+    for severity, (style, heading) in styles.items():
+        group = [f for f in findings if f.severity == severity]
+        if not group:
+            continue
+        console.print(f"[{style}]{heading}[/{style}] in {escape(display_path(path))}:")
+        for finding in group:
+            console.print(f"  - [{style}]{finding.id}[/{style}]: {escape(finding.message)}")
+            if finding.suggestion:
+                console.print(f"      fix: {escape(finding.suggestion)}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.pipeline import parse_formats, render_files
 
     formats = parse_formats(args.format)
+    risks = parse_accepted_risks(args.accept_risk)
     library = Library.locate(args.library)
     outcome = render_files(
         args.agreements,
@@ -57,10 +113,18 @@ def run(args: argparse.Namespace) -> int:
         library=library,
         force=args.force,
         allow_draft=args.allow_draft,
+        accept_risks=risks,
+        provenance_appendix=args.provenance_appendix,
     )
     console = Console(highlight=False, soft_wrap=True)
     for note in outcome.skipped:
         console.print(f"Skipped {note}", markup=False)
+    for path, findings in outcome.findings:
+        print_findings(console, path, findings)
+    notes = [p for p, findings in outcome.findings if any(f.severity == "info" for f in findings)]
+    if notes:
+        names = " ".join(display_path(p) for p in notes)
+        console.print(f"Some promises were not checked: see slawriter check {names}", markup=False)
     for item in outcome.written:
         names = ", ".join(display_path(p) for p in item.files)
         console.print(

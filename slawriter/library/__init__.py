@@ -1,8 +1,11 @@
 """The library: clauses, profiles and templates, everything a firm may customise.
 
 The built-in library is found in the source tree (editable installs) or inside the installed
-package (``slawriter/_library``, put there by the wheel build). ``--library DIR`` or the
-``SLAWRITER_LIBRARY`` environment variable choose another one (the option wins).
+package (``slawriter/_library``, put there by the wheel build). Another one is chosen by, in
+this order (the first found wins): ``--library DIR``; the ``SLAWRITER_LIBRARY`` environment
+variable; ``library:`` in a ``.slawriter.yaml`` config file in the current folder or the
+nearest folder above it; ``library:`` in ``$XDG_CONFIG_HOME/slawriter/config.yaml`` (default
+``~/.config/slawriter/config.yaml``). A path in a config file is relative to that file.
 """
 
 from __future__ import annotations
@@ -21,6 +24,43 @@ from slawriter.library.clauses import Clause, load_clauses
 from slawriter.library.profiles import Profile, load_profile
 
 LIBRARY_ENV = "SLAWRITER_LIBRARY"
+CONFIG_FILE = ".slawriter.yaml"
+
+
+def config_files(start: Path | None = None) -> list[Path]:
+    """The config files that may name a library, nearest first."""
+    found = []
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            found.append(folder / CONFIG_FILE)
+            break
+    user_home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    user = Path(user_home) / "slawriter" / "config.yaml"
+    if user.is_file():
+        found.append(user)
+    return found
+
+
+def _library_from_config() -> tuple[Path, str] | None:
+    from slawriter.files import read_yaml
+
+    for path in config_files():
+        doc = read_yaml(path)
+        data = doc.data if isinstance(doc.data, dict) else {}
+        unknown = sorted(set(data) - {"library"})
+        if unknown or not isinstance(doc.data, dict):
+            raise InputError(
+                f"{display_path(path)}: a slawriter config file has one key, 'library: DIR'"
+                + (f" (unknown: {', '.join(map(str, unknown))})" if unknown else "")
+            )
+        value = data.get("library")
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"{display_path(path)}: library: expected a folder path")
+        return (path.parent / Path(value).expanduser()), display_path(path)
+    return None
 
 
 def builtin_library_root() -> Path:
@@ -40,10 +80,14 @@ class Library:
     @classmethod
     def locate(cls, option: str | None = None) -> Library:
         chosen = option or os.environ.get(LIBRARY_ENV)
-        if not chosen:
-            return cls(builtin_library_root())
-        root = Path(chosen).expanduser()
-        origin = "--library" if option else LIBRARY_ENV
+        if chosen:
+            root = Path(chosen).expanduser()
+            origin = "--library" if option else LIBRARY_ENV
+        else:
+            configured = _library_from_config()
+            if configured is None:
+                return cls(builtin_library_root())
+            root, origin = configured
         for part in ("clauses", "profiles", "templates"):
             if not (root / part).is_dir():
                 raise InputError(

@@ -29,9 +29,18 @@ class Strict(BaseModel):
     )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _no_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    control = _CONTROL.search(value)
+    if control:
+        raise ValueError(
+            f"contains the control character U+{ord(control.group()):04X}, which no document "
+            "can show: delete it (it often comes from copying text out of another program)"
+        )
     return value
 
 

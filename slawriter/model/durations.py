@@ -28,6 +28,8 @@ _BUSINESS_DAYS = re.compile(r"^(\d+)\s+business\s+days?$")
 _AMBIGUOUS = re.compile(r"^\d+(\.\d+)?\s*(d|day|days|wk|w|week|weeks)$")
 
 DURATION_EXAMPLES = ["15s", "30m", "4h", "1h 30m", "2 business days"]
+MAX_SECONDS = 366 * 24 * 3600  # a year: anything longer is a typing error, not a target
+MAX_BUSINESS_DAYS = 261
 
 
 class DurationError(ValueError):
@@ -102,6 +104,11 @@ def parse_duration(value: object) -> Duration:
         days = int(match.group(1))
         if days == 0:
             raise DurationError("'0 business days' is not a target: give at least 1")
+        if days > MAX_BUSINESS_DAYS:
+            raise DurationError(
+                f"'{value}' is more than {MAX_BUSINESS_DAYS} business days (about a year): "
+                "is it a typing error?"
+            )
         return Duration(business_days=days)
     position = 0
     seconds = 0
@@ -121,6 +128,12 @@ def parse_duration(value: object) -> Duration:
         raise DurationError(
             f"'{value}' is not a duration: expected e.g. {', '.join(DURATION_EXAMPLES)} "
             "(units s, m, h, or 'business days')"
+        )
+    if seconds == 0:
+        raise DurationError(f"'{value}' is zero: a duration must be more than zero")
+    if seconds > MAX_SECONDS:
+        raise DurationError(
+            f"'{value}' is more than a year ({MAX_SECONDS // 3600}h): is it a typing error?"
         )
     return Duration(seconds=seconds)
 
@@ -192,6 +205,11 @@ def parse_period(value: object) -> Period:
     amount = int(match.group(1))
     if amount == 0:
         raise ValueError(f"'{value}' is zero: give at least 1")
+    limit = {"days": 36_600, "months": 1_200, "years": 100}[
+        unit if unit.endswith("s") else unit + "s"
+    ]
+    if amount > limit:
+        raise ValueError(f"'{value}' is more than 100 years: is it a typing error?")
     return Period(amount, unit)  # type: ignore[arg-type]
 
 

@@ -65,10 +65,34 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
         seen.add(svc.id)
         if svc.uptime:
             calendar(("services", index, "uptime", "calendar"), svc.uptime.calendar)
+    with_target = [s.id for s in agreement.services if s.uptime]
     if agreement.combined_uptime:
-        calendar(("combined_uptime", "calendar"), agreement.combined_uptime.calendar)
-        for index, name in enumerate(agreement.combined_uptime.services or []):
-            service(("combined_uptime", "services", index), name)
+        combined = agreement.combined_uptime
+        calendar(("combined_uptime", "calendar"), combined.calendar)
+        named: set[str] = set()
+        for index, name in enumerate(combined.services or []):
+            loc = ("combined_uptime", "services", index)
+            if name in named:
+                problems.append((loc, f"service '{name}' is named twice"))
+            named.add(name)
+            if name in service_ids and name not in with_target:
+                problems.append(
+                    (
+                        loc,
+                        f"service '{name}' has no uptime target, so it cannot count "
+                        "towards the combined figure: give it one or leave it out",
+                    )
+                )
+            else:
+                service(loc, name)
+        if len(combined.services or with_target) < 2:
+            problems.append(
+                (
+                    ("combined_uptime",),
+                    "a combined figure needs at least two services with "
+                    "uptime targets; with one, its own target says it all: remove combined_uptime",
+                )
+            )
     calendar(("maintenance", "calendar"), agreement.maintenance.calendar)
     seen = set()
     for index, channel in enumerate(agreement.reporting.channels):
@@ -105,6 +129,13 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
         for pid, target in constraint.modified_targets.items():
             priority(("constraints", index, "modified_targets", pid), pid)
             calendar(("constraints", index, "modified_targets", pid, "calendar"), target.calendar)
+        if constraint.kind in ("hardware-warranty", "site-access") and constraint.calendar is None:
+            what = (
+                "the vendor's cover window (e.g. a 9x5 calendar)"
+                if constraint.kind == "hardware-warranty"
+                else "when the site can be entered"
+            )
+            problems.append((("constraints", index, "calendar"), f"name the calendar of {what}"))
         if constraint.kind == "hardware-warranty" and constraint.onsite_response is None:
             problems.append(
                 (
@@ -114,6 +145,15 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
                 )
             )
     if agreement.credits:
+        if not any(s.uptime and s.monthly_fee is not None for s in agreement.services):
+            problems.append(
+                (
+                    ("credits",),
+                    "service credits are a share of a service's monthly fee when "
+                    "its uptime target is missed, but no service has both an uptime target and "
+                    "a monthly_fee: add them, or remove credits",
+                )
+            )
         tiers = [t.below for t in agreement.credits.tiers]
         if tiers != sorted(tiers, reverse=True):
             problems.append(

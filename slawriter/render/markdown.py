@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from slawriter.document import Block, Document, Inline, ListBlock, Paragraph, Party, Table
+from slawriter.document import (
+    Block,
+    Document,
+    Image,
+    Inline,
+    ListBlock,
+    Paragraph,
+    Party,
+    Table,
+)
 from slawriter.mdescape import escape_markdown
 
 
@@ -63,6 +72,9 @@ def _block(block: Block) -> list[str]:
         return [f"**{block.number}** {text}" if block.number else text]
     if isinstance(block, ListBlock):
         return _list(block)
+    if isinstance(block, Image):
+        # A single Markdown file has nowhere to keep a picture: only its caption is printed.
+        return [f"*Figure: {escape_markdown(block.caption)}*"] if block.caption else []
     return _table(block)
 
 
@@ -96,6 +108,8 @@ def render_markdown(document: Document) -> str:
         for block in section.blocks:
             out += _block(block)
             out.append("")
+    if not document.signatures:
+        return "\n".join(out).rstrip() + "\n"
     out += [
         "## Signatures",
         "",

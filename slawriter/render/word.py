@@ -44,6 +44,7 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from docxtpl import DocxTemplate, InlineImage
 
 from slawriter.document import Document, Inline, ListBlock, Paragraph, Party, Run, Table
+from slawriter.document import Image as Picture
 from slawriter.document import Section as Clause
 from slawriter.errors import InputError, TemplateError
 
@@ -132,7 +133,8 @@ def render_docx(document: Document, template: Path) -> bytes:
     body.add_contents(document.sections)
     for position, clause in enumerate(document.sections, start=1):
         body.add_clause(clause, position)
-    body.add_signatures(document.cover.provider, document.cover.customer)
+    if document.signatures:
+        body.add_signatures(document.cover.provider, document.cover.customer)
     _set_core_properties(word, document)
     _set_custom_properties(word, document.custom_properties)
     buffer = io.BytesIO()
@@ -342,6 +344,8 @@ class _Body:
                     paragraph.paragraph_format.keep_with_next = True
             elif isinstance(block, ListBlock):
                 self._add_list(block, block.level)
+            elif isinstance(block, Picture):
+                self._add_picture(block)
             else:
                 self._add_table(block)
 
@@ -397,6 +401,15 @@ class _Body:
                 if column < len(row):
                     _add_runs(paragraph, row[column])
         self.after_table = True
+
+    def _add_picture(self, block: Picture) -> None:
+        """The picture in a paragraph of its own, kept with its italic caption below."""
+        paragraph = self._paragraph("Clause Text")
+        paragraph.paragraph_format.keep_with_next = bool(block.caption)
+        paragraph.add_run().add_picture(io.BytesIO(block.png), width=Mm(block.width_mm))
+        if block.caption:
+            caption = self._paragraph("Clause Text")
+            caption.add_run(block.caption).italic = True
 
     # Signature block -----------------------------------------------------------------
 
@@ -696,3 +709,371 @@ def _normalise_zip(data: bytes) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, entries[name], compresslevel=6)
     return buffer.getvalue()
+
+
+# --- the clause book: a review document over the same template ---------------------------
+
+REVIEW_COVER_STYLES = frozenset({"Title", "Subtitle", "Draft Mark", "Cover Detail"})
+
+
+def render_book_docx(document: Document, template: Path, mark: tuple[str, str]) -> bytes:
+    """A review document such as the clause book, over the firm's Word template.
+
+    The cover keeps its title, subtitle and detail lines but no parties; there is no
+    signature block; a run whose text is wrapped in ``mark`` (start and end characters) is
+    shown highlighted, without the marks.
+    """
+    word = _fill_template(document, template)
+    for element in list(word.element.body.iterchildren(qn("w:p"))):
+        style = WordParagraph(element, word._body).style
+        if style is None or style.name not in REVIEW_COVER_STYLES:
+            word.element.body.remove(element)
+    styles = _Styles(word, template)
+    text_width = _set_page_size(word, document.page_size, styles)
+    body = _Body(word, styles, text_width)
+    body.add_contents(document.sections)
+    for position, clause in enumerate(document.sections, start=1):
+        body.add_clause(clause, position)
+    _highlight_marked(word, mark)
+    _set_core_properties(word, document)
+    _set_custom_properties(word, document.custom_properties)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return _normalise_zip(buffer.getvalue())
+
+
+def _highlight_marked(word: WordDocument, mark: tuple[str, str]) -> None:
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.text.run import Run as WordRun
+
+    start, end = mark
+    for run in word.element.body.iter(qn("w:r")):
+        texts = run.findall(qn("w:t"))
+        if not texts:
+            continue
+        joined = "".join(t.text or "" for t in texts)
+        if joined.startswith(start) and joined.endswith(end):
+            WordRun(run, word._body).font.highlight_color = WD_COLOR_INDEX.YELLOW
+    for text in word.element.body.iter(qn("w:t")):
+        if text.text and (start in text.text or end in text.text):
+            text.text = text.text.replace(start, "").replace(end, "")
+
+
+# --- the redline: differences between two documents as Word tracked changes ----------------
+
+
+def render_redline_docx(
+    old: Document, new: Document, template: Path, author: str, when: dt.datetime
+) -> tuple[bytes, int, int]:
+    """The new document, with what differs from the old one as tracked changes.
+
+    Both documents are rendered as usual; then the new one's body is compared with the old
+    one's, block by block (paragraphs, tables, table rows, cells) and word by word inside
+    paragraphs that changed. Removed words become ``w:del`` runs (with ``w:delText``), new
+    ones ``w:ins`` runs, each with ``author`` and ``when``, so Word and LibreOffice show them
+    and can accept or reject them. Returns the bytes and the number of insertions and
+    deletions.
+    """
+    from docx import Document as open_document
+
+    old_word = open_document(io.BytesIO(render_docx(old, template)))
+    new_word = open_document(io.BytesIO(render_docx(new, template)))
+    numbering = new_word.part.numbering_part.element
+    known_nums = {str(num.numId) for num in numbering.num_lst}
+    redline = _Redline(author, when, known_nums)
+    redline.container(old_word.element.body, new_word.element.body)
+    buffer = io.BytesIO()
+    new_word.save(buffer)
+    return _normalise_zip(buffer.getvalue()), redline.insertions, redline.deletions
+
+
+_W_P, _W_TBL, _W_TR, _W_TC, _W_R = (qn(f"w:{t}") for t in ("p", "tbl", "tr", "tc", "r"))
+_SIMPLE_RUN_PARTS = {qn("w:rPr"), qn("w:t"), qn("w:tab"), qn("w:br")}
+_SIMPLE_PARAGRAPH_PARTS = {qn("w:pPr"), _W_R, qn("w:bookmarkStart"), qn("w:bookmarkEnd")}
+
+
+def _text_of(element: Any) -> str:
+    parts = []
+    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:instrText")):
+        parts.append(node.text or "" if node.tag != qn("w:tab") else "\t")
+    return "".join(parts)
+
+
+def _block_key(element: Any) -> str:
+    if element.tag == _W_P:
+        style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        name = style.get(qn("w:val")) if style is not None else ""
+        return f"p|{name}|{_text_of(element)}"
+    return f"tbl|{_text_of(element)}"
+
+
+def _similar(old: str, new: str) -> bool:
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, old, new, autojunk=False).ratio() >= 0.5
+
+
+class _Redline:
+    def __init__(self, author: str, when: dt.datetime, known_nums: set[str]) -> None:
+        self.author = author
+        moment = when.astimezone(dt.UTC) if when.tzinfo else when
+        self.date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.known_nums = known_nums
+        self.next_id = 100000  # apart from the bookmark ids the renderer uses
+        self.insertions = 0
+        self.deletions = 0
+
+    def _change(self, tag: str) -> Any:
+        element = OxmlElement(tag)
+        element.set(qn("w:id"), str(self.next_id))
+        element.set(qn("w:author"), self.author)
+        element.set(qn("w:date"), self.date)
+        self.next_id += 1
+        return element
+
+    # -- block level ---------------------------------------------------------------------
+    def container(self, old_parent: Any, new_parent: Any) -> None:
+        """Redline the paragraphs and tables of ``new_parent`` (body or table cell)."""
+        from difflib import SequenceMatcher
+
+        old_blocks = [c for c in old_parent if c.tag in (_W_P, _W_TBL)]
+        new_blocks = [c for c in new_parent if c.tag in (_W_P, _W_TBL)]
+        matcher = SequenceMatcher(
+            None,
+            [_block_key(b) for b in old_blocks],
+            [_block_key(b) for b in new_blocks],
+            autojunk=False,
+        )
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            olds, news = old_blocks[i1:i2], new_blocks[j1:j2]
+            if tag == "replace" and len(olds) == len(news):
+                for old, new in zip(olds, news, strict=True):
+                    if not self._pair(old, new):
+                        self._insert_deleted(self._deleted_copy(old), new_parent, new)
+                        self._mark_inserted(new)
+                continue
+            anchor = news[0] if news else (new_blocks[j1] if j1 < len(new_blocks) else None)
+            for old in olds:
+                self._insert_deleted(self._deleted_copy(old), new_parent, anchor)
+            for new in news:
+                self._mark_inserted(new)
+
+    def _insert_deleted(self, copy: Any, parent: Any, anchor: Any) -> None:
+        if anchor is not None:
+            anchor.addprevious(copy)
+            return
+        last = parent[-1] if len(parent) else None
+        if last is not None and last.tag == qn("w:sectPr"):
+            last.addprevious(copy)
+        else:
+            parent.append(copy)
+
+    def _pair(self, old: Any, new: Any) -> bool:
+        """Redline ``new`` against ``old`` in place; False when they are too different."""
+        if old.tag == _W_P and new.tag == _W_P:
+            simple = all(
+                child.tag in _SIMPLE_PARAGRAPH_PARTS for child in (*old, *new)
+            ) and all(
+                part.tag in _SIMPLE_RUN_PARTS for run in (*old, *new) if run.tag == _W_R
+                for part in run
+            )
+            if not simple or not _similar(_text_of(old), _text_of(new)):
+                return False
+            self._words(old, new)
+            return True
+        if old.tag == _W_TBL and new.tag == _W_TBL:
+            grid = qn("w:gridCol")
+            if len(old.findall(f"{qn('w:tblGrid')}/{grid}")) != len(
+                new.findall(f"{qn('w:tblGrid')}/{grid}")
+            ):
+                return False
+            self._rows(old, new)
+            return True
+        return False
+
+    def _rows(self, old_table: Any, new_table: Any) -> None:
+        from difflib import SequenceMatcher
+
+        old_rows = old_table.findall(_W_TR)
+        new_rows = new_table.findall(_W_TR)
+        matcher = SequenceMatcher(
+            None, [_text_of(r) for r in old_rows], [_text_of(r) for r in new_rows], autojunk=False
+        )
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            olds, news = old_rows[i1:i2], new_rows[j1:j2]
+            if tag == "replace" and len(olds) == len(news):
+                for old, new in zip(olds, news, strict=True):
+                    old_cells, new_cells = old.findall(_W_TC), new.findall(_W_TC)
+                    if len(old_cells) == len(new_cells):
+                        for old_cell, new_cell in zip(old_cells, new_cells, strict=True):
+                            self.container(old_cell, new_cell)
+                    else:
+                        new.addprevious(self._deleted_copy(old))
+                        self._mark_inserted(new)
+                continue
+            anchor = news[0] if news else (new_rows[j1] if j1 < len(new_rows) else None)
+            for old in olds:
+                copy = self._deleted_copy(old)
+                if anchor is not None:
+                    anchor.addprevious(copy)
+                else:
+                    new_table.append(copy)
+            for new in news:
+                self._mark_inserted(new)
+
+    # -- marking whole blocks ------------------------------------------------------------
+    def _mark_paragraph(self, paragraph: Any, tag: str) -> None:
+        p_pr = paragraph.find(qn("w:pPr"))
+        if p_pr is None:
+            p_pr = OxmlElement("w:pPr")
+            paragraph.insert(0, p_pr)
+        r_pr = p_pr.find(qn("w:rPr"))
+        if r_pr is None:
+            r_pr = OxmlElement("w:rPr")
+            _insert_in_order(p_pr, r_pr)
+        r_pr.insert(0, self._change(tag))  # the paragraph mark itself
+
+    def _mark_row(self, row: Any, tag: str) -> None:
+        tr_pr = row.find(qn("w:trPr"))
+        if tr_pr is None:
+            tr_pr = OxmlElement("w:trPr")
+            ex = row.find(qn("w:tblPrEx"))
+            row.insert(1 if ex is not None else 0, tr_pr)
+        tr_pr.append(self._change(tag))
+
+    def _mark_inserted(self, block: Any) -> None:
+        for run in list(block.iter(_W_R)):
+            wrapper = self._change("w:ins")
+            run.addprevious(wrapper)
+            wrapper.append(run)
+        paragraphs = [block] if block.tag == _W_P else list(block.iter(_W_P))
+        for paragraph in paragraphs:
+            self._mark_paragraph(paragraph, "w:ins")
+        rows = [block] if block.tag == _W_TR else list(block.iter(_W_TR))
+        for row in rows:
+            self._mark_row(row, "w:ins")
+        self.insertions += 1
+
+    def _deleted_copy(self, block: Any) -> Any:
+        import copy
+
+        clone = copy.deepcopy(block)
+        drop = (qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:sectPr"), qn("w:drawing"))
+        for element in list(clone.iter(*drop)):
+            element.getparent().remove(element)
+        for num_pr in list(clone.iter(qn("w:numPr"))):
+            num_id = num_pr.find(qn("w:numId"))
+            if num_id is None or num_id.get(qn("w:val")) not in self.known_nums:
+                num_pr.getparent().remove(num_pr)
+        for run in list(clone.iter(_W_R)):
+            self._to_deleted(run)
+            wrapper = self._change("w:del")
+            run.addprevious(wrapper)
+            wrapper.append(run)
+        paragraphs = [clone] if clone.tag == _W_P else list(clone.iter(_W_P))
+        for paragraph in paragraphs:
+            self._mark_paragraph(paragraph, "w:del")
+        rows = [clone] if clone.tag == _W_TR else list(clone.iter(_W_TR))
+        for row in rows:
+            self._mark_row(row, "w:del")
+        self.deletions += 1
+        return clone
+
+    @staticmethod
+    def _to_deleted(run: Any) -> None:
+        for text in run.findall(qn("w:t")):
+            text.tag = qn("w:delText")
+        for instruction in run.findall(qn("w:instrText")):
+            instruction.tag = qn("w:delInstrText")
+
+    # -- word level ----------------------------------------------------------------------
+    def _words(self, old: Any, new: Any) -> None:
+        import copy
+        import re
+        from difflib import SequenceMatcher
+
+        def tokens(paragraph: Any) -> list[tuple[str, Any]]:
+            out: list[tuple[str, Any]] = []
+            for run in paragraph.findall(_W_R):
+                r_pr = run.find(qn("w:rPr"))
+                for part in run:
+                    if part.tag == qn("w:t"):
+                        out += [(w, r_pr) for w in re.findall(r"\s+|\w+|[^\w\s]", part.text or "")]
+                    elif part.tag == qn("w:tab"):
+                        out.append(("\t", r_pr))
+                    elif part.tag == qn("w:br"):
+                        out.append(("\n", r_pr))
+            return out
+
+        before, after = tokens(old), tokens(new)
+        runs = new.findall(_W_R)
+        if runs:
+            position = list(new).index(runs[0])
+        else:
+            end = new.find(qn("w:bookmarkEnd"))
+            position = list(new).index(end) if end is not None else len(new)
+        for run in runs:
+            new.remove(run)
+        pieces: list[Any] = []
+
+        def emit(items: list[tuple[str, Any]], kind: str) -> None:
+            groups: list[tuple[Any, list[str]]] = []
+            for text, r_pr in items:
+                key = r_pr
+                if groups and _same_properties(groups[-1][0], key):
+                    groups[-1][1].append(text)
+                else:
+                    groups.append((key, [text]))
+            made = []
+            for r_pr, texts in groups:
+                run = OxmlElement("w:r")
+                if r_pr is not None:
+                    run.append(copy.deepcopy(r_pr))
+                buffer = ""
+                for text in [*texts, None]:
+                    if text in ("\t", "\n", None):
+                        if buffer:
+                            node = OxmlElement("w:delText" if kind == "del" else "w:t")
+                            node.set(XML_SPACE, "preserve")
+                            node.text = buffer
+                            run.append(node)
+                            buffer = ""
+                        if text == "\t":
+                            run.append(OxmlElement("w:tab"))
+                        elif text == "\n":
+                            run.append(OxmlElement("w:br"))
+                    else:
+                        buffer += text
+                made.append(run)
+            if kind == "equal":
+                pieces.extend(made)
+                return
+            wrapper = self._change(f"w:{kind}")
+            for run in made:
+                wrapper.append(run)
+            pieces.append(wrapper)
+            if kind == "ins":
+                self.insertions += 1
+            else:
+                self.deletions += 1
+
+        matcher = SequenceMatcher(None, [t for t, _ in before], [t for t, _ in after], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                emit(after[j1:j2], "equal")
+            if tag in ("delete", "replace"):
+                emit(before[i1:i2], "del")
+            if tag in ("insert", "replace"):
+                emit(after[j1:j2], "ins")
+        for offset, piece in enumerate(pieces):
+            new.insert(position + offset, piece)
+
+
+def _same_properties(first: Any, second: Any) -> bool:
+    if first is None or second is None:
+        return first is second
+    return bool(ET.tostring(first) == ET.tostring(second))

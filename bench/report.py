@@ -1,0 +1,131 @@
+"""Benchmark: `slawriter report` end to end on 1,000,000 tickets.
+
+Generates a ticket export (canonical columns, ISO local times, 2% of tickets paused, 3%
+still open, a sprinkling of bad rows) and an outage log for January 2027 against
+examples/acme-standard.yaml, then runs the real command in a fresh process:
+
+    slawriter report examples/acme-standard.yaml --tickets T --outages O --period 2027-01
+        --as-of 2027-02-05T12:00 --out DIR --format docx,md,html --json > report.json
+
+and reports the wall time (interpreter start-up, imports, CSV reading, figures, charts,
+three documents and the JSON) and the peak resident memory of that process (ru_maxrss).
+Targets: under 10 s and under 1 GB.
+
+Run: .venv/bin/python bench/report.py [--tickets 1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SLAWRITER = str(Path(sys.executable).parent / "slawriter")
+
+
+def _minutes(values: np.ndarray) -> np.ndarray:
+    text: np.ndarray = np.datetime_as_string(values.astype("datetime64[m]"), unit="m")
+    return np.char.replace(text, "T", " ")
+
+
+def generate(path: Path, count: int, seed: int = 7) -> None:
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2027-01-01T00:00", "m")
+    created = start + rng.integers(0, 31 * 1440, count).astype("timedelta64[m]")
+    priority = rng.choice(np.array(["P1", "P2", "P3", "P4"]), count, p=[0.02, 0.08, 0.4, 0.5])
+    responded = created + rng.integers(0, 6 * 60, count).astype("timedelta64[m]")
+    resolved = created + rng.integers(30, 8 * 1440, count).astype("timedelta64[m]")
+    created_text, responded_text, resolved_text = (
+        _minutes(created),
+        _minutes(responded),
+        _minutes(resolved),
+    )
+    still_open = rng.random(count) < 0.03
+    resolved_text = np.where(still_open, "", resolved_text)
+    paused = rng.random(count) < 0.02
+    pause_start = _minutes(created + np.timedelta64(60, "m"))
+    pause_end = _minutes(created + np.timedelta64(300, "m"))
+    services = np.array(["email", "files", "remote-access", "desktop"])[rng.integers(0, 4, count)]
+    bad = rng.random(count) < 0.0005
+    created_text = np.where(bad, "31/02/2027 10:00", created_text)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("id,priority,created,responded,resolved,service,paused\n")
+        rows = (
+            f"T{i},{p},{c},{r},{s},{v},{f'{a}/{b}' if z else ''}\n"
+            for i, p, c, r, s, v, a, b, z in zip(
+                range(1, count + 1),
+                priority.tolist(),
+                created_text.tolist(),
+                responded_text.tolist(),
+                resolved_text.tolist(),
+                services.tolist(),
+                pause_start.tolist(),
+                pause_end.tolist(),
+                paused.tolist(),
+                strict=True,
+            )
+        )
+        handle.writelines(rows)
+
+
+def generate_outages(path: Path, seed: int = 7) -> None:
+    rng = np.random.default_rng(seed)
+    lines = ["service,start,end,planned"]
+    for service in ("email", "files", "remote-access"):
+        for _ in range(60):
+            begin = np.datetime64("2027-01-01T00:00", "m") + int(rng.integers(0, 31 * 1440 - 600))
+            length = int(rng.integers(1, 20))
+            end = begin + length
+            planned = "yes" if rng.random() < 0.2 else "no"
+            lines.append(f"{service},{str(begin).replace('T', ' ')},"
+                         f"{str(end).replace('T', ' ')},{planned}")  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="keep the data and outputs in this folder")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="slawriter-bench-") as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        tickets, outages = folder / "tickets.csv", folder / "outages.csv"
+        began = time.perf_counter()
+        generate(tickets, args.tickets)
+        generate_outages(outages)
+        size = tickets.stat().st_size / 1e6
+        print(f"generated {args.tickets:,} tickets ({size:.0f} MB) in "
+              f"{time.perf_counter() - began:.1f} s")  # fmt: skip
+        command = [
+            SLAWRITER, "report", str(ROOT / "examples" / "acme-standard.yaml"),
+            "--tickets", str(tickets), "--outages", str(outages), "--period", "2027-01",
+            "--as-of", "2027-02-05T12:00", "--out", str(folder / "out"),
+            "--format", "docx,md,html", "--json",
+        ]  # fmt: skip
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        began = time.perf_counter()
+        with (folder / "report.json").open("wb") as out:
+            result = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, check=False)
+        elapsed = time.perf_counter() - began
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        if result.returncode not in (0, 1):
+            sys.stderr.write(result.stderr.decode())
+            return 1
+        peak = max(peak_kb, before) / 1024
+        print(f"slawriter report end to end: {elapsed:.2f} s, peak memory {peak:,.0f} MB "
+              f"(exit {result.returncode}; {result.stderr.decode().splitlines()[0]})")  # fmt: skip
+        print(f"  targets: < 10 s {'met' if elapsed < 10 else 'MISSED'}, "
+              f"< 1 GB {'met' if peak < 1024 else 'MISSED'}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,559 @@
+"""The clause book: the whole library as one document for legal review.
+
+Every clause, grouped by SLA section in profile order, with a table of its variants' metadata
+side by side (version, status, approval, profiles, condition, negotiated position), then each
+variant's text rendered with an example agreement. Every value a template inserts is marked,
+so the Word book highlights it, the HTML book highlights it and names the expression, and
+the Markdown book shows it between ⟦ and ⟧. A variant that no example agreement can render
+(e.g. a credits clause when no example has credits) is shown with its expressions in place
+of values.
+
+This module sits beside the pipeline (it renders clauses with example agreements); the
+library layer below knows nothing of it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from slawriter.document import (
+    Block,
+    Cover,
+    Document,
+    Image,
+    Inline,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Party,
+    Run,
+    Section,
+    Table,
+)
+from slawriter.errors import InputError, RefusedError, SlawriterError
+from slawriter.files import display_path, write_atomic
+from slawriter.library import Clause, Library
+from slawriter.mdescape import MarkdownText, escape_markdown
+
+START, END = "\ue000", "\ue001"  # private-use characters around every inserted value
+FORMATS = ("docx", "html", "md")
+META_ROWS = (
+    ("File", "file"),
+    ("Version", "version"),
+    ("Status", "status"),
+    ("Approved by", "approved_by"),
+    ("Approved on", "approved_on"),
+    ("Profiles", "profiles"),
+    ("Condition", "condition"),
+    ("Position", "position"),
+)
+
+
+@dataclass(frozen=True)
+class VariantText:
+    clause: Clause
+    blocks: tuple[Block, ...]
+    example: str | None  # the example agreement whose values are shown; None: expressions
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BookClause:
+    section: str
+    variants: tuple[VariantText, ...]
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    summary: str
+
+
+# --- choosing the order ------------------------------------------------------------------------
+
+
+def section_order(library: Library, clauses: Sequence[Clause]) -> list[str]:
+    """SLA sections in profile order: the longest profile first, then sections no profile has."""
+    profiles = []
+    for path in sorted(library.profiles_dir.glob("*.yaml")):
+        profiles.append(library.profile(path.stem))
+    profiles.sort(key=lambda p: (-len(p.clauses), p.id))
+    order: list[str] = []
+    for profile in profiles:
+        for choice in profile.clauses:
+            found = library.clauses.get((choice.clause, choice.variant))
+            if found and found.meta.section not in order:
+                order.append(found.meta.section)
+    rest = sorted(
+        {c.meta.section for c in clauses} - set(order),
+        key=lambda s: min(c.meta.order for c in clauses if c.meta.section == s),
+    )
+    return order + rest
+
+
+# --- rendering a variant with an example -----------------------------------------------------
+
+
+def _mark(value: Any) -> Any:
+    """The book's finalize: escape like the real renderer, then mark the value."""
+    if value is None or value == "":
+        return ""
+    text = value if isinstance(value, MarkdownText) else escape_markdown(str(value))
+    return MarkdownText(f"{START}{text}{END}")
+
+
+_EXPRESSION = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.DOTALL)
+_STATEMENT = re.compile(r"^[ \t]*\{%.*?%\}[ \t]*\n?|\{%.*?%\}|\{#.*?#\}", re.DOTALL | re.MULTILINE)
+
+
+def _expressions_shown(body: str) -> str:
+    """The template with each {{ expression }} shown (marked) and the logic removed."""
+    text = _EXPRESSION.sub(lambda m: f"{START}{escape_markdown(m.group(1))}{END}", body)
+    return _STATEMENT.sub("", text)
+
+
+class VariantRenderer:
+    """Renders clause bodies with example agreements, values marked."""
+
+    def __init__(
+        self,
+        library: Library,
+        examples: Sequence[tuple[str, str, Mapping[str, Any]]],  # (name, profile, context)
+        filter_names: Sequence[str],
+    ) -> None:
+        from slawriter.assemble import make_environment
+
+        self.examples = examples
+        self.env = make_environment(
+            {c.display: c.body for c in library.clauses.values()}, filter_names
+        )
+        self.env.finalize = _mark
+
+    def render(self, clause: Clause, number: str) -> VariantText:
+        from slawriter.assemble import markdown_blocks
+
+        preferred = [e for e in self.examples if e[1] in clause.meta.profiles]
+        others = [e for e in self.examples if e[1] not in clause.meta.profiles]
+        problem = ""
+        for name, _, context in preferred + others:
+            try:
+                markdown = self.env.get_template(clause.display).render(context)
+                return VariantText(clause, markdown_blocks(markdown, number, clause), name)
+            except SlawriterError as error:
+                problem = error.message
+            except Exception as error:  # the example lacks what this variant needs
+                problem = f"{type(error).__name__}: {error}"
+        note = (
+            "No example agreement fills this variant"
+            + (f" ({problem})" if problem else "")
+            + ": its expressions are shown in place of values."
+        )
+        try:
+            blocks = markdown_blocks(_expressions_shown(clause.body), number, clause)
+        except SlawriterError:
+            blocks = (Paragraph((Run(clause.body),), None),)
+        return VariantText(clause, blocks, None, note)
+
+
+def load_examples(
+    library: Library, paths: Sequence[Path]
+) -> tuple[list[tuple[str, str, Mapping[str, Any]]], list[str], list[str]]:
+    """The example agreements' template contexts, notes on those skipped, and filter names."""
+    from slawriter.assemble import HELPERS_KEY
+    from slawriter.pipeline import ProviderFileGiven, clause_context, clause_names, load_agreement
+
+    chosen = list(paths)
+    if not chosen:
+        folder = library_examples_folder()
+        chosen = sorted(folder.glob("*.yaml")) if folder else []
+    examples: list[tuple[str, str, Mapping[str, Any]]] = []
+    notes: list[str] = []
+    for path in chosen:
+        try:
+            loaded = load_agreement(path, library)
+        except ProviderFileGiven:
+            continue
+        except InputError as error:
+            if paths:
+                raise
+            notes.append(f"{display_path(path)} skipped: {error.message}")
+            continue
+        names, filters = clause_context(loaded)
+        examples.append((path.name, loaded.profile.id, {**names, HELPERS_KEY: filters}))
+    return examples, notes, sorted(clause_names()[1])
+
+
+def library_examples_folder() -> Path | None:
+    from slawriter.library import builtin_library_root
+
+    folder = builtin_library_root() / "examples"
+    return folder if folder.is_dir() else None
+
+
+# --- the book as a document tree -------------------------------------------------------------
+
+
+def _split_marked(runs: Inline) -> Inline:
+    """Each marked value its own run, wrapped in the marks (so Word can highlight it)."""
+    out: list[Run] = []
+    inside = False
+    for run in runs:
+        pieces = re.split(f"([{START}{END}])", run.text)
+        for piece in pieces:
+            if piece == START:
+                inside = True
+            elif piece == END:
+                inside = False
+            elif piece:
+                text = f"{START}{piece}{END}" if inside else piece
+                out.append(Run(text, run.bold, run.italic))
+    return tuple(out)
+
+
+def _mark_blocks(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    def items(block: ListBlock) -> ListBlock:
+        return replace(
+            block,
+            items=tuple(
+                ListItem(_split_marked(i.runs), i.label, items(i.children) if i.children else None)
+                for i in block.items
+            ),
+        )
+
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            out.append(replace(block, runs=_split_marked(block.runs)))
+        elif isinstance(block, ListBlock):
+            out.append(items(block))
+        elif isinstance(block, Table):
+            out.append(
+                replace(
+                    block,
+                    header=tuple(_split_marked(c) for c in block.header),
+                    rows=tuple(tuple(_split_marked(c) for c in row) for row in block.rows),
+                )
+            )
+        else:
+            out.append(block)
+    return tuple(out)
+
+
+def _meta_value(clause: Clause, key: str) -> str:
+    if key == "file":
+        return clause.path.name
+    value = getattr(clause.meta, key)
+    if value is None or value == []:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def build_book(
+    library: Library,
+    render_variant: Callable[[Clause, str], VariantText],
+    title: str,
+    reference: str,
+    stamp: date,
+) -> Document:
+    clauses = list(library.clauses.values())
+    order = section_order(library, clauses)
+    by_id: dict[str, list[Clause]] = {}
+    for clause in sorted(clauses, key=lambda c: (c.meta.order, c.meta.id)):
+        by_id.setdefault(clause.meta.id, []).append(clause)
+    groups = sorted(
+        by_id.values(),
+        key=lambda vs: (order.index(vs[0].meta.section), vs[0].meta.order, vs[0].meta.id),
+    )
+    sections: list[Section] = []
+    for number, variants in enumerate(groups, start=1):
+        variants.sort(key=lambda c: (c.meta.variant != "standard", c.meta.variant))
+        head = variants[0].meta
+        label = f"{number}"
+        intro = Paragraph(
+            (
+                Run("Section: ", bold=True),
+                Run(f"{head.section}. "),
+                Run("Clause id: ", bold=True),
+                Run(f"{head.id}. "),
+                Run("Variants: ", bold=True),
+                Run(", ".join(c.meta.variant for c in variants) + "."),
+            ),
+            None,
+        )
+        table = Table(
+            ((Run(""),), *((Run(c.meta.variant, bold=True),) for c in variants)),
+            tuple(
+                ((Run(name, bold=True),), *((Run(_meta_value(c, key)),) for c in variants))
+                for name, key in META_ROWS
+            ),
+        )
+        blocks: list[Block] = [intro, table]
+        paragraphs = 0
+        for clause in variants:
+            text = render_variant(clause, label)
+            caption = f"Variant {clause.meta.variant}: {clause.meta.title}"
+            source = f" (values from {text.example})" if text.example else " (expressions shown)"
+            blocks.append(Paragraph((Run(caption, bold=True), Run(source, italic=True)), None))
+            if text.note:
+                blocks.append(Paragraph((Run(text.note, italic=True),), None))
+            for block in _mark_blocks(text.blocks):
+                if isinstance(block, Paragraph) and block.number is not None:
+                    paragraphs += 1  # numbered on across the variants, as Word numbers them
+                    block = replace(block, number=f"{label}.{paragraphs}")
+                blocks.append(block)
+        sections.append(Section(label, head.title, head.id, "book", head.version, tuple(blocks)))
+    nobody = Party("", "", (), None, "", "")
+    cover = Cover(
+        title=title,
+        subtitle="Every clause and variant, for legal review",
+        provider=nobody,
+        customer=nobody,
+        reference=reference,
+        effective_date=stamp.isoformat(),
+        version=f"{len(clauses)} clause files",
+        draft=any(c.meta.status == "draft" for c in clauses),
+    )
+    return Document(
+        cover=cover,
+        sections=tuple(sections),
+        header_text=f"{title} | {reference}",
+        footer_text="For review: not a customer document",
+        title=title,
+        subject="The clause library for legal review",
+        author="slawriter",
+        keywords=reference,
+        stamp_date=stamp.isoformat(),
+        signatures=False,
+    )
+
+
+# --- Markdown and HTML -------------------------------------------------------------------------
+
+
+def _md_runs(runs: Inline) -> str:
+    out = []
+    for run in runs:
+        marked = run.text.startswith(START) and run.text.endswith(END)
+        text = run.text.replace(START, "").replace(END, "")
+        text = escape_markdown(text) if text.strip() else text
+        if marked:
+            text = f"⟦{text}⟧"
+        if run.bold and text.strip():
+            text = _wrap(text, "**")
+        elif run.italic and text.strip():
+            text = _wrap(text, "*")
+        out.append(text)
+    return "".join(out)
+
+
+def _wrap(text: str, marker: str) -> str:
+    """Emphasis around the words only: CommonMark ignores '** x**'."""
+    core = text.strip()
+    start = text[: len(text) - len(text.lstrip())]
+    end = text[len(text.rstrip()) :]
+    return f"{start}{marker}{core}{marker}{end}"
+
+
+def _md_block(block: Block) -> list[str]:
+    if isinstance(block, Paragraph):
+        text = _md_runs(block.runs)
+        return [f"**{block.number}** {text}" if block.number else text, ""]
+    if isinstance(block, ListBlock):
+
+        def lines(b: ListBlock, depth: int) -> list[str]:
+            out = []
+            for item in b.items:
+                label = f"{item.label} " if b.ordered else ""
+                out.append(f"{'  ' * depth}- {label}{_md_runs(item.runs)}")
+                if item.children:
+                    out += lines(item.children, depth + 1)
+            return out
+
+        return [*lines(block, 0), ""]
+    if isinstance(block, Table):
+
+        def cell(runs: Inline) -> str:
+            return _md_runs(runs).replace("\n", " ") or " "
+
+        width = len(block.header)
+        out = ["| " + " | ".join(cell(c) for c in block.header) + " |", "|---" * width + "|"]
+        out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in block.rows]
+        return [*out, ""]
+    return []
+
+
+def render_book_markdown(document: Document) -> str:
+    cover = document.cover
+    out = [f"# {escape_markdown(cover.title)}", "", f"*{escape_markdown(cover.subtitle)}*", ""]
+    out += [
+        f"{escape_markdown(cover.reference)}, {cover.effective_date}, {cover.version}.",
+        "",
+        "Values between ⟦ and ⟧ are inserted by the template; they are shown with the "
+        "example agreement named above each variant.",
+        "",
+        "## Contents",
+        "",
+    ]
+    out += [f"{s.number}. {escape_markdown(s.title)}" for s in document.sections]
+    out.append("")
+    for section in document.sections:
+        out += [f"## {section.number}. {escape_markdown(section.title)}", ""]
+        for block in section.blocks:
+            out += _md_block(block)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _html_runs(runs: Inline) -> str:
+    out = []
+    for run in runs:
+        marked = run.text.startswith(START) and run.text.endswith(END)
+        text = html.escape(run.text.replace(START, "").replace(END, "")).replace("\n", "<br>")
+        if run.bold:
+            text = f"<strong>{text}</strong>"
+        if run.italic:
+            text = f"<em>{text}</em>"
+        if marked:
+            text = f'<mark class="var">{text}</mark>'
+        out.append(text)
+    return "".join(out)
+
+
+def _html_block(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        number = f'<span class="num">{html.escape(block.number)}</span> ' if block.number else ""
+        return f"<p>{number}{_html_runs(block.runs)}</p>"
+    if isinstance(block, ListBlock):
+        tag = "ol" if block.ordered else "ul"
+        items = []
+        for item in block.items:
+            label = f'<span class="num">{html.escape(item.label)}</span> ' if block.ordered else ""
+            child = _html_block(item.children) if item.children else ""
+            items.append(f"<li>{label}{_html_runs(item.runs)}{child}</li>")
+        return f"<{tag}>{''.join(items)}</{tag}>"
+    if isinstance(block, Table):
+        head = "".join(f"<th>{_html_runs(c)}</th>" for c in block.header)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{_html_runs(c)}</td>" for c in row) + "</tr>"
+            for row in block.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    if isinstance(block, Image):
+        return ""
+    return ""
+
+
+STYLE = """
+body { font-family: Georgia, serif; max-width: 90rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { margin-bottom: 0; } .subtitle { font-style: italic; margin-top: 0.2rem; }
+table { border-collapse: collapse; margin: 0.8rem 0; }
+th, td { border: 1px solid #999; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+mark.var { background: #fff2a8; }
+.variants { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 1.5rem; }
+.variant { border-top: 3px solid #446; padding-top: 0.3rem; }
+.num { font-weight: bold; }
+ol, ul { list-style: none; }
+"""
+
+
+def render_book_html(document: Document) -> str:
+    cover = document.cover
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(cover.title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{html.escape(cover.title)}</h1>",
+        f'<p class="subtitle">{html.escape(cover.subtitle)}</p>',
+        f"<p>{html.escape(cover.reference)}, {html.escape(cover.effective_date)}, "
+        f'{html.escape(cover.version)}. <mark class="var">Highlighted</mark> text is '
+        "inserted by the template, shown with an example value.</p>",
+        "<h2>Contents</h2><ol>",
+    ]
+    parts += [
+        f'<li><a href="#clause-{s.number}">{s.number}. {html.escape(s.title)}</a></li>'
+        for s in document.sections
+    ]
+    parts.append("</ol>")
+    for section in document.sections:
+        parts.append(
+            f'<section id="clause-{section.number}"><h2>{section.number}. '
+            f"{html.escape(section.title)}</h2>"
+        )
+        columns: list[list[str]] = []
+        for index, block in enumerate(section.blocks):
+            starts_variant = (
+                isinstance(block, Paragraph)
+                and block.number is None
+                and block.runs
+                and block.runs[0].bold
+                and block.runs[0].text.startswith("Variant ")
+            )
+            if index < 2:
+                parts.append(_html_block(block))
+            elif starts_variant or not columns:
+                columns.append([_html_block(block)])
+            else:
+                columns[-1].append(_html_block(block))
+        parts.append('<div class="variants">')
+        parts += [f'<div class="variant">{"".join(c)}</div>' for c in columns]
+        parts.append("</div></section>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def write_book(
+    library: Library,
+    out: Path,
+    examples: Sequence[Path],
+    *,
+    force: bool = False,
+    today: date | None = None,
+) -> Written:
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError(
+            f"--out {display_path(out)}: the extension picks the format: .docx, .html or .md"
+        )
+    if out.exists() and not force:
+        raise RefusedError(
+            f"Refusing to overwrite {display_path(out)}: pass --force to replace it."
+        )
+    loaded, notes, filter_names = load_examples(library, examples)
+    renderer = VariantRenderer(library, loaded, filter_names)
+    reference = (
+        f"library commit {library.commit[:12]}" if library.commit else "library (not in Git)"
+    )
+    document = build_book(library, renderer.render, "Clause Book", reference, today or date.today())
+    if fmt == "docx":
+        from slawriter.render.word import render_book_docx
+
+        data = render_book_docx(document, library.word_template, (START, END))
+    elif fmt == "html":
+        data = render_book_html(document).encode("utf-8")
+    else:
+        data = render_book_markdown(document).encode("utf-8")
+    write_atomic(out, data)
+    variants = sum(
+        1
+        for s in document.sections
+        for b in s.blocks
+        if isinstance(b, Paragraph) and b.runs and b.runs[0].text.startswith("Variant ")
+    )
+    summary = f"{len(document.sections)} clauses, {variants} variants"
+    if loaded:
+        summary += f"; example values from {', '.join(e[0] for e in loaded)}"
+    if notes:
+        summary += "; " + "; ".join(notes)
+    return Written(out, summary)

@@ -1,0 +1,108 @@
+"""slawriter clauses: check the clause library (lint) and print it for review (book)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from slawriter.commands import library_option
+
+NAME = "clauses"
+HELP = "check the clause library (lint) or print it for review (book)"
+DESCRIPTION = (
+    "Work on the clause library as a legal reviewer.\n\n"
+    "  lint   report every problem in the library (file, line, what, why);\n"
+    "         exit 1 when there are findings, 0 when the library is clean\n"
+    "  book   the whole library as one document for review: every clause and variant\n"
+    "         with its metadata, variables highlighted with example values"
+)
+EXAMPLES = """examples:
+  slawriter clauses lint
+  slawriter clauses lint --library ./our-library
+  slawriter clauses book --out clause-book.docx
+  slawriter clauses book --out clause-book.html --library ./our-library"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(
+        dest="clauses_action", metavar="ACTION", required=True, parser_class=type(parser)
+    )
+    lint = actions.add_parser(
+        "lint",
+        help="report every problem in the clause library",
+        description="Report every problem in the clause library: front matter, duplicates, "
+        "Jinja syntax, unknown names, conditions, profiles, unreachable variants, approved "
+        "clauses including drafts, unmeasurable wording and sandbox escapes.",
+        epilog="example:\n  slawriter clauses lint --library ./our-library\n\n"
+        "exit codes: 0 clean, 1 findings, 2 the library cannot be found",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    library_option(lint)
+    book = actions.add_parser(
+        "book",
+        help="write the clause book (Word, HTML or Markdown) for review",
+        description="Write the whole library as one document for legal review: clauses "
+        "grouped by section in profile order, each variant's metadata side by side, every "
+        "variable highlighted and shown with an example value, and a table of contents.",
+        epilog="examples:\n  slawriter clauses book --out clause-book.docx\n"
+        "  slawriter clauses book --out clause-book.html --example examples/acme-standard.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    book.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the book to write: .docx, .html or .md (the extension picks the format)",
+    )
+    book.add_argument(
+        "--example",
+        type=Path,
+        action="append",
+        metavar="AGREEMENT.yaml",
+        help="agreement whose values fill the variables (repeatable; default: the built-in "
+        "examples that fit the library's profiles)",
+    )
+    book.add_argument("--force", action="store_true", help="replace an existing file")
+    library_option(book)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.clauses_action == "lint":
+        return _lint(args)
+    return _book(args)
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from slawriter.files import display_path
+    from slawriter.library import Library, builtin_library_root
+    from slawriter.library.lint import lint_library
+    from slawriter.pipeline import clause_names
+
+    library = Library.locate(args.library)
+    names, filters = clause_names()
+    findings = lint_library(library.root, names, filters, builtin_library_root() / "clauses")
+    builtin = library.root.resolve() == builtin_library_root().resolve()
+    where = "the built-in library" if builtin else display_path(library.root)
+    if not findings:
+        clauses = len(list(library.clauses_dir.glob("*.md")))
+        profiles = len(list(library.profiles_dir.glob("*.yaml")))
+        print(f"{where}: clean ({clauses} clause files, {profiles} profiles)")
+        return 0
+    for finding in findings:
+        print(finding)
+    count = len(findings)
+    files = len({f.file for f in findings})
+    print(f"{count} finding{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+    return 1
+
+
+def _book(args: argparse.Namespace) -> int:
+    from slawriter.book import write_book
+    from slawriter.files import display_path
+    from slawriter.library import Library
+
+    library = Library.locate(args.library)
+    written = write_book(library, args.out, args.example or [], force=args.force)
+    print(f"Wrote the clause book {display_path(written.path)} ({written.summary})")
+    return 0

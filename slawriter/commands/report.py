@@ -1,0 +1,169 @@
+"""slawriter report: monthly or quarterly compliance from a ticket export and an outage log."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from slawriter.commands import library_option
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.console import Console
+
+NAME = "report"
+HELP = "measure a month or quarter against the agreement (tickets and outages)"
+DESCRIPTION = """Measure a month or a quarter of service against the agreement.
+
+Reads a ticket export (--tickets) and an outage log (--outages), both CSV (UTF-8 with or
+without BOM, or Windows-1252), and writes the customer's report (Word, Markdown, HTML) into
+--out, or prints the figures as JSON (--json). Tickets count in the month they were logged;
+at --as-of (default: now) a ticket still open past its deadline is a breach. Rows that cannot
+be used are listed with their line numbers; the exit code is then 1."""
+EXAMPLES = """examples:
+  slawriter report examples/acme-standard.yaml --tickets tickets.csv --outages outages.csv \\
+      --period 2027-01 --out reports/ --format docx,md,html
+  slawriter report examples/acme-standard.yaml --tickets export.csv --preset zendesk \\
+      --period 2027-Q1 --as-of 2027-04-05 --json"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("agreement", type=Path, metavar="AGREEMENT.yaml")
+    parser.add_argument("--tickets", type=Path, required=True, metavar="CSV", help="tickets")
+    parser.add_argument("--outages", type=Path, metavar="CSV", help="outage log")
+    parser.add_argument(
+        "--period", required=True, metavar="PERIOD", help="a month (2027-01) or quarter (2027-Q1)"
+    )
+    parser.add_argument(
+        "--as-of",
+        metavar="TIME",
+        help="measure as things stood at this time (default: now; recorded in the report)",
+    )
+    parser.add_argument("--out", type=Path, metavar="DIR", help="folder for the documents")
+    parser.add_argument(
+        "--format", default="docx,md,html", metavar="LIST", help="docx, md, html (default: all)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="column names of a known export: connectwise, autotask, halopsa, zendesk, "
+        "freshdesk, jira (default: canonical column names)",
+    )
+    parser.add_argument("--mapping", type=Path, metavar="FILE", help="a column mapping file")
+    parser.add_argument(
+        "--date-order",
+        choices=("day-first", "month-first"),
+        help="how to read dates like 05/01/2027 (default: the mapping's, else month-first "
+        "for an en_US provider and day-first otherwise); ISO dates are always year-first",
+    )
+    library_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    import sys
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from slawriter.files import display_path, write_atomic
+    from slawriter.library import Library
+    from slawriter.measure.moments import parse_moment
+    from slawriter.measure.report import parse_period, report_json
+    from slawriter.measure.run import Inputs, compute, parse_report_formats, render
+    from slawriter.pipeline import load_agreement
+
+    formats = parse_report_formats(args.format)
+    parse_period(args.period)
+    library = Library.locate(args.library)
+    loaded = load_agreement(args.agreement, library)
+    as_of = parse_moment(args.as_of, "--as-of") if args.as_of else datetime.now(UTC)
+    inputs = Inputs(
+        loaded.agreement,
+        loaded.provider,
+        display_path(args.agreement),
+        args.tickets,
+        args.outages,
+        args.period.upper(),
+        as_of,
+        args.preset,
+        args.mapping,
+        args.date_order,
+    )
+    out_dir: Path | None = args.out if args.out or args.json else Path("reports")
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    with ExitStack() as stack:
+        step = _progress(stack, err, args.tickets, with_documents=out_dir is not None)
+        report = compute(inputs, step)
+        outputs = (
+            render(report, loaded.agreement, loaded.provider, formats, library.word_template, step)
+            if out_dir is not None
+            else {}
+        )
+        step("done")
+    if args.json:
+        sys.stdout.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
+    written = []
+    if out_dir is not None:
+        stem = f"{args.agreement.stem}-{report.period}"
+        for ext, data in outputs.items():
+            path = out_dir / f"{stem}.{ext}"
+            write_atomic(path, data)
+            written.append(display_path(path))
+    console = err if args.json else Console(highlight=False, soft_wrap=True)
+    tickets = sum(p.tickets for p in report.total.priorities.values())
+    console.print(
+        f"{display_path(args.agreement)} {report.period}: {tickets:,} tickets measured, "
+        f"as of {report.as_of.isoformat(timespec='minutes')}",
+        markup=False,
+    )
+    if written:
+        console.print(f"Wrote {', '.join(written)}", markup=False)
+    if report.rejected:
+        count = len(report.rejected)
+        console.print(
+            f"{count:,} row{'s' if count != 1 else ''} could not be used (listed in the report):",
+            markup=False,
+        )
+        for item in report.rejected[:10]:
+            console.print(f"  {item}", markup=False)
+        if count > 10:
+            console.print(f"  ... and {count - 10:,} more", markup=False)
+        return 1
+    return 0
+
+
+def _progress(
+    stack: ExitStack, console: Console, tickets: Path, *, with_documents: bool
+) -> Callable[[str], None]:
+    """A progress bar on stderr for large inputs in a terminal; otherwise a no-op."""
+    import sys
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    try:
+        large = tickets.stat().st_size > 5_000_000
+    except OSError:
+        large = False
+    if not (large and sys.stderr.isatty()):
+        return lambda _: None
+    stages = 4 + (2 if with_documents else 0)
+    progress = stack.enter_context(
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+    )
+    task = progress.add_task("reading", total=stages)
+
+    def step(name: str) -> None:
+        progress.update(task, description=name, advance=1)
+
+    return step

@@ -1,0 +1,287 @@
+"""What changed between two drafts of an agreement, in words a sales manager reads.
+
+Two agreement files, or one agreement rendered with two library versions, are compared on
+three levels: the commitments in the agreement itself ("P1 response: 30 minutes -> 15
+minutes"), the clause versions the documents use ("clause data-protection 1.0.0 -> 1.1.0")
+and, as a last resort, which clauses' text differs. The redline (.docx with tracked changes)
+is made from the same two documents by slawriter.render.word.render_redline_docx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from slawriter.document import Block, Document, ListBlock, Paragraph, Section, Table
+from slawriter.library import Library
+from slawriter.model.agreement import Agreement, Priority, Service
+from slawriter.model.durations import Duration, Period
+from slawriter.model.hours import WeeklyHours
+from slawriter.model.provider import Provider
+
+PERCENT_FIELDS = frozenset({"target", "cap", "credit", "below"})
+# Fields that never reach the customer's document or are reported by a friendlier rule.
+SKIPPED = frozenset({"internal", "slawriter", "incomplete", "provider", "variants"})
+LABELS = {
+    "response": "response",
+    "resolution": "resolution",
+    "update": "update interval",
+    "monthly_fee": "monthly fee",
+    "breach_notice": "breach notice",
+    "claim_window": "claim window",
+    "monthly_cap": "monthly cap",
+}
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """One side of a comparison: the agreement, its provider, the document and library."""
+
+    agreement: Agreement
+    provider: Provider
+    document: Document
+    library: Library
+
+
+def show(value: Any, field: str = "") -> str:
+    """A value as a sales manager reads it."""
+    if value is None:
+        return "none"
+    if isinstance(value, Duration | Period):
+        return value.words()
+    if isinstance(value, WeeklyHours):
+        return value.describe()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal | float | int) and field in PERCENT_FIELDS:
+        return f"{Decimal(str(value)).normalize():f} %"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(show(v, field) for v in value) or "none"
+    if isinstance(value, BaseModel):
+        return ", ".join(
+            f"{_label(k)} {show(getattr(value, k), k)}"
+            for k in type(value).model_fields
+            if getattr(value, k) not in (None, [], {})
+        )
+    return str(value)
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " "))
+
+
+def _item_name(item: Any) -> str:
+    if isinstance(item, Service):
+        return item.name
+    return str(getattr(item, "id", None) or getattr(item, "role", None) or "")
+
+
+def _walk(old: Any, new: Any, label: list[str], field: str) -> Iterator[str]:
+    """Every leaf that differs, as 'label: old -> new' (or added / removed)."""
+    where = ", ".join(label)
+    if old == new:
+        return
+    if old is None or new is None or type(old) is not type(new):
+        if isinstance(old, BaseModel) and new is None:
+            yield f"{where}: removed"
+        elif isinstance(new, BaseModel) and old is None:
+            yield f"{where}: added ({show(new, field)})"
+        else:
+            yield f"{where}: {show(old, field)} -> {show(new, field)}"
+        return
+    if isinstance(old, BaseModel):
+        for key in type(old).model_fields:
+            if key in SKIPPED:
+                continue
+            yield from _walk(getattr(old, key), getattr(new, key), [*label, _label(key)], key)
+        return
+    if isinstance(old, dict):
+        for key in list(old) + [k for k in new if k not in old]:
+            here = [*label, str(key)]
+            if key not in new:
+                yield f"{', '.join(here)}: removed"
+            elif key not in old:
+                yield f"{', '.join(here)}: added ({show(new[key], field)})"
+            else:
+                yield from _walk(old[key], new[key], here, field)
+        return
+    if isinstance(old, list) and all(_item_name(i) for i in [*old, *new]):
+        before = {_item_name(i): i for i in old}
+        after = {_item_name(i): i for i in new}
+        for name in list(before) + [n for n in after if n not in before]:
+            here = [*label, name]
+            if name not in after:
+                yield f"{', '.join(here)}: removed"
+            elif name not in before:
+                yield f"{', '.join(here)}: added"
+            else:
+                yield from _walk(before[name], after[name], here, field)
+        return
+    if isinstance(old, list) and not any(isinstance(i, BaseModel) for i in [*old, *new]):
+        removed = [i for i in old if i not in new]
+        added = [i for i in new if i not in old]
+        for item in removed:
+            yield f"{where}: removed '{show(item, field)}'"
+        for item in added:
+            yield f"{where}: added '{show(item, field)}'"
+        if not removed and not added:
+            yield f"{where}: order changed"
+        return
+    yield f"{where}: {show(old, field)} -> {show(new, field)}"
+
+
+def commitment_changes(old: Agreement, new: Agreement) -> list[str]:
+    """The agreement's commitments that differ, the most important first."""
+    lines: list[str] = []
+    # Priorities: "P1 response: 30 minutes -> 15 minutes".
+    for pid in list(old.priorities) + [p for p in new.priorities if p not in old.priorities]:
+        before, after = old.priorities.get(pid), new.priorities.get(pid)
+        if before is None and after is not None:
+            lines.append(f"{pid} ({after.name}) added: {_priority_targets(after)}")
+        elif after is None and before is not None:
+            lines.append(f"{pid} ({before.name}) removed")
+        elif before is not None and after is not None:
+            lines += [line.replace(f"{pid}, ", f"{pid} ") for line in _walk(before, after, [pid], "")]
+    # Uptime per service: "Uptime, Email and calendar: 99.9 % -> 99.95 %".
+    services_before = {s.id: s for s in old.services}
+    services_after = {s.id: s for s in new.services}
+    for sid in list(services_before) + [s for s in services_after if s not in services_before]:
+        before_service, after_service = services_before.get(sid), services_after.get(sid)
+        if before_service is None or after_service is None:
+            name = (after_service or before_service).name  # type: ignore[union-attr]
+            lines.append(f"Service {name} {'added' if before_service is None else 'removed'}")
+            continue
+        old_uptime, new_uptime = before_service.uptime, after_service.uptime
+        if old_uptime and new_uptime and old_uptime.target != new_uptime.target:
+            lines.append(
+                f"Uptime, {after_service.name}: {show(old_uptime.target, 'target')} -> "
+                f"{show(new_uptime.target, 'target')}"
+            )
+            old_uptime = old_uptime.model_copy(update={"target": new_uptime.target})
+        lines += _walk(old_uptime, new_uptime, [f"Uptime, {after_service.name}"], "uptime")
+        rest_before = before_service.model_copy(update={"uptime": None})
+        rest_after = after_service.model_copy(update={"uptime": None})
+        lines += _walk(rest_before, rest_after, [f"Service {after_service.name}"], "")
+    if old.combined_uptime and new.combined_uptime:
+        lines += _walk(old.combined_uptime, new.combined_uptime, ["Uptime, combined"], "")
+    elif old.combined_uptime != new.combined_uptime:
+        lines += _walk(old.combined_uptime, new.combined_uptime, ["Combined uptime"], "")
+    # Service credits: the tiers as one line.
+    if old.credits and new.credits and old.credits.tiers != new.credits.tiers:
+        lines.append(
+            f"Service credit tiers: {_tiers(old.credits.tiers)} -> {_tiers(new.credits.tiers)}"
+        )
+    handled = {"priorities", "services", "combined_uptime"}
+    for key in type(old).model_fields:
+        if key in SKIPPED or key in handled:
+            continue
+        before_value, after_value = getattr(old, key), getattr(new, key)
+        if key == "credits" and before_value and after_value:
+            before_value = before_value.model_copy(update={"tiers": after_value.tiers})
+        lines += _walk(before_value, after_value, [_label(key).capitalize()], key)
+    return lines
+
+
+def _priority_targets(priority: Priority) -> str:
+    return (
+        f"response {priority.response.words()}, resolution {priority.resolution.words()}, "
+        f"updates every {priority.update.words()}"
+    )
+
+
+def _tiers(tiers: Sequence[Any]) -> str:
+    ordered = sorted(tiers, key=lambda t: t.below, reverse=True)
+    return "; ".join(f"below {show(t.below, 'below')}: {show(t.credit, 'credit')}" for t in ordered)
+
+
+def clause_changes(old: Drafted, new: Drafted) -> list[str]:
+    """Clause versions and variants that differ, clauses added or removed, and wording changed
+    in a library without a new version number."""
+    before = {s.clause_id: s for s in old.document.sections}
+    after = {s.clause_id: s for s in new.document.sections}
+    lines = []
+    for cid in list(before) + [c for c in after if c not in before]:
+        b, a = before.get(cid), after.get(cid)
+        if b is None and a is not None:
+            lines.append(f"clause {cid} added ({a.variant} {a.version})")
+        elif a is None and b is not None:
+            lines.append(f"clause {cid} removed (was {b.variant} {b.version})")
+        elif a is not None and b is not None:
+            if a.variant != b.variant:
+                lines.append(f"clause {cid}: {b.variant} {b.version} -> {a.variant} {a.version}")
+            elif a.version != b.version:
+                lines.append(f"clause {cid} {b.version} -> {a.version}")
+            else:
+                old_clause = old.library.clauses.get((cid, b.variant))
+                new_clause = new.library.clauses.get((cid, a.variant))
+                if old_clause and new_clause and old_clause.body != new_clause.body:
+                    lines.append(
+                        f"clause {cid} {a.version}: wording changed but the version number "
+                        "was not raised"
+                    )
+    return lines
+
+
+def _block_text(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        return "".join(r.text for r in block.runs)
+    if isinstance(block, ListBlock):
+        return "\n".join(
+            "".join(r.text for r in i.runs) + (_block_text(i.children) if i.children else "")
+            for i in block.items
+        )
+    if isinstance(block, Table):
+        return "\n".join(
+            "|".join("".join(r.text for r in cell) for cell in row)
+            for row in (block.header, *block.rows)
+        )
+    return ""
+
+
+def section_text(section: Section) -> str:
+    return section.title + "\n" + "\n".join(_block_text(b) for b in section.blocks)
+
+
+def text_changes(old: Document, new: Document) -> list[str]:
+    before = {s.clause_id: section_text(s) for s in old.sections}
+    changed = [
+        f"{s.number} {s.title}"
+        for s in new.sections
+        if s.clause_id in before and before[s.clause_id] != section_text(s)
+    ]
+    if not changed:
+        return []
+    count = len(changed)
+    return [f"Text changed in {count} clause{'s' if count != 1 else ''}: {'; '.join(changed)}"]
+
+
+def summarise(old: Drafted, new: Drafted) -> list[str]:
+    """Every change, in the order a reader wants them: commitments, clauses, text."""
+    lines = commitment_changes(old.agreement, new.agreement)
+    lines += _walk(old.provider, new.provider, ["Provider"], "")
+    lines += clause_changes(old, new)
+    lines += text_changes(old.document, new.document)
+    if not lines and (
+        old.document.sections != new.document.sections or old.document.cover != new.document.cover
+    ):
+        lines.append("The documents differ in layout or front matter; see the redline")
+    return lines
+
+
+def draft(path: Path, library: Library, allow_draft: bool = False) -> Drafted:
+    """Load and assemble one side of the comparison (nothing is written)."""
+    from slawriter.pipeline import assemble_document, load_agreement
+
+    loaded = load_agreement(path, library)
+    document = assemble_document(loaded, library, allow_draft)
+    return Drafted(loaded.agreement, loaded.provider, document, library)

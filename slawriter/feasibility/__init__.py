@@ -1,0 +1,84 @@
+"""The feasibility checker: stop promises the provider cannot keep.
+
+``check_agreement(loaded, library)`` runs every rule in :mod:`slawriter.feasibility.rules` on
+one agreement and returns its findings, errors first. ``check_agreements`` does the same for
+several agreements that share one provider's team (portfolio mode): each agreement's staffing
+check then counts the tickets of all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .findings import SEVERITIES, Finding, Severity, sort_findings
+
+if TYPE_CHECKING:
+    from slawriter.library import Library
+    from slawriter.pipeline import Loaded
+
+    from .context import Facts
+    from .memo import Checked
+
+__all__ = [
+    "SEVERITIES",
+    "Finding",
+    "Severity",
+    "check_agreement",
+    "check_agreements",
+    "facts_for",
+]
+
+
+def facts_for(loaded: Loaded, library: Library) -> Facts:
+    """Everything the rules need about one agreement."""
+    from .context import Facts
+    from .wording import load_wording, wording_path
+
+    agreement = loaded.agreement
+    clauses = []
+    for choice in loaded.profile.clauses:
+        variant = agreement.variants.get(choice.clause, choice.variant)
+        clause = library.clauses.get((choice.clause, variant))
+        if clause is not None:
+            clauses.append(clause)
+    wording = library.cache.get("feasibility.wording")
+    if wording is None:
+        folder = library.clauses_dir
+        if not wording_path(folder).is_file():  # a firm's own library: use the built-in list
+            from slawriter.library import builtin_library_root
+
+            folder = builtin_library_root() / "clauses"
+        wording = load_wording(folder)
+        library.cache["feasibility.wording"] = wording
+    return Facts(agreement, loaded.provider, data=loaded.data, clauses=clauses, wording=wording)
+
+
+def check_agreement(loaded: Loaded, library: Library) -> list[Finding]:
+    """Every finding for one agreement: errors first, then warnings, then info."""
+    from .rules import run_rules
+
+    return sort_findings(run_rules(facts_for(loaded, library)))
+
+
+def check_agreements(
+    loaded: Sequence[Loaded], library: Library, *, portfolio: bool = True
+) -> list[Checked]:
+    """Every agreement checked. In portfolio mode, agreements with the same provider file
+    share its team: each one's staffing check counts the tickets of all of them."""
+    from .memo import Checked
+    from .rules import run_rules
+
+    all_facts = [facts_for(item, library) for item in loaded]
+    loads = [facts.own_load() for facts in all_facts]
+    results = []
+    for index, (item, facts) in enumerate(zip(loaded, all_facts, strict=True)):
+        for other_index, other in enumerate(loaded):
+            load = loads[other_index]
+            if not portfolio or other_index == index or load is None:
+                continue
+            if other.provider_path == item.provider_path:
+                facts.others.append(replace(load, name=str(other.path)))
+        results.append(Checked(item, facts, sort_findings(run_rules(facts))))
+    return results

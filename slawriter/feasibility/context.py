@@ -1,0 +1,154 @@
+"""The facts every rule needs about one agreement: its calendars, month and team load."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from slawriter.clock import Calendar
+from slawriter.library.clauses import Clause
+from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
+from slawriter.model.common import CalendarSpec
+from slawriter.model.durations import Duration
+from slawriter.model.provider import Provider
+
+from .availability import Span, first_full_month
+from .wording import Wording
+
+# Assumptions the rules rest on; docs/feasibility.md quotes them.
+HARDWARE_REPAIR = timedelta(hours=2)  # work after the vendor's engineer arrives, in cover hours
+SITE_VISIT = timedelta(hours=1)  # on-site work needed to resolve a problem at a site
+SCAN_STEP = timedelta(minutes=15)  # how finely worst cases are searched over the month
+
+
+@dataclass(frozen=True)
+class TeamLoad:
+    """Tickets another agreement sends to the provider's shared team, for portfolio mode."""
+
+    name: str
+    tickets_per_hour: float
+    handling_s_total: float  # tickets per hour x handling time, summed over priorities
+
+
+@dataclass
+class Facts:
+    agreement: Agreement
+    provider: Provider
+    others: list[TeamLoad] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)  # the merged agreement data
+    clauses: list[Clause] = field(default_factory=list)  # the clauses a render would use
+    wording: Wording | None = None
+    cache: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def specs(self) -> dict[str, CalendarSpec]:
+        return {**self.provider.calendars, **self.agreement.calendars}
+
+    @cached_property
+    def zone(self) -> str:
+        spec = self.specs.get(self.agreement.default_calendar)
+        return spec.timezone if spec else "UTC"
+
+    @cached_property
+    def month(self) -> Span:
+        return first_full_month(self.agreement.agreement.effective_date)
+
+    @cached_property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.zone)
+
+    @cached_property
+    def month_start(self) -> datetime:
+        """Local midnight starting the month, in the default calendar's zone (aware)."""
+        return datetime.combine(self.month.first, datetime.min.time(), self.tzinfo)
+
+    @cached_property
+    def month_end(self) -> datetime:
+        return datetime.combine(self.month.next_first, datetime.min.time(), self.tzinfo)
+
+    @property
+    def month_bounds(self) -> tuple[datetime, datetime]:
+        return self.month_start, self.month_end
+
+    @cached_property
+    def _calendars(self) -> dict[str, Calendar]:
+        return {}
+
+    def calendar(self, name: str | None) -> Calendar:
+        """A named calendar (None: the default one); 24x7 is built in, in the default zone."""
+        key = name or self.agreement.default_calendar
+        found = self._calendars.get(key)
+        if found is None:
+            spec = self.specs.get(key)
+            if spec is None:
+                found = Calendar.always(ALWAYS_CALENDAR, self.zone)
+            else:
+                found = Calendar(
+                    key,
+                    spec.timezone,
+                    spec.hours,
+                    holidays=spec.holidays,
+                    closed=spec.closed,
+                    reduced=dict(spec.reduced),
+                )
+            self._calendars[key] = found
+        return found
+
+    def calendar_name(self, name: str | None) -> str:
+        return name or self.agreement.default_calendar
+
+    def describe(self, name: str | None) -> str:
+        key = self.calendar_name(name)
+        clock = self.calendar(key)
+        if clock.is_always:
+            return "24x7"
+        return f"'{key}' ({clock.hours.describe()})"
+
+    def amount(self, duration: Duration, calendar: str | None) -> timedelta:
+        """A duration as business time on its calendar."""
+        if duration.business_days:
+            return duration.business_days * self.calendar(calendar).standard_day()
+        return timedelta(seconds=duration.seconds)
+
+    @cached_property
+    def _starts(self) -> list[datetime]:
+        found = []
+        moment = self.month_start.astimezone(zoneinfo.ZoneInfo("UTC"))
+        end = self.month_end
+        while moment < end:
+            found.append(moment)
+            moment += SCAN_STEP
+        return found
+
+    def starts(self) -> list[datetime]:
+        """Instants through the month at which a problem may be logged (worst-case search)."""
+        return self._starts
+
+    # -- the shared team --------------------------------------------------------------------
+
+    def handling(self, priority: str) -> Duration | None:
+        times = self.provider.internal.handling_time
+        return times.get(priority) or times.get("default")
+
+    @cached_property
+    def busy_seconds(self) -> float:
+        """Seconds in the month when tickets arrive: the default calendar's open time."""
+        clock = self.calendar(None)
+        return clock.elapsed(self.month_start, self.month_end).total_seconds()
+
+    def own_load(self) -> TeamLoad | None:
+        """This agreement's tickets per hour and work per hour (None: handling time unknown)."""
+        tickets = self.agreement.internal.expected_tickets
+        hours = self.busy_seconds / 3600
+        if not tickets or hours <= 0:
+            return None
+        work = 0.0
+        for priority, count in tickets.items():
+            handling = self.handling(priority)
+            if handling is None:
+                return None
+            work += count / hours * self.amount(handling, None).total_seconds()
+        return TeamLoad("", sum(tickets.values()) / hours, work)

@@ -1,0 +1,288 @@
+"""The feasibility memo for the sales manager: internal, never sent to the customer.
+
+Built as a :class:`slawriter.document.Document` (so the Word and Markdown renderers draw it):
+the findings, the figures behind them (response-time service levels per priority with the
+staff needed, downtime budgets per service against realistic repair times) and what would fix
+each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slawriter.document import Block, Cover, Document, Inline, Paragraph, Party, Run, Section, Table
+
+from .availability import hours_minutes, minutes
+from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
+from .figures import service_budgets, staffing_figures
+from .findings import Finding
+
+if TYPE_CHECKING:
+    from slawriter.pipeline import Loaded
+
+MEMO_TITLE = "Feasibility memo (internal)"
+_LABELS = {"error": "Error", "warning": "Warning", "info": "Note"}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One agreement as the memo reports it."""
+
+    loaded: Loaded
+    facts: Facts
+    findings: list[Finding]
+
+
+def _text(text: str, bold: bool = False) -> Inline:
+    return (Run(text, bold=bold),)
+
+
+def _para(*runs: Run, number: str | None = None) -> Paragraph:
+    return Paragraph(tuple(runs), number)
+
+
+def count_words(findings: Sequence[Finding]) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = sum(f.severity == "warning" for f in findings)
+    notes = sum(f.severity == "info" for f in findings)
+    return (
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}, "
+        f"{notes} note{'s' if notes != 1 else ''}"
+    )
+
+
+def _findings_blocks(item: Checked, number: str) -> list[Block]:
+    if not item.findings:
+        return [_para(Run("No findings: every promise checked is feasible."))]
+    blocks: list[Block] = []
+    for index, finding in enumerate(item.findings, start=1):
+        blocks.append(
+            _para(
+                Run(f"{_LABELS[finding.severity]} ({finding.id}). ", bold=True),
+                Run(finding.message[:1].upper() + finding.message[1:] + "."),
+                number=f"{number}.{index}",
+            )
+        )
+        if finding.suggestion:
+            blocks.append(
+                _para(Run("What would fix it: ", italic=True), Run(finding.suggestion + "."))
+            )
+        if finding.paths:
+            blocks.append(_para(Run("Fields: ", italic=True), Run(", ".join(finding.paths))))
+    return blocks
+
+
+def _staffing_blocks(item: Checked) -> list[Block]:
+    figures = staffing_figures(item.facts)
+    if figures.not_checked:
+        return [_para(Run(figures.not_checked[:1].upper() + figures.not_checked[1:] + "."))]
+    shared = (
+        f", shared with {len(item.facts.others)} other agreement(s) of this provider"
+        if item.facts.others
+        else ""
+    )
+    lead = (
+        f"Tickets arrive at {figures.tickets_per_hour:.2f} an hour in Business Hours{shared}, "
+        f"with a mean handling time of {hours_minutes(figures.handling_s)} "
+        f"(a load of {figures.load:.2f} erlangs), and {figures.agents} agent(s) are on shift at "
+        f"the quietest time of Business Hours. Required: {figures.required:.0%} of tickets "
+        "answered within each response target (Erlang C)."
+    )
+    rows = []
+    for row in figures.rows:
+        level = "overloaded" if row.service_level is None else f"{row.service_level:.1%}"
+        needed = "-" if row.agents_needed is None else str(row.agents_needed)
+        rows.append(
+            (
+                _text(row.priority),
+                _text(row.response),
+                _text(f"{row.tickets:g}"),
+                _text(level),
+                _text(needed),
+            )
+        )
+    table = Table(
+        (
+            _text("Priority"),
+            _text("Response target"),
+            _text("Tickets a month"),
+            _text("Answered in time"),
+            _text("Agents needed"),
+        ),
+        tuple(rows),
+        ("left", "left", "right", "right", "right"),
+    )
+    return [_para(Run(lead)), table]
+
+
+def _downtime_blocks(item: Checked) -> list[Block]:
+    budgets = service_budgets(item.facts)
+    if not budgets:
+        return [_para(Run("No service has an uptime target."))]
+    rows = []
+    for budget in budgets:
+        if budget.redundant:
+            repair = "redundant: no single point of failure"
+        elif budget.repair_s is None:
+            repair = "not known (no asset listed)"
+        else:
+            repair = f"{hours_minutes(budget.repair_s)}: {budget.repair_what}"
+        verdict = (
+            "feasible"
+            if budget.redundant
+            or (budget.repair_s is not None and budget.repair_s <= budget.allowed_s)
+            else ("not checked" if budget.repair_s is None else "one repair breaks it")
+        )
+        rows.append(
+            (
+                _text(budget.name),
+                _text(f"{budget.target}% of {budget.basis_words}"),
+                _text(minutes(budget.allowed_s)),
+                _text(repair),
+                _text(verdict),
+            )
+        )
+    lead = (
+        f"Allowed downtime in {item.facts.month.label}, counted in that month's actual minutes, "
+        "against a typical single repair counted on the same hours."
+    )
+    table = Table(
+        (
+            _text("Service"),
+            _text("Target"),
+            _text("Allowed downtime"),
+            _text("One repair"),
+            _text("Verdict"),
+        ),
+        tuple(rows),
+    )
+    return [_para(Run(lead)), table]
+
+
+def _assumptions(number: str) -> list[Block]:
+    lines = [
+        "Worst cases are searched over the agreement's first full month, a problem logged "
+        "every 15 minutes; times are counted on each target's own calendar, with its "
+        "holidays and time zone.",
+        "Hardware cover is a start-of-work promise: after the vendor's engineer arrives, a "
+        f"repair takes about {hours_minutes(HARDWARE_REPAIR.total_seconds())} more of the "
+        "cover hours.",
+        f"On-site work needs about {hours_minutes(SITE_VISIT.total_seconds())} of site access "
+        "before the resolution target falls due.",
+        "Tickets arrive evenly over the default calendar's hours; Erlang C assumes nobody "
+        "gives up waiting, so it errs on the safe side.",
+        "A typical repair is the median over faults logged while the uptime basis runs; "
+        "the worst case can be longer (long weekends, holidays).",
+    ]
+    return [_para(Run(line), number=f"{number}.{index}") for index, line in enumerate(lines, 1)]
+
+
+def build_memo(items: Sequence[Checked]) -> Document:
+    """The memo for one agreement, or for a portfolio sharing one team."""
+    first = items[0]
+    provider = first.loaded.provider
+    customer = first.loaded.agreement.customer
+    names = [item.loaded.agreement.customer.name for item in items]
+    effective = first.loaded.agreement.agreement.effective_date
+    provider_party = Party(
+        "Provider",
+        provider.name,
+        tuple(provider.address),
+        provider.company_number,
+        provider.signatory.name,
+        provider.signatory.title,
+    )
+    customer_party = (
+        Party(
+            "Customer",
+            customer.name,
+            tuple(customer.address),
+            customer.company_number,
+            customer.signatory.name,
+            customer.signatory.title,
+        )
+        if len(items) == 1
+        else Party("Customers", "; ".join(names), (f"{len(items)} agreements",), None, "", "")
+    )
+    cover = Cover(
+        title=MEMO_TITLE,
+        subtitle=f"Can {provider.trading_name or provider.name} keep these promises?",
+        provider=provider_party,
+        customer=customer_party,
+        reference=", ".join(item.loaded.agreement.agreement.reference for item in items),
+        effective_date=f"{effective.day} {effective:%B %Y}",
+        version=first.loaded.agreement.agreement.version,
+    )
+    summary_rows = tuple(
+        (
+            _text(item.loaded.agreement.customer.name),
+            _text(item.loaded.agreement.agreement.reference),
+            _text(count_words(item.findings)),
+        )
+        for item in items
+    )
+    errors = sum(f.severity == "error" for item in items for f in item.findings)
+    verdict = (
+        "Do not send as drafted: at least one promise cannot be kept."
+        if errors
+        else "No error found: the promises checked can be kept."
+    )
+    sections = [
+        Section(
+            "1",
+            "Summary",
+            "summary",
+            "memo",
+            "1",
+            (
+                _para(Run(verdict, bold=True)),
+                _para(
+                    Run(
+                        "This memo is internal. It is never part of the customer's document. "
+                        "Findings are errors (a promise that cannot be kept), warnings (a "
+                        "promise at risk) and notes (something not checked)."
+                    )
+                ),
+                Table(
+                    (_text("Customer"), _text("Reference"), _text("Findings")),
+                    summary_rows,
+                ),
+            ),
+        )
+    ]
+    for item in items:
+        who = item.loaded.agreement.customer.name if len(items) > 1 else ""
+        prefix = f"{who}: " if who else ""
+        for title, blocks in (
+            ("Findings", _findings_blocks(item, str(len(sections) + 1))),
+            ("Response times and staffing", _staffing_blocks(item)),
+            ("Downtime budgets and repairs", _downtime_blocks(item)),
+        ):
+            number = str(len(sections) + 1)
+            sections.append(Section(number, prefix + title, "memo", "memo", "1", tuple(blocks)))
+    sections.append(
+        Section(
+            str(len(sections) + 1),
+            "How the figures are computed",
+            "assumptions",
+            "memo",
+            "1",
+            tuple(_assumptions(str(len(sections) + 1))),
+        )
+    )
+    return Document(
+        cover=cover,
+        sections=tuple(sections),
+        page_size=provider.page_size,
+        header_text=f"{MEMO_TITLE} | {', '.join(names)}",
+        footer_text=f"{provider.name} | Internal: do not send to the customer",
+        title=f"{MEMO_TITLE}: {', '.join(names)}",
+        subject="Feasibility of the service levels offered",
+        author=provider.name,
+        keywords="feasibility, internal",
+        stamp_date=first.loaded.agreement.agreement.effective_date.isoformat(),
+        signatures=False,
+    )

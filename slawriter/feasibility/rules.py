@@ -1,0 +1,741 @@
+"""The rules: one small function per rule id, registered in RULES.
+
+Each rule looks at one kind of promise and returns findings whose message quotes the numbers
+on both sides, whose paths name the fields involved and whose suggestion says what would make
+the promise feasible. Worst cases are searched over the agreement's first full month (the same
+month the agreement's own examples use), in steps of 15 minutes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
+from typing import Any
+
+from slawriter.model.agreement import Constraint, Priority
+from slawriter.model.durations import Duration
+from slawriter.model.paths import format_path
+
+from .availability import hours_minutes, minutes
+from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
+from .figures import (
+    cover_calendars,
+    merged_intervals,
+    service_budgets,
+    staffing_figures,
+    subtract,
+    when,
+)
+from .findings import Finding, Severity
+
+RuleCheck = Callable[[Facts], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity  # the most severe finding the rule reports
+    summary: str
+    check: RuleCheck
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, summary: str) -> Callable[[RuleCheck], RuleCheck]:
+    def register(check: RuleCheck) -> RuleCheck:
+        RULES[rule_id] = Rule(rule_id, severity, summary, check)
+        return check
+
+    return register
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _words(value: timedelta) -> str:
+    return hours_minutes(value.total_seconds())
+
+
+def _target(duration: Duration, facts: Facts, calendar: str | None) -> str:
+    """'4h on 24x7', '2 business days on 'business' (Monday to Friday, ...)'."""
+    return f"{duration.text} on {facts.describe(calendar)}"
+
+
+def _round_up(needed: timedelta, facts: Facts, calendar: str | None) -> str:
+    """A target at least as long as ``needed``, in the units a contract would use."""
+    clock = facts.calendar(calendar)
+    if not clock.is_always:
+        day = clock.standard_day()
+        if needed > day:
+            days = math.ceil(needed / day)
+            return f"{days} business day{'s' if days != 1 else ''}"
+    hours = math.ceil(needed.total_seconds() / 3600)
+    return f"{hours}h"
+
+
+def _effective_resolution(
+    facts: Facts, constraint: Constraint, pid: str, priority: Priority
+) -> tuple[Duration, str | None, str, bool]:
+    """(target, calendar, path, modified?) of a priority's resolution while a constraint applies."""
+    modified = constraint.modified_targets.get(pid)
+    if modified and modified.resolution:
+        calendar = modified.calendar or (
+            None if modified.resolution.business_days else priority.calendar
+        )
+        path = f"constraints[{constraint.id}].modified_targets.{pid}.resolution"
+        return modified.resolution, calendar, path, True
+    return priority.resolution, priority.calendar, f"priorities.{pid}.resolution", False
+
+
+def _worst(pairs: Iterator[tuple[datetime, timedelta]]) -> tuple[datetime, timedelta] | None:
+    worst: tuple[datetime, timedelta] | None = None
+    for start, needed in pairs:
+        if worst is None or needed > worst[1]:
+            worst = (start, needed)
+    return worst
+
+
+def _first_priority(facts: Facts) -> str:
+    return next(iter(facts.agreement.priorities))
+
+
+# --- the rules -------------------------------------------------------------------------------
+
+
+@rule(
+    "warranty-vs-resolution",
+    "error",
+    "A resolution target shorter than hardware cover needs to restore service",
+)
+def warranty_vs_resolution(facts: Facts) -> list[Finding]:
+    agreement = facts.agreement
+    found: list[Finding] = []
+    for constraint in agreement.constraints:
+        if constraint.kind != "hardware-warranty" or constraint.onsite_response is None:
+            continue
+        assets = [a for a in agreement.internal.assets if a.warranty == constraint.id]
+        services = list(constraint.services) or sorted({s for a in assets for s in a.services})
+        if services and all(agreement.internal.redundancy.get(s) for s in services):
+            continue
+        if any(a.spares_on_site for a in assets):
+            continue
+        cover = facts.calendar(constraint.calendar)
+        onsite = facts.amount(constraint.onsite_response, constraint.calendar)
+        restored = [
+            (start, cover.deadline(cover.deadline(start, onsite), HARDWARE_REPAIR))
+            for start in facts.starts()
+        ]
+        what = assets[0].description if assets else f"a fault under {constraint.id}"
+        for pid, priority in agreement.priorities.items():
+            target, calendar, path, modified = _effective_resolution(
+                facts, constraint, pid, priority
+            )
+            clock = facts.calendar(calendar)
+            allowed = facts.amount(target, calendar)
+            worst = _worst((s, clock.elapsed(s, done)) for s, done in restored)
+            if worst is None or worst[1] <= allowed:
+                continue
+            start, needed = worst
+            severity: Severity = "error" if modified or pid == _first_priority(facts) else "warning"
+            redundancy = [f"internal.redundancy.{s}" for s in services]
+            found.append(
+                Finding(
+                    "warranty-vs-resolution",
+                    severity,
+                    f"{pid} resolution is {_target(target, facts, calendar)}"
+                    f"{f' ({_words(allowed)} of that clock)' if target.business_days else ''}, "
+                    f"but a warranty repair of {what} "
+                    f"needs up to {_words(needed)} of it: the vendor's engineer only starts "
+                    f"work within {constraint.onsite_response.text} of "
+                    f"{facts.describe(constraint.calendar)} cover, and the repair takes about "
+                    f"{_words(HARDWARE_REPAIR)} more (worst case: a fault logged "
+                    f"{when(start, facts)}), with no spares on site and no redundancy",
+                    [path, f"constraints[{constraint.id}].onsite_response", *redundancy],
+                    f"needs call-to-repair cover, spares on site or redundancy for "
+                    f"{', '.join(services) or 'the hardware'}, or a {pid} resolution of "
+                    f"{_round_up(needed, facts, calendar)} for faults that need a warranty "
+                    f"repair (constraints[{constraint.id}].modified_targets.{pid}.resolution)",
+                )
+            )
+    return found
+
+
+@rule("coverage-vs-clock", "error", "A target whose clock runs when nobody is on shift or on call")
+def coverage_vs_clock(facts: Facts) -> list[Finding]:
+    internal = facts.provider.internal
+    if not internal.staffing and internal.on_call is None:
+        return [
+            Finding(
+                "coverage-vs-clock",
+                "info",
+                "not checked: the provider file has no internal.staffing or internal.on_call, "
+                "so nobody is known to be on shift",
+                [],
+                "list the staff on shift (internal.staffing) and the on-call rota "
+                "(internal.on_call) in the provider file",
+            )
+        ]
+    staff, on_call = cover_calendars(facts)
+    begin, end = facts.month_bounds
+    staffed = merged_intervals(staff, begin, end)
+    covered = merged_intervals(staff + on_call, begin, end)
+    found: list[Finding] = []
+    by_calendar: dict[str, list[str]] = {}
+    for pid, priority in facts.agreement.priorities.items():
+        by_calendar.setdefault(facts.calendar_name(priority.calendar), []).append(pid)
+    for name, pids in by_calendar.items():
+        clock = facts.calendar(name)
+        counted = list(clock.open_intervals(begin, end))
+        gaps = subtract(counted, covered)
+        total = sum((b - a for a, b in counted), timedelta())
+        missing = sum((b - a for a, b in gaps), timedelta())
+        paths = [f"priorities.{pid}.calendar" for pid in pids]
+        label = ", ".join(pids)
+        if gaps:
+            first = gaps[0]
+            found.append(
+                Finding(
+                    "coverage-vs-clock",
+                    "error",
+                    f"{label} targets are counted on {facts.describe(name)}, but nobody is on "
+                    f"shift or on call for {_words(missing)} of its {_words(total)} in "
+                    f"{facts.month.label} (first gap: {when(first[0], facts)} to "
+                    f"{when(first[1], facts)})",
+                    paths,
+                    f"add an on-call rota covering those hours (internal.on_call in the "
+                    f"provider file), or count {label} on a calendar the team covers",
+                )
+            )
+            continue
+        attend = internal.on_call.attend_within if internal.on_call else None
+        if attend is None:
+            continue
+        on_call_only = subtract(counted, staffed)
+        if not on_call_only:
+            continue
+        for pid in pids:
+            priority = facts.agreement.priorities[pid]
+            response = facts.amount(priority.response, priority.calendar)
+            attend_time = facts.amount(attend, None)
+            if response < attend_time:
+                found.append(
+                    Finding(
+                        "coverage-vs-clock",
+                        "warning",
+                        f"{pid} response is "
+                        f"{_target(priority.response, facts, priority.calendar)}, "
+                        f"but for {_words(sum((b - a for a, b in on_call_only), timedelta()))} "
+                        f"of {facts.month.label} only the person on call covers it, and they "
+                        f"start work within {attend.text}",
+                        [f"priorities.{pid}.response"],
+                        f"an on-call response of {priority.response.text} or less, or a {pid} "
+                        f"response of at least {attend.text}",
+                    )
+                )
+    return found
+
+
+@rule(
+    "staffing-vs-response",
+    "error",
+    "Too few people on shift to answer the expected tickets within the response targets",
+)
+def staffing_vs_response(facts: Facts) -> list[Finding]:
+    figures = staffing_figures(facts)
+    if figures.not_checked:
+        return [Finding("staffing-vs-response", "info", figures.not_checked, [], figures.fix)]
+    found: list[Finding] = []
+    shared = (
+        f" (shared with {len(facts.others)} other agreement{'s' if len(facts.others) != 1 else ''})"
+        if facts.others
+        else ""
+    )
+    basis = (
+        f"{figures.tickets_per_hour:.2f} tickets an hour{shared} at "
+        f"{_words(timedelta(seconds=figures.handling_s))} mean handling time "
+        f"(load {figures.load:.2f} erlangs) and {figures.agents} "
+        f"agent{'s' if figures.agents != 1 else ''} on shift"
+    )
+    required = figures.required
+    if figures.overloaded:
+        needed = max((row.agents_needed or 0) for row in figures.rows)
+        found.append(
+            Finding(
+                "staffing-vs-response",
+                "error",
+                f"the team cannot keep up: {basis}; more work arrives than "
+                f"{figures.agents} people can handle, so every response target is missed",
+                [f"priorities.{row.priority}.response" for row in figures.rows]
+                + ["internal.expected_tickets"],
+                f"{needed} agents on shift in Business Hours for {required:.0%} of tickets "
+                "within every response target",
+            )
+        )
+        return found
+    for row in figures.rows:
+        if row.service_level is None or row.service_level >= required:
+            continue
+        found.append(
+            Finding(
+                "staffing-vs-response",
+                "error",
+                f"{row.priority}: with {basis}, {row.service_level:.1%} of tickets get a "
+                f"response within {row.response}; required {required:.0%}",
+                [f"priorities.{row.priority}.response", "internal.expected_tickets"],
+                f"{row.agents_needed} agents on shift, or a longer {row.priority} response "
+                "target, or fewer tickets",
+            )
+        )
+    return found
+
+
+@rule(
+    "uptime-vs-recovery",
+    "error",
+    "A monthly downtime budget smaller than one repair of a single point of failure",
+)
+def uptime_vs_recovery(facts: Facts) -> list[Finding]:
+    found: list[Finding] = []
+    for budget in service_budgets(facts):
+        path = f"services[{budget.service}].uptime.target"
+        if budget.redundant:
+            continue
+        if budget.repair_s is None:
+            found.append(
+                Finding(
+                    "uptime-vs-recovery",
+                    "info",
+                    f"{budget.service}: not checked: no single point of failure is listed "
+                    "for it and it is not marked redundant",
+                    [path],
+                    f"list its key hardware under internal.assets, or set "
+                    f"internal.redundancy.{budget.service}: true",
+                )
+            )
+            continue
+        if budget.repair_s <= budget.allowed_s:
+            continue
+        feasible = 100 * (1 - budget.repair_s / budget.period_s) if budget.period_s else 0
+        found.append(
+            Finding(
+                "uptime-vs-recovery",
+                "error",
+                f"{budget.service}: {budget.target}% of {budget.basis_words} in "
+                f"{facts.month.label} allows {minutes(budget.allowed_s)} of downtime, but one "
+                f"repair of {budget.repair_what} takes about "
+                f"{hours_minutes(budget.repair_s)} of those hours, with no redundancy",
+                [path, f"internal.redundancy.{budget.service}", *budget.repair_paths],
+                f"needs redundancy (internal.redundancy.{budget.service}), or a faster repair, "
+                f"or an uptime target of at most {math.floor(feasible * 10) / 10:.1f}%",
+            )
+        )
+    return found
+
+
+@rule(
+    "uptime-vs-maintenance",
+    "error",
+    "Maintenance that counts against uptime beyond the budget, or with no cap or notice",
+)
+def uptime_vs_maintenance(facts: Facts) -> list[Finding]:
+    maintenance = facts.agreement.maintenance
+    found: list[Finding] = []
+    if maintenance.notice.seconds == 0 and not maintenance.notice.business_days:
+        found.append(
+            Finding(
+                "uptime-vs-maintenance",
+                "warning",
+                "scheduled maintenance needs no notice (maintenance.notice is 0m)",
+                ["maintenance.notice"],
+                "give notice, e.g. 5 business days",
+            )
+        )
+    if not maintenance.emergency_counts_toward_uptime:
+        found.append(
+            Finding(
+                "uptime-vs-maintenance",
+                "warning",
+                "emergency maintenance has no monthly cap and does not count against uptime, "
+                "so any amount of it is excluded from the uptime figures",
+                ["maintenance.emergency_counts_toward_uptime"],
+                "let emergency maintenance count against uptime, or give it a cap",
+            )
+        )
+    if not maintenance.counts_toward_uptime:
+        return found
+    for budget in service_budgets(facts):
+        if budget.maintenance_s > budget.allowed_s:
+            found.append(
+                Finding(
+                    "uptime-vs-maintenance",
+                    "error",
+                    f"{budget.service}: scheduled maintenance counts against uptime and may "
+                    f"take {hours_minutes(budget.maintenance_s)} of {budget.basis_words} in "
+                    f"{facts.month.label} (window {maintenance.window.canonical()}, cap "
+                    f"{maintenance.monthly_cap.text}), but {budget.target}% allows only "
+                    f"{minutes(budget.allowed_s)}",
+                    [
+                        f"services[{budget.service}].uptime.target",
+                        "maintenance.counts_toward_uptime",
+                        "maintenance.monthly_cap",
+                    ],
+                    f"exclude scheduled maintenance from uptime, or cap it at "
+                    f"{minutes(budget.allowed_s)} a month",
+                )
+            )
+    return found
+
+
+def _backup_interval(facts: Facts) -> tuple[Duration, str]:
+    internal = facts.agreement.internal.backup
+    if internal.interval is not None:
+        return internal.interval, "internal.backup.interval"
+    return facts.agreement.data_protection.backup.frequency, "data_protection.backup.frequency"
+
+
+@rule("rpo-vs-backup", "error", "A recovery point shorter than the backup interval")
+def rpo_vs_backup(facts: Facts) -> list[Finding]:
+    backup = facts.agreement.data_protection.backup
+    interval, interval_path = _backup_interval(facts)
+    every = facts.amount(interval, None)
+    found: list[Finding] = []
+    promised = facts.amount(backup.frequency, None)
+    if interval_path.startswith("internal") and promised < every:
+        found.append(
+            Finding(
+                "rpo-vs-backup",
+                "error",
+                f"the agreement promises a backup every {backup.frequency.text}, but backups "
+                f"run every {interval.text}",
+                ["data_protection.backup.frequency", interval_path],
+                f"promise backups every {interval.text}, or back up every {backup.frequency.text}",
+            )
+        )
+    if backup.rpo is not None and facts.amount(backup.rpo, None) < every:
+        found.append(
+            Finding(
+                "rpo-vs-backup",
+                "error",
+                f"the promised recovery point is {backup.rpo.text}, but backups run every "
+                f"{interval.text}, so up to {interval.text} of data can be lost",
+                ["data_protection.backup.rpo", interval_path],
+                f"a recovery point of {interval.text} or more, or backups (or replication) "
+                f"at least every {backup.rpo.text}",
+            )
+        )
+    return found
+
+
+@rule("rto-vs-restore", "error", "A recovery time shorter than a restore takes")
+def rto_vs_restore(facts: Facts) -> list[Finding]:
+    backup = facts.agreement.data_protection.backup
+    restore = facts.agreement.internal.backup.restore_time
+    if backup.rto is None:
+        return []
+    if restore is None:
+        return [
+            Finding(
+                "rto-vs-restore",
+                "info",
+                f"not checked: the promised recovery time is {backup.rto.text}, but how long "
+                "a restore takes is not recorded",
+                ["data_protection.backup.rto", "internal.backup.restore_time"],
+                "record a tested restore time under internal.backup.restore_time",
+            )
+        ]
+    if facts.amount(backup.rto, None) >= facts.amount(restore, None):
+        return []
+    return [
+        Finding(
+            "rto-vs-restore",
+            "error",
+            f"the promised recovery time is {backup.rto.text}, but a restore takes {restore.text}",
+            ["data_protection.backup.rto", "internal.backup.restore_time"],
+            f"a recovery time of {restore.text} or more, or a faster restore (e.g. a standby copy)",
+        )
+    ]
+
+
+@rule(
+    "access-vs-onsite",
+    "error",
+    "On-site work due while the site is closed, with no modified target",
+)
+def access_vs_onsite(facts: Facts) -> list[Finding]:
+    found: list[Finding] = []
+    for constraint in facts.agreement.constraints:
+        if constraint.kind != "site-access" or constraint.calendar is None:
+            continue
+        site = facts.calendar(constraint.calendar)
+        begin, end = facts.month_bounds
+        site_hours = merged_intervals([site], begin, end)
+        for pid, priority in facts.agreement.priorities.items():
+            target, calendar, path, modified = _effective_resolution(
+                facts, constraint, pid, priority
+            )
+            clock = facts.calendar(calendar)
+            allowed = facts.amount(target, calendar)
+            counted = merged_intervals([clock], begin, end)
+            if allowed >= SITE_VISIT and not subtract(counted, site_hours):
+                continue  # the clock only runs while the site is open
+            worst: tuple[datetime, datetime, timedelta] | None = None
+            # A problem logged while the clock stands still falls due as if logged when it
+            # starts again, with at least as much access: the worst case is among open times.
+            for start in (s for s in facts.starts() if clock.is_open(s)):
+                due = clock.deadline(start, allowed)
+                inside = site.elapsed(start, due)
+                if inside < SITE_VISIT and (worst is None or inside < worst[2]):
+                    worst = (start, due, inside)
+            if worst is None:
+                continue
+            start, due, inside = worst
+            where = constraint.site or "the site"
+            found.append(
+                Finding(
+                    "access-vs-onsite",
+                    "warning" if modified else "error",
+                    f"{pid} resolution is {_target(target, facts, calendar)}, but {where} can "
+                    f"be entered only on {facts.describe(constraint.calendar)}: a problem "
+                    f"logged {when(start, facts)} is due by {when(due, facts)}, leaving "
+                    f"{_words(inside)} of access for about {_words(SITE_VISIT)} of on-site work",
+                    [path, f"constraints[{constraint.id}].calendar"],
+                    f"state a modified {pid} resolution for this constraint "
+                    f"(constraints[{constraint.id}].modified_targets.{pid}.resolution), or "
+                    f"count {pid} on a calendar within the site's hours",
+                )
+            )
+    return found
+
+
+@rule(
+    "combined-vs-services",
+    "error",
+    "A combined uptime higher than the services it depends on allow",
+)
+def combined_vs_services(facts: Facts) -> list[Finding]:
+    combined = facts.agreement.combined_uptime
+    if combined is None:
+        return []
+    budgets = {b.service: b for b in service_budgets(facts)}
+    names = combined.services or list(budgets)
+    parts = [budgets[name] for name in names if name in budgets]
+    if not parts:
+        return []
+    clock = facts.calendar("24x7" if combined.basis == "all-time" else combined.calendar or None)
+    begin, end = facts.month_bounds
+    period = clock.elapsed(begin, end).total_seconds()
+    allowed = period * float(100 - combined.target) / 100
+    lowest = min(parts, key=lambda b: b.target)
+    paths = ["combined_uptime.target"] + [f"services[{b.service}].uptime.target" for b in parts]
+    if combined.target > lowest.target:
+        return [
+            Finding(
+                "combined-vs-services",
+                "error",
+                f"the combined uptime of {combined.target}% is higher than the "
+                f"{lowest.target}% promised for {lowest.service}, so {lowest.service} can meet "
+                "its own target and still break the combined one",
+                paths,
+                f"a combined target of at most {lowest.target}%, or a higher target for "
+                f"{lowest.service}",
+            )
+        ]
+    worst = sum(min(b.allowed_s, period) for b in parts)
+    if worst <= allowed:
+        return []
+    implied = 100 * (1 - worst / period) if period else 0.0
+    product = 1.0
+    for b in parts:
+        product *= float(b.target) / 100
+    return [
+        Finding(
+            "combined-vs-services",
+            "warning",
+            f"the combined uptime of {combined.target}% allows {minutes(allowed)} of downtime "
+            f"in {facts.month.label}, but {', '.join(b.service for b in parts)} may each meet "
+            f"their own targets and still be down for {minutes(worst)} between them "
+            f"(series availability {' x '.join(f'{b.target}%' for b in parts)} = "
+            f"{product:.2%}); the services allow a combined figure of about {implied:.2f}%",
+            paths,
+            f"a combined target of at most {math.floor(implied * 100) / 100:.2f}%, or higher "
+            "targets for the services",
+        )
+    ]
+
+
+@rule(
+    "priority-order",
+    "error",
+    "A response later than the resolution, or a more urgent priority with a slower target",
+)
+def priority_order(facts: Facts) -> list[Finding]:
+    found: list[Finding] = []
+    items = list(facts.agreement.priorities.items())
+    for pid, priority in items:
+        response = facts.amount(priority.response, priority.calendar)
+        resolution = facts.amount(priority.resolution, priority.calendar)
+        if response > resolution:
+            found.append(
+                Finding(
+                    "priority-order",
+                    "error",
+                    f"{pid} response ({priority.response.text}) is later than its resolution "
+                    f"({priority.resolution.text})",
+                    [f"priorities.{pid}.response", f"priorities.{pid}.resolution"],
+                    f"a {pid} response of at most {priority.resolution.text}",
+                )
+            )
+    for (upper_id, upper), (lower_id, lower) in pairwise(items):
+        for field in ("response", "resolution"):
+            mine: Duration = getattr(upper, field)
+            theirs: Duration = getattr(lower, field)
+            if facts.amount(mine, upper.calendar) > facts.amount(theirs, lower.calendar):
+                found.append(
+                    Finding(
+                        "priority-order",
+                        "error",
+                        f"{upper_id} is more urgent than {lower_id} but its {field} target is "
+                        f"slower: {mine.text} against {theirs.text}",
+                        [f"priorities.{upper_id}.{field}", f"priorities.{lower_id}.{field}"],
+                        f"a {upper_id} {field} of at most {theirs.text}",
+                    )
+                )
+    return found
+
+
+@rule("clock-undefined", "error", "A target whose clock cannot start or has no basis")
+def clock_undefined(facts: Facts) -> list[Finding]:
+    agreement = facts.agreement
+    found: list[Finding] = []
+    channels = agreement.reporting.channels
+    for pid, priority in agreement.priorities.items():
+        accepted = [c for c in channels if pid in c.priorities]
+        if not accepted:
+            found.append(
+                Finding(
+                    "clock-undefined",
+                    "error",
+                    f"no reporting channel accepts {pid} problems, so the {pid} clock (which "
+                    "starts when a problem is logged through an agreed channel) can never start",
+                    [f"priorities.{pid}", "reporting.channels"],
+                    f"add {pid} to the priorities of at least one channel",
+                )
+            )
+            continue
+        counted = facts.calendar(priority.calendar)
+        if counted.is_always and all(c.calendar for c in accepted):
+            staffed = ", ".join(f"{c.id} ({facts.describe(c.calendar)})" for c in accepted)
+            found.append(
+                Finding(
+                    "clock-undefined",
+                    "warning",
+                    f"{pid} is counted 24x7, but it can only be reported through {staffed}, so "
+                    "outside those hours nobody can start its clock",
+                    [f"priorities.{pid}.calendar"]
+                    + [f"reporting.channels[{c.id}].calendar" for c in accepted],
+                    f"a {pid} channel that is always monitored (no calendar), e.g. an on-call "
+                    "phone",
+                )
+            )
+        for field in ("response", "resolution", "update"):
+            value: Duration = getattr(priority, field)
+            if value.business_days and counted.is_always:
+                found.append(
+                    Finding(
+                        "clock-undefined",
+                        "warning",
+                        f"{pid} {field} is {value.text} on a 24x7 calendar, where a business "
+                        f"day is 24 hours: the customer may read it as working days",
+                        [f"priorities.{pid}.{field}"],
+                        f"write {value.business_days * 24}h",
+                    )
+                )
+    combined = agreement.combined_uptime
+    if combined is not None:
+        measured = {s.id for s in agreement.services if s.uptime}
+        names = combined.services or sorted(measured)
+        if not any(name in measured for name in names):
+            found.append(
+                Finding(
+                    "clock-undefined",
+                    "error",
+                    "the combined uptime depends on no service with an uptime target, so it "
+                    "has nothing to be measured on",
+                    ["combined_uptime.services"],
+                    "name services that have an uptime target, or remove the combined figure",
+                )
+            )
+    return found
+
+
+_SKIP_KEYS = {"internal", "provider", "calendars", "variants", "slawriter", "profile", "incomplete"}
+_SKIP_LEAVES = {"id", "contact", "email", "phone", "reference", "basis", "kind"}
+
+
+def _strings(
+    node: Any, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if not loc and key in _SKIP_KEYS:
+                continue
+            if key in _SKIP_LEAVES:
+                continue
+            yield from _strings(value, (*loc, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, (*loc, index))
+    elif isinstance(node, str):
+        yield loc, node
+
+
+@rule("vague-term", "warning", "Unmeasurable wording in the agreement or its clauses")
+def vague_term(facts: Facts) -> list[Finding]:
+    wording = facts.wording
+    if wording is None:
+        return []
+    found: list[Finding] = []
+    for loc, text in _strings(facts.data):
+        for hit in wording.find(text):
+            path = format_path(loc, facts.data)
+            found.append(
+                Finding(
+                    "vague-term",
+                    "warning",
+                    f"{path}: '{hit.text}' is unmeasurable ({hit.term.why})",
+                    [path],
+                    f"{hit.term.instead}",
+                )
+            )
+    for clause in facts.clauses:
+        for hit in wording.find(clause.body):
+            line = clause.body_line + hit.line - 1
+            found.append(
+                Finding(
+                    "vague-term",
+                    "warning",
+                    f"clause {clause.meta.id} ({clause.meta.variant}), {clause.display}:{line}: "
+                    f"'{hit.text}' is unmeasurable ({hit.term.why})",
+                    [f"variants.{clause.meta.id}"],
+                    f"{hit.term.instead}; ask the clause library's owners to reword it, or "
+                    f"choose another variant under variants.{clause.meta.id}",
+                )
+            )
+    return found
+
+
+def run_rules(facts: Facts) -> list[Finding]:
+    """Every rule, in registration order; a rule that cannot compute says so as info."""
+    found: list[Finding] = []
+    for entry in RULES.values():
+        try:
+            found.extend(entry.check(facts))
+        except (ValueError, ArithmeticError) as error:
+            found.append(
+                Finding(entry.id, "info", f"not checked: {error}", [], "check the calendars")
+            )
+    return found

@@ -1,0 +1,109 @@
+"""The report's charts as PNG bytes: matplotlib with the Agg backend, deterministic output.
+
+Fixed figure size and resolution, a fixed font, no timestamps or software name in the PNG
+metadata: the same figures always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from slawriter.measure.report import Figures, month_label
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+WIDTH_IN, HEIGHT_IN, DPI = 6.4, 3.2, 150
+_METADATA = {"Software": None}
+_COLOURS = ("#1f4e79", "#5b9bd5", "#a5a5a5", "#ed7d31", "#70ad47", "#ffc000")
+_TARGET_COLOUR = "#c00000"
+
+
+def _figure() -> tuple[Figure, Axes]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "slawriter"})
+    figure, axes = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    return figure, axes
+
+
+def _png(figure: Figure) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata=_METADATA)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def compliance_chart(months: Sequence[Figures]) -> bytes:
+    """Response and resolution compliance per priority, one group of bars per priority."""
+    figure, axes = _figure()
+    priorities = list(months[0].priorities)
+    series: list[tuple[str, list[float]]] = []
+    for month in months:
+        prefix = f"{month_label(month.label)}: " if len(months) > 1 else ""
+        for kind in ("response", "resolution"):
+            values = []
+            for pid in priorities:
+                item = month.priorities[pid]
+                ratio = (
+                    item.response_compliance if kind == "response" else item.resolution_compliance
+                )
+                values.append(0.0 if ratio is None else ratio * 100)
+            series.append((f"{prefix}{kind}", values))
+    count = len(series)
+    width = 0.8 / count
+    for index, (label, values) in enumerate(series):
+        offsets = [p + (index - (count - 1) / 2) * width for p in range(len(priorities))]
+        axes.bar(offsets, values, width, label=label, color=_COLOURS[index % len(_COLOURS)])
+    axes.set_xticks(range(len(priorities)), priorities)
+    axes.set_ylim(0, 105)
+    axes.set_ylabel("Targets met (%)")
+    axes.set_title("Response and resolution compliance by priority")
+    axes.legend(fontsize=6, loc="lower right")
+    figure.tight_layout()
+    return _png(figure)
+
+
+def downtime_chart(months: Sequence[Figures]) -> bytes:
+    """Downtime against the allowed budget per service, in minutes."""
+    figure, axes = _figure()
+    services = list(months[0].services)
+    groups = len(months) * 2
+    width = 0.8 / max(groups, 1)
+    index = 0
+    for month in months:
+        prefix = f"{month_label(month.label)}: " if len(months) > 1 else ""
+        for kind, colour in (("downtime", _COLOURS[3]), ("allowed", _COLOURS[2])):
+            values = [
+                (
+                    month.services[s].downtime_s
+                    if kind == "downtime"
+                    else month.services[s].allowed_downtime_s
+                )
+                / 60
+                for s in services
+            ]
+            offsets = [p + (index - (groups - 1) / 2) * width for p in range(len(services))]
+            axes.bar(
+                offsets,
+                values,
+                width,
+                label=f"{prefix}{kind}",
+                color=colour,
+                alpha=1.0 if len(months) == 1 else 0.55 + 0.15 * (index // 2),
+            )
+            index += 1
+    axes.set_xticks(range(len(services)), services)
+    axes.set_ylabel("Minutes")
+    axes.set_title("Downtime against the allowed downtime")
+    axes.legend(fontsize=6)
+    figure.tight_layout()
+    return _png(figure)

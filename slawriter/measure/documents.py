@@ -1,0 +1,443 @@
+"""The report for the customer as one format-neutral document tree (Word, Markdown, HTML).
+
+The same blocks feed every format: ``render_docx`` and ``render_markdown`` from
+:mod:`slawriter.render`, and :mod:`slawriter.measure.html` for the web page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from slawriter.document import (
+    Block,
+    Cover,
+    Document,
+    Image,
+    Inline,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Party,
+    Run,
+    Section,
+    Table,
+)
+from slawriter.measure.report import (
+    PERCENTILE_METHOD,
+    Figures,
+    Report,
+    ServiceFigures,
+    month_label,
+)
+from slawriter.model.agreement import Agreement
+from slawriter.model.provider import Provider
+
+BREACHES_SHOWN = 100
+REJECTED_SHOWN = 200
+CHART_WIDTH_MM = 160
+
+
+def _text(text: str, bold: bool = False) -> Inline:
+    return (Run(text, bold=bold),)
+
+
+def _para(text: str) -> Paragraph:
+    return Paragraph(_text(text))
+
+
+def _bullets(items: Sequence[str]) -> ListBlock:
+    return ListBlock(tuple(ListItem(_text(item), "•") for item in items), ordered=False)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> Table:
+    align = tuple("left" if i < numeric_from else "right" for i in range(len(header)))
+    return Table(
+        tuple(_text(h) for h in header),
+        tuple(tuple(_text(c) for c in row) for row in rows),
+        align,  # type: ignore[arg-type]
+    )
+
+
+def percent(ratio: float | None, places: int = 1) -> str:
+    return "n/a" if ratio is None else f"{ratio * 100:.{places}f}%"
+
+
+def hours_minutes(seconds: float | None) -> str:
+    """Business time as '2h 05m' (or '45m', '30s')."""
+    if seconds is None:
+        return "n/a"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    hours, minutes = divmod(whole // 60, 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def minutes(seconds: float) -> str:
+    return f"{seconds / 60:,.1f} min"
+
+
+def money(value: Decimal, currency: str, locale: str) -> str:
+    from babel.numbers import format_currency
+
+    return str(format_currency(value, currency, locale=locale))
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%d %B %Y %H:%M %Z").lstrip("0")
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+
+def _summary(report: Report) -> list[Block]:
+    total = report.total
+    tickets = sum(p.tickets for p in total.priorities.values())
+    met = sum(p.response_met for p in total.priorities.values())
+    decided = met + sum(p.response_breached for p in total.priorities.values())
+    res_met = sum(p.resolution_met for p in total.priorities.values())
+    res_decided = res_met + sum(p.resolution_breached for p in total.priorities.values())
+    still_open = sum(p.open for p in total.priorities.values())
+    services = list(total.services.values())
+    meeting = sum(1 for s in _monthly_services(report) if s.met)
+    credit = sum((s.credit for s in services), Decimal(0))
+    lines = [
+        f"Tickets logged in the period: {tickets:,} ({still_open:,} still open within target).",
+        f"Response targets met: {met:,} of {decided:,} "
+        f"({percent(met / decided if decided else None)}).",
+        f"Resolution targets met: {res_met:,} of {res_decided:,} "
+        f"({percent(res_met / res_decided if res_decided else None)}).",
+    ]
+    monthly = _monthly_services(report)
+    if monthly:
+        lines.append(
+            f"Uptime targets met: {meeting} of {len(monthly)} "
+            f"service-month{'s' if len(monthly) != 1 else ''}."
+        )
+    if total.combined is not None:
+        lines.append(
+            f"Combined uptime: {percent(total.combined.uptime, 3)} "
+            f"(target {_target(total.combined)})."
+        )
+    lines.append(f"Service credits owed: {money(credit, report.currency, report.locale)}.")
+    lines.append(
+        f"Rows that could not be used: {len(report.rejected):,}"
+        + (" (listed in section 6)." if report.rejected else ".")
+    )
+    return [
+        _para(
+            f"This report measures the service {report.provider} delivered to "
+            f"{report.customer} under agreement {report.reference} in "
+            f"{month_label(report.period)}. Tickets are counted in the month they were logged; "
+            f"everything is as it stood at {_when(report.as_of)}."
+        ),
+        _bullets(lines),
+    ]
+
+
+def _monthly_services(report: Report) -> list[ServiceFigures]:
+    return [s for month in report.months for s in month.services.values()]
+
+
+def _target(item: ServiceFigures) -> str:
+    return f"{format(item.target.normalize(), 'f')}%"
+
+
+def _priority_rows(figures: Figures) -> list[list[str]]:
+    rows = []
+    for item in figures.priorities.values():
+        rows.append(
+            [
+                f"{item.priority} {item.name}",
+                f"{item.tickets:,}",
+                f"{item.response_met:,}",
+                f"{item.response_breached:,}",
+                percent(item.response_compliance),
+                f"{item.resolution_met:,}",
+                f"{item.resolution_breached:,}",
+                f"{item.open:,}",
+                percent(item.resolution_compliance),
+            ]
+        )
+    return rows
+
+
+def _tickets(report: Report, charts: dict[str, bytes]) -> list[Block]:
+    blocks: list[Block] = []
+    header = [
+        "Priority", "Tickets", "Response met", "Response breached", "Response compliance",
+        "Resolved in target", "Resolution breached", "Open", "Resolution compliance",
+    ]  # fmt: skip
+    if len(report.months) > 1:
+        labels = [month_label(m.label) for m in report.months]
+        blocks.append(_para("Compliance by month, side by side (response / resolution):"))
+        rows = []
+        for pid, item in report.total.priorities.items():
+            row = [f"{pid} {item.name}"]
+            for month in report.months:
+                entry = month.priorities[pid]
+                row.append(
+                    f"{percent(entry.response_compliance)} / {percent(entry.resolution_compliance)}"
+                )
+            row.append(
+                f"{percent(item.response_compliance)} / {percent(item.resolution_compliance)}"
+            )
+            rows.append(row)
+        blocks.append(_table(["Priority", *labels, "Quarter"], rows))
+        blocks.append(_para(f"The whole of {month_label(report.period)}:"))
+    blocks.append(_table(header, _priority_rows(report.total)))
+    blocks.append(
+        _para(
+            "Business time taken, on each priority's calendar, less time paused waiting on "
+            f"the customer. Percentiles by the {PERCENTILE_METHOD} method."
+        )
+    )
+    times = []
+    for item in report.total.priorities.values():
+        times.append(
+            [
+                f"{item.priority} {item.name}",
+                hours_minutes(item.response_target_s),
+                hours_minutes(item.response_median_s),
+                hours_minutes(item.response_p90_s),
+                hours_minutes(item.resolution_target_s),
+                hours_minutes(item.resolution_median_s),
+                hours_minutes(item.resolution_p90_s),
+            ]
+        )
+    blocks.append(
+        _table(
+            [
+                "Priority",
+                "Response target",
+                "Median response",
+                "90th percentile",
+                "Resolution target",
+                "Median resolution",
+                "90th percentile",
+            ],
+            times,
+        )
+    )
+    blocks.append(Image(charts["compliance"], CHART_WIDTH_MM, "Compliance per priority"))
+    return blocks
+
+
+def _breaches(report: Report) -> list[Block]:
+    count = sum(len(p.breaches) for p in report.total.priorities.values())
+    if not count:
+        return [_para("No target was breached.")]
+    # The first BREACHES_SHOWN by line are among each priority's first BREACHES_SHOWN.
+    breaches = [
+        (p, b) for p in report.total.priorities.values() for b in p.breaches.first(BREACHES_SHOWN)
+    ]
+    breaches.sort(key=lambda pair: (pair[1].line, pair[1].target))
+    rows = [
+        [
+            b.ticket,
+            p.priority,
+            b.target,
+            hours_minutes(b.business_s),
+            hours_minutes(b.target_s),
+            "still open" if b.still_open else "closed",
+        ]
+        for p, b in breaches[:BREACHES_SHOWN]
+    ]
+    blocks: list[Block] = [
+        _para(f"{count:,} target{'s were' if count != 1 else ' was'} breached."),
+        _table(["Ticket", "Priority", "Target", "Business time", "Target time", "Status"], rows, 3),
+    ]
+    if count > BREACHES_SHOWN:
+        blocks.append(
+            _para(
+                f"The first {BREACHES_SHOWN} are shown; all {count:,} are in the "
+                "report's JSON output (slawriter report --json)."
+            )
+        )
+    return blocks
+
+
+def _service_row(item: ServiceFigures, report: Report) -> list[str]:
+    return [
+        item.name,
+        _target(item),
+        item.basis,
+        percent(item.uptime, 3),
+        minutes(item.downtime_s),
+        minutes(item.allowed_downtime_s),
+        minutes(item.planned_excluded_s),
+        "met" if item.met else "missed",
+    ]
+
+
+def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
+    total = report.total
+    if not total.services:
+        return [_para("No service in the agreement has an uptime target.")]
+    blocks: list[Block] = []
+    header = [
+        "Service", "Target", "Basis", "Uptime", "Downtime", "Allowed downtime",
+        "Planned (excluded)", "Result",
+    ]  # fmt: skip
+    for month in report.months:
+        rows = [_service_row(s, report) for s in month.services.values()]
+        if month.combined is not None:
+            rows.append(_service_row(month.combined, report))
+        if len(report.months) > 1:
+            blocks.append(_para(f"{month_label(month.label)}:"))
+        blocks.append(_table(header, rows, 3))
+    if len(report.months) > 1:
+        labels = [month_label(m.label) for m in report.months]
+        rows = [
+            [item.name] + [percent(m.services[key].uptime, 3) for m in report.months]
+            for key, item in total.services.items()
+        ]
+        blocks.append(_para("Uptime by month, side by side:"))
+        blocks.append(_table(["Service", *labels], rows))
+    blocks.append(
+        _para(
+            "Uptime is measured per calendar month on each service's basis; planned "
+            "maintenance is excluded as the agreement says, up to its monthly cap."
+        )
+    )
+    blocks.append(Image(charts["downtime"], CHART_WIDTH_MM, "Downtime against allowed downtime"))
+    return blocks
+
+
+def _credits(report: Report, agreement: Agreement) -> list[Block]:
+    if agreement.credits is None:
+        return [_para("The agreement has no service credits.")]
+    rows = []
+    total = Decimal(0)
+    for month in report.months:
+        for item in month.services.values():
+            fee = (
+                money(item.monthly_fee, report.currency, report.locale)
+                if item.monthly_fee is not None
+                else "no fee"
+            )
+            rows.append(
+                [
+                    month_label(month.label),
+                    item.name,
+                    fee,
+                    percent(item.uptime, 3),
+                    f"{format(item.credit_percent.normalize(), 'f')}%",
+                    money(item.credit, report.currency, report.locale),
+                ]
+            )
+            total += item.credit
+    rows.append(["Total", "", "", "", "", money(total, report.currency, report.locale)])
+    tiers = "; ".join(
+        f"below {format(t.below.normalize(), 'f')}%: {format(t.credit.normalize(), 'f')}%"
+        for t in agreement.credits.tiers
+    )
+    return [
+        _para(
+            f"Credits by the agreement's tiers ({tiers}), at most "
+            f"{format(agreement.credits.cap.normalize(), 'f')}% of a service's monthly fee."
+        ),
+        _table(["Month", "Service", "Monthly fee", "Uptime", "Credit", "Amount"], rows, 2),
+    ]
+
+
+def _rejected(report: Report) -> list[Block]:
+    if not report.rejected:
+        return [_para("Every row of the input files was used.")]
+    rows = [[r.file, str(r.line), r.reason] for r in report.rejected[:REJECTED_SHOWN]]
+    count = len(report.rejected)
+    blocks: list[Block] = [
+        _para(
+            f"{count:,} row{'s' if count != 1 else ''} could not be used and "
+            f"{'are' if count != 1 else 'is'} left out of every figure:"
+        ),
+        _table(["File", "Line", "Reason"], rows, 1),
+    ]
+    if len(report.rejected) > REJECTED_SHOWN:
+        blocks.append(
+            _para(f"The first {REJECTED_SHOWN} are shown; slawriter report --json lists all.")
+        )
+    return blocks
+
+
+def _method(report: Report) -> list[Block]:
+    return [
+        _bullets(
+            [
+                "A ticket counts in the month in which it was logged, in the local time of "
+                "the agreement's business hours.",
+                "Response and resolution times are business time on the priority's calendar "
+                "from when the ticket was logged, less any time paused waiting on the "
+                "customer. A target met exactly on its deadline is met.",
+                f"At {_when(report.as_of)}, a ticket still open past its deadline counts as a "
+                "breach; one still within its deadline is shown as open and is left out of "
+                "the compliance figure.",
+                f"Median and 90th percentile times use the {PERCENTILE_METHOD} method.",
+                "Uptime = (minutes in the basis - downtime) / minutes in the basis, per "
+                "calendar month; allowed downtime = minutes in the basis x (100% - target).",
+            ]
+        )
+    ]
+
+
+def report_document(
+    report: Report, agreement: Agreement, provider: Provider, charts: dict[str, bytes]
+) -> Document:
+    """The customer's report as a document tree; ``charts`` from :mod:`.charts`."""
+    parts: list[tuple[str, str, list[Block]]] = [
+        ("summary", "Summary", _summary(report)),
+        ("tickets", "Response and resolution", _tickets(report, charts)),
+        ("breaches", "Breaches", _breaches(report)),
+        ("availability", "Availability", _availability(report, charts)),
+        ("credits", "Service credits", _credits(report, agreement)),
+        ("rejected", "Rows not used", _rejected(report)),
+        ("method", "How the figures were calculated", _method(report)),
+    ]
+    sections = tuple(
+        Section(str(number), title, f"report.{key}", "default", "1", tuple(blocks))
+        for number, (key, title, blocks) in enumerate(parts, start=1)
+    )
+    customer = agreement.customer
+    period = month_label(report.period)
+    cover = Cover(
+        title="Service Level Report",
+        subtitle=period,
+        provider=Party(
+            "Provider",
+            provider.name,
+            tuple(provider.address),
+            provider.company_number,
+            provider.signatory.name,
+            provider.signatory.title,
+        ),
+        customer=Party(
+            "Customer",
+            customer.name,
+            tuple(customer.address),
+            customer.company_number,
+            customer.signatory.name,
+            customer.signatory.title,
+        ),
+        reference=agreement.agreement.reference,
+        effective_date=agreement.agreement.effective_date.strftime("%d %B %Y").lstrip("0"),
+        version=f"report for {period}, as of {_when(report.as_of)}",
+    )
+    return Document(
+        cover=cover,
+        sections=sections,
+        page_size=provider.page_size,
+        header_text=f"{customer.name} | Service Level Report | {period}",
+        footer_text=f"{provider.name} | {agreement.agreement.reference}",
+        title=f"Service Level Report: {customer.name}, {period}",
+        subject=f"Service levels delivered under {agreement.agreement.reference} in {period}",
+        author=provider.name,
+        keywords=agreement.agreement.reference,
+        stamp_date=report.as_of.date().isoformat(),
+        custom_properties=(
+            ("report_period", report.period),
+            ("report_as_of", report.as_of.isoformat()),
+        ),
+        signatures=False,
+    )

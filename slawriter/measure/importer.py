@@ -1,0 +1,671 @@
+"""Ticket exports and outage logs: CSV in, columns of instants out, bad rows listed.
+
+Files may be UTF-8 (with or without a byte-order mark) or Windows-1252 (what Excel writes
+when it saves "CSV" on a Western European Windows); the first that decodes the whole file
+wins. Times without an offset are wall-clock times in the agreement's default calendar's time
+zone and follow the clock's rules for clock changes; times with an offset (``Z``, ``+01:00``)
+are absolute. ISO dates (2027-01-05 09:30) are always read year-first; dates with slashes,
+dashes or dots (05/01/2027 09:30) are read day-first or month-first as the caller says.
+
+Every row that cannot be used is returned as a :class:`Rejected` with its line number (the
+header is line 1; a quoted field spanning lines throws later numbers off) and the reason.
+Rows where every field is empty are skipped without comment.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from slawriter.clock import Calendar
+from slawriter.errors import InputError
+from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
+from slawriter.measure.presets import (
+    OUTAGE_COLUMNS,
+    REQUIRED_OUTAGE_COLUMNS,
+    REQUIRED_TICKET_COLUMNS,
+    TICKET_COLUMNS,
+    Mapping,
+)
+
+DATE_ORDERS = ("day-first", "month-first")
+
+_ISO_FORMATS = [
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+]  # fmt: skip
+_NUMERIC = [
+    "{a}/{b}/%Y %H:%M", "{a}/{b}/%Y %H:%M:%S", "{a}/{b}/%Y %I:%M %p", "{a}/{b}/%Y %I:%M:%S %p",
+    "{a}-{b}-%Y %H:%M", "{a}-{b}-%Y %H:%M:%S", "{a}.{b}.%Y %H:%M", "{a}.{b}.%Y %H:%M:%S",
+]  # fmt: skip
+_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+_PRIORITY_NUMBER = re.compile(r"^\s*(?:p|priority|sev|severity)?\s*(\d+)\b", re.IGNORECASE)
+_YES = {"yes", "y", "true", "1", "planned", "scheduled", "maintenance"}
+_NO = {"no", "n", "false", "0", "", "unplanned", "incident"}
+_US = 1_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
+def time_formats(date_order: str) -> list[str]:
+    """The strptime formats tried, in order, for a date order."""
+    a, b = ("%d", "%m") if date_order == "day-first" else ("%m", "%d")
+    return _ISO_FORMATS + [form.format(a=a, b=b) for form in _NUMERIC]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass
+class Tickets:
+    """Tickets as columns; instants are UTC microseconds, NOT_A_TIME where missing."""
+
+    source: str
+    ids: npt.NDArray[np.object_]
+    lines: npt.NDArray[np.int64]
+    priority: npt.NDArray[np.int64]  # index into priority_ids
+    priority_ids: list[str]
+    created: Instants
+    responded: Instants
+    resolved: Instants
+    service: npt.NDArray[np.object_]
+    pause_owner: npt.NDArray[np.int64]
+    pause_start: Instants
+    pause_end: Instants
+    rejected: list[Rejected] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
+class Outage:
+    line: int
+    service: str
+    start: int  # UTC microseconds
+    end: int | None  # None: still down
+    planned: bool
+
+
+@dataclass
+class Outages:
+    source: str
+    items: list[Outage]
+    rejected: list[Rejected] = field(default_factory=list)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8-sig when the file starts with a BOM; else utf-8 if it decodes; else cp1252."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+CHUNK_ROWS = 250_000  # rows parsed at a time: bounds memory on large exports
+
+
+def _read_columns(
+    path: Path,
+    name: str,
+    wanted: dict[str, str],
+    required: Sequence[str],
+    what: str,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[dict[str, Any]]:
+    """The wanted columns (canonical -> export heading) as pandas Series of str, in chunks.
+
+    Raises InputError before the first chunk when a required column is missing.
+    """
+
+    if not path.is_file():
+        raise InputError(f"{name}: no such file")
+    encoding = detect_encoding(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        header = next(csv.reader(handle), None)
+    if not header:
+        raise InputError(f"{name}: the file is empty (expected a header line of {what} columns)")
+    by_key = {heading.strip().lower(): heading for heading in header}
+    found: dict[str, str] = {}
+    for canonical, heading in wanted.items():
+        actual = by_key.get(heading.strip().lower())
+        if actual is not None:
+            found[canonical] = actual
+    missing = [wanted[c] for c in required if c not in found]
+    if missing:
+        shown = ", ".join(f"'{h}'" for h in header[:12]) + (" ..." if len(header) > 12 else "")
+        raise InputError(
+            f"{name}: no column {', '.join(repr(m) for m in missing)} (the columns are {shown}); "
+            "choose the right --preset or describe the export in a --mapping file"
+        )
+    return _chunks(path, name, encoding, found, chunk_rows)
+
+
+def _chunks(
+    path: Path, name: str, encoding: str, found: dict[str, str], chunk_rows: int
+) -> Iterator[dict[str, Any]]:
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    try:
+        reader = pd.read_csv(
+            path,
+            encoding=encoding,
+            usecols=list(found.values()),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            skipinitialspace=True,
+            engine="c",
+            chunksize=chunk_rows,
+        )
+        with reader:
+            for frame in reader:
+                # No blanket strip (it would copy every column): leading spaces go as the
+                # file is read; the few values with trailing ones are stripped where they
+                # fail to parse.
+                yield {canonical: frame[heading] for canonical, heading in found.items()}
+    except (ValueError, pd.errors.ParserError) as error:
+        raise InputError(f"{name}: not a readable CSV file ({error})") from None
+
+
+def parse_times(values: Any, date_order: str) -> tuple[Instants, npt.NDArray[np.bool_], Any]:
+    """A Series of text to (wall-clock or absolute microseconds, absolute?, unparsed mask).
+
+    Empty text is NOT_A_TIME and not unparsed. The most common format is found from a sample
+    and tried first, so a uniform column is parsed in one vectorised pass.
+    """
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    size = len(values)
+    result = np.full(size, NOT_A_TIME, dtype=np.int64)
+    absolute = np.zeros(size, dtype=bool)
+    remaining = (values != "").to_numpy().copy()
+    formats = time_formats(date_order)
+    sample = values[remaining][:50].tolist()
+    formats.sort(key=lambda form: -sum(_fits(text, form) for text in sample))
+    for form in formats:
+        if not remaining.any():
+            break
+        where = np.flatnonzero(remaining)
+        parsed = pd.to_datetime(values.iloc[where], format=form, errors="coerce")
+        ok = parsed.notna().to_numpy()
+        if ok.any():
+            stamps = parsed.to_numpy()[ok].astype("datetime64[us]").astype(np.int64)
+            result[where[ok]] = stamps
+            remaining[where[ok]] = False
+    for index in np.flatnonzero(remaining):
+        text = str(values.iloc[index]).strip()
+        moment = parse_one(text, date_order) if text else None
+        if not text:
+            remaining[index] = False
+        elif moment is not None:
+            if moment.tzinfo is not None:
+                result[index] = round((moment - _EPOCH).total_seconds() * _US)
+                absolute[index] = True
+            else:
+                result[index] = round((moment - _NAIVE_EPOCH).total_seconds() * _US)
+            remaining[index] = False
+    return result, absolute, remaining
+
+
+def _fits(text: str, form: str) -> bool:
+    try:
+        datetime.strptime(text, form)
+    except ValueError:
+        return False
+    return True
+
+
+def _parse_offset_time(text: str) -> datetime | None:
+    if not _OFFSET.search(text):
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def parse_one(text: str, date_order: str) -> datetime | None:
+    """One time as text; naive unless it carries an offset. None if it does not parse."""
+    text = text.strip()
+    for form in time_formats(date_order):
+        try:
+            return datetime.strptime(text, form)
+        except ValueError:
+            continue
+    return _parse_offset_time(text)
+
+
+def _expected(date_order: str) -> str:
+    example = "05/01/2027 09:30" if date_order == "day-first" else "01/05/2027 09:30"
+    return f"expected a date and time such as 2027-01-05 09:30 or {example} ({date_order})"
+
+
+def _to_instants(calendar: Calendar, local: Instants, absolute: npt.NDArray[np.bool_]) -> Instants:
+    naive = (~absolute) & (local != NOT_A_TIME)
+    if not naive.any():
+        return local
+    clock = BatchClock.covering(calendar, local[naive])
+    converted = clock.to_instants(local)
+    result: Instants = np.where(naive, converted, local)
+    return result
+
+
+# --- priorities ---------------------------------------------------------------------------------
+
+
+def priority_lookup(
+    values: Sequence[str], priorities: dict[str, str], extra: dict[str, str]
+) -> dict[str, str]:
+    """Each distinct export value that names a priority -> its id; unknown values left out.
+
+    ``priorities`` is id -> name from the agreement. A value matches an id or a name (any
+    case), a spelling from the preset or mapping file, or a number (``1``, ``Priority 1 -
+    Critical``, ``Sev 2``) when the agreement has ``P<number>``.
+    """
+    by_key = {pid.lower(): pid for pid in priorities}
+    by_key.update({name.lower(): pid for pid, name in priorities.items()})
+    by_key.update({k.lower(): v for k, v in extra.items() if v in priorities})
+    found: dict[str, str] = {}
+    for value in values:
+        key = value.strip().lower()
+        pid = by_key.get(key)
+        if pid is None:
+            match = _PRIORITY_NUMBER.match(value)
+            if match and f"P{int(match.group(1))}" in priorities:
+                pid = f"P{int(match.group(1))}"
+        if pid is None and " - " in value:
+            pid = by_key.get(value.split(" - ", 1)[1].strip().lower())
+        if pid is not None:
+            found[value] = pid
+    return found
+
+
+# --- tickets ------------------------------------------------------------------------------------
+
+
+def read_tickets(
+    path: Path,
+    name: str,
+    mapping: Mapping,
+    priorities: dict[str, str],
+    calendar: Calendar,
+    date_order: str,
+) -> Tickets:
+    """Read a ticket export. ``calendar`` gives the time zone of times without an offset."""
+    wanted = {c: mapping.tickets[c] for c in TICKET_COLUMNS if c in mapping.tickets}
+    chunks = _read_columns(path, name, wanted, REQUIRED_TICKET_COLUMNS, "ticket")
+    priority_ids = list(priorities)
+    parts: list[_Chunk] = []
+    offset = 0
+    for columns in chunks:
+        part = _ticket_chunk(
+            columns, offset, wanted, priorities, mapping.priorities, calendar, date_order
+        )
+        parts.append(part)
+        offset += part.size
+    if not parts:
+        parts.append(_ticket_chunk({c: _empty() for c in wanted}, 0, wanted, priorities,
+                                   mapping.priorities, calendar, date_order))  # fmt: skip
+    ids = np.concatenate([p.ids for p in parts])
+    empty_row = np.concatenate([p.empty_row for p in parts])
+    reasons: dict[int, str] = {}
+    for part in parts:
+        reasons.update(part.reasons)
+    _reject_duplicates(ids, empty_row, reasons, wanted["id"])
+    size = len(ids)
+    bad_rows = np.zeros(size, dtype=bool)
+    if reasons:
+        bad_rows[np.fromiter(reasons, dtype=np.int64, count=len(reasons))] = True
+    keep = ~bad_rows & ~empty_row
+    rejected = [Rejected(name, index + 2, reasons[index]) for index in sorted(reasons)]
+    new_index = np.cumsum(keep) - 1
+    owner = np.concatenate([p.pause_owner for p in parts])
+    kept_pauses = keep[owner]
+
+    def joined(attribute: str) -> Any:
+        return np.concatenate([getattr(p, attribute) for p in parts])[keep]
+
+    return Tickets(
+        source=name,
+        ids=ids[keep],
+        lines=(np.arange(size, dtype=np.int64) + 2)[keep],
+        priority=joined("priority"),
+        priority_ids=priority_ids,
+        created=joined("created"),
+        responded=joined("responded"),
+        resolved=joined("resolved"),
+        service=joined("service"),
+        pause_owner=new_index[owner[kept_pauses]],
+        pause_start=np.concatenate([p.pause_start for p in parts])[kept_pauses],
+        pause_end=np.concatenate([p.pause_end for p in parts])[kept_pauses],
+        rejected=rejected,
+    )
+
+
+def _empty() -> Any:
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    return pd.Series([], dtype=object)
+
+
+@dataclass
+class _Chunk:
+    """One chunk of a ticket export, every row kept; ``reasons`` by row index in the file."""
+
+    size: int
+    ids: npt.NDArray[np.object_]
+    empty_row: npt.NDArray[np.bool_]
+    priority: npt.NDArray[np.int64]
+    created: Instants
+    responded: Instants
+    resolved: Instants
+    service: npt.NDArray[np.object_]
+    pause_owner: npt.NDArray[np.int64]
+    pause_start: Instants
+    pause_end: Instants
+    reasons: dict[int, str]
+
+
+def _ticket_chunk(
+    columns: dict[str, Any],
+    offset: int,
+    wanted: dict[str, str],
+    priorities: dict[str, str],
+    spellings: dict[str, str],
+    calendar: Calendar,
+    date_order: str,
+) -> _Chunk:
+    size = len(columns["id"])
+    reasons: dict[int, str] = {}
+
+    def reject(mask: npt.NDArray[np.bool_], reason: Any) -> None:
+        for index in np.flatnonzero(mask).tolist():
+            if offset + index not in reasons:
+                reasons[offset + index] = reason(index) if callable(reason) else reason
+
+    empty_row = np.ones(size, dtype=bool)
+    for series in columns.values():
+        empty_row &= (series == "").to_numpy()
+
+    ids = columns["id"]
+    reject((ids == "").to_numpy() & ~empty_row, f"{wanted['id']}: the ticket id is empty")
+
+    raw_priority = columns["priority"]
+    lookup = priority_lookup(raw_priority.unique().tolist(), priorities, spellings)
+    priority_ids = list(priorities)
+    codes = {value: priority_ids.index(pid) for value, pid in lookup.items()}
+    priority = raw_priority.map(codes).fillna(-1).to_numpy().astype(np.int64)
+    known = ", ".join(priority_ids)
+    reject(
+        (priority < 0) & ~empty_row,
+        lambda i: (
+            f"{wanted['priority']}: unknown priority '{raw_priority.iloc[i]}' "
+            f"(the agreement has {known})"
+        ),
+    )
+
+    times: dict[str, Instants] = {}
+    for column in ("created", "responded", "resolved"):
+        if column not in columns:
+            times[column] = np.full(size, NOT_A_TIME, dtype=np.int64)
+            continue
+        series = columns[column]
+        local, absolute, bad = parse_times(series, date_order)
+        reject(
+            bad,
+            lambda i, s=series, c=column: (
+                f"{wanted[c]}: '{s.iloc[i]}' is not a date and time ({_expected(date_order)})"
+            ),
+        )
+        times[column] = _to_instants(calendar, local, absolute)
+    created, responded, resolved = times["created"], times["responded"], times["resolved"]
+    reject(
+        (created == NOT_A_TIME) & ~empty_row,
+        f"{wanted['created']}: empty: a ticket needs the time it was logged",
+    )
+    present = created != NOT_A_TIME
+    reject(
+        present & (resolved != NOT_A_TIME) & (resolved < created),
+        f"{wanted.get('resolved', 'resolved')}: resolved before it was created",
+    )
+    reject(
+        present & (responded != NOT_A_TIME) & (responded < created),
+        f"{wanted.get('responded', 'responded')}: responded to before it was created",
+    )
+
+    owner, pause_start, pause_end = np.zeros(0, np.int64), _no_times(), _no_times()
+    if "paused" in columns:
+        owner, pause_start, pause_end, problems = _read_pauses(
+            columns["paused"], date_order, calendar
+        )
+        for index, problem in problems.items():
+            reasons.setdefault(offset + index, f"{wanted['paused']}: {problem}")
+        owner = owner + offset
+
+    if "service" in columns:
+        # Categories share one string object per distinct service name.
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        service = np.asarray(pd.Categorical(columns["service"]).astype(object), dtype=object)
+    else:
+        service = np.full(size, "", dtype=object)
+    return _Chunk(
+        size=size,
+        ids=ids.to_numpy(dtype=object),
+        empty_row=empty_row,
+        priority=priority,
+        created=created,
+        responded=responded,
+        resolved=resolved,
+        service=service,
+        pause_owner=owner,
+        pause_start=pause_start,
+        pause_end=pause_end,
+        reasons=reasons,
+    )
+
+
+def _reject_duplicates(
+    ids: npt.NDArray[np.object_],
+    empty_row: npt.NDArray[np.bool_],
+    reasons: dict[int, str],
+    heading: str,
+) -> None:
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    series = pd.Series(ids, dtype=object)
+    duplicated = series.duplicated(keep="first").to_numpy() & (series != "").to_numpy()
+    if not duplicated.any():
+        return
+    repeated = set(series[duplicated].tolist())
+    first_line: dict[str, int] = {}
+    for index in np.flatnonzero(series.isin(repeated).to_numpy()).tolist():
+        first_line.setdefault(ids[index], index + 2)
+    for index in np.flatnonzero(duplicated & ~empty_row).tolist():
+        reasons.setdefault(
+            index, f"{heading}: ticket '{ids[index]}' is also on line {first_line[ids[index]]}"
+        )
+
+
+def _instant_of(moment: datetime, calendar: Calendar) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=calendar.timezone)
+    return round((moment - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * _US)
+
+
+def _no_times() -> Instants:
+    return np.zeros(0, dtype=np.int64)
+
+
+def _read_pauses(
+    paused: Any, date_order: str, calendar: Calendar
+) -> tuple[npt.NDArray[np.int64], Instants, Instants, dict[int, str]]:
+    """The paused column ('start/end;start/end') as merged spans per row, and row problems.
+
+    The pieces are gathered in Python (few rows have pauses) and parsed in one vectorised
+    pass like the other time columns.
+    """
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    owners: list[int] = []
+    firsts: list[str] = []
+    lasts: list[str] = []
+    texts: list[str] = []
+    problems: dict[int, str] = {}
+    for index in np.flatnonzero((paused != "").to_numpy()):
+        for part in str(paused.iloc[index]).split(";"):
+            part = part.strip()
+            if not part:
+                continue
+            pieces = part.split("/") if part.count("/") == 1 else _split_slashed(part)
+            if pieces is None or len(pieces) != 2:
+                problems.setdefault(
+                    int(index), f"'{part}' is not a pause (expected start/end;start/end)"
+                )
+                continue
+            owners.append(int(index))
+            firsts.append(pieces[0].strip())
+            lasts.append(pieces[1].strip())
+            texts.append(part)
+    if not owners:
+        return np.zeros(0, np.int64), _no_times(), _no_times(), problems
+    begin_local, begin_absolute, begin_bad = parse_times(
+        pd.Series(firsts, dtype=object), date_order
+    )
+    end_local, end_absolute, end_bad = parse_times(pd.Series(lasts, dtype=object), date_order)
+    begins = _to_instants(calendar, begin_local, begin_absolute)
+    ends = _to_instants(calendar, end_local, end_absolute)
+    for k in np.flatnonzero(begin_bad | end_bad | (begins == NOT_A_TIME) | (ends == NOT_A_TIME)):
+        problems.setdefault(
+            owners[k], f"'{texts[k]}' is not a pause ({_expected(date_order)} on each side)"
+        )
+    for k in np.flatnonzero(ends < begins):
+        problems.setdefault(owners[k], f"'{texts[k]}' is not a pause: it ends before it starts")
+    order = np.lexsort((begins, np.asarray(owners)))
+    merged_owner: list[int] = []
+    merged_begin: list[int] = []
+    merged_end: list[int] = []
+    for k in order.tolist():
+        row, first, last = owners[k], int(begins[k]), int(ends[k])
+        if row in problems:
+            continue
+        if merged_owner and merged_owner[-1] == row and first <= merged_end[-1]:
+            merged_end[-1] = max(merged_end[-1], last)
+        else:
+            merged_owner.append(row)
+            merged_begin.append(first)
+            merged_end.append(last)
+    return (
+        np.asarray(merged_owner, dtype=np.int64),
+        np.asarray(merged_begin, dtype=np.int64),
+        np.asarray(merged_end, dtype=np.int64),
+        problems,
+    )
+
+
+def _split_slashed(part: str) -> list[str] | None:
+    """Split 'a/b' where the dates themselves contain slashes: at the slash after the time."""
+    match = re.match(r"^\s*(.*?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)\s*/\s*(.+)$", part)
+    return [match.group(1), match.group(2)] if match else None
+
+
+# --- outages ------------------------------------------------------------------------------------
+
+
+def read_outages(
+    path: Path,
+    name: str,
+    mapping: Mapping,
+    services: Sequence[str],
+    calendar: Calendar,
+    date_order: str,
+) -> Outages:
+    """Read an outage log: service, start, end (empty: still down), planned (yes/no)."""
+    wanted = {c: mapping.outages.get(c, c) for c in OUTAGE_COLUMNS}
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    chunks = list(_read_columns(path, name, wanted, REQUIRED_OUTAGE_COLUMNS, "outage"))
+    columns = {
+        key: pd.concat([chunk[key] for chunk in chunks], ignore_index=True) if chunks else _empty()
+        for key in (chunks[0] if chunks else {})
+    }
+    size = len(next(iter(columns.values()))) if columns else 0
+    items: list[Outage] = []
+    rejected: list[Rejected] = []
+    known = {s.lower(): s for s in services}
+    for index in range(size):
+        line = index + 2
+        row = {c: str(columns[c].iloc[index]) if c in columns else "" for c in OUTAGE_COLUMNS}
+        if not any(row.values()):
+            continue
+        service = known.get(row["service"].lower())
+        if service is None:
+            rejected.append(
+                Rejected(
+                    name,
+                    line,
+                    f"{wanted['service']}: unknown service '{row['service']}' (the agreement "
+                    f"has {', '.join(services)})",
+                )
+            )
+            continue
+        begin = parse_one(row["start"], date_order)
+        if begin is None:
+            rejected.append(
+                Rejected(
+                    name,
+                    line,
+                    f"{wanted['start']}: '{row['start']}' is not a date and time "
+                    f"({_expected(date_order)})",
+                )
+            )
+            continue
+        finish = parse_one(row["end"], date_order) if row["end"] else None
+        if row["end"] and finish is None:
+            rejected.append(
+                Rejected(
+                    name,
+                    line,
+                    f"{wanted['end']}: '{row['end']}' is not a date and time "
+                    f"({_expected(date_order)})",
+                )
+            )
+            continue
+        planned = row["planned"].strip().lower()
+        if planned not in _YES and planned not in _NO:
+            rejected.append(
+                Rejected(name, line, f"{wanted['planned']}: '{row['planned']}' is not yes or no")
+            )
+            continue
+        first = _instant_of(begin, calendar)
+        last = _instant_of(finish, calendar) if finish else None
+        if last is not None and last < first:
+            rejected.append(Rejected(name, line, f"{wanted['end']}: ends before it starts"))
+            continue
+        items.append(Outage(line, service, first, last, planned in _YES))
+    return Outages(name, items, rejected)

@@ -1,0 +1,743 @@
+"""The compliance figures of one agreement for a month or a quarter.
+
+Rules (docs/measurement.md says the same for users):
+
+- A ticket counts in the month in which it was logged (``created``), in the local time of
+  the agreement's default calendar. Its targets run on its priority's calendar, less pauses.
+- A response or resolution time is business time from ``created``; a target is met when that
+  time is at most the target (a target met exactly at its deadline is met). A ticket with a
+  resolution but no response time counts as answered when it was resolved.
+- At the as-of time, anything that has not happened yet has not happened: a ticket still
+  without a response (or resolution) whose business time so far exceeds the target is a
+  breach; one still within its target is *open* and left out of that compliance figure.
+- Compliance is met / (met + breached), as a fraction; None when nothing was decided.
+- Median and 90th percentile business times use the nearest-rank method (the smallest time
+  with at least 50% / 90% of the times at or below it; numpy's ``inverted_cdf``), over the
+  tickets that were responded to / resolved by the as-of time.
+- Uptime per service per calendar month on the service's basis (all-time: every minute in the
+  default calendar's zone; business-hours: the minutes of its calendar). Outages are merged
+  per service, so overlapping reports count once. An unplanned outage shorter than the
+  monitoring's ``minimum_outage`` is not downtime. Planned outages, when maintenance does not
+  count toward uptime, are removed from both the basis and the downtime, up to the monthly
+  maintenance cap; planned time beyond the cap counts as downtime.
+- Allowed downtime = basis x (100 - target) / 100. Uptime = (basis - downtime) / basis.
+- Credits: the largest tier credit whose ``below`` exceeds the month's uptime (in percent),
+  at most the cap, as money from the service's monthly fee. A quarter adds its months.
+- The combined figure: the union of the listed services' downtime on the combined basis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from slawriter.clock import Calendar
+from slawriter.errors import InputError
+from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
+from slawriter.measure.importer import Outage, Outages, Rejected, Tickets
+from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
+from slawriter.model.common import CalendarSpec
+from slawriter.model.durations import Duration
+from slawriter.model.hours import parse_weekly_hours
+from slawriter.model.provider import Provider
+
+_US = 1_000_000
+_PERIOD = re.compile(r"^(\d{4})-(?:(\d{2})|[Qq]([1-4]))$")
+PERCENTILE_METHOD = "nearest rank (numpy 'inverted_cdf')"
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+def parse_period(text: str) -> list[tuple[int, int]]:
+    """'2027-01' -> [(2027, 1)]; '2027-Q1' -> [(2027, 1), (2027, 2), (2027, 3)]."""
+    match = _PERIOD.match(text.strip())
+    if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
+        raise InputError(
+            f"--period: '{text}' is not a month or a quarter (expected e.g. 2027-01 or 2027-Q1)"
+        )
+    year = int(match.group(1))
+    if match.group(2):
+        return [(year, int(match.group(2)))]
+    first = (int(match.group(3)) - 1) * 3 + 1
+    return [(year, month) for month in range(first, first + 3)]
+
+
+def build_calendars(agreement: Agreement, provider: Provider) -> dict[str, Calendar]:
+    """Every calendar the agreement can name, including the built-in 24x7."""
+    specs: dict[str, CalendarSpec] = {**provider.calendars, **agreement.calendars}
+    calendars = {
+        name: Calendar(
+            name,
+            spec.timezone,
+            spec.hours if spec.hours is not None else parse_weekly_hours("24x7"),
+            holidays=spec.holidays,
+            closed=spec.closed,
+            reduced=dict(spec.reduced),
+        )
+        for name, spec in specs.items()
+    }
+    default = calendars.get(agreement.default_calendar)
+    if ALWAYS_CALENDAR not in calendars:
+        calendars[ALWAYS_CALENDAR] = Calendar.always(
+            ALWAYS_CALENDAR, default.tz_name if default else "UTC"
+        )
+    return calendars
+
+
+def target_seconds(value: Duration, calendar: Calendar) -> int:
+    """A target in business seconds: N business days are N standard days of its calendar."""
+    if value.business_days:
+        return int(value.business_days * calendar.standard_day().total_seconds())
+    return value.seconds
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Breach:
+    ticket: str
+    line: int
+    target: str  # "response" or "resolution"
+    business_s: float
+    target_s: int
+    still_open: bool
+
+
+@dataclass(frozen=True)
+class BreachTable:
+    """Every breach of one priority as columns, in line order (a big month has many)."""
+
+    ids: npt.NDArray[np.object_]
+    lines: npt.NDArray[np.int64]
+    targets: npt.NDArray[np.object_]  # "response" / "resolution"
+    business_s: npt.NDArray[np.float64]
+    target_s: npt.NDArray[np.int64]
+    still_open: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def first(self, count: int | None = None) -> list[Breach]:
+        stop = len(self) if count is None else min(count, len(self))
+        return [
+            Breach(str(i), int(n), str(t), float(b), int(s), bool(o))
+            for i, n, t, b, s, o in zip(
+                self.ids[:stop].tolist(),
+                self.lines[:stop].tolist(),
+                self.targets[:stop].tolist(),
+                self.business_s[:stop].tolist(),
+                self.target_s[:stop].tolist(),
+                self.still_open[:stop].tolist(),
+                strict=True,
+            )
+        ]
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [
+            {"id": i, "line": n, "target": t, "business_s": b, "target_s": s, "open": o}
+            for i, n, t, b, s, o in zip(
+                self.ids.tolist(),
+                self.lines.tolist(),
+                self.targets.tolist(),
+                self.business_s.tolist(),
+                self.target_s.tolist(),
+                self.still_open.tolist(),
+                strict=True,
+            )
+        ]
+
+
+def _no_breaches() -> BreachTable:
+    return BreachTable(
+        np.zeros(0, dtype=object),
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=object),
+        np.zeros(0, dtype=np.float64),
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=bool),
+    )
+
+
+@dataclass
+class PriorityFigures:
+    priority: str
+    name: str
+    response_target_s: int
+    resolution_target_s: int
+    tickets: int = 0
+    response_met: int = 0
+    response_breached: int = 0
+    response_open: int = 0
+    resolution_met: int = 0
+    resolution_breached: int = 0
+    open: int = 0
+    response_median_s: float | None = None
+    response_p90_s: float | None = None
+    resolution_median_s: float | None = None
+    resolution_p90_s: float | None = None
+    breaches: BreachTable = field(default_factory=_no_breaches)
+
+    @property
+    def response_compliance(self) -> float | None:
+        return _ratio(self.response_met, self.response_met + self.response_breached)
+
+    @property
+    def resolution_compliance(self) -> float | None:
+        return _ratio(self.resolution_met, self.resolution_met + self.resolution_breached)
+
+
+@dataclass
+class ServiceFigures:
+    service: str
+    name: str
+    target: Decimal
+    basis: str
+    basis_s: float = 0.0  # after planned time is removed
+    planned_excluded_s: float = 0.0
+    downtime_s: float = 0.0
+    allowed_downtime_s: float = 0.0
+    outages: int = 0
+    ignored_short: int = 0
+    credit_percent: Decimal = Decimal(0)
+    credit: Decimal = Decimal(0)
+    monthly_fee: Decimal | None = None
+
+    @property
+    def uptime(self) -> float | None:
+        return None if self.basis_s <= 0 else (self.basis_s - self.downtime_s) / self.basis_s
+
+    @property
+    def met(self) -> bool:
+        uptime = self.uptime
+        return uptime is None or uptime * 100 >= float(self.target)
+
+
+@dataclass
+class Figures:
+    """One month, or the whole period."""
+
+    label: str
+    priorities: dict[str, PriorityFigures]
+    services: dict[str, ServiceFigures]
+    combined: ServiceFigures | None
+
+
+@dataclass
+class Report:
+    agreement: str
+    customer: str
+    provider: str
+    reference: str
+    currency: str
+    locale: str
+    period: str
+    as_of: datetime
+    months: list[Figures]
+    total: Figures
+    tickets_source: str
+    outages_source: str | None
+    tickets_read: int
+    tickets_outside: int
+    rejected: list[Rejected]
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+# --- tickets ------------------------------------------------------------------------------------
+
+
+def _ticket_figures(
+    agreement: Agreement,
+    calendars: dict[str, Calendar],
+    tickets: Tickets,
+    month_of: npt.NDArray[np.int64],
+    months: int,
+    as_of: int,
+) -> tuple[list[dict[str, PriorityFigures]], dict[str, PriorityFigures]]:
+    per_month: list[dict[str, PriorityFigures]] = [{} for _ in range(months)]
+    total: dict[str, PriorityFigures] = {}
+    default = agreement.default_calendar
+    for code, pid in enumerate(tickets.priority_ids):
+        priority = agreement.priorities[pid]
+        calendar = calendars[priority.calendar or default]
+        response_s = target_seconds(priority.response, calendar)
+        resolution_s = target_seconds(priority.resolution, calendar)
+
+        for table in [*per_month, total]:
+            table[pid] = PriorityFigures(pid, priority.name, response_s, resolution_s)
+        mask = (tickets.priority == code) & (month_of >= 0)
+        if not mask.any():
+            continue
+        created = tickets.created[mask]
+        responded = tickets.responded[mask]
+        resolved = tickets.resolved[mask]
+        responded = np.where(responded == NOT_A_TIME, resolved, responded)
+        clock = BatchClock.covering(
+            calendar, created, responded, resolved, np.asarray([as_of], dtype=np.int64)
+        )
+        keep = mask[tickets.pause_owner] if len(tickets.pause_owner) else np.zeros(0, bool)
+        sub_index = np.cumsum(mask) - 1
+        owner = sub_index[tickets.pause_owner[keep]]
+        pause_start, pause_end = tickets.pause_start[keep], tickets.pause_end[keep]
+
+        pauses = (owner, pause_start, pause_end)
+        response_done, response_used = _used(clock, created, responded, as_of, pauses)
+        resolution_done, resolution_used = _used(clock, created, resolved, as_of, pauses)
+        ids = tickets.ids[mask]
+        lines = tickets.lines[mask]
+        months_here = month_of[mask]
+        groups = [(table[pid], months_here == m) for m, table in enumerate(per_month)]
+        if months > 1:  # one month: its figures are the period's
+            groups.append((total[pid], np.ones(len(ids), dtype=bool)))
+        for item, group in groups:
+            _fill(
+                item,
+                group,
+                ids,
+                lines,
+                (response_done, response_used, response_s * _US),
+                (resolution_done, resolution_used, resolution_s * _US),
+            )
+    return per_month, (per_month[0] if months == 1 else total)
+
+
+def _used(
+    clock: BatchClock,
+    created: Instants,
+    done_at: Instants,
+    as_of: int,
+    pauses: tuple[npt.NDArray[np.int64], Instants, Instants],
+) -> tuple[npt.NDArray[np.bool_], Instants]:
+    """(done by as-of?, business time used up to then or to as-of), pauses taken off."""
+    done = (done_at != NOT_A_TIME) & (done_at <= as_of)
+    end = np.maximum(np.where(done, done_at, as_of), created)
+    used = clock.elapsed(created, end) - clock.paused(created, end, *pauses)
+    return done, np.maximum(used, 0)
+
+
+def _fill(
+    figures: PriorityFigures,
+    group: npt.NDArray[np.bool_],
+    ids: npt.NDArray[np.object_],
+    lines: npt.NDArray[np.int64],
+    response: tuple[npt.NDArray[np.bool_], Instants, int],
+    resolution: tuple[npt.NDArray[np.bool_], Instants, int],
+) -> None:
+    figures.tickets = int(group.sum())
+    if not figures.tickets:
+        return
+    parts: list[tuple[str, Any, Any, Any, int, Any]] = []
+    group_ids, group_lines = ids[group], lines[group]
+    for kind, (done, used, limit) in (("response", response), ("resolution", resolution)):
+        done, used = done[group], used[group]
+        breached = used > limit
+        met = int((done & ~breached).sum())
+        pending = int((~done & ~breached).sum())
+        if kind == "response":
+            figures.response_met, figures.response_open = met, pending
+            figures.response_breached = int(breached.sum())
+        else:
+            figures.resolution_met, figures.open = met, pending
+            figures.resolution_breached = int(breached.sum())
+        finished = used[done] / _US
+        if finished.size:
+            median, p90 = np.percentile(finished, [50, 90], method="inverted_cdf")
+            if kind == "response":
+                figures.response_median_s, figures.response_p90_s = float(median), float(p90)
+            else:
+                figures.resolution_median_s, figures.resolution_p90_s = float(median), float(p90)
+        where = np.flatnonzero(breached)
+        parts.append((kind, group_ids[where], group_lines[where], used[where], limit, done[where]))
+    lines_all = np.concatenate([p[2] for p in parts])
+    kinds = np.concatenate([np.full(len(p[1]), p[0], dtype=object) for p in parts])
+    order = np.lexsort((kinds == "resolution", lines_all))
+    figures.breaches = BreachTable(
+        np.concatenate([p[1] for p in parts])[order],
+        lines_all[order],
+        kinds[order],
+        (np.concatenate([p[3] for p in parts]) / _US)[order],
+        np.concatenate([np.full(len(p[1]), p[4] // _US, dtype=np.int64) for p in parts])[order],
+        ~np.concatenate([p[5] for p in parts])[order],
+    )
+
+
+# --- uptime -------------------------------------------------------------------------------------
+
+
+def _merge(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for begin, finish in sorted(spans):
+        if finish <= begin:
+            continue
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
+        else:
+            merged.append((begin, finish))
+    return merged
+
+
+def _subtract(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    result = []
+    for begin, finish in spans:
+        pieces = [(begin, finish)]
+        for hole_start, hole_end in holes:
+            next_pieces = []
+            for a, b in pieces:
+                if hole_end <= a or hole_start >= b:
+                    next_pieces.append((a, b))
+                    continue
+                if a < hole_start:
+                    next_pieces.append((a, hole_start))
+                if hole_end < b:
+                    next_pieces.append((hole_end, b))
+            pieces = next_pieces
+        result.extend(pieces)
+    return result
+
+
+def _business(calendar: Calendar, spans: Sequence[tuple[int, int]]) -> float:
+    total = timedelta(0)
+    for begin, finish in spans:
+        total += calendar.elapsed(_utc(begin), _utc(finish))
+    return total.total_seconds()
+
+
+def _utc(instant: int) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=instant)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    down: list[tuple[int, int]]
+    excluded: list[tuple[int, int]]
+    outages: int
+    ignored_short: int
+
+
+def _count_outages(
+    agreement: Agreement,
+    calendar: Calendar,
+    outages: Sequence[Outage],
+    begin: int,
+    end: int,
+    as_of: int,
+) -> _Counted:
+    """Downtime spans and excluded (planned) spans of one service in [begin, end)."""
+    minimum = agreement.monitoring.minimum_outage.seconds * _US
+    maintenance = agreement.maintenance
+    cap = target_seconds(maintenance.monthly_cap, calendar)
+    unplanned: list[tuple[int, int]] = []
+    planned: list[tuple[int, int]] = []
+    ignored = 0
+    count = 0
+    for outage in outages:
+        stop = outage.end if outage.end is not None else as_of
+        first, last = max(outage.start, begin), min(stop, end)
+        if last <= first:
+            continue
+        count += 1
+        if outage.planned and not maintenance.counts_toward_uptime:
+            planned.append((first, last))
+        elif stop - outage.start < minimum:
+            ignored += 1
+        else:
+            unplanned.append((first, last))
+    excluded: list[tuple[int, int]] = []
+    budget = float(cap)
+    for first, last in _merge(planned):
+        if budget <= 0:
+            unplanned.append((first, last))
+            continue
+        used = _business(calendar, [(first, last)])
+        if used <= budget:
+            excluded.append((first, last))
+            budget -= used
+        else:  # the cap runs out inside this outage: the rest is downtime
+            split = calendar.deadline(_utc(first), timedelta(seconds=budget))
+            middle = round((split - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * _US)
+            excluded.append((first, middle))
+            unplanned.append((middle, last))
+            budget = 0
+    down = _subtract(_merge(unplanned), excluded)
+    return _Counted(down, excluded, count, ignored)
+
+
+def _credit(agreement: Agreement, figures: ServiceFigures) -> None:
+    credits, uptime = agreement.credits, figures.uptime
+    if credits is None or uptime is None:
+        return
+    percent = uptime * 100
+    owed = max(
+        (tier.credit for tier in credits.tiers if Decimal(repr(percent)) < tier.below),
+        default=Decimal(0),
+    )
+    figures.credit_percent = min(owed, credits.cap)
+    if figures.monthly_fee is not None:
+        figures.credit = (figures.monthly_fee * figures.credit_percent / 100).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+
+
+def _service_month(
+    agreement: Agreement,
+    calendars: dict[str, Calendar],
+    outages: Sequence[Outage],
+    begin: int,
+    end: int,
+    as_of: int,
+) -> tuple[dict[str, ServiceFigures], ServiceFigures | None]:
+    result: dict[str, ServiceFigures] = {}
+    down_by_service: dict[str, list[tuple[int, int]]] = {}
+    excluded_by_service: dict[str, list[tuple[int, int]]] = {}
+    for service in agreement.services:
+        if service.uptime is None:
+            continue
+        uptime = service.uptime
+        calendar = _basis_calendar(agreement, calendars, uptime.basis, uptime.calendar)
+        mine = [o for o in outages if o.service == service.id]
+        counted = _count_outages(agreement, calendar, mine, begin, end, as_of)
+        down_by_service[service.id] = counted.down
+        excluded_by_service[service.id] = counted.excluded
+        figures = ServiceFigures(
+            service.id, service.name, uptime.target, uptime.basis, monthly_fee=service.monthly_fee
+        )
+        _measure(figures, calendar, begin, end, counted.down, counted.excluded)
+        figures.outages, figures.ignored_short = counted.outages, counted.ignored_short
+        _credit(agreement, figures)
+        result[service.id] = figures
+    combined: ServiceFigures | None = None
+    spec = agreement.combined_uptime
+    if spec is not None:
+        members = spec.services or list(down_by_service)
+        calendar = _basis_calendar(agreement, calendars, spec.basis, spec.calendar)
+        combined = ServiceFigures("combined", "Combined", spec.target, spec.basis)
+        down = _merge([s for m in members for s in down_by_service.get(m, [])])
+        excluded = _merge([s for m in members for s in excluded_by_service.get(m, [])])
+        _measure(combined, calendar, begin, end, down, excluded)
+        combined.outages = sum(result[m].outages for m in members if m in result)
+    return result, combined
+
+
+def _basis_calendar(
+    agreement: Agreement, calendars: dict[str, Calendar], basis: str, name: str | None
+) -> Calendar:
+    if basis == "business-hours":
+        return calendars[name or agreement.default_calendar]
+    return calendars[ALWAYS_CALENDAR]
+
+
+def _measure(
+    figures: ServiceFigures,
+    calendar: Calendar,
+    begin: int,
+    end: int,
+    down: list[tuple[int, int]],
+    excluded: list[tuple[int, int]],
+) -> None:
+    whole = _business(calendar, [(begin, end)])
+    figures.planned_excluded_s = _business(calendar, excluded)
+    figures.basis_s = whole - figures.planned_excluded_s
+    figures.downtime_s = _business(calendar, down)
+    figures.allowed_downtime_s = float(
+        Decimal(repr(figures.basis_s)) * (100 - figures.target) / 100
+    )
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+def build_report(
+    *,
+    agreement: Agreement,
+    provider: Provider,
+    agreement_name: str,
+    tickets: Tickets,
+    outages: Outages | None,
+    period: str,
+    as_of: datetime,
+) -> Report:
+    """Every figure of the report. ``as_of`` naive means local to the default calendar."""
+    months = parse_period(period)
+    calendars = build_calendars(agreement, provider)
+    local = calendars.get(agreement.default_calendar, calendars[ALWAYS_CALENDAR])
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=local.timezone)
+    as_of_us = round((as_of - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * _US)
+    bounds = []
+    for year, month in [*months, _next(months[-1])]:
+        midnight = datetime(year, month, 1, tzinfo=local.timezone)
+        bounds.append(round((midnight - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * _US))
+    edges = np.asarray(bounds, dtype=np.int64)
+    month_of = np.searchsorted(edges, tickets.created, side="right") - 1
+    month_of = np.where((month_of >= 0) & (month_of < len(months)), month_of, -1)
+    per_month, total_priorities = _ticket_figures(
+        agreement, calendars, tickets, month_of, len(months), as_of_us
+    )
+    items = outages.items if outages else []
+    figures: list[Figures] = []
+    for index, (year, month) in enumerate(months):
+        services, combined = _service_month(
+            agreement, calendars, items, bounds[index], bounds[index + 1], as_of_us
+        )
+        figures.append(Figures(f"{year}-{month:02d}", per_month[index], services, combined))
+    if len(figures) == 1:
+        total = Figures(period, total_priorities, figures[0].services, figures[0].combined)
+    else:
+        total = Figures(
+            period,
+            total_priorities,
+            _sum_services([f.services for f in figures]),
+            _sum_combined([f.combined for f in figures]),
+        )
+    rejected = list(tickets.rejected) + (list(outages.rejected) if outages else [])
+    return Report(
+        agreement=agreement_name,
+        customer=agreement.customer.name,
+        provider=provider.name,
+        reference=agreement.agreement.reference,
+        currency=provider.locale.currency,
+        locale=provider.locale.language,
+        period=period,
+        as_of=as_of,
+        months=figures,
+        total=total,
+        tickets_source=tickets.source,
+        outages_source=outages.source if outages else None,
+        tickets_read=len(tickets),
+        tickets_outside=int((month_of < 0).sum()),
+        rejected=rejected,
+    )
+
+
+def _next(month: tuple[int, int]) -> tuple[int, int]:
+    year, number = month
+    return (year + 1, 1) if number == 12 else (year, number + 1)
+
+
+def _add(total: ServiceFigures, month: ServiceFigures) -> None:
+    total.basis_s += month.basis_s
+    total.planned_excluded_s += month.planned_excluded_s
+    total.downtime_s += month.downtime_s
+    total.allowed_downtime_s += month.allowed_downtime_s
+    total.outages += month.outages
+    total.ignored_short += month.ignored_short
+    total.credit += month.credit
+    total.credit_percent = max(total.credit_percent, month.credit_percent)
+
+
+def _sum_services(months: list[dict[str, ServiceFigures]]) -> dict[str, ServiceFigures]:
+    total: dict[str, ServiceFigures] = {}
+    for month in months:
+        for key, item in month.items():
+            if key not in total:
+                total[key] = ServiceFigures(
+                    item.service, item.name, item.target, item.basis, monthly_fee=item.monthly_fee
+                )
+            _add(total[key], item)
+    return total
+
+
+def _sum_combined(months: list[ServiceFigures | None]) -> ServiceFigures | None:
+    present = [m for m in months if m is not None]
+    if not present:
+        return None
+    total = ServiceFigures("combined", "Combined", present[0].target, present[0].basis)
+    for month in present:
+        _add(total, month)
+    return total
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+def _priority_json(item: PriorityFigures) -> dict[str, Any]:
+    return {
+        "name": item.name,
+        "tickets": item.tickets,
+        "response_met": item.response_met,
+        "response_breached": item.response_breached,
+        "response_open": item.response_open,
+        "resolution_met": item.resolution_met,
+        "resolution_breached": item.resolution_breached,
+        "open": item.open,
+        "response_compliance": item.response_compliance,
+        "resolution_compliance": item.resolution_compliance,
+        "response_target_s": item.response_target_s,
+        "resolution_target_s": item.resolution_target_s,
+        "response_median_s": item.response_median_s,
+        "response_p90_s": item.response_p90_s,
+        "resolution_median_s": item.resolution_median_s,
+        "resolution_p90_s": item.resolution_p90_s,
+        "breaches": item.breaches.as_json(),
+    }
+
+
+def _service_json(item: ServiceFigures) -> dict[str, Any]:
+    return {
+        "name": item.name,
+        "target": float(item.target) / 100,
+        "basis": item.basis,
+        "uptime": item.uptime,
+        "met": item.met,
+        "basis_s": item.basis_s,
+        "planned_excluded_s": item.planned_excluded_s,
+        "downtime_s": item.downtime_s,
+        "allowed_downtime_s": item.allowed_downtime_s,
+        "outages": item.outages,
+        "ignored_short_outages": item.ignored_short,
+        "credit_percent": float(item.credit_percent) / 100,
+        "credit": float(item.credit),
+    }
+
+
+def _figures_json(figures: Figures) -> dict[str, Any]:
+    return {
+        "priorities": {k: _priority_json(v) for k, v in figures.priorities.items()},
+        "services": {k: _service_json(v) for k, v in figures.services.items()},
+        "combined": _service_json(figures.combined) if figures.combined else None,
+    }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data: ratios as fractions 0..1, durations in seconds."""
+    body: dict[str, Any] = {
+        "agreement": report.agreement,
+        "customer": report.customer,
+        "reference": report.reference,
+        "period": report.period,
+        "months": [m.label for m in report.months],
+        "as_of": report.as_of.isoformat(),
+        "currency": report.currency,
+        "percentile_method": PERCENTILE_METHOD,
+        "tickets_file": report.tickets_source,
+        "outages_file": report.outages_source,
+        "tickets_read": report.tickets_read,
+        "tickets_outside_period": report.tickets_outside,
+    }
+    body.update(_figures_json(report.total))
+    if len(report.months) > 1:
+        body["by_month"] = {m.label: _figures_json(m) for m in report.months}
+    body["rejected_rows"] = [
+        {"file": r.file, "line": r.line, "reason": r.reason} for r in report.rejected
+    ]
+    return body
+
+
+def month_label(label: str) -> str:
+    """'2027-01' -> 'January 2027'; '2027-Q1' -> 'Q1 2027'."""
+    if "Q" in label.upper():
+        year, quarter = label.upper().split("-")
+        return f"{quarter} {year}"
+    year, month = label.split("-")
+    return date(int(year), int(month), 1).strftime("%B %Y")

@@ -1,0 +1,120 @@
+"""The report, step by step: read the exports, compute the figures, draw, render.
+
+Each step is a named function so the command (and the benchmark) can time and report them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from slawriter.errors import InputError
+from slawriter.files import display_path
+from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outages, read_tickets
+from slawriter.measure.mapping import choose_mapping
+from slawriter.measure.report import Report, build_calendars, build_report
+from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
+from slawriter.model.provider import Provider
+
+REPORT_FORMATS = ("docx", "md", "html")
+
+
+@dataclass
+class Inputs:
+    agreement: Agreement
+    provider: Provider
+    agreement_name: str
+    tickets: Path
+    outages: Path | None
+    period: str
+    as_of: datetime
+    preset: str | None = None
+    mapping: Path | None = None
+    date_order: str | None = None
+
+
+def parse_report_formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in REPORT_FORMATS]
+    if unknown or not formats:
+        raise InputError(
+            f"--format: unknown format '{', '.join(unknown) or text}' "
+            f"(expected a comma-separated list of {', '.join(REPORT_FORMATS)})"
+        )
+    return list(dict.fromkeys(formats))
+
+
+def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Report:
+    """Read both files and compute every figure; ``step`` is told as each stage starts."""
+    agreement, provider = inputs.agreement, inputs.provider
+    mapping = choose_mapping(inputs.preset, inputs.mapping)
+    order = inputs.date_order or mapping.date_order
+    if order is None:
+        order = "month-first" if provider.locale.language == "en_US" else "day-first"
+    if order not in DATE_ORDERS:
+        raise InputError(f"--date-order: expected one of {', '.join(DATE_ORDERS)}, not '{order}'")
+    calendars = build_calendars(agreement, provider)
+    local = calendars.get(agreement.default_calendar, calendars[ALWAYS_CALENDAR])
+    names = {pid: p.name for pid, p in agreement.priorities.items()}
+    step("reading tickets")
+    tickets: Tickets = read_tickets(
+        inputs.tickets, display_path(inputs.tickets), mapping, names, local, order
+    )
+    outages: Outages | None = None
+    if inputs.outages is not None:
+        step("reading outages")
+        outages = read_outages(
+            inputs.outages,
+            display_path(inputs.outages),
+            mapping,
+            [s.id for s in agreement.services],
+            local,
+            order,
+        )
+    step("computing figures")
+    return build_report(
+        agreement=agreement,
+        provider=provider,
+        agreement_name=inputs.agreement_name,
+        tickets=tickets,
+        outages=outages,
+        period=inputs.period,
+        as_of=inputs.as_of,
+    )
+
+
+def render(
+    report: Report,
+    agreement: Agreement,
+    provider: Provider,
+    formats: Sequence[str],
+    word_template: Path,
+    step: Callable[[str], None] = lambda _: None,
+) -> dict[str, bytes]:
+    """The requested documents in memory, keyed by extension."""
+    from slawriter.measure.charts import compliance_chart, downtime_chart
+    from slawriter.measure.documents import report_document
+
+    step("drawing charts")
+    charts = {
+        "compliance": compliance_chart(report.months),
+        "downtime": downtime_chart(report.months),
+    }
+    document = report_document(report, agreement, provider, charts)
+    outputs: dict[str, bytes] = {}
+    step("rendering")
+    if "docx" in formats:
+        from slawriter.render.word import render_docx
+
+        outputs["docx"] = render_docx(document, word_template)
+    if "md" in formats:
+        from slawriter.render.markdown import render_markdown
+
+        outputs["md"] = render_markdown(document).encode("utf-8")
+    if "html" in formats:
+        from slawriter.measure.html import render_html
+
+        outputs["html"] = render_html(document).encode("utf-8")
+    return outputs

@@ -1,0 +1,245 @@
+"""Answers as values: typed text -> the value written to the file, checked by the model's rules.
+
+A bad answer is refused at the prompt with the same message ``slawriter validate`` would give,
+because the check is the model's own field type (a pydantic TypeAdapter for the field the
+question's key names).
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from slawriter.errors import InputError, Problem
+from slawriter.model.durations import parse_duration, parse_period
+from slawriter.model.hours import HoursError, parse_weekly_hours
+from slawriter.model.paths import parse_path
+from slawriter.wizard.questions import Question, QuestionSet
+
+_NO_FIELD = object()
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return [annotation]
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                out.extend(_unwrap(arg))
+        return out
+    return [annotation]
+
+
+def _base(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def annotation_at(model: type[BaseModel], key: str) -> Any:
+    """The type annotation of the field a key names (``services[].uptime.target``)."""
+    current: Any = model
+    for part in parse_path(key.replace("[]", "[0]")):
+        found: Any = _NO_FIELD
+        for kind in _unwrap(current):
+            base = _base(kind)
+            if (isinstance(part, str) and part.startswith("[")) or isinstance(part, int):
+                if typing.get_origin(base) in (list, tuple):
+                    found = typing.get_args(base)[0]
+            elif isinstance(base, type) and issubclass(base, BaseModel):
+                info = base.model_fields.get(part)
+                if info is not None:
+                    found = info.rebuild_annotation()
+            elif typing.get_origin(base) is dict:
+                found = typing.get_args(base)[1]
+            if found is not _NO_FIELD:
+                break
+        if found is _NO_FIELD:
+            raise KeyError(key)
+        current = found
+    return current
+
+
+def allows_none(model: type[BaseModel], key: str) -> bool:
+    annotation = annotation_at(model, key)
+    origin = typing.get_origin(annotation)
+    return origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(annotation)
+
+
+@cache
+def _adapter(model: type[BaseModel], key: str) -> TypeAdapter[Any]:
+    return TypeAdapter(annotation_at(model, key))
+
+
+def model_error(model: type[BaseModel], key: str, value: Any) -> str | None:
+    """The model's complaint about ``value`` at ``key``, or None when it is acceptable."""
+    try:
+        _adapter(model, key).validate_python(value)
+    except ValidationError as error:
+        first = error.errors()[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] == "missing":
+            return "required field is missing"
+        return message
+    return None
+
+
+def check_keys(questions: QuestionSet, model: type[BaseModel]) -> None:
+    """Every key names a field of the model: a misspelt key is an error naming the file."""
+    problems = []
+
+    def walk(question: Question, prefix: str) -> None:
+        key = f"{prefix}{question.key}"
+        try:
+            annotation_at(model, key)
+        except (KeyError, ValueError):
+            problems.append(
+                Problem(
+                    str(questions.source),
+                    f"question '{key}' does not name a field of the {model.__name__.lower()} "
+                    "file (see docs/agreement-file.md)",
+                )
+            )
+            return
+        for sub in question.questions:
+            walk(sub, f"{key}[].")
+
+    for question in questions.questions:
+        walk(question, "")
+    if problems:
+        raise InputError(f"{questions.source}: questions that name no field", problems)
+
+
+# --- typed answers ---------------------------------------------------------------------------
+
+
+def _number(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not a number") from None
+    if not value.is_finite():
+        raise ValueError(f"'{text}' is not a number")
+    return value
+
+
+def _plain_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def parse_answer(question: Question, text: str) -> Any:
+    """The value to store for ``text`` typed at ``question``; ValueError says what is wrong."""
+    text = text.strip()
+    kind = question.type
+    if kind in ("number", "integer", "percent"):
+        number = _number(text.removesuffix("%") if kind == "percent" else text)
+        if kind == "integer" and number != number.to_integral():
+            raise ValueError(f"'{text}' is not a whole number")
+        if kind == "percent" and not Decimal(0) <= number <= Decimal(100):
+            raise ValueError(f"{text} is not between 0 and 100")
+        return _plain_number(number)
+    if kind == "duration":
+        return parse_duration(text).text
+    if kind == "period":
+        return parse_period(text).text
+    if kind == "hours":
+        try:
+            parse_weekly_hours(text)
+        except HoursError as error:
+            raise ValueError(str(error)) from None
+        return " ".join(text.split())
+    if kind == "date":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2027-01-01"
+            ) from None
+    if kind == "holidays":
+        return text.upper()
+    return text
+
+
+def format_answer(question: Question, value: Any) -> str:
+    """A stored value as the user would type it (the default shown at the prompt)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def check_answer(question: Question, value: Any, model: type[BaseModel], key: str) -> str | None:
+    """None if ``value`` may be stored at ``key``, else what is wrong with it."""
+    rules = question.validation
+    if rules and isinstance(value, int | float) and not isinstance(value, bool):
+        if rules.min is not None and value < rules.min:
+            return f"must be at least {_plain_number(Decimal(str(rules.min)))}"
+        if rules.max is not None and value > rules.max:
+            return f"must be at most {_plain_number(Decimal(str(rules.max)))}"
+    if (
+        rules
+        and rules.pattern
+        and isinstance(value, str)
+        and not re.fullmatch(rules.pattern, value)
+    ):
+        return rules.message or f"must match {rules.pattern}"
+    if question.type in ("include", "group", "flags"):
+        return None
+    try:
+        return model_error(model, key, value)
+    except KeyError:
+        return None
+
+
+def slug(text: str, taken: typing.Collection[str] = ()) -> str:
+    """An id made from a name: ``Email and calendar`` -> ``email-and-calendar``, unique."""
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "item"
+    if not base[0].isalpha():
+        base = f"item-{base}"
+    base = base[:40].rstrip("-")
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    return candidate
+
+
+def model_default(model: type[BaseModel], key: str) -> Any:
+    """The model's default for a field (``agreement.term.initial`` -> ``12 months``)."""
+    parts = parse_path(key.replace("[]", "[0]"))
+    parent_key = ""
+    for part in parts[:-1]:
+        if isinstance(part, int) or part.startswith("["):
+            parent_key += f"[{part}]" if isinstance(part, int) else part
+        else:
+            parent_key += f".{part}" if parent_key else part
+    try:
+        parent = annotation_at(model, parent_key) if parent_key else model
+    except (KeyError, ValueError):
+        return None
+    last = parts[-1]
+    for kind in _unwrap(parent):
+        base = _base(kind)
+        if isinstance(base, type) and issubclass(base, BaseModel) and isinstance(last, str):
+            info = base.model_fields.get(last)
+            if info is None or info.is_required() or info.default_factory is not None:
+                return None
+            default = info.default
+            if isinstance(default, bool | str | int | float):
+                return default
+            return None
+    return None

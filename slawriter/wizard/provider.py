@@ -1,0 +1,96 @@
+"""Finding the provider file, and asking for the provider's details when there is none.
+
+The provider file is looked for in this order: ``--provider FILE``; ``$SLAWRITER_PROVIDER``;
+``./provider.yaml``; ``~/.config/slawriter/provider.yaml`` (``$XDG_CONFIG_HOME`` is respected).
+When none exists, the wizard asks for the provider's details once and saves them where the
+option or variable points, else in the user's configuration folder, so every later agreement
+finds them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from slawriter import yamlio
+from slawriter.errors import InputError, Problem
+from slawriter.files import YamlDoc, display_path, validate_model
+from slawriter.model.provider import Provider
+from slawriter.wizard.engine import Prompter, Sources, Wizard
+from slawriter.wizard.fields import check_keys
+from slawriter.wizard.questions import load_questions
+
+PROVIDER_ENV = "SLAWRITER_PROVIDER"
+
+
+def user_provider_path() -> Path:
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "slawriter" / "provider.yaml"
+
+
+def find_provider(option: Path | None) -> Path:
+    """Where the provider file is, or where a new one should be saved."""
+    if option is not None:
+        return option
+    from_env = os.environ.get(PROVIDER_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    local = Path("provider.yaml")
+    if local.is_file():
+        return local
+    return user_provider_path()
+
+
+def provider_problems(path: Path, data: Any) -> list[Problem]:
+    try:
+        validate_model(Provider, yamlio.plain(data), [YamlDoc(path, data)], "the provider file")
+    except InputError as error:
+        return error.problems or [Problem(display_path(path), error.message)]
+    return []
+
+
+def ensure_provider(path: Path, questions_dir: Path, prompter: Prompter | None) -> dict[str, Any]:
+    """The provider file's data; asks for whatever it lacks (a new file: everything)."""
+    data = yamlio.load(path)
+    if data and not provider_problems(path, data):
+        plain: dict[str, Any] = yamlio.plain(data)
+        return plain
+    new = not data
+    if prompter is None:
+        hint = (
+            f"no provider file found (looked for --provider, ${PROVIDER_ENV}, ./provider.yaml "
+            f"and {display_path(user_provider_path())}). Run 'slawriter new' in a terminal "
+            "once to create it, or copy examples/provider.yaml there and edit it"
+            if new
+            else f"{display_path(path)} is not a valid provider file: "
+            f"run 'slawriter validate {display_path(path)}'"
+        )
+        raise InputError(hint, [] if new else provider_problems(path, data))
+    if new:
+        data = CommentedMap()
+        data.yaml_set_start_comment(
+            "Your company's details, shared by all your agreements (written by slawriter new).\n"
+            "Edit freely: see docs/agreement-file.md, 'The provider file'."
+        )
+        prompter.note(
+            f"\nFirst, a few details about your own company. They are saved in "
+            f"{display_path(path)} and used for every agreement.",
+            "bold",
+        )
+    else:
+        prompter.note(f"\n{display_path(path)} needs a few more details.", "bold")
+    data["slawriter"] = 1
+    questions = load_questions(questions_dir, "provider")
+    check_keys(questions, Provider)
+    wizard = Wizard(questions, data, Sources(), Provider, lambda: yamlio.save(path, data), prompter)
+    wizard.run()
+    yamlio.save(path, data)
+    problems = provider_problems(path, data)
+    if problems:
+        raise InputError(f"{display_path(path)} is still not a valid provider file", problems)
+    prompter.note(f"Saved your company's details in {display_path(path)}.", "green")
+    result: dict[str, Any] = yamlio.plain(data)
+    return result

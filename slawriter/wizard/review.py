@@ -1,0 +1,50 @@
+"""The review screen: every answer, grouped by section, in rich tables."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from slawriter.wizard.engine import Wizard, to_loc
+from slawriter.yamlio import get, plain
+
+
+def summary(wizard: Wizard) -> Group:
+    """One table per section; internal sections are marked as such."""
+    tables = []
+    for section, questions in wizard.sections_with_answers():
+        title = section.title + (
+            "  (internal: never shown to the customer)" if section.internal else ""
+        )
+        table = Table(
+            title=Text(title, style="bold yellow" if section.internal else "bold cyan"),
+            title_justify="left",
+            box=box.SIMPLE,
+            show_header=False,
+            expand=True,
+            pad_edge=False,
+        )
+        table.add_column("Question", style="dim", ratio=2, overflow="fold")
+        table.add_column("Answer", ratio=5, overflow="fold")
+        for question in questions:
+            if question.type == "group":
+                count = len(plain(get(wizard.data, to_loc(question.key))) or [])
+                if not count:
+                    table.add_row(question.title, Text("none", style="italic"))
+                for index in range(count):
+                    label = wizard._item_label(question, index)
+                    detail = wizard.describe_item(question, index)
+                    if question.item_format:
+                        label, detail = wizard._describe_item(question, index), ""
+                    table.add_row(
+                        f"{question.item_name.capitalize()} {index + 1}",
+                        Text(label, style="bold") + Text(f"\n{detail}" if detail else ""),
+                    )
+                continue
+            answer = wizard.answer_text(question)
+            style = "red" if answer == "(not answered)" else "dim" if answer == "none" else ""
+            table.add_row(question.title, Text(answer, style=style))
+        tables.append(table)
+    return Group(Text("\nReview your answers", style="bold underline"), *tables)

@@ -1,0 +1,441 @@
+"""The wizard driven key by key through prompt_toolkit's pipe input.
+
+Every prompt test closes the pipe after its keys: a missing keystroke raises EOFError at once
+instead of hanging (and each test has a short timeout as well).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from slawriter import yamlio
+from slawriter.commands.new import NewSession
+from slawriter.errors import InputError
+from slawriter.model.agreement import Agreement
+from slawriter.pipeline import load_agreement
+from slawriter.library import Library
+from slawriter.wizard.engine import Sources, Wizard
+from slawriter.wizard.fields import check_keys
+from slawriter.wizard.prompts import Terminal
+from slawriter.wizard.questions import load_questions
+from slawriter.wizard.review import summary
+from tests.conftest import EXAMPLES
+
+ENTER, DOWN, SPACE, CLEAR, CTRL_C = "\r", "\x1b[B", " ", "\x15", "\x03"
+
+pytestmark = pytest.mark.timeout(20)
+
+
+@contextmanager
+def keys(text: str) -> Iterator[None]:
+    """Feed ``text`` to every prompt in the block; running out of keys raises EOFError."""
+    with create_pipe_input() as pipe:
+        pipe.send_text(text)
+        pipe.close()
+        with create_app_session(input=pipe, output=DummyOutput()):
+            yield
+
+
+def terminal() -> tuple[Terminal, io.StringIO]:
+    stream = io.StringIO()
+    return Terminal(Console(file=stream, width=120, highlight=False)), stream
+
+
+def question_set(tmp_path: Path, text: str) -> Any:
+    folder = tmp_path / "questions"
+    folder.mkdir(exist_ok=True)
+    (folder / "test.yaml").write_text(textwrap.dedent(text), "utf-8")
+    questions = load_questions(folder, "test")
+    check_keys(questions, Agreement)
+    return questions
+
+
+SMALL = """
+sections:
+  - {id: customer, title: The customer}
+  - {id: agreement, title: The agreement}
+questions:
+  - {key: customer.name, section: customer, prompt: "Customer's legal name", label: Legal name}
+  - key: customer.signatory.title
+    section: customer
+    prompt: Their job title
+    default: Director
+  - key: agreement.reference
+    section: agreement
+    prompt: Agreement reference
+    label: Reference
+    default_from: compute:reference
+    depends_on: [customer.name]
+  - key: responsibilities.patching
+    type: choice
+    section: agreement
+    prompt: Who patches?
+    choices: [provider, customer]
+  - key: out_of_hours.available
+    type: confirm
+    section: agreement
+    prompt: Out-of-hours support?
+    default: false
+  - key: out_of_hours.rate
+    type: number
+    section: agreement
+    prompt: Rate per hour
+    required: false
+    condition: out_of_hours.available
+  - key: priorities.P1.response
+    type: duration
+    section: agreement
+    prompt: P1 response
+    default: 30m
+"""
+
+
+def make_wizard(tmp_path: Path, text: str = SMALL) -> tuple[Wizard, Terminal, list[int]]:
+    saves: list[int] = []
+    prompter, _ = terminal()
+    data = yamlio.load(tmp_path / "missing.yaml")
+    provider = {"name": "Northwind IT Services Ltd", "contact": {"phone": "+44 1", "email": "a@b"}}
+    wizard = Wizard(
+        question_set(tmp_path, text),
+        data,
+        Sources(provider=provider),
+        Agreement,
+        lambda: saves.append(1),
+        prompter,
+    )
+    return wizard, prompter, saves
+
+
+def test_text_select_and_confirm_flow_saves_after_every_answer(tmp_path: Path) -> None:
+    wizard, _, saves = make_wizard(tmp_path)
+    with keys(
+        "Acme Ltd" + ENTER  # name
+        + ENTER  # title: the default
+        + ENTER  # reference: the computed default
+        + DOWN + ENTER  # patching: customer
+        + "y"  # out-of-hours: yes (confirm answers on the key)
+        + "95" + ENTER  # rate, asked because out-of-hours is on
+        + ENTER  # P1 response default
+    ):  # fmt: skip
+        wizard.run()
+    data = yamlio.plain(wizard.data)
+    assert data["customer"] == {"name": "Acme Ltd", "signatory": {"title": "Director"}}
+    assert data["agreement"]["reference"].startswith("NI-SLA-") and data["agreement"][
+        "reference"
+    ].endswith("-AL")
+    assert data["responsibilities"] == {"patching": "customer"}
+    assert data["out_of_hours"] == {"available": True, "rate": 95}
+    assert data["priorities"]["P1"]["response"] == "30m"
+    assert len(saves) == 7  # one atomic save per answer
+
+
+def test_question_that_does_not_apply_is_not_asked(tmp_path: Path) -> None:
+    wizard, _, _ = make_wizard(tmp_path)
+    with keys("Acme Ltd" + ENTER * 3 + ENTER + "n" + ENTER):
+        wizard.run()
+    data = yamlio.plain(wizard.data)
+    assert data["out_of_hours"] == {"available": False}
+    assert "rate" not in data["out_of_hours"]
+
+
+def test_bad_answer_is_refused_and_asked_again(tmp_path: Path) -> None:
+    wizard, _, _ = make_wizard(tmp_path)
+    with keys(
+        "Acme Ltd" + ENTER + ENTER + ENTER + ENTER + "n"
+        + CLEAR + "2 days" + ENTER  # refused: ambiguous
+        + CLEAR + "half an hour" + ENTER  # refused: not a duration
+        + CLEAR + "2 business days" + ENTER
+    ):  # fmt: skip
+        wizard.run()
+    assert yamlio.plain(wizard.data)["priorities"]["P1"]["response"] == "2 business days"
+
+
+def test_the_prompt_check_is_the_validate_rule(tmp_path: Path) -> None:
+    wizard, _, _ = make_wizard(tmp_path)
+    question = wizard.questions.find("priorities.P1.response")
+    validate = wizard._validator(question, "priorities.P1.response", allow_empty=False)
+    message = validate("2 days")
+    assert message is not None and "ambiguous" in message and "1 business day" in message
+    assert validate("4h") is None
+    percent = wizard._validator(
+        question.model_copy(update={"type": "percent"}), "services[].uptime.target", False
+    )
+    assert percent("101") == "101 is not between 0 and 100"
+
+
+GROUP = """
+sections: [{id: services, title: Services}]
+questions:
+  - key: services
+    type: group
+    section: services
+    prompt: Services covered
+    item_name: service
+    min_items: 1
+    questions:
+      - {key: name, prompt: Service name}
+      - {key: id, type: id, from: name}
+      - {key: systems, type: list, prompt: Systems, item_name: system}
+      - {key: uptime, type: include, prompt: Uptime target?, default: true}
+      - {key: uptime.target, type: percent, prompt: Target, condition: item.uptime, default: 99.5}
+"""
+
+
+def test_repeating_group_adds_items_until_the_user_stops(tmp_path: Path) -> None:
+    wizard, _, _ = make_wizard(tmp_path, GROUP)
+    with keys(
+        "Email" + ENTER + "Microsoft 365" + ENTER + ENTER + "y" + "99.9" + ENTER
+        + "y"  # add another service
+        + "Files" + ENTER + "FS01" + ENTER + "Print server" + ENTER + ENTER + "n"
+        + "n"  # no more services
+    ):  # fmt: skip
+        wizard.run()
+    services = yamlio.plain(wizard.data)["services"]
+    assert services == [
+        {"name": "Email", "id": "email", "systems": ["Microsoft 365"], "uptime": {"target": 99.9}},
+        {"name": "Files", "id": "files", "systems": ["FS01", "Print server"], "uptime": None},
+    ]
+
+
+def test_review_edit_asks_dependent_answer_again(tmp_path: Path) -> None:
+    wizard, prompter, _ = make_wizard(tmp_path)
+    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER):
+        wizard.run()
+    assert yamlio.plain(wizard.data)["agreement"]["reference"].endswith("-AL")
+    with keys(
+        DOWN + ENTER  # Change something in: The customer
+        + ENTER  # Which answer? Legal name
+        + "Zenith Widgets Ltd" + ENTER  # new name
+        + ENTER  # the reference, asked again with the new default
+        + ENTER  # Everything is right
+    ):  # fmt: skip
+        wizard.review(summary)
+    data = yamlio.plain(wizard.data)
+    assert data["customer"]["name"] == "Zenith Widgets Ltd"
+    assert data["agreement"]["reference"].endswith("-ZWL")
+    shown = prompter.console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Asked again because it depends on 'Legal name'" in shown
+    assert "Review your answers" in shown and "Zenith Widgets Ltd" in shown
+
+
+def test_review_edit_asks_newly_applicable_question(tmp_path: Path) -> None:
+    wizard, _, _ = make_wizard(tmp_path)
+    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER):
+        wizard.run()
+    with keys(
+        DOWN + DOWN + ENTER  # Change something in: The agreement
+        + DOWN + DOWN + ENTER  # Out-of-hours support?
+        + "y" + "120" + ENTER  # now the rate applies and is asked
+        + ENTER
+    ):  # fmt: skip
+        wizard.review(summary)
+    assert yamlio.plain(wizard.data)["out_of_hours"] == {"available": True, "rate": 120}
+
+
+# --- the command: interrupt, resume, defaults --------------------------------------------------
+
+
+def _args(**given: Any) -> argparse.Namespace:
+    base: dict[str, Any] = dict(
+        profile=None, out=None, resume=None, source=None, provider=None, defaults=False,
+        data=[], library=None,
+    )  # fmt: skip
+    base.update(given)
+    return argparse.Namespace(**base)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SLAWRITER_PROVIDER", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    provider = (EXAMPLES / "provider.yaml").read_text("utf-8").replace("logo:", "# logo:")
+    (tmp_path / "provider.yaml").write_text(provider, "utf-8")
+    return tmp_path
+
+
+def _session(args: argparse.Namespace, interactive: bool = True) -> tuple[NewSession, io.StringIO]:
+    prompter, stream = terminal()
+    return NewSession(args, prompter if interactive else None, prompter.console), stream
+
+
+def test_interrupt_keeps_answers_and_resume_completes(workdir: Path) -> None:
+    session, stream = _session(_args(profile="smb", out=Path("shop.yaml")))
+    with keys("Corner Shop Ltd" + ENTER + ENTER + "1 High St" + ENTER + ENTER + CTRL_C):
+        assert session.run() == 130
+    assert "Carry on with: slawriter new --resume shop.yaml" in stream.getvalue()
+    saved = yamlio.plain(yamlio.load(workdir / "shop.yaml"))
+    assert saved["incomplete"] is True
+    assert saved["customer"] == {"name": "Corner Shop Ltd", "address": ["1 High St"]}
+
+    session, stream = _session(_args(resume=Path("shop.yaml")))
+    # The name and address are not asked again: the first prompt is the signatory.
+    with keys("Sam Lee" + ENTER * 200):
+        assert session.run() == 0
+    shown = stream.getvalue()
+    assert "Your agreement is ready." in shown
+    assert (workdir / "out" / "shop.docx").is_file() and (workdir / "out" / "shop.md").is_file()
+    final = yamlio.plain(yamlio.load(workdir / "shop.yaml"))
+    assert "incomplete" not in final
+    assert final["customer"]["name"] == "Corner Shop Ltd"
+    assert final["customer"]["signatory"] == {"name": "Sam Lee", "title": "Director"}
+    markdown = (workdir / "out" / "shop.md").read_text("utf-8")
+    assert "Corner Shop Ltd" in markdown and "Sam Lee" in markdown
+
+
+IDENTITY = [
+    "customer.name=Acme & Sons Ltd",
+    "customer.address=[1 High St, Bristol BS1 1AA]",
+    "customer.signatory.name=Sam Lee",
+]
+
+
+@pytest.mark.parametrize(
+    ("profile", "extra"),
+    [("standard", []), ("smb", []), ("standard", ["services[0].monthly_fee=500"])],
+)
+def test_every_default_and_the_customer_identity_make_a_valid_agreement(
+    workdir: Path, profile: str, extra: list[str]
+) -> None:
+    session, _ = _session(
+        _args(profile=profile, out=Path("a.yaml"), defaults=True, data=IDENTITY + extra), False
+    )
+    assert session.run() in (0, 1)  # 1: feasibility warnings, documents still written
+    loaded = load_agreement(workdir / "a.yaml", Library.locate(None))
+    assert loaded.agreement.customer.name == "Acme & Sons Ltd"
+    assert loaded.agreement.incomplete is False
+    assert (workdir / "out" / "a.docx").is_file()
+    # Credits need a monthly fee: offered by default once a service has one.
+    assert (loaded.agreement.credits is not None) == bool(extra)
+
+
+def test_defaults_lists_the_answers_still_needed(workdir: Path) -> None:
+    session, _ = _session(_args(profile="smb", out=Path("a.yaml"), defaults=True), False)
+    with pytest.raises(InputError) as caught:
+        session.run()
+    text = str(caught.value)
+    assert "answers still needed" in text and "slawriter new --resume a.yaml" in text
+    paths = {p.path for p in caught.value.problems}
+    assert {"customer.name", "customer.address", "customer.signatory.name"} <= paths
+    assert yamlio.plain(yamlio.load(workdir / "a.yaml"))["incomplete"] is True
+
+
+def test_bad_data_is_refused_with_the_validate_message(workdir: Path) -> None:
+    data = [*IDENTITY, "priorities.P1.response=1 day", "customer.nmae=x"]
+    session, _ = _session(_args(profile="smb", out=Path("a.yaml"), defaults=True, data=data), False)
+    with pytest.raises(InputError) as caught:
+        session.run()
+    messages = {p.path: p.message for p in caught.value.problems}
+    assert "ambiguous" in messages["priorities.P1.response"]
+    assert "not a field" in messages["customer.nmae"]
+
+
+def test_comments_written_by_hand_survive_the_wizard(workdir: Path) -> None:
+    session, _ = _session(_args(profile="smb", out=Path("a.yaml"), defaults=True), False)
+    with pytest.raises(InputError):
+        session.run()
+    path = workdir / "a.yaml"
+    text = path.read_text("utf-8").replace(
+        "monitoring:", "# Agreed with Dr Lindqvist on the phone\nmonitoring:"
+    )
+    path.write_text(text, "utf-8")
+    session, _ = _session(_args(resume=path, defaults=True, data=IDENTITY), False)
+    assert session.run() in (0, 1)
+    assert "# Agreed with Dr Lindqvist on the phone" in path.read_text("utf-8")
+
+
+def test_renewal_from_an_earlier_agreement_asks_new_reference_and_date(workdir: Path) -> None:
+    source = workdir / "acme-2027.yaml"
+    source.write_text((EXAMPLES / "corner-shop-smb.yaml").read_text("utf-8"), "utf-8")
+    session, stream = _session(_args(source=source, out=Path("acme-2028.yaml")))
+    with keys("2028-02-15" + ENTER + "NW-SB-2028-031" + ENTER + ENTER + ENTER):
+        assert session.run() == 0, stream.getvalue()
+    renewed = yamlio.plain(yamlio.load(workdir / "acme-2028.yaml"))
+    assert renewed["agreement"]["reference"] == "NW-SB-2028-031"
+    assert str(renewed["agreement"]["effective_date"]) == "2028-02-15"
+    assert renewed["customer"]["name"] == "Harbourside Dental Practice"
+    assert "Your agreement is ready." in stream.getvalue()
+
+
+def test_an_existing_file_is_not_overwritten(workdir: Path) -> None:
+    from slawriter.errors import RefusedError
+
+    (workdir / "a.yaml").write_text("slawriter: 1\n", "utf-8")
+    session, _ = _session(_args(profile="smb", out=Path("a.yaml"), defaults=True), False)
+    with pytest.raises(RefusedError, match="--resume a.yaml"):
+        session.run()
+
+
+def test_no_provider_file_asks_for_the_providers_details_first(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workdir / "provider.yaml").unlink()
+    session, stream = _session(_args(profile="smb", out=Path("shop.yaml")))
+    with keys(
+        "Northwind IT Ltd" + ENTER + ENTER + "1 Harbour St" + ENTER + ENTER
+        + "Priya Raman" + ENTER + ENTER + "+44 1" + ENTER + "help@example.com" + ENTER
+        + ENTER * 6  # language, currency, paper, hours, zone, holidays
+        + CTRL_C
+    ):  # fmt: skip
+        assert session.run() == 130
+    saved = workdir / "home" / ".config" / "slawriter" / "provider.yaml"
+    provider = yamlio.plain(yamlio.load(saved))
+    assert provider["name"] == "Northwind IT Ltd"
+    assert provider["calendars"]["business"] == {
+        "hours": "mon-fri 09:00-17:30",
+        "timezone": "Europe/London",
+        "holidays": "GB-ENG",
+    }
+    assert "Saved your company's details" in stream.getvalue()
+
+
+def test_without_a_terminal_new_explains_instead_of_hanging(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "slawriter", "new", "--profile", "smb"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=workdir,
+    )
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr and "--defaults" in result.stderr
+
+
+def test_question_file_with_a_misspelt_key_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as caught:
+        question_set(
+            tmp_path,
+            """
+            sections: [{id: s, title: S}]
+            questions:
+              - {key: customer.nmae, section: s, prompt: Name}
+            """,
+        )
+    assert "customer.nmae" in str(caught.value.problems[0])
+
+
+def test_builtin_question_files_name_real_fields() -> None:
+    library = Library.locate(None)
+    for name in ("standard", "smb"):
+        check_keys(load_questions(library.profiles_dir / "questions", name), Agreement)
+
+
