@@ -171,13 +171,45 @@ def _append(runs: list[Run], run: Run) -> None:
         runs.append(run)
 
 
+def _letters(number: int) -> str:
+    """Word's letter numbering: a..z, then aa..zz, then aaa..."""
+    return _LETTERS[(number - 1) % 26] * ((number - 1) // 26 + 1)
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, digits in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
+        count, number = divmod(number, value)
+        out += digits * count
+    return out
+
+
 def _label(index: int, ordered: bool, level: int) -> str:
+    """The label Word's list numbering shows: (a), then (i), then (A), then (1)."""
     if not ordered:
         return "•"
+    number = index + 1
     if level == 0:
-        return f"({_LETTERS[index % 26]})"
-    roman = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
-    return f"({roman[index % len(roman)]})"
+        return f"({_letters(number)})"
+    if level == 1:
+        return f"({_roman(number)})"
+    if level == 2:
+        return f"({_letters(number).upper()})"
+    return f"({number})"
 
 
 class _Walker:
@@ -385,7 +417,7 @@ class ClauseRenderer:
             raise TemplateError(
                 f"clause {clause.meta.id} ({clause.meta.variant}): its condition "
                 f"'{condition}' cannot be evaluated",
-                [Problem(clause.display, str(error), 2)],
+                [Problem(clause.display, str(error), clause.condition_line)],
             ) from None
 
     def render(

@@ -117,6 +117,7 @@ class Calendar:
         self._holidays_by_year: dict[int, dict[date, str]] = {}
         self._years: dict[int, _Year] = {}
         self._year_begins: dict[int, int] = {}
+        self._offset_tables: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
 
     @classmethod
     def always(cls, name: str = "24x7", timezone: str = "UTC") -> Calendar:
@@ -299,6 +300,13 @@ class Calendar:
         the wall clock were UTC) is the instant ``t - offsets[i]``, where ``i`` is the number
         of thresholds ``<= t``. ``len(offsets) == len(thresholds) + 1``.
         """
+        key = (first_year, last_year)
+        if key not in self._offset_tables:
+            self._offset_tables[key] = self._build_offset_table(first_year, last_year)
+        thresholds, offsets = self._offset_tables[key]
+        return list(thresholds), list(offsets)
+
+    def _build_offset_table(self, first_year: int, last_year: int) -> tuple[list[int], list[int]]:
         zone = self.timezone
         begin = datetime(first_year - 1, 12, 30, tzinfo=UTC)
         finish = datetime(last_year + 1, 1, 2, tzinfo=UTC)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -36,6 +36,9 @@ LABELS = {
     "breach_notice": "breach notice",
     "claim_window": "claim window",
     "monthly_cap": "monthly cap",
+    "credits": "service credits",
+    "data_protection": "data protection",
+    "out_of_hours": "out-of-hours support",
 }
 
 
@@ -151,7 +154,9 @@ def commitment_changes(old: Agreement, new: Agreement) -> list[str]:
         elif after is None and before is not None:
             lines.append(f"{pid} ({before.name}) removed")
         elif before is not None and after is not None:
-            lines += [line.replace(f"{pid}, ", f"{pid} ") for line in _walk(before, after, [pid], "")]
+            lines += [
+                line.replace(f"{pid}, ", f"{pid} ") for line in _walk(before, after, [pid], "")
+            ]
     # Uptime per service: "Uptime, Email and calendar: 99.9 % -> 99.95 %".
     services_before = {s.id: s for s in old.services}
     services_after = {s.id: s for s in new.services}
@@ -178,9 +183,7 @@ def commitment_changes(old: Agreement, new: Agreement) -> list[str]:
         lines += _walk(old.combined_uptime, new.combined_uptime, ["Combined uptime"], "")
     # Service credits: the tiers as one line.
     if old.credits and new.credits and old.credits.tiers != new.credits.tiers:
-        lines.append(
-            f"Service credit tiers: {_tiers(old.credits.tiers)} -> {_tiers(new.credits.tiers)}"
-        )
+        lines += _tier_changes(old.credits.tiers, new.credits.tiers)
     handled = {"priorities", "services", "combined_uptime"}
     for key in type(old).model_fields:
         if key in SKIPPED or key in handled:
@@ -199,9 +202,22 @@ def _priority_targets(priority: Priority) -> str:
     )
 
 
-def _tiers(tiers: Sequence[Any]) -> str:
-    ordered = sorted(tiers, key=lambda t: t.below, reverse=True)
-    return "; ".join(f"below {show(t.below, 'below')}: {show(t.credit, 'credit')}" for t in ordered)
+def _tier_changes(old: Sequence[Any], new: Sequence[Any]) -> list[str]:
+    """'Service credit below 99.9 %: 5 % -> 10 %', one line per tier that changed."""
+    before = {t.below: t.credit for t in old}
+    after = {t.below: t.credit for t in new}
+    lines = []
+    for below in sorted(set(before) | set(after), reverse=True):
+        label = f"Service credit below {show(below, 'below')}"
+        if below not in after:
+            lines.append(f"{label}: removed (was {show(before[below], 'credit')})")
+        elif below not in before:
+            lines.append(f"{label}: added ({show(after[below], 'credit')})")
+        elif before[below] != after[below]:
+            lines.append(
+                f"{label}: {show(before[below], 'credit')} -> {show(after[below], 'credit')}"
+            )
+    return lines
 
 
 def clause_changes(old: Drafted, new: Drafted) -> list[str]:

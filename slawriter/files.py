@@ -145,20 +145,25 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
 
 def read_yaml(path: Path) -> YamlDoc:
     name = display_path(path)
+
+    def fail(message: str, line: int | None = None, column: int | None = None) -> InputError:
+        return InputError(f"{name}: {message}", [Problem(name, message, line, column)])
+
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
+        raise fail("no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{name} is a directory, not a YAML file") from None
+        raise fail("is a folder, not a YAML file") from None
     except OSError as error:
-        raise InputError(f"{name}: cannot read ({error.strerror})") from None
+        raise fail(f"cannot be read ({error.strerror})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"{name}: not UTF-8 text (byte {error.start}); save the file as UTF-8"
-        ) from None
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise fail("is not UTF-8 text: save the file as UTF-8", line, column) from None
     return parse_yaml(text, path)
 
 

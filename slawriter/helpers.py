@@ -18,6 +18,7 @@ from slawriter.clock import Calendar
 from slawriter.model.agreement import ALWAYS_CALENDAR
 from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration, Period
+from slawriter.model.hours import format_minutes as format_time_of_day
 
 _COUNTRY_NAMES = {
     "GB": "the United Kingdom", "US": "the United States", "IE": "Ireland", "AU": "Australia",
@@ -105,7 +106,7 @@ class CalendarView:
             {
                 "date": day,
                 "hours": join(
-                    (f"{format_minutes_of_day(s)} to {format_minutes_of_day(e)}" for s, e in spans)
+                    (f"{format_time_of_day(s)} to {format_time_of_day(e)}" for s, e in spans)
                 ),
             }
             for day, spans in sorted(self.spec.reduced.items())
@@ -130,14 +131,6 @@ class CalendarView:
     @property
     def standard_day(self) -> str:
         return duration_words(self.clock.standard_day())
-
-
-def format_minutes_of_day(minutes: int) -> str:
-    """540 -> '09:00'; 1440 -> '24:00'; past midnight (overnight shifts) -> next day's time."""
-    if minutes == 1440:
-        return "24:00"
-    minutes %= 1440
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def duration_words(value: timedelta) -> str:
@@ -170,7 +163,7 @@ def format_money(value: Decimal | float | int, currency: str, locale: str = "en_
     return str(format_currency(Decimal(str(value)), currency, locale=locale))
 
 
-def format_minutes(seconds: float) -> str:
+def format_downtime(seconds: float) -> str:
     """Allowed downtime as minutes with up to two decimals: '43.2 minutes'."""
     minutes = (Decimal(str(seconds)) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     text = format(minutes.normalize(), "f") if minutes else "0"
@@ -256,13 +249,6 @@ class Helpers:
         """'Friday 27 November 2026 at 16:55'."""
         return f"{value:%A} {format_date(value.date(), self.locale)} at {value:%H:%M}"
 
-    def seconds_of(self, value: Duration, calendar: str | None = None) -> float:
-        if value.business_days:
-            return (
-                value.business_days * self.calendar(calendar).clock.standard_day().total_seconds()
-            )
-        return float(value.seconds)
-
     # -- computed figures ------------------------------------------------------------------
     def basis_seconds(self, basis: str, calendar: str | None, month: Month) -> float:
         """Minutes in the measurement basis for a month, as seconds."""
@@ -284,7 +270,7 @@ class Helpers:
         month = month or self.example_month
         seconds = self.basis_seconds(basis, calendar, month)
         allowed = Decimal(str(seconds)) * (Decimal(100) - Decimal(str(target))) / Decimal(100)
-        return format_minutes(float(allowed))
+        return format_downtime(float(allowed))
 
     def basis_minutes(
         self, basis: str = "all-time", calendar: str | None = None, month: Month | None = None

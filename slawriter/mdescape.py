@@ -6,7 +6,8 @@ import re
 
 
 class MarkdownText(str):
-    """Text that is already Markdown: inserted as it is, not escaped."""
+    """Text that is already Markdown (e.g. the clause book's highlighted variables): the
+    assembler inserts it as it is instead of escaping it."""
 
     __slots__ = ()
 

@@ -165,16 +165,18 @@ def load_agreement(path: Path, library: Library) -> Loaded:
         )
     else:
         provider_path = (path.parent / provider_ref).resolve()
-        if not provider_path.is_file():
-            problems.append(
-                locate(
-                    ("provider",),
-                    f"provider file '{provider_ref}' not found "
-                    f"(looked for {display_path(provider_path)})",
-                    raw,
-                    [doc],
-                )
+        wrong = None
+        if provider_path == path.resolve():
+            wrong = "names this agreement file itself: name the provider's own file"
+        elif provider_path.is_dir():
+            wrong = f"'{provider_ref}' is a folder: name the provider file in it"
+        elif not provider_path.is_file():
+            wrong = (
+                f"provider file '{provider_ref}' not found "
+                f"(looked for {display_path(provider_path)})"
             )
+        if wrong:
+            problems.append(locate(("provider",), wrong, raw, [doc]))
         else:
             try:
                 provider = load_provider(provider_path)
@@ -194,7 +196,8 @@ def load_agreement(path: Path, library: Library) -> Loaded:
     try:
         agreement = validate_model(Agreement, merged, docs, "the agreement")
     except InputError as error:
-        problems.extend(error.problems)
+        # "profile" and "provider" problems were reported above, in more words.
+        problems.extend(p for p in error.problems if p.path not in ("profile", "provider"))
     if agreement and provider:
         for loc, message in check_references(agreement, provider):
             problems.append(locate(loc, message, merged, docs))

@@ -121,6 +121,8 @@ def test_one_planted_defect_of_each_kind(
     # unmeasurable wording from the shared list
     add_clause(library, "vague.standard.md", "Fine.\nWe will use best efforts to fix it.\n",
                clause_id="vague")  # fmt: skip
+    # layout the assembler refuses: a heading inside a clause
+    add_clause(library, "heading.standard.md", "Fine.\n## Not allowed\n", clause_id="heading")
     # sandbox escapes: internals by attribute, by item, and by the attr filter
     add_clause(
         library,
@@ -147,6 +149,7 @@ def test_one_planted_defect_of_each_kind(
     finding(lines, "clauses/uptime.generous.md:3", "unreachable", "'generous'")
     finding(lines, "clauses/exit.long.md:15", "draft-include", "exit.draft-text.md", "draft")
     finding(lines, "clauses/vague.standard.md:14", "wording", "'best efforts'")
+    finding(lines, "clauses/heading.standard.md:14", "layout", "a heading")
     finding(lines, "clauses/escape.standard.md:13", "security", "'__class__'")
     finding(lines, "clauses/escape.standard.md:13", "security", "'__mro__'")
     finding(lines, "clauses/escape.standard.md:14", "security", "'_secret'")
@@ -394,6 +397,29 @@ def test_diff_summarises_changed_commitments(
     assert "--old-library" in capsys.readouterr().err
 
 
+def test_diff_names_credit_tiers_exclusions_and_nested_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_drafts(tmp_path)
+    text = new.read_text("utf-8")
+    for before, after in (
+        ("{below: 99.9, credit: 5}", "{below: 99.9, credit: 10}"),
+        ("  cap: 50", "  cap: 40"),
+        (
+            "  - The Customer's telephone system",
+            "  - The Customer's fax machines\n  - The Customer's telephone system",
+        ),
+    ):
+        assert text.count(before) == 1, before
+        text = text.replace(before, after)
+    new.write_text(text, "utf-8")
+    assert main(["diff", str(old), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert "  Service credit below 99.9 %: 5 % -> 10 %\n" in out
+    assert "  Service credits, cap: 50 % -> 40 %\n" in out
+    assert "  Exclusions: added 'The Customer's fax machines'\n" in out
+
+
 def test_diff_between_two_library_versions(
     library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -403,7 +429,9 @@ def test_diff_between_two_library_versions(
     text = clause.read_text("utf-8").replace("version: 1.0.0", "version: 1.1.0", 1)
     clause.write_text(text.replace("every copy it holds", "every copy it holds or controls"))
     sneaky = newer / "clauses" / "exit.standard.md"
-    sneaky.write_text(sneaky.read_text("utf-8").replace("under this clause", "under this exit clause"))
+    sneaky.write_text(
+        sneaky.read_text("utf-8").replace("under this clause", "under this exit clause")
+    )
     agreement = str(EXAMPLES / "acme-standard.yaml")
     args = ["diff", agreement, "--old-library", str(library), "--library", str(newer)]
     assert main(args) == 1

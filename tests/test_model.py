@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from slawriter.cli import main
+from tests.conftest import EXAMPLES
 from slawriter.model.durations import Duration, DurationError, parse_duration, parse_period
 from slawriter.model.paths import format_path, parse_path, resolve
 
@@ -96,8 +97,21 @@ def test_percent_keeps_the_digits_typed() -> None:
 
 
 def test_schema_command_prints_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    import jsonschema
+    from ruamel.yaml import YAML
+
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
+    # Every example validates against it, including those that lean on profile defaults;
+    # a file missing its customer does not.
+    loader = YAML(typ="safe")
+    for name in ("acme-standard", "corner-shop-smb", "special-characters"):
+        data = json.loads(json.dumps(loader.load(EXAMPLES / f"{name}.yaml"), default=str))
+        jsonschema.validate(data, schema)
+    broken = json.loads(json.dumps(loader.load(EXAMPLES / "corner-shop-smb.yaml"), default=str))
+    del broken["customer"]
+    with pytest.raises(jsonschema.ValidationError, match="'customer' is a required property"):
+        jsonschema.validate(broken, schema)
     assert schema["$schema"].endswith("2020-12/schema")
     assert {"agreement", "customer", "services", "priorities"} <= set(schema["properties"])
     assert "internal" in schema["properties"]

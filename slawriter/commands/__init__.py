@@ -13,5 +13,6 @@ def library_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--library",
         metavar="DIR",
-        help="clause library to use (default: $SLAWRITER_LIBRARY, else the built-in one)",
+        help="clause library to use (default: $SLAWRITER_LIBRARY, then 'library:' in "
+        ".slawriter.yaml, else the built-in one)",
     )

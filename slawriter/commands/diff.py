@@ -9,13 +9,13 @@ from slawriter.commands import library_option
 
 NAME = "diff"
 HELP = "compare two agreements (or two library versions): summary and Word redline"
-DESCRIPTION = (
-    "Compare two agreement files, or one agreement rendered with two library versions. "
-    "Prints the changed commitments in plain words (P1 response: 30 minutes -> 15 minutes; "
-    "clause versions) and, with --out, writes a .docx redline with real Word tracked "
-    "changes that Word and LibreOffice show and can accept or reject.\n\n"
-    "exit codes: 0 nothing changed, 1 something changed, 2 bad input"
-)
+DESCRIPTION = """Compare two agreement files, or one agreement rendered with two library
+versions. Prints the changed commitments in plain words ("P1 response: 30 minutes ->
+15 minutes", "clause data-protection 1.0.0 -> 1.1.0") and, with --out, writes a .docx
+redline with real Word tracked changes that Word and LibreOffice show and can accept or
+reject.
+
+exit codes: 0 nothing changed, 1 something changed, 2 bad input, 3 --out exists"""
 EXAMPLES = """examples:
   slawriter diff old/acme.yaml new/acme.yaml
   slawriter diff old/acme.yaml new/acme.yaml --out acme-redline.docx
@@ -34,7 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out", type=Path, metavar="FILE.docx", help="write a Word redline with tracked changes"
     )
     parser.add_argument(
-        "--author", default="slawriter", help="the author of the tracked changes (default: slawriter)"
+        "--author",
+        default="slawriter",
+        help="the author of the tracked changes (default: slawriter)",
     )
     parser.add_argument(
         "--date",
@@ -51,11 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from slawriter.diff import summarise
+    from slawriter.diff import draft, summarise
     from slawriter.errors import InputError, RefusedError
     from slawriter.files import display_path, write_atomic
     from slawriter.library import Library
-    from slawriter.diff import draft
 
     paths: list[Path] = args.agreements
     if len(paths) > 2 or (len(paths) == 1 and not args.old_library):
@@ -77,14 +78,20 @@ def run(args: argparse.Namespace) -> int:
         try:
             when = datetime.fromisoformat(args.date)
         except ValueError:
-            raise InputError(f"--date: '{args.date}' is not a date such as 2026-11-25T10:00") from None
+            raise InputError(
+                f"--date: '{args.date}' is not a date such as 2026-11-25T10:00"
+            ) from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
     old = draft(old_path, old_library, args.allow_draft)
     new = draft(new_path, new_library, args.allow_draft)
     lines = summarise(old, new)
-    old_name = display_path(old_path) + (f" (library {display_path(old_library.root)})" if args.old_library else "")
-    new_name = display_path(new_path) + (f" (library {display_path(new_library.root)})" if args.old_library else "")
+    old_name = display_path(old_path) + (
+        f" (library {display_path(old_library.root)})" if args.old_library else ""
+    )
+    new_name = display_path(new_path) + (
+        f" (library {display_path(new_library.root)})" if args.old_library else ""
+    )
     if not lines:
         print(f"No changes: {old_name} and {new_name} give the same document.")
     else:

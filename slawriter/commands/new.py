@@ -163,6 +163,7 @@ class NewSession:
             return 130
 
     def _run(self) -> int:
+        from slawriter import yamlio
         from slawriter.errors import InputError
         from slawriter.library import Library
         from slawriter.wizard.provider import ensure_provider, find_provider
@@ -174,9 +175,10 @@ class NewSession:
         questions_dir = library.profiles_dir / "questions"
         self.provider_path = find_provider(args.provider)
         provider = ensure_provider(self.provider_path, questions_dir, self.prompter)
+        finished = args.resume is not None and not yamlio.load(args.resume).get("incomplete")
         self.data = self._start(library)
         wizard = self._wizard(library, provider, questions_dir)
-        wizard.mark_progress()
+        wizard.mark_progress(finished=finished)
         self._apply_data(wizard)
         if args.source is not None:
             wizard.must_ask.update(("agreement.reference", "agreement.effective_date"))

@@ -127,7 +127,8 @@ class Library:
 
     @cached_property
     def commit(self) -> str | None:
-        """The Git commit of the library, when it is a clean or dirty Git checkout."""
+        """The Git commit of the library when it is a Git checkout ("<sha>-dirty" when its
+        clauses, profiles or templates have uncommitted changes); None otherwise."""
         try:
             result = subprocess.run(
                 ["git", "-C", str(self.root), "rev-parse", "HEAD"],
@@ -139,7 +140,27 @@ class Library:
         except (OSError, subprocess.SubprocessError):
             return None
         commit = result.stdout.strip()
-        return commit if result.returncode == 0 and len(commit) == 40 else None
+        if result.returncode != 0 or len(commit) != 40:
+            return None
+        # A library edited since its last commit is not that commit: say so.
+        status = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(self.root),
+                "status",
+                "--porcelain",
+                "--",
+                "clauses",
+                "profiles",
+                "templates",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        return commit + ("-dirty" if status.stdout.strip() else "")
 
 
 __all__ = ["LIBRARY_ENV", "Clause", "Library", "Profile"]

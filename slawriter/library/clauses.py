@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -40,6 +41,7 @@ class Clause:
         self.meta = meta
         self.body = body
         self.body_line = body_line  # the file line on which the body starts
+        self.condition_line = 2  # the file line of the condition in the front matter
 
     @property
     def key(self) -> tuple[str, str]:
@@ -76,11 +78,19 @@ def parse_clause(path: Path) -> Clause:
             [Problem(name, "no closing '---' line after the front matter", 1, 1)],
         )
     front = "".join(lines[1:index])
-    doc = parse_yaml(front, path)
-    # Front-matter lines start on file line 2.
+    try:
+        doc = parse_yaml(front, path)
+    except InputError as error:
+        # Front-matter lines start on file line 2.
+        raise InputError(
+            error.message,
+            [replace(p, line=p.line + 1 if p.line else None) for p in error.problems],
+        ) from None
     doc.positions = {k: (line + 1, col) for k, (line, col) in doc.positions.items()}
     meta = validate_model(ClauseMeta, doc.data, [doc], "clause front matter")
-    return Clause(path, meta, "".join(lines[index + 1 :]), index + 2)
+    clause = Clause(path, meta, "".join(lines[index + 1 :]), index + 2)
+    clause.condition_line = (doc.positions.get(("condition",)) or (2, 1))[0]
+    return clause
 
 
 def load_clauses(folder: Path) -> dict[tuple[str, str], Clause]:

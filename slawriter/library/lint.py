@@ -58,6 +58,17 @@ UNSAFE_ATTRIBUTES = frozenset(
         "im_class",
     ]
 )
+# Markdown the assembler refuses, found line by line (a line of Jinja logic never matches).
+LAYOUT_RULES = (
+    (
+        re.compile(r"^ {0,3}#{1,6}(\s|$)"),
+        "a heading: the clause title is the heading; start a paragraph with **bold words** "
+        "for a run-in title",
+    ),
+    (re.compile(r"^ {0,3}(```|~~~)"), "a code block"),
+    (re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$"), "a horizontal rule (or heading underline)"),
+    (re.compile(r"^ {0,3}<[A-Za-z/!]"), "raw HTML"),
+)
 # Filters whose result has the shape of their input (a list stays a list of the same items).
 SAME_SHAPE_FILTERS = frozenset({"list", "sort", "selectattr", "rejectattr", "unique", "reverse"})
 ITEM_FILTERS = frozenset({"first", "last", "random", "min", "max"})
@@ -631,6 +642,22 @@ class LibraryLinter:
         checker = TemplateChecker(self.env, self.names, self._reporter(clause, clause.body_line))
         checker.check(tree)
         self._includes(clause, checker.includes, clauses)
+        self._layout(clause)
+
+    def _layout(self, clause: Clause) -> None:
+        """Markdown the assembler refuses: headings, code blocks, rules and raw HTML."""
+        for offset, line in enumerate(clause.body.splitlines()):
+            for pattern, what in LAYOUT_RULES:
+                if pattern.match(line):
+                    self.add(
+                        clause.display,
+                        clause.body_line + offset,
+                        "layout",
+                        what,
+                        "the agreement layout is fixed (docs/clause-authors.md): rendering "
+                        "would stop with an error",
+                    )
+                    break
 
     def _includes(
         self,

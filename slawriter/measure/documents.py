@@ -43,16 +43,23 @@ def _text(text: str, bold: bool = False) -> Inline:
     return (Run(text, bold=bold),)
 
 
-def _para(text: str) -> Paragraph:
-    return Paragraph(_text(text))
+def _para(text: str, bold: bool = False) -> Paragraph:
+    return Paragraph(_text(text, bold))
 
 
 def _bullets(items: Sequence[str]) -> ListBlock:
     return ListBlock(tuple(ListItem(_text(item), "•") for item in items), ordered=False)
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1) -> Table:
-    align = tuple("left" if i < numeric_from else "right" for i in range(len(header)))
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    numeric_from: int = 1,
+    numeric_to: int | None = None,
+) -> Table:
+    """A table whose columns numeric_from..numeric_to-1 are figures (right-aligned)."""
+    last = len(header) if numeric_to is None else numeric_to
+    align = tuple("right" if numeric_from <= i < last else "left" for i in range(len(header)))
     return Table(
         tuple(_text(h) for h in header),
         tuple(tuple(_text(c) for c in row) for row in rows),
@@ -76,7 +83,7 @@ def hours_minutes(seconds: float | None) -> str:
 
 
 def minutes(seconds: float) -> str:
-    return f"{seconds / 60:,.1f} min"
+    return f"{seconds / 60:,.1f}"
 
 
 def money(value: Decimal, currency: str, locale: str) -> str:
@@ -145,31 +152,44 @@ def _target(item: ServiceFigures) -> str:
     return f"{format(item.target.normalize(), 'f')}%"
 
 
-def _priority_rows(figures: Figures) -> list[list[str]]:
+def _count_rows(figures: Figures, kind: str) -> list[list[str]]:
     rows = []
     for item in figures.priorities.values():
+        if kind == "response":
+            met, breached, pending = item.response_met, item.response_breached, item.response_open
+            ratio = item.response_compliance
+        else:
+            met, breached, pending = item.resolution_met, item.resolution_breached, item.open
+            ratio = item.resolution_compliance
         rows.append(
-            [
-                f"{item.priority} {item.name}",
-                f"{item.tickets:,}",
-                f"{item.response_met:,}",
-                f"{item.response_breached:,}",
-                percent(item.response_compliance),
-                f"{item.resolution_met:,}",
-                f"{item.resolution_breached:,}",
-                f"{item.open:,}",
-                percent(item.resolution_compliance),
-            ]
-        )
+            [f"{item.priority} {item.name}", f"{item.tickets:,}", f"{met:,}", f"{breached:,}",
+             f"{pending:,}", percent(ratio)]
+        )  # fmt: skip
     return rows
+
+
+def _time_rows(figures: Figures) -> list[list[str]]:
+    return [
+        [
+            f"{item.priority} {item.name}",
+            hours_minutes(item.response_target_s),
+            hours_minutes(item.response_median_s),
+            hours_minutes(item.response_p90_s),
+            hours_minutes(item.resolution_target_s),
+            hours_minutes(item.resolution_median_s),
+            hours_minutes(item.resolution_p90_s),
+        ]
+        for item in figures.priorities.values()
+    ]
+
+
+_COUNT_HEADER = ["Priority", "Tickets", "Met", "Breached", "Open", "Compliance"]
+_TIME_HEADER = ["Priority", "Response target", "Median", "90th percentile",
+                "Resolution target", "Median", "90th percentile"]  # fmt: skip
 
 
 def _tickets(report: Report, charts: dict[str, bytes]) -> list[Block]:
     blocks: list[Block] = []
-    header = [
-        "Priority", "Tickets", "Response met", "Response breached", "Response compliance",
-        "Resolved in target", "Resolution breached", "Open", "Resolution compliance",
-    ]  # fmt: skip
     if len(report.months) > 1:
         labels = [month_label(m.label) for m in report.months]
         blocks.append(_para("Compliance by month, side by side (response / resolution):"))
@@ -186,42 +206,21 @@ def _tickets(report: Report, charts: dict[str, bytes]) -> list[Block]:
             )
             rows.append(row)
         blocks.append(_table(["Priority", *labels, "Quarter"], rows))
-        blocks.append(_para(f"The whole of {month_label(report.period)}:"))
-    blocks.append(_table(header, _priority_rows(report.total)))
-    blocks.append(
+    period = month_label(report.period)
+    blocks += [
+        _para(f"Response targets, {period}:", bold=True),
+        _table(_COUNT_HEADER, _count_rows(report.total, "response")),
+        _para(f"Resolution targets, {period}:", bold=True),
+        _table(_COUNT_HEADER, _count_rows(report.total, "resolution")),
+        _para("Open: still within the target at the as-of time, so not counted in compliance."),
+        _para("Business time taken:", bold=True),
+        _table(_TIME_HEADER, _time_rows(report.total)),
         _para(
-            "Business time taken, on each priority's calendar, less time paused waiting on "
-            f"the customer. Percentiles by the {PERCENTILE_METHOD} method."
-        )
-    )
-    times = []
-    for item in report.total.priorities.values():
-        times.append(
-            [
-                f"{item.priority} {item.name}",
-                hours_minutes(item.response_target_s),
-                hours_minutes(item.response_median_s),
-                hours_minutes(item.response_p90_s),
-                hours_minutes(item.resolution_target_s),
-                hours_minutes(item.resolution_median_s),
-                hours_minutes(item.resolution_p90_s),
-            ]
-        )
-    blocks.append(
-        _table(
-            [
-                "Priority",
-                "Response target",
-                "Median response",
-                "90th percentile",
-                "Resolution target",
-                "Median resolution",
-                "90th percentile",
-            ],
-            times,
-        )
-    )
-    blocks.append(Image(charts["compliance"], CHART_WIDTH_MM, "Compliance per priority"))
+            "Times are business time on each priority's calendar, less time paused waiting "
+            f"on the customer; median and 90th percentile by the {PERCENTILE_METHOD} method."
+        ),
+        Image(charts["compliance"], CHART_WIDTH_MM, "Compliance per priority"),
+    ]
     return blocks
 
 
@@ -247,7 +246,9 @@ def _breaches(report: Report) -> list[Block]:
     ]
     blocks: list[Block] = [
         _para(f"{count:,} target{'s were' if count != 1 else ' was'} breached."),
-        _table(["Ticket", "Priority", "Target", "Business time", "Target time", "Status"], rows, 3),
+        _table(
+            ["Ticket", "Priority", "Target", "Business time", "Target time", "Status"], rows, 3, 5
+        ),
     ]
     if count > BREACHES_SHOWN:
         blocks.append(
@@ -278,8 +279,8 @@ def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
         return [_para("No service in the agreement has an uptime target.")]
     blocks: list[Block] = []
     header = [
-        "Service", "Target", "Basis", "Uptime", "Downtime", "Allowed downtime",
-        "Planned (excluded)", "Result",
+        "Service", "Target", "Basis", "Uptime", "Down (min)", "Allowed (min)", "Planned (min)",
+        "Result",
     ]  # fmt: skip
     for month in report.months:
         rows = [_service_row(s, report) for s in month.services.values()]
@@ -287,7 +288,7 @@ def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
             rows.append(_service_row(month.combined, report))
         if len(report.months) > 1:
             blocks.append(_para(f"{month_label(month.label)}:"))
-        blocks.append(_table(header, rows, 3))
+        blocks.append(_table(header, rows, 3, 7))
     if len(report.months) > 1:
         labels = [month_label(m.label) for m in report.months]
         rows = [
@@ -298,8 +299,9 @@ def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
         blocks.append(_table(["Service", *labels], rows))
     blocks.append(
         _para(
-            "Uptime is measured per calendar month on each service's basis; planned "
-            "maintenance is excluded as the agreement says, up to its monthly cap."
+            "Uptime is measured per calendar month on each service's basis. Allowed: the "
+            "downtime the target allows. Planned: maintenance excluded from the month as the "
+            "agreement says, up to its monthly cap."
         )
     )
     blocks.append(Image(charts["downtime"], CHART_WIDTH_MM, "Downtime against allowed downtime"))
@@ -353,7 +355,7 @@ def _rejected(report: Report) -> list[Block]:
             f"{count:,} row{'s' if count != 1 else ''} could not be used and "
             f"{'are' if count != 1 else 'is'} left out of every figure:"
         ),
-        _table(["File", "Line", "Reason"], rows, 1),
+        _table(["File", "Line", "Reason"], rows, 1, 2),
     ]
     if len(report.rejected) > REJECTED_SHOWN:
         blocks.append(

@@ -204,7 +204,7 @@ def parse_times(values: Any, date_order: str) -> tuple[Instants, npt.NDArray[np.
     absolute = np.zeros(size, dtype=bool)
     remaining = (values != "").to_numpy().copy()
     formats = time_formats(date_order)
-    sample = values[remaining][:50].tolist()
+    sample = values[remaining][:10].tolist()
     formats.sort(key=lambda form: -sum(_fits(text, form) for text in sample))
     for form in formats:
         if not remaining.any():

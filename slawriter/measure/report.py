@@ -686,7 +686,7 @@ def _priority_json(item: PriorityFigures) -> dict[str, Any]:
 def _service_json(item: ServiceFigures) -> dict[str, Any]:
     return {
         "name": item.name,
-        "target": float(item.target) / 100,
+        "target": float(item.target / 100),
         "basis": item.basis,
         "uptime": item.uptime,
         "met": item.met,
@@ -696,7 +696,7 @@ def _service_json(item: ServiceFigures) -> dict[str, Any]:
         "allowed_downtime_s": item.allowed_downtime_s,
         "outages": item.outages,
         "ignored_short_outages": item.ignored_short,
-        "credit_percent": float(item.credit_percent) / 100,
+        "credit_percent": float(item.credit_percent / 100),
         "credit": float(item.credit),
     }
 

@@ -18,7 +18,13 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from slawriter.model.hours import HoursError, WeeklyHours, parse_day_hours, parse_weekly_hours
+from slawriter.model.hours import (
+    HoursError,
+    WeeklyHours,
+    format_day_hours,
+    parse_day_hours,
+    parse_weekly_hours,
+)
 
 
 class Strict(BaseModel):
@@ -166,17 +172,10 @@ def _day_hours(value: Any) -> tuple[tuple[int, int], ...]:
         raise ValueError(str(error)) from None
 
 
-def _format_day_hours(value: tuple[tuple[int, int], ...]) -> str:
-    return ", ".join(
-        f"{s // 60:02d}:{s % 60:02d}-{(e // 60) % 24 if e != 1440 else 24:02d}:{e % 60:02d}"
-        for s, e in value
-    )
-
-
 DayHoursField = Annotated[
     tuple[tuple[int, int], ...],
     BeforeValidator(_day_hours),
-    PlainSerializer(_format_day_hours, return_type=str),
+    PlainSerializer(format_day_hours, return_type=str),
     WithJsonSchema({"type": "string", "examples": ["09:00-12:30"]}),
 ]
 

@@ -873,10 +873,10 @@ class _Redline:
     def _pair(self, old: Any, new: Any) -> bool:
         """Redline ``new`` against ``old`` in place; False when they are too different."""
         if old.tag == _W_P and new.tag == _W_P:
-            simple = all(
-                child.tag in _SIMPLE_PARAGRAPH_PARTS for child in (*old, *new)
-            ) and all(
-                part.tag in _SIMPLE_RUN_PARTS for run in (*old, *new) if run.tag == _W_R
+            simple = all(child.tag in _SIMPLE_PARAGRAPH_PARTS for child in (*old, *new)) and all(
+                part.tag in _SIMPLE_RUN_PARTS
+                for run in (*old, *new)
+                if run.tag == _W_R
                 for part in run
             )
             if not simple or not _similar(_text_of(old), _text_of(new)):
@@ -1002,7 +1002,10 @@ class _Redline:
                 r_pr = run.find(qn("w:rPr"))
                 for part in run:
                     if part.tag == qn("w:t"):
-                        out += [(w, r_pr) for w in re.findall(r"\s+|\w+|[^\w\s]", part.text or "")]
+                        out += [
+                            (w, r_pr)
+                            for w in re.findall(r"\s+|\d+(?:[.,]\d+)*|\w+|[^\w\s]", part.text or "")
+                        ]
                     elif part.tag == qn("w:tab"):
                         out.append(("\t", r_pr))
                     elif part.tag == qn("w:br"):
@@ -1034,20 +1037,20 @@ class _Redline:
                 if r_pr is not None:
                     run.append(copy.deepcopy(r_pr))
                 buffer = ""
-                for text in [*texts, None]:
-                    if text in ("\t", "\n", None):
+                for piece in [*texts, None]:
+                    if piece is None or piece in ("\t", "\n"):
                         if buffer:
                             node = OxmlElement("w:delText" if kind == "del" else "w:t")
                             node.set(XML_SPACE, "preserve")
                             node.text = buffer
                             run.append(node)
                             buffer = ""
-                        if text == "\t":
+                        if piece == "\t":
                             run.append(OxmlElement("w:tab"))
-                        elif text == "\n":
+                        elif piece == "\n":
                             run.append(OxmlElement("w:br"))
                     else:
-                        buffer += text
+                        buffer += piece
                 made.append(run)
             if kind == "equal":
                 pieces.extend(made)
@@ -1061,7 +1064,9 @@ class _Redline:
             else:
                 self.deletions += 1
 
-        matcher = SequenceMatcher(None, [t for t, _ in before], [t for t, _ in after], autojunk=False)
+        matcher = SequenceMatcher(
+            None, [t for t, _ in before], [t for t, _ in after], autojunk=False
+        )
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag == "equal":
                 emit(after[j1:j2], "equal")

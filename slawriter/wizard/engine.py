@@ -374,10 +374,14 @@ class Wizard:
 
     # --- running -------------------------------------------------------------------------------
 
-    def mark_progress(self) -> None:
-        """Remember how far the file got (call before adding answers from the command line)."""
+    def mark_progress(self, finished: bool = False) -> None:
+        """Remember how far the file got (call before adding answers from the command line).
+
+        ``finished``: the file is a finished agreement; only what it lacks and needs is asked.
+        """
         answered = [i for i, q in enumerate(self.questions.questions) if self.answered(q)]
-        self._frontier = max(answered, default=-1)
+        last = len(self.questions.questions) if finished else max(answered, default=-1)
+        self._frontier = last
 
     def run(self) -> None:
         """Ask every question that applies and is not answered yet, in order."""
