@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from slawriter.cli import main
-from tests.conftest import EXAMPLES
 from slawriter.model.durations import Duration, DurationError, parse_duration, parse_period
 from slawriter.model.paths import format_path, parse_path, resolve
+from tests.conftest import EXAMPLES
 
 
 @pytest.mark.parametrize(
