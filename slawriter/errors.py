@@ -35,6 +35,10 @@ class SlawriterError(Exception):
         self.message = message
         self.problems = problems or []
 
+    def __reduce__(self) -> tuple[type[SlawriterError], tuple[str, list[Problem]]]:
+        # Keep the problems when the error crosses a process boundary (parallel rendering).
+        return (type(self), (self.message, self.problems))
+
     def __str__(self) -> str:
         if not self.problems:
             return self.message

@@ -385,6 +385,72 @@ def parse_formats(text: str) -> list[str]:
     return list(dict.fromkeys(formats))
 
 
+# Below this many agreements a process pool costs more than it saves.
+PARALLEL_FROM = 6
+
+# One Library per library folder in each process: clause templates compile once per process.
+# The parent registers its own Library here, so forked workers inherit its compiled templates.
+_LIBRARIES: dict[Path, Library] = {}
+
+
+def _library(root: Path) -> Library:
+    library = _LIBRARIES.get(root)
+    if library is None:
+        library = _LIBRARIES[root] = Library(root)
+    return library
+
+
+def _load_job(job: tuple[Path, Path]) -> Loaded | SlawriterError:
+    path, root = job
+    try:
+        return load_agreement(path, _library(root))
+    except SlawriterError as error:  # returned, not raised: every file's problems are wanted
+        return error
+
+
+def _check_job(job: tuple[Loaded, Path]) -> list[Finding]:
+    from slawriter.feasibility import check_agreement
+
+    loaded, root = job
+    return check_agreement(loaded, _library(root))
+
+
+def _render_job(job: tuple[Loaded, Path, tuple[str, ...], bool, bool]) -> dict[str, bytes]:
+    loaded, root, formats, allow_draft, appendix = job
+    return render_outputs(loaded, _library(root), formats, allow_draft, appendix)
+
+
+class Workers:
+    """Runs a step over many agreements: in this process for a few, on a process pool (one
+    worker per core) for a batch. Each agreement's result depends on that agreement alone, so
+    the outputs are the same bytes, in the same order, either way."""
+
+    def __init__(self, library: Library, count: int, parallel: bool = True) -> None:
+        import os
+
+        _LIBRARIES[library.root] = library
+        self.workers = min(os.cpu_count() or 1, 8, count)
+        self.parallel = parallel and self.workers > 1 and count >= PARALLEL_FROM
+        self._pool: Any = None
+
+    def map(self, function: Any, jobs: Sequence[Any]) -> list[Any]:
+        if not self.parallel:
+            return [function(job) for job in jobs]
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        chunk = max(1, len(jobs) // (4 * self.workers))
+        return list(self._pool.map(function, jobs, chunksize=chunk))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
 def render_outputs(
     loaded: Loaded,
     library: Library,
@@ -439,16 +505,20 @@ class Outcome:
 
 
 def check_feasibility(
-    loaded_all: Sequence[Loaded], library: Library, accept_risks: Mapping[str, str]
+    loaded_all: Sequence[Loaded],
+    library: Library,
+    accept_risks: Mapping[str, str],
+    workers: Workers | None = None,
 ) -> list[tuple[Path, list[Finding]]]:
     """Every agreement's findings; refuses (exit 3) while an error stands that is not accepted."""
-    from slawriter.feasibility import check_agreement
     from slawriter.feasibility.rules import RULES
 
     unknown = sorted(set(accept_risks) - set(RULES))
     if unknown:
         raise InputError(f"--accept-risk: unknown rule '{unknown[0]}' (rules: {', '.join(RULES)})")
-    results = [(loaded.path, check_agreement(loaded, library)) for loaded in loaded_all]
+    runner = workers or Workers(library, len(loaded_all), parallel=False)
+    found = runner.map(_check_job, [(loaded, library.root) for loaded in loaded_all])
+    results = [(loaded.path, findings) for loaded, findings in zip(loaded_all, found, strict=True)]
     standing = [
         (path, finding)
         for path, findings in results
@@ -514,38 +584,46 @@ def render_files(
                 f"both write {path.stem}.* into {display_path(out_dir)}"
             )
         stems[path.stem] = path
-    problems: list[Problem] = []
-    loaded_all: list[Loaded] = []
-    skipped: list[str] = []
-    for path in paths:
-        try:
-            loaded = load_agreement(path, library)
-            if loaded.agreement.incomplete:
-                problems.append(
-                    Problem(
-                        display_path(path),
-                        "the agreement is marked incomplete (the questionnaire has not "
-                        f"finished): carry on with 'slawriter new --resume {display_path(path)}'",
+    # PDF conversion runs one LibreOffice at a time, so a batch with PDF stays in-process.
+    with Workers(library, len(paths), parallel="pdf" not in formats) as workers:
+        problems: list[Problem] = []
+        loaded_all: list[Loaded] = []
+        skipped: list[str] = []
+        for path, result in zip(
+            paths, workers.map(_load_job, [(path, library.root) for path in paths]), strict=True
+        ):
+            if isinstance(result, ProviderFileGiven):
+                # A glob such as examples/*.yaml picks up the provider file too: pass over it.
+                skipped.append(f"{display_path(path)}: a provider file, not an agreement")
+            elif isinstance(result, SlawriterError):
+                problems.extend(result.problems or [Problem(display_path(path), result.message)])
+            else:
+                if result.agreement.incomplete:
+                    problems.append(
+                        Problem(
+                            display_path(path),
+                            "the agreement is marked incomplete (the questionnaire has not "
+                            "finished): carry on with "
+                            f"'slawriter new --resume {display_path(path)}'",
+                        )
                     )
-                )
-            loaded_all.append(loaded)
-        except ProviderFileGiven:
-            # A glob such as examples/*.yaml picks up the provider file too: pass over it.
-            skipped.append(f"{display_path(path)}: a provider file, not an agreement")
-        except InputError as error:
-            problems.extend(error.problems or [Problem(display_path(path), error.message)])
-    if not loaded_all and skipped and not problems:
-        raise InputError(skipped[0])
-    if problems:
-        count = len(problems)
-        raise InputError(
-            f"nothing was written: {count} problem{'s' if count != 1 else ''}", problems
-        )
-    risks = dict(accept_risks or {})
-    checked = check_feasibility(loaded_all, library, risks)
+                loaded_all.append(result)
+        if not loaded_all and skipped and not problems:
+            raise InputError(skipped[0])
+        if problems:
+            count = len(problems)
+            raise InputError(
+                f"nothing was written: {count} problem{'s' if count != 1 else ''}", problems
+            )
+        risks = dict(accept_risks or {})
+        checked = check_feasibility(loaded_all, library, risks, workers)
+        jobs = [
+            (loaded, library.root, tuple(formats), allow_draft, provenance_appendix)
+            for loaded in loaded_all
+        ]
+        rendered = workers.map(_render_job, jobs)
     plans: list[tuple[Loaded, dict[Path, bytes], Path, dict[str, Any]]] = []
-    for loaded in loaded_all:
-        outputs = render_outputs(loaded, library, formats, allow_draft, provenance_appendix)
+    for loaded, outputs in zip(loaded_all, rendered, strict=True):
         files = {out_dir / f"{loaded.path.stem}.{ext}": data for ext, data in outputs.items()}
         rec_path = record_path(out_dir, loaded.path.stem)
         record = read_record(rec_path)

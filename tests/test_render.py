@@ -254,3 +254,50 @@ def test_values_come_out_exactly_as_typed_through_the_whole_pipeline(
         if t.type == "inline"
     ]
     assert any(value in text for text in texts)
+
+
+def test_a_batch_renders_in_parallel_to_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch large enough for the process pool gives the bytes the serial path gives."""
+    import slawriter.pipeline
+
+    copy_examples(tmp_path, "corner-shop-smb.yaml")
+    source = (tmp_path / "corner-shop-smb.yaml").read_text("utf-8")
+    names = []
+    for index in range(slawriter.pipeline.PARALLEL_FROM):
+        name = tmp_path / f"shop-{index}.yaml"
+        name.write_text(source.replace("NW-SB-2027-031", f"NW-SB-2027-{index:03d}"), "utf-8")
+        names.append(str(name))
+    assert main(["render", *names, "--out", str(tmp_path / "parallel")]) == 0
+    monkeypatch.setattr(slawriter.pipeline, "PARALLEL_FROM", 10_000)
+    assert main(["render", *names, "--out", str(tmp_path / "serial")]) == 0
+    for index in range(len(names)):
+        for ext in ("docx", "md"):
+            produced = (tmp_path / "parallel" / f"shop-{index}.{ext}").read_bytes()
+            assert produced == (tmp_path / "serial" / f"shop-{index}.{ext}").read_bytes()
+    assert f"NW-SB-2027-{len(names) - 1:03d}" in (
+        tmp_path / "parallel" / f"shop-{len(names) - 1}.md"
+    ).read_text("utf-8")
+
+
+def test_a_bad_file_in_a_parallel_batch_is_reported_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import slawriter.pipeline
+
+    copy_examples(tmp_path, "corner-shop-smb.yaml")
+    source = (tmp_path / "corner-shop-smb.yaml").read_text("utf-8")
+    names = []
+    for index in range(slawriter.pipeline.PARALLEL_FROM):
+        text = (
+            source
+            if index != 3
+            else source.replace("  effective_date: 2027-02-15", "  effective_date: someday")
+        )
+        (tmp_path / f"shop-{index}.yaml").write_text(text, "utf-8")
+        names.append(str(tmp_path / f"shop-{index}.yaml"))
+    assert main(["render", *names, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "shop-3.yaml:8:3: agreement.effective_date:" in err
+    assert not (tmp_path / "out").exists()
