@@ -143,7 +143,7 @@ class Calendar:
     def elapsed(
         self, start: datetime, end: datetime, pauses: Iterable[tuple[datetime, datetime]] = ()
     ) -> timedelta:
-        """Business time in ``[start, end)`` less any paused (rule 8); zero when ``end <= start``."""
+        """Business time in ``[start, end)``, less pauses (rule 8); zero when ``end <= start``."""
         first, last = self._instant(start), self._instant(end)
         if last <= first:
             return timedelta(0)

@@ -54,6 +54,19 @@ def add_clause(
     return path
 
 
+def rewrite_zip(path: Path, member: str, old: str, new: str) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    text = entries[member].decode("utf-8")
+    assert old in text
+    entries[member] = text.replace(old, new).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+
+
 def lint(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
     code = main(["clauses", "lint", *args])
     return code, capsys.readouterr().out.splitlines()
@@ -121,6 +134,9 @@ def test_one_planted_defect_of_each_kind(
     # unmeasurable wording from the shared list
     add_clause(library, "vague.standard.md", "Fine.\nWe will use best efforts to fix it.\n",
                clause_id="vague")  # fmt: skip
+    # the Word master template: a placeholder slawriter does not fill
+    rewrite_zip(library / "templates" / "agreement.docx", "word/document.xml",
+                "{{ version }}", "{{ verison }}")  # fmt: skip
     # layout the assembler refuses: a heading inside a clause
     add_clause(library, "heading.standard.md", "Fine.\n## Not allowed\n", clause_id="heading")
     # sandbox escapes: internals by attribute, by item, and by the attr filter
@@ -150,6 +166,7 @@ def test_one_planted_defect_of_each_kind(
     finding(lines, "clauses/exit.long.md:15", "draft-include", "exit.draft-text.md", "draft")
     finding(lines, "clauses/vague.standard.md:14", "wording", "'best efforts'")
     finding(lines, "clauses/heading.standard.md:14", "layout", "a heading")
+    finding(lines, "templates/agreement.docx", "template", "'verison'")
     finding(lines, "clauses/escape.standard.md:13", "security", "'__class__'")
     finding(lines, "clauses/escape.standard.md:13", "security", "'__mro__'")
     finding(lines, "clauses/escape.standard.md:14", "security", "'_secret'")

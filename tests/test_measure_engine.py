@@ -27,9 +27,7 @@ def _calendar(name: str) -> Calendar:
 @cache
 def _open_prefix(name: str, anchor: datetime) -> np.ndarray:
     """Running count of open minutes from anchor - 6 days, by the minute-by-minute reference."""
-    minutes = reference_open_minutes(
-        _calendar(name), anchor - WINDOW_BEFORE, anchor + WINDOW_AFTER
-    )
+    minutes = reference_open_minutes(_calendar(name), anchor - WINDOW_BEFORE, anchor + WINDOW_AFTER)
     return np.concatenate(([0], np.cumsum(minutes)))
 
 

@@ -195,7 +195,9 @@ def test_the_hand_checked_month_uptime_and_credits(month: tuple[int, dict[str, A
     assert files["uptime"] == pytest.approx(10740 / 10800)
     assert files["allowed_downtime_s"] == pytest.approx(54 * 60)
     assert (files["credit_percent"], files["credit"]) == (0.10, 120.0)
-    # Remote access: 5h of planned work, capped at 4h excluded: 1h counts, plus 30 minutes.
+    # Remote access: planned work on Sunday 01:00-06:00. 02:00-06:00 is in the maintenance
+    # window (sun 02:00-06:00): 4h, the whole monthly cap, excluded. 01:00-02:00 is outside
+    # the window, so emergency maintenance, which counts: 60 minutes, plus 30 unplanned.
     assert remote["planned_excluded_s"] == 240 * 60
     assert remote["basis_s"] == (44640 - 240) * 60
     assert remote["downtime_s"] == 90 * 60
@@ -309,16 +311,17 @@ def test_a_bad_period_is_refused(
 
 # -- encodings, date orders, presets and mapping files -------------------------------------------
 
+
+def _utc(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2027, 1, day, hour, minute, tzinfo=UTC)
+
+
 SAMPLE = [
-    SampleTicket("A-1", "P1", datetime(2027, 1, 5, 10, 0, tzinfo=UTC),
-                 datetime(2027, 1, 5, 10, 20, tzinfo=UTC), datetime(2027, 1, 5, 13, 0, tzinfo=UTC)),
-    SampleTicket("A-2", "P2", datetime(2027, 1, 8, 16, 0, tzinfo=UTC),
-                 datetime(2027, 1, 8, 17, 30, tzinfo=UTC), datetime(2027, 1, 11, 12, 0, tzinfo=UTC)),
-    SampleTicket("Café-3", "P3", datetime(2027, 1, 12, 9, 0, tzinfo=UTC),
-                 datetime(2027, 1, 12, 9, 45, tzinfo=UTC), None),
-    SampleTicket("A-4", "P4", datetime(2027, 1, 13, 14, 0, tzinfo=UTC), None,
-                 datetime(2027, 1, 14, 11, 0, tzinfo=UTC)),
-]  # fmt: skip
+    SampleTicket("A-1", "P1", _utc(5, 10), _utc(5, 10, 20), _utc(5, 13)),
+    SampleTicket("A-2", "P2", _utc(8, 16), _utc(8, 17, 30), _utc(11, 12)),
+    SampleTicket("Café-3", "P3", _utc(12, 9), _utc(12, 9, 45), None),
+    SampleTicket("A-4", "P4", _utc(13, 14), None, _utc(14, 11)),
+]
 
 
 def _figures(body: dict[str, Any]) -> dict[str, Any]:
@@ -433,7 +436,7 @@ def test_documents_are_written_and_deterministic(
         first = (tmp_path / "a" / f"acme-2027-01.{ext}").read_bytes()
         assert first == (tmp_path / "b" / f"acme-2027-01.{ext}").read_bytes(), ext
     md = (tmp_path / "a" / "acme-2027-01.md").read_text(encoding="utf-8")
-    assert "| Email and calendar | 99.9% | all-time | 99.731% | 120.0 | 44.6 | 0.0 | missed |" in md
+    assert "| Email and calendar | 99.9% | 99.731% | 120.0 | 44.6 | 0.0 | missed |" in md
     assert "Service credits owed: £182.50." in md
     assert "## Signatures" not in md
     html = (tmp_path / "a" / "acme-2027-01.html").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import io
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,9 +23,9 @@ from rich.console import Console
 from slawriter import yamlio
 from slawriter.commands.new import NewSession
 from slawriter.errors import InputError
+from slawriter.library import Library
 from slawriter.model.agreement import Agreement
 from slawriter.pipeline import load_agreement
-from slawriter.library import Library
 from slawriter.wizard.engine import Sources, Wizard
 from slawriter.wizard.fields import check_keys
 from slawriter.wizard.prompts import Terminal
@@ -375,7 +375,7 @@ def test_an_existing_file_is_not_overwritten(workdir: Path) -> None:
 
     (workdir / "a.yaml").write_text("slawriter: 1\n", "utf-8")
     session, _ = _session(_args(profile="smb", out=Path("a.yaml"), defaults=True), False)
-    with pytest.raises(RefusedError, match="--resume a.yaml"):
+    with pytest.raises(RefusedError, match=r"--resume a\.yaml"):
         session.run()
 
 
@@ -433,9 +433,17 @@ def test_question_file_with_a_misspelt_key_is_an_error(tmp_path: Path) -> None:
     assert "customer.nmae" in str(caught.value.problems[0])
 
 
-def test_builtin_question_files_name_real_fields() -> None:
+def test_builtin_question_files_name_real_fields_and_every_question_has_help() -> None:
+    from slawriter.model.provider import Provider
+
     library = Library.locate(None)
-    for name in ("standard", "smb"):
-        check_keys(load_questions(library.profiles_dir / "questions", name), Agreement)
-
-
+    folder = library.profiles_dir / "questions"
+    without_help = []
+    for name, model in (("standard", Agreement), ("smb", Agreement), ("provider", Provider)):
+        questions = load_questions(folder, name)
+        check_keys(questions, model)
+        for question in questions.questions:
+            for one in [question, *question.questions]:
+                if one.type != "id" and not one.help.strip():
+                    without_help.append(f"{name}: {one.key}")
+    assert without_help == []

@@ -81,7 +81,9 @@ def _lint(args: argparse.Namespace) -> int:
 
     library = Library.locate(args.library)
     names, filters = clause_names()
-    findings = lint_library(library.root, names, filters, builtin_library_root() / "clauses")
+    findings = lint_library(
+        library.root, names, filters, builtin_library_root() / "clauses", check_word_template
+    )
     builtin = library.root.resolve() == builtin_library_root().resolve()
     where = "the built-in library" if builtin else display_path(library.root)
     if not findings:
@@ -95,6 +97,27 @@ def _lint(args: argparse.Namespace) -> int:
     files = len({f.file for f in findings})
     print(f"{count} finding{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}")
     return 1
+
+
+def check_word_template(template: Path) -> list[tuple[str, str]]:
+    """Placeholders in the Word master template that slawriter does not fill."""
+    from slawriter.errors import SlawriterError
+    from slawriter.render.word import TEMPLATE_VARIABLES, template_placeholders
+
+    if not template.is_file():
+        return [("the Word master template is missing", "every render needs it")]
+    try:
+        used = template_placeholders(template)
+    except SlawriterError as error:
+        return [(error.message, "every render would stop with this error")]
+    return [
+        (
+            f"the placeholder '{name}' is not one slawriter fills",
+            f"rendering would stop with an error; the cover, header and footer may use "
+            f"{', '.join(sorted(TEMPLATE_VARIABLES))}",
+        )
+        for name in sorted(used - TEMPLATE_VARIABLES)
+    ]
 
 
 def _book(args: argparse.Namespace) -> int:

@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 NAME = "new"
 HELP = "draft a new agreement by answering questions"
-DESCRIPTION = """Draft a customer's agreement by answering questions, review the answers, and
-get the Word and Markdown documents. Every answer is saved at once in the agreement file
-(marked 'incomplete: true' until the end): stop with Ctrl-C at any time and carry on later
-with --resume.
+DESCRIPTION = """Draft a customer's agreement by answering questions, review the answers,
+and get the Word and Markdown documents (in out/ beside the agreement file). Every answer
+is saved at once in the agreement file (marked 'incomplete: true' until the end): stop with
+Ctrl-C at any time and carry on later with --resume. --resume on a finished agreement goes
+straight to the review, to change answers and draft again.
 
 The provider file (your company's details) is found from --provider, else
 $SLAWRITER_PROVIDER, else ./provider.yaml, else ~/.config/slawriter/provider.yaml; when there
@@ -52,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the agreement file to write (default: named after the customer)",
     )
     parser.add_argument(
-        "--resume", type=Path, metavar="FILE.yaml", help="carry on with an unfinished agreement"
+        "--resume", type=Path, metavar="FILE.yaml", help="carry on with an unfinished agreement (or change a finished one)"
     )
     parser.add_argument(
         "--from",
@@ -173,10 +174,20 @@ class NewSession:
             raise InputError("--resume and --from cannot be used together")
         library = Library.locate(args.library)
         questions_dir = library.profiles_dir / "questions"
+        if self.prompter is not None:
+            self.prompter.note("slawriter new: draft a service level agreement", "bold")
+            self.prompter.note(
+                "Enter takes the grey default, Tab lets you edit it. Ctrl-C stops at any "
+                "time: every answer is saved as you go.",
+                "dim",
+            )
         self.provider_path = find_provider(args.provider)
-        provider = ensure_provider(self.provider_path, questions_dir, self.prompter)
+        if not self.provider_path.exists():  # a new user: their company's details come first
+            ensure_provider(self.provider_path, questions_dir, self.prompter)
         finished = args.resume is not None and not yamlio.load(args.resume).get("incomplete")
         self.data = self._start(library)
+        # Checked after the first question (the profile): checking holiday calendars is slow.
+        provider = ensure_provider(self.provider_path, questions_dir, self.prompter)
         wizard = self._wizard(library, provider, questions_dir)
         wizard.mark_progress(finished=finished)
         self._apply_data(wizard)

@@ -14,7 +14,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -526,9 +526,15 @@ def _front_matter_line(clause_path: Path, key: str) -> int | None:
 
 class LibraryLinter:
     def __init__(
-        self, root: Path, names: Mapping[str, Any], filters: frozenset[str], wording_dir: Path
+        self,
+        root: Path,
+        names: Mapping[str, Any],
+        filters: frozenset[str],
+        wording_dir: Path,
+        template_check: Callable[[Path], list[tuple[str, str]]] | None = None,
     ) -> None:
         self.root = root
+        self.template_check = template_check
         self.names = names
         self.env = _lint_environment(filters)
         self.wording_dir = wording_dir
@@ -547,6 +553,10 @@ class LibraryLinter:
         self._profile_fit(profiles, clauses)
         self._reachability(profiles, clauses)
         self._wording(clauses)
+        if self.template_check is not None:
+            template = self.root / "templates" / "agreement.docx"
+            for what, why in self.template_check(template):
+                self.add(display_path(template), None, "template", what, why)
         return sorted(self.findings, key=lambda f: (f.file, f.line or 0, f.kind, f.what))
 
     # -- loading ----------------------------------------------------------------------------
@@ -859,10 +869,12 @@ def lint_library(
     names: Mapping[str, Any],
     filters: frozenset[str],
     wording_dir: Path,
+    template_check: Callable[[Path], list[tuple[str, str]]] | None = None,
 ) -> list[Finding]:
     """Every finding for the library at ``root``, sorted by file and line.
 
     ``names`` and ``filters`` are what clause templates may use (pipeline.clause_names);
-    ``wording_dir`` holds the unmeasurable-wording list to use when the library has none.
+    ``wording_dir`` holds the unmeasurable-wording list to use when the library has none;
+    ``template_check`` reports (what, why) problems of the Word master template.
     """
-    return LibraryLinter(root, names, filters, wording_dir).run()
+    return LibraryLinter(root, names, filters, wording_dir, template_check).run()

@@ -183,6 +183,7 @@ def _time_rows(figures: Figures) -> list[list[str]]:
     ]
 
 
+_BASES = {"all-time": "every minute", "business-hours": "business hours only"}
 _COUNT_HEADER = ["Priority", "Tickets", "Met", "Breached", "Open", "Compliance"]
 _TIME_HEADER = ["Priority", "Response target", "Median", "90th percentile",
                 "Resolution target", "Median", "90th percentile"]  # fmt: skip
@@ -264,7 +265,6 @@ def _service_row(item: ServiceFigures, report: Report) -> list[str]:
     return [
         item.name,
         _target(item),
-        item.basis,
         percent(item.uptime, 3),
         minutes(item.downtime_s),
         minutes(item.allowed_downtime_s),
@@ -278,17 +278,23 @@ def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
     if not total.services:
         return [_para("No service in the agreement has an uptime target.")]
     blocks: list[Block] = []
-    header = [
-        "Service", "Target", "Basis", "Uptime", "Down (min)", "Allowed (min)", "Planned (min)",
-        "Result",
-    ]  # fmt: skip
+    header = ["Service", "Target", "Uptime", "Downtime", "Allowed", "Planned", "Result"]
+    bases = [*total.services.values()] + ([total.combined] if total.combined else [])
+    blocks.append(
+        _para(
+            "Each service is measured per calendar month on its basis: "
+            + "; ".join(f"{item.name}, {_BASES[item.basis]}" for item in bases)
+            + ". Downtime, the downtime the target allows and planned maintenance excluded "
+            "from the month (as the agreement says, up to its monthly cap) are in minutes."
+        )
+    )
     for month in report.months:
         rows = [_service_row(s, report) for s in month.services.values()]
         if month.combined is not None:
             rows.append(_service_row(month.combined, report))
         if len(report.months) > 1:
-            blocks.append(_para(f"{month_label(month.label)}:"))
-        blocks.append(_table(header, rows, 3, 7))
+            blocks.append(_para(f"{month_label(month.label)}:", bold=True))
+        blocks.append(_table(header, rows, 1, 6))
     if len(report.months) > 1:
         labels = [month_label(m.label) for m in report.months]
         rows = [
@@ -297,13 +303,6 @@ def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
         ]
         blocks.append(_para("Uptime by month, side by side:"))
         blocks.append(_table(["Service", *labels], rows))
-    blocks.append(
-        _para(
-            "Uptime is measured per calendar month on each service's basis. Allowed: the "
-            "downtime the target allows. Planned: maintenance excluded from the month as the "
-            "agreement says, up to its monthly cap."
-        )
-    )
     blocks.append(Image(charts["downtime"], CHART_WIDTH_MM, "Downtime against allowed downtime"))
     return blocks
 

@@ -17,9 +17,11 @@ Rules (docs/measurement.md says the same for users):
 - Uptime per service per calendar month on the service's basis (all-time: every minute in the
   default calendar's zone; business-hours: the minutes of its calendar). Outages are merged
   per service, so overlapping reports count once. An unplanned outage shorter than the
-  monitoring's ``minimum_outage`` is not downtime. Planned outages, when maintenance does not
-  count toward uptime, are removed from both the basis and the downtime, up to the monthly
-  maintenance cap; planned time beyond the cap counts as downtime.
+  monitoring's ``minimum_outage`` is not downtime. Planned work inside the maintenance window,
+  when maintenance does not count toward uptime, is removed from both the basis and the
+  downtime, up to the monthly maintenance cap; beyond the cap it counts as downtime. Planned
+  work outside the window is emergency maintenance: downtime when
+  ``emergency_counts_toward_uptime`` (the default), else removed like the rest.
 - Allowed downtime = basis x (100 - target) / 100. Uptime = (basis - downtime) / basis.
 - Credits: the largest tier credit whose ``below`` exceeds the month's uptime (in percent),
   at most the cap, as money from the service's monthly fee. A quarter adds its months.
@@ -417,6 +419,10 @@ def _utc(instant: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=instant)
 
 
+def _us(moment: datetime) -> int:
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
 @dataclass(frozen=True)
 class _Counted:
     down: list[tuple[int, int]]
@@ -428,17 +434,23 @@ class _Counted:
 def _count_outages(
     agreement: Agreement,
     calendar: Calendar,
+    window: Calendar,
     outages: Sequence[Outage],
     begin: int,
     end: int,
     as_of: int,
 ) -> _Counted:
-    """Downtime spans and excluded (planned) spans of one service in [begin, end)."""
+    """Downtime spans and excluded (planned) spans of one service in [begin, end).
+
+    Planned work inside the maintenance window is scheduled maintenance; outside it, emergency
+    maintenance. Each is excluded or counted as the agreement's maintenance terms say.
+    """
     minimum = agreement.monitoring.minimum_outage.seconds * _US
     maintenance = agreement.maintenance
     cap = target_seconds(maintenance.monthly_cap, calendar)
     unplanned: list[tuple[int, int]] = []
     planned: list[tuple[int, int]] = []
+    excluded: list[tuple[int, int]] = []
     ignored = 0
     count = 0
     for outage in outages:
@@ -447,13 +459,15 @@ def _count_outages(
         if last <= first:
             continue
         count += 1
-        if outage.planned and not maintenance.counts_toward_uptime:
-            planned.append((first, last))
+        if outage.planned:
+            inside = [(_us(a), _us(b)) for a, b in window.open_intervals(_utc(first), _utc(last))]
+            outside = _subtract([(first, last)], inside)
+            (unplanned if maintenance.counts_toward_uptime else planned).extend(inside)
+            (unplanned if maintenance.emergency_counts_toward_uptime else excluded).extend(outside)
         elif stop - outage.start < minimum:
             ignored += 1
         else:
             unplanned.append((first, last))
-    excluded: list[tuple[int, int]] = []
     budget = float(cap)
     for first, last in _merge(planned):
         if budget <= 0:
@@ -464,11 +478,11 @@ def _count_outages(
             excluded.append((first, last))
             budget -= used
         else:  # the cap runs out inside this outage: the rest is downtime
-            split = calendar.deadline(_utc(first), timedelta(seconds=budget))
-            middle = round((split - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * _US)
+            middle = _us(calendar.deadline(_utc(first), timedelta(seconds=budget)))
             excluded.append((first, middle))
             unplanned.append((middle, last))
             budget = 0
+    excluded = _merge(excluded)
     down = _subtract(_merge(unplanned), excluded)
     return _Counted(down, excluded, count, ignored)
 
@@ -498,6 +512,9 @@ def _service_month(
     as_of: int,
 ) -> tuple[dict[str, ServiceFigures], ServiceFigures | None]:
     result: dict[str, ServiceFigures] = {}
+    maintenance = agreement.maintenance
+    zone = calendars[maintenance.calendar or agreement.default_calendar].tz_name
+    window = Calendar("maintenance window", zone, maintenance.window)
     down_by_service: dict[str, list[tuple[int, int]]] = {}
     excluded_by_service: dict[str, list[tuple[int, int]]] = {}
     for service in agreement.services:
@@ -506,7 +523,7 @@ def _service_month(
         uptime = service.uptime
         calendar = _basis_calendar(agreement, calendars, uptime.basis, uptime.calendar)
         mine = [o for o in outages if o.service == service.id]
-        counted = _count_outages(agreement, calendar, mine, begin, end, as_of)
+        counted = _count_outages(agreement, calendar, window, mine, begin, end, as_of)
         down_by_service[service.id] = counted.down
         excluded_by_service[service.id] = counted.excluded
         figures = ServiceFigures(

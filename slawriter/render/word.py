@@ -1082,3 +1082,17 @@ def _same_properties(first: Any, second: Any) -> bool:
     if first is None or second is None:
         return first is second
     return bool(ET.tostring(first) == ET.tostring(second))
+
+
+def template_placeholders(template: Path) -> set[str]:
+    """The names the Word template's placeholders use (for the library linter)."""
+    try:
+        tpl = DocxTemplate(template)
+        tpl.init_docx()
+        return set(tpl.get_undeclared_template_variables())
+    except (PackageNotFoundError, OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise TemplateError(f"Cannot open the Word template {template}: {exc}") from exc
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"The Word template {template} has a placeholder syntax error: {exc.message}"
+        ) from exc

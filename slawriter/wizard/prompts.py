@@ -8,7 +8,7 @@ and says how to carry on.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import questionary
 from prompt_toolkit.application import get_app
@@ -22,7 +22,8 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
-from slawriter.wizard.questions import Section
+if TYPE_CHECKING:
+    from slawriter.wizard.questions import Section
 
 Validator = Callable[[str], str | None]
 

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml.comments import CommentedMap
-
-from slawriter import yamlio
 from slawriter.errors import InputError, Problem
-from slawriter.files import YamlDoc, display_path, validate_model
-from slawriter.model.provider import Provider
-from slawriter.wizard.engine import Prompter, Sources, Wizard
-from slawriter.wizard.fields import check_keys
-from slawriter.wizard.questions import load_questions
+from slawriter.files import display_path
+
+if TYPE_CHECKING:
+    from slawriter.wizard.engine import Prompter
+
+# The models, the question engine and the holiday check are imported when used: finding the
+# provider file happens before the wizard's first question, which should appear at once.
 
 PROVIDER_ENV = "SLAWRITER_PROVIDER"
 
@@ -45,6 +44,10 @@ def find_provider(option: Path | None) -> Path:
 
 
 def provider_problems(path: Path, data: Any) -> list[Problem]:
+    from slawriter import yamlio
+    from slawriter.files import YamlDoc, validate_model
+    from slawriter.model.provider import Provider
+
     try:
         validate_model(Provider, yamlio.plain(data), [YamlDoc(path, data)], "the provider file")
     except InputError as error:
@@ -54,6 +57,14 @@ def provider_problems(path: Path, data: Any) -> list[Problem]:
 
 def ensure_provider(path: Path, questions_dir: Path, prompter: Prompter | None) -> dict[str, Any]:
     """The provider file's data; asks for whatever it lacks (a new file: everything)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    from slawriter import yamlio
+    from slawriter.model.provider import Provider
+    from slawriter.wizard.engine import Sources, Wizard
+    from slawriter.wizard.fields import check_keys
+    from slawriter.wizard.questions import load_questions
+
     data = yamlio.load(path)
     if data and not provider_problems(path, data):
         plain: dict[str, Any] = yamlio.plain(data)
