@@ -32,6 +32,15 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+def combined_too_high(workdir: Path) -> None:
+    """A combined figure of 99.5 % that the three services' own targets cannot support."""
+    edit(
+        workdir / "acme-standard.yaml",
+        "  target: 97.0\n  basis: business-hours",
+        "  target: 99.5\n  basis: business-hours",
+    )
+
+
 def single_server(workdir: Path) -> None:
     """Acme's file service without its standby server: one repair breaks 99.5 %."""
     edit(workdir / "acme-standard.yaml", "files: true", "files: false")
@@ -51,6 +60,7 @@ def test_check_reports_an_error_with_exit_1(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     single_server(workdir)
+    combined_too_high(workdir)
     code, out, _ = run(capsys, "check", "acme-standard.yaml")
     assert code == 1
     assert out.startswith("acme-standard.yaml: 1 error, 2 warnings, 1 note")
@@ -63,6 +73,7 @@ def test_check_reports_an_error_with_exit_1(
 def test_check_strict_turns_warnings_into_errors(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    combined_too_high(workdir)
     assert run(capsys, "check", "acme-standard.yaml")[0] == 0  # one warning
     assert run(capsys, "check", "acme-standard.yaml", "--strict")[0] == 1
 
@@ -224,6 +235,7 @@ def test_render_with_accepted_risk_records_it_internally(
 def test_render_prints_warnings_and_renders(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    combined_too_high(workdir)
     code, out, _ = run(capsys, "render", "acme-standard.yaml", "--out", "out", "--format", "md")
     assert code == 0
     assert "Warnings in acme-standard.yaml" in out and "combined-vs-services" in out

@@ -399,7 +399,23 @@ def test_no_provider_file_asks_for_the_providers_details_first(
         "timezone": "Europe/London",
         "holidays": "GB-ENG",
     }
-    assert "Saved your company's details" in stream.getvalue()
+    shown = stream.getvalue()
+    assert "Saved your company's details" in shown
+    assert "Carry on with: slawriter new" in shown
+
+
+def test_provider_file_is_found_in_the_documented_order(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slawriter.wizard.provider import find_provider
+
+    assert find_provider(Path("mine.yaml")) == Path("mine.yaml")
+    monkeypatch.setenv("SLAWRITER_PROVIDER", str(workdir / "env.yaml"))
+    assert find_provider(None) == workdir / "env.yaml"
+    monkeypatch.delenv("SLAWRITER_PROVIDER")
+    assert find_provider(None) == Path("provider.yaml")  # ./provider.yaml exists
+    (workdir / "provider.yaml").unlink()
+    assert find_provider(None) == workdir / "home" / ".config" / "slawriter" / "provider.yaml"
 
 
 def test_without_a_terminal_new_explains_instead_of_hanging(
