@@ -42,7 +42,11 @@ docs: $(STAMP)
 	$(BIN)/python scripts/agreement_reference.py
 
 bench: $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/clock.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/feasibility.py
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info

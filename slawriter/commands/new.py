@@ -53,7 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the agreement file to write (default: named after the customer)",
     )
     parser.add_argument(
-        "--resume", type=Path, metavar="FILE.yaml", help="carry on with an unfinished agreement (or change a finished one)"
+        "--resume",
+        type=Path,
+        metavar="FILE.yaml",
+        help="carry on with an unfinished agreement (or change a finished one)",
     )
     parser.add_argument(
         "--from",
@@ -111,6 +114,8 @@ class NewSession:
         self.path: Path | None = None
         self.data: CommentedMap | None = None
         self.announced = False
+        self.provider_path = Path("provider.yaml")
+        self.provider_new = False
 
     # --- saving ----------------------------------------------------------------------------------
 
@@ -159,6 +164,12 @@ class NewSession:
                     f"Carry on with: slawriter new --resume {_show(self.path)}",
                     markup=False,
                 )
+            elif self.provider_new and self.provider_path.exists():
+                self.console.print(
+                    f"Stopped. Your company's details so far are saved in "
+                    f"{_show(self.provider_path)}.\nCarry on with: slawriter new",
+                    markup=False,
+                )
             else:
                 self.console.print("Stopped before the first answer was saved.", markup=False)
             return 130
@@ -182,7 +193,8 @@ class NewSession:
                 "dim",
             )
         self.provider_path = find_provider(args.provider)
-        if not self.provider_path.exists():  # a new user: their company's details come first
+        self.provider_new = not self.provider_path.exists()
+        if self.provider_new:  # a new user: their company's details come first
             ensure_provider(self.provider_path, questions_dir, self.prompter)
         finished = args.resume is not None and not yamlio.load(args.resume).get("incomplete")
         self.data = self._start(library)
@@ -413,12 +425,16 @@ class NewSession:
                         f"{finding.severity}: {finding.id}: {finding.message}", markup=False
                     )
                 return accepted, [f for f in findings if f.severity != "info"]
-            count = len(findings)
-            self.prompter.note(
-                f"\nThe feasibility check has {count} finding{'s' if count != 1 else ''}: "
-                "promises you may not be able to keep.",
-                "bold yellow",
-            )
+            serious = [f for f in findings if f.severity != "info"]
+            if serious:
+                count = len(serious)
+                self.prompter.note(
+                    f"\nThe feasibility check found {count} promise{'s' if count != 1 else ''} "
+                    "you may not be able to keep:",
+                    "bold yellow",
+                )
+            else:
+                self.prompter.note("\nNotes from the feasibility check:", "bold")
             changed = False
             for finding in findings:
                 self.prompter.finding(finding.severity, finding.message, finding.suggestion)

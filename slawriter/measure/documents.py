@@ -423,7 +423,7 @@ def report_document(
         ),
         reference=agreement.agreement.reference,
         effective_date=agreement.agreement.effective_date.strftime("%d %B %Y").lstrip("0"),
-        version=f"report for {period}, as of {_when(report.as_of)}",
+        version=f"Report for {period}, as of {_when(report.as_of)}",
     )
     return Document(
         cover=cover,

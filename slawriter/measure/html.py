@@ -83,7 +83,7 @@ def render_html(document: Document) -> str:
         ("Provider", cover.provider.legal_name),
         ("Customer", cover.customer.legal_name),
         ("Agreement", cover.reference),
-        ("Report", cover.version),
+        ("Version", cover.version),
     ]
     out = [
         "<!DOCTYPE html>",

@@ -343,6 +343,8 @@ class Wizard:
             return "none"
         if isinstance(value, list):
             return "; ".join(str(v) for v in value) or "none"
+        if question.type == "percent":
+            return f"{fields.format_answer(question, value)}%"
         return fields.format_answer(question, value)
 
     def _item_label(self, group: Question, index: int) -> str:
@@ -708,8 +710,12 @@ class Wizard:
     def _describe_item(self, group: Question, index: int) -> str:
         if group.item_format:
             item = plain(get(self.data, (*to_loc(group.key), index)))
+            shown = {
+                key: ", ".join(str(v) for v in value) if isinstance(value, list) else value
+                for key, value in (item.items() if isinstance(item, dict) else [])
+            }
             try:
-                return group.item_format.format_map(item if isinstance(item, dict) else {})
+                return group.item_format.format_map(shown)
             except (KeyError, ValueError, IndexError):
                 pass
         detail = self.describe_item(group, index)
