@@ -19,9 +19,12 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
+# In a terminal: the guided questionnaire. Without one (CI, scripts): render the examples.
 run: $(STAMP)
-	$(BIN)/slawriter render examples/*.yaml --out out/ --format docx,md
-	@echo "Your agreements are in out/ (open the .docx in Word or LibreOffice)."
+	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/slawriter new; else \
+	  echo "No terminal: rendering the examples (run 'make run' in a terminal for the questionnaire)."; \
+	  $(BIN)/slawriter render examples/*.yaml --out out/ --format docx,md && \
+	  echo "Your agreements are in out/ (open the .docx in Word or LibreOffice)."; fi
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check slawriter tests bench scripts
@@ -47,6 +50,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/clock.py
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/feasibility.py
+	$(BIN)/python bench/wizard.py
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info

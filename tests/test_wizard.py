@@ -463,3 +463,58 @@ def test_builtin_question_files_name_real_fields_and_every_question_has_help() -
                 if one.type != "id" and not one.help.strip():
                     without_help.append(f"{name}: {one.key}")
     assert without_help == []
+
+
+def test_an_invalid_agreement_is_not_finished_and_its_question_is_asked_again(
+    workdir: Path,
+) -> None:
+    # Credits need a service with a monthly fee: the whole-agreement check refuses them.
+    data = [*IDENTITY, "credits=yes"]
+    session, _ = _session(
+        _args(profile="standard", out=Path("a.yaml"), defaults=True, data=data), False
+    )
+    with pytest.raises(InputError) as caught:
+        session.run()
+    assert any(p.path == "credits" and "monthly_fee" in p.message for p in caught.value.problems)
+    assert yamlio.plain(yamlio.load(workdir / "a.yaml"))["incomplete"] is True
+    assert not (workdir / "out").exists()
+
+    session, stream = _session(_args(resume=Path("a.yaml")))
+    # Two optional internal questions --defaults left empty come first; then the review.
+    with keys(ENTER * 2 + ENTER + "n" + ENTER * 5):  # finish; the check fails; credits: no
+        assert session.run() == 0, stream.getvalue()
+    shown = stream.getvalue()
+    assert "The agreement is not valid yet" in shown and "Please change: Service credits" in shown
+    final = yamlio.plain(yamlio.load(workdir / "a.yaml"))
+    assert final["credits"] is None and "incomplete" not in final
+    assert (workdir / "out" / "a.docx").is_file()
+
+
+def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -> None:
+    wizard, _, _ = make_wizard(tmp_path, GROUP)
+    with keys(
+        "Email" + ENTER + "M365" + ENTER + ENTER + "n" + "y"
+        + "Files" + ENTER + "FS01" + ENTER + ENTER + "n" + "n"
+    ):  # fmt: skip
+        wizard.run()
+    up = "\x1b[A"
+    with keys(
+        DOWN + ENTER  # Change something in: Services
+        + ENTER  # Which answer? Services covered
+        + up * 5 + ENTER  # from "Done" up to "Change Email"
+        + "Email and calendar" + ENTER + ENTER + ENTER + "n"  # name, systems kept, no uptime
+        + up + ENTER  # Remove Files
+        + ENTER  # Done
+        + ENTER  # Everything is right
+    ):  # fmt: skip
+        wizard.review(summary)
+    services = yamlio.plain(wizard.data)["services"]
+    assert services == [
+        {"name": "Email and calendar", "id": "email", "systems": ["M365"], "uptime": None}
+    ]
+
+
+@pytest.mark.parametrize("name", ["acme-standard.yaml", "special-characters.yaml", "provider.yaml"])
+def test_round_trip_rewrites_a_hand_written_file_byte_for_byte(name: str) -> None:
+    path = EXAMPLES / name
+    assert yamlio.dumps(yamlio.load(path)) == path.read_text("utf-8")

@@ -349,7 +349,11 @@ class NewSession:
                 continue
             put(wizard.data, loc, value)
         if problems:
-            raise InputError("--data: not used", problems)
+            count = len(problems)
+            raise InputError(
+                f"{count} --data answer{'s' if count != 1 else ''} refused; nothing was changed",
+                problems,
+            )
         if self.args.data:
             self.save()
 

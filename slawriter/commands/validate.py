@@ -37,6 +37,11 @@ def run(args: argparse.Namespace) -> int:
             f"{len(agreement.priorities)} priorities, "
             f"provider {display_path(loaded.provider_path)})"
         )
+        if agreement.incomplete:
+            print(
+                f"  unfinished: the questionnaire has not finished; carry on with "
+                f"'slawriter new --resume {display_path(loaded.path)}'"
+            )
     for path in providers:
         print(f"{display_path(path)}: valid provider file")
     return 0

@@ -20,14 +20,15 @@ from pydantic import BaseModel
 from ruamel.yaml import YAML
 
 from slawriter.files import deep_merge
+from slawriter.model.agreement import ALWAYS_CALENDAR
 from slawriter.model.paths import Loc, parse_path
 from slawriter.wizard import fields
+from slawriter.wizard.computed import COMPUTE, first_of_next_month
 from slawriter.wizard.questions import Question, QuestionSet, Section, split_condition
 from slawriter.yamlio import delete, get, has, plain, put
 
 NONE = "__none__"  # the value of a "none" choice (questionary cannot use None)
 _MISSING = object()
-ALWAYS_CALENDAR = "24x7"
 
 
 class Prompter(Protocol):
@@ -98,101 +99,6 @@ def _scalar(text: str) -> Any:
     return YAML(typ="safe", pure=True).load(text)
 
 
-# --- computed defaults: small named functions the question files may use ------------------
-
-
-def _first_of_next_month(wizard: Wizard, item: Item | None) -> Any:
-    today = wizard.sources.today
-    return date(today.year + (today.month == 12), today.month % 12 + 1, 1)
-
-
-def _reference(wizard: Wizard, item: Item | None) -> Any:
-    name = wizard.value("customer.name")
-    if not isinstance(name, str) or not name.strip():
-        return None
-    provider = wizard.sources.provider.get("name", "")
-    prefix = "".join(w[0] for w in str(provider).split()[:2] if w[:1].isalpha()).upper() or "SLA"
-    initials = "".join(w[0] for w in name.split() if w[:1].isalnum())[:4].upper()
-    year = wizard._date_value("agreement.effective_date").year
-    return f"{prefix}-SLA-{year}-{initials}"
-
-
-def _channels(wizard: Wizard, item: Item | None) -> Any:
-    contact = wizard.sources.provider.get("contact") or {}
-    priorities = list(wizard.priority_ids())
-    channels = []
-    if contact.get("phone"):
-        channels.append({"kind": "phone", "contact": contact["phone"], "priorities": priorities})
-    if contact.get("email"):
-        channels.append(
-            {
-                "kind": "email",
-                "contact": contact["email"],
-                "priorities": priorities[1:] or priorities,
-            }
-        )
-    return channels
-
-
-def _backup_interval(wizard: Wizard, item: Item | None) -> Any:
-    return wizard.value("data_protection.backup.frequency")
-
-
-def _currency(wizard: Wizard, item: Item | None) -> Any:
-    language = wizard.value("locale.language") or "en_GB"
-    return {"en_US": "USD", "en_IE": "EUR", "en_AU": "AUD", "en_NZ": "NZD", "en_CA": "CAD",
-            "en_ZA": "ZAR"}.get(language, "GBP")  # fmt: skip
-
-
-def _page_size(wizard: Wizard, item: Item | None) -> Any:
-    return "Letter" if wizard.value("locale.language") in ("en_US", "en_CA") else "A4"
-
-
-_ZONES = {"en_GB": ("Europe/London", "GB-ENG"), "en_US": ("America/New_York", "US-NY"),
-          "en_IE": ("Europe/Dublin", "IE"), "en_AU": ("Australia/Sydney", "AU-NSW"),
-          "en_NZ": ("Pacific/Auckland", "NZ"), "en_CA": ("America/Toronto", "CA-ON"),
-          "en_ZA": ("Africa/Johannesburg", "ZA")}  # fmt: skip
-
-
-def _timezone(wizard: Wizard, item: Item | None) -> Any:
-    return _ZONES.get(str(wizard.value("locale.language")), _ZONES["en_GB"])[0]
-
-
-def _holidays(wizard: Wizard, item: Item | None) -> Any:
-    return _ZONES.get(str(wizard.value("locale.language")), _ZONES["en_GB"])[1]
-
-
-def _default_calendar_spec(wizard: Wizard, part: str) -> Any:
-    calendars = wizard.sources.provider.get("calendars") or {}
-    spec: dict[str, Any] = calendars.get("business") or next(iter(calendars.values()), {})
-    return spec.get(part)
-
-
-def _credits_possible(wizard: Wizard, item: Item | None) -> Any:
-    """Credits are a share of a monthly fee: offer them when a service has a fee and a target."""
-    services = wizard.value("services") or []
-    return any(
-        isinstance(s, dict) and s.get("uptime") and s.get("monthly_fee") is not None
-        for s in services
-    )
-
-
-COMPUTE: dict[str, Callable[[Wizard, Item | None], Any]] = {
-    "credits_possible": _credits_possible,
-    "first_of_next_month": _first_of_next_month,
-    "reference": _reference,
-    "channels": _channels,
-    "backup_interval": _backup_interval,
-    "currency": _currency,
-    "page_size": _page_size,
-    "timezone": _timezone,
-    "holidays": _holidays,
-    "provider_timezone": lambda w, i: _default_calendar_spec(w, "timezone"),
-    "provider_hours": lambda w, i: _default_calendar_spec(w, "hours"),
-    "provider_holidays": lambda w, i: _default_calendar_spec(w, "holidays"),
-}
-
-
 class Wizard:
     def __init__(
         self,
@@ -229,7 +135,7 @@ class Wizard:
 
     def _date_value(self, path: str) -> date:
         value = self.value(path)
-        return value if isinstance(value, date) else _first_of_next_month(self, None)
+        return value if isinstance(value, date) else first_of_next_month(self, None)
 
     def merged(self) -> dict[str, Any]:
         merged: dict[str, Any] = deep_merge(self.sources.profile_defaults, plain(self.data))

@@ -7,6 +7,7 @@ and says how to carry on.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,27 @@ def _default_keys(default: str) -> KeyBindings:
         event.current_buffer.insert_text(default)
 
     return keys
+
+
+def _wrap_validation_message(question: Any) -> None:
+    """Let the message under a refused answer wrap onto several lines.
+
+    prompt_toolkit's validation toolbar is one line high, which cuts off our messages (they
+    say what was wrong and what to write instead); give it up to four wrapped lines.
+    """
+    from prompt_toolkit.filters import to_filter
+    from prompt_toolkit.layout import Dimension, Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+
+    for container in question.application.layout.walk():
+        if not isinstance(container, Window):
+            continue
+        control = container.content
+        text = getattr(control, "text", None)
+        name = getattr(text, "__qualname__", "")
+        if isinstance(control, FormattedTextControl) and name.startswith("ValidationToolbar"):
+            container.height = Dimension(min=1, max=4)
+            container.wrap_lines = to_filter(True)
 
 
 class Terminal:
@@ -118,7 +140,10 @@ class Terminal:
     ) -> str:
         def check(text: str) -> bool | str:
             problem = validate(text)
-            return True if problem is None else problem
+            if problem is None:
+                return True
+            width = get_app().output.get_size().columns - 1
+            return textwrap.fill(problem, max(width, 20))
 
         extra: dict[str, Any] = {"validate_while_typing": False}
         if default:
@@ -146,6 +171,7 @@ class Terminal:
             question = questionary.text(
                 message, validate=check, style=STYLE, instruction=instruction, **extra
             )
+        _wrap_validation_message(question)
         answer: str = question.unsafe_ask()
         return answer
 
