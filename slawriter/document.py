@@ -8,7 +8,7 @@ so the Markdown output, the Word table of contents and Word's own list numbering
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,19 @@ class Party:
     company_number: str | None
     signatory_name: str
     signatory_title: str
+
+
+def party(role: str, who: Any) -> Party:
+    """The Party for a provider or customer of the agreement file (anything with ``name``,
+    ``address``, ``company_number`` and ``signatory``)."""
+    return Party(
+        role,
+        who.name,
+        tuple(who.address),
+        who.company_number,
+        who.signatory.name,
+        who.signatory.title,
+    )
 
 
 @dataclass(frozen=True)

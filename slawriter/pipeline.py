@@ -296,7 +296,7 @@ def clause_context(loaded: Loaded) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = False) -> Any:
     from slawriter.assemble import choose_clauses, markdown_blocks, render_clauses
-    from slawriter.document import Cover, Document, Party, Section
+    from slawriter.document import Cover, Document, Section, party
     from slawriter.helpers import format_date
     from slawriter.provenance import provenance_properties
 
@@ -326,22 +326,8 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     cover = Cover(
         title=profile.title,
         subtitle=profile.subtitle,
-        provider=Party(
-            "Provider",
-            provider.name,
-            tuple(provider.address),
-            provider.company_number,
-            provider.signatory.name,
-            provider.signatory.title,
-        ),
-        customer=Party(
-            "Customer",
-            customer.name,
-            tuple(customer.address),
-            customer.company_number,
-            customer.signatory.name,
-            customer.signatory.title,
-        ),
+        provider=party("Provider", provider),
+        customer=party("Customer", customer),
         reference=info.reference,
         effective_date=format_date(info.effective_date, provider.locale.language),
         version=info.version,

@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slawriter.document import Block, Cover, Document, Inline, Paragraph, Party, Run, Section, Table
+from slawriter.document import (
+    Block,
+    Cover,
+    Document,
+    Inline,
+    Paragraph,
+    Party,
+    Run,
+    Section,
+    Table,
+    party,
+)
 
 from .availability import hours_minutes, minutes
 from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
@@ -187,23 +198,9 @@ def build_memo(items: Sequence[Checked]) -> Document:
     customer = first.loaded.agreement.customer
     names = [item.loaded.agreement.customer.name for item in items]
     effective = first.loaded.agreement.agreement.effective_date
-    provider_party = Party(
-        "Provider",
-        provider.name,
-        tuple(provider.address),
-        provider.company_number,
-        provider.signatory.name,
-        provider.signatory.title,
-    )
+    provider_party = party("Provider", provider)
     customer_party = (
-        Party(
-            "Customer",
-            customer.name,
-            tuple(customer.address),
-            customer.company_number,
-            customer.signatory.name,
-            customer.signatory.title,
-        )
+        party("Customer", customer)
         if len(items) == 1
         else Party("Customers", "; ".join(names), (f"{len(items)} agreements",), None, "", "")
     )

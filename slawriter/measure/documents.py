@@ -19,10 +19,10 @@ from slawriter.document import (
     ListBlock,
     ListItem,
     Paragraph,
-    Party,
     Run,
     Section,
     Table,
+    party,
 )
 from slawriter.measure.report import (
     PERCENTILE_METHOD,
@@ -405,22 +405,8 @@ def report_document(
     cover = Cover(
         title="Service Level Report",
         subtitle=period,
-        provider=Party(
-            "Provider",
-            provider.name,
-            tuple(provider.address),
-            provider.company_number,
-            provider.signatory.name,
-            provider.signatory.title,
-        ),
-        customer=Party(
-            "Customer",
-            customer.name,
-            tuple(customer.address),
-            customer.company_number,
-            customer.signatory.name,
-            customer.signatory.title,
-        ),
+        provider=party("Provider", provider),
+        customer=party("Customer", customer),
         reference=agreement.agreement.reference,
         effective_date=agreement.agreement.effective_date.strftime("%d %B %Y").lstrip("0"),
         version=f"Report for {period}, as of {_when(report.as_of)}",
