@@ -361,7 +361,9 @@ def test_renewal_from_an_earlier_agreement_asks_new_reference_and_date(workdir: 
     source = workdir / "acme-2027.yaml"
     source.write_text((EXAMPLES / "corner-shop-smb.yaml").read_text("utf-8"), "utf-8")
     session, stream = _session(_args(source=source, out=Path("acme-2028.yaml")))
-    with keys("2028-02-15" + ENTER + "NW-SB-2028-031" + ENTER + ENTER + ENTER):
+    # New date and reference; then the two optional internal questions the source file left
+    # unanswered (key hardware, notes) and the review's "create the documents".
+    with keys("2028-02-15" + ENTER + "NW-SB-2028-031" + ENTER + ENTER + ENTER + ENTER):
         assert session.run() == 0, stream.getvalue()
     renewed = yamlio.plain(yamlio.load(workdir / "acme-2028.yaml"))
     assert renewed["agreement"]["reference"] == "NW-SB-2028-031"
