@@ -611,7 +611,11 @@ def _column_widths(rows: Sequence[Sequence[Inline]], columns: int, available: in
     longest_text = [max([1, *(len(row[c]) for row in texts)]) for c in range(columns)]
     widths = [max(500, n * char[0] + padding) for n in longest_word]
     if sum(widths) >= available:
-        widths = [w * available // sum(widths) for w in widths]
+        # Too wide even at one word a line: narrow the widest columns first, so that columns
+        # of short words ("Median", "Open") keep their words whole.
+        while sum(widths) > available:
+            widest = max(range(columns), key=lambda c: (widths[c], -c))
+            widths[widest] -= min(60, sum(widths) - available)
     else:
         step = 180  # twips (about 3 mm): finer steps cost time and change little
         current = height(widths)
