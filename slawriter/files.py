@@ -92,6 +92,22 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def _first_definition(text: str, key: str, line: int, column: int) -> int | None:
+    """The 1-based line of the first ``key:`` at ``column`` in the mapping that holds the
+    duplicate at 0-based ``line`` (None when it cannot be told)."""
+    lines = text.splitlines()
+    for number in range(line - 1, -1, -1):
+        candidate = lines[number]
+        if candidate[:column].strip(" -") == "" and candidate[column:].startswith(
+            (f"{key}:", f'"{key}":', f"'{key}':")
+        ):
+            return number + 1
+        indent = len(candidate) - len(candidate.lstrip(" "))
+        if candidate.strip() and not candidate.lstrip().startswith("#") and indent < column:
+            return None  # left the mapping the duplicate is in
+    return None
+
+
 def parse_yaml(text: str, path: Path) -> YamlDoc:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
@@ -101,14 +117,14 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
     except DuplicateKeyError as error:
         mark = error.problem_mark
         key = str(error.problem).split('"')[1] if '"' in str(error.problem) else "?"
-        first = error.context_mark
+        first = _first_definition(text, key, mark.line if mark else 0, mark.column if mark else 0)
+        where = f" (first defined at line {first})" if first else ""
         raise InputError(
             f"{name} is not valid",
             [
                 Problem(
                     name,
-                    f"duplicate key '{key}' (already defined at line "
-                    f"{first.line + 1 if first else '?'}); each key may appear only once",
+                    f"duplicate key '{key}'{where}; each key may appear only once",
                     mark.line + 1 if mark else None,
                     mark.column + 1 if mark else None,
                 )

@@ -504,3 +504,31 @@ def test_redline_tracked_changes_as_libreoffice_reads_them(
     assert "99.9" in "".join(deleted) and "99.95" in "".join(inserted)
     # The unchanged text is there once, untracked.
     assert plain(content).count("Response, Resolution and Updates") >= 1
+
+
+def test_lint_checks_attributes_named_in_filters_and_range_sizes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """map(attribute=...), selectattr(...), sort(attribute=...) read fields at render time,
+    and the sandbox caps range(): lint finds what render would trip over."""
+    from slawriter.cli import main
+
+    library = tmp_path / "lib"
+    assert main(["library", "init", str(library)]) == 0
+    clause = library / "clauses" / "exit.standard.md"
+    lines = len(clause.read_text("utf-8").splitlines())
+    clause.write_text(
+        clause.read_text("utf-8")
+        + "\n{% for i in range(10**9) %}x{% endfor %}\n"
+        + "\n{{ services | map(attribute='nmae') | join }}"
+        + " {{ services | selectattr('uptime.targt') | list }}"
+        + " {{ services | sort(attribute='__init__.__globals__') | list }}\n",
+        "utf-8",
+    )
+    capsys.readouterr()
+    assert main(["clauses", "lint", "--library", str(library)]) == 1
+    out = capsys.readouterr().out
+    assert f"exit.standard.md:{lines + 2}: [template] range() over 1,000,000,000 items" in out
+    assert f"exit.standard.md:{lines + 4}: [unknown-name] 'nmae' is not a field of Service" in out
+    assert "'targt' is not a field of Uptime (did you mean 'target'?)" in out
+    assert "[security] the sort filter reads the internal attribute '__init__'" in out

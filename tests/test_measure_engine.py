@@ -256,3 +256,34 @@ def test_offset_table_has_two_changes_a_year_in_london() -> None:
     # 01:00 GMT on 28 March is 02:00 BST: wall times from 02:00 take BST.
     assert thresholds[0] == _us(datetime(2027, 3, 28, 2, tzinfo=UTC))
     assert date(2027, 10, 31) == datetime.fromtimestamp(thresholds[1] / US, UTC).date()
+
+
+def test_clock_command_counts_calendar_time_across_a_clock_change(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from slawriter.cli import main
+
+    for day, hours in (("2027-03-27", 23), ("2027-10-30", 25)):
+        start, end = f"{day}T12:00", f"{day[:-2]}{int(day[-2:]) + 1:02d}T12:00"
+        assert (
+            main(
+                [
+                    "clock",
+                    "--from",
+                    start,
+                    "--to",
+                    end,
+                    "--hours",
+                    "mon-sun 00:00-24:00",
+                    "--timezone",
+                    "Europe/London",
+                    "--json",
+                ]
+            )
+            == 0
+        )
+        body = json.loads(capsys.readouterr().out)
+        assert body["business_seconds"] == hours * 3600
+        assert body["calendar_seconds"] == hours * 3600

@@ -78,7 +78,7 @@ def choose_calendar(args: argparse.Namespace) -> tuple[Calendar, str]:
 def run(args: argparse.Namespace) -> int:
     import json
     import sys
-    from datetime import timedelta
+    from datetime import UTC, timedelta
 
     from slawriter.measure.moments import parse_moment, parse_pause, when, words
 
@@ -90,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
     end_local = (end if end.tzinfo else end.replace(tzinfo=zone)).astimezone(zone)
     business = calendar.elapsed(start, end, pauses)
     unpaused = calendar.elapsed(start, end)
-    wall = max(end_local - start_local, timedelta(0))
+    # Subtract in UTC: two times in one zone subtract as wall-clock times, which is an hour
+    # out across a clock change.
+    wall = max(end_local.astimezone(UTC) - start_local.astimezone(UTC), timedelta(0))
     if args.json:
         body = {
             "from": start_local.isoformat(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -78,15 +77,8 @@ def parse_clause(path: Path) -> Clause:
             [Problem(name, "no closing '---' line after the front matter", 1, 1)],
         )
     front = "".join(lines[1:index])
-    try:
-        doc = parse_yaml(front, path)
-    except InputError as error:
-        # Front-matter lines start on file line 2.
-        raise InputError(
-            error.message,
-            [replace(p, line=p.line + 1 if p.line else None) for p in error.problems],
-        ) from None
-    doc.positions = {k: (line + 1, col) for k, (line, col) in doc.positions.items()}
+    # A blank first line stands for the opening '---', so YAML line numbers are file lines.
+    doc = parse_yaml("\n" + front, path)
     meta = validate_model(ClauseMeta, doc.data, [doc], "clause front matter")
     clause = Clause(path, meta, "".join(lines[index + 1 :]), index + 2)
     clause.condition_line = (doc.positions.get(("condition",)) or (2, 1))[0]

@@ -116,6 +116,13 @@ class Returns:
 UNKNOWN: Any = None  # a value the linter cannot check (any attribute is accepted)
 
 
+# Filters that read a named attribute of every item.
+ATTRIBUTE_FILTERS = frozenset(
+    {"map", "selectattr", "rejectattr", "sort", "groupby", "sum", "unique", "min", "max"}
+)
+MAX_RANGE = 100_000  # jinja2.sandbox.MAX_RANGE
+
+
 def shape_of(hint: Any) -> Any:
     """A type annotation, class, function or value -> a shape (or UNKNOWN)."""
     origin = typing.get_origin(hint)
@@ -405,6 +412,8 @@ class TemplateChecker:
                 return base.item
             return base if isinstance(base, ListOf) else UNKNOWN
         if isinstance(node, nodes.Call):
+            if isinstance(node.node, nodes.Name) and node.node.name == "range":
+                self._range(node)
             function = self.expr(node.node, scope)
             self._arguments(node, scope)
             return function.result if isinstance(function, Returns) else UNKNOWN
@@ -437,6 +446,56 @@ class TemplateChecker:
             if extra is not None:
                 self.expr(extra, scope)
 
+    def _attribute_argument(self, node: nodes.Filter, base: Any) -> None:
+        """map(attribute='x'), selectattr('x'), sort(attribute='x.y'), ...: the named field is
+        read from every item at render time, so check it like item.x."""
+        names = [k.value for k in node.kwargs if k.key == "attribute"]
+        if node.name in ("selectattr", "rejectattr", "groupby") and node.args:
+            names.append(node.args[0])
+        for name in names:
+            if not (isinstance(name, nodes.Const) and isinstance(name.value, str)):
+                continue
+            shape = self._item_shape(base)
+            for part in name.value.split("."):
+                if part.startswith("_") or part in UNSAFE_ATTRIBUTES:
+                    self.report(
+                        node.lineno,
+                        "security",
+                        f"the {node.name} filter reads the internal attribute '{part}'",
+                        "clause templates run in a sandbox that refuses Python internals; "
+                        "this would fail (or print Undefined) at render time",
+                    )
+                    break
+                if part.isdigit():
+                    shape = UNKNOWN
+                    continue
+                shape = self._attribute(node, shape, part)
+
+    def _range(self, node: nodes.Call) -> None:
+        for arg in node.args:
+            if isinstance(arg, nodes.Const) and isinstance(arg.value, int):
+                if abs(arg.value) > MAX_RANGE:
+                    self.report(
+                        node.lineno,
+                        "template",
+                        f"range() over {arg.value:,} items",
+                        f"the sandbox allows at most {MAX_RANGE:,} items in a range, so "
+                        "rendering would stop with an error",
+                    )
+            elif isinstance(arg, nodes.BinExpr | nodes.UnaryExpr):
+                try:
+                    value = arg.as_const()
+                except nodes.Impossible:
+                    continue
+                if isinstance(value, int) and abs(value) > MAX_RANGE:
+                    self.report(
+                        node.lineno,
+                        "template",
+                        f"range() over {value:,} items",
+                        f"the sandbox allows at most {MAX_RANGE:,} items in a range, so "
+                        "rendering would stop with an error",
+                    )
+
     def _attribute(self, node: nodes.Node, base: Any, name: str) -> Any:
         if name.startswith("_") or name in UNSAFE_ATTRIBUTES:
             return UNKNOWN  # reported by the security scan
@@ -456,6 +515,8 @@ class TemplateChecker:
     def _filter_or_test(self, node: nodes.Filter | nodes.Test, scope: Any) -> Any:
         base = self.expr(node.node, scope) if node.node is not None else UNKNOWN
         self._arguments(node, scope)
+        if isinstance(node, nodes.Filter) and node.name in ATTRIBUTE_FILTERS:
+            self._attribute_argument(node, base)
         if isinstance(node, nodes.Test):
             if node.name not in self.env.tests:
                 self.report(

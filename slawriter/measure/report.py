@@ -23,8 +23,9 @@ Rules (docs/measurement.md says the same for users):
   work outside the window is emergency maintenance: downtime when
   ``emergency_counts_toward_uptime`` (the default), else removed like the rest.
 - Allowed downtime = basis x (100 - target) / 100. Uptime = (basis - downtime) / basis.
-- Credits: the largest tier credit whose ``below`` exceeds the month's uptime (in percent),
-  at most the cap, as money from the service's monthly fee. A quarter adds its months.
+- Credits: none in a month the service meets its own uptime target; otherwise the largest
+  tier credit whose ``below`` exceeds the month's uptime (in percent), at most the cap, as
+  money from the service's monthly fee. A quarter adds its months.
 - The combined figure: the union of the listed services' downtime on the combined basis.
 """
 
@@ -490,6 +491,13 @@ def _count_outages(
 def _credit(agreement: Agreement, figures: ServiceFigures) -> None:
     credits, uptime = agreement.credits, figures.uptime
     if credits is None or uptime is None:
+        return
+    if figures.met:
+        # The agreement's credit clause: no credit in a month the service meets its own
+        # target, even when its uptime is below a tier set for services with higher targets.
+        figures.credit_percent = Decimal(0)
+        if figures.monthly_fee is not None:
+            figures.credit = Decimal("0.00")
         return
     percent = uptime * 100
     owed = max(
