@@ -119,6 +119,9 @@ class Cover:
     version: str
     logo: bytes | None = None  # the provider's logo image (PNG or JPEG), if any
     draft: bool = False  # True renders a visible DRAFT marking
+    # False for documents that are not agreements (internal memos): the cover has no
+    # "between ... (the "Provider") and ... (the "Customer")" block.
+    parties: bool = True
 
 
 @dataclass(frozen=True)
@@ -139,3 +142,5 @@ class Document:
     custom_properties: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     # False for documents nobody signs (reports): no signature block at the end.
     signatures: bool = True
+    # False for short documents (a one-agreement memo): no contents list after the cover.
+    contents: bool = True

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from slawriter.clock import Calendar
+from slawriter.downtime import allowed_downtime_seconds, period_seconds
 from slawriter.model.agreement import ALWAYS_CALENDAR
 from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration, Period
@@ -256,9 +257,7 @@ class Helpers:
             clock = self.calendar(calendar).clock
         else:
             clock = self.calendar(ALWAYS_CALENDAR).clock
-        start = datetime.combine(month.first, datetime.min.time())
-        end = datetime.combine(month.next_first, datetime.min.time())
-        return clock.elapsed(start, end).total_seconds()
+        return period_seconds(clock, month)
 
     def allowed_downtime(
         self,
@@ -269,8 +268,7 @@ class Helpers:
     ) -> str:
         month = month or self.example_month
         seconds = self.basis_seconds(basis, calendar, month)
-        allowed = Decimal(str(seconds)) * (Decimal(100) - Decimal(str(target))) / Decimal(100)
-        return format_downtime(float(allowed))
+        return format_downtime(allowed_downtime_seconds(target, seconds))
 
     def basis_minutes(
         self, basis: str = "all-time", calendar: str | None = None, month: Month | None = None

@@ -531,12 +531,21 @@ def check_feasibility(
     return results
 
 
-def accepted_risks(findings: Sequence[Finding], accept_risks: Mapping[str, str]) -> list[Any]:
-    """What the internal record keeps about each error finding accepted as a risk."""
+def accepted_risks(
+    findings: Sequence[Finding],
+    accept_risks: Mapping[str, str],
+    finding_reasons: Mapping[tuple[str, str], str] | None = None,
+) -> list[Any]:
+    """What the internal record keeps about each error finding accepted as a risk.
+
+    ``finding_reasons`` maps (rule id, message) to the reason one finding was accepted for
+    (the wizard asks per finding); other findings get their rule's reason.
+    """
+    reasons = finding_reasons or {}
     return [
         {
             "rule": finding.id,
-            "reason": accept_risks[finding.id],
+            "reason": reasons.get((finding.id, finding.message), accept_risks[finding.id]),
             "message": finding.message,
             "paths": list(finding.paths),
         }
@@ -555,9 +564,11 @@ def render_files(
     allow_draft: bool = False,
     accept_risks: Mapping[str, str] | None = None,
     provenance_appendix: bool = False,
+    finding_reasons: Mapping[tuple[str, str], str] | None = None,
 ) -> Outcome:
     """Validate and check every agreement first, then render all, then write: nothing
-    half-written. ``accept_risks`` maps rule ids to the reason their errors are accepted."""
+    half-written. ``accept_risks`` maps rule ids to the reason their errors are accepted;
+    ``finding_reasons`` (optional) gives one finding's own reason, by (rule id, message)."""
     if "pdf" in formats:
         from slawriter.render.pdf import find_soffice
 
@@ -630,7 +641,7 @@ def render_files(
             "library": {"path": str(library.root), "commit": library.commit},
             "files": known,
             "accepted_risks": accepted_risks(
-                next(f for p, f in checked if p == loaded.path), risks
+                next(f for p, f in checked if p == loaded.path), risks, finding_reasons
             ),
         }
         write_atomic(rec_path, dump_record(new_record))

@@ -159,3 +159,26 @@ def delete(data: CommentedMap, loc: Loc) -> bool:
     if len(loc) > 1 and isinstance(parent, dict) and not parent:
         delete(data, loc[:-1])
     return True
+
+
+def copy_comments(source: Any, target: Any) -> None:
+    """Put ``source``'s comments on the same keys and items of ``target`` (a newer copy).
+
+    The file on disk may have gained hand comments while the wizard held its own copy:
+    they are carried over before the wizard's copy is written.
+    """
+    if isinstance(source, CommentedMap) and isinstance(target, CommentedMap):
+        if source.ca.comment and not target.ca.comment:
+            target.ca.comment = source.ca.comment
+        for key, comment in source.ca.items.items():
+            if key in target:
+                target.ca.items[key] = comment
+        for key, value in source.items():
+            if key in target:
+                copy_comments(value, target[key])
+    elif isinstance(source, CommentedSeq) and isinstance(target, CommentedSeq):
+        for index, comment in source.ca.items.items():
+            if isinstance(index, int) and index < len(target):
+                target.ca.items[index] = comment
+        for value, newer in zip(source, target, strict=False):
+            copy_comments(value, newer)

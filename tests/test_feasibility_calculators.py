@@ -222,3 +222,31 @@ def test_downtime_command_refuses_a_bad_month(
 ) -> None:
     code, _, err = run(capsys, "downtime", "99.9", "--month", "2027-13")
     assert code == 2 and "'2027-13' is not a month" in err
+
+
+@pytest.mark.parametrize("name", ["acme-standard.yaml", "corner-shop-smb.yaml"])
+def test_documents_and_checker_share_one_downtime_arithmetic(tmp_path: Path, name: str) -> None:
+    """The allowed downtime printed in the agreement is the checker's budget (one function)."""
+    from slawriter import downtime
+    from slawriter.feasibility import availability, facts_for
+    from slawriter.feasibility.figures import service_budgets
+    from slawriter.helpers import format_downtime
+    from slawriter.library import Library
+    from slawriter.pipeline import clause_context, load_agreement
+    from tests.conftest import copy_examples
+
+    assert availability.period_seconds is downtime.period_seconds
+    assert availability.allowed_downtime_seconds is downtime.allowed_downtime_seconds
+    copy_examples(tmp_path, name)
+    library = Library.locate()
+    loaded = load_agreement(tmp_path / name, library)
+    names, _ = clause_context(loaded)
+    budgets = service_budgets(facts_for(loaded, library))
+    assert budgets
+    for budget in budgets:
+        service = next(s for s in loaded.agreement.services if s.id == budget.service)
+        assert service.uptime is not None
+        printed = names["allowed_downtime"](
+            service.uptime.target, service.uptime.basis, service.uptime.calendar
+        )
+        assert printed == format_downtime(budget.allowed_s)

@@ -154,13 +154,23 @@ def test_memo_markdown_has_findings_and_figures(
     assert code == 1
     assert "Memo written to out/memo.md (internal)" in out
     memo = (workdir / "out" / "memo.md").read_text("utf-8")
-    assert memo.startswith("# Feasibility memo \\(internal\\)") or "# Feasibility memo" in memo
+    assert memo.startswith("# Feasibility memo (internal)\n")
+    # An internal memo, not a contract: no parties, the verdict straight after the cover.
+    cover, _, body = memo.partition("\n## ")
+    assert "Internal: do not send to the customer" in cover
+    assert "NW-SLA-2027-014" in cover and "Acme Precision Engineering Ltd" in cover
+    assert "**Provider**" not in cover and "**Customer**" not in cover
+    assert body.startswith("1. Summary\n") and "## Contents" not in memo
     assert "Do not send as drafted" in memo
     assert "Error (uptime-vs-recovery)" in memo
     assert "What would fix it:" in memo
     # Response-time service levels per priority with the staff needed.
     assert "Response times and staffing" in memo
     assert "| P1 | 30m on 24x7 |" in memo
+    assert "Method: each priority is measured in its own calendar hours with Erlang C" in memo
+    # The 24x7 P1 is measured at night against the one person on call, with P1 tickets only.
+    assert "| P1 | 30m on 24x7 | 1 | 1 | 0.00 |" in memo
+    assert "agent(s)" not in memo
     # Downtime budgets per service against a repair.
     assert "| Email and calendar | 99.9% of all hours | 44.64 min |" in memo
     assert "one repair breaks it" in memo
@@ -179,6 +189,13 @@ def test_memo_docx_opens_in_libreoffice(workdir: Path, capsys: pytest.CaptureFix
         "Response times and staffing",
         "Downtime budgets and repairs",
     ]
+    # The cover names no parties ("between ... (the "Provider") and ..."), and no contents
+    # list comes between the cover and the summary.
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Internal: do not send to the customer" in text
+    assert "between" not in text.split("Summary")[0]
+    assert "Provider" not in text and "Customer”" not in text
+    assert not [p for p in document.paragraphs if p.style.name.startswith("toc")]
     subprocess.run(
         [
             soffice,

@@ -123,19 +123,51 @@ def test_coverage_vs_clock(tmp_path: Path, library: Library) -> None:
 
 def test_staffing_vs_response(tmp_path: Path, library: Library) -> None:
     def busy(data: dict[str, Any]) -> None:
-        data["internal"]["expected_tickets"] = {"P1": 1, "P2": 6, "P3": 900, "P4": 70}
+        data["internal"]["expected_tickets"] = {"P1": 1, "P2": 150, "P3": 45, "P4": 70}
 
-    def one_agent(data: dict[str, Any]) -> None:
-        data["internal"]["staffing"][0]["agents"] = 3
+    def two_agents(data: dict[str, Any]) -> None:
+        data["internal"]["staffing"][0]["agents"] = 2
 
     findings = only(
-        check(tmp_path, library, agreement=busy, provider=one_agent), "staffing-vs-response"
+        check(tmp_path, library, agreement=busy, provider=two_agents), "staffing-vs-response"
     )
-    assert findings and all(f.severity == "error" for f in findings)
-    assert "priorities.P1.response" in findings[0].paths
-    assert "internal.expected_tickets" in findings[0].paths
-    assert "required 95%" in findings[0].message or "cannot keep up" in findings[0].message
-    assert "agents" in findings[0].suggestion
+    assert [f.paths for f in findings] == [["priorities.P2.response", "internal.expected_tickets"]]
+    assert findings[0].severity == "error"
+    # The Erlang C service level, measured in P2's own hours against P1 and P2 tickets only.
+    message = findings[0].message
+    assert message.startswith("P2: in 'business' (Monday to Friday, 08:30 to 17:30) hours, ")
+    assert "2 people on shift or on call" in message and "from P2 and more urgent" in message
+    assert "% of tickets get a response within 1h" in message
+    assert message.endswith("; required 95%")
+    assert findings[0].suggestion.startswith("3 people on shift or on call in those hours")
+
+
+def test_staffing_p1_jumps_the_queue(tmp_path: Path, library: Library) -> None:
+    """A busy P3 queue does not make the P1 target fail: agents take P1 first."""
+
+    def busy(data: dict[str, Any]) -> None:
+        data["internal"]["expected_tickets"] = {"P1": 1, "P2": 6, "P3": 900, "P4": 70}
+
+    def three_agents(data: dict[str, Any]) -> None:
+        data["internal"]["staffing"][0]["agents"] = 3
+
+    assert (
+        only(
+            check(tmp_path, library, agreement=busy, provider=three_agents), "staffing-vs-response"
+        )
+        == []
+    )
+
+
+def test_staffing_24x7_priority_counts_the_people_on_call(tmp_path: Path, library: Library) -> None:
+    """A 24x7 P1 is measured at night against the person on call, not the day shift."""
+
+    def busy_p1(data: dict[str, Any]) -> None:
+        data["internal"]["expected_tickets"] = {"P1": 400, "P2": 6, "P3": 45, "P4": 70}
+
+    findings = only(check(tmp_path, library, agreement=busy_p1), "staffing-vs-response")
+    assert findings and findings[0].paths[0] == "priorities.P1.response"
+    assert findings[0].message.startswith("P1: in 24x7 hours, 1 person on shift or on call")
 
 
 def test_uptime_vs_recovery(tmp_path: Path, library: Library) -> None:
@@ -224,7 +256,24 @@ def test_combined_uptime_above_what_the_services_allow_is_a_warning(
     assert only(check(tmp_path, library), "combined-vs-services") == []
     findings = only(check(tmp_path, library, agreement=higher), "combined-vs-services")
     assert [f.severity for f in findings] == ["warning"]
-    assert "98.90%" in findings[0].message  # 99.9% x 99.5% x 99.5%
+    # 321.84 min the services may be down between them, of 10,800 business-hours minutes.
+    assert findings[0].message.endswith("a combined figure of at most 97.02%")
+    assert findings[0].suggestion.startswith("a combined target of at most 97.02%")
+
+
+def test_combined_vs_services_quotes_one_allowed_figure(tmp_path: Path, library: Library) -> None:
+    """The message and the fix give the same figure, rounded down (no series product)."""
+
+    def all_time(data: dict[str, Any]) -> None:
+        data["combined_uptime"] = {"target": 99.4, "basis": "all-time"}
+
+    findings = only(check(tmp_path, library, agreement=all_time), "combined-vs-services")
+    assert [f.severity for f in findings] == ["warning"]
+    # 44.64 + 223.2 min (files, business hours) + 223.2 min... summed: 321.84 of 44,640 min.
+    assert "321.84 min" in findings[0].message
+    assert findings[0].message.endswith("a combined figure of at most 99.27%")
+    assert findings[0].suggestion.startswith("a combined target of at most 99.27%")
+    assert "99.28" not in findings[0].message and "98.90" not in findings[0].message
 
 
 def test_priority_order(tmp_path: Path, library: Library) -> None:

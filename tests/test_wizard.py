@@ -11,6 +11,7 @@ import io
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -230,6 +231,78 @@ def test_review_edit_asks_dependent_answer_again(tmp_path: Path) -> None:
     assert "Review your answers" in shown and "Zenith Widgets Ltd" in shown
 
 
+def test_questions_whose_choices_come_from_services_depend_on_them(tmp_path: Path) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    questions = load_questions(Library.locate(None).profiles_dir / "questions", "standard")
+    wizard = Wizard(questions, CommentedMap(), Sources(), Agreement, lambda: None, None)
+    dependents = [q.key for q in wizard.dependents("services")]
+    # Neither declares depends_on: the loader infers it (flags over services, a group
+    # whose item picks services), so adding a service in the review asks them again.
+    assert "internal.redundancy" in dependents and "internal.assets" in dependents
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "stored"),
+    [
+        ("calendars.customer-hours.timezone", "London", "Europe/London"),
+        ("calendars.customer-hours.timezone", "new york", "America/New_York"),
+        ("calendars.customer-hours.timezone", "Europe/Paris", "Europe/Paris"),
+        ("calendars.customer-hours.holidays", "England", "GB-ENG"),
+        ("calendars.customer-hours.holidays", "gb-sct", "GB-SCT"),
+    ],
+)
+def test_time_zone_and_holiday_prompts_take_what_their_help_suggests(
+    key: str, typed: str, stored: str
+) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    questions = load_questions(Library.locate(None).profiles_dir / "questions", "standard")
+    wizard = Wizard(questions, CommentedMap(), Sources(), Agreement, lambda: None, None)
+    question = questions.find(key)
+    assert question is not None
+    assert wizard._validator(question, key, False)(typed) is None
+    with keys(typed + ENTER):
+        wizard.prompter, _ = terminal()
+        wizard.ask(question)
+    assert yamlio.get(wizard.data, tuple(key.split("."))) == stored
+
+
+def test_resume_finishes_an_interrupted_escalation_level(tmp_path: Path) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    questions = load_questions(Library.locate(None).profiles_dir / "questions", "standard")
+    group = questions.find("escalation")
+    assert group is not None
+    # The clause promises a reply within each level's time: it is never left out.
+    assert next(q for q in group.questions if q.key == "reply_within").required
+    small = question_set(
+        tmp_path,
+        """
+        sections: [{id: governance, title: Escalation}]
+        questions:
+          - key: escalation
+            type: group
+            section: governance
+            prompt: Add an escalation path?
+            item_name: escalation level
+            questions:
+              - {key: role, prompt: Role}
+              - {key: contact, prompt: Phone or email, required: false}
+              - {key: reply_within, type: duration, prompt: Replies within}
+        """,
+    )
+    data = CommentedMap({"escalation": [{"role": "Team Leader"}]})  # stopped at the contact
+    prompter, _ = terminal()
+    wizard = Wizard(small, data, Sources(), Agreement, lambda: None, prompter)
+    wizard.mark_progress()
+    with keys("1h" + ENTER + "n"):
+        wizard.run()
+    assert yamlio.plain(wizard.data)["escalation"] == [
+        {"role": "Team Leader", "reply_within": "1h"}
+    ]
+
+
 def test_review_edit_asks_newly_applicable_question(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path)
     with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER):
@@ -357,19 +430,89 @@ def test_comments_written_by_hand_survive_the_wizard(workdir: Path) -> None:
     assert "# Agreed with Dr Lindqvist on the phone" in path.read_text("utf-8")
 
 
+def test_comments_added_by_hand_while_the_wizard_runs_survive_its_next_save(
+    workdir: Path,
+) -> None:
+    session, _ = _session(
+        _args(profile="standard", out=Path("f.yaml"), defaults=True, data=IDENTITY), False
+    )
+    assert session.run() in (0, 1)
+    path = workdir / "f.yaml"
+    session, _ = _session(_args(resume=path), False)
+    session.path, session.data = path, yamlio.load(path)
+    session._written = path.read_bytes()
+    # An editor adds a comment while the wizard sits at the review...
+    text = path.read_text("utf-8").replace("customer:\n", "customer:  # checked with legal\n", 1)
+    path.write_text(text, "utf-8")
+    # ...then the wizard saves a changed answer.
+    assert session.data is not None
+    session.data["customer"]["name"] = "Zenith Widgets Ltd"
+    session.save()
+    saved = path.read_text("utf-8")
+    assert "# checked with legal" in saved and "Zenith Widgets Ltd" in saved
+    session.data["customer"]["signatory"]["name"] = "Jo Bloggs"
+    session.save()  # and at every later save
+    assert "# checked with legal" in path.read_text("utf-8")
+
+
 def test_renewal_from_an_earlier_agreement_asks_new_reference_and_date(workdir: Path) -> None:
     source = workdir / "acme-2027.yaml"
     source.write_text((EXAMPLES / "corner-shop-smb.yaml").read_text("utf-8"), "utf-8")
     session, stream = _session(_args(source=source, out=Path("acme-2028.yaml")))
-    # New date and reference; then the two optional internal questions the source file left
-    # unanswered (key hardware, notes) and the review's "create the documents".
-    with keys("2028-02-15" + ENTER + "NW-SB-2028-031" + ENTER + ENTER + ENTER + ENTER):
+    # New date and reference, then the review's "create the documents": the optional
+    # questions the source file left unanswered stay unanswered.
+    with keys("2028-02-15" + ENTER + "NW-SB-2028-031" + ENTER + ENTER):
         assert session.run() == 0, stream.getvalue()
     renewed = yamlio.plain(yamlio.load(workdir / "acme-2028.yaml"))
     assert renewed["agreement"]["reference"] == "NW-SB-2028-031"
     assert str(renewed["agreement"]["effective_date"]) == "2028-02-15"
     assert renewed["customer"]["name"] == "Harbourside Dental Practice"
     assert "Your agreement is ready." in stream.getvalue()
+
+
+def test_renewal_keeps_absent_answers_and_moves_date_and_reference_on(workdir: Path) -> None:
+    source = workdir / "acme.yaml"
+    source.write_text((EXAMPLES / "acme-standard.yaml").read_text("utf-8"), "utf-8")
+    session, stream = _session(_args(source=source, out=Path("acme-2029.yaml")), False)
+    assert session.run() in (0, 1), stream.getvalue()
+    old = yamlio.plain(yamlio.load(source))
+    renewed = yamlio.plain(yamlio.load(workdir / "acme-2029.yaml"))
+    # The desktop service promised no uptime: the renewal promises none either.
+    desktop = {s["id"]: s for s in renewed["services"]}["desktop"]
+    assert "uptime" not in desktop
+    assert renewed["services"] == old["services"]
+    for key in set(old) - {"agreement", "provider", "incomplete"}:
+        assert renewed.get(key) == old.get(key), key
+    # 2027-01-01 plus the 24-month initial term (then 12-month renewals if already past).
+    start = date.fromisoformat(str(renewed["agreement"]["effective_date"]))
+    assert start >= date(2029, 1, 1) and (start.month, start.day) == (1, 1)
+    reference = renewed["agreement"]["reference"]
+    assert reference == f"NW-SLA-{start.year}-014" and reference != old["agreement"]["reference"]
+
+
+def test_renewal_reference_follows_the_old_scheme() -> None:
+    from slawriter.commands.new import renewal_date, renewal_reference
+
+    assert renewal_reference("NW-SLA-2027-014", date(2029, 1, 1)) == "NW-SLA-2029-014"
+    assert renewal_reference("ACME-SLA", date(2029, 1, 1)) == "ACME-SLA-R1"
+    assert renewal_reference("ACME-SLA-R1", date(2029, 1, 1)) == "ACME-SLA-R2"
+    assert renewal_reference("NW-2029-1", date(2029, 1, 1)) == "NW-2029-1-R1"
+    agreement = {"effective_date": "2027-01-31", "term": {"initial": "24 months"}}
+    assert renewal_date(agreement, date(2028, 1, 1)) == date(2029, 1, 31)
+    agreement["term"]["renewal"] = "12 months"
+    assert renewal_date(agreement, date(2029, 6, 1)) == date(2030, 1, 31)
+
+
+def test_renewal_never_keeps_the_old_reference(workdir: Path) -> None:
+    source = workdir / "shop-2027.yaml"
+    source.write_text((EXAMPLES / "corner-shop-smb.yaml").read_text("utf-8"), "utf-8")
+    old = yamlio.plain(yamlio.load(source))["agreement"]["reference"]
+    session, stream = _session(_args(source=source, out=Path("shop-2028.yaml")))
+    with keys(ENTER + CLEAR + old + ENTER + CLEAR + "NEW-REF-1" + ENTER + ENTER):
+        assert session.run() == 0, stream.getvalue()
+    assert "The renewal needs its own reference" in stream.getvalue()
+    renewed = yamlio.plain(yamlio.load(workdir / "shop-2028.yaml"))
+    assert renewed["agreement"]["reference"] == "NEW-REF-1"
 
 
 def test_an_existing_file_is_not_overwritten(workdir: Path) -> None:
@@ -490,6 +633,134 @@ def test_an_invalid_agreement_is_not_finished_and_its_question_is_asked_again(
     final = yamlio.plain(yamlio.load(workdir / "a.yaml"))
     assert final["credits"] is None and "incomplete" not in final
     assert (workdir / "out" / "a.docx").is_file()
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("priorities.P9.response=1h", "P9 is not a priority of this profile (P1, P2, P3, P4)"),
+        ("priorities.P1.response=banana", "is not a duration"),
+        ("customer.favourite_colour=red", "not a field"),
+        ("out_of_hours.rate=50", "does not apply: it is asked only when out_of_hours.available"),
+    ],
+)
+def test_data_is_checked_before_anything_is_written(
+    workdir: Path, given: str, message: str
+) -> None:
+    data = [*IDENTITY, given]
+    session, _ = _session(
+        _args(profile="standard", out=Path("f.yaml"), defaults=True, data=data), False
+    )
+    with pytest.raises(InputError) as caught:
+        session.run()
+    assert any(message in p.message for p in caught.value.problems), caught.value.problems
+    assert not (workdir / "f.yaml").exists()
+
+
+def test_data_answer_applies_when_its_condition_is_given_too(workdir: Path) -> None:
+    data = [*IDENTITY, "out_of_hours.available=yes", "out_of_hours.rate=50"]
+    session, _ = _session(
+        _args(profile="standard", out=Path("f.yaml"), defaults=True, data=data), False
+    )
+    assert session.run() in (0, 1)
+    saved = yamlio.plain(yamlio.load(workdir / "f.yaml"))
+    assert saved["out_of_hours"]["available"] is True and saved["out_of_hours"]["rate"] == 50
+
+
+def test_data_refused_on_resume_leaves_the_file_untouched(workdir: Path) -> None:
+    session, _ = _session(
+        _args(profile="standard", out=Path("f.yaml"), defaults=True, data=IDENTITY), False
+    )
+    assert session.run() in (0, 1)
+    before = (workdir / "f.yaml").read_bytes()
+    session, _ = _session(
+        _args(resume=Path("f.yaml"), defaults=True, data=["priorities.P9.name=Extra"]), False
+    )
+    with pytest.raises(InputError):
+        session.run()
+    assert (workdir / "f.yaml").read_bytes() == before
+
+
+def test_a_problem_without_a_question_offers_a_way_out(workdir: Path) -> None:
+    session, _ = _session(
+        _args(profile="standard", out=Path("f.yaml"), defaults=True, data=IDENTITY), False
+    )
+    assert session.run() in (0, 1)
+    path = workdir / "f.yaml"
+    edited = yamlio.load(path)
+    yamlio.put(edited, ("priorities", "P9"), {"response": "1h"})  # no question sets P9
+    yamlio.save(path, edited)
+    session, stream = _session(_args(resume=Path("f.yaml")))
+    # The review: create; the check fails on P9 (no question sets it): remove it.
+    with keys(ENTER + ENTER + ENTER * 6):
+        assert session.run() in (0, 1), stream.getvalue()
+    shown = stream.getvalue()
+    assert "The agreement is not valid yet" in shown, shown[-3000:]
+    final = yamlio.plain(yamlio.load(path))
+    assert "P9" not in (final.get("priorities") or {}) and "incomplete" not in final
+    assert (workdir / "out" / "f.docx").is_file()
+
+
+def test_provider_logo_is_checked_before_the_first_question(workdir: Path) -> None:
+    (workdir / "provider.yaml").write_text((EXAMPLES / "provider.yaml").read_text("utf-8"))
+    session, _ = _session(_args(profile="standard", out=Path("f.yaml"), data=IDENTITY))
+    with keys(""), pytest.raises(InputError, match=r"logo 'northwind-logo\.png' not found"):
+        session.run()
+    assert not (workdir / "f.yaml").exists()
+
+
+def test_failed_render_keeps_the_file_incomplete_and_the_accepted_reasons(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import slawriter.pipeline
+
+    session, _ = _session(
+        _args(profile="standard", out=Path("f.yaml"), defaults=True, data=IDENTITY), False
+    )
+    assert session.run() in (0, 1)
+    path = workdir / "f.yaml"
+    data = yamlio.load(path)
+    data.insert(2, "incomplete", True)
+    yamlio.save(path, data)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise InputError("provider.yaml: logo 'x.png' not found")
+
+    monkeypatch.setattr(slawriter.pipeline, "render_files", broken)
+    session, stream = _session(_args(resume=path))
+    session.path, session.data = path, yamlio.load(path)
+    accepted = {("priority-order", "P2 before P1"): "Customer asked for it"}
+    with pytest.raises(InputError):
+        session._finish(Library.locate(None), accepted, [])
+    assert yamlio.plain(yamlio.load(path))["incomplete"] is True
+    assert "slawriter new --resume f.yaml" in stream.getvalue()
+    # The next run does not ask for the same acceptance again.
+    assert session._pending_risks() == accepted
+
+
+def test_each_finding_of_one_rule_is_accepted_with_its_own_reason(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import slawriter.feasibility
+    from slawriter.feasibility.findings import Finding
+    from slawriter.pipeline import accepted_risks
+
+    findings = [
+        Finding("uptime-vs-recovery", "error", "email: 99.9% but 8h to restore"),
+        Finding("uptime-vs-recovery", "error", "files: 99.9% but 8h to restore"),
+    ]
+    monkeypatch.setattr(slawriter.feasibility, "check_agreement", lambda loaded, lib: findings)
+    session, _ = _session(_args())
+    with keys(ENTER + "Email is hosted" + ENTER + ENTER + "Spare server on site" + ENTER):
+        accepted, left = session._feasibility(None, Library.locate(None), None)  # type: ignore[arg-type]
+    assert left == []
+    assert accepted == {
+        ("uptime-vs-recovery", findings[0].message): "Email is hosted",
+        ("uptime-vs-recovery", findings[1].message): "Spare server on site",
+    }
+    by_rule = {rule: reason for (rule, _), reason in accepted.items()}
+    recorded = accepted_risks(findings, by_rule, accepted)
+    assert [r["reason"] for r in recorded] == ["Email is hosted", "Spare server on site"]
 
 
 def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -> None:

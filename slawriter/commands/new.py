@@ -116,11 +116,15 @@ class NewSession:
         self.announced = False
         self.provider_path = Path("provider.yaml")
         self.provider_new = False
+        self.old_reference: Any = None
+        self._written: bytes | None = None  # what the last save wrote (to see hand edits)
 
     # --- saving ----------------------------------------------------------------------------------
 
     def save(self) -> None:
         from slawriter import yamlio
+        from slawriter.errors import InputError
+        from slawriter.files import write_atomic
 
         assert self.data is not None
         if self.path is None:
@@ -132,7 +136,16 @@ class NewSession:
         if not self.announced and self.prompter is not None:
             self.prompter.note(f"  (Saving your answers in {_show(self.path)} as you go.)", "dim")
             self.announced = True
-        yamlio.save(self.path, self.data)
+        if self._written is not None and self.path.exists():
+            # Changed on disk while the wizard ran (a comment added by hand): keep its comments.
+            try:
+                if self.path.read_bytes() != self._written:
+                    yamlio.copy_comments(yamlio.load(self.path), self.data)
+            except (OSError, InputError):
+                pass  # unreadable or broken by hand: the wizard's copy is written
+        text = yamlio.dumps(self.data).encode("utf-8")
+        write_atomic(self.path, text)
+        self._written = text
 
     def _set_provider_reference(self) -> None:
         import os
@@ -200,14 +213,25 @@ class NewSession:
         self.data = self._start(library)
         # Checked after the first question (the profile): checking holiday calendars is slow.
         provider = ensure_provider(self.provider_path, questions_dir, self.prompter)
+        _check_provider_files(self.provider_path, provider)
         wizard = self._wizard(library, provider, questions_dir)
-        wizard.mark_progress(finished=finished)
+        wizard.mark_progress(finished=finished or args.source is not None)
         self._apply_data(wizard)
         if args.source is not None:
             wizard.must_ask.update(("agreement.reference", "agreement.effective_date"))
         wizard.run()
-        if self.path is None:  # every answer came from defaults and --data
-            self.save()
+        if args.source is not None and self.prompter is not None:
+            question = wizard.questions.find("agreement.reference")
+            while question is not None and wizard.value("agreement.reference") == (
+                self.old_reference
+            ):
+                self.prompter.note(
+                    "The renewal needs its own reference: the old agreement uses "
+                    f"{self.old_reference}.",
+                    "yellow",
+                )
+                wizard.ask(question)
+        self.save()  # also when every answer came from defaults, --data or a renewal's source
         if wizard.missing:
             return self._report_missing(wizard)
         if self.prompter is not None:
@@ -234,6 +258,7 @@ class NewSession:
                 raise InputError(f"{display_path(args.resume)}: no such file to resume")
             data = yamlio.load(args.resume)
             self.path = args.resume
+            self._written = args.resume.read_bytes()
             if args.profile and data.get("profile") not in (None, args.profile):
                 raise InputError(
                     f"{display_path(args.resume)} uses the {data.get('profile')} profile; "
@@ -250,8 +275,18 @@ class NewSession:
             if not old:
                 raise InputError(f"{display_path(args.source)}: no such agreement file")
             data = copy.deepcopy(old)
-            for loc in (("agreement", "reference"), ("agreement", "effective_date")):
-                yamlio.delete(data, loc)
+            # The renewal keeps every answer, deliberately absent ones included (the wizard
+            # treats it as finished); only a new reference and start date are offered.
+            plain_old = yamlio.plain(old)
+            agreement = plain_old.get("agreement") or {}
+            start = renewal_date(agreement, today())
+            reference = renewal_reference(agreement.get("reference"), start)
+            for name, value in (("effective_date", start), ("reference", reference)):
+                if value is None:
+                    yamlio.delete(data, ("agreement", name))
+                else:
+                    yamlio.put(data, ("agreement", name), value)
+            self.old_reference = agreement.get("reference")
             if "provider" in data:
                 self.provider_path = (args.source.parent / str(data["provider"])).resolve()
             self.path = args.out
@@ -314,12 +349,20 @@ class NewSession:
         return Wizard(questions, self.data, sources, Agreement, self.save, self.prompter)
 
     def _apply_data(self, wizard: Wizard) -> None:
-        """--data PATH=VALUE answers, checked like typed ones."""
+        """--data PATH=VALUE answers, checked like typed ones and then together.
+
+        Nothing is written unless every answer passes: an unknown path or map key (P9 for a
+        profile with P1-P4), a bad value, or an answer to a question that does not apply.
+        """
+        import copy
+
         from slawriter.errors import InputError, Problem
         from slawriter.wizard.fields import check_answer, parse_answer
         from slawriter.yamlio import put
 
         problems = []
+        staged = copy.deepcopy(wizard.data)
+        applied: list[tuple[str, Any, Any, Any]] = []  # (path, loc, question, value)
         for item in self.args.data:
             path, equals, text = item.partition("=")
             if not equals or not path.strip():
@@ -347,13 +390,18 @@ class NewSession:
             if problem:
                 problems.append(Problem("--data", problem, path=path))
                 continue
-            put(wizard.data, loc, value)
+            put(staged, loc, value)
+            applied.append((path, loc, question, value))
+        if not problems:
+            problems = _check_staged(wizard, staged, applied)
         if problems:
             count = len(problems)
             raise InputError(
                 f"{count} --data answer{'s' if count != 1 else ''} refused; nothing was changed",
                 problems,
             )
+        for _path, loc, _question, value in applied:
+            put(wizard.data, loc, value)
         if self.args.data:
             self.save()
 
@@ -395,15 +443,47 @@ class NewSession:
                     if question is not None and question not in fixable:
                         fixable.append(question)
                 if not fixable:
-                    raise
+                    self._way_out(wizard, error)
+                    continue
                 for question in fixable:
                     self.prompter.note(f"Please change: {question.title}", "yellow")
                     wizard.edit(question)
         raise InputError(f"{_show(self.path)} is still not valid: run slawriter validate on it")
 
+    def _way_out(self, wizard: Wizard, error: Exception) -> None:
+        """Problems no question can fix: remove those answers, go back to the review, or stop."""
+        from slawriter.errors import InputError
+        from slawriter.wizard.engine import to_loc
+        from slawriter.wizard.review import summary
+        from slawriter.yamlio import get
+
+        assert self.prompter is not None and isinstance(error, InputError)
+        removable = []
+        for problem in error.problems or []:
+            loc = list(to_loc(problem.path or "")) if problem.path else []
+            while loc and get(self.data, tuple(loc)) is None:
+                loc.pop()  # the deepest answer that exists: the map entry holding the problem
+            if loc and tuple(loc) not in removable:
+                removable.append(tuple(loc))
+        choices: list[tuple[Any, str]] = []
+        if removable:
+            shown = ", ".join(".".join(str(part) for part in place) for place in removable)
+            choices.append(("remove", f"Remove these answers: {shown}"))
+        choices.append(("review", "Go back to the review"))
+        choices.append(("stop", "Stop here (your answers are saved; fix the file, then --resume)"))
+        picked = self.prompter.select("What do you want to do?", choices, choices[0][0])
+        if picked == "stop":
+            raise error
+        if picked == "remove":
+            for place in removable:
+                wizard.remove(place)
+        else:
+            wizard.review(summary)
+        self.save()
+
     def _feasibility(
         self, wizard: Wizard, library: Library, loaded: Loaded
-    ) -> tuple[dict[str, str], list[Any]]:
+    ) -> tuple[dict[tuple[str, str], str], list[Any]]:
         """Findings of the feasibility checker: change the answer, or accept with a reason.
 
         Errors must be changed or accepted (the reason goes to the internal record, never to
@@ -413,13 +493,15 @@ class NewSession:
             from slawriter.feasibility import check_agreement
         except ImportError:  # the checker is optional: the documents do not depend on it
             return {}, []
-        accepted: dict[str, str] = {}
+        # Per finding (rule id, message): a later finding of the same rule is still shown.
+        # Reasons given before a failed render are kept in the record and not asked again.
+        accepted: dict[tuple[str, str], str] = self._pending_risks()
         kept: set[tuple[str, str]] = set()
         for _round in range(10):
             findings = [
                 f
                 for f in check_agreement(loaded, library)
-                if f.id not in accepted and (f.id, f.message) not in kept
+                if (f.id, f.message) not in accepted and (f.id, f.message) not in kept
             ]
             if not findings:
                 return accepted, []
@@ -469,25 +551,89 @@ class NewSession:
                         "",
                         lambda text: None if text.strip() else "Give a reason for the record",
                     )
-                    accepted[finding.id] = " ".join(reason.split())
+                    accepted[(finding.id, finding.message)] = " ".join(reason.split())
             if not changed:
                 return accepted, []
             loaded = self._validate(wizard, library)
         return accepted, []
 
-    def _finish(self, library: Library, accepted: dict[str, str], findings: list[Any]) -> int:
-        from slawriter import yamlio
+    def _record(self) -> Path:
         from slawriter.files import record_path
+
+        assert self.path is not None
+        return record_path(self.path.parent / "out", self.path.stem)
+
+    def _pending_risks(self) -> dict[tuple[str, str], str]:
+        """Risks accepted in a run whose documents could not be written (kept in the record)."""
+        from slawriter.errors import SlawriterError
+        from slawriter.files import read_record
+
+        if self.path is None:
+            return {}
+        try:
+            pending = read_record(self._record()).get("pending_accepted_risks") or []
+        except SlawriterError:
+            return {}
+        return {
+            (str(risk["rule"]), str(risk["message"])): str(risk["reason"])
+            for risk in pending
+            if isinstance(risk, dict) and {"rule", "message", "reason"} <= set(risk)
+        }
+
+    def _keep_pending_risks(self, accepted: dict[tuple[str, str], str]) -> None:
+        from slawriter.files import dump_record, read_record, write_atomic
+
+        record = read_record(self._record())
+        pending = [
+            {"rule": rule, "message": message, "reason": reason}
+            for (rule, message), reason in accepted.items()
+        ]
+        if pending or "pending_accepted_risks" in record:
+            record["pending_accepted_risks"] = pending
+            write_atomic(self._record(), dump_record(record))
+
+    def _finish(
+        self, library: Library, accepted: dict[tuple[str, str], str], findings: list[Any]
+    ) -> int:
+        from slawriter.errors import SlawriterError
         from slawriter.pipeline import render_files
 
         assert self.path is not None and self.data is not None
-        if "incomplete" in self.data:
-            del self.data["incomplete"]
-        yamlio.save(self.path, self.data)
+        # Saved first: a render that fails must not lose the reasons typed for the record.
+        self._keep_pending_risks(accepted)
+        was_incomplete = "incomplete" in self.data
+        if was_incomplete:
+            del self.data["incomplete"]  # the pipeline renders only finished agreements
+            self.save()
         out_dir = self.path.parent / "out"
-        outcome = render_files(
-            [self.path], out_dir, list(DOCUMENT_FORMATS), library=library, accept_risks=accepted
-        )
+        by_rule = {rule: reason for (rule, _message), reason in accepted.items()}
+        try:
+            outcome = render_files(
+                [self.path],
+                out_dir,
+                list(DOCUMENT_FORMATS),
+                library=library,
+                accept_risks=by_rule,
+                finding_reasons=accepted,
+            )
+        except SlawriterError:
+            if was_incomplete:  # not finished until its documents are written
+                position = sum(
+                    1 for key in ("slawriter", "profile", "provider") if key in self.data
+                )
+                self.data.insert(position, "incomplete", True)
+                self.save()
+            self.console.print(
+                "\nThe documents could not be written (see below). Your answers are saved"
+                + (
+                    f" and the reasons for the accepted risks are kept in {_show(self._record())}"
+                    if accepted
+                    else ""
+                )
+                + f".\nFix the problem, then run: slawriter new --resume {_show(self.path)}",
+                markup=False,
+            )
+            raise
         self.console.print()
         self.console.print("[bold green]Your agreement is ready.[/bold green]")
         self.console.print(f"  Agreement file: {_show(self.path)}", markup=False)
@@ -496,10 +642,9 @@ class NewSession:
                 kind = "Word" if file.suffix == ".docx" else "Markdown"
                 self.console.print(f"  {kind}: {_show(file)}", markup=False)
         if accepted:
-            record = record_path(out_dir, self.path.stem)
             self.console.print(
-                f"  Accepted risks ({len(accepted)}) are recorded in {_show(record)} (internal: "
-                "never send it to the customer).",
+                f"  Accepted risks ({len(accepted)}) are recorded in {_show(self._record())} "
+                "(internal: never send it to the customer).",
                 markup=False,
             )
         self.console.print(
@@ -512,6 +657,84 @@ def _show(path: Path) -> str:
     from slawriter.files import display_path
 
     return display_path(path)
+
+
+def _check_provider_files(path: Path, provider: dict[str, Any]) -> None:
+    """What the provider file names must exist (its logo): found now, not after the questions."""
+    from slawriter.errors import InputError
+    from slawriter.files import display_path
+
+    logo = provider.get("logo")
+    if logo and not (path.parent / str(logo)).is_file():
+        raise InputError(
+            f"{display_path(path)}: logo '{logo}' not found at "
+            f"{display_path(path.parent / str(logo))}: add the file, or remove the logo line"
+        )
+
+
+def today() -> Any:
+    from datetime import date
+
+    return date.today()
+
+
+def renewal_date(agreement: dict[str, Any], now: Any) -> Any:
+    """The old start plus its initial term, then renewal terms until it is not in the past."""
+    from datetime import date
+
+    from slawriter.model.durations import parse_period
+
+    start = agreement.get("effective_date")
+    if isinstance(start, str):
+        try:
+            start = date.fromisoformat(start)
+        except ValueError:
+            return None
+    if not isinstance(start, date):
+        return None
+    term = agreement.get("term") or {}
+    try:
+        initial = parse_period(term.get("initial") or "12 months")
+        renewal = parse_period(term["renewal"]) if term.get("renewal") else initial
+    except (ValueError, TypeError):
+        return None
+    moved = _add_period(start, initial)
+    for _ in range(200):
+        if moved >= now:
+            break
+        moved = _add_period(moved, renewal)
+    return moved
+
+
+def _add_period(start: Any, period: Any) -> Any:
+    import calendar
+    from datetime import timedelta
+
+    if period.unit == "days":
+        return start + timedelta(days=period.amount)
+    months = period.amount * (12 if period.unit == "years" else 1)
+    total = start.month - 1 + months
+    year, month = start.year + total // 12, total % 12 + 1
+    return start.replace(
+        year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def renewal_reference(old: Any, start: Any) -> str | None:
+    """A new reference in the old one's scheme: its year moved on, else a -R<n> suffix."""
+    import re
+
+    if not isinstance(old, str) or not old.strip():
+        return None
+    if start is not None:
+        years = list(re.finditer(r"(?<!\d)(19|20)\d\d(?!\d)", old))
+        if years and int(years[-1].group()) < start.year:
+            last = years[-1]
+            return f"{old[: last.start()]}{start.year}{old[last.end() :]}"
+    match = re.search(r"-R(\d+)$", old)
+    if match:
+        return f"{old[: match.start()]}-R{int(match.group(1)) + 1}"
+    return f"{old}-R1"
 
 
 def _free_name(customer: str) -> Path:
@@ -556,6 +779,10 @@ def _data_target(wizard: Wizard, path: str) -> tuple[Any, Any, str]:
         else:
             loc.append(part)
             node = node.get(part) if isinstance(node, dict) else None
+    if len(parts) >= 2 and parts[0] == "priorities" and isinstance(parts[1], str):
+        known = wizard.priority_ids()
+        if known and parts[1] not in known:
+            raise ValueError(f"{parts[1]} is not a priority of this profile ({', '.join(known)})")
     key = re.sub(r"\[[^\]]*\]", "[]", path)
     try:
         annotation_at(wizard.model, key)
@@ -567,6 +794,89 @@ def _data_target(wizard: Wizard, path: str) -> tuple[Any, Any, str]:
         group = wizard.questions.find(group_key)
         question = next((q for q in group.questions if q.key == sub_key), None) if group else None
     return tuple(loc), question, key
+
+
+def _check_staged(
+    wizard: Wizard, staged: Any, applied: list[tuple[str, Any, Any, Any]]
+) -> list[Any]:
+    """Problems of the --data answers taken together: conditions and the whole model."""
+    from pydantic import ValidationError
+
+    from slawriter.errors import Problem
+    from slawriter.files import deep_merge
+    from slawriter.wizard.engine import Item, to_loc
+    from slawriter.yamlio import get, plain, put
+
+    problems: list[Any] = []
+    real = wizard.data
+    with_defaults = copy_of(staged)
+    for _path, _loc, question, _value in applied:
+        for _negate, cond_path, _op, _raw in _conditions(question):
+            if cond_path.startswith("item."):
+                continue
+            asked = wizard.questions.find(cond_path)
+            if get(with_defaults, to_loc(cond_path)) is None and asked is not None:
+                wizard.data = with_defaults
+                try:
+                    default = wizard.default_for(asked)
+                finally:
+                    wizard.data = real
+                if default is not None:
+                    put(with_defaults, to_loc(cond_path), default)
+    wizard.data = with_defaults
+    try:
+        for path, loc, question, _value in applied:
+            if question is None or not question.condition:
+                continue
+            item = None
+            if "[]." in question.key or any(
+                isinstance(part, int) for part in loc
+            ):  # a group's sub-question: its item is the part of loc up to the index
+                index = next((i for i, part in enumerate(loc) if isinstance(part, int)), None)
+                if index is None:
+                    continue
+                group = wizard.question_for_path(".".join(str(p) for p in loc[:index]))
+                if group is None or group.type != "group":
+                    continue
+                item = Item(group, tuple(loc[: index + 1]), {})
+            if not wizard.applies(question, item):
+                problems.append(
+                    Problem(
+                        "--data",
+                        f"does not apply: it is asked only when {question.condition} "
+                        "(give that answer too, or leave this one out)",
+                        path=path,
+                    )
+                )
+    finally:
+        wizard.data = real
+    try:
+        wizard.model.model_validate(deep_merge(wizard.sources.profile_defaults, plain(staged)))
+    except ValidationError as error:
+        for entry in error.errors():
+            if entry["type"] == "missing":
+                continue  # answers still to come
+            where = tuple(entry["loc"])
+            for path, loc, _question, _value in applied:
+                if where[: len(loc)] == tuple(loc):
+                    message = str(entry["msg"]).removeprefix("Value error, ")
+                    problems.append(Problem("--data", message, path=path))
+                    break
+    return problems
+
+
+def copy_of(data: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(data)
+
+
+def _conditions(question: Any) -> list[tuple[bool, str, Any, Any]]:
+    from slawriter.wizard.questions import split_condition
+
+    if question is None or not question.condition:
+        return []
+    return list(split_condition(question.condition))
 
 
 def _data_value(question: Any, text: str) -> Any:

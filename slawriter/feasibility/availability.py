@@ -5,10 +5,12 @@ from __future__ import annotations
 import calendar as calendar_module
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 
-from slawriter.clock import Calendar
+from slawriter.downtime import (  # re-exported: one arithmetic for documents and checker
+    allowed_downtime_seconds as allowed_downtime_seconds,
+)
+from slawriter.downtime import period_seconds as period_seconds
 
 
 def series(availabilities: Iterable[float]) -> float:
@@ -70,19 +72,6 @@ def first_full_month(start: date) -> Span:
     if start.day == 1:
         return Span.month(start.year, start.month)
     return Span.month(start.year + start.month // 12, start.month % 12 + 1)
-
-
-def period_seconds(clock: Calendar, span: Span) -> float:
-    """Seconds the clock runs in the span (local midnight to local midnight)."""
-    start = datetime.combine(span.first, datetime.min.time())
-    end = datetime.combine(span.next_first, datetime.min.time())
-    return clock.elapsed(start, end).total_seconds()
-
-
-def allowed_downtime_seconds(target_percent: Decimal | float, period_s: float) -> float:
-    """Downtime a target allows in a period of ``period_s`` seconds."""
-    share = (Decimal(100) - Decimal(str(target_percent))) / Decimal(100)
-    return float(Decimal(str(period_s)) * share)
 
 
 def minutes(seconds: float) -> str:

@@ -15,7 +15,7 @@ from slawriter.clock import Calendar
 from slawriter.model.agreement import Asset, Service
 
 from . import erlang
-from .availability import allowed_downtime_seconds
+from .availability import allowed_downtime_seconds, period_seconds
 from .context import HARDWARE_REPAIR, Facts
 
 Interval = tuple[datetime, datetime]
@@ -184,12 +184,11 @@ def service_budgets(facts: Facts) -> list[ServiceBudget]:
         return [budget for budget in cached if isinstance(budget, ServiceBudget)]
     agreement = facts.agreement
     budgets = []
-    begin, end = facts.month_bounds
     for service in agreement.services:
         if service.uptime is None:
             continue
         basis, words = _basis(facts, service)
-        period = basis.elapsed(begin, end).total_seconds()
+        period = period_seconds(basis, facts.month)
         allowed = allowed_downtime_seconds(service.uptime.target, period)
         repairs = [
             found
@@ -229,12 +228,24 @@ def service_budgets(facts: Facts) -> list[ServiceBudget]:
 
 @dataclass(frozen=True)
 class ResponseRow:
+    """One priority's response target, measured in that priority's own calendar hours.
+
+    The queue is the priority's own tickets and those of the more urgent priorities (agents
+    take the most urgent ticket first), and the staff are the fewest people on shift or on
+    call at any moment those hours are open.
+    """
+
     priority: str
     response: str  # "30m on 24x7"
     response_s: float
     tickets: float  # expected a month
     service_level: float | None
     agents_needed: int | None
+    hours: str = ""  # the calendar the row is measured in: "24x7", "'business' (...)"
+    agents: int = 0  # the fewest on shift or on call in those hours
+    load: float = 0.0  # erlangs: this priority and the more urgent ones
+    handling_s: float = 0.0  # their mean handling time
+    target: str = ""  # the response target alone: "30m"
 
 
 @dataclass(frozen=True)
@@ -309,12 +320,63 @@ def _staffing_figures(facts: Facts) -> StaffingFigures:
     load = work / 3600
     agents = agents_on_shift(facts)
     overloaded = agents <= load
-    rows = []
+    # Per priority, at each quarter-hour its calendar is open: the people on shift or on call
+    # then, against the tickets of that priority and the more urgent ones whose calendars are
+    # open then (agents take the most urgent ticket first; each priority's tickets arrive
+    # evenly over its own calendar's hours). Other agreements sharing the team are counted in
+    # full while the default calendar is open. The row shows the worst quarter-hour.
+    begin, end = facts.month_bounds
+    others = sum(o.handling_s_total for o in facts.others) / 3600
+    others_rate = sum(o.tickets_per_hour for o in facts.others)
+    rates: dict[str, tuple[float, float]] = {}  # tickets an hour, erlangs while open
     for pid, priority in facts.agreement.priorities.items():
+        hours = facts.calendar(priority.calendar).elapsed(begin, end).total_seconds() / 3600
+        count = tickets.get(pid, 0.0)
+        handled = facts.handling(pid)
+        if not count or hours <= 0 or handled is None:
+            rates[pid] = (0.0, 0.0)
+            continue
+        per = count / hours
+        rates[pid] = (per, per * facts.amount(handled, None).total_seconds() / 3600)
+    staff, on_call = cover_calendars(facts)
+    bands = list(zip(staff, [b.agents for b in internal.staffing if b.agents > 0], strict=True))
+    rota = internal.on_call.people if on_call and internal.on_call is not None else 0
+
+    def on_shift(moment: datetime) -> int:
+        """The people on shift; when nobody is, the people on call."""
+        count = sum(agents for band, agents in bands if band.is_open(moment))
+        return count or (rota if on_call and on_call[0].is_open(moment) else 0)
+
+    clocks = {pid: facts.calendar(p.calendar) for pid, p in facts.agreement.priorities.items()}
+    default = facts.calendar(None)
+    moments = [
+        (
+            {pid: clock.is_open(moment) for pid, clock in clocks.items()},
+            default.is_open(moment),
+            on_shift(moment),
+        )
+        for moment in facts.starts()
+    ]
+    order = list(facts.agreement.priorities)
+    rows = []
+    for index, (pid, priority) in enumerate(facts.agreement.priorities.items()):
         within = facts.amount(priority.response, priority.calendar).total_seconds()
-        level = None if overloaded else erlang.service_level(agents, load, handling, within)
+        urgent = order[: index + 1]
+        worst: tuple[float, int, float, float] | None = None  # level, agents, load, handling
+        for is_open, busy, present in moments:
+            if not is_open[pid]:
+                continue
+            rate = sum(rates[q][0] for q in urgent if is_open[q]) + (others_rate if busy else 0)
+            load = sum(rates[q][1] for q in urgent if is_open[q]) + (others if busy else 0)
+            mean = load * 3600 / rate if rate else handling
+            level = -load if present <= load else erlang.service_level(present, load, mean, within)
+            if worst is None or level < worst[0]:
+                worst = (level, present, load, mean)
+        if worst is None:
+            continue
+        level_or_none = None if worst[0] < 0 or worst[1] <= worst[2] else worst[0]
         try:
-            needed: int | None = erlang.agents_needed(load, handling, within, required)
+            needed: int | None = erlang.agents_needed(worst[2], worst[3], within, required)
         except ValueError:
             needed = None
         rows.append(
@@ -323,8 +385,13 @@ def _staffing_figures(facts: Facts) -> StaffingFigures:
                 f"{priority.response.text} on {facts.describe(priority.calendar)}",
                 within,
                 tickets.get(pid, 0.0),
-                level,
+                level_or_none,
                 needed,
+                facts.describe(priority.calendar),
+                worst[1],
+                worst[2],
+                worst[3],
+                priority.response.text,
             )
         )
     return StaffingFigures(

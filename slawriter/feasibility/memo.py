@@ -8,6 +8,7 @@ each.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -65,6 +66,13 @@ def count_words(findings: Sequence[Finding]) -> str:
     )
 
 
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter, unless it starts with an id ("remote-access: ...")."""
+    if re.match(r"[\w.-]+(\[[^]]*\])?: ", text):
+        return text
+    return text[:1].upper() + text[1:]
+
+
 def _findings_blocks(item: Checked, number: str) -> list[Block]:
     if not item.findings:
         return [_para(Run("No findings: every promise checked is feasible."))]
@@ -73,7 +81,7 @@ def _findings_blocks(item: Checked, number: str) -> list[Block]:
         blocks.append(
             _para(
                 Run(f"{_LABELS[finding.severity]} ({finding.id}). ", bold=True),
-                Run(finding.message[:1].upper() + finding.message[1:] + "."),
+                Run(_sentence(finding.message) + "."),
                 number=f"{number}.{index}",
             )
         )
@@ -90,17 +98,25 @@ def _staffing_blocks(item: Checked) -> list[Block]:
     figures = staffing_figures(item.facts)
     if figures.not_checked:
         return [_para(Run(figures.not_checked[:1].upper() + figures.not_checked[1:] + "."))]
+    others = len(item.facts.others)
     shared = (
-        f", shared with {len(item.facts.others)} other agreement(s) of this provider"
-        if item.facts.others
+        f", together with {others} other agreement{'s' if others != 1 else ''} sharing the team"
+        if others
         else ""
     )
+    agents = f"{figures.agents} agent{'s' if figures.agents != 1 else ''}"
     lead = (
-        f"Tickets arrive at {figures.tickets_per_hour:.2f} an hour in Business Hours{shared}, "
-        f"with a mean handling time of {hours_minutes(figures.handling_s)} "
-        f"(a load of {figures.load:.2f} erlangs), and {figures.agents} agent(s) are on shift at "
-        f"the quietest time of Business Hours. Required: {figures.required:.0%} of tickets "
-        "answered within each response target (Erlang C)."
+        f"In {item.facts.describe(None)} hours tickets arrive at {figures.tickets_per_hour:.2f} "
+        f"an hour{shared}, with a mean handling time of {hours_minutes(figures.handling_s)} "
+        f"(a load of {figures.load:.2f} erlangs), and {agents} are on shift at the quietest "
+        f"time. Required: {figures.required:.0%} of each priority's tickets answered within "
+        "its response target."
+    )
+    method = (
+        "Method: each priority is measured in its own calendar hours with Erlang C, against "
+        "the people on shift (or on call when nobody is on shift) and the tickets of that "
+        "priority and the more urgent ones (agents take the most urgent ticket first), at "
+        "the worst quarter-hour of the month."
     )
     rows = []
     for row in figures.rows:
@@ -111,6 +127,8 @@ def _staffing_blocks(item: Checked) -> list[Block]:
                 _text(row.priority),
                 _text(row.response),
                 _text(f"{row.tickets:g}"),
+                _text(f"{row.agents}"),
+                _text(f"{row.load:.2f}"),
                 _text(level),
                 _text(needed),
             )
@@ -120,13 +138,15 @@ def _staffing_blocks(item: Checked) -> list[Block]:
             _text("Priority"),
             _text("Response target"),
             _text("Tickets a month"),
+            _text("Staff at the worst time"),
+            _text("Load then (erlangs)"),
             _text("Answered in time"),
-            _text("Agents needed"),
+            _text("Staff needed"),
         ),
         tuple(rows),
-        ("left", "left", "right", "right", "right"),
+        ("left", "left", "right", "right", "right", "right", "right"),
     )
-    return [_para(Run(lead)), table]
+    return [_para(Run(lead)), _para(Run(method)), table]
 
 
 def _downtime_blocks(item: Checked) -> list[Block]:
@@ -183,8 +203,9 @@ def _assumptions(number: str) -> list[Block]:
         "cover hours.",
         f"On-site work needs about {hours_minutes(SITE_VISIT.total_seconds())} of site access "
         "before the resolution target falls due.",
-        "Tickets arrive evenly over the default calendar's hours; Erlang C assumes nobody "
-        "gives up waiting, so it errs on the safe side.",
+        "Each priority's tickets arrive evenly over its own calendar's hours; other "
+        "agreements sharing the team count in full while the default calendar is open; "
+        "Erlang C assumes nobody gives up waiting, so it errs on the safe side.",
         "A typical repair is the median over faults logged while the uptime basis runs; "
         "the worst case can be longer (long weekends, holidays).",
     ]
@@ -198,20 +219,20 @@ def build_memo(items: Sequence[Checked]) -> Document:
     customer = first.loaded.agreement.customer
     names = [item.loaded.agreement.customer.name for item in items]
     effective = first.loaded.agreement.agreement.effective_date
-    provider_party = party("Provider", provider)
-    customer_party = (
-        party("Customer", customer)
-        if len(items) == 1
-        else Party("Customers", "; ".join(names), (f"{len(items)} agreements",), None, "", "")
-    )
+    # An internal memo, not a contract: no "between ... (the "Provider") and ..." block.
     cover = Cover(
         title=MEMO_TITLE,
-        subtitle=f"Can {provider.trading_name or provider.name} keep these promises?",
-        provider=provider_party,
-        customer=customer_party,
+        subtitle=f"For {'; '.join(names)}. Internal: do not send to the customer.",
+        provider=party("Provider", provider),
+        customer=(
+            party("Customer", customer)
+            if len(items) == 1
+            else Party("Customers", "; ".join(names), (f"{len(items)} agreements",), None, "", "")
+        ),
         reference=", ".join(item.loaded.agreement.agreement.reference for item in items),
         effective_date=f"{effective.day} {effective:%B %Y}",
         version=first.loaded.agreement.agreement.version,
+        parties=False,
     )
     summary_rows = tuple(
         (
@@ -282,4 +303,5 @@ def build_memo(items: Sequence[Checked]) -> Document:
         keywords="feasibility, internal",
         stamp_date=first.loaded.agreement.agreement.effective_date.isoformat(),
         signatures=False,
+        contents=len(items) > 1,  # one agreement: the verdict straight after the cover
     )

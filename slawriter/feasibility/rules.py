@@ -19,7 +19,7 @@ from slawriter.model.agreement import Constraint, Priority
 from slawriter.model.durations import Duration
 from slawriter.model.paths import format_path
 
-from .availability import hours_minutes, minutes
+from .availability import allowed_downtime_seconds, hours_minutes, minutes, period_seconds
 from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
 from .figures import (
     cover_calendars,
@@ -277,17 +277,33 @@ def staffing_vs_response(facts: Facts) -> list[Finding]:
         )
         return found
     for row in figures.rows:
-        if row.service_level is None or row.service_level >= required:
+        if row.service_level is not None and row.service_level >= required:
             continue
+        people = f"{row.agents} {'person' if row.agents == 1 else 'people'} on shift or on call"
+        queue = (
+            f"in {row.hours} hours, {people} and a load of {row.load:.2f} erlangs from "
+            f"{row.priority} and more urgent tickets{shared} at "
+            f"{_words(timedelta(seconds=row.handling_s))} mean handling time"
+        )
+        if row.service_level is None:
+            message = (
+                f"{row.priority}: {queue}: more work arrives than they can handle, so "
+                f"{row.priority} response targets of {row.target} are missed"
+            )
+        else:
+            message = (
+                f"{row.priority}: {queue}: {row.service_level:.1%} of tickets get a response "
+                f"within {row.target}; required {required:.0%}"
+            )
+        people_needed = f"{row.agents_needed}" if row.agents_needed is not None else "more"
         found.append(
             Finding(
                 "staffing-vs-response",
                 "error",
-                f"{row.priority}: with {basis}, {row.service_level:.1%} of tickets get a "
-                f"response within {row.response}; required {required:.0%}",
+                message,
                 [f"priorities.{row.priority}.response", "internal.expected_tickets"],
-                f"{row.agents_needed} agents on shift, or a longer {row.priority} response "
-                "target, or fewer tickets",
+                f"{people_needed} people on shift or on call in those hours, or a longer "
+                f"{row.priority} response target, or fewer tickets",
             )
         )
     return found
@@ -526,9 +542,8 @@ def combined_vs_services(facts: Facts) -> list[Finding]:
     if not parts:
         return []
     clock = facts.calendar("24x7" if combined.basis == "all-time" else combined.calendar or None)
-    begin, end = facts.month_bounds
-    period = clock.elapsed(begin, end).total_seconds()
-    allowed = period * float(100 - combined.target) / 100
+    period = period_seconds(clock, facts.month)
+    allowed = allowed_downtime_seconds(combined.target, period)
     lowest = min(parts, key=lambda b: b.target)
     paths = ["combined_uptime.target"] + [f"services[{b.service}].uptime.target" for b in parts]
     if combined.target > lowest.target:
@@ -547,22 +562,19 @@ def combined_vs_services(facts: Facts) -> list[Finding]:
     worst = sum(min(b.allowed_s, period) for b in parts)
     if worst <= allowed:
         return []
-    implied = 100 * (1 - worst / period) if period else 0.0
-    product = 1.0
-    for b in parts:
-        product *= float(b.target) / 100
+    # One figure, rounded down, in both the message and the fix: the downtime the services may
+    # have between them, summed in minutes (their bases can differ), as a share of the period.
+    implied = math.floor(round(10_000 * (1 - worst / period), 6)) / 100 if period else 0.0
     return [
         Finding(
             "combined-vs-services",
             "warning",
             f"the combined uptime of {combined.target}% allows {minutes(allowed)} of downtime "
             f"in {facts.month.label}, but {', '.join(b.service for b in parts)} may each meet "
-            f"their own targets and still be down for {minutes(worst)} between them "
-            f"(series availability {' x '.join(f'{b.target}%' for b in parts)} = "
-            f"{product:.2%}); the services allow a combined figure of about {implied:.2f}%",
+            f"their own targets and still be down for {minutes(worst)} between them, so the "
+            f"services allow a combined figure of at most {implied:.2f}%",
             paths,
-            f"a combined target of at most {math.floor(implied * 100) / 100:.2f}%, or higher "
-            "targets for the services",
+            f"a combined target of at most {implied:.2f}%, or higher targets for the services",
         )
     ]
 

@@ -93,16 +93,19 @@ def render_markdown(document: Document) -> str:
         out += ["> **DRAFT: contains clauses that are not approved. Not for signature.**", ""]
     out += [f"# {escape_markdown(cover.title)}", "", f"*{escape_markdown(cover.subtitle)}*", ""]
     out += ["| | |", "|---|---|"]
-    out.append(f"| **Provider** | {_party(cover.provider)} |")
-    out.append(f"| **Customer** | {_party(cover.customer)} |")
+    if cover.parties:
+        out.append(f"| **Provider** | {_party(cover.provider)} |")
+        out.append(f"| **Customer** | {_party(cover.customer)} |")
     out.append(f"| **Reference** | {escape_markdown(cover.reference)} |")
     out.append(f"| **Effective date** | {escape_markdown(cover.effective_date)} |")
     out.append(f"| **Version** | {escape_markdown(cover.version)} |")
-    out += ["", "## Contents", ""]
-    for section in document.sections:
-        heading = f"{section.number}. {section.title}"
-        out.append(f"{section.number}. [{escape_markdown(section.title)}](#{_anchor(heading)})")
     out.append("")
+    if document.contents:
+        out += ["## Contents", ""]
+        for section in document.sections:
+            heading = f"{section.number}. {section.title}"
+            out.append(f"{section.number}. [{escape_markdown(section.title)}](#{_anchor(heading)})")
+        out.append("")
     for section in document.sections:
         out += [f"## {section.number}. {escape_markdown(section.title)}", ""]
         for block in section.blocks:

@@ -127,10 +127,13 @@ SCHEMA_ORDER = {
 def render_docx(document: Document, template: Path) -> bytes:
     """Render ``document`` over the Word ``template``; return the .docx file's bytes."""
     word = _fill_template(document, template)
+    if not document.cover.parties:
+        _remove_cover_parties(word)
     styles = _Styles(word, template)
     text_width = _set_page_size(word, document.page_size, styles)
     body = _Body(word, styles, text_width)
-    body.add_contents(document.sections)
+    if document.contents:
+        body.add_contents(document.sections)
     for position, clause in enumerate(document.sections, start=1):
         body.add_clause(clause, position)
     if document.signatures:
@@ -160,6 +163,21 @@ def _fill_template(document: Document, template: Path) -> WordDocument:
         raise TemplateError(f"Cannot fill the Word template {template}: {exc}") from exc
     word: WordDocument = tpl.docx
     return word
+
+
+COVER_PARTY_STYLES = frozenset({"Cover Party", "Cover Text"})
+
+
+def _remove_cover_parties(word: WordDocument) -> None:
+    """Drop the cover's "between ... and ..." block (its party and text lines), keeping the
+    logo, the title, the subtitle and the detail lines."""
+    for element in list(word.element.body.iterchildren(qn("w:p"))):
+        style = WordParagraph(element, word._body).style
+        if style is None or style.name not in COVER_PARTY_STYLES:
+            continue
+        if element.findall(".//" + qn("w:drawing")):
+            continue  # the logo
+        word.element.body.remove(element)
 
 
 def _template_context(document: Document, tpl: DocxTemplate) -> dict[str, Any]:

@@ -118,6 +118,7 @@ class Wizard:
         self.missing: list[tuple[str, str]] = []  # (field path, question) still needed
         self._shown_sections: set[str] = set()
         self._frontier: int | None = None
+        self._finished = False
         self.must_ask: set[str] = set()  # asked even when a default exists (renewals)
 
     # --- reading answers ---------------------------------------------------------------------
@@ -290,6 +291,9 @@ class Wizard:
         answered = [i for i, q in enumerate(self.questions.questions) if self.answered(q)]
         last = len(self.questions.questions) if finished else max(answered, default=-1)
         self._frontier = last
+        # In a finished file (or a renewal's source) a missing optional block was left out
+        # on purpose: it counts as "no", never as a question still to ask.
+        self._finished = finished
 
     def run(self) -> None:
         """Ask every question that applies and is not answered yet, in order."""
@@ -300,13 +304,15 @@ class Wizard:
             if not self.applies(question):
                 continue
             if question.type == "group":
+                if not self.answered(question) and self._finished and question.min_items == 0:
+                    continue  # an optional list left out of a finished file: none
                 if not self.answered(question) or index >= frontier:
                     self.ask_group(question, resume=self.answered(question))
                 else:
                     self._complete_items(question)
                 continue
             if self.answered(question):
-                if not self._stored_is_valid(question):
+                if question.key in self.must_ask or not self._stored_is_valid(question):
                     self.ask(question)  # a stored answer that no longer validates
                 continue
             # Before the last answered question, an optional answer was left out on purpose
@@ -573,6 +579,8 @@ class Wizard:
                         continue
                 elif not sub.required and sub.type != "id":
                     continue  # an optional answer left out on purpose
+                elif self._finished and sub.type in ("include", "flags"):
+                    continue  # left out of a finished file: "no"
             self.ask(sub, item)
 
     def _still_default(self, item: Item) -> Item:

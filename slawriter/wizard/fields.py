@@ -165,8 +165,50 @@ def parse_answer(question: Question, text: str) -> Any:
                 f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2027-01-01"
             ) from None
     if kind == "holidays":
-        return text.upper()
+        return _holiday_code(text)
+    if kind == "timezone":
+        return _timezone(text)
     return text
+
+
+def _timezone(text: str) -> str:
+    """An IANA zone, or the one zone whose city is ``text`` ("London" -> Europe/London)."""
+    import zoneinfo
+
+    zones = zoneinfo.available_timezones()
+    if text in zones:
+        return text
+    wanted = "_".join(text.split()).lower()
+    matches = sorted(z for z in zones if "/" in z and z.rsplit("/", 1)[1].lower() == wanted)
+    return matches[0] if len(matches) == 1 else text
+
+
+def _holiday_code(text: str) -> str:
+    """A holiday code, or the one country or region named ``text`` ("England" -> GB-ENG)."""
+    code = text.upper()
+    if re.fullmatch(r"[A-Z]{2,3}(-[A-Z0-9]{1,5})?", code) or not text:
+        return code
+    wanted = " ".join(text.split()).lower()
+    matches = sorted(c for c, name in holiday_names().items() if name.lower() == wanted)
+    return matches[0] if len(matches) == 1 else code
+
+
+@cache
+def holiday_names() -> dict[str, str]:
+    """Code -> name for countries (United Kingdom) and regions (England) with holidays."""
+    import holidays
+
+    from slawriter.wizard.engine import holiday_codes
+
+    _codes, names = holiday_codes()
+    # Two-letter codes only: GBR-ENG is an alias of GB-ENG and would make "England" ambiguous.
+    # Likewise UK-ENG (UK has no territory name of its own, unlike GB).
+    found = {code: name for code, name in names.items() if len(code) == 2 and name != code}
+    for country in list(found):
+        kind = getattr(holidays, country, None)
+        for name, sub in (getattr(kind, "subdivisions_aliases", None) or {}).items():
+            found.setdefault(f"{country}-{sub}", name)
+    return found
 
 
 def format_answer(question: Question, value: Any) -> str:

@@ -241,6 +241,7 @@ def _merge(raw: QuestionFile, base: QuestionSet | None, where: str) -> QuestionS
     else:
         sections = list(raw.sections)
     questions.extend(raw.questions)
+    questions = _infer_dependencies(questions)
     section_ids = {s.id for s in sections}
     seen: set[str] = set()
     for question in questions:
@@ -260,6 +261,34 @@ def _merge(raw: QuestionFile, base: QuestionSet | None, where: str) -> QuestionS
             [Problem(where, message.removeprefix(f"{where}: ")) for message in problems],
         )
     return QuestionSet(sections, questions, Path(where))
+
+
+def _list_source(question: Question) -> str | None:
+    """The answer a question's choices come from: services for flags and choices_from."""
+    if question.type == "flags":
+        return "services"
+    if question.choices_from == "services":
+        return "services"
+    return None
+
+
+def _infer_dependencies(questions: list[Question]) -> list[Question]:
+    """A question whose choices come from an earlier answer (the services) depends on it,
+    declared or not: adding or removing a service in the review asks it again."""
+    out: list[Question] = []
+    earlier: set[str] = set()
+    for question in questions:
+        sources = {_list_source(question)} | {_list_source(sub) for sub in question.questions}
+        needed = [
+            key
+            for key in sorted(s for s in sources if s)
+            if key in earlier and key not in question.depends_on and key != question.key
+        ]
+        if needed:
+            question = question.model_copy(update={"depends_on": [*question.depends_on, *needed]})
+        out.append(question)
+        earlier.add(question.key)
+    return out
 
 
 def load_questions(folder: Path, name: str, _seen: tuple[str, ...] = ()) -> QuestionSet:
