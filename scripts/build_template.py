@@ -32,6 +32,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from slawriter.render.word import TEMPLATE_VARIABLES
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "templates" / "agreement.docx"
 
@@ -66,22 +69,8 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_OFFICE = "application/vnd.openxmlformats-officedocument"
 CT_WORD = f"{CT_OFFICE}.wordprocessingml"
 
-# Every name the template's placeholders use; word.py provides exactly these.
-PLACEHOLDERS = frozenset(
-    {
-        "title",
-        "subtitle",
-        "provider",
-        "customer",
-        "reference",
-        "effective_date",
-        "version",
-        "draft",
-        "logo",
-        "header_text",
-        "footer_text",
-    }
-)
+# Every name the template's placeholders use: the ones word.py provides, defined there once.
+PLACEHOLDERS = TEMPLATE_VARIABLES
 
 
 # --- small XML helpers -----------------------------------------------------------------
