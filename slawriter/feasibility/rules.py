@@ -360,16 +360,7 @@ def uptime_vs_recovery(facts: Facts) -> list[Finding]:
 def uptime_vs_maintenance(facts: Facts) -> list[Finding]:
     maintenance = facts.agreement.maintenance
     found: list[Finding] = []
-    if maintenance.notice.seconds == 0 and not maintenance.notice.business_days:
-        found.append(
-            Finding(
-                "uptime-vs-maintenance",
-                "warning",
-                "scheduled maintenance needs no notice (maintenance.notice is 0m)",
-                ["maintenance.notice"],
-                "give notice, e.g. 5 business days",
-            )
-        )
+    # No notice cannot occur: a duration is refused at load unless it is more than zero.
     if not maintenance.emergency_counts_toward_uptime:
         found.append(
             Finding(

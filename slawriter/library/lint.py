@@ -621,23 +621,26 @@ class LibraryLinter:
         return sorted(self.findings, key=lambda f: (f.file, f.line or 0, f.kind, f.what))
 
     # -- loading ----------------------------------------------------------------------------
+    def _load_failed(self, path: Path, error: InputError, why: str) -> None:
+        """Every problem that kept a clause or profile file from loading, as schema findings."""
+        for problem in error.problems:
+            where = f"{problem.path}: " if problem.path else ""
+            self.add(problem.file, problem.line, "schema", where + problem.message, why)
+        if not error.problems:
+            self.add(display_path(path), 1, "schema", error.message, "cannot load")
+
     def _clauses(self) -> dict[tuple[str, str], Clause]:
         clauses: dict[tuple[str, str], Clause] = {}
         for path in sorted((self.root / "clauses").glob("*.md")):
             try:
                 clause = parse_clause(path)
             except InputError as error:
-                for problem in error.problems or []:
-                    self.add(
-                        problem.file,
-                        problem.line,
-                        "schema",
-                        (f"{problem.path}: " if problem.path else "") + problem.message,
-                        "the front matter must follow the clause schema "
-                        "(docs/clause-authors.md) or the library cannot be loaded",
-                    )
-                if not error.problems:
-                    self.add(display_path(path), 1, "schema", error.message, "cannot load")
+                self._load_failed(
+                    path,
+                    error,
+                    "the front matter must follow the clause schema (docs/clause-authors.md) "
+                    "or the library cannot be loaded",
+                )
                 continue
             if clause.key in clauses:
                 other = clauses[clause.key]
@@ -669,16 +672,7 @@ class LibraryLinter:
             try:
                 profile = load_profile(path)
             except InputError as error:
-                for problem in error.problems or []:
-                    self.add(
-                        problem.file,
-                        problem.line,
-                        "schema",
-                        (f"{problem.path}: " if problem.path else "") + problem.message,
-                        "the profile cannot be loaded",
-                    )
-                if not error.problems:
-                    self.add(display_path(path), 1, "schema", error.message, "cannot load")
+                self._load_failed(path, error, "the profile cannot be loaded")
                 continue
             profiles[profile.id] = profile
             if profile.id != path.stem:
