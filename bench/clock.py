@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 from slawriter.measure.batch import BatchClock
 from slawriter.model.hours import parse_weekly_hours
 

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from slawriter.feasibility import check_agreement, check_agreements, erlang
+from slawriter.files.load import load_agreement
 from slawriter.library import Library
-from slawriter.pipeline import load_agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -53,8 +53,10 @@ def _type_name(annotation: Any) -> str:
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
         base = args[0]
-        meta = " ".join(repr(m) for m in args[1:]) + " " + " ".join(
-            repr(getattr(m, "func", "")) for m in args[1:]
+        meta = (
+            " ".join(repr(m) for m in args[1:])
+            + " "
+            + " ".join(repr(getattr(m, "func", "")) for m in args[1:])
         )
         if "percent" in meta or "_percent" in meta:
             return "percent"
@@ -118,10 +120,10 @@ def _rows(model: type[BaseModel], prefix: str, out: list[str], seen: set[str]) -
             continue
         path = f"{prefix}{name}"
         description = (info.description or "").replace("|", "\\|")
-        kind = _type_name(typing.Annotated[info.annotation, *info.metadata]
-                          if info.metadata else info.annotation)
-        out.append(f"| `{path}` | {kind} | {_default(info)} | "
-                   f"{description} |")
+        kind = _type_name(
+            typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        )
+        out.append(f"| `{path}` | {kind} | {_default(info)} | {description} |")
         for sub in _models_in(info.annotation):
             origin = typing.get_origin(info.annotation)
             if origin is list or "list of" in _type_name(info.annotation):

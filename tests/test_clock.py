@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 from slawriter.model.hours import parse_day_hours, parse_weekly_hours
 
 LONDON = ZoneInfo("Europe/London")

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from slawriter.mdescape import escape_markdown
+from slawriter.text.markdown import escape_markdown
 
 PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
 

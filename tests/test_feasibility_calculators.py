@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slawriter.cli import main
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 from slawriter.feasibility import erlang
 from slawriter.feasibility.availability import (
     Span,
@@ -227,12 +227,13 @@ def test_downtime_command_refuses_a_bad_month(
 @pytest.mark.parametrize("name", ["acme-standard.yaml", "corner-shop-smb.yaml"])
 def test_documents_and_checker_share_one_downtime_arithmetic(tmp_path: Path, name: str) -> None:
     """The allowed downtime printed in the agreement is the checker's budget (one function)."""
-    from slawriter import downtime
+    from slawriter.clock import downtime
+    from slawriter.drafting.context import clause_context
+    from slawriter.drafting.helpers import format_downtime
     from slawriter.feasibility import availability, facts_for
     from slawriter.feasibility.figures import service_budgets
-    from slawriter.helpers import format_downtime
+    from slawriter.files.load import load_agreement
     from slawriter.library import Library
-    from slawriter.pipeline import clause_context, load_agreement
     from tests.conftest import copy_examples
 
     assert availability.period_seconds is downtime.period_seconds

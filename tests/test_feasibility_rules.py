@@ -12,8 +12,8 @@ from ruamel.yaml import YAML
 
 from slawriter.feasibility import Finding, check_agreement
 from slawriter.feasibility.rules import RULES
+from slawriter.files.load import load_agreement
 from slawriter.library import Library, builtin_library_root
-from slawriter.pipeline import load_agreement
 from tests.conftest import copy_examples
 
 Edit = Callable[[dict[str, Any]], None]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from slawriter.errors import InputError
-from slawriter.feasibility.wording import WORDING_FILE, load_wording
 from slawriter.library import builtin_library_root
+from slawriter.library.wording import WORDING_FILE, load_wording
 
 BUILT_IN = builtin_library_root() / "clauses"
 

@@ -120,8 +120,12 @@ def test_agreement_priorities_replace_the_profiles_set(tmp_path: Path) -> None:
     text = text.replace(", P4: 70}", "}")
     (tmp_path / "three.yaml").write_text(text, "utf-8")
     copy_examples(tmp_path)
-    assert main(["render", str(tmp_path / "three.yaml"), "--out", str(tmp_path / "o"),
-                 "--format", "md"]) == 0
+    assert (
+        main(
+            ["render", str(tmp_path / "three.yaml"), "--out", str(tmp_path / "o"), "--format", "md"]
+        )
+        == 0
+    )
     text = (tmp_path / "o" / "three.md").read_text("utf-8")
     assert "| P3 Medium |" in text
     assert "P4" not in text

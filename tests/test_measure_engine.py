@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 from slawriter.measure.batch import NOT_A_TIME, BatchClock, instant
 from tests.test_clock import ANCHORS, CALENDARS, calendar, london, reference_open_minutes
 

@@ -260,17 +260,17 @@ def test_a_batch_renders_in_parallel_to_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A batch large enough for the process pool gives the bytes the serial path gives."""
-    import slawriter.pipeline
+    import slawriter.pipeline.render
 
     copy_examples(tmp_path, "corner-shop-smb.yaml")
     source = (tmp_path / "corner-shop-smb.yaml").read_text("utf-8")
     names = []
-    for index in range(slawriter.pipeline.PARALLEL_FROM):
+    for index in range(slawriter.pipeline.render.PARALLEL_FROM):
         name = tmp_path / f"shop-{index}.yaml"
         name.write_text(source.replace("NW-SB-2027-031", f"NW-SB-2027-{index:03d}"), "utf-8")
         names.append(str(name))
     assert main(["render", *names, "--out", str(tmp_path / "parallel")]) == 0
-    monkeypatch.setattr(slawriter.pipeline, "PARALLEL_FROM", 10_000)
+    monkeypatch.setattr(slawriter.pipeline.render, "PARALLEL_FROM", 10_000)
     assert main(["render", *names, "--out", str(tmp_path / "serial")]) == 0
     for index in range(len(names)):
         for ext in ("docx", "md"):
@@ -284,12 +284,12 @@ def test_a_batch_renders_in_parallel_to_the_same_bytes(
 def test_a_bad_file_in_a_parallel_batch_is_reported_with_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import slawriter.pipeline
+    import slawriter.pipeline.render
 
     copy_examples(tmp_path, "corner-shop-smb.yaml")
     source = (tmp_path / "corner-shop-smb.yaml").read_text("utf-8")
     names = []
-    for index in range(slawriter.pipeline.PARALLEL_FROM):
+    for index in range(slawriter.pipeline.render.PARALLEL_FROM):
         text = (
             source
             if index != 3

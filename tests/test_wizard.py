@@ -21,12 +21,12 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from slawriter import yamlio
 from slawriter.commands.new import NewSession
 from slawriter.errors import InputError
+from slawriter.files import roundtrip
+from slawriter.files.load import load_agreement
 from slawriter.library import Library
 from slawriter.model.agreement import Agreement
-from slawriter.pipeline import load_agreement
 from slawriter.wizard.engine import Sources, Wizard
 from slawriter.wizard.fields import check_keys
 from slawriter.wizard.prompts import Terminal
@@ -106,7 +106,7 @@ questions:
 def make_wizard(tmp_path: Path, text: str = SMALL) -> tuple[Wizard, Terminal, list[int]]:
     saves: list[int] = []
     prompter, _ = terminal()
-    data = yamlio.load(tmp_path / "missing.yaml")
+    data = roundtrip.load(tmp_path / "missing.yaml")
     provider = {"name": "Northwind IT Services Ltd", "contact": {"phone": "+44 1", "email": "a@b"}}
     wizard = Wizard(
         question_set(tmp_path, text),
@@ -131,7 +131,7 @@ def test_text_select_and_confirm_flow_saves_after_every_answer(tmp_path: Path) -
         + ENTER  # P1 response default
     ):  # fmt: skip
         wizard.run()
-    data = yamlio.plain(wizard.data)
+    data = roundtrip.plain(wizard.data)
     assert data["customer"] == {"name": "Acme Ltd", "signatory": {"title": "Director"}}
     assert data["agreement"]["reference"].startswith("NI-SLA-") and data["agreement"][
         "reference"
@@ -146,7 +146,7 @@ def test_question_that_does_not_apply_is_not_asked(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path)
     with keys("Acme Ltd" + ENTER * 3 + ENTER + "n" + ENTER):
         wizard.run()
-    data = yamlio.plain(wizard.data)
+    data = roundtrip.plain(wizard.data)
     assert data["out_of_hours"] == {"available": False}
     assert "rate" not in data["out_of_hours"]
 
@@ -160,7 +160,7 @@ def test_bad_answer_is_refused_and_asked_again(tmp_path: Path) -> None:
         + CLEAR + "2 business days" + ENTER
     ):  # fmt: skip
         wizard.run()
-    assert yamlio.plain(wizard.data)["priorities"]["P1"]["response"] == "2 business days"
+    assert roundtrip.plain(wizard.data)["priorities"]["P1"]["response"] == "2 business days"
 
 
 def test_the_prompt_check_is_the_validate_rule(tmp_path: Path) -> None:
@@ -203,7 +203,7 @@ def test_repeating_group_adds_items_until_the_user_stops(tmp_path: Path) -> None
         + "n"  # no more services
     ):  # fmt: skip
         wizard.run()
-    services = yamlio.plain(wizard.data)["services"]
+    services = roundtrip.plain(wizard.data)["services"]
     assert services == [
         {"name": "Email", "id": "email", "systems": ["Microsoft 365"], "uptime": {"target": 99.9}},
         {"name": "Files", "id": "files", "systems": ["FS01", "Print server"], "uptime": None},
@@ -214,7 +214,7 @@ def test_review_edit_asks_dependent_answer_again(tmp_path: Path) -> None:
     wizard, prompter, _ = make_wizard(tmp_path)
     with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER):
         wizard.run()
-    assert yamlio.plain(wizard.data)["agreement"]["reference"].endswith("-AL")
+    assert roundtrip.plain(wizard.data)["agreement"]["reference"].endswith("-AL")
     with keys(
         DOWN + ENTER  # Change something in: The customer
         + ENTER  # Which answer? Legal name
@@ -223,7 +223,7 @@ def test_review_edit_asks_dependent_answer_again(tmp_path: Path) -> None:
         + ENTER  # Everything is right
     ):  # fmt: skip
         wizard.review(summary)
-    data = yamlio.plain(wizard.data)
+    data = roundtrip.plain(wizard.data)
     assert data["customer"]["name"] == "Zenith Widgets Ltd"
     assert data["agreement"]["reference"].endswith("-ZWL")
     shown = prompter.console.file.getvalue()  # type: ignore[attr-defined]
@@ -265,7 +265,7 @@ def test_time_zone_and_holiday_prompts_take_what_their_help_suggests(
     with keys(typed + ENTER):
         wizard.prompter, _ = terminal()
         wizard.ask(question)
-    assert yamlio.get(wizard.data, tuple(key.split("."))) == stored
+    assert roundtrip.get(wizard.data, tuple(key.split("."))) == stored
 
 
 def test_resume_finishes_an_interrupted_escalation_level(tmp_path: Path) -> None:
@@ -298,7 +298,7 @@ def test_resume_finishes_an_interrupted_escalation_level(tmp_path: Path) -> None
     wizard.mark_progress()
     with keys("1h" + ENTER + "n"):
         wizard.run()
-    assert yamlio.plain(wizard.data)["escalation"] == [
+    assert roundtrip.plain(wizard.data)["escalation"] == [
         {"role": "Team Leader", "reply_within": "1h"}
     ]
 
@@ -314,7 +314,7 @@ def test_review_edit_asks_newly_applicable_question(tmp_path: Path) -> None:
         + ENTER
     ):  # fmt: skip
         wizard.review(summary)
-    assert yamlio.plain(wizard.data)["out_of_hours"] == {"available": True, "rate": 120}
+    assert roundtrip.plain(wizard.data)["out_of_hours"] == {"available": True, "rate": 120}
 
 
 # --- the command: interrupt, resume, defaults --------------------------------------------------
@@ -350,7 +350,7 @@ def test_interrupt_keeps_answers_and_resume_completes(workdir: Path) -> None:
     with keys("Corner Shop Ltd" + ENTER + ENTER + "1 High St" + ENTER + ENTER + CTRL_C):
         assert session.run() == 130
     assert "Carry on with: slawriter new --resume shop.yaml" in stream.getvalue()
-    saved = yamlio.plain(yamlio.load(workdir / "shop.yaml"))
+    saved = roundtrip.plain(roundtrip.load(workdir / "shop.yaml"))
     assert saved["incomplete"] is True
     assert saved["customer"] == {"name": "Corner Shop Ltd", "address": ["1 High St"]}
 
@@ -361,7 +361,7 @@ def test_interrupt_keeps_answers_and_resume_completes(workdir: Path) -> None:
     shown = stream.getvalue()
     assert "Your agreement is ready." in shown
     assert (workdir / "out" / "shop.docx").is_file() and (workdir / "out" / "shop.md").is_file()
-    final = yamlio.plain(yamlio.load(workdir / "shop.yaml"))
+    final = roundtrip.plain(roundtrip.load(workdir / "shop.yaml"))
     assert "incomplete" not in final
     assert final["customer"]["name"] == "Corner Shop Ltd"
     assert final["customer"]["signatory"] == {"name": "Sam Lee", "title": "Director"}
@@ -403,7 +403,7 @@ def test_defaults_lists_the_answers_still_needed(workdir: Path) -> None:
     assert "answers still needed" in text and "slawriter new --resume a.yaml" in text
     paths = {p.path for p in caught.value.problems}
     assert {"customer.name", "customer.address", "customer.signatory.name"} <= paths
-    assert yamlio.plain(yamlio.load(workdir / "a.yaml"))["incomplete"] is True
+    assert roundtrip.plain(roundtrip.load(workdir / "a.yaml"))["incomplete"] is True
 
 
 def test_bad_data_is_refused_with_the_validate_message(workdir: Path) -> None:
@@ -439,7 +439,7 @@ def test_comments_added_by_hand_while_the_wizard_runs_survive_its_next_save(
     assert session.run() in (0, 1)
     path = workdir / "f.yaml"
     session, _ = _session(_args(resume=path), False)
-    session.path, session.data = path, yamlio.load(path)
+    session.path, session.data = path, roundtrip.load(path)
     session._written = path.read_bytes()
     # An editor adds a comment while the wizard sits at the review...
     text = path.read_text("utf-8").replace("customer:\n", "customer:  # checked with legal\n", 1)
@@ -463,7 +463,7 @@ def test_renewal_from_an_earlier_agreement_asks_new_reference_and_date(workdir: 
     # questions the source file left unanswered stay unanswered.
     with keys("2028-02-15" + ENTER + "NW-SB-2028-031" + ENTER + ENTER):
         assert session.run() == 0, stream.getvalue()
-    renewed = yamlio.plain(yamlio.load(workdir / "acme-2028.yaml"))
+    renewed = roundtrip.plain(roundtrip.load(workdir / "acme-2028.yaml"))
     assert renewed["agreement"]["reference"] == "NW-SB-2028-031"
     assert str(renewed["agreement"]["effective_date"]) == "2028-02-15"
     assert renewed["customer"]["name"] == "Harbourside Dental Practice"
@@ -475,8 +475,8 @@ def test_renewal_keeps_absent_answers_and_moves_date_and_reference_on(workdir: P
     source.write_text((EXAMPLES / "acme-standard.yaml").read_text("utf-8"), "utf-8")
     session, stream = _session(_args(source=source, out=Path("acme-2029.yaml")), False)
     assert session.run() in (0, 1), stream.getvalue()
-    old = yamlio.plain(yamlio.load(source))
-    renewed = yamlio.plain(yamlio.load(workdir / "acme-2029.yaml"))
+    old = roundtrip.plain(roundtrip.load(source))
+    renewed = roundtrip.plain(roundtrip.load(workdir / "acme-2029.yaml"))
     # The desktop service promised no uptime: the renewal promises none either.
     desktop = {s["id"]: s for s in renewed["services"]}["desktop"]
     assert "uptime" not in desktop
@@ -506,12 +506,12 @@ def test_renewal_reference_follows_the_old_scheme() -> None:
 def test_renewal_never_keeps_the_old_reference(workdir: Path) -> None:
     source = workdir / "shop-2027.yaml"
     source.write_text((EXAMPLES / "corner-shop-smb.yaml").read_text("utf-8"), "utf-8")
-    old = yamlio.plain(yamlio.load(source))["agreement"]["reference"]
+    old = roundtrip.plain(roundtrip.load(source))["agreement"]["reference"]
     session, stream = _session(_args(source=source, out=Path("shop-2028.yaml")))
     with keys(ENTER + CLEAR + old + ENTER + CLEAR + "NEW-REF-1" + ENTER + ENTER):
         assert session.run() == 0, stream.getvalue()
     assert "The renewal needs its own reference" in stream.getvalue()
-    renewed = yamlio.plain(yamlio.load(workdir / "shop-2028.yaml"))
+    renewed = roundtrip.plain(roundtrip.load(workdir / "shop-2028.yaml"))
     assert renewed["agreement"]["reference"] == "NEW-REF-1"
 
 
@@ -537,7 +537,7 @@ def test_no_provider_file_asks_for_the_providers_details_first(
     ):  # fmt: skip
         assert session.run() == 130
     saved = workdir / "home" / ".config" / "slawriter" / "provider.yaml"
-    provider = yamlio.plain(yamlio.load(saved))
+    provider = roundtrip.plain(roundtrip.load(saved))
     assert provider["name"] == "Northwind IT Ltd"
     assert provider["calendars"]["business"] == {
         "hours": "mon-fri 09:00-17:30",
@@ -621,7 +621,7 @@ def test_an_invalid_agreement_is_not_finished_and_its_question_is_asked_again(
     with pytest.raises(InputError) as caught:
         session.run()
     assert any(p.path == "credits" and "monthly_fee" in p.message for p in caught.value.problems)
-    assert yamlio.plain(yamlio.load(workdir / "a.yaml"))["incomplete"] is True
+    assert roundtrip.plain(roundtrip.load(workdir / "a.yaml"))["incomplete"] is True
     assert not (workdir / "out").exists()
 
     session, stream = _session(_args(resume=Path("a.yaml")))
@@ -630,7 +630,7 @@ def test_an_invalid_agreement_is_not_finished_and_its_question_is_asked_again(
         assert session.run() == 0, stream.getvalue()
     shown = stream.getvalue()
     assert "The agreement is not valid yet" in shown and "Please change: Service credits" in shown
-    final = yamlio.plain(yamlio.load(workdir / "a.yaml"))
+    final = roundtrip.plain(roundtrip.load(workdir / "a.yaml"))
     assert final["credits"] is None and "incomplete" not in final
     assert (workdir / "out" / "a.docx").is_file()
 
@@ -663,7 +663,7 @@ def test_data_answer_applies_when_its_condition_is_given_too(workdir: Path) -> N
         _args(profile="standard", out=Path("f.yaml"), defaults=True, data=data), False
     )
     assert session.run() in (0, 1)
-    saved = yamlio.plain(yamlio.load(workdir / "f.yaml"))
+    saved = roundtrip.plain(roundtrip.load(workdir / "f.yaml"))
     assert saved["out_of_hours"]["available"] is True and saved["out_of_hours"]["rate"] == 50
 
 
@@ -687,16 +687,16 @@ def test_a_problem_without_a_question_offers_a_way_out(workdir: Path) -> None:
     )
     assert session.run() in (0, 1)
     path = workdir / "f.yaml"
-    edited = yamlio.load(path)
-    yamlio.put(edited, ("priorities", "P9"), {"response": "1h"})  # no question sets P9
-    yamlio.save(path, edited)
+    edited = roundtrip.load(path)
+    roundtrip.put(edited, ("priorities", "P9"), {"response": "1h"})  # no question sets P9
+    roundtrip.save(path, edited)
     session, stream = _session(_args(resume=Path("f.yaml")))
     # The review: create; the check fails on P9 (no question sets it): remove it.
     with keys(ENTER + ENTER + ENTER * 6):
         assert session.run() in (0, 1), stream.getvalue()
     shown = stream.getvalue()
     assert "The agreement is not valid yet" in shown, shown[-3000:]
-    final = yamlio.plain(yamlio.load(path))
+    final = roundtrip.plain(roundtrip.load(path))
     assert "P9" not in (final.get("priorities") or {}) and "incomplete" not in final
     assert (workdir / "out" / "f.docx").is_file()
 
@@ -712,27 +712,27 @@ def test_provider_logo_is_checked_before_the_first_question(workdir: Path) -> No
 def test_failed_render_keeps_the_file_incomplete_and_the_accepted_reasons(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import slawriter.pipeline
+    import slawriter.pipeline.render
 
     session, _ = _session(
         _args(profile="standard", out=Path("f.yaml"), defaults=True, data=IDENTITY), False
     )
     assert session.run() in (0, 1)
     path = workdir / "f.yaml"
-    data = yamlio.load(path)
+    data = roundtrip.load(path)
     data.insert(2, "incomplete", True)
-    yamlio.save(path, data)
+    roundtrip.save(path, data)
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise InputError("provider.yaml: logo 'x.png' not found")
 
-    monkeypatch.setattr(slawriter.pipeline, "render_files", broken)
+    monkeypatch.setattr(slawriter.pipeline.render, "render_files", broken)
     session, stream = _session(_args(resume=path))
-    session.path, session.data = path, yamlio.load(path)
+    session.path, session.data = path, roundtrip.load(path)
     accepted = {("priority-order", "P2 before P1"): "Customer asked for it"}
     with pytest.raises(InputError):
         session._finish(Library.locate(None), accepted, [])
-    assert yamlio.plain(yamlio.load(path))["incomplete"] is True
+    assert roundtrip.plain(roundtrip.load(path))["incomplete"] is True
     assert "slawriter new --resume f.yaml" in stream.getvalue()
     # The next run does not ask for the same acceptance again.
     assert session._pending_risks() == accepted
@@ -743,7 +743,7 @@ def test_each_finding_of_one_rule_is_accepted_with_its_own_reason(
 ) -> None:
     import slawriter.feasibility
     from slawriter.feasibility.findings import Finding
-    from slawriter.pipeline import accepted_risks
+    from slawriter.pipeline.render import accepted_risks
 
     findings = [
         Finding("uptime-vs-recovery", "error", "email: 99.9% but 8h to restore"),
@@ -781,7 +781,7 @@ def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -
         + ENTER  # Everything is right
     ):  # fmt: skip
         wizard.review(summary)
-    services = yamlio.plain(wizard.data)["services"]
+    services = roundtrip.plain(wizard.data)["services"]
     assert services == [
         {"name": "Email and calendar", "id": "email", "systems": ["M365"], "uptime": None}
     ]
@@ -790,4 +790,4 @@ def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -
 @pytest.mark.parametrize("name", ["acme-standard.yaml", "special-characters.yaml", "provider.yaml"])
 def test_round_trip_rewrites_a_hand_written_file_byte_for_byte(name: str) -> None:
     path = EXAMPLES / name
-    assert yamlio.dumps(yamlio.load(path)) == path.read_text("utf-8")
+    assert roundtrip.dumps(roundtrip.load(path)) == path.read_text("utf-8")

@@ -22,7 +22,8 @@ from docx.shared import Emu, Mm, Twips
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from slawriter.document import (
+from slawriter.errors import InputError, TemplateError, ToolMissingError
+from slawriter.render.document import (
     Cover,
     Document,
     ListBlock,
@@ -33,7 +34,6 @@ from slawriter.document import (
     Section,
     Table,
 )
-from slawriter.errors import InputError, TemplateError, ToolMissingError
 from slawriter.render.pdf import PdfConversionError, convert_to_pdf
 from slawriter.render.word import SCHEMA_ORDER, TEMPLATE_VARIABLES, render_docx
 from tests.conftest import ROOT, need_tool

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from slawriter.feasibility.memo import Checked
+    from slawriter.files.load import Loaded
     from slawriter.library import Library
-    from slawriter.pipeline import Loaded
 
 NAME = "check"
 HELP = "check that the provider can keep an agreement's promises"
@@ -73,7 +73,7 @@ def _list_rules(as_json: bool) -> int:
 
 def _gather(args: argparse.Namespace) -> list[Path]:
     from slawriter.errors import InputError
-    from slawriter.files import display_path
+    from slawriter.files.output import display_path
 
     paths = list(args.agreements)
     if args.portfolio is not None:
@@ -93,9 +93,9 @@ def _load(
     paths: list[Path], library_option_value: str | None
 ) -> tuple[Library, list[Loaded], list[str]]:
     from slawriter.errors import InputError, Problem
-    from slawriter.files import display_path
+    from slawriter.files.load import ProviderFileGiven, load_agreement
+    from slawriter.files.output import display_path
     from slawriter.library import Library
-    from slawriter.pipeline import ProviderFileGiven, load_agreement
 
     library = Library.locate(library_option_value)
     loaded = []
@@ -120,7 +120,7 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
     from rich.markup import escape
 
     from slawriter.feasibility.memo import count_words
-    from slawriter.files import display_path
+    from slawriter.files.output import display_path
 
     for item in checked:
         name = display_path(item.loaded.path)
@@ -148,7 +148,7 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
 def _write_memo(target: Path, checked: list[Checked], library: Library) -> None:
     from slawriter.errors import InputError
     from slawriter.feasibility.memo import build_memo
-    from slawriter.files import write_atomic
+    from slawriter.files.output import write_atomic
 
     document = build_memo(checked)
     suffix = target.suffix.lower()
@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from slawriter.feasibility import check_agreements
-    from slawriter.files import display_path
+    from slawriter.files.output import display_path
 
     if args.list_rules:
         return _list_rules(args.json)

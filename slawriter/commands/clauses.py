@@ -74,10 +74,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from slawriter.files import display_path
+    from slawriter.drafting.context import clause_names
+    from slawriter.files.output import display_path
     from slawriter.library import Library, builtin_library_root
-    from slawriter.library.lint import lint_library
-    from slawriter.pipeline import clause_names
+    from slawriter.review.lint import lint_library
 
     library = Library.locate(args.library)
     names, filters = clause_names()
@@ -121,9 +121,9 @@ def check_word_template(template: Path) -> list[tuple[str, str]]:
 
 
 def _book(args: argparse.Namespace) -> int:
-    from slawriter.book import write_book
-    from slawriter.files import display_path
+    from slawriter.files.output import display_path
     from slawriter.library import Library
+    from slawriter.review.book import write_book
 
     library = Library.locate(args.library)
     written = write_book(library, args.out, args.example or [], force=args.force)

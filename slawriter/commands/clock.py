@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from slawriter.commands import library_option
 
 if TYPE_CHECKING:
-    from slawriter.clock import Calendar
+    from slawriter.clock.engine import Calendar
 
 NAME = "clock"
 HELP = "business time between two times on a calendar"
@@ -61,8 +61,8 @@ def choose_calendar(args: argparse.Namespace) -> tuple[Calendar, str]:
     if args.agreement is not None:
         if args.hours or args.timezone or args.holidays:
             raise InputError("give either --agreement or --hours/--timezone/--holidays, not both")
+        from slawriter.files.load import load_agreement
         from slawriter.library import Library
-        from slawriter.pipeline import load_agreement
 
         loaded = load_agreement(args.agreement, Library.locate(args.library))
         calendar, name = agreement_calendar(

@@ -64,8 +64,8 @@ def run(args: argparse.Namespace) -> int:
         seconds = target_seconds(duration, calendar)
         amounts["amount"] = (duration.words(), timedelta(seconds=seconds))
     elif args.agreement is not None and args.priority:
+        from slawriter.files.load import load_agreement
         from slawriter.library import Library
-        from slawriter.pipeline import load_agreement
 
         loaded = load_agreement(args.agreement, Library.locate(args.library))
         priority = loaded.agreement.priorities[args.priority]

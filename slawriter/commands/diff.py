@@ -53,10 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from slawriter.diff import draft, summarise
     from slawriter.errors import InputError, RefusedError
-    from slawriter.files import display_path, write_atomic
+    from slawriter.files.output import display_path, write_atomic
     from slawriter.library import Library
+    from slawriter.review.diff import draft, summarise
 
     paths: list[Path] = args.agreements
     if len(paths) > 2 or (len(paths) == 1 and not args.old_library):

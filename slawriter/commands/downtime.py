@@ -52,7 +52,7 @@ def _percent(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    from slawriter.clock import Calendar
+    from slawriter.clock.engine import Calendar
     from slawriter.errors import InputError
     from slawriter.feasibility.availability import (
         Span,
@@ -73,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
         if args.agreement is None or args.service is None:
             raise InputError("--agreement and --service go together")
         from slawriter.feasibility import facts_for
+        from slawriter.files.load import load_agreement
         from slawriter.library import Library
-        from slawriter.pipeline import load_agreement
 
         library = Library.locate(args.library)
         loaded = load_agreement(args.agreement, library)

@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from slawriter.files import display_path
+    from slawriter.files.output import display_path
     from slawriter.library import builtin_library_root
     from slawriter.library.create import create_library
 

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from ruamel.yaml.comments import CommentedMap
 
+    from slawriter.files.load import Loaded
     from slawriter.library import Library
-    from slawriter.pipeline import Loaded
     from slawriter.wizard.engine import Prompter, Wizard
 
 NAME = "new"
@@ -122,13 +122,13 @@ class NewSession:
     # --- saving ----------------------------------------------------------------------------------
 
     def save(self) -> None:
-        from slawriter import yamlio
         from slawriter.errors import InputError
-        from slawriter.files import write_atomic
+        from slawriter.files import roundtrip
+        from slawriter.files.output import write_atomic
 
         assert self.data is not None
         if self.path is None:
-            name = yamlio.plain(yamlio.get(self.data, ("customer", "name")))
+            name = roundtrip.plain(roundtrip.get(self.data, ("customer", "name")))
             if not isinstance(name, str) or not name.strip():
                 return  # nothing to name the file after yet: kept in memory
             self.path = _free_name(name)
@@ -140,10 +140,10 @@ class NewSession:
             # Changed on disk while the wizard ran (a comment added by hand): keep its comments.
             try:
                 if self.path.read_bytes() != self._written:
-                    yamlio.copy_comments(yamlio.load(self.path), self.data)
+                    roundtrip.copy_comments(roundtrip.load(self.path), self.data)
             except (OSError, InputError):
                 pass  # unreadable or broken by hand: the wizard's copy is written
-        text = yamlio.dumps(self.data).encode("utf-8")
+        text = roundtrip.dumps(self.data).encode("utf-8")
         write_atomic(self.path, text)
         self._written = text
 
@@ -188,8 +188,8 @@ class NewSession:
             return 130
 
     def _run(self) -> int:
-        from slawriter import yamlio
         from slawriter.errors import InputError
+        from slawriter.files import roundtrip
         from slawriter.library import Library
         from slawriter.wizard.provider import ensure_provider, find_provider
 
@@ -209,7 +209,7 @@ class NewSession:
         self.provider_new = not self.provider_path.exists()
         if self.provider_new:  # a new user: their company's details come first
             ensure_provider(self.provider_path, questions_dir, self.prompter)
-        finished = args.resume is not None and not yamlio.load(args.resume).get("incomplete")
+        finished = args.resume is not None and not roundtrip.load(args.resume).get("incomplete")
         self.data = self._start(library)
         # Checked after the first question (the profile): checking holiday calendars is slow.
         provider = ensure_provider(self.provider_path, questions_dir, self.prompter)
@@ -248,15 +248,15 @@ class NewSession:
 
         from ruamel.yaml.comments import CommentedMap
 
-        from slawriter import yamlio
         from slawriter.errors import InputError, RefusedError
-        from slawriter.files import display_path
+        from slawriter.files import roundtrip
+        from slawriter.files.output import display_path
 
         args = self.args
         if args.resume is not None:
             if not args.resume.is_file():
                 raise InputError(f"{display_path(args.resume)}: no such file to resume")
-            data = yamlio.load(args.resume)
+            data = roundtrip.load(args.resume)
             self.path = args.resume
             self._written = args.resume.read_bytes()
             if args.profile and data.get("profile") not in (None, args.profile):
@@ -271,21 +271,21 @@ class NewSession:
         elif args.source is not None:
             if args.out is None:
                 raise InputError("--from needs --out NEW.yaml: the renewal's own file")
-            old = yamlio.load(args.source)
+            old = roundtrip.load(args.source)
             if not old:
                 raise InputError(f"{display_path(args.source)}: no such agreement file")
             data = copy.deepcopy(old)
             # The renewal keeps every answer, deliberately absent ones included (the wizard
             # treats it as finished); only a new reference and start date are offered.
-            plain_old = yamlio.plain(old)
+            plain_old = roundtrip.plain(old)
             agreement = plain_old.get("agreement") or {}
             start = renewal_date(agreement, today())
             reference = renewal_reference(agreement.get("reference"), start)
             for name, value in (("effective_date", start), ("reference", reference)):
                 if value is None:
-                    yamlio.delete(data, ("agreement", name))
+                    roundtrip.delete(data, ("agreement", name))
                 else:
-                    yamlio.put(data, ("agreement", name), value)
+                    roundtrip.put(data, ("agreement", name), value)
             self.old_reference = agreement.get("reference")
             if "provider" in data:
                 self.provider_path = (args.source.parent / str(data["provider"])).resolve()
@@ -357,8 +357,8 @@ class NewSession:
         import copy
 
         from slawriter.errors import InputError, Problem
+        from slawriter.files.roundtrip import put
         from slawriter.wizard.fields import check_answer, parse_answer
-        from slawriter.yamlio import put
 
         problems = []
         staged = copy.deepcopy(wizard.data)
@@ -424,7 +424,7 @@ class NewSession:
     def _validate(self, wizard: Wizard, library: Library) -> Loaded:
         """The whole agreement, checked as 'slawriter validate' would; offers to fix problems."""
         from slawriter.errors import InputError
-        from slawriter.pipeline import load_agreement
+        from slawriter.files.load import load_agreement
 
         assert self.path is not None
         for _attempt in range(20):
@@ -453,9 +453,9 @@ class NewSession:
     def _way_out(self, wizard: Wizard, error: Exception) -> None:
         """Problems no question can fix: remove those answers, go back to the review, or stop."""
         from slawriter.errors import InputError
+        from slawriter.files.roundtrip import get
         from slawriter.wizard.engine import to_loc
         from slawriter.wizard.review import summary
-        from slawriter.yamlio import get
 
         assert self.prompter is not None and isinstance(error, InputError)
         removable = []
@@ -558,7 +558,7 @@ class NewSession:
         return accepted, []
 
     def _record(self) -> Path:
-        from slawriter.files import record_path
+        from slawriter.files.output import record_path
 
         assert self.path is not None
         return record_path(self.path.parent / "out", self.path.stem)
@@ -566,7 +566,7 @@ class NewSession:
     def _pending_risks(self) -> dict[tuple[str, str], str]:
         """Risks accepted in a run whose documents could not be written (kept in the record)."""
         from slawriter.errors import SlawriterError
-        from slawriter.files import read_record
+        from slawriter.files.output import read_record
 
         if self.path is None:
             return {}
@@ -581,7 +581,7 @@ class NewSession:
         }
 
     def _keep_pending_risks(self, accepted: dict[tuple[str, str], str]) -> None:
-        from slawriter.files import dump_record, read_record, write_atomic
+        from slawriter.files.output import dump_record, read_record, write_atomic
 
         record = read_record(self._record())
         pending = [
@@ -596,7 +596,7 @@ class NewSession:
         self, library: Library, accepted: dict[tuple[str, str], str], findings: list[Any]
     ) -> int:
         from slawriter.errors import SlawriterError
-        from slawriter.pipeline import render_files
+        from slawriter.pipeline.render import render_files
 
         assert self.path is not None and self.data is not None
         # Saved first: a render that fails must not lose the reasons typed for the record.
@@ -654,7 +654,7 @@ class NewSession:
 
 
 def _show(path: Path) -> str:
-    from slawriter.files import display_path
+    from slawriter.files.output import display_path
 
     return display_path(path)
 
@@ -662,7 +662,7 @@ def _show(path: Path) -> str:
 def _check_provider_files(path: Path, provider: dict[str, Any]) -> None:
     """What the provider file names must exist (its logo): found now, not after the questions."""
     from slawriter.errors import InputError
-    from slawriter.files import display_path
+    from slawriter.files.output import display_path
 
     logo = provider.get("logo")
     if logo and not (path.parent / str(logo)).is_file():
@@ -754,9 +754,9 @@ def _data_target(wizard: Wizard, path: str) -> tuple[Any, Any, str]:
     """(location, question or None, model key) for a --data field path."""
     import re
 
+    from slawriter.files.roundtrip import plain
     from slawriter.model.paths import parse_path
     from slawriter.wizard.fields import annotation_at
-    from slawriter.yamlio import plain
 
     parts = parse_path(path)
     data = plain(wizard.data)
@@ -803,9 +803,9 @@ def _check_staged(
     from pydantic import ValidationError
 
     from slawriter.errors import Problem
-    from slawriter.files import deep_merge
+    from slawriter.files.roundtrip import get, plain, put
+    from slawriter.files.yaml import deep_merge
     from slawriter.wizard.engine import Item, to_loc
-    from slawriter.yamlio import get, plain, put
 
     problems: list[Any] = []
     real = wizard.data

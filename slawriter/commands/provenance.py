@@ -23,8 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from slawriter.files import display_path
-    from slawriter.provenance import read_provenance
+    from slawriter.drafting.provenance import read_provenance
+    from slawriter.files.output import display_path
 
     found = [(path, read_provenance(path)) for path in args.documents]
     for index, (path, provenance) in enumerate(found):

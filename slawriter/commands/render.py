@@ -82,7 +82,7 @@ def print_findings(console: Console, path: Path, findings: list[Finding]) -> Non
     """Errors (accepted as risks) and warnings in full, grouped by severity."""
     from rich.markup import escape
 
-    from slawriter.files import display_path
+    from slawriter.files.output import display_path
 
     styles = {"error": ("bold red", "Accepted risks"), "warning": ("yellow", "Warnings")}
     for severity, (style, heading) in styles.items():
@@ -99,9 +99,9 @@ def print_findings(console: Console, path: Path, findings: list[Finding]) -> Non
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from slawriter.files import display_path
+    from slawriter.files.output import display_path
     from slawriter.library import Library
-    from slawriter.pipeline import parse_formats, render_files
+    from slawriter.pipeline.render import parse_formats, render_files
 
     formats = parse_formats(args.format)
     risks = parse_accepted_risks(args.accept_risk)

@@ -70,12 +70,12 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
-    from slawriter.files import display_path, write_atomic
+    from slawriter.files.load import load_agreement
+    from slawriter.files.output import display_path, write_atomic
     from slawriter.library import Library
     from slawriter.measure.moments import parse_moment
     from slawriter.measure.report import parse_period, report_json
     from slawriter.measure.run import Inputs, compute, parse_report_formats, render
-    from slawriter.pipeline import load_agreement
 
     formats = parse_report_formats(args.format)
     parse_period(args.period)

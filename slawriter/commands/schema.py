@@ -57,7 +57,7 @@ def relax_defaults(schema: dict[str, Any], defaults: dict[str, Any], node: dict[
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from slawriter.files import deep_merge
+    from slawriter.files.yaml import deep_merge
     from slawriter.library import Library
     from slawriter.model.agreement import Agreement
     from slawriter.model.provider import Provider

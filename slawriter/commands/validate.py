@@ -22,9 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from slawriter.files import display_path
+    from slawriter.files.load import validate_files
+    from slawriter.files.output import display_path
     from slawriter.library import Library
-    from slawriter.pipeline import validate_files
 
     library = Library.locate(args.library)
     agreements, providers = validate_files(args.agreements, library)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from .findings import SEVERITIES, Finding, Severity, sort_findings
 
 if TYPE_CHECKING:
+    from slawriter.files.load import Loaded
     from slawriter.library import Library
-    from slawriter.pipeline import Loaded
 
     from .context import Facts
     from .memo import Checked
@@ -33,8 +33,9 @@ __all__ = [
 
 def facts_for(loaded: Loaded, library: Library) -> Facts:
     """Everything the rules need about one agreement."""
+    from slawriter.library.wording import load_wording, wording_path
+
     from .context import Facts
-    from .wording import load_wording, wording_path
 
     agreement = loaded.agreement
     clauses = []

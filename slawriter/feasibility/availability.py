@@ -7,10 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from slawriter.downtime import (  # re-exported: one arithmetic for documents and checker
-    allowed_downtime_seconds as allowed_downtime_seconds,
-)
-from slawriter.downtime import period_seconds as period_seconds
+from slawriter.clock.downtime import allowed_downtime_seconds as allowed_downtime_seconds
+from slawriter.clock.downtime import period_seconds as period_seconds
 
 
 def series(availabilities: Iterable[float]) -> float:

@@ -8,15 +8,15 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 from slawriter.library.clauses import Clause
+from slawriter.library.wording import Wording
 from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
 from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration
 from slawriter.model.provider import Provider
 
 from .availability import Span, first_full_month
-from .wording import Wording
 
 # Assumptions the rules rest on; docs/feasibility.md quotes them.
 HARDWARE_REPAIR = timedelta(hours=2)  # work after the vendor's engineer arrives, in cover hours

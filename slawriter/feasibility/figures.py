@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 from slawriter.model.agreement import Asset, Service
 
 from . import erlang

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from slawriter.document import (
+from slawriter.render.document import (
     Block,
     Cover,
     Document,
@@ -32,7 +32,7 @@ from .figures import service_budgets, staffing_figures
 from .findings import Finding
 
 if TYPE_CHECKING:
-    from slawriter.pipeline import Loaded
+    from slawriter.files.load import Loaded
 
 MEMO_TITLE = "Feasibility memo (internal)"
 _LABELS = {"error": "Error", "warning": "Warning", "info": "Note"}

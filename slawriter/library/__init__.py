@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from slawriter.errors import InputError
-from slawriter.files import display_path
+from slawriter.files.output import display_path
 from slawriter.library.clauses import Clause, load_clauses
 from slawriter.library.profiles import Profile, load_profile
 
@@ -43,7 +43,7 @@ def config_files(start: Path | None = None) -> list[Path]:
 
 
 def _library_from_config() -> tuple[Path, str] | None:
-    from slawriter.files import read_yaml
+    from slawriter.files.yaml import read_yaml
 
     for path in config_files():
         doc = read_yaml(path)

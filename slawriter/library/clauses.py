@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import Field
 
 from slawriter.errors import InputError, Problem
-from slawriter.files import display_path, parse_yaml, validate_model
+from slawriter.files.output import display_path
+from slawriter.files.yaml import parse_yaml, validate_model
 from slawriter.model.common import Line, Slug, Strict
 
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from slawriter.errors import InputError, RefusedError
-from slawriter.files import display_path
+from slawriter.files.output import display_path
 
 # Everything a firm may customise: clause files (and the unmeasurable-wording list),
 # profiles (and their question files) and the Word master template.

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from slawriter.files import YamlDoc, read_yaml, validate_model
+from slawriter.files.yaml import YamlDoc, read_yaml, validate_model
 from slawriter.model.common import Line, Slug, Strict
 
 

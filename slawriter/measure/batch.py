@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 
 Instants = npt.NDArray[np.int64]
 

@@ -10,7 +10,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from slawriter.document import (
+from slawriter.measure.report import (
+    PERCENTILE_METHOD,
+    Figures,
+    Report,
+    ServiceFigures,
+    month_label,
+)
+from slawriter.model.agreement import Agreement
+from slawriter.model.provider import Provider
+from slawriter.render.document import (
     Block,
     Cover,
     Document,
@@ -24,15 +33,6 @@ from slawriter.document import (
     Table,
     party,
 )
-from slawriter.measure.report import (
-    PERCENTILE_METHOD,
-    Figures,
-    Report,
-    ServiceFigures,
-    month_label,
-)
-from slawriter.model.agreement import Agreement
-from slawriter.model.provider import Provider
 
 BREACHES_SHOWN = 100
 REJECTED_SHOWN = 200

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
 from slawriter.measure.presets import (

@@ -13,7 +13,8 @@ from typing import Literal
 from pydantic import Field
 
 from slawriter.errors import InputError
-from slawriter.files import display_path, read_yaml, validate_model
+from slawriter.files.output import display_path
+from slawriter.files.yaml import read_yaml, validate_model
 from slawriter.measure.presets import CANONICAL, PRESETS, TICKET_COLUMNS, Mapping
 from slawriter.model.common import Strict
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.model.agreement import Agreement
 from slawriter.model.hours import parse_weekly_hours

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from slawriter.errors import InputError
-from slawriter.files import display_path
+from slawriter.files.output import display_path
 from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outages, read_tickets
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.report import Report, build_calendars, build_report
@@ -114,7 +114,7 @@ def render(
 
         outputs["md"] = render_markdown(document).encode("utf-8")
     if "html" in formats:
-        from slawriter.measure.html import render_html
+        from slawriter.render.html import render_html
 
         outputs["html"] = render_html(document).encode("utf-8")
     return outputs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from slawriter.document import (
+from slawriter.render.document import (
     Block,
     Document,
     Image,
@@ -14,7 +14,7 @@ from slawriter.document import (
     Party,
     Table,
 )
-from slawriter.mdescape import escape_markdown
+from slawriter.text.markdown import escape_markdown
 
 
 def _runs(runs: Inline) -> str:

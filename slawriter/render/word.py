@@ -43,10 +43,10 @@ from docx.table import _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 from docxtpl import DocxTemplate, InlineImage
 
-from slawriter.document import Document, Inline, ListBlock, Paragraph, Party, Run, Table
-from slawriter.document import Image as Picture
-from slawriter.document import Section as Clause
 from slawriter.errors import InputError, TemplateError
+from slawriter.render.document import Document, Inline, ListBlock, Paragraph, Party, Run, Table
+from slawriter.render.document import Image as Picture
+from slawriter.render.document import Section as Clause
 
 __all__ = ["TEMPLATE_VARIABLES", "render_docx"]
 

@@ -19,13 +19,13 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from slawriter.files import deep_merge
+from slawriter.files.roundtrip import delete, get, has, plain, put
+from slawriter.files.yaml import deep_merge
 from slawriter.model.agreement import ALWAYS_CALENDAR
 from slawriter.model.paths import Loc, parse_path
 from slawriter.wizard import fields
 from slawriter.wizard.computed import COMPUTE, first_of_next_month
 from slawriter.wizard.questions import Question, QuestionSet, Section, split_condition
-from slawriter.yamlio import delete, get, has, plain, put
 
 NONE = "__none__"  # the value of a "none" choice (questionary cannot use None)
 _MISSING = object()

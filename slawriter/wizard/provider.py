@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slawriter.errors import InputError, Problem
-from slawriter.files import display_path
+from slawriter.files.output import display_path
 
 if TYPE_CHECKING:
     from slawriter.wizard.engine import Prompter
@@ -44,12 +44,12 @@ def find_provider(option: Path | None) -> Path:
 
 
 def provider_problems(path: Path, data: Any) -> list[Problem]:
-    from slawriter import yamlio
-    from slawriter.files import YamlDoc, validate_model
+    from slawriter.files import roundtrip
+    from slawriter.files.yaml import YamlDoc, validate_model
     from slawriter.model.provider import Provider
 
     try:
-        validate_model(Provider, yamlio.plain(data), [YamlDoc(path, data)], "the provider file")
+        validate_model(Provider, roundtrip.plain(data), [YamlDoc(path, data)], "the provider file")
     except InputError as error:
         return error.problems or [Problem(display_path(path), error.message)]
     return []
@@ -59,15 +59,15 @@ def ensure_provider(path: Path, questions_dir: Path, prompter: Prompter | None) 
     """The provider file's data; asks for whatever it lacks (a new file: everything)."""
     from ruamel.yaml.comments import CommentedMap
 
-    from slawriter import yamlio
+    from slawriter.files import roundtrip
     from slawriter.model.provider import Provider
     from slawriter.wizard.engine import Sources, Wizard
     from slawriter.wizard.fields import check_keys
     from slawriter.wizard.questions import load_questions
 
-    data = yamlio.load(path)
+    data = roundtrip.load(path)
     if data and not provider_problems(path, data):
-        plain: dict[str, Any] = yamlio.plain(data)
+        plain: dict[str, Any] = roundtrip.plain(data)
         return plain
     new = not data
     if prompter is None:
@@ -96,12 +96,14 @@ def ensure_provider(path: Path, questions_dir: Path, prompter: Prompter | None) 
     data["slawriter"] = 1
     questions = load_questions(questions_dir, "provider")
     check_keys(questions, Provider)
-    wizard = Wizard(questions, data, Sources(), Provider, lambda: yamlio.save(path, data), prompter)
+    wizard = Wizard(
+        questions, data, Sources(), Provider, lambda: roundtrip.save(path, data), prompter
+    )
     wizard.run()
-    yamlio.save(path, data)
+    roundtrip.save(path, data)
     problems = provider_problems(path, data)
     if problems:
         raise InputError(f"{display_path(path)} is still not a valid provider file", problems)
     prompter.note(f"Saved your company's details in {display_path(path)}.", "green")
-    result: dict[str, Any] = yamlio.plain(data)
+    result: dict[str, Any] = roundtrip.plain(data)
     return result

@@ -15,7 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from slawriter.errors import InputError, Problem
-from slawriter.files import display_path, read_yaml, validate_model
+from slawriter.files.output import display_path
+from slawriter.files.yaml import read_yaml, validate_model
 from slawriter.model.paths import parse_path
 
 QuestionType = Literal[

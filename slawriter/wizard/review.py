@@ -7,8 +7,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from slawriter.files.roundtrip import get, plain
 from slawriter.wizard.engine import Wizard, to_loc
-from slawriter.yamlio import get, plain
 
 
 def summary(wizard: Wizard) -> Group:

@@ -13,7 +13,8 @@ from pathlib import Path
 from pydantic import Field
 
 from slawriter.errors import InputError, Problem
-from slawriter.files import display_path, read_yaml, validate_model
+from slawriter.files.output import display_path
+from slawriter.files.yaml import read_yaml, validate_model
 from slawriter.model.common import Line, Slug, Strict
 
 WORDING_FILE = "unmeasurable-wording.yaml"

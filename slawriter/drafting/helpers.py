@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
 
-from slawriter.clock import Calendar
-from slawriter.downtime import allowed_downtime_seconds, period_seconds
+from slawriter.clock.downtime import allowed_downtime_seconds, period_seconds
+from slawriter.clock.engine import Calendar
 from slawriter.model.agreement import ALWAYS_CALENDAR
 from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration, Period

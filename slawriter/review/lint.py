@@ -24,7 +24,7 @@ from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 
 from slawriter.errors import InputError
-from slawriter.files import display_path
+from slawriter.files.output import display_path
 from slawriter.library.clauses import Clause, parse_clause
 from slawriter.library.profiles import Profile, load_profile
 
@@ -890,7 +890,7 @@ class LibraryLinter:
             )
 
     def _wording(self, clauses: Mapping[tuple[str, str], Clause]) -> None:
-        from slawriter.feasibility.wording import load_wording, wording_path
+        from slawriter.library.wording import load_wording, wording_path
 
         folder = self.root / "clauses"
         if not wording_path(folder).is_file():

@@ -18,12 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from slawriter.document import Block, Document, ListBlock, Paragraph, Section, Table
 from slawriter.library import Library
 from slawriter.model.agreement import Agreement, Priority, Service
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import WeeklyHours
 from slawriter.model.provider import Provider
+from slawriter.render.document import Block, Document, ListBlock, Paragraph, Section, Table
 
 PERCENT_FIELDS = frozenset({"target", "cap", "credit", "below"})
 # Fields that never reach the customer's document or are reported by a friendlier rule.
@@ -296,7 +296,8 @@ def summarise(old: Drafted, new: Drafted) -> list[str]:
 
 def draft(path: Path, library: Library, allow_draft: bool = False) -> Drafted:
     """Load and assemble one side of the comparison (nothing is written)."""
-    from slawriter.pipeline import assemble_document, load_agreement
+    from slawriter.drafting.assemble import assemble_document
+    from slawriter.files.load import load_agreement
 
     loaded = load_agreement(path, library)
     document = assemble_document(loaded, library, allow_draft)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from slawriter.document import Document, Paragraph, Run, Section, Table
 from slawriter.errors import InputError
-from slawriter.files import display_path
+from slawriter.files.output import display_path
+from slawriter.render.document import Document, Paragraph, Run, Section, Table
 
 RELATIONSHIP_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CUSTOM_PROPERTIES_TYPE = (

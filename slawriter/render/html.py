@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from slawriter.document import Block, Document, Image, Inline, ListBlock, Paragraph, Table
+from slawriter.render.document import Block, Document, Image, Inline, ListBlock, Paragraph, Table
 
 _CSS = """
 body { font-family: "Segoe UI", Arial, sans-serif; color: #222; max-width: 60rem;

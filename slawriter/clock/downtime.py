@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
-from slawriter.clock import Calendar
+from slawriter.clock.engine import Calendar
 
 
 class Period(Protocol):

@@ -22,7 +22,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from slawriter.document import (
+from slawriter.errors import InputError, RefusedError, SlawriterError
+from slawriter.files.output import display_path, write_atomic
+from slawriter.library import Clause, Library
+from slawriter.render.document import (
     Block,
     Cover,
     Document,
@@ -36,10 +39,7 @@ from slawriter.document import (
     Section,
     Table,
 )
-from slawriter.errors import InputError, RefusedError, SlawriterError
-from slawriter.files import display_path, write_atomic
-from slawriter.library import Clause, Library
-from slawriter.mdescape import MarkdownText, escape_markdown
+from slawriter.text.markdown import MarkdownText, escape_markdown
 
 START, END = "\ue000", "\ue001"  # private-use characters around every inserted value
 FORMATS = ("docx", "html", "md")
@@ -127,7 +127,7 @@ class VariantRenderer:
         examples: Sequence[tuple[str, str, Mapping[str, Any]]],  # (name, profile, context)
         filter_names: Sequence[str],
     ) -> None:
-        from slawriter.assemble import make_environment
+        from slawriter.drafting.assemble import make_environment
 
         self.examples = examples
         self.env = make_environment(
@@ -136,7 +136,7 @@ class VariantRenderer:
         self.env.finalize = _mark
 
     def render(self, clause: Clause, number: str) -> VariantText:
-        from slawriter.assemble import markdown_blocks
+        from slawriter.drafting.assemble import markdown_blocks
 
         preferred = [e for e in self.examples if e[1] in clause.meta.profiles]
         others = [e for e in self.examples if e[1] not in clause.meta.profiles]
@@ -165,8 +165,9 @@ def load_examples(
     library: Library, paths: Sequence[Path]
 ) -> tuple[list[tuple[str, str, Mapping[str, Any]]], list[str], list[str]]:
     """The example agreements' template contexts, notes on those skipped, and filter names."""
-    from slawriter.assemble import HELPERS_KEY
-    from slawriter.pipeline import ProviderFileGiven, clause_context, clause_names, load_agreement
+    from slawriter.drafting.assemble import HELPERS_KEY
+    from slawriter.drafting.context import clause_context, clause_names
+    from slawriter.files.load import ProviderFileGiven, load_agreement
 
     chosen = list(paths)
     if not chosen:

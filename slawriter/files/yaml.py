@@ -1,12 +1,9 @@
-"""Reading and validating YAML files with line numbers, atomic writes, and the output record."""
+"""Reading YAML with a line and column for every key, and validating it against the models
+with messages that name the file, line and field."""
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
-import os
-import tempfile
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -21,7 +18,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from slawriter.errors import InputError, Problem, RefusedError
+from slawriter.errors import InputError, Problem
+from slawriter.files.output import display_path
 from slawriter.model.paths import Loc, format_path
 
 M = TypeVar("M", bound=BaseModel)
@@ -82,14 +80,6 @@ def _plain(node: Any, loc: Loc, positions: dict[Loc, tuple[int, int]]) -> Any:
     if isinstance(node, date):
         return date(node.year, node.month, node.day)
     return node
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would recognise it: relative to the working directory if inside."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _first_definition(text: str, key: str, line: int, column: int) -> int | None:
@@ -191,9 +181,6 @@ def deep_merge(base: Any, over: Any) -> Any:
             merged[key] = deep_merge(base[key], value) if key in base else value
         return merged
     return over
-
-
-# --- validation -------------------------------------------------------------------------
 
 
 def _unwrap(annotation: Any) -> list[Any]:
@@ -333,101 +320,3 @@ def validate_model(model: type[M], data: Any, docs: Iterable[YamlDoc], what: str
             f"{display_path(docs[0].path)}: {count} problem{'s' if count != 1 else ''} in {what}",
             sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0)),
         ) from None
-
-
-# --- writing ----------------------------------------------------------------------------
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so a reader sees the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-RECORD_SUFFIX = ".slawriter.json"
-
-
-def record_path(out_dir: Path, stem: str) -> Path:
-    return out_dir / f"{stem}{RECORD_SUFFIX}"
-
-
-def read_record(path: Path) -> dict[str, Any]:
-    try:
-        loaded = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError):
-        raise InputError(
-            f"{display_path(path)} is not a slawriter record (damaged JSON); "
-            "move it away and render again"
-        ) from None
-    if not isinstance(loaded, dict) or not isinstance(loaded.get("files", {}), dict):
-        raise InputError(
-            f"{display_path(path)} is not a slawriter record (unexpected content); "
-            "move it away and render again"
-        )
-    return loaded
-
-
-def check_overwrite(
-    outputs: Mapping[Path, bytes],
-    record: Mapping[str, Any],
-    force: bool,
-    source: Path | None = None,
-) -> None:
-    """Refuse (exit 3) to replace an output that changed since slawriter wrote it, or one
-    drafted from another agreement file (two customers' files with the same name)."""
-    for path in outputs:
-        if path.is_dir():
-            raise InputError(
-                f"{display_path(path)} is a folder: move it away or choose another --out folder"
-            )
-    if force:
-        return
-    drafted_from = record.get("agreement_path")
-    if source is not None and drafted_from and drafted_from != str(source.resolve()):
-        names = ", ".join(display_path(p) for p in outputs)
-        raise RefusedError(
-            f"Refusing to overwrite {names}: they were drafted from {drafted_from}, not from "
-            f"{display_path(source)}. Choose another --out folder, or pass --force to replace them."
-        )
-    known: Mapping[str, str] = record.get("files", {})
-    refused = []
-    for path, data in outputs.items():
-        if not path.exists():
-            continue
-        current = sha256(path.read_bytes())
-        if current == sha256(data):
-            continue
-        recorded = known.get(path.name)
-        if recorded is None:
-            refused.append(
-                f"{display_path(path)} exists and was not written by slawriter "
-                "(no entry in the record beside it)"
-            )
-        elif recorded != current:
-            refused.append(f"{display_path(path)} was edited after slawriter wrote it")
-    if refused:
-        raise RefusedError(
-            "Refusing to overwrite: "
-            + "; ".join(refused)
-            + ". Save your edits under another name, or pass --force to replace them."
-        )
-
-
-def dump_record(record: Mapping[str, Any]) -> bytes:
-    return (json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()

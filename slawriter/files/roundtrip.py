@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from slawriter.errors import InputError
-from slawriter.files import display_path, write_atomic
+from slawriter.files.output import display_path, write_atomic
 from slawriter.model.paths import Loc
 
 

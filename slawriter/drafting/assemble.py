@@ -31,10 +31,28 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel
 
-from slawriter.document import Block, Inline, ListBlock, ListItem, Paragraph, Run, Table
+from slawriter import __version__
+from slawriter.drafting.context import clause_context
+from slawriter.drafting.helpers import format_date
+from slawriter.drafting.provenance import provenance_properties
 from slawriter.errors import InputError, Problem, RefusedError, TemplateError
+from slawriter.files.load import Loaded
+from slawriter.files.output import display_path
 from slawriter.library import Clause, Library, Profile
-from slawriter.mdescape import MarkdownText, escape_markdown
+from slawriter.render.document import (
+    Block,
+    Cover,
+    Document,
+    Inline,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Run,
+    Section,
+    Table,
+    party,
+)
+from slawriter.text.markdown import MarkdownText, escape_markdown
 
 # --- escaping -------------------------------------------------------------------------------
 
@@ -450,3 +468,61 @@ def render_clauses(
         renderer = ClauseRenderer(library.clauses.values(), filters)
         library.cache["clause_renderer"] = renderer
     return renderer.render(clauses, names, filters)
+
+
+def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = False) -> Any:
+    agreement, provider, profile = loaded.agreement, loaded.provider, loaded.profile
+    clauses = choose_clauses(profile, library, agreement.variants, allow_draft)
+    names, filters = clause_context(loaded)
+    rendered = render_clauses(library, clauses, names, filters)
+    sections = []
+    for number, item in enumerate(rendered, start=1):
+        meta = item.clause.meta
+        blocks = markdown_blocks(item.markdown, str(number), item.clause)
+        sections.append(
+            Section(str(number), meta.title, meta.id, meta.variant, meta.version, blocks)
+        )
+    logo = None
+    if provider.logo:
+        logo_path = loaded.provider_path.parent / provider.logo
+        try:
+            logo = logo_path.read_bytes()
+        except OSError:
+            raise InputError(
+                f"{display_path(loaded.provider_path)}: logo "
+                f"'{provider.logo}' not found at {display_path(logo_path)}"
+            ) from None
+    customer = agreement.customer
+    info = agreement.agreement
+    cover = Cover(
+        title=profile.title,
+        subtitle=profile.subtitle,
+        provider=party("Provider", provider),
+        customer=party("Customer", customer),
+        reference=info.reference,
+        effective_date=format_date(info.effective_date, provider.locale.language),
+        version=info.version,
+        logo=logo,
+        draft=any(c.meta.status == "draft" for c in clauses),
+    )
+    properties = provenance_properties(
+        __version__, profile.id, loaded.source_hash, library.commit, tuple(sections)
+    )
+    return Document(
+        cover=cover,
+        sections=tuple(sections),
+        page_size=provider.page_size,
+        header_text=f"{customer.name} | {profile.title} | {info.reference}",
+        footer_text=f"{provider.name} | Version {info.version}",
+        title=_property(f"{profile.title}: {customer.name}"),
+        subject=_property(f"{profile.title} between {provider.name} and {customer.name}"),
+        author=_property(provider.name),
+        keywords=_property(info.reference),
+        stamp_date=info.effective_date.isoformat(),
+        custom_properties=tuple(properties),
+    )
+
+
+def _property(text: str) -> str:
+    """Word's document properties hold at most 255 characters."""
+    return text if len(text) <= 255 else text[:254] + "…"

@@ -1,0 +1,220 @@
+"""Loading an agreement file: its provider file and profile, profile defaults merged under it,
+validated against the models and the library, every problem reported together.
+
+Everything that needs an agreement calls this loader (the pipeline, the wizard, the checker,
+the reviewers' tools); nothing here renders or writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from slawriter import __version__
+from slawriter.errors import InputError, Problem, SlawriterError
+from slawriter.files.output import (
+    display_path,
+    sha256,
+)
+from slawriter.files.yaml import YamlDoc, deep_merge, locate, read_yaml, validate_model
+from slawriter.library import Library, Profile
+from slawriter.model.agreement import FORMAT_VERSION, Agreement
+from slawriter.model.paths import Loc
+from slawriter.model.provider import Provider
+from slawriter.model.references import check_references
+
+
+@dataclass
+class Loaded:
+    """A validated agreement with everything it refers to."""
+
+    path: Path
+    agreement: Agreement
+    provider: Provider
+    provider_path: Path
+    profile: Profile
+    data: dict[str, Any]  # the merged data the agreement was validated from
+    source_hash: str
+
+
+def _check_version(doc: YamlDoc, what: str) -> None:
+    name = display_path(doc.path)
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            f"{name} is not {what}",
+            [Problem(name, "expected a mapping of fields (key: value lines)", 1, 1)],
+        )
+    version = doc.data.get("slawriter")
+    position = doc.position(("slawriter",)) or (1, 1)
+    if version is None:
+        raise InputError(
+            f"{name} is not {what}",
+            [
+                Problem(
+                    name,
+                    f"the first line should be 'slawriter: {FORMAT_VERSION}' "
+                    "(the file format version)",
+                    1,
+                    1,
+                    "slawriter",
+                )
+            ],
+        )
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise InputError(
+            f"{name} was written for a newer slawriter",
+            [
+                Problem(
+                    name,
+                    f"format version {version}; this slawriter {__version__} reads "
+                    f"version {FORMAT_VERSION}: upgrade slawriter",
+                    *position,
+                    "slawriter",
+                )
+            ],
+        )
+
+
+def load_provider(path: Path) -> Provider:
+    doc = read_yaml(path)
+    _check_version(doc, "a slawriter provider file")
+    return validate_model(Provider, doc.data, [doc], "the provider file")
+
+
+class ProviderFileGiven(InputError):
+    """A provider file was passed where an agreement file was expected."""
+
+
+def _looks_like_provider(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and "profile" not in data
+        and "agreement" not in data
+        and "signatory" in data
+        and "name" in data
+    )
+
+
+def _check_variants(agreement: Agreement, library: Library) -> list[tuple[Loc, str]]:
+    """Negotiated variants must name a clause and a variant the library has."""
+    problems: list[tuple[Loc, str]] = []
+    variants_of: dict[str, list[str]] = {}
+    for clause_id, variant in library.clauses:
+        variants_of.setdefault(clause_id, []).append(variant)
+    for clause_id, variant in agreement.variants.items():
+        loc = ("variants", clause_id)
+        if clause_id not in variants_of:
+            problems.append((loc, f"the library has no clause '{clause_id}'"))
+        elif variant not in variants_of[clause_id]:
+            have = ", ".join(sorted(variants_of[clause_id]))
+            problems.append(
+                (loc, f"clause '{clause_id}' has no variant '{variant}' (available: {have})")
+            )
+    return problems
+
+
+def load_agreement(path: Path, library: Library) -> Loaded:
+    doc = read_yaml(path)
+    name = display_path(path)
+    if _looks_like_provider(doc.data):
+        raise ProviderFileGiven(
+            f"{name} is a provider file, not an agreement: pass the "
+            "agreement files that refer to it"
+        )
+    _check_version(doc, "a slawriter agreement file")
+    raw: dict[str, Any] = doc.data
+    problems: list[Problem] = []
+
+    profile: Profile | None = None
+    profile_name = raw.get("profile")
+    if not isinstance(profile_name, str):
+        problems.append(locate(("profile",), "required: the profile (standard or smb)", raw, [doc]))
+    else:
+        try:
+            profile = library.profile(profile_name)
+        except InputError as error:
+            problems.append(locate(("profile",), error.message, raw, [doc]))
+
+    provider: Provider | None = None
+    provider_path = path
+    provider_ref = raw.get("provider")
+    if not isinstance(provider_ref, str):
+        problems.append(
+            locate(
+                ("provider",),
+                "required: the path of the provider file, relative to this file",
+                raw,
+                [doc],
+            )
+        )
+    else:
+        provider_path = (path.parent / provider_ref).resolve()
+        wrong = None
+        if provider_path == path.resolve():
+            wrong = "names this agreement file itself: name the provider's own file"
+        elif provider_path.is_dir():
+            wrong = f"'{provider_ref}' is a folder: name the provider file in it"
+        elif not provider_path.is_file():
+            wrong = (
+                f"provider file '{provider_ref}' not found "
+                f"(looked for {display_path(provider_path)})"
+            )
+        if wrong:
+            problems.append(locate(("provider",), wrong, raw, [doc]))
+        else:
+            try:
+                provider = load_provider(provider_path)
+            except InputError as error:
+                problems.extend(
+                    error.problems or [Problem(display_path(provider_path), error.message)]
+                )
+
+    docs = [doc] + ([profile.doc] if profile and profile.doc else [])
+    merged = deep_merge(profile.defaults, raw) if profile else raw
+    if profile and isinstance(raw.get("priorities"), dict):
+        # The agreement's priority ids are the whole set: a profile's P4 must not appear in
+        # an agreement that defines three priorities. Each one still takes missing fields
+        # from the profile's priority of the same id.
+        merged["priorities"] = {key: merged["priorities"][key] for key in raw["priorities"]}
+    agreement: Agreement | None = None
+    try:
+        agreement = validate_model(Agreement, merged, docs, "the agreement")
+    except InputError as error:
+        # "profile" and "provider" problems were reported above, in more words.
+        problems.extend(p for p in error.problems if p.path not in ("profile", "provider"))
+    if agreement and provider:
+        for loc, message in check_references(agreement, provider):
+            problems.append(locate(loc, message, merged, docs))
+    if agreement:
+        for loc, message in _check_variants(agreement, library):
+            problems.append(locate(loc, message, merged, docs))
+    if problems:
+        count = len(problems)
+        raise InputError(f"{name}: {count} problem{'s' if count != 1 else ''}", problems)
+    assert agreement and provider and profile
+    return Loaded(
+        path, agreement, provider, provider_path, profile, merged, sha256(path.read_bytes())
+    )
+
+
+def validate_files(paths: Sequence[Path], library: Library) -> tuple[list[Loaded], list[Path]]:
+    """Every agreement (and provider file) given, checked; all problems raised together."""
+    problems: list[Problem] = []
+    loaded = []
+    providers = []
+    for path in paths:
+        try:
+            loaded.append(load_agreement(path, library))
+        except ProviderFileGiven:
+            try:
+                load_provider(path)  # a provider file is checked on its own terms
+                providers.append(path)
+            except SlawriterError as error:
+                problems.extend(error.problems or [Problem(display_path(path), error.message)])
+        except SlawriterError as error:
+            problems.extend(error.problems or [Problem(display_path(path), error.message)])
+    if problems:
+        count = len(problems)
+        raise InputError(f"{count} problem{'s' if count != 1 else ''} found", problems)
+    return loaded, providers

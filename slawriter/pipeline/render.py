@@ -1,0 +1,317 @@
+"""The named steps from agreement files to documents on disk.
+
+load -> validate -> check -> assemble -> render -> write. The command line calls these
+functions; they call the loader, the checker, the drafting package and the renderers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slawriter import __version__
+from slawriter.drafting.assemble import assemble_document
+from slawriter.errors import InputError, Problem, RefusedError, SlawriterError
+from slawriter.feasibility.findings import Finding
+from slawriter.files.load import Loaded, ProviderFileGiven, load_agreement
+from slawriter.files.output import (
+    check_overwrite,
+    display_path,
+    dump_record,
+    read_record,
+    record_path,
+    sha256,
+    write_atomic,
+)
+from slawriter.library import Library
+
+FORMATS = ("docx", "md", "pdf")
+
+
+def parse_formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise InputError(
+            f"--format: unknown format '{', '.join(unknown) or text}' "
+            f"(expected a comma-separated list of {', '.join(FORMATS)})"
+        )
+    return list(dict.fromkeys(formats))
+
+
+# Below this many agreements a process pool costs more than it saves.
+PARALLEL_FROM = 6
+
+
+# One Library per library folder in each process: clause templates compile once per process.
+# The parent registers its own Library here, so forked workers inherit its compiled templates.
+_LIBRARIES: dict[Path, Library] = {}
+
+
+def _library(root: Path) -> Library:
+    library = _LIBRARIES.get(root)
+    if library is None:
+        library = _LIBRARIES[root] = Library(root)
+    return library
+
+
+def _load_job(job: tuple[Path, Path]) -> Loaded | SlawriterError:
+    path, root = job
+    try:
+        return load_agreement(path, _library(root))
+    except SlawriterError as error:  # returned, not raised: every file's problems are wanted
+        return error
+
+
+def _check_job(job: tuple[Loaded, Path]) -> list[Finding]:
+    from slawriter.feasibility import check_agreement
+
+    loaded, root = job
+    return check_agreement(loaded, _library(root))
+
+
+def _render_job(job: tuple[Loaded, Path, tuple[str, ...], bool, bool]) -> dict[str, bytes]:
+    loaded, root, formats, allow_draft, appendix = job
+    return render_outputs(loaded, _library(root), formats, allow_draft, appendix)
+
+
+class Workers:
+    """Runs a step over many agreements: in this process for a few, on a process pool (one
+    worker per core) for a batch. Each agreement's result depends on that agreement alone, so
+    the outputs are the same bytes, in the same order, either way."""
+
+    def __init__(self, library: Library, count: int, parallel: bool = True) -> None:
+        import os
+
+        _LIBRARIES[library.root] = library
+        self.workers = min(os.cpu_count() or 1, 8, count)
+        self.parallel = parallel and self.workers > 1 and count >= PARALLEL_FROM
+        self._pool: Any = None
+
+    def map(self, function: Any, jobs: Sequence[Any]) -> list[Any]:
+        if not self.parallel:
+            return [function(job) for job in jobs]
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        chunk = max(1, len(jobs) // (4 * self.workers))
+        return list(self._pool.map(function, jobs, chunksize=chunk))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+
+def render_outputs(
+    loaded: Loaded,
+    library: Library,
+    formats: Sequence[str],
+    allow_draft: bool = False,
+    provenance_appendix: bool = False,
+) -> dict[str, bytes]:
+    """Every requested format in memory, keyed by file extension."""
+    document = assemble_document(loaded, library, allow_draft)
+    if provenance_appendix:
+        from slawriter.drafting.provenance import with_appendix
+
+        document = with_appendix(document)
+    outputs: dict[str, bytes] = {}
+    if "md" in formats:
+        from slawriter.render.markdown import render_markdown
+
+        outputs["md"] = render_markdown(document).encode("utf-8")
+    if "docx" in formats or "pdf" in formats:
+        from slawriter.render.word import render_docx
+
+        outputs["docx"] = render_docx(document, library.word_template)
+    if "pdf" in formats:
+        import tempfile
+
+        from slawriter.render.pdf import convert_to_pdf
+
+        with tempfile.TemporaryDirectory(prefix="slawriter-pdf-") as folder:
+            source = Path(folder) / f"{loaded.path.stem}.docx"
+            source.write_bytes(outputs["docx"])
+            outputs["pdf"] = convert_to_pdf(source, Path(folder)).read_bytes()
+        if "docx" not in formats:
+            del outputs["docx"]
+    return outputs
+
+
+@dataclass(frozen=True)
+class Written:
+    agreement: Path
+    files: tuple[Path, ...]
+
+
+@dataclass
+class Outcome:
+    written: list[Written]
+    skipped: list[str]  # notes about files passed over (provider files in a glob)
+    # Feasibility findings per agreement (errors among them were accepted as risks).
+    findings: list[tuple[Path, list[Finding]]] = field(default_factory=list)
+
+
+def check_feasibility(
+    loaded_all: Sequence[Loaded],
+    library: Library,
+    accept_risks: Mapping[str, str],
+    workers: Workers | None = None,
+) -> list[tuple[Path, list[Finding]]]:
+    """Every agreement's findings; refuses (exit 3) while an error stands that is not accepted."""
+    from slawriter.feasibility.rules import RULES
+
+    unknown = sorted(set(accept_risks) - set(RULES))
+    if unknown:
+        raise InputError(f"--accept-risk: unknown rule '{unknown[0]}' (rules: {', '.join(RULES)})")
+    runner = workers or Workers(library, len(loaded_all), parallel=False)
+    found = runner.map(_check_job, [(loaded, library.root) for loaded in loaded_all])
+    results = [(loaded.path, findings) for loaded, findings in zip(loaded_all, found, strict=True)]
+    standing = [
+        (path, finding)
+        for path, findings in results
+        for finding in findings
+        if finding.severity == "error" and finding.id not in accept_risks
+    ]
+    if standing:
+        lines = []
+        for path, finding in standing:
+            lines.append(f"  {display_path(path)}: {finding.id}: {finding.message}")
+            if finding.paths:
+                lines.append(f"    fields: {', '.join(finding.paths)}")
+            if finding.suggestion:
+                lines.append(f"    fix: {finding.suggestion}")
+        count = len(standing)
+        example = standing[0][1].id
+        raise RefusedError(
+            f"nothing was written: {count} promise{'s' if count != 1 else ''} the provider "
+            f"cannot keep (error finding{'s' if count != 1 else ''}):\n"
+            + "\n".join(lines)
+            + f'\nChange the agreement, or accept the risk with --accept-risk {example}="why '
+            'it is acceptable" (recorded in the internal record, never in the document)'
+        )
+    return results
+
+
+def accepted_risks(
+    findings: Sequence[Finding],
+    accept_risks: Mapping[str, str],
+    finding_reasons: Mapping[tuple[str, str], str] | None = None,
+) -> list[Any]:
+    """What the internal record keeps about each error finding accepted as a risk.
+
+    ``finding_reasons`` maps (rule id, message) to the reason one finding was accepted for
+    (the wizard asks per finding); other findings get their rule's reason.
+    """
+    reasons = finding_reasons or {}
+    return [
+        {
+            "rule": finding.id,
+            "reason": reasons.get((finding.id, finding.message), accept_risks[finding.id]),
+            "message": finding.message,
+            "paths": list(finding.paths),
+        }
+        for finding in findings
+        if finding.severity == "error" and finding.id in accept_risks
+    ]
+
+
+def render_files(
+    paths: Sequence[Path],
+    out_dir: Path,
+    formats: Sequence[str],
+    *,
+    library: Library,
+    force: bool = False,
+    allow_draft: bool = False,
+    accept_risks: Mapping[str, str] | None = None,
+    provenance_appendix: bool = False,
+    finding_reasons: Mapping[tuple[str, str], str] | None = None,
+) -> Outcome:
+    """Validate and check every agreement first, then render all, then write: nothing
+    half-written. ``accept_risks`` maps rule ids to the reason their errors are accepted;
+    ``finding_reasons`` (optional) gives one finding's own reason, by (rule id, message)."""
+    if "pdf" in formats:
+        from slawriter.render.pdf import find_soffice
+
+        find_soffice()  # fail before any work when LibreOffice is missing
+    stems: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in stems:
+            raise InputError(
+                f"{display_path(path)} and {display_path(stems[path.stem])} would "
+                f"both write {path.stem}.* into {display_path(out_dir)}"
+            )
+        stems[path.stem] = path
+    # PDF conversion runs one LibreOffice at a time, so a batch with PDF stays in-process.
+    with Workers(library, len(paths), parallel="pdf" not in formats) as workers:
+        problems: list[Problem] = []
+        loaded_all: list[Loaded] = []
+        skipped: list[str] = []
+        for path, result in zip(
+            paths, workers.map(_load_job, [(path, library.root) for path in paths]), strict=True
+        ):
+            if isinstance(result, ProviderFileGiven):
+                # A glob such as examples/*.yaml picks up the provider file too: pass over it.
+                skipped.append(f"{display_path(path)}: a provider file, not an agreement")
+            elif isinstance(result, SlawriterError):
+                problems.extend(result.problems or [Problem(display_path(path), result.message)])
+            else:
+                if result.agreement.incomplete:
+                    problems.append(
+                        Problem(
+                            display_path(path),
+                            "the agreement is marked incomplete (the questionnaire has not "
+                            "finished): carry on with "
+                            f"'slawriter new --resume {display_path(path)}'",
+                        )
+                    )
+                loaded_all.append(result)
+        if not loaded_all and skipped and not problems:
+            raise InputError(skipped[0])
+        if problems:
+            count = len(problems)
+            raise InputError(
+                f"nothing was written: {count} problem{'s' if count != 1 else ''}", problems
+            )
+        risks = dict(accept_risks or {})
+        checked = check_feasibility(loaded_all, library, risks, workers)
+        jobs = [
+            (loaded, library.root, tuple(formats), allow_draft, provenance_appendix)
+            for loaded in loaded_all
+        ]
+        rendered = workers.map(_render_job, jobs)
+    plans: list[tuple[Loaded, dict[Path, bytes], Path, dict[str, Any]]] = []
+    for loaded, outputs in zip(loaded_all, rendered, strict=True):
+        files = {out_dir / f"{loaded.path.stem}.{ext}": data for ext, data in outputs.items()}
+        rec_path = record_path(out_dir, loaded.path.stem)
+        record = read_record(rec_path)
+        check_overwrite(files, record, force, source=loaded.path)
+        plans.append((loaded, files, rec_path, record))
+    written = []
+    for loaded, files, rec_path, record in plans:
+        for file_path, data in files.items():
+            write_atomic(file_path, data)
+        known = dict(record.get("files", {}))
+        known.update({p.name: sha256(d) for p, d in files.items()})
+        new_record = {
+            "about": "Internal record written by slawriter: do not send to the customer.",
+            "slawriter_version": __version__,
+            "agreement": display_path(loaded.path),
+            "agreement_path": str(loaded.path.resolve()),
+            "agreement_sha256": loaded.source_hash,
+            "library": {"path": str(library.root), "commit": library.commit},
+            "files": known,
+            "accepted_risks": accepted_risks(
+                next(f for p, f in checked if p == loaded.path), risks, finding_reasons
+            ),
+        }
+        write_atomic(rec_path, dump_record(new_record))
+        written.append(Written(loaded.path, tuple(files)))
+    return Outcome(written, skipped, checked)
