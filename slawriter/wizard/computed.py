@@ -8,10 +8,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from slawriter.wizard.engine import Item, Wizard
+
+class Item(Protocol):
+    """The group item being asked (the engine's Item)."""
+
+    @property
+    def defaults(self) -> dict[str, Any]: ...
+
+
+class Sources(Protocol):
+    @property
+    def today(self) -> date: ...
+
+    @property
+    def provider(self) -> dict[str, Any]: ...
+
+
+class Wizard(Protocol):
+    """What a computed default may read: earlier answers and the provider file."""
+
+    @property
+    def sources(self) -> Sources: ...
+
+    def value(self, path: str, item: Any = None) -> Any: ...
+
+    def priority_ids(self) -> list[str]: ...
+
+    def _date_value(self, path: str) -> date: ...
 
 
 def first_of_next_month(wizard: Wizard, item: Item | None) -> Any:

@@ -25,6 +25,7 @@ from slawriter.model.agreement import ALWAYS_CALENDAR
 from slawriter.model.paths import Loc, parse_path
 from slawriter.wizard import fields
 from slawriter.wizard.computed import COMPUTE, first_of_next_month
+from slawriter.wizard.fields import holiday_codes
 from slawriter.wizard.questions import Question, QuestionSet, Section, split_condition
 
 NONE = "__none__"  # the value of a "none" choice (questionary cannot use None)
@@ -824,26 +825,3 @@ def timezones() -> list[str]:
     return sorted(
         z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
     )
-
-
-@cache
-def holiday_codes() -> tuple[list[str], dict[str, str]]:
-    import holidays
-
-    try:
-        from babel import Locale
-
-        names: dict[str, str] = dict(Locale("en").territories)
-    except Exception:  # babel without territory names: codes alone still work
-        names = {}
-    codes: list[str] = []
-    meta: dict[str, str] = {}
-    for country, subdivisions in sorted(holidays.list_supported_countries().items()):
-        name = names.get(country, country)
-        codes.append(country)
-        meta[country] = name
-        for sub in subdivisions:
-            code = f"{country}-{sub}"
-            codes.append(code)
-            meta[code] = name
-    return codes, meta

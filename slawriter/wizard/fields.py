@@ -198,8 +198,6 @@ def holiday_names() -> dict[str, str]:
     """Code -> name for countries (United Kingdom) and regions (England) with holidays."""
     import holidays
 
-    from slawriter.wizard.engine import holiday_codes
-
     _codes, names = holiday_codes()
     # Two-letter codes only: GBR-ENG is an alias of GB-ENG and would make "England" ambiguous.
     # Likewise UK-ENG (UK has no territory name of its own, unlike GB).
@@ -285,3 +283,26 @@ def model_default(model: type[BaseModel], key: str) -> Any:
                 return default
             return None
     return None
+
+
+@cache
+def holiday_codes() -> tuple[list[str], dict[str, str]]:
+    import holidays
+
+    try:
+        from babel import Locale
+
+        names: dict[str, str] = dict(Locale("en").territories)
+    except Exception:  # babel without territory names: codes alone still work
+        names = {}
+    codes: list[str] = []
+    meta: dict[str, str] = {}
+    for country, subdivisions in sorted(holidays.list_supported_countries().items()):
+        name = names.get(country, country)
+        codes.append(country)
+        meta[country] = name
+        for sub in subdivisions:
+            code = f"{country}-{sub}"
+            codes.append(code)
+            meta[code] = name
+    return codes, meta

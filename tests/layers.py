@@ -1,0 +1,30 @@
+"""The layers of slawriter, top to bottom. A module may import from its own package or from a
+layer below its own; never from a layer above, nor a sibling package on its own layer.
+
+The longest matching prefix decides a module's layer (``slawriter.files.load`` sits above
+``slawriter.files``). tests/test_architecture.py enforces this table on every import,
+top-level, inside functions and under TYPE_CHECKING alike.
+"""
+
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("entry point", ("slawriter.__main__",)),
+    ("command line", ("slawriter.cli",)),
+    ("commands", ("slawriter.commands",)),
+    ("orchestration", ("slawriter.pipeline",)),
+    ("front ends and reviewers' tools", ("slawriter.wizard", "slawriter.review")),
+    ("engines", ("slawriter.drafting", "slawriter.feasibility", "slawriter.measure")),
+    ("loading", ("slawriter.files.load",)),
+    ("clause library", ("slawriter.library",)),
+    ("renderers", ("slawriter.render",)),
+    ("files and time", ("slawriter.files", "slawriter.clock")),
+    ("text", ("slawriter.text",)),
+    ("model", ("slawriter.model",)),
+    ("foundation", ("slawriter.errors", "slawriter")),
+]
+
+# Third-party packages only one place may import: the boundaries the design card names.
+OWNERS: dict[str, tuple[str, ...]] = {
+    "docx": ("slawriter.render.word",),
+    "docxtpl": ("slawriter.render.word",),
+    "questionary": ("slawriter.wizard.prompts",),
+}
