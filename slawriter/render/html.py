@@ -48,6 +48,7 @@ p.numbered .num { display: inline-block; min-width: 2.3rem; text-indent: 0; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; }
 figcaption { font-style: italic; color: #555; }
 mark { background: #fff2a8; }
+body:has(.columns) { max-width: 90rem; }
 .columns { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 1.5rem; }
 .column { border-top: 3px solid #446; padding-top: .3rem; min-width: 0; }
 .contents ol { list-style: none; padding-left: 0; }

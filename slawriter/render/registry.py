@@ -93,11 +93,11 @@ def parse_formats(text: str, option: str = "--format") -> list[str]:
     """A comma-separated list of format names ("docx,md"), checked, without repeats."""
     names = [name.strip().lower() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in FORMATS]
-    if unknown or not names:
-        raise InputError(
-            f"{option}: unknown format '{', '.join(unknown) or text}' "
-            f"(expected a comma-separated list of {', '.join(FORMATS)}: {known()})"
-        )
+    expected = f"expected a comma-separated list of: {known()}"
+    if not names:
+        raise InputError(f"{option}: no format given ({expected})")
+    if unknown:
+        raise InputError(f"{option}: unknown format '{', '.join(unknown)}' ({expected})")
     return list(dict.fromkeys(names))
 
 
