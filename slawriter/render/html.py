@@ -146,7 +146,8 @@ def _signatures(document: Document) -> list[str]:
         ("Date", "", ""),
     ]
     body = "".join(
-        f"<tr><td><strong>{a}</strong></td><td>{b}</td><td>{c}</td></tr>" for a, b, c in rows
+        f"<tr><td>{f'<strong>{a}</strong>' if a else ''}</td><td>{b}</td><td>{c}</td></tr>"
+        for a, b, c in rows
     )
     return [
         '<section id="signatures"><h2>Signatures</h2>',

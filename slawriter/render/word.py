@@ -348,9 +348,12 @@ class _Body:
 
     def add_preface(self, blocks: Sequence[Block]) -> None:
         """Unnumbered blocks at the end of the cover page, before the contents."""
-        for block in flatten(blocks):
+        for index, block in enumerate(flatten(blocks)):
             if isinstance(block, Paragraph):
-                _add_runs(self._paragraph("Clause Text"), block.runs)
+                paragraph = self._paragraph("Clause Text")
+                if index == 0:
+                    paragraph.paragraph_format.space_before = Pt(24)  # apart from the details
+                _add_runs(paragraph, block.runs)
             else:
                 self._add_block(block)
 
