@@ -343,14 +343,18 @@ def test_clause_book_in_word_html_and_markdown(
     assert "\ue000" not in body and "\ue001" not in body and "Signature" not in body
     # HTML: the variants side by side, values marked; Markdown: values between the brackets.
     page = (tmp_path / "book.html").read_text("utf-8")
-    assert page.count('<div class="variant">') == 31
-    assert '<mark class="var">NW-SLA-2027-014</mark>' in page
+    assert page.count('<div class="column">') == 31
+    assert "<mark>NW-SLA-2027-014</mark>" in page
     markdown = (tmp_path / "book.md").read_text("utf-8")
     assert "⟦Acme Precision Engineering Ltd⟧" in markdown
     assert "| **Status** | approved | approved |" in markdown
-    # Refuses to overwrite without --force, and refuses an unknown format.
+    # Refuses to overwrite without --force, and refuses an unknown format, naming the known.
+    capsys.readouterr()
     assert main(["clauses", "book", "--out", str(tmp_path / "book.md")]) == 3
-    assert main(["clauses", "book", "--out", str(tmp_path / "book.pdf")]) == 2
+    assert main(["clauses", "book", "--out", str(tmp_path / "book.rtf")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown format 'rtf'" in err and ".docx, .html, .md, .pdf" in err
+    assert not (tmp_path / "book.rtf").exists()
 
 
 def test_clause_book_shows_expressions_when_no_example_fits(

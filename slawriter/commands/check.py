@@ -49,7 +49,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--memo",
         type=Path,
         metavar="FILE",
-        help="also write the internal feasibility memo (.docx or .md)",
+        help="also write the internal feasibility memo (.docx, .md, .html or .pdf: the "
+        "extension picks the format)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="treat warnings as errors (exit code 1)"
@@ -146,22 +147,13 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
 
 
 def _write_memo(target: Path, checked: list[Checked], library: Library) -> None:
-    from slawriter.errors import InputError
     from slawriter.feasibility.memo import build_memo
     from slawriter.files.output import write_atomic
+    from slawriter.render import registry
 
-    document = build_memo(checked)
-    suffix = target.suffix.lower()
-    if suffix == ".md":
-        from slawriter.render.markdown import render_markdown
-
-        data = render_markdown(document).encode("utf-8")
-    elif suffix == ".docx":
-        from slawriter.render.word import render_docx
-
-        data = render_docx(document, library.word_template)
-    else:
-        raise InputError(f"--memo: '{target.name}' should end in .docx or .md")
+    data = registry.render(
+        build_memo(checked), registry.format_of(target, "--memo"), template=library.word_template
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, data)
 

@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     library_option(lint)
     book = actions.add_parser(
         "book",
-        help="write the clause book (Word, HTML or Markdown) for review",
+        help="write the clause book (Word, HTML, Markdown or PDF) for review",
         description="Write the whole library as one document for legal review: clauses "
         "grouped by section in profile order, each variant's metadata side by side, every "
         "variable highlighted and shown with an example value, and a table of contents.",
@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         required=True,
         metavar="FILE",
-        help="the book to write: .docx, .html or .md (the extension picks the format)",
+        help="the book to write: .docx, .html, .md or .pdf (the extension picks the format)",
     )
     book.add_argument(
         "--example",

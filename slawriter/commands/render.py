@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         default="docx,md",
         metavar="LIST",
-        help="comma-separated: docx, md, pdf (default: docx,md; pdf needs LibreOffice)",
+        help="comma-separated: docx, md, html, pdf (default: docx,md; pdf needs LibreOffice)",
     )
     parser.add_argument(
         "--force", action="store_true", help="replace outputs even if someone edited them"

@@ -44,7 +44,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", type=Path, metavar="DIR", help="folder for the documents")
     parser.add_argument(
-        "--format", default="docx,md,html", metavar="LIST", help="docx, md, html (default: all)"
+        "--format",
+        default="docx,md,html",
+        metavar="LIST",
+        help="docx, md, html, pdf (default: docx,md,html; pdf needs LibreOffice)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(

@@ -1,9 +1,9 @@
 """The feasibility memo for the sales manager: internal, never sent to the customer.
 
-Built as a :class:`slawriter.document.Document` (so the Word and Markdown renderers draw it):
-the findings, the figures behind them (response-time service levels per priority with the
-staff needed, downtime budgets per service against realistic repair times) and what would fix
-each.
+A :class:`slawriter.render.document.Document`, so every writer of the render registry draws
+it (Word, Markdown, HTML, PDF): the findings, the figures behind them (response-time service
+levels per priority with the staff needed, downtime budgets per service against realistic
+repair times) and what would fix each.
 """
 
 from __future__ import annotations

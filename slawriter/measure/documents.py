@@ -1,7 +1,7 @@
-"""The report for the customer as one format-neutral document tree (Word, Markdown, HTML).
+"""The report for the customer as one format-neutral document tree.
 
-The same blocks feed every format: ``render_docx`` and ``render_markdown`` from
-:mod:`slawriter.render`, and :mod:`slawriter.measure.html` for the web page.
+The same tree feeds every format through :mod:`slawriter.render.registry` (Word, Markdown,
+HTML, PDF), with the charts from :mod:`.charts` as pictures.
 """
 
 from __future__ import annotations

@@ -17,8 +17,7 @@ from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.report import Report, build_calendars, build_report
 from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
 from slawriter.model.provider import Provider
-
-REPORT_FORMATS = ("docx", "md", "html")
+from slawriter.render import registry
 
 
 @dataclass
@@ -36,14 +35,10 @@ class Inputs:
 
 
 def parse_report_formats(text: str) -> list[str]:
-    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in REPORT_FORMATS]
-    if unknown or not formats:
-        raise InputError(
-            f"--format: unknown format '{', '.join(unknown) or text}' "
-            f"(expected a comma-separated list of {', '.join(REPORT_FORMATS)})"
-        )
-    return list(dict.fromkeys(formats))
+    """The formats asked for, checked now: before the exports are read, not after."""
+    formats = registry.parse_formats(text, "--format")
+    registry.check_available(formats)
+    return formats
 
 
 def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Report:
@@ -93,7 +88,7 @@ def render(
     word_template: Path,
     step: Callable[[str], None] = lambda _: None,
 ) -> dict[str, bytes]:
-    """The requested documents in memory, keyed by extension."""
+    """The requested documents in memory, keyed by extension, in the order asked for."""
     from slawriter.measure.charts import compliance_chart, downtime_chart
     from slawriter.measure.documents import report_document
 
@@ -103,18 +98,5 @@ def render(
         "downtime": downtime_chart(report.months),
     }
     document = report_document(report, agreement, provider, charts)
-    outputs: dict[str, bytes] = {}
     step("rendering")
-    if "docx" in formats:
-        from slawriter.render.word import render_docx
-
-        outputs["docx"] = render_docx(document, word_template)
-    if "md" in formats:
-        from slawriter.render.markdown import render_markdown
-
-        outputs["md"] = render_markdown(document).encode("utf-8")
-    if "html" in formats:
-        from slawriter.render.html import render_html
-
-        outputs["html"] = render_html(document).encode("utf-8")
-    return outputs
+    return registry.render_all(document, formats, template=word_template)

@@ -26,19 +26,11 @@ from slawriter.files.output import (
     write_atomic,
 )
 from slawriter.library import Library
-
-FORMATS = ("docx", "md", "pdf")
+from slawriter.render import registry
 
 
 def parse_formats(text: str) -> list[str]:
-    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise InputError(
-            f"--format: unknown format '{', '.join(unknown) or text}' "
-            f"(expected a comma-separated list of {', '.join(FORMATS)})"
-        )
-    return list(dict.fromkeys(formats))
+    return registry.parse_formats(text, "--format")
 
 
 # Below this many agreements a process pool costs more than it saves.
@@ -121,27 +113,7 @@ def render_outputs(
         from slawriter.drafting.provenance import with_appendix
 
         document = with_appendix(document)
-    outputs: dict[str, bytes] = {}
-    if "md" in formats:
-        from slawriter.render.markdown import render_markdown
-
-        outputs["md"] = render_markdown(document).encode("utf-8")
-    if "docx" in formats or "pdf" in formats:
-        from slawriter.render.word import render_docx
-
-        outputs["docx"] = render_docx(document, library.word_template)
-    if "pdf" in formats:
-        import tempfile
-
-        from slawriter.render.pdf import convert_to_pdf
-
-        with tempfile.TemporaryDirectory(prefix="slawriter-pdf-") as folder:
-            source = Path(folder) / f"{loaded.path.stem}.docx"
-            source.write_bytes(outputs["docx"])
-            outputs["pdf"] = convert_to_pdf(source, Path(folder)).read_bytes()
-        if "docx" not in formats:
-            del outputs["docx"]
-    return outputs
+    return registry.render_all(document, formats, template=library.word_template)
 
 
 @dataclass(frozen=True)
@@ -237,10 +209,7 @@ def render_files(
     """Validate and check every agreement first, then render all, then write: nothing
     half-written. ``accept_risks`` maps rule ids to the reason their errors are accepted;
     ``finding_reasons`` (optional) gives one finding's own reason, by (rule id, message)."""
-    if "pdf" in formats:
-        from slawriter.render.pdf import find_soffice
-
-        find_soffice()  # fail before any work when LibreOffice is missing
+    registry.check_available(formats)  # e.g. no LibreOffice for PDF: fail before any work
     stems: dict[str, Path] = {}
     for path in paths:
         if path.stem in stems:
@@ -250,7 +219,7 @@ def render_files(
             )
         stems[path.stem] = path
     # PDF conversion runs one LibreOffice at a time, so a batch with PDF stays in-process.
-    with Workers(library, len(paths), parallel="pdf" not in formats) as workers:
+    with Workers(library, len(paths), parallel=registry.in_parallel(formats)) as workers:
         problems: list[Problem] = []
         loaded_all: list[Loaded] = []
         skipped: list[str] = []

@@ -1,12 +1,19 @@
-"""The assembled agreement as a format-neutral tree, shared by the Markdown and Word renderers.
+"""Every document slawriter writes, as one format-neutral tree.
+
+The agreement (drafting/assemble.py), the compliance report (measure/documents.py), the clause
+book (review/book.py) and the feasibility memo (feasibility/memo.py) are all a ``Document``;
+the writers in this package (markdown.py, html.py, word.py, pdf.py), chosen by format name
+through registry.py, turn any of them into bytes.
 
 All text here is literal: exactly what the reader sees, never escaped for any format. Each
-renderer escapes for its own format. Numbers ("3", "3.2") are assigned once by the assembler
-so the Markdown output, the Word table of contents and Word's own list numbering agree.
+writer escapes for its own format. Numbers ("3", "3.2", "(a)") are assigned once by whoever
+builds the tree, so every format prints the same numbers (and Word's own list numbering is
+checked against them).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,6 +25,9 @@ class Run:
     text: str
     bold: bool = False
     italic: bool = False
+    # A value a template inserted, shown for review (the clause book): highlighted in Word
+    # and HTML, between ⟦ and ⟧ in Markdown.
+    marked: bool = False
 
 
 Inline = tuple[Run, ...]
@@ -62,7 +72,8 @@ class Table:
 class Image:
     """A picture in a section, e.g. a chart in a report: PNG bytes, shown ``width_mm`` wide.
 
-    The caption is printed under the picture in Word; Markdown prints only the caption.
+    The caption is printed under the picture in Word and HTML; a Markdown file, which has
+    nowhere to keep the picture, prints only the caption.
     """
 
     png: bytes
@@ -70,7 +81,28 @@ class Image:
     caption: str = ""
 
 
-Block = Paragraph | ListBlock | Table | Image
+@dataclass(frozen=True)
+class Columns:
+    """Blocks meant to be read side by side, e.g. the variants of one clause in the book.
+
+    HTML sets the columns next to each other; Markdown and Word, which cannot, print them one
+    after another. Numbered paragraphs number on across the columns in that order.
+    """
+
+    columns: tuple[tuple[Block, ...], ...]
+
+
+Block = Paragraph | ListBlock | Table | Image | Columns
+
+
+def flatten(blocks: Iterable[Block]) -> Iterator[Paragraph | ListBlock | Table | Image]:
+    """The blocks in reading order, with side-by-side columns one after another."""
+    for block in blocks:
+        if isinstance(block, Columns):
+            for column in block.columns:
+                yield from flatten(column)
+        else:
+            yield block
 
 
 @dataclass(frozen=True)
@@ -144,3 +176,5 @@ class Document:
     signatures: bool = True
     # False for short documents (a one-agreement memo): no contents list after the cover.
     contents: bool = True
+    # Blocks between the cover and the contents, e.g. how to read the clause book.
+    preface: tuple[Block, ...] = ()

@@ -1,4 +1,8 @@
-"""The Markdown agreement: the same content as the Word one, with GitHub-style tables."""
+"""The Markdown writer: any document tree as CommonMark with GitHub-style tables.
+
+The same content as the Word document, except what a single text file cannot hold: pictures
+appear as their captions, and inserted values (the clause book's) are shown between ⟦ and ⟧.
+"""
 
 from __future__ import annotations
 
@@ -13,22 +17,40 @@ from slawriter.render.document import (
     Paragraph,
     Party,
     Table,
+    flatten,
 )
+from slawriter.render.options import Options
 from slawriter.text.markdown import escape_markdown
+
+
+def write(document: Document, options: Options) -> bytes:
+    return render_markdown(document).encode("utf-8")
 
 
 def _runs(runs: Inline) -> str:
     out = []
     for run in runs:
         text = "  \n".join(escape_markdown(part) for part in run.text.split("\n"))
-        if run.bold and run.italic and text.strip():
-            text = f"***{text}***"
-        elif run.bold and text.strip():
-            text = f"**{text}**"
-        elif run.italic and text.strip():
-            text = f"*{text}*"
+        if run.marked and text.strip():
+            text = f"⟦{text}⟧"
+        if run.bold and run.italic:
+            text = _wrap(text, "***")
+        elif run.bold:
+            text = _wrap(text, "**")
+        elif run.italic:
+            text = _wrap(text, "*")
         out.append(text)
     return "".join(out)
+
+
+def _wrap(text: str, marker: str) -> str:
+    """Emphasis around the words only: CommonMark ignores "**Section: **" and "** x**"."""
+    core = text.strip()
+    if not core:
+        return text
+    start = text[: len(text) - len(text.lstrip())]
+    end = text[len(text.rstrip()) :]
+    return f"{start}{marker}{core}{marker}{end}"
 
 
 def _cell(runs: Inline) -> str:
@@ -67,6 +89,7 @@ def _table(table: Table) -> list[str]:
 
 
 def _block(block: Block) -> list[str]:
+    """The block's lines, one blank line after each block."""
     if isinstance(block, Paragraph):
         text = _runs(block.runs)
         return [f"**{block.number}** {text}" if block.number else text]
@@ -75,7 +98,14 @@ def _block(block: Block) -> list[str]:
     if isinstance(block, Image):
         # A single Markdown file has nowhere to keep a picture: only its caption is printed.
         return [f"*Figure: {escape_markdown(block.caption)}*"] if block.caption else []
-    return _table(block)
+    if isinstance(block, Table):
+        return _table(block)
+    lines: list[str] = []
+    for inner in flatten((block,)):
+        part = _block(inner)
+        if part:
+            lines += [*part, ""]
+    return lines[:-1]
 
 
 def _party(party: Party) -> str:
@@ -100,6 +130,9 @@ def render_markdown(document: Document) -> str:
     out.append(f"| **Effective date** | {escape_markdown(cover.effective_date)} |")
     out.append(f"| **Version** | {escape_markdown(cover.version)} |")
     out.append("")
+    for block in document.preface:
+        out += _block(block)
+        out.append("")
     if document.contents:
         out += ["## Contents", ""]
         for section in document.sections:

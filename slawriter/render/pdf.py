@@ -1,4 +1,4 @@
-"""Convert a .docx to PDF with LibreOffice (soffice) in headless mode.
+"""The PDF writer: the Word document converted by LibreOffice (soffice) in headless mode.
 
 LibreOffice allows one running instance per user profile, and a second ``soffice`` started
 on a busy profile hands its job to the first one or fails. So every conversion here uses a
@@ -22,8 +22,10 @@ import threading
 from pathlib import Path
 
 from slawriter.errors import SlawriterError, ToolMissingError
+from slawriter.render.document import Document
+from slawriter.render.options import Options
 
-__all__ = ["PdfConversionError", "convert_to_pdf", "find_soffice"]
+__all__ = ["PdfConversionError", "check", "convert_to_pdf", "find_soffice", "write"]
 
 INSTALL_HINT = (
     "Install LibreOffice to produce PDF files: "
@@ -39,6 +41,21 @@ _profile_dir: Path | None = None
 
 class PdfConversionError(SlawriterError):
     """LibreOffice ran but did not produce the PDF (exit 2)."""
+
+
+def write(document: Document, options: Options) -> bytes:
+    from slawriter.render.word import render_docx
+
+    data = render_docx(document, options.word_template())
+    with tempfile.TemporaryDirectory(prefix="slawriter-pdf-") as folder:
+        source = Path(folder) / "document.docx"
+        source.write_bytes(data)
+        return convert_to_pdf(source, Path(folder)).read_bytes()
+
+
+def check() -> None:
+    """Fail before any work is done when LibreOffice is missing."""
+    find_soffice()
 
 
 def find_soffice() -> str:

@@ -1,4 +1,4 @@
-"""Render the agreement to Word (.docx): the only module that imports docx and docxtpl.
+"""The Word writer (.docx) for any document tree: the only module that imports docx and docxtpl.
 
 Two steps over the firm's master template (templates/agreement.docx, built by
 scripts/build_template.py):
@@ -26,7 +26,7 @@ from xml.etree import ElementTree as ET
 import jinja2
 from docx.document import Document as WordDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_TAB_ALIGNMENT
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -44,11 +44,22 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from docxtpl import DocxTemplate, InlineImage
 
 from slawriter.errors import InputError, TemplateError
-from slawriter.render.document import Document, Inline, ListBlock, Paragraph, Party, Run, Table
+from slawriter.render.document import (
+    Block,
+    Document,
+    Inline,
+    ListBlock,
+    Paragraph,
+    Party,
+    Run,
+    Table,
+    flatten,
+)
 from slawriter.render.document import Image as Picture
 from slawriter.render.document import Section as Clause
+from slawriter.render.options import Options
 
-__all__ = ["TEMPLATE_VARIABLES", "render_docx"]
+__all__ = ["TEMPLATE_VARIABLES", "render_docx", "write"]
 
 # The names the template's placeholders may use; render_docx provides exactly these.
 TEMPLATE_VARIABLES = frozenset(
@@ -124,6 +135,10 @@ SCHEMA_ORDER = {
 }
 
 
+def write(document: Document, options: Options) -> bytes:
+    return render_docx(document, options.word_template())
+
+
 def render_docx(document: Document, template: Path) -> bytes:
     """Render ``document`` over the Word ``template``; return the .docx file's bytes."""
     word = _fill_template(document, template)
@@ -132,6 +147,8 @@ def render_docx(document: Document, template: Path) -> bytes:
     styles = _Styles(word, template)
     text_width = _set_page_size(word, document.page_size, styles)
     body = _Body(word, styles, text_width)
+    if document.preface:
+        body.add_preface(document.preface)
     if document.contents:
         body.add_contents(document.sections)
     for position, clause in enumerate(document.sections, start=1):
@@ -329,6 +346,17 @@ class _Body:
 
     # Clauses -------------------------------------------------------------------------
 
+    def add_preface(self, blocks: Sequence[Block]) -> None:
+        """Unnumbered blocks at the end of the cover page, before the contents."""
+        for index, block in enumerate(flatten(blocks)):
+            if isinstance(block, Paragraph):
+                paragraph = self._paragraph("Clause Text")
+                if index == 0:
+                    paragraph.paragraph_format.space_before = Pt(24)  # apart from the details
+                _add_runs(paragraph, block.runs)
+            else:
+                self._add_block(block)
+
     def add_clause(self, clause: Clause, position: int) -> None:
         if clause.number != str(position):
             raise ValueError(
@@ -344,7 +372,8 @@ class _Body:
         heading._p.append(_bookmark("w:bookmarkEnd", self.bookmarks))
 
         sub_clauses = 0
-        for position_in_clause, block in enumerate(clause.blocks):
+        blocks = list(flatten(clause.blocks))
+        for position_in_clause, block in enumerate(blocks):
             if isinstance(block, Paragraph):
                 if block.number is not None:
                     sub_clauses += 1
@@ -356,16 +385,20 @@ class _Body:
                         )
                 paragraph = self._paragraph("Clause 2" if block.number else "Clause Text")
                 _add_runs(paragraph, block.runs)
-                following = clause.blocks[position_in_clause + 1 : position_in_clause + 2]
+                following = blocks[position_in_clause + 1 : position_in_clause + 2]
                 if following and not isinstance(following[0], Paragraph):
                     # A lead-in stays on the page of the list or table it introduces.
                     paragraph.paragraph_format.keep_with_next = True
-            elif isinstance(block, ListBlock):
-                self._add_list(block, block.level)
-            elif isinstance(block, Picture):
-                self._add_picture(block)
             else:
-                self._add_table(block)
+                self._add_block(block)
+
+    def _add_block(self, block: ListBlock | Picture | Table) -> None:
+        if isinstance(block, ListBlock):
+            self._add_list(block, block.level)
+        elif isinstance(block, Picture):
+            self._add_picture(block)
+        else:
+            self._add_table(block)
 
     def _add_list(self, block: ListBlock, depth: int) -> None:
         styles = ORDERED_STYLES if block.ordered else BULLET_STYLES
@@ -525,6 +558,8 @@ def _add_runs(paragraph: WordParagraph, runs: Iterable[Run]) -> None:
             word_run.bold = True
         if run.italic:
             word_run.italic = True
+        if run.marked:
+            word_run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
 def _set_numbering(paragraph: WordParagraph, num_id: int, level: int) -> None:
@@ -731,54 +766,6 @@ def _normalise_zip(data: bytes) -> bytes:
             info.external_attr = 0o644 << 16
             target.writestr(info, entries[name], compresslevel=6)
     return buffer.getvalue()
-
-
-# --- the clause book: a review document over the same template ---------------------------
-
-REVIEW_COVER_STYLES = frozenset({"Title", "Subtitle", "Draft Mark", "Cover Detail"})
-
-
-def render_book_docx(document: Document, template: Path, mark: tuple[str, str]) -> bytes:
-    """A review document such as the clause book, over the firm's Word template.
-
-    The cover keeps its title, subtitle and detail lines but no parties; there is no
-    signature block; a run whose text is wrapped in ``mark`` (start and end characters) is
-    shown highlighted, without the marks.
-    """
-    word = _fill_template(document, template)
-    for element in list(word.element.body.iterchildren(qn("w:p"))):
-        style = WordParagraph(element, word._body).style
-        if style is None or style.name not in REVIEW_COVER_STYLES:
-            word.element.body.remove(element)
-    styles = _Styles(word, template)
-    text_width = _set_page_size(word, document.page_size, styles)
-    body = _Body(word, styles, text_width)
-    body.add_contents(document.sections)
-    for position, clause in enumerate(document.sections, start=1):
-        body.add_clause(clause, position)
-    _highlight_marked(word, mark)
-    _set_core_properties(word, document)
-    _set_custom_properties(word, document.custom_properties)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return _normalise_zip(buffer.getvalue())
-
-
-def _highlight_marked(word: WordDocument, mark: tuple[str, str]) -> None:
-    from docx.enum.text import WD_COLOR_INDEX
-    from docx.text.run import Run as WordRun
-
-    start, end = mark
-    for run in word.element.body.iter(qn("w:r")):
-        texts = run.findall(qn("w:t"))
-        if not texts:
-            continue
-        joined = "".join(t.text or "" for t in texts)
-        if joined.startswith(start) and joined.endswith(end):
-            WordRun(run, word._body).font.highlight_color = WD_COLOR_INDEX.YELLOW
-    for text in word.element.body.iter(qn("w:t")):
-        if text.text and (start in text.text or end in text.text):
-            text.text = text.text.replace(start, "").replace(end, "")
 
 
 # --- the redline: differences between two documents as Word tracked changes ----------------

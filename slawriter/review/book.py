@@ -2,11 +2,11 @@
 
 Every clause, grouped by SLA section in profile order, with a table of its variants' metadata
 side by side (version, status, approval, profiles, condition, negotiated position), then each
-variant's text rendered with an example agreement. Every value a template inserts is marked,
-so the Word book highlights it, the HTML book highlights it and names the expression, and
-the Markdown book shows it between ⟦ and ⟧. A variant that no example agreement can render
-(e.g. a credits clause when no example has credits) is shown with its expressions in place
-of values.
+variant's text rendered with an example agreement, the variants side by side in HTML. Every
+value a template inserts is a marked run, so Word and HTML highlight it and Markdown shows it
+between ⟦ and ⟧. A variant that no example agreement can render (e.g. a credits clause when no
+example has credits) is shown with its expressions in place of values. The book is a document
+tree like any other, written by the same writers through :mod:`slawriter.render.registry`.
 
 This module sits beside the pipeline (it renders clauses with example agreements); the
 library layer below knows nothing of it.
@@ -14,7 +14,6 @@ library layer below knows nothing of it.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -25,11 +24,12 @@ from typing import Any
 from slawriter.errors import InputError, RefusedError, SlawriterError
 from slawriter.files.output import display_path, write_atomic
 from slawriter.library import Clause, Library
+from slawriter.render import registry
 from slawriter.render.document import (
     Block,
+    Columns,
     Cover,
     Document,
-    Image,
     Inline,
     ListBlock,
     ListItem,
@@ -41,8 +41,9 @@ from slawriter.render.document import (
 )
 from slawriter.text.markdown import MarkdownText, escape_markdown
 
-START, END = "\ue000", "\ue001"  # private-use characters around every inserted value
-FORMATS = ("docx", "html", "md")
+# Private-use characters around every inserted value on its way through the clause's Markdown;
+# the book's tree carries marked runs instead.
+START, END = "\ue000", "\ue001"
 META_ROWS = (
     ("File", "file"),
     ("Version", "version"),
@@ -61,12 +62,6 @@ class VariantText:
     blocks: tuple[Block, ...]
     example: str | None  # the example agreement whose values are shown; None: expressions
     note: str = ""
-
-
-@dataclass(frozen=True)
-class BookClause:
-    section: str
-    variants: tuple[VariantText, ...]
 
 
 @dataclass(frozen=True)
@@ -201,7 +196,7 @@ def library_examples_folder() -> Path | None:
 
 
 def _split_marked(runs: Inline) -> Inline:
-    """Each marked value its own run, wrapped in the marks (so Word can highlight it)."""
+    """Each value between the marks its own marked run, without the marks."""
     out: list[Run] = []
     inside = False
     for run in runs:
@@ -212,8 +207,7 @@ def _split_marked(runs: Inline) -> Inline:
             elif piece == END:
                 inside = False
             elif piece:
-                text = f"{START}{piece}{END}" if inside else piece
-                out.append(Run(text, run.bold, run.italic))
+                out.append(Run(piece, run.bold, run.italic, marked=inside))
     return tuple(out)
 
 
@@ -298,21 +292,25 @@ def build_book(
                 for name, key in META_ROWS
             ),
         )
-        blocks: list[Block] = [intro, table]
+        columns: list[tuple[Block, ...]] = []
         paragraphs = 0
         for clause in variants:
             text = render_variant(clause, label)
             caption = f"Variant {clause.meta.variant}: {clause.meta.title}"
             source = f" (values from {text.example})" if text.example else " (expressions shown)"
-            blocks.append(Paragraph((Run(caption, bold=True), Run(source, italic=True)), None))
+            column: list[Block] = [
+                Paragraph((Run(caption, bold=True), Run(source, italic=True)), None)
+            ]
             if text.note:
-                blocks.append(Paragraph((Run(text.note, italic=True),), None))
+                column.append(Paragraph((Run(text.note, italic=True),), None))
             for block in _mark_blocks(text.blocks):
                 if isinstance(block, Paragraph) and block.number is not None:
                     paragraphs += 1  # numbered on across the variants, as Word numbers them
                     block = replace(block, number=f"{label}.{paragraphs}")
-                blocks.append(block)
-        sections.append(Section(label, head.title, head.id, "book", head.version, tuple(blocks)))
+                column.append(block)
+            columns.append(tuple(column))
+        blocks = (intro, table, Columns(tuple(columns)))
+        sections.append(Section(label, head.title, head.id, "book", head.version, blocks))
     nobody = Party("", "", (), None, "", "")
     cover = Cover(
         title=title,
@@ -323,6 +321,18 @@ def build_book(
         effective_date=stamp.isoformat(),
         version=f"{len(clauses)} clause files",
         draft=any(c.meta.status == "draft" for c in clauses),
+        parties=False,
+    )
+    preface = Paragraph(
+        (
+            Run("Marked values, like "),
+            Run("this one", marked=True),
+            Run(
+                ", are inserted by the template: each shows the value from the example "
+                "agreement named above its variant, or the template's expression where no "
+                "example fits."
+            ),
+        )
     )
     return Document(
         cover=cover,
@@ -335,180 +345,8 @@ def build_book(
         keywords=reference,
         stamp_date=stamp.isoformat(),
         signatures=False,
+        preface=(preface,),
     )
-
-
-# --- Markdown and HTML -------------------------------------------------------------------------
-
-
-def _md_runs(runs: Inline) -> str:
-    out = []
-    for run in runs:
-        marked = run.text.startswith(START) and run.text.endswith(END)
-        text = run.text.replace(START, "").replace(END, "")
-        text = escape_markdown(text) if text.strip() else text
-        if marked:
-            text = f"⟦{text}⟧"
-        if run.bold and text.strip():
-            text = _wrap(text, "**")
-        elif run.italic and text.strip():
-            text = _wrap(text, "*")
-        out.append(text)
-    return "".join(out)
-
-
-def _wrap(text: str, marker: str) -> str:
-    """Emphasis around the words only: CommonMark ignores '** x**'."""
-    core = text.strip()
-    start = text[: len(text) - len(text.lstrip())]
-    end = text[len(text.rstrip()) :]
-    return f"{start}{marker}{core}{marker}{end}"
-
-
-def _md_block(block: Block) -> list[str]:
-    if isinstance(block, Paragraph):
-        text = _md_runs(block.runs)
-        return [f"**{block.number}** {text}" if block.number else text, ""]
-    if isinstance(block, ListBlock):
-
-        def lines(b: ListBlock, depth: int) -> list[str]:
-            out = []
-            for item in b.items:
-                label = f"{item.label} " if b.ordered else ""
-                out.append(f"{'  ' * depth}- {label}{_md_runs(item.runs)}")
-                if item.children:
-                    out += lines(item.children, depth + 1)
-            return out
-
-        return [*lines(block, 0), ""]
-    if isinstance(block, Table):
-
-        def cell(runs: Inline) -> str:
-            return _md_runs(runs).replace("\n", " ") or " "
-
-        width = len(block.header)
-        out = ["| " + " | ".join(cell(c) for c in block.header) + " |", "|---" * width + "|"]
-        out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in block.rows]
-        return [*out, ""]
-    return []
-
-
-def render_book_markdown(document: Document) -> str:
-    cover = document.cover
-    out = [f"# {escape_markdown(cover.title)}", "", f"*{escape_markdown(cover.subtitle)}*", ""]
-    out += [
-        f"{escape_markdown(cover.reference)}, {cover.effective_date}, {cover.version}.",
-        "",
-        "Values between ⟦ and ⟧ are inserted by the template; they are shown with the "
-        "example agreement named above each variant.",
-        "",
-        "## Contents",
-        "",
-    ]
-    out += [f"{s.number}. {escape_markdown(s.title)}" for s in document.sections]
-    out.append("")
-    for section in document.sections:
-        out += [f"## {section.number}. {escape_markdown(section.title)}", ""]
-        for block in section.blocks:
-            out += _md_block(block)
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _html_runs(runs: Inline) -> str:
-    out = []
-    for run in runs:
-        marked = run.text.startswith(START) and run.text.endswith(END)
-        text = html.escape(run.text.replace(START, "").replace(END, "")).replace("\n", "<br>")
-        if run.bold:
-            text = f"<strong>{text}</strong>"
-        if run.italic:
-            text = f"<em>{text}</em>"
-        if marked:
-            text = f'<mark class="var">{text}</mark>'
-        out.append(text)
-    return "".join(out)
-
-
-def _html_block(block: Block) -> str:
-    if isinstance(block, Paragraph):
-        number = f'<span class="num">{html.escape(block.number)}</span> ' if block.number else ""
-        return f"<p>{number}{_html_runs(block.runs)}</p>"
-    if isinstance(block, ListBlock):
-        tag = "ol" if block.ordered else "ul"
-        items = []
-        for item in block.items:
-            label = f'<span class="num">{html.escape(item.label)}</span> ' if block.ordered else ""
-            child = _html_block(item.children) if item.children else ""
-            items.append(f"<li>{label}{_html_runs(item.runs)}{child}</li>")
-        return f"<{tag}>{''.join(items)}</{tag}>"
-    if isinstance(block, Table):
-        head = "".join(f"<th>{_html_runs(c)}</th>" for c in block.header)
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{_html_runs(c)}</td>" for c in row) + "</tr>"
-            for row in block.rows
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-    if isinstance(block, Image):
-        return ""
-    return ""
-
-
-STYLE = """
-body { font-family: Georgia, serif; max-width: 90rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { margin-bottom: 0; } .subtitle { font-style: italic; margin-top: 0.2rem; }
-table { border-collapse: collapse; margin: 0.8rem 0; }
-th, td { border: 1px solid #999; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
-mark.var { background: #fff2a8; }
-.variants { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 1.5rem; }
-.variant { border-top: 3px solid #446; padding-top: 0.3rem; }
-.num { font-weight: bold; }
-ol, ul { list-style: none; }
-"""
-
-
-def render_book_html(document: Document) -> str:
-    cover = document.cover
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(cover.title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{html.escape(cover.title)}</h1>",
-        f'<p class="subtitle">{html.escape(cover.subtitle)}</p>',
-        f"<p>{html.escape(cover.reference)}, {html.escape(cover.effective_date)}, "
-        f'{html.escape(cover.version)}. <mark class="var">Highlighted</mark> text is '
-        "inserted by the template, shown with an example value.</p>",
-        "<h2>Contents</h2><ol>",
-    ]
-    parts += [
-        f'<li><a href="#clause-{s.number}">{s.number}. {html.escape(s.title)}</a></li>'
-        for s in document.sections
-    ]
-    parts.append("</ol>")
-    for section in document.sections:
-        parts.append(
-            f'<section id="clause-{section.number}"><h2>{section.number}. '
-            f"{html.escape(section.title)}</h2>"
-        )
-        columns: list[list[str]] = []
-        for index, block in enumerate(section.blocks):
-            starts_variant = (
-                isinstance(block, Paragraph)
-                and block.number is None
-                and block.runs
-                and block.runs[0].bold
-                and block.runs[0].text.startswith("Variant ")
-            )
-            if index < 2:
-                parts.append(_html_block(block))
-            elif starts_variant or not columns:
-                columns.append([_html_block(block)])
-            else:
-                columns[-1].append(_html_block(block))
-        parts.append('<div class="variants">')
-        parts += [f'<div class="variant">{"".join(c)}</div>' for c in columns]
-        parts.append("</div></section>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
 
 
 # --- writing -----------------------------------------------------------------------------------
@@ -522,11 +360,7 @@ def write_book(
     force: bool = False,
     today: date | None = None,
 ) -> Written:
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise InputError(
-            f"--out {display_path(out)}: the extension picks the format: .docx, .html or .md"
-        )
+    fmt = registry.format_of(out, "--out")
     if out.exists() and not force:
         raise RefusedError(
             f"Refusing to overwrite {display_path(out)}: pass --force to replace it."
@@ -537,20 +371,9 @@ def write_book(
         f"library commit {library.commit[:12]}" if library.commit else "library (not in Git)"
     )
     document = build_book(library, renderer.render, "Clause Book", reference, today or date.today())
-    if fmt == "docx":
-        from slawriter.render.word import render_book_docx
-
-        data = render_book_docx(document, library.word_template, (START, END))
-    elif fmt == "html":
-        data = render_book_html(document).encode("utf-8")
-    else:
-        data = render_book_markdown(document).encode("utf-8")
-    write_atomic(out, data)
+    write_atomic(out, registry.render(document, fmt, template=library.word_template))
     variants = sum(
-        1
-        for s in document.sections
-        for b in s.blocks
-        if isinstance(b, Paragraph) and b.runs and b.runs[0].text.startswith("Variant ")
+        len(b.columns) for s in document.sections for b in s.blocks if isinstance(b, Columns)
     )
     summary = f"{len(document.sections)} clauses, {variants} variants"
     if loaded:
