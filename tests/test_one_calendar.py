@@ -104,7 +104,9 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return captured.out
 
 
-def _document_minutes(capsys: pytest.CaptureFixture[str], path: Path, case: Case) -> str:
+def _document_minutes(
+    capsys: pytest.CaptureFixture[str], path: Path, case: Case
+) -> tuple[str, str]:
     """The Allowed Downtime cell of the service's row in the drafted agreement."""
     out = path.parent / "out"
     # A 24x7 support desk with this team breaks the staffing and site-access rules; the
@@ -139,17 +141,38 @@ def test_one_allowed_downtime_everywhere(
     printed, markdown = _document_minutes(capsys, path, case)
 
     library = Library.locate(None)
-    budgets = {b.service: b for b in service_budgets(facts_for(load_agreement(path, library), library))}
+    budgets = {
+        b.service: b for b in service_budgets(facts_for(load_agreement(path, library), library))
+    }
     checker = budgets[case.service]
 
     asked = json.loads(
-        _run(capsys, "downtime", "--month", MONTH, "--agreement", str(path), "--service",
-             case.service, "--json")  # fmt: skip
+        _run(
+            capsys,
+            "downtime",
+            "--month",
+            MONTH,
+            "--agreement",
+            str(path),
+            "--service",
+            case.service,
+            "--json",
+        )
     )
 
     report = json.loads(
-        _run(capsys, "report", str(path), "--tickets", str(EXAMPLES / "acme-2027-01-tickets.csv"),
-             "--period", MONTH, "--as-of", "2027-04-05T12:00", "--json")  # fmt: skip
+        _run(
+            capsys,
+            "report",
+            str(path),
+            "--tickets",
+            str(EXAMPLES / "acme-2027-01-tickets.csv"),
+            "--period",
+            MONTH,
+            "--as-of",
+            "2027-04-05T12:00",
+            "--json",
+        )
     )
     measured = report["services"][case.service]
 

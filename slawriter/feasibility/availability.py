@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar as calendar_module
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from slawriter.clock.downtime import allowed_downtime_seconds as allowed_downtime_seconds
 from slawriter.clock.downtime import period_seconds as period_seconds
+from slawriter.text.times import month_name
 
 
 def series(availabilities: Iterable[float]) -> float:
@@ -45,7 +45,7 @@ class Span:
     @classmethod
     def month(cls, year: int, month: int) -> Span:
         following = date(year + month // 12, month % 12 + 1, 1)
-        return cls(date(year, month, 1), following, f"{calendar_module.month_name[month]} {year}")
+        return cls(date(year, month, 1), following, month_name(year, month))
 
     @classmethod
     def year(cls, year: int) -> Span:
@@ -70,23 +70,3 @@ def first_full_month(start: date) -> Span:
     if start.day == 1:
         return Span.month(start.year, start.month)
     return Span.month(start.year + start.month // 12, start.month % 12 + 1)
-
-
-def minutes(seconds: float) -> str:
-    """'43.2 min', '0 min', with at most two decimals."""
-    value = round(seconds / 60, 2)
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text} min"
-
-
-def hours_minutes(seconds: float) -> str:
-    """'11 h 30 min', '45 min', '2 h'."""
-    total = round(seconds / 60)
-    hours, rest = divmod(total, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest} min" if rest else f"{hours} h"
-
-
-def as_timedelta(seconds: float) -> timedelta:
-    return timedelta(seconds=seconds)
