@@ -53,10 +53,9 @@ def _percent(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    from slawriter.clock.downtime import allowed_downtime_seconds, period_seconds
+    from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
     from slawriter.clock.engine import Calendar
     from slawriter.errors import InputError
-    from slawriter.feasibility.availability import Span
     from slawriter.text.numbers import whole_minutes
     from slawriter.text.times import minutes_words
 

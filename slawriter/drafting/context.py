@@ -20,11 +20,12 @@ def clause_names() -> tuple[dict[str, Any], frozenset[str]]:
     Built the same way as clause_context, from the models and the helpers, so the linter's
     idea of a known name cannot drift from what rendering provides.
     """
+    from slawriter.clock.downtime import Span
     from slawriter.clock.engine import Calendar
-    from slawriter.drafting.helpers import CalendarView, Helpers, Month, ProfileView
+    from slawriter.drafting.helpers import CalendarView, Helpers, ProfileView
 
     view = CalendarView(ALWAYS_CALENDAR, Calendar.always(ALWAYS_CALENDAR), None)
-    helpers = Helpers({ALWAYS_CALENDAR: view}, ALWAYS_CALENDAR, "en_GB", "GBP", Month(2027, 1))
+    helpers = Helpers({ALWAYS_CALENDAR: view}, ALWAYS_CALENDAR, "en_GB", "GBP", Span.month(2027, 1))
     names: dict[str, Any] = {
         key: field.annotation
         for key, field in Agreement.model_fields.items()
@@ -38,7 +39,8 @@ def clause_names() -> tuple[dict[str, Any], frozenset[str]]:
 def clause_context(loaded: Loaded) -> tuple[dict[str, Any], dict[str, Any]]:
     """The names clause templates see, and their filters. Nothing internal is included."""
     from slawriter.clock.calendars import calendars_for
-    from slawriter.drafting.helpers import CalendarView, Helpers, ProfileView, first_full_month
+    from slawriter.clock.downtime import first_full_month
+    from slawriter.drafting.helpers import CalendarView, Helpers, ProfileView
 
     agreement = loaded.agreement.model_copy(update={"internal": Internal()})
     provider = loaded.provider.model_copy(update={"internal": ProviderInternal()})

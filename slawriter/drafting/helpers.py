@@ -14,13 +14,13 @@ from functools import cached_property
 from typing import Any
 
 from slawriter.clock.calendars import basis_name
-from slawriter.clock.downtime import allowed_downtime_seconds, period_seconds
+from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
 from slawriter.clock.engine import Calendar
 from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import format_minutes as format_time_of_day
 from slawriter.text.numbers import money, percent, whole_minutes
-from slawriter.text.times import contract_when, duration_words, long_date, minutes_words, month_name
+from slawriter.text.times import contract_when, duration_words, long_date, minutes_words
 
 _COUNTRY_NAMES = {
     "GB": "the United Kingdom", "US": "the United States", "IE": "Ireland", "AU": "Australia",
@@ -129,33 +129,6 @@ def join(items: Iterable[Any], word: str = "and") -> str:
     return f"{', '.join(parts[:-1])} {word} {parts[-1]}"
 
 
-@dataclass(frozen=True)
-class Month:
-    year: int
-    month: int
-
-    @property
-    def label(self) -> str:
-        return month_name(self.year, self.month)
-
-    @property
-    def first(self) -> date:
-        return date(self.year, self.month, 1)
-
-    @property
-    def next_first(self) -> date:
-        return date(self.year + self.month // 12, self.month % 12 + 1, 1)
-
-    def __str__(self) -> str:
-        return self.label
-
-
-def first_full_month(start: date) -> Month:
-    if start.day == 1:
-        return Month(start.year, start.month)
-    return Month(start.year + start.month // 12, start.month % 12 + 1)
-
-
 class Helpers:
     """The helper functions and filters for one agreement's clauses."""
 
@@ -165,7 +138,7 @@ class Helpers:
         default_calendar: str,
         locale: str,
         currency: str,
-        example_month: Month,
+        example_month: Span,
     ) -> None:
         self.calendars = calendars
         self.default_calendar = default_calendar
@@ -209,7 +182,7 @@ class Helpers:
         return contract_when(value, self.locale)
 
     # -- computed figures ------------------------------------------------------------------
-    def basis_seconds(self, basis: str, calendar: str | None, month: Month) -> float:
+    def basis_seconds(self, basis: str, calendar: str | None, month: Span) -> float:
         """Minutes in the measurement basis for a month, as seconds."""
         clock = self.calendar(basis_name(basis, calendar, self.default_calendar)).clock
         return period_seconds(clock, month)
@@ -219,14 +192,14 @@ class Helpers:
         target: Decimal | float,
         basis: str = "all-time",
         calendar: str | None = None,
-        month: Month | None = None,
+        month: Span | None = None,
     ) -> str:
         month = month or self.example_month
         seconds = self.basis_seconds(basis, calendar, month)
         return minutes_words(allowed_downtime_seconds(target, seconds))
 
     def basis_minutes(
-        self, basis: str = "all-time", calendar: str | None = None, month: Month | None = None
+        self, basis: str = "all-time", calendar: str | None = None, month: Span | None = None
     ) -> str:
         seconds = self.basis_seconds(basis, calendar, month or self.example_month)
         return f"{whole_minutes(seconds)} minutes"

@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from slawriter.clock.calendars import Calendars, basis_name, calendars_for
+from slawriter.clock.downtime import allowed_downtime_seconds
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
@@ -516,9 +517,7 @@ def _measure(
     figures.planned_excluded_s = _business(calendar, excluded)
     figures.basis_s = whole - figures.planned_excluded_s
     figures.downtime_s = _business(calendar, down)
-    figures.allowed_downtime_s = float(
-        Decimal(repr(figures.basis_s)) * (100 - figures.target) / 100
-    )
+    figures.allowed_downtime_s = allowed_downtime_seconds(figures.target, figures.basis_s)
 
 
 # --- the report ---------------------------------------------------------------------------------
