@@ -23,6 +23,7 @@ from slawriter.library import Library
 from tests.conftest import EXAMPLES, copy_examples
 
 MONTH = "2027-03"
+ZONE = "Europe/London"  # every calendar here, and so the zone 24x7 runs in
 
 # A calendar of the agreement's own, with a Sunday night shift (which the clock change
 # shortens to 5 hours on 28 March) and one reduced day.
@@ -43,15 +44,19 @@ class Case:
     name: str  # its name, as the uptime table prints it
     edits: tuple[tuple[str, str], ...]
     minutes: str  # the allowed downtime in March 2027, as the agreement prints it
-    zone: str  # the zone the basis is counted in
+    runs_out: str  # when the basis's minutes of March, counted from its start, run out
 
 
 CASES = {
     # The provider's 'business' calendar: Mon-Fri 08:30-17:30 less Good Friday (26 March)
     # and Easter Monday (29 March): 21 days x 9 hours = 11,340 minutes; 0.5 % of that.
-    "business hours": Case("files", "File and print services", (), "56.7", "Europe/London"),
+    "business hours": Case(
+        "files", "File and print services", (), "56.7", "2027-03-31T17:30:00+01:00"
+    ),
     # Every minute of March in Europe/London: 743 hours = 44,580 minutes; 0.1 % of that.
-    "24x7 as the uptime basis": Case("email", "Email and calendar", (), "44.58", "Europe/London"),
+    "24x7 as the uptime basis": Case(
+        "email", "Email and calendar", (), "44.58", "2027-04-01T00:00:00+01:00"
+    ),
     # The same, with 24x7 as the agreement's Business Hours: it still runs in Europe/London
     # (the first calendar named), not in UTC (which would give 44.64).
     "24x7 as default_calendar": Case(
@@ -59,7 +64,7 @@ CASES = {
         "Email and calendar",
         (("priorities:\n", "default_calendar: 24x7\n\npriorities:\n"),),
         "44.58",
-        "Europe/London",
+        "2027-04-01T00:00:00+01:00",
     ),
     # A business-hours basis on the default 24x7 calendar: the same minutes.
     "business-hours basis on a 24x7 default": Case(
@@ -67,7 +72,7 @@ CASES = {
         "File and print services",
         (("priorities:\n", "default_calendar: 24x7\n\npriorities:\n"),),
         "222.9",
-        "Europe/London",
+        "2027-04-01T00:00:00+01:00",
     ),
     # 'short-weeks': 23 weekdays less Good Friday and Easter Monday = 21 x 8 h, less 5 h on
     # the reduced 31 March, plus four Sunday nights of 6 h, one of which (28 March) has 5 h:
@@ -80,7 +85,7 @@ CASES = {
             ("priorities:\n", NAMED_CALENDAR.lstrip("\n") + "\npriorities:\n"),
         ),
         "55.8",
-        "Europe/London",
+        "2027-03-31T12:00:00+01:00",
     ),
 }
 
@@ -185,7 +190,35 @@ def test_one_allowed_downtime_everywhere(
     assert figures == dict.fromkeys(figures, case.minutes)
     # The same month, to the second, on the same clock.
     assert checker.period_s == asked["period_s"] == measured["basis_s"]
-    assert asked["timezone"] == case.zone
+    assert asked["timezone"] == ZONE
     assert checker.allowed_s == asked["allowed_downtime_s"] == measured["allowed_downtime_s"]
+    # `clock` and `deadline` count the month on the same calendar, in the same zone.
+    agreement = ["--agreement", str(path), "--calendar", asked["calendar"]]
+    clocked = json.loads(
+        _run(
+            capsys,
+            "clock",
+            *agreement,
+            "--from",
+            "2027-03-01T00:00",
+            "--to",
+            "2027-04-01T00:00",
+            "--json",
+        )
+    )
+    assert clocked["business_seconds"] == asked["period_s"]
+    due = json.loads(
+        _run(
+            capsys,
+            "deadline",
+            *agreement,
+            "--from",
+            "2027-03-01T00:00",
+            "--amount",
+            f"{int(asked['period_s'] // 60)}m",
+            "--json",
+        )
+    )
+    assert due["deadline"] == case.runs_out
     # The agreement says in which zone the 24x7 clock runs.
-    assert f"All hours are counted in {case.zone} time" in markdown
+    assert f"All hours are counted in {ZONE} time" in markdown
