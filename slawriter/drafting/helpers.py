@@ -20,7 +20,13 @@ from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import format_minutes as format_time_of_day
 from slawriter.text.numbers import money, percent, whole_minutes
-from slawriter.text.times import contract_when, duration_words, long_date, minutes_words
+from slawriter.text.times import (
+    business_time_words,
+    contract_when,
+    duration_words,
+    long_date,
+    minutes_words,
+)
 
 _COUNTRY_NAMES = {
     "GB": "the United Kingdom", "US": "the United States", "IE": "Ireland", "AU": "Australia",
@@ -159,14 +165,7 @@ class Helpers:
         """A target as the priority matrix prints it: '4 Business Hours', '30 minutes'."""
         if value.business_days or self.calendar(calendar).is_always:
             return value.words()
-        parts = []
-        rest = value.seconds
-        for name, size in (("Business Hour", 3600), ("Business Minute", 60), ("second", 1)):
-            if rest >= size:
-                count = rest // size
-                parts.append(f"{count} {name}" + ("" if count == 1 else "s"))
-                rest %= size
-        return " ".join(parts) or "0 minutes"
+        return business_time_words(value.seconds)
 
     def percent(self, value: Decimal | float | int) -> str:
         return percent(value)

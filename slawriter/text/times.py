@@ -15,6 +15,7 @@ from slawriter.model.durations import Duration
 from .numbers import minutes_figure
 
 __all__ = [
+    "business_time_words",
     "business_words",
     "cli_when",
     "clock_hours_minutes",
@@ -68,6 +69,19 @@ def clock_hours_minutes(seconds: float | None) -> str:
         return f"{whole}s"
     hours, minutes = divmod(whole // 60, 60)
     return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def business_time_words(seconds: int) -> str:
+    """Business time as the agreement's targets print it: '4 Business Hours',
+    '1 Business Hour 30 Business Minutes'."""
+    parts = []
+    rest = seconds
+    for name, size in (("Business Hour", 3600), ("Business Minute", 60), ("second", 1)):
+        if rest >= size:
+            count = rest // size
+            parts.append(f"{count} {name}" + ("" if count == 1 else "s"))
+            rest %= size
+    return " ".join(parts) or "0 minutes"
 
 
 def business_words(amount: timedelta) -> str:
