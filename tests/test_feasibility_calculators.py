@@ -229,11 +229,11 @@ def test_documents_and_checker_share_one_downtime_arithmetic(tmp_path: Path, nam
     """The allowed downtime printed in the agreement is the checker's budget (one function)."""
     from slawriter.clock import downtime
     from slawriter.drafting.context import clause_context
-    from slawriter.drafting.helpers import format_downtime
     from slawriter.feasibility import availability, facts_for
     from slawriter.feasibility.figures import service_budgets
     from slawriter.files.load import load_agreement
     from slawriter.library import Library
+    from slawriter.text.times import minutes_words
     from tests.conftest import copy_examples
 
     assert availability.period_seconds is downtime.period_seconds
@@ -250,4 +250,4 @@ def test_documents_and_checker_share_one_downtime_arithmetic(tmp_path: Path, nam
         printed = names["allowed_downtime"](
             service.uptime.target, service.uptime.basis, service.uptime.calendar
         )
-        assert printed == format_downtime(budget.allowed_s)
+        assert printed == minutes_words(budget.allowed_s)

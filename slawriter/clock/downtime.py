@@ -1,16 +1,21 @@
-"""Downtime arithmetic shared by the documents (helpers) and the feasibility checker.
+"""Downtime arithmetic: the months and years a budget is counted over, the seconds a clock
+runs in one, and the share a target allows.
 
-One calculation, so the allowed downtime printed in the customer's agreement and the budget
-the checker tests against can never drift apart.
+The agreement's allowed downtime (drafting helpers), the checker's budget, the report's
+allowed downtime and the ``downtime`` command all count with these functions, on calendars
+from :func:`slawriter.clock.calendars.calendars_for`; tests/test_one_calendar.py holds them
+to one figure.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
 from slawriter.clock.engine import Calendar
+from slawriter.text.times import month_name
 
 
 class Period(Protocol):
@@ -21,6 +26,48 @@ class Period(Protocol):
 
     @property
     def next_first(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class Span:
+    """A month or a year: the period a downtime budget is counted over."""
+
+    first: date
+    next_first: date
+    label: str  # "March 2027", "2027"
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Span:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return cls(date(year, month, 1), following, month_name(year, month))
+
+    @classmethod
+    def year(cls, year: int) -> Span:
+        return cls(date(year, 1, 1), date(year + 1, 1, 1), str(year))
+
+    @classmethod
+    def parse(cls, text: str) -> Span:
+        """'2027-02' is a month, '2027' a year; ValueError otherwise."""
+        parts = text.strip().split("-")
+        try:
+            if len(parts) == 1 and len(parts[0]) == 4:
+                return cls.year(int(parts[0]))
+            if len(parts) == 2 and len(parts[0]) == 4 and 1 <= int(parts[1]) <= 12:
+                return cls.month(int(parts[0]), int(parts[1]))
+        except ValueError:
+            pass
+        raise ValueError(f"'{text}' is not a month (YYYY-MM) or a year (YYYY)")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def first_full_month(start: date) -> Span:
+    """The first whole calendar month on or after ``start``: the month documents and
+    findings quote."""
+    if start.day == 1:
+        return Span.month(start.year, start.month)
+    return Span.month(start.year + start.month // 12, start.month % 12 + 1)
 
 
 def period_seconds(clock: Calendar, period: Period) -> float:

@@ -50,6 +50,7 @@ from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 
 from slawriter.model.hours import DayHours, WeeklyHours, parse_weekly_hours
+from slawriter.text.intervals import merge
 
 __all__ = ["Calendar"]
 
@@ -171,18 +172,7 @@ class Calendar:
         self, pauses: Iterable[tuple[datetime, datetime]], first: int, last: int
     ) -> list[tuple[int, int]]:
         """Pauses as sorted, disjoint UTC microsecond spans clipped to ``[first, last)``."""
-        spans = sorted(
-            (max(self._instant(a), first), min(self._instant(b), last)) for a, b in pauses
-        )
-        merged: list[tuple[int, int]] = []
-        for begin, finish in spans:
-            if finish <= begin:
-                continue
-            if merged and begin <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
-            else:
-                merged.append((begin, finish))
-        return merged
+        return merge((max(self._instant(a), first), min(self._instant(b), last)) for a, b in pauses)
 
     def deadline(
         self,
@@ -255,24 +245,16 @@ class Calendar:
         first, last = self._instant(start), self._instant(end)
         if last <= first:
             return
-        pending: tuple[int, int] | None = None
+        clipped: list[tuple[int, int]] = []
         for number in range(self._year_of(first), self._year_of(last) + 1):
             year = self._year(number)
             index = max(bisect_right(year.starts, first) - 1, 0)
             for begin, finish in zip(year.starts[index:], year.ends[index:], strict=True):
                 if begin >= last:
                     break
-                begin, finish = max(begin, first), min(finish, last)
-                if begin >= finish:
-                    continue
-                if pending is not None and begin <= pending[1]:
-                    pending = (pending[0], max(pending[1], finish))
-                    continue
-                if pending is not None:
-                    yield _utc(pending[0]), _utc(pending[1])
-                pending = (begin, finish)
-        if pending is not None:
-            yield _utc(pending[0]), _utc(pending[1])
+                clipped.append((max(begin, first), min(finish, last)))
+        for begin, finish in merge(clipped):  # years touch at midnight on 1 January
+            yield _utc(begin), _utc(finish)
 
     def interval_table(self, first_year: int, last_year: int) -> tuple[list[int], list[int]]:
         """The open intervals of local years ``first_year..last_year`` (rule 9).
@@ -468,17 +450,11 @@ class Calendar:
                     if closes > opens:
                         raw.append((max(opens, begin), min(closes, end)))
             day += _ONE_DAY
-        raw.sort()
-        starts: list[int] = []
-        ends: list[int] = []
-        for opens, closes in raw:
-            if closes <= opens:
-                continue  # outside this year
-            if ends and opens <= ends[-1]:
-                ends[-1] = max(ends[-1], closes)  # touching or overlapping: open once (rule 5)
-            else:
-                starts.append(opens)
-                ends.append(closes)
+        # Spans clipped away (outside this year) are empty and dropped; touching or
+        # overlapping shifts are open once (rule 5).
+        merged = merge(raw)
+        starts = [opens for opens, _ in merged]
+        ends = [closes for _, closes in merged]
         before: list[int] = []
         through: list[int] = []
         running = 0

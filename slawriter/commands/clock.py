@@ -80,7 +80,9 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from datetime import UTC, timedelta
 
-    from slawriter.measure.moments import parse_moment, parse_pause, when, words
+    from slawriter.measure.moments import parse_moment, parse_pause
+    from slawriter.text.times import business_words as words
+    from slawriter.text.times import cli_when as when
 
     calendar, description = choose_calendar(args)
     start, end = parse_moment(args.start, "--from"), parse_moment(args.end, "--to")

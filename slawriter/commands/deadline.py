@@ -48,9 +48,11 @@ def run(args: argparse.Namespace) -> int:
 
     from slawriter.commands.clock import choose_calendar
     from slawriter.errors import InputError
-    from slawriter.measure.moments import parse_moment, parse_pause, when, words
+    from slawriter.measure.moments import parse_moment, parse_pause
     from slawriter.measure.report import target_seconds
     from slawriter.model.durations import DurationError, parse_duration
+    from slawriter.text.times import business_words as words
+    from slawriter.text.times import cli_when as when
 
     calendar, description = choose_calendar(args)
     start = parse_moment(args.start, "--from")

@@ -13,7 +13,8 @@ HELP = "the downtime an uptime target allows in a month or a year"
 DESCRIPTION = (
     "Allowed downtime for an uptime target, counted in the period's actual minutes: in UTC "
     "by default (every minute), in another time zone with --timezone, or on an agreement "
-    "service's own basis and calendar (with its holidays and time zone)."
+    "service's own basis and calendar (with its holidays and time zone; all hours run in the "
+    "zone of the agreement's default calendar, the figure its document prints)."
 )
 EXAMPLES = """examples:
   slawriter downtime 99.9 --month 2027-02
@@ -52,14 +53,11 @@ def _percent(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
     from slawriter.clock.engine import Calendar
     from slawriter.errors import InputError
-    from slawriter.feasibility.availability import (
-        Span,
-        allowed_downtime_seconds,
-        minutes,
-        period_seconds,
-    )
+    from slawriter.text.numbers import whole_minutes
+    from slawriter.text.times import minutes_words
 
     try:
         span = Span.parse(args.month if args.month else args.year)
@@ -72,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if args.agreement is not None or args.service is not None:
         if args.agreement is None or args.service is None:
             raise InputError("--agreement and --service go together")
-        from slawriter.feasibility import facts_for
+        from slawriter.clock.calendars import basis_name, calendars_for
         from slawriter.files.load import load_agreement
         from slawriter.library import Library
 
@@ -86,10 +84,10 @@ def run(args: argparse.Namespace) -> int:
                 f"--service: '{args.service}' is not a service with an uptime target in "
                 f"{args.agreement} (services with targets: {measured})"
             )
-        facts = facts_for(loaded, library)
+        calendars = calendars_for(loaded.agreement, loaded.provider)
         basis = service.uptime.basis
-        name = "24x7" if basis == "all-time" else facts.calendar_name(service.uptime.calendar)
-        clock = facts.calendar(name)
+        name = basis_name(basis, service.uptime.calendar, calendars.default)
+        clock = calendars[name]
         where = "all hours" if clock.is_always else f"calendar '{name}'"
         zone = clock.tz_name
         target_text = target_text or str(service.uptime.target)
@@ -121,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"{target:g}% of {span.label} ({where}, {zone}: {period / 60:,.0f} minutes) allows "
-        f"{minutes(allowed).replace(' min', ' minutes')} of downtime ({allowed:,.1f} s)"
+        f"{target:g}% of {span.label} ({where}, {zone}: {whole_minutes(period)} minutes) allows "
+        f"{minutes_words(allowed)} of downtime ({allowed:,.1f} s)"
     )
     return 0

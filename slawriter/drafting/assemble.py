@@ -33,7 +33,6 @@ from pydantic import BaseModel
 
 from slawriter import __version__
 from slawriter.drafting.context import clause_context
-from slawriter.drafting.helpers import format_date
 from slawriter.drafting.provenance import provenance_properties
 from slawriter.errors import InputError, Problem, RefusedError, TemplateError
 from slawriter.files.load import Loaded
@@ -53,6 +52,7 @@ from slawriter.render.document import (
     party,
 )
 from slawriter.text.markdown import MarkdownText, escape_markdown
+from slawriter.text.times import long_date
 
 # --- escaping -------------------------------------------------------------------------------
 
@@ -500,7 +500,7 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         provider=party("Provider", provider),
         customer=party("Customer", customer),
         reference=info.reference,
-        effective_date=format_date(info.effective_date, provider.locale.language),
+        effective_date=long_date(info.effective_date, provider.locale.language),
         version=info.version,
         logo=logo,
         draft=any(c.meta.status == "draft" for c in clauses),

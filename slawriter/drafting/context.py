@@ -20,13 +20,12 @@ def clause_names() -> tuple[dict[str, Any], frozenset[str]]:
     Built the same way as clause_context, from the models and the helpers, so the linter's
     idea of a known name cannot drift from what rendering provides.
     """
-    from slawriter.drafting.helpers import CalendarView, Helpers, Month, ProfileView, build_calendar
-    from slawriter.model.common import CalendarSpec
-    from slawriter.model.hours import parse_weekly_hours
+    from slawriter.clock.downtime import Span
+    from slawriter.clock.engine import Calendar
+    from slawriter.drafting.helpers import CalendarView, Helpers, ProfileView
 
-    spec = CalendarSpec(timezone="UTC", hours=parse_weekly_hours("24x7"))
-    view = CalendarView(ALWAYS_CALENDAR, build_calendar(ALWAYS_CALENDAR, spec), spec)
-    helpers = Helpers({ALWAYS_CALENDAR: view}, ALWAYS_CALENDAR, "en_GB", "GBP", Month(2027, 1))
+    view = CalendarView(ALWAYS_CALENDAR, Calendar.always(ALWAYS_CALENDAR), None)
+    helpers = Helpers({ALWAYS_CALENDAR: view}, ALWAYS_CALENDAR, "en_GB", "GBP", Span.month(2027, 1))
     names: dict[str, Any] = {
         key: field.annotation
         for key, field in Agreement.model_fields.items()
@@ -39,31 +38,16 @@ def clause_names() -> tuple[dict[str, Any], frozenset[str]]:
 
 def clause_context(loaded: Loaded) -> tuple[dict[str, Any], dict[str, Any]]:
     """The names clause templates see, and their filters. Nothing internal is included."""
-    from slawriter.drafting.helpers import (
-        CalendarView,
-        Helpers,
-        ProfileView,
-        build_calendar,
-        first_full_month,
-    )
-    from slawriter.model.common import CalendarSpec
-    from slawriter.model.hours import parse_weekly_hours
+    from slawriter.clock.calendars import calendars_for
+    from slawriter.clock.downtime import first_full_month
+    from slawriter.drafting.helpers import CalendarView, Helpers, ProfileView
 
     agreement = loaded.agreement.model_copy(update={"internal": Internal()})
     provider = loaded.provider.model_copy(update={"internal": ProviderInternal()})
-    specs: dict[str, CalendarSpec] = {**provider.calendars, **agreement.calendars}
-    # The built-in 24x7 calendar runs in the default calendar's zone; when 24x7 is itself the
-    # default, in the zone of the first calendar the provider or the agreement names.
-    default_spec = specs.get(agreement.default_calendar) or next(iter(specs.values()), None)
-    zone = default_spec.timezone if default_spec else "UTC"
+    clocks = calendars_for(agreement, provider)
     views: dict[str, CalendarView] = {
-        name: CalendarView(name, build_calendar(name, spec), spec) for name, spec in specs.items()
+        name: CalendarView(name, clock, clocks.specs.get(name)) for name, clock in clocks.items()
     }
-    if ALWAYS_CALENDAR not in views:
-        always = CalendarSpec(timezone=zone, hours=parse_weekly_hours("24x7"))
-        views[ALWAYS_CALENDAR] = CalendarView(
-            ALWAYS_CALENDAR, build_calendar(ALWAYS_CALENDAR, always), always
-        )
     helpers = Helpers(
         views,
         agreement.default_calendar,

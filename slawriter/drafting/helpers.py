@@ -6,40 +6,33 @@ assembler escapes it for Markdown like any other inserted value.
 
 from __future__ import annotations
 
-import calendar as calendar_module
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from slawriter.clock.downtime import allowed_downtime_seconds, period_seconds
+from slawriter.clock.calendars import basis_name
+from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
 from slawriter.clock.engine import Calendar
-from slawriter.model.agreement import ALWAYS_CALENDAR
 from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import format_minutes as format_time_of_day
+from slawriter.text.numbers import money, percent, whole_minutes
+from slawriter.text.times import (
+    business_time_words,
+    contract_when,
+    duration_words,
+    long_date,
+    minutes_words,
+)
 
 _COUNTRY_NAMES = {
     "GB": "the United Kingdom", "US": "the United States", "IE": "Ireland", "AU": "Australia",
     "NZ": "New Zealand", "CA": "Canada", "ZA": "South Africa", "DE": "Germany",
     "FR": "France", "NL": "the Netherlands",
 }  # fmt: skip
-
-
-def build_calendar(name: str, spec: CalendarSpec) -> Calendar:
-    from slawriter.model.hours import parse_weekly_hours
-
-    hours = spec.hours if spec.hours is not None else parse_weekly_hours("24x7")
-    return Calendar(
-        name,
-        spec.timezone,
-        hours,
-        holidays=spec.holidays,
-        closed=spec.closed,
-        reduced=dict(spec.reduced),
-    )
 
 
 def holiday_region(code: str) -> str:
@@ -72,7 +65,7 @@ class ProfileView:
 
 @dataclass(frozen=True)
 class CalendarView:
-    """A calendar as clause text describes it."""
+    """A calendar as clause text describes it (``spec`` None: the built-in 24x7)."""
 
     name: str
     clock: Calendar
@@ -126,16 +119,12 @@ class CalendarView:
         if self.holidays:
             text += f", excluding {self.holidays}"
         if self.closed:
-            text += ", and excluding " + join(format_date(d) for d in self.closed)
+            text += ", and excluding " + join(long_date(d) for d in self.closed)
         return text
 
     @property
     def standard_day(self) -> str:
         return duration_words(self.clock.standard_day())
-
-
-def duration_words(value: timedelta) -> str:
-    return Duration(seconds=int(value.total_seconds())).words()
 
 
 def join(items: Iterable[Any], word: str = "and") -> str:
@@ -144,58 +133,6 @@ def join(items: Iterable[Any], word: str = "and") -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return f"{', '.join(parts[:-1])} {word} {parts[-1]}"
-
-
-def format_date(value: date, locale: str = "en_GB") -> str:
-    from babel.dates import format_date as babel_date
-
-    return str(babel_date(value, format="long", locale=locale))
-
-
-def format_percent(value: Decimal | float | int) -> str:
-    number = Decimal(str(value))
-    text = format(number.normalize(), "f")
-    return f"{text}%"
-
-
-def format_money(value: Decimal | float | int, currency: str, locale: str = "en_GB") -> str:
-    from babel.numbers import format_currency
-
-    return str(format_currency(Decimal(str(value)), currency, locale=locale))
-
-
-def format_downtime(seconds: float) -> str:
-    """Allowed downtime as minutes with up to two decimals: '43.2 minutes'."""
-    minutes = (Decimal(str(seconds)) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = format(minutes.normalize(), "f") if minutes else "0"
-    return f"{text} minute" + ("" if minutes == 1 else "s")
-
-
-@dataclass(frozen=True)
-class Month:
-    year: int
-    month: int
-
-    @property
-    def label(self) -> str:
-        return f"{calendar_module.month_name[self.month]} {self.year}"
-
-    @property
-    def first(self) -> date:
-        return date(self.year, self.month, 1)
-
-    @property
-    def next_first(self) -> date:
-        return date(self.year + self.month // 12, self.month % 12 + 1, 1)
-
-    def __str__(self) -> str:
-        return self.label
-
-
-def first_full_month(start: date) -> Month:
-    if start.day == 1:
-        return Month(start.year, start.month)
-    return Month(start.year + start.month // 12, start.month % 12 + 1)
 
 
 class Helpers:
@@ -207,7 +144,7 @@ class Helpers:
         default_calendar: str,
         locale: str,
         currency: str,
-        example_month: Month,
+        example_month: Span,
     ) -> None:
         self.calendars = calendars
         self.default_calendar = default_calendar
@@ -228,35 +165,25 @@ class Helpers:
         """A target as the priority matrix prints it: '4 Business Hours', '30 minutes'."""
         if value.business_days or self.calendar(calendar).is_always:
             return value.words()
-        parts = []
-        rest = value.seconds
-        for name, size in (("Business Hour", 3600), ("Business Minute", 60), ("second", 1)):
-            if rest >= size:
-                count = rest // size
-                parts.append(f"{count} {name}" + ("" if count == 1 else "s"))
-                rest %= size
-        return " ".join(parts) or "0 minutes"
+        return business_time_words(value.seconds)
 
     def percent(self, value: Decimal | float | int) -> str:
-        return format_percent(value)
+        return percent(value)
 
     def money(self, value: Decimal | float | int) -> str:
-        return format_money(value, self.currency, self.locale)
+        return money(value, self.currency, self.locale)
 
     def date(self, value: date) -> str:
-        return format_date(value, self.locale)
+        return long_date(value, self.locale)
 
     def when(self, value: datetime) -> str:
         """'Friday 27 November 2026 at 16:55'."""
-        return f"{value:%A} {format_date(value.date(), self.locale)} at {value:%H:%M}"
+        return contract_when(value, self.locale)
 
     # -- computed figures ------------------------------------------------------------------
-    def basis_seconds(self, basis: str, calendar: str | None, month: Month) -> float:
+    def basis_seconds(self, basis: str, calendar: str | None, month: Span) -> float:
         """Minutes in the measurement basis for a month, as seconds."""
-        if basis == "business-hours":
-            clock = self.calendar(calendar).clock
-        else:
-            clock = self.calendar(ALWAYS_CALENDAR).clock
+        clock = self.calendar(basis_name(basis, calendar, self.default_calendar)).clock
         return period_seconds(clock, month)
 
     def allowed_downtime(
@@ -264,18 +191,17 @@ class Helpers:
         target: Decimal | float,
         basis: str = "all-time",
         calendar: str | None = None,
-        month: Month | None = None,
+        month: Span | None = None,
     ) -> str:
         month = month or self.example_month
         seconds = self.basis_seconds(basis, calendar, month)
-        return format_downtime(allowed_downtime_seconds(target, seconds))
+        return minutes_words(allowed_downtime_seconds(target, seconds))
 
     def basis_minutes(
-        self, basis: str = "all-time", calendar: str | None = None, month: Month | None = None
+        self, basis: str = "all-time", calendar: str | None = None, month: Span | None = None
     ) -> str:
         seconds = self.basis_seconds(basis, calendar, month or self.example_month)
-        minutes = int(seconds // 60)
-        return f"{minutes:,} minutes"
+        return f"{whole_minutes(seconds)} minutes"
 
     @cached_property
     def clock_example(self) -> dict[str, str]:

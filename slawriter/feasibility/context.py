@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from slawriter.clock.calendars import Calendars, calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.library.clauses import Clause
 from slawriter.library.wording import Wording
 from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
-from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration
 from slawriter.model.provider import Provider
 
@@ -44,13 +44,14 @@ class Facts:
     cache: dict[str, object] = field(default_factory=dict)
 
     @cached_property
-    def specs(self) -> dict[str, CalendarSpec]:
-        return {**self.provider.calendars, **self.agreement.calendars}
+    def calendars(self) -> Calendars:
+        """Every calendar the agreement can name, from the one factory the document uses."""
+        return calendars_for(self.agreement, self.provider)
 
     @cached_property
     def zone(self) -> str:
-        spec = self.specs.get(self.agreement.default_calendar)
-        return spec.timezone if spec else "UTC"
+        """The default calendar's zone (for a 24x7 default, the zone 24x7 runs in)."""
+        return self.calendars.local.tz_name
 
     @cached_property
     def month(self) -> Span:
@@ -58,44 +59,28 @@ class Facts:
 
     @cached_property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.zone)
+        return self.calendars.local.timezone
 
     @cached_property
     def month_start(self) -> datetime:
         """Local midnight starting the month, in the default calendar's zone (aware)."""
-        return datetime.combine(self.month.first, datetime.min.time(), self.tzinfo)
+        return self.calendars.month_bounds(self.month.first, self.month.next_first)[0]
 
     @cached_property
     def month_end(self) -> datetime:
-        return datetime.combine(self.month.next_first, datetime.min.time(), self.tzinfo)
+        return self.calendars.month_bounds(self.month.first, self.month.next_first)[1]
 
     @property
     def month_bounds(self) -> tuple[datetime, datetime]:
         return self.month_start, self.month_end
 
-    @cached_property
-    def _calendars(self) -> dict[str, Calendar]:
-        return {}
-
     def calendar(self, name: str | None) -> Calendar:
-        """A named calendar (None: the default one); 24x7 is built in, in the default zone."""
+        """A named calendar (None: the default one); 24x7 is built in.
+
+        A name the agreement does not define counts as 24x7, so the other rules still run
+        while clock-undefined reports it."""
         key = name or self.agreement.default_calendar
-        found = self._calendars.get(key)
-        if found is None:
-            spec = self.specs.get(key)
-            if spec is None:
-                found = Calendar.always(ALWAYS_CALENDAR, self.zone)
-            else:
-                found = Calendar(
-                    key,
-                    spec.timezone,
-                    spec.hours,
-                    holidays=spec.holidays,
-                    closed=spec.closed,
-                    reduced=dict(spec.reduced),
-                )
-            self._calendars[key] = found
-        return found
+        return self.calendars[key if key in self.calendars else ALWAYS_CALENDAR]
 
     def calendar_name(self, name: str | None) -> str:
         return name or self.agreement.default_calendar

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from slawriter.clock.engine import Calendar
 from slawriter.model.agreement import Asset, Service
+from slawriter.text import intervals
+from slawriter.text.times import memo_when
 
 from . import erlang
 from .availability import allowed_downtime_seconds, period_seconds
@@ -23,8 +25,7 @@ Interval = tuple[datetime, datetime]
 
 def when(moment: datetime, facts: Facts | None = None) -> str:
     """'Friday 1 January 2027 16:45' (in the default calendar's zone when facts are given)."""
-    local = moment.astimezone(facts.tzinfo) if facts else moment
-    return f"{local:%A} {local.day} {local:%B %Y %H:%M}"
+    return memo_when(moment.astimezone(facts.tzinfo) if facts else moment)
 
 
 # --- intervals -------------------------------------------------------------------------------
@@ -32,47 +33,16 @@ def when(moment: datetime, facts: Facts | None = None) -> str:
 
 def merged_intervals(calendars: list[Calendar], begin: datetime, end: datetime) -> list[Interval]:
     """The union of the calendars' open periods in ``[begin, end)``, sorted, as UTC pairs."""
-    spans = sorted(span for clock in calendars for span in clock.open_intervals(begin, end))
-    merged: list[Interval] = []
-    for start, finish in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
-        else:
-            merged.append((start, finish))
-    return merged
+    return intervals.merge(span for clock in calendars for span in clock.open_intervals(begin, end))
 
 
 def subtract(spans: list[Interval], covered: list[Interval]) -> list[Interval]:
-    """The parts of ``spans`` outside ``covered`` (both sorted and merged)."""
-    out: list[Interval] = []
-    for start, finish in spans:
-        cursor = start
-        for c_start, c_end in covered:
-            if c_end <= cursor:
-                continue
-            if c_start >= finish:
-                break
-            if c_start > cursor:
-                out.append((cursor, c_start))
-            cursor = max(cursor, c_end)
-            if cursor >= finish:
-                break
-        if cursor < finish:
-            out.append((cursor, finish))
-    return out
+    """The parts of ``spans`` outside ``covered``."""
+    return intervals.subtract(spans, covered)
 
 
 def intersect_seconds(first: list[Interval], second: list[Interval]) -> float:
-    total = 0.0
-    j = 0
-    for start, finish in first:
-        while j < len(second) and second[j][1] <= start:
-            j += 1
-        k = j
-        while k < len(second) and second[k][0] < finish:
-            total += (min(finish, second[k][1]) - max(start, second[k][0])).total_seconds()
-            k += 1
-    return total
+    return sum((b - a).total_seconds() for a, b in intervals.overlap(first, second))
 
 
 def cover_calendars(facts: Facts) -> tuple[list[Calendar], list[Calendar]]:

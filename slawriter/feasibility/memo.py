@@ -25,8 +25,9 @@ from slawriter.render.document import (
     Table,
     party,
 )
+from slawriter.text.times import hours_minutes
+from slawriter.text.times import short_minutes as minutes
 
-from .availability import hours_minutes, minutes
 from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
 from .figures import service_budgets, staffing_figures
 from .findings import Finding

@@ -18,8 +18,10 @@ from typing import Any
 from slawriter.model.agreement import Constraint, Priority
 from slawriter.model.durations import Duration
 from slawriter.model.paths import format_path
+from slawriter.text.times import hours_minutes
+from slawriter.text.times import short_minutes as minutes
 
-from .availability import allowed_downtime_seconds, hours_minutes, minutes, period_seconds
+from .availability import allowed_downtime_seconds, period_seconds
 from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
 from .figures import (
     cover_calendars,

@@ -7,7 +7,6 @@ HTML, PDF), with the charts from :mod:`.charts` as pictures.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
 
 from slawriter.measure.report import (
@@ -33,6 +32,13 @@ from slawriter.render.document import (
     Table,
     party,
 )
+from slawriter.text.numbers import grouped_minutes as minutes
+from slawriter.text.numbers import money
+from slawriter.text.numbers import percent as target_percent
+from slawriter.text.numbers import ratio_percent as percent
+from slawriter.text.times import clock_hours_minutes as hours_minutes
+from slawriter.text.times import report_date
+from slawriter.text.times import report_when as _when
 
 BREACHES_SHOWN = 100
 REJECTED_SHOWN = 200
@@ -65,35 +71,6 @@ def _table(
         tuple(tuple(_text(c) for c in row) for row in rows),
         align,  # type: ignore[arg-type]
     )
-
-
-def percent(ratio: float | None, places: int = 1) -> str:
-    return "n/a" if ratio is None else f"{ratio * 100:.{places}f}%"
-
-
-def hours_minutes(seconds: float | None) -> str:
-    """Business time as '2h 05m' (or '45m', '30s')."""
-    if seconds is None:
-        return "n/a"
-    whole = round(seconds)
-    if whole < 60:
-        return f"{whole}s"
-    hours, minutes = divmod(whole // 60, 60)
-    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
-
-
-def minutes(seconds: float) -> str:
-    return f"{seconds / 60:,.1f}"
-
-
-def money(value: Decimal, currency: str, locale: str) -> str:
-    from babel.numbers import format_currency
-
-    return str(format_currency(value, currency, locale=locale))
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%d %B %Y %H:%M %Z").lstrip("0")
 
 
 # --- sections -----------------------------------------------------------------------------------
@@ -149,7 +126,7 @@ def _monthly_services(report: Report) -> list[ServiceFigures]:
 
 
 def _target(item: ServiceFigures) -> str:
-    return f"{format(item.target.normalize(), 'f')}%"
+    return target_percent(item.target)
 
 
 def _count_rows(figures: Figures, kind: str) -> list[list[str]]:
@@ -325,20 +302,20 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
                     item.name,
                     fee,
                     percent(item.uptime, 3),
-                    f"{format(item.credit_percent.normalize(), 'f')}%",
+                    target_percent(item.credit_percent),
                     money(item.credit, report.currency, report.locale),
                 ]
             )
             total += item.credit
     rows.append(["Total", "", "", "", "", money(total, report.currency, report.locale)])
     tiers = "; ".join(
-        f"below {format(t.below.normalize(), 'f')}%: {format(t.credit.normalize(), 'f')}%"
+        f"below {target_percent(t.below)}: {target_percent(t.credit)}"
         for t in agreement.credits.tiers
     )
     return [
         _para(
             f"Credits by the agreement's tiers ({tiers}), at most "
-            f"{format(agreement.credits.cap.normalize(), 'f')}% of a service's monthly fee."
+            f"{target_percent(agreement.credits.cap)} of a service's monthly fee."
         ),
         _table(["Month", "Service", "Monthly fee", "Uptime", "Credit", "Amount"], rows, 2),
     ]
@@ -408,7 +385,7 @@ def report_document(
         provider=party("Provider", provider),
         customer=party("Customer", customer),
         reference=agreement.agreement.reference,
-        effective_date=agreement.agreement.effective_date.strftime("%d %B %Y").lstrip("0"),
+        effective_date=report_date(agreement.agreement.effective_date),
         version=f"Report for {period}, as of {_when(report.as_of)}",
     )
     return Document(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from slawriter.clock.calendars import calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.model.agreement import Agreement
@@ -64,9 +65,7 @@ def agreement_calendar(
     agreement: Agreement, provider: Provider, priority: str | None, calendar: str | None
 ) -> tuple[Calendar, str]:
     """The calendar a priority's targets run on (or a named one, or the default)."""
-    from slawriter.measure.report import build_calendars
-
-    calendars = build_calendars(agreement, provider)
+    calendars = calendars_for(agreement, provider)
     if priority is not None:
         if priority not in agreement.priorities:
             raise InputError(
@@ -87,23 +86,3 @@ def agreement_calendar(
 def describe(calendar: Calendar) -> str:
     holidays = f", public holidays {calendar.holiday_spec}" if calendar.holiday_spec else ""
     return f"{calendar.hours.canonical()} ({calendar.tz_name}{holidays})"
-
-
-def words(amount: timedelta) -> str:
-    """'10 business minutes', '8 business hours 10 minutes'."""
-    seconds = int(amount.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = []
-    if hours:
-        parts.append(f"{hours} business hour{'s' if hours != 1 else ''}")
-    if minutes or (not hours and not seconds):
-        lead = "business " if not parts else ""
-        parts.append(f"{minutes} {lead}minute{'s' if minutes != 1 else ''}")
-    if seconds:
-        parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
-    return " ".join(parts)
-
-
-def when(moment: datetime) -> str:
-    return moment.strftime("%a %d %b %Y %H:%M %Z")

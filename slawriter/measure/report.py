@@ -15,7 +15,9 @@ Rules (docs/measurement.md says the same for users):
   with at least 50% / 90% of the times at or below it; numpy's ``inverted_cdf``), over the
   tickets that were responded to / resolved by the as-of time.
 - Uptime per service per calendar month on the service's basis (all-time: every minute in the
-  default calendar's zone; business-hours: the minutes of its calendar). Outages are merged
+  default calendar's zone, the zone 24x7 runs in; business-hours: the minutes of its
+  calendar). Every calendar comes from :func:`slawriter.clock.calendars.calendars_for`,
+  the factory the agreement is drafted with. Outages are merged
   per service, so overlapping reports count once. An unplanned outage shorter than the
   monitoring's ``minimum_outage`` is not downtime. Planned work inside the maintenance window,
   when maintenance does not count toward uptime, is removed from both the basis and the
@@ -34,22 +36,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from slawriter.clock.calendars import Calendars, basis_name, calendars_for
+from slawriter.clock.downtime import allowed_downtime_seconds
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
 from slawriter.measure.importer import Outage, Outages, Rejected, Tickets
-from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
-from slawriter.model.common import CalendarSpec
+from slawriter.model.agreement import Agreement
 from slawriter.model.durations import Duration
-from slawriter.model.hours import parse_weekly_hours
 from slawriter.model.provider import Provider
+from slawriter.text.intervals import merge, subtract
+from slawriter.text.times import month_name
 
 _US = 1_000_000
 _PERIOD = re.compile(r"^(\d{4})-(?:(\d{2})|[Qq]([1-4]))$")
@@ -71,28 +75,6 @@ def parse_period(text: str) -> list[tuple[int, int]]:
         return [(year, int(match.group(2)))]
     first = (int(match.group(3)) - 1) * 3 + 1
     return [(year, month) for month in range(first, first + 3)]
-
-
-def build_calendars(agreement: Agreement, provider: Provider) -> dict[str, Calendar]:
-    """Every calendar the agreement can name, including the built-in 24x7."""
-    specs: dict[str, CalendarSpec] = {**provider.calendars, **agreement.calendars}
-    calendars = {
-        name: Calendar(
-            name,
-            spec.timezone,
-            spec.hours if spec.hours is not None else parse_weekly_hours("24x7"),
-            holidays=spec.holidays,
-            closed=spec.closed,
-            reduced=dict(spec.reduced),
-        )
-        for name, spec in specs.items()
-    }
-    default = calendars.get(agreement.default_calendar)
-    if ALWAYS_CALENDAR not in calendars:
-        calendars[ALWAYS_CALENDAR] = Calendar.always(
-            ALWAYS_CALENDAR, default.tz_name if default else "UTC"
-        )
-    return calendars
 
 
 def target_seconds(value: Duration, calendar: Calendar) -> int:
@@ -262,7 +244,7 @@ def _ratio(part: int, whole: int) -> float | None:
 
 def _ticket_figures(
     agreement: Agreement,
-    calendars: dict[str, Calendar],
+    calendars: Calendars,
     tickets: Tickets,
     month_of: npt.NDArray[np.int64],
     months: int,
@@ -378,37 +360,6 @@ def _fill(
 # --- uptime -------------------------------------------------------------------------------------
 
 
-def _merge(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for begin, finish in sorted(spans):
-        if finish <= begin:
-            continue
-        if merged and begin <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
-        else:
-            merged.append((begin, finish))
-    return merged
-
-
-def _subtract(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    result = []
-    for begin, finish in spans:
-        pieces = [(begin, finish)]
-        for hole_start, hole_end in holes:
-            next_pieces = []
-            for a, b in pieces:
-                if hole_end <= a or hole_start >= b:
-                    next_pieces.append((a, b))
-                    continue
-                if a < hole_start:
-                    next_pieces.append((a, hole_start))
-                if hole_end < b:
-                    next_pieces.append((hole_end, b))
-            pieces = next_pieces
-        result.extend(pieces)
-    return result
-
-
 def _business(calendar: Calendar, spans: Sequence[tuple[int, int]]) -> float:
     total = timedelta(0)
     for begin, finish in spans:
@@ -462,7 +413,7 @@ def _count_outages(
         count += 1
         if outage.planned:
             inside = [(_us(a), _us(b)) for a, b in window.open_intervals(_utc(first), _utc(last))]
-            outside = _subtract([(first, last)], inside)
+            outside = subtract([(first, last)], inside)
             (unplanned if maintenance.counts_toward_uptime else planned).extend(inside)
             (unplanned if maintenance.emergency_counts_toward_uptime else excluded).extend(outside)
         elif stop - outage.start < minimum:
@@ -470,7 +421,7 @@ def _count_outages(
         else:
             unplanned.append((first, last))
     budget = float(cap)
-    for first, last in _merge(planned):
+    for first, last in merge(planned):
         if budget <= 0:
             unplanned.append((first, last))
             continue
@@ -483,8 +434,8 @@ def _count_outages(
             excluded.append((first, middle))
             unplanned.append((middle, last))
             budget = 0
-    excluded = _merge(excluded)
-    down = _subtract(_merge(unplanned), excluded)
+    excluded = merge(excluded)
+    down = subtract(merge(unplanned), excluded)
     return _Counted(down, excluded, count, ignored)
 
 
@@ -513,7 +464,7 @@ def _credit(agreement: Agreement, figures: ServiceFigures) -> None:
 
 def _service_month(
     agreement: Agreement,
-    calendars: dict[str, Calendar],
+    calendars: Calendars,
     outages: Sequence[Outage],
     begin: int,
     end: int,
@@ -521,7 +472,7 @@ def _service_month(
 ) -> tuple[dict[str, ServiceFigures], ServiceFigures | None]:
     result: dict[str, ServiceFigures] = {}
     maintenance = agreement.maintenance
-    zone = calendars[maintenance.calendar or agreement.default_calendar].tz_name
+    zone = calendars.named(maintenance.calendar).tz_name
     window = Calendar("maintenance window", zone, maintenance.window)
     down_by_service: dict[str, list[tuple[int, int]]] = {}
     excluded_by_service: dict[str, list[tuple[int, int]]] = {}
@@ -529,7 +480,7 @@ def _service_month(
         if service.uptime is None:
             continue
         uptime = service.uptime
-        calendar = _basis_calendar(agreement, calendars, uptime.basis, uptime.calendar)
+        calendar = calendars[basis_name(uptime.basis, uptime.calendar, calendars.default)]
         mine = [o for o in outages if o.service == service.id]
         counted = _count_outages(agreement, calendar, window, mine, begin, end, as_of)
         down_by_service[service.id] = counted.down
@@ -545,21 +496,13 @@ def _service_month(
     spec = agreement.combined_uptime
     if spec is not None:
         members = spec.services or list(down_by_service)
-        calendar = _basis_calendar(agreement, calendars, spec.basis, spec.calendar)
+        calendar = calendars[basis_name(spec.basis, spec.calendar, calendars.default)]
         combined = ServiceFigures("combined", "Combined", spec.target, spec.basis)
-        down = _merge([s for m in members for s in down_by_service.get(m, [])])
-        excluded = _merge([s for m in members for s in excluded_by_service.get(m, [])])
+        down = merge([s for m in members for s in down_by_service.get(m, [])])
+        excluded = merge([s for m in members for s in excluded_by_service.get(m, [])])
         _measure(combined, calendar, begin, end, down, excluded)
         combined.outages = sum(result[m].outages for m in members if m in result)
     return result, combined
-
-
-def _basis_calendar(
-    agreement: Agreement, calendars: dict[str, Calendar], basis: str, name: str | None
-) -> Calendar:
-    if basis == "business-hours":
-        return calendars[name or agreement.default_calendar]
-    return calendars[ALWAYS_CALENDAR]
 
 
 def _measure(
@@ -574,9 +517,7 @@ def _measure(
     figures.planned_excluded_s = _business(calendar, excluded)
     figures.basis_s = whole - figures.planned_excluded_s
     figures.downtime_s = _business(calendar, down)
-    figures.allowed_downtime_s = float(
-        Decimal(repr(figures.basis_s)) * (100 - figures.target) / 100
-    )
+    figures.allowed_downtime_s = allowed_downtime_seconds(figures.target, figures.basis_s)
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -594,8 +535,8 @@ def build_report(
 ) -> Report:
     """Every figure of the report. ``as_of`` naive means local to the default calendar."""
     months = parse_period(period)
-    calendars = build_calendars(agreement, provider)
-    local = calendars.get(agreement.default_calendar, calendars[ALWAYS_CALENDAR])
+    calendars = calendars_for(agreement, provider)
+    local = calendars.local
     if as_of.tzinfo is None:
         as_of = as_of.replace(tzinfo=local.timezone)
     as_of_us = round((as_of - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * _US)
@@ -765,4 +706,4 @@ def month_label(label: str) -> str:
         year, quarter = label.upper().split("-")
         return f"{quarter} {year}"
     year, month = label.split("-")
-    return date(int(year), int(month), 1).strftime("%B %Y")
+    return month_name(int(year), int(month))

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from slawriter.clock.calendars import calendars_for
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outages, read_tickets
 from slawriter.measure.mapping import choose_mapping
-from slawriter.measure.report import Report, build_calendars, build_report
-from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
+from slawriter.measure.report import Report, build_report
+from slawriter.model.agreement import Agreement
 from slawriter.model.provider import Provider
 from slawriter.render import registry
 
@@ -50,8 +51,7 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
         order = "month-first" if provider.locale.language == "en_US" else "day-first"
     if order not in DATE_ORDERS:
         raise InputError(f"--date-order: expected one of {', '.join(DATE_ORDERS)}, not '{order}'")
-    calendars = build_calendars(agreement, provider)
-    local = calendars.get(agreement.default_calendar, calendars[ALWAYS_CALENDAR])
+    local = calendars_for(agreement, provider).local
     names = {pid: p.name for pid, p in agreement.priorities.items()}
     step("reading tickets")
     tickets: Tickets = read_tickets(

@@ -24,6 +24,7 @@ from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import WeeklyHours
 from slawriter.model.provider import Provider
 from slawriter.render.document import Block, Document, ListBlock, Paragraph, Section, Table
+from slawriter.text.numbers import decimal_text
 
 PERCENT_FIELDS = frozenset({"target", "cap", "credit", "below"})
 # Fields that never reach the customer's document or are reported by a friendlier rule.
@@ -63,9 +64,9 @@ def show(value: Any, field: str = "") -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Decimal | float | int) and field in PERCENT_FIELDS:
-        return f"{Decimal(str(value)).normalize():f} %"
+        return f"{decimal_text(value)} %"
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
+        return decimal_text(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):

@@ -1,0 +1,126 @@
+"""The one place an agreement's calendars are built: documents, checks, reports and commands.
+
+Every calendar an agreement can name is the provider's or the agreement's own (the agreement's
+wins on a shared name), plus the built-in ``24x7``. The zone rule for ``24x7``, which the
+agreement prints and every figure follows:
+
+- it runs in the time zone of the agreement's default calendar;
+- when ``24x7`` is itself the default, in the zone of the first calendar the agreement names,
+  else the first the provider names;
+- in UTC only when nothing names a calendar.
+
+An agreement or provider that defines a calendar called ``24x7`` itself gets that one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+
+from slawriter.clock.engine import Calendar
+from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
+from slawriter.model.common import CalendarSpec
+from slawriter.model.hours import parse_weekly_hours
+from slawriter.model.provider import Provider
+
+__all__ = [
+    "ALWAYS_CALENDAR",
+    "Calendars",
+    "always_zone",
+    "basis_name",
+    "calendar_from_spec",
+    "calendars_for",
+    "named_specs",
+]
+
+
+def named_specs(agreement: Agreement, provider: Provider) -> dict[str, CalendarSpec]:
+    """The calendars the agreement can name, the agreement's own first."""
+    specs = dict(agreement.calendars)
+    for name, spec in provider.calendars.items():
+        specs.setdefault(name, spec)
+    return specs
+
+
+def always_zone(agreement: Agreement, provider: Provider) -> str:
+    """The time zone the built-in 24x7 calendar runs in (the module docstring's rule)."""
+    specs = named_specs(agreement, provider)
+    spec = specs.get(agreement.default_calendar)
+    if spec is None or agreement.default_calendar == ALWAYS_CALENDAR:
+        spec = next((s for name, s in specs.items() if name != ALWAYS_CALENDAR), spec)
+    return spec.timezone if spec is not None else "UTC"
+
+
+def calendar_from_spec(name: str, spec: CalendarSpec) -> Calendar:
+    hours = spec.hours if spec.hours is not None else parse_weekly_hours("24x7")
+    return Calendar(
+        name,
+        spec.timezone,
+        hours,
+        holidays=spec.holidays,
+        closed=spec.closed,
+        reduced=dict(spec.reduced),
+    )
+
+
+class Calendars(Mapping[str, Calendar]):
+    """Every calendar one agreement can name, built when first asked for (holiday tables
+    cost time, and a check or a command needs only a few)."""
+
+    def __init__(self, agreement: Agreement, provider: Provider) -> None:
+        self.default = agreement.default_calendar
+        self.specs = named_specs(agreement, provider)
+        self.always_zone = always_zone(agreement, provider)
+        self._names = [*self.specs, *([] if ALWAYS_CALENDAR in self.specs else [ALWAYS_CALENDAR])]
+        self._built: dict[str, Calendar] = {}
+
+    def __getitem__(self, name: str) -> Calendar:
+        found = self._built.get(name)
+        if found is None:
+            spec = self.specs.get(name)
+            if spec is not None:
+                found = calendar_from_spec(name, spec)
+            elif name == ALWAYS_CALENDAR:
+                found = Calendar.always(ALWAYS_CALENDAR, self.always_zone)
+            else:
+                raise KeyError(name)
+            self._built[name] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.specs or name == ALWAYS_CALENDAR
+
+    def named(self, name: str | None) -> Calendar:
+        """A calendar by name; None is the default calendar."""
+        return self[name or self.default]
+
+    @property
+    def local(self) -> Calendar:
+        """The default calendar, whose zone months and times without an offset are in
+        (24x7, in its zone, should the default name no calendar)."""
+        return self[self.default if self.default in self else ALWAYS_CALENDAR]
+
+    def month_bounds(self, first: date, next_first: date) -> tuple[datetime, datetime]:
+        """Local midnights starting ``first`` and ``next_first`` in the default zone (aware)."""
+        zone = self.local.timezone
+        return (
+            datetime.combine(first, datetime.min.time(), zone),
+            datetime.combine(next_first, datetime.min.time(), zone),
+        )
+
+
+def calendars_for(agreement: Agreement, provider: Provider) -> Calendars:
+    """Every calendar the agreement can name, including the built-in 24x7."""
+    return Calendars(agreement, provider)
+
+
+def basis_name(basis: str, name: str | None, default: str) -> str:
+    """The calendar an uptime basis counts on: 24x7 for all-time, else the named calendar
+    (None: the default one)."""
+    return (name or default) if basis == "business-hours" else ALWAYS_CALENDAR

@@ -1,0 +1,140 @@
+"""How durations and instants read, for each audience: the agreement, the report, the
+feasibility memo and the command line.
+
+Instants are printed as they are given: callers convert to the calendar's zone first.
+"""
+
+from __future__ import annotations
+
+import calendar as calendar_module
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from slawriter.model.durations import Duration
+
+from .numbers import minutes_figure
+
+__all__ = [
+    "business_time_words",
+    "business_words",
+    "cli_when",
+    "clock_hours_minutes",
+    "contract_when",
+    "duration_words",
+    "hours_minutes",
+    "long_date",
+    "memo_when",
+    "minutes_words",
+    "month_name",
+    "report_date",
+    "report_when",
+    "short_minutes",
+]
+
+
+# --- durations ------------------------------------------------------------------------------
+
+
+def duration_words(value: timedelta) -> str:
+    """The agreement's words for a length of time: '1 hour 30 minutes'."""
+    return Duration(seconds=int(value.total_seconds())).words()
+
+
+def minutes_words(seconds: float) -> str:
+    """Allowed downtime as the agreement prints it: '44.64 minutes', '1 minute'."""
+    figure = minutes_figure(seconds)
+    return f"{figure} minute" + ("" if Decimal(figure) == 1 else "s")
+
+
+def short_minutes(seconds: float) -> str:
+    """The memo's and the findings' minutes: '44.64 min', '0 min'."""
+    return f"{minutes_figure(seconds)} min"
+
+
+def hours_minutes(seconds: float) -> str:
+    """Whole minutes as the memo and the findings write them: '11 h 30 min', '45 min', '2 h'."""
+    total = round(seconds / 60)
+    hours, rest = divmod(total, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def clock_hours_minutes(seconds: float | None) -> str:
+    """Business time in report tables: '2h 05m', '45m', '30s'; 'n/a' for None."""
+    if seconds is None:
+        return "n/a"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    hours, minutes = divmod(whole // 60, 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def business_time_words(seconds: int) -> str:
+    """Business time as the agreement's targets print it: '4 Business Hours',
+    '1 Business Hour 30 Business Minutes'."""
+    parts = []
+    rest = seconds
+    for name, size in (("Business Hour", 3600), ("Business Minute", 60), ("second", 1)):
+        if rest >= size:
+            count = rest // size
+            parts.append(f"{count} {name}" + ("" if count == 1 else "s"))
+            rest %= size
+    return " ".join(parts) or "0 minutes"
+
+
+def business_words(amount: timedelta) -> str:
+    """Business time on the command line: '10 business minutes', '8 business hours 10 minutes'."""
+    seconds = int(amount.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} business hour{'s' if hours != 1 else ''}")
+    if minutes or (not hours and not seconds):
+        lead = "business " if not parts else ""
+        parts.append(f"{minutes} {lead}minute{'s' if minutes != 1 else ''}")
+    if seconds:
+        parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
+    return " ".join(parts)
+
+
+# --- dates and instants ---------------------------------------------------------------------
+
+
+def month_name(year: int, month: int) -> str:
+    """'March 2027' (English, whatever the process locale)."""
+    return f"{calendar_module.month_name[month]} {year}"
+
+
+def long_date(value: date, locale: str = "en_GB") -> str:
+    """The agreement's dates: '27 November 2026' (in the provider's locale)."""
+    from babel.dates import format_date  # only documents pay for the import
+
+    return str(format_date(value, format="long", locale=locale))
+
+
+def contract_when(value: datetime, locale: str = "en_GB") -> str:
+    """The agreement's instants: 'Friday 27 November 2026 at 16:55'."""
+    return f"{value:%A} {long_date(value.date(), locale)} at {value:%H:%M}"
+
+
+def memo_when(value: datetime) -> str:
+    """The memo's and the findings' instants: 'Friday 1 January 2027 16:45'."""
+    return f"{value:%A} {value.day} {value:%B %Y %H:%M}"
+
+
+def report_when(value: datetime) -> str:
+    """The report's instants: '5 February 2027 12:00 GMT'."""
+    return value.strftime("%d %B %Y %H:%M %Z").lstrip("0")
+
+
+def report_date(value: date) -> str:
+    """The report's dates: '1 January 2027'."""
+    return value.strftime("%d %B %Y").lstrip("0")
+
+
+def cli_when(value: datetime) -> str:
+    """The clock and deadline commands' instants: 'Thu 24 Dec 2026 16:00 GMT'."""
+    return value.strftime("%a %d %b %Y %H:%M %Z")
