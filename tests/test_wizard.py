@@ -852,3 +852,14 @@ def test_data_answers_are_checked_on_a_copy_and_the_wizards_data_is_left_alone(
     staged, problems = stage(wizard, ["out_of_hours.available=yes", "out_of_hours.rate=50"])
     assert problems == [] and [s.value for s in staged] == [True, 50]
     assert roundtrip.dumps(wizard.data) == before
+
+
+def test_resuming_a_file_without_its_provider_line_puts_it_back(workdir: Path) -> None:
+    session, _ = _session("--profile", "smb", "--out", "f.yaml", "--defaults", *_data(*IDENTITY))
+    assert _code(session) == EXIT_OK
+    path = workdir / "f.yaml"
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    path.write_text("".join(x for x in lines if not x.startswith("provider:")), "utf-8")
+    session, _ = _session("--resume", "f.yaml", "--defaults")
+    assert _code(session) == EXIT_OK  # was an internal error (an assertion) before
+    assert roundtrip.plain(roundtrip.load(path))["provider"] == "provider.yaml"
