@@ -1,8 +1,17 @@
-"""The user-facing error types. Only cli.py turns them into messages and exit codes."""
+"""The user-facing error types and the exit codes. Only cli.py turns errors into messages and
+exit codes; commands map their outcomes to these codes by name.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+EXIT_OK = 0  # done
+EXIT_FOUND = 1  # done, and it found problems (findings, differences, breaches)
+EXIT_BAD_INPUT = 2  # bad input or usage
+EXIT_REFUSED = 3  # refused in order to protect something
+EXIT_INTERNAL = 70  # EX_SOFTWARE: an internal error, reported without a traceback
+EXIT_INTERRUPTED = 130  # interrupted (Ctrl-C), with everything saved
 
 
 @dataclass(frozen=True)
@@ -28,7 +37,7 @@ class Problem:
 class SlawriterError(Exception):
     """A problem the user can fix. Exit code 2 unless a subclass says otherwise."""
 
-    exit_code = 2
+    exit_code = EXIT_BAD_INPUT
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         super().__init__(message)
@@ -57,7 +66,7 @@ class TemplateError(SlawriterError):
 class RefusedError(SlawriterError):
     """Refused in order to protect something, e.g. an edited output without --force (exit 3)."""
 
-    exit_code = 3
+    exit_code = EXIT_REFUSED
 
 
 class ToolMissingError(SlawriterError):

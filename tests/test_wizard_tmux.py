@@ -1,8 +1,10 @@
 """One end-to-end run of the installed `slawriter new` in a real terminal (tmux).
 
 A private tmux server (its own socket, no user configuration) runs the wizard in a 120x40
-window; the test reads the screen with capture-pane, polling against a deadline, and answers
-like a person would: the customer's identity, one refused answer, and Enter for every default.
+window; the test reads the screen with capture-pane, polling every POLL seconds against a
+deadline (a capture costs a tmux process: a tight loop would compete with the wizard for the
+CPU), and answers like a person would: the customer's identity, one refused answer, and Enter
+for every default.
 """
 
 from __future__ import annotations
@@ -13,12 +15,30 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from tests.conftest import EXAMPLES, ROOT, need_tool
 
 DEADLINE = 20.0  # seconds for any one screen to appear
+POLL = 0.05  # seconds between two captures of the screen
+
+T = TypeVar("T")
+
+
+def poll(probe: Callable[[], T | None], what: str, screen: Screen) -> T:
+    """``probe()``'s first answer that is not None, asked every POLL seconds until DEADLINE."""
+    end = time.monotonic() + DEADLINE
+    while True:
+        found = probe()
+        if found is not None:
+            return found
+        if time.monotonic() >= end:
+            raise AssertionError(
+                f"timed out waiting for {what}; the screen shows:\n{screen.text()}"
+            )
+        time.sleep(POLL)
 
 
 class Screen:
@@ -38,12 +58,11 @@ class Screen:
         self.tmux("send-keys", "-t", "wizard", *keys)
 
     def wait(self, ready: Callable[[str], bool], what: str) -> str:
-        end = time.monotonic() + DEADLINE
-        while time.monotonic() < end:
+        def probe() -> str | None:
             screen = self.text()
-            if ready(screen):
-                return screen
-        raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{self.text()}")
+            return screen if ready(screen) else None
+
+        return poll(probe, what, self)
 
     def wait_for(self, text: str) -> str:
         return self.wait(lambda screen: text in screen, repr(text))
@@ -54,17 +73,17 @@ class Screen:
 
     def next_question(self, asked: int) -> str:
         """The screen once a new question is on it, waiting for keys (the cursor is on it)."""
-        end = time.monotonic() + DEADLINE
-        while time.monotonic() < end:
+
+        def probe() -> str | None:
             history = self.tmux("capture-pane", "-p", "-S", "-", "-t", "wizard")
             # Read after the capture: a question on the captured screen is still waiting.
             row = int(self.tmux("display", "-p", "-t", "wizard", "#{cursor_y}").strip() or 0)
             questions = sum(1 for line in history.splitlines() if line.startswith("? "))
             visible = self.text()
             rows = [i for i, line in enumerate(visible.splitlines()) if line.startswith("? ")]
-            if questions > asked and rows and rows[-1] <= row:
-                return visible
-        raise AssertionError(f"timed out waiting for the next question:\n{self.text()}")
+            return visible if questions > asked and rows and rows[-1] <= row else None
+
+        return poll(probe, "the next question", self)
 
 
 def _last_line(screen: str) -> str:

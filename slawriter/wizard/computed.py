@@ -36,7 +36,7 @@ class Wizard(Protocol):
 
     def priority_ids(self) -> list[str]: ...
 
-    def _date_value(self, path: str) -> date: ...
+    def date_value(self, path: str) -> date: ...
 
 
 def first_of_next_month(wizard: Wizard, item: Item | None) -> Any:
@@ -51,7 +51,7 @@ def _reference(wizard: Wizard, item: Item | None) -> Any:
     provider = wizard.sources.provider.get("name", "")
     prefix = "".join(w[0] for w in str(provider).split()[:2] if w[:1].isalpha()).upper() or "SLA"
     initials = "".join(w[0] for w in name.split() if w[:1].isalnum())[:4].upper()
-    year = wizard._date_value("agreement.effective_date").year
+    year = wizard.date_value("agreement.effective_date").year
     return f"{prefix}-SLA-{year}-{initials}"
 
 

@@ -3,104 +3,30 @@
 The wizard works on a round-trip YAML mapping (the agreement or provider file) and calls
 ``save`` after every answer, so an interrupt never loses more than the question on screen.
 Without a prompter it runs non-interactively: every default is taken and the answers no
-default can give are collected in ``missing``.
+default can give are collected in ``missing``. Reading answers (values, conditions,
+defaults) is ``Answers``'s; how each question type is asked and shown is its handler's.
 """
 
 from __future__ import annotations
 
-import contextlib
-import zoneinfo
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
-from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel
-from ruamel.yaml import YAML
 
-from slawriter.files.roundtrip import delete, get, has, plain, put
-from slawriter.files.yaml import deep_merge
-from slawriter.model.agreement import ALWAYS_CALENDAR
-from slawriter.model.paths import Loc, parse_path
+from slawriter.files.roundtrip import delete, get, plain, put
+from slawriter.model.paths import Loc
 from slawriter.wizard import fields
-from slawriter.wizard.computed import COMPUTE, first_of_next_month
-from slawriter.wizard.fields import holiday_codes
-from slawriter.wizard.questions import Question, QuestionSet, Section, split_condition
+from slawriter.wizard.answers import MISSING, Answers, Item, Sources, to_loc
+from slawriter.wizard.computed import COMPUTE
+from slawriter.wizard.handlers import Asked, Prompter, Validator, check_answer, handler_for
+from slawriter.wizard.handlers import validator as make_validator
+from slawriter.wizard.questions import Question, QuestionSet, Section
 
-NONE = "__none__"  # the value of a "none" choice (questionary cannot use None)
-_MISSING = object()
-
-
-class Prompter(Protocol):
-    def heading(self, section: Section, number: int, total: int) -> None: ...
-    def note(self, text: str, style: str = "") -> None: ...
-    def rich(self, renderable: Any) -> None: ...
-    def help(self, text: str, internal: bool = False) -> None: ...
-    def finding(self, severity: str, message: str, suggestion: str) -> None: ...
-    def text(
-        self,
-        message: str,
-        default: str,
-        validate: Callable[[str], str | None],
-        completions: list[str] | None = None,
-        meta: dict[str, str] | None = None,
-        instruction: str | None = None,
-    ) -> str: ...
-    def select(
-        self,
-        message: str,
-        choices: list[tuple[Any, str]],
-        default: Any = None,
-        instruction: str | None = None,
-    ) -> Any: ...
-    def checkbox(
-        self,
-        message: str,
-        choices: list[tuple[Any, str]],
-        checked: list[Any],
-        instruction: str | None = None,
-        at_least_one: bool = False,
-    ) -> list[Any]: ...
-    def confirm(self, message: str, default: bool) -> bool: ...
+__all__ = ["Item", "Prompter", "Sources", "Wizard", "to_loc"]
 
 
-@dataclass
-class Sources:
-    """What defaults may come from besides earlier answers."""
-
-    profile_defaults: dict[str, Any] = field(default_factory=dict)
-    provider: dict[str, Any] = field(default_factory=dict)
-    today: date = field(default_factory=date.today)
-
-
-@dataclass(frozen=True)
-class Item:
-    """One item of a repeating group being asked."""
-
-    group: Question
-    loc: Loc
-    defaults: dict[str, Any]
-
-
-def to_loc(path: str) -> Loc:
-    return tuple(
-        int(p[1:-1]) if isinstance(p, str) and p[1:-1].isdigit() else p for p in parse_path(path)
-    )
-
-
-def truthy(value: Any) -> bool:
-    if value is None or value is False or value == "" or value == []:
-        return False
-    return value is not _MISSING
-
-
-@cache
-def _scalar(text: str) -> Any:
-    return YAML(typ="safe", pure=True).load(text)
-
-
-class Wizard:
+class Wizard(Answers):
     def __init__(
         self,
         questions: QuestionSet,
@@ -110,10 +36,7 @@ class Wizard:
         save: Callable[[], None],
         prompter: Prompter | None = None,
     ) -> None:
-        self.questions = questions
-        self.data = data
-        self.sources = sources
-        self.model = model
+        super().__init__(questions, data, sources, model)
         self._save = save
         self.prompter = prompter
         self.missing: list[tuple[str, str]] = []  # (field path, question) still needed
@@ -122,152 +45,23 @@ class Wizard:
         self._finished = False
         self.must_ask: set[str] = set()  # asked even when a default exists (renewals)
 
-    # --- reading answers ---------------------------------------------------------------------
-
-    def value(self, path: str, item: Item | None = None) -> Any:
-        if path.startswith("item."):
-            if item is None:
-                return None
-            return plain(get(self.data, item.loc + to_loc(path[5:])))
-        loc = to_loc(path)
-        found = get(self.data, loc, _MISSING)
-        if found is not _MISSING:
-            return plain(found)
-        return get(self.sources.profile_defaults, loc)
-
-    def _date_value(self, path: str) -> date:
-        value = self.value(path)
-        return value if isinstance(value, date) else first_of_next_month(self, None)
-
-    def merged(self) -> dict[str, Any]:
-        merged: dict[str, Any] = deep_merge(self.sources.profile_defaults, plain(self.data))
-        return merged
-
-    def priority_ids(self) -> list[str]:
-        priorities = self.merged().get("priorities")
-        return [str(p) for p in priorities] if isinstance(priorities, dict) else []
-
-    def service_choices(self) -> list[tuple[Any, str]]:
-        services = plain(self.data.get("services")) or []
-        return [
-            (s["id"], f"{s.get('name', s['id'])}")
-            for s in services
-            if isinstance(s, dict) and isinstance(s.get("id"), str)
-        ]
-
-    def calendar_choices(self) -> list[tuple[Any, str]]:
-        from slawriter.model.hours import HoursError, parse_weekly_hours
-
-        specs = dict(self.sources.provider.get("calendars") or {})
-        specs.update(plain(self.data.get("calendars")) or {})
-        out: list[tuple[Any, str]] = []
-        for name, spec in specs.items():
-            described = str(spec.get("hours", ""))
-            with contextlib.suppress(HoursError, TypeError, AttributeError):
-                described = parse_weekly_hours(spec.get("hours", "")).describe()
-            extras = ", ".join(str(x) for x in (spec.get("timezone"), spec.get("holidays")) if x)
-            out.append((name, f"{name}: {described}" + (f" ({extras})" if extras else "")))
-        if ALWAYS_CALENDAR not in specs:
-            out.append((ALWAYS_CALENDAR, f"{ALWAYS_CALENDAR}: every day, 24 hours a day"))
-        return out
-
-    def applies(self, question: Question, item: Item | None = None) -> bool:
-        if not question.condition:
-            return True
-        for negate, path, operator, raw in split_condition(question.condition):
-            value = self.value(path, item)
-            if operator is None:
-                result = truthy(value)
-            else:
-                expected = _scalar(raw or "")
-                if operator == "==":
-                    result = value == expected
-                elif operator == "!=":
-                    result = value != expected
-                else:
-                    result = isinstance(expected, list) and value in expected
-            if negate:
-                result = not result
-            if not result:
-                return False
-        return True
-
-    def default_for(self, question: Question, item: Item | None = None) -> Any:
-        if item is not None:
-            value = get(item.defaults, to_loc(question.key))
-            if value is not None:
-                return value
-        for source in question.default_from:
-            kind, _, rest = source.partition(":")
-            if kind == "compute":
-                value = COMPUTE[rest](self, item) if rest in COMPUTE else None
-            elif kind == "answer":
-                value = self.value(rest)
-            elif kind == "item":
-                value = self.value(f"item.{rest}", item)
-            elif kind == "profile":
-                value = get(self.sources.profile_defaults, to_loc(rest))
-            else:
-                value = get(self.sources.provider, to_loc(rest))
-            if value is not None:
-                return value
-        if question.default is not None:
-            return question.default
-        if item is None:
-            value = get(self.sources.profile_defaults, to_loc(question.key))
-            if value is not None:
-                return value
-        return fields.model_default(self.model, self.model_key(question, item))
-
-    def model_key(self, question: Question, item: Item | None = None) -> str:
-        return f"{item.group.key}[].{question.key}" if item else question.key
-
-    def loc(self, question: Question, item: Item | None = None) -> Loc:
-        return (item.loc if item else ()) + to_loc(question.key)
-
-    def answered(self, question: Question, item: Item | None = None) -> bool:
-        return has(self.data, self.loc(question, item))
+    # --- showing answers -----------------------------------------------------------------------
 
     def answer_text(self, question: Question, item: Item | None = None) -> str:
-        value = plain(get(self.data, self.loc(question, item), _MISSING))
-        if value is _MISSING:
+        value = plain(self.stored(question, item))
+        if value is MISSING:
             return "(not answered)" if question.required else "none"
-        if question.type == "include":
-            return "yes" if value is not None else "no"
-        if question.type == "group":
-            return (
-                ", ".join(self._item_label(question, i) for i in range(len(value or []))) or "none"
-            )
-        if question.type == "flags" and isinstance(value, dict):
-            names = dict(self.service_choices())
-            return ", ".join(str(names.get(k, k)) for k, v in value.items() if v) or "none"
-        if question.type in ("choice", "calendar") and value is not None:
-            labels = dict(self._choices(question, item))
-            return str(labels.get(value, value))
-        if question.type == "multi" and isinstance(value, list):
-            labels = dict(self._choices(question, item))
-            return ", ".join(str(labels.get(v, v)) for v in value) or "none"
-        if value is None:
-            return "none"
-        if isinstance(value, list):
-            return "; ".join(str(v) for v in value) or "none"
-        if question.type == "percent":
-            return f"{fields.format_answer(question, value)}%"
-        return fields.format_answer(question, value)
+        return handler_for(question).show(self, question, item, value)
 
-    def _item_label(self, group: Question, index: int) -> str:
-        item = plain(get(self.data, (*to_loc(group.key), index))) or {}
-        key = group.item_label or "name"
-        label = get(item, to_loc(key)) if isinstance(item, dict) else None
-        if label is None and isinstance(item, dict):
-            label = item.get("id")
-        return str(label) if label is not None else f"{group.item_name} {index + 1}"
+    def validator(self, question: Question, key: str, allow_empty: bool) -> Validator:
+        """The check of text typed at ``question`` (its answer stored at model field ``key``)."""
+        return make_validator(question, self.model, key, allow_empty)
 
-    # --- writing answers ---------------------------------------------------------------------
+    # --- writing answers -----------------------------------------------------------------------
 
     def store(self, question: Question, value: Any, item: Item | None = None) -> None:
         loc = self.loc(question, item)
-        if value is None and question.type != "include":
+        if value is None and not handler_for(question).null_is_an_answer:
             # "None" is written only where leaving the field out would mean something else
             # (no automatic renewal is 'renewal: null'; without it the default applies).
             key = self.model_key(question, item)
@@ -305,33 +99,35 @@ class Wizard:
             if not self.applies(question):
                 continue
             if question.type == "group":
-                if not self.answered(question) and self._finished and question.min_items == 0:
-                    continue  # an optional list left out of a finished file: none
-                if not self.answered(question) or index >= frontier:
-                    self.ask_group(question, resume=self.answered(question))
-                else:
-                    self._complete_items(question)
-                continue
-            if self.answered(question):
+                self._run_group(question, past_frontier=index >= frontier)
+            elif self.answered(question):
                 if question.key in self.must_ask or not self._stored_is_valid(question):
                     self.ask(question)  # a stored answer that no longer validates
-                continue
-            # Before the last answered question, an optional answer was left out on purpose
-            # and a value the profile or the model supplies needs no answer in the file.
-            if (
-                index > frontier
-                or question.key in self.must_ask
-                or (question.required and not self._supplied_elsewhere(question))
-            ):
+            elif self._unanswered_needs_asking(question, past_frontier=index > frontier):
                 self.ask(question)
 
+    def _run_group(self, question: Question, past_frontier: bool) -> None:
+        answered = self.answered(question)
+        if not answered and self._finished and question.min_items == 0:
+            return  # an optional list left out of a finished file: none
+        if not answered or past_frontier:
+            self.ask_group(question)
+        else:
+            self._complete_items(question)
+
+    def _unanswered_needs_asking(self, question: Question, past_frontier: bool) -> bool:
+        # Before the last answered question, an optional answer was left out on purpose
+        # and a value the profile or the model supplies needs no answer in the file.
+        return (
+            past_frontier
+            or question.key in self.must_ask
+            or (question.required and not self._supplied_elsewhere(question))
+        )
+
     def _supplied_elsewhere(self, question: Question) -> bool:
-        if question.type in ("include", "flags"):
-            return True  # left out means none
-        if question.type == "group":
-            return False
-        loc = to_loc(question.key)
-        if get(self.sources.profile_defaults, loc) is not None:
+        if handler_for(question).left_out_means_no:
+            return True
+        if get(self.sources.profile_defaults, to_loc(question.key)) is not None:
             return True
         return fields.model_default(self.model, question.key) is not None
 
@@ -340,7 +136,7 @@ class Wizard:
         if value is None:
             return True
         key = self.model_key(question, item)
-        return fields.check_answer(question, value, self.model, key) is None
+        return check_answer(question, value, self.model, key) is None
 
     def _section(self, question: Question) -> None:
         if self.prompter is None or question.section is None:
@@ -362,14 +158,13 @@ class Wizard:
         if question.type == "group":
             self.ask_group(question)
             return
-        if question.type == "id":
+        handler = handler_for(question)
+        if handler.generated:
             if not self.answered(question, item):
-                taken = self._taken_ids(item)
-                base = self.value(f"item.{question.from_key}", item) if item else None
-                self.store(question, fields.slug(str(base or question.key), taken), item)
+                self.store(question, handler.make(self, question, item), item)
             return
-        stored = get(self.data, self.loc(question, item), _MISSING)
-        if stored is not _MISSING and not fresh and self._stored_is_valid(question, item):
+        stored = self.stored(question, item)
+        if stored is not MISSING and not fresh and self._stored_is_valid(question, item):
             default = plain(stored)
         else:
             default = self.default_for(question, item)
@@ -381,35 +176,22 @@ class Wizard:
             self._section(question)
         section = self.questions.section_by_id.get(question.section or "")
         self.prompter.help(question.help, question.internal and not (section and section.internal))
-        value = self._prompt(question, item, default, key)
+        value = handler.prompt(Asked(self, self.prompter, question, item, default, key))
         self.store(question, value, item)
 
-    def _taken_ids(self, item: Item | None) -> set[str]:
-        if item is None:
-            return set()
-        group_loc = item.loc[:-1]
-        items = plain(get(self.data, group_loc)) or []
-        return {
-            str(other.get("id"))
-            for index, other in enumerate(items)
-            if isinstance(other, dict) and (*group_loc, index) != item.loc
-        }
-
     def _take_default(self, question: Question, item: Item | None, default: Any, key: str) -> None:
-        if question.type == "include":
-            self.store(question, {} if default else None, item)
+        handler = handler_for(question)
+        default = handler.unattended(self, default)
+        if handler.null_is_an_answer:
+            self.store(question, default, item)
             return
-        if default is None and question.type == "flags":
-            default = []
         if default is None:
             if question.required and not fields.allows_none(self.model, key):
                 self.missing.append((self._display_path(question, item), question.prompt))
             elif fields.allows_none(self.model, key):
                 self.store(question, None, item)
             return
-        if question.type == "flags" and isinstance(default, list):
-            default = {sid: sid in default for sid, _ in self.service_choices()}
-        problem = fields.check_answer(question, plain(default), self.model, key)
+        problem = check_answer(question, plain(default), self.model, key)
         if problem:
             self.missing.append(
                 (self._display_path(question, item), f"{question.prompt} ({problem})")
@@ -421,127 +203,6 @@ class Wizard:
         from slawriter.model.paths import format_path
 
         return format_path(self.loc(question, item), plain(self.data))
-
-    # --- the prompt for each type ---------------------------------------------------------------
-
-    def _choices(self, question: Question, item: Item | None) -> list[tuple[Any, str]]:
-        choices = [(c.value, c.label) for c in question.choices]
-        if question.choices_from == "priorities" or (
-            question.type == "multi" and question.choices_from is None and not choices
-        ):
-            merged = self.merged().get("priorities") or {}
-            choices += [
-                (p, f"{p} {merged[p].get('name', '')}".strip()) for p in self.priority_ids()
-            ]
-        elif question.choices_from == "services":
-            choices += self.service_choices()
-        elif question.choices_from == "calendars" or question.type == "calendar":
-            known = {value for value, _ in choices}
-            choices = [c for c in self.calendar_choices() if c[0] not in known] + choices
-        return choices
-
-    def _validator(
-        self, question: Question, key: str, allow_empty: bool
-    ) -> Callable[[str], str | None]:
-        def validate(text: str) -> str | None:
-            if not text.strip():
-                return None if allow_empty else "An answer is needed here"
-            try:
-                value = fields.parse_answer(question, text)
-            except ValueError as error:
-                return str(error)
-            return fields.check_answer(question, value, self.model, key)
-
-        return validate
-
-    def _prompt(self, question: Question, item: Item | None, default: Any, key: str) -> Any:
-        prompter = self.prompter
-        assert prompter is not None
-        kind = question.type
-        message = question.prompt
-        optional = not question.required and fields.allows_none(self.model, key)
-        if kind in ("confirm", "include"):
-            if kind == "include":
-                stored = get(self.data, self.loc(question, item), _MISSING)
-                yes = stored is not None if stored is not _MISSING else bool(default)
-                keep = plain(stored) if isinstance(stored, dict) else {}
-                return keep if prompter.confirm(message, yes) else None
-            return prompter.confirm(message, bool(default))
-        if kind in ("choice", "calendar"):
-            choices = self._choices(question, item)
-            if optional:
-                choices.append((NONE, "None"))
-            picked = prompter.select(message, choices, default if default is not None else NONE)
-            return None if picked == NONE else picked
-        if kind == "multi":
-            choices = self._choices(question, item)
-            checked = list(default or [])
-            return prompter.checkbox(message, choices, checked, at_least_one=question.required)
-        if kind == "flags":
-            choices = self.service_choices()
-            checked = (
-                [k for k, v in (default or {}).items() if v]
-                if isinstance(default, dict)
-                else list(default or [])
-            )
-            picked = prompter.checkbox(message, choices, checked)
-            return {sid: sid in picked for sid, _ in choices}
-        if kind == "list":
-            return self._ask_list(question, item, list(default or []), key)
-        completions: list[str] | None = None
-        meta: dict[str, str] | None = None
-        if kind == "timezone":
-            completions = timezones()
-        elif kind == "holidays":
-            completions, meta = holiday_codes()
-        allow_empty = optional or not question.required
-        shown = fields.format_answer(question, default)
-        instruction = None
-        if allow_empty:
-            instruction = "(optional: type - for none)" if shown else "(optional)"
-        validate = self._validator(question, key, allow_empty)
-        text = prompter.text(
-            message,
-            shown,
-            lambda text: None if allow_empty and text.strip() == "-" else validate(text),
-            completions=completions,
-            meta=meta,
-            instruction=instruction,
-        )
-        if not text.strip() or text.strip() == "-":
-            return None
-        return fields.parse_answer(question, text)
-
-    def _ask_list(self, question: Question, item: Item | None, items: list[Any], key: str) -> Any:
-        prompter = self.prompter
-        assert prompter is not None
-        if items:
-            kept = prompter.checkbox(
-                f"{question.prompt} (untick any to leave out)",
-                [(index, str(text)) for index, text in enumerate(items)],
-                list(range(len(items))),
-            )
-            items = [items[index] for index in kept]
-        validate_one = self._validator(
-            question.model_copy(update={"type": "text"}), f"{key}[0]", True
-        )
-
-        def validate(text: str) -> str | None:
-            if not text.strip():
-                return "Give at least one" if question.required and not items else None
-            return validate_one(text)
-
-        while True:
-            if items:
-                message = f"{question.title}: {question.item_name} {len(items) + 1}"
-                instruction = "(leave empty to finish)"
-            else:
-                message, instruction = question.prompt, None
-            text = prompter.text(message, "", validate, instruction=instruction)
-            if not text.strip():
-                break
-            items.append(" ".join(text.split()))
-        return items if items or question.required else []
 
     # --- repeating groups ------------------------------------------------------------------------
 
@@ -570,19 +231,23 @@ class Wizard:
     def _fill_item(self, item: Item, only_missing: bool) -> None:
         for sub in item.group.questions:
             item = self._still_default(item)
+            generated = handler_for(sub).generated
             if not self.applies(sub, item):
-                if self.answered(sub, item) and sub.type != "id":
+                if self.answered(sub, item) and not generated:
                     self.remove(self.loc(sub, item))
                 continue
-            if only_missing:
-                if self.answered(sub, item):
-                    if self._stored_is_valid(sub, item):
-                        continue
-                elif not sub.required and sub.type != "id":
-                    continue  # an optional answer left out on purpose
-                elif self._finished and sub.type in ("include", "flags"):
-                    continue  # left out of a finished file: "no"
-            self.ask(sub, item)
+            if not only_missing or self._missing_from_item(sub, item):
+                self.ask(sub, item)
+
+    def _missing_from_item(self, sub: Question, item: Item) -> bool:
+        """A sub-question of an item being completed still to ask."""
+        handler = handler_for(sub)
+        if self.answered(sub, item):
+            return not self._stored_is_valid(sub, item)
+        if not sub.required and not handler.generated:
+            return False  # an optional answer left out on purpose
+        # Left out of a finished file: "no".
+        return not (self._finished and handler.left_out_means_no)
 
     def _still_default(self, item: Item) -> Item:
         """The item without its defaults once an answer differs from the default item's."""
@@ -612,17 +277,19 @@ class Wizard:
         parts = []
         label_key = group.item_label or "name"
         for sub in group.questions:
-            if sub.type == "id" or sub.key == label_key or not self.answered(sub, item):
+            handler = handler_for(sub)
+            if handler.generated or sub.key == label_key or not self.answered(sub, item):
                 continue
             if not self.applies(sub, item):
                 continue
             value = plain(get(self.data, self.loc(sub, item)))
-            if value is None or value == [] or sub.type == "include":
+            if value is None or value == [] or not handler.summarised:
                 continue
             parts.append(f"{sub.title.rstrip('?')}: {self.answer_text(sub, item)}")
         return "; ".join(parts)
 
-    def _describe_item(self, group: Question, index: int) -> str:
+    def item_line(self, group: Question, index: int) -> str:
+        """One item on one line: the group's ``item_format``, else its label and details."""
         if group.item_format:
             item = plain(get(self.data, (*to_loc(group.key), index)))
             shown = {
@@ -634,7 +301,7 @@ class Wizard:
             except (KeyError, ValueError, IndexError):
                 pass
         detail = self.describe_item(group, index)
-        label = self._item_label(group, index)
+        label = self.item_label(group, index)
         return f"{label} ({detail})" if detail else label
 
     def _complete_items(self, question: Question) -> None:
@@ -642,46 +309,59 @@ class Wizard:
         for index in range(len(self._items(question))):
             self._fill_item(self._item(question, index, defaults), only_missing=True)
 
-    def ask_group(self, question: Question, resume: bool = False) -> None:
+    def ask_group(self, question: Question) -> None:
         defaults = self._group_defaults(question)
-        loc = to_loc(question.key)
         if self.prompter is None:
-            if not self.answered(question):
-                put(self.data, loc, [])
-                for index in range(len(defaults)):
-                    self._fill_item(self._item(question, index, defaults), only_missing=False)
-                self._save()
-            self._complete_items(question)
+            self._group_unattended(question, defaults)
             return
         self._section(question)
         self.prompter.help(question.help, question.internal)
         self._complete_items(question)
         count = len(self._items(question))
         if count:
-            listing = ", ".join(self._item_label(question, i) for i in range(count))
+            listing = ", ".join(self.item_label(question, i) for i in range(count))
             self.prompter.note(f"  So far: {listing}", "dim")
             if not self.prompter.confirm(f"Add another {question.item_name}?", False):
                 return
         elif question.offer_defaults and defaults:
-            put(self.data, loc, [])
-            for index in range(len(defaults)):
-                self._fill_defaults(self._item(question, index, defaults))
-            count = len(defaults)
-            for index in range(count):
-                self.prompter.note(f"  {index + 1}. {self._describe_item(question, index)}")
-            if self.prompter.confirm(f"Use these {count} {question.item_name}s?", True):
-                self._save()
+            if self._offer_default_items(question, defaults):
                 return
-            put(self.data, loc, [])
             defaults = []
         elif question.min_items == 0 and not self.prompter.confirm(
             f"{question.prompt}", bool(defaults)
         ):
-            put(self.data, loc, [])
+            put(self.data, to_loc(question.key), [])
             self._save()
             return
         if not self.answered(question):
-            put(self.data, loc, [])
+            put(self.data, to_loc(question.key), [])
+        self._add_items(question, defaults)
+
+    def _group_unattended(self, question: Question, defaults: list[dict[str, Any]]) -> None:
+        if not self.answered(question):
+            put(self.data, to_loc(question.key), [])
+            for index in range(len(defaults)):
+                self._fill_item(self._item(question, index, defaults), only_missing=False)
+            self._save()
+        self._complete_items(question)
+
+    def _offer_default_items(self, question: Question, defaults: list[dict[str, Any]]) -> bool:
+        """Show the default items and offer them all at once; True when they are taken."""
+        assert self.prompter is not None
+        put(self.data, to_loc(question.key), [])
+        for index in range(len(defaults)):
+            self._fill_defaults(self._item(question, index, defaults))
+        count = len(defaults)
+        for index in range(count):
+            self.prompter.note(f"  {index + 1}. {self.item_line(question, index)}")
+        if self.prompter.confirm(f"Use these {count} {question.item_name}s?", True):
+            self._save()
+            return True
+        put(self.data, to_loc(question.key), [])
+        return False
+
+    def _add_items(self, question: Question, defaults: list[dict[str, Any]]) -> None:
+        assert self.prompter is not None
         while True:
             index = len(self._items(question))
             self.prompter.note(f"  {question.item_name.capitalize()} {index + 1}", "bold")
@@ -696,11 +376,11 @@ class Wizard:
         while True:
             count = len(self._items(question))
             choices: list[tuple[Any, str]] = [
-                (("change", i), f"Change {self._item_label(question, i)}") for i in range(count)
+                (("change", i), f"Change {self.item_label(question, i)}") for i in range(count)
             ]
             choices.append((("add", count), f"Add a {question.item_name}"))
             choices += [
-                (("remove", i), f"Remove {self._item_label(question, i)}")
+                (("remove", i), f"Remove {self.item_label(question, i)}")
                 for i in range(count)
                 if count > question.min_items
             ]
@@ -746,6 +426,10 @@ class Wizard:
             self.prompter.note(f"  Asked again because it depends on '{question.title}':", "yellow")
             # An answer that was the old default is offered the new default.
             self.ask(dependent, fresh=stored is not None and stored == old_defaults[dependent.key])
+        self._settle(before)
+
+    def _settle(self, before: set[str]) -> None:
+        """After an edit: answers that no longer apply go; new or needed questions are asked."""
         for other in self.questions.questions:
             applies = self.applies(other)
             if not applies and self.answered(other):
@@ -760,7 +444,7 @@ class Wizard:
             shown = [
                 q
                 for q in self.questions.questions
-                if q.section == section.id and self.applies(q) and q.type != "id"
+                if q.section == section.id and self.applies(q) and not handler_for(q).generated
             ]
             if shown:
                 yield section, shown
@@ -785,9 +469,10 @@ class Wizard:
 
     def edit_section(self, section_id: str) -> None:
         assert self.prompter is not None
-        questions = dict(self.sections_with_answers_by_id()).get(section_id, [])
+        by_id = {section.id: shown for section, shown in self.sections_with_answers()}
+        questions = by_id.get(section_id, [])
         choices: list[tuple[Any, str]] = [
-            (q.key, f"{q.title}: {self._short(self.answer_text(q))}") for q in questions
+            (q.key, f"{q.title}: {_short(self.answer_text(q))}") for q in questions
         ]
         choices.append(("back", "Back to the summary"))
         picked = self.prompter.select("Which answer?", choices, choices[0][0])
@@ -797,31 +482,6 @@ class Wizard:
         assert question is not None
         self.edit(question)
 
-    def sections_with_answers_by_id(self) -> Iterator[tuple[str, list[Question]]]:
-        for section, questions in self.sections_with_answers():
-            yield section.id, questions
 
-    @staticmethod
-    def _short(text: str, width: int = 60) -> str:
-        return text if len(text) <= width else text[: width - 1] + "…"
-
-    def question_for_path(self, path: str) -> Question | None:
-        """The question that sets a field path from a message (``services[email].name``)."""
-        import re
-
-        pattern = re.sub(r"\[[^\]]*\]", "[]", path)
-        best: Question | None = None
-        for question in self.questions.questions:
-            keys = [question.key] + [f"{question.key}[].{sub.key}" for sub in question.questions]
-            for key in keys:
-                matches = pattern == key or pattern.startswith((f"{key}.", f"{key}["))
-                if matches and (best is None or len(question.key) > len(best.key)):
-                    best = question
-        return best
-
-
-@cache
-def timezones() -> list[str]:
-    return sorted(
-        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
-    )
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

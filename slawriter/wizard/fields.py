@@ -1,8 +1,9 @@
-"""Answers as values: typed text -> the value written to the file, checked by the model's rules.
+"""Answers and the model: the field type a question's key names, and typed-text helpers.
 
 A bad answer is refused at the prompt with the same message ``slawriter validate`` would give,
 because the check is the model's own field type (a pydantic TypeAdapter for the field the
-question's key names).
+question's key names). How each question type reads typed text is its handler's
+(handlers.py); the shared pieces (numbers, time zones, holiday codes) are here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from slawriter.errors import InputError, Problem
-from slawriter.model.durations import parse_duration, parse_period
-from slawriter.model.hours import HoursError, parse_weekly_hours
 from slawriter.model.paths import parse_path
 from slawriter.wizard.questions import Question, QuestionSet
 
@@ -122,7 +121,7 @@ def check_keys(questions: QuestionSet, model: type[BaseModel]) -> None:
 # --- typed answers ---------------------------------------------------------------------------
 
 
-def _number(text: str) -> Decimal:
+def number(text: str) -> Decimal:
     try:
         value = Decimal(text.strip().replace(",", ""))
     except InvalidOperation:
@@ -132,46 +131,11 @@ def _number(text: str) -> Decimal:
     return value
 
 
-def _plain_number(value: Decimal) -> int | float:
+def plain_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral() else float(value)
 
 
-def parse_answer(question: Question, text: str) -> Any:
-    """The value to store for ``text`` typed at ``question``; ValueError says what is wrong."""
-    text = text.strip()
-    kind = question.type
-    if kind in ("number", "integer", "percent"):
-        number = _number(text.removesuffix("%") if kind == "percent" else text)
-        if kind == "integer" and number != number.to_integral():
-            raise ValueError(f"'{text}' is not a whole number")
-        if kind == "percent" and not Decimal(0) <= number <= Decimal(100):
-            raise ValueError(f"{text} is not between 0 and 100")
-        return _plain_number(number)
-    if kind == "duration":
-        return parse_duration(text).text
-    if kind == "period":
-        return parse_period(text).text
-    if kind == "hours":
-        try:
-            parse_weekly_hours(text)
-        except HoursError as error:
-            raise ValueError(str(error)) from None
-        return " ".join(text.split())
-    if kind == "date":
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(
-                f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2027-01-01"
-            ) from None
-    if kind == "holidays":
-        return _holiday_code(text)
-    if kind == "timezone":
-        return _timezone(text)
-    return text
-
-
-def _timezone(text: str) -> str:
+def find_timezone(text: str) -> str:
     """An IANA zone, or the one zone whose city is ``text`` ("London" -> Europe/London)."""
     import zoneinfo
 
@@ -183,7 +147,7 @@ def _timezone(text: str) -> str:
     return matches[0] if len(matches) == 1 else text
 
 
-def _holiday_code(text: str) -> str:
+def find_holiday_code(text: str) -> str:
     """A holiday code, or the one country or region named ``text`` ("England" -> GB-ENG)."""
     code = text.upper()
     if re.fullmatch(r"[A-Z]{2,3}(-[A-Z0-9]{1,5})?", code) or not text:
@@ -220,29 +184,6 @@ def format_answer(question: Question, value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)
-
-
-def check_answer(question: Question, value: Any, model: type[BaseModel], key: str) -> str | None:
-    """None if ``value`` may be stored at ``key``, else what is wrong with it."""
-    rules = question.validation
-    if rules and isinstance(value, int | float) and not isinstance(value, bool):
-        if rules.min is not None and value < rules.min:
-            return f"must be at least {_plain_number(Decimal(str(rules.min)))}"
-        if rules.max is not None and value > rules.max:
-            return f"must be at most {_plain_number(Decimal(str(rules.max)))}"
-    if (
-        rules
-        and rules.pattern
-        and isinstance(value, str)
-        and not re.fullmatch(rules.pattern, value)
-    ):
-        return rules.message or f"must match {rules.pattern}"
-    if question.type in ("include", "group", "flags"):
-        return None
-    try:
-        return model_error(model, key, value)
-    except KeyError:
-        return None
 
 
 def slug(text: str, taken: typing.Collection[str] = ()) -> str:
@@ -283,6 +224,16 @@ def model_default(model: type[BaseModel], key: str) -> Any:
                 return default
             return None
     return None
+
+
+@cache
+def timezones() -> list[str]:
+    """The IANA zones a person would pick (Europe/London), for completion at the prompt."""
+    import zoneinfo
+
+    return sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
+    )
 
 
 @cache

@@ -10,6 +10,7 @@ finds them.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
 
 if TYPE_CHECKING:
-    from slawriter.wizard.engine import Prompter
+    from slawriter.wizard.handlers import Prompter
 
 # The models, the question engine and the holiday check are imported when used: finding the
 # provider file happens before the wizard's first question, which should appear at once.
@@ -55,7 +56,19 @@ def provider_problems(path: Path, data: Any) -> list[Problem]:
     return []
 
 
-def ensure_provider(path: Path, questions_dir: Path, prompter: Prompter | None) -> dict[str, Any]:
+def check_provider_files(path: Path, provider: dict[str, Any]) -> None:
+    """What the provider file names must exist (its logo): found now, not after the questions."""
+    logo = provider.get("logo")
+    if logo and not (path.parent / str(logo)).is_file():
+        raise InputError(
+            f"{display_path(path)}: logo '{logo}' not found at "
+            f"{display_path(path.parent / str(logo))}: add the file, or remove the logo line"
+        )
+
+
+def ensure_provider(
+    path: Path, questions_dir: Path, prompter: Prompter | None, today: date
+) -> dict[str, Any]:
     """The provider file's data; asks for whatever it lacks (a new file: everything)."""
     from ruamel.yaml.comments import CommentedMap
 
@@ -97,7 +110,12 @@ def ensure_provider(path: Path, questions_dir: Path, prompter: Prompter | None) 
     questions = load_questions(questions_dir, "provider")
     check_keys(questions, Provider)
     wizard = Wizard(
-        questions, data, Sources(), Provider, lambda: roundtrip.save(path, data), prompter
+        questions,
+        data,
+        Sources(today=today),
+        Provider,
+        lambda: roundtrip.save(path, data),
+        prompter,
     )
     wizard.run()
     roundtrip.save(path, data)

@@ -125,12 +125,6 @@ class Section(_Strict):
     internal: bool = False
 
 
-class Change(_Strict):
-    """Fields of an inherited question to replace (``based_on`` files)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-
-
 class QuestionFile(_Strict):
     based_on: str | None = None
     leave_out: list[str] = Field(default_factory=list)

@@ -34,10 +34,10 @@ def summary(wizard: Wizard) -> Group:
                 if not count:
                     table.add_row(question.title, Text("none", style="italic"))
                 for index in range(count):
-                    label = wizard._item_label(question, index)
+                    label = wizard.item_label(question, index)
                     detail = wizard.describe_item(question, index)
                     if question.item_format:
-                        label, detail = wizard._describe_item(question, index), ""
+                        label, detail = wizard.item_line(question, index), ""
                     table.add_row(
                         f"{question.item_name.capitalize()} {index + 1}",
                         Text(label, style="bold") + Text(f"\n{detail}" if detail else ""),

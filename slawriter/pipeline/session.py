@@ -1,0 +1,598 @@
+"""The drafting session of ``slawriter new``: provider, answers, review, checks, documents.
+
+It strings the wizard (questions, staging, renewals), the whole-agreement check, the
+feasibility dialogue and the render pipeline together. It reports an ``Outcome``; the
+command maps it to an exit code. Errors the user can fix are raised as SlawriterError.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from slawriter.errors import InputError, RefusedError, SlawriterError
+from slawriter.files import roundtrip
+from slawriter.files.output import display_path
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from ruamel.yaml.comments import CommentedMap
+
+    from slawriter.feasibility.findings import Finding
+    from slawriter.files.load import Loaded
+    from slawriter.library import Library
+    from slawriter.wizard.engine import Wizard
+    from slawriter.wizard.handlers import Prompter
+
+# The wizard, the checker and the renderers are imported when used: the session's first
+# question should be on screen at once.
+
+DOCUMENT_FORMATS = ("docx", "md")
+
+Accepted = dict[tuple[str, str], str]  # (rule id, message) -> the reason given
+
+
+class Outcome(enum.Enum):
+    DRAFTED = "drafted"  # the documents are written
+    DRAFTED_WITH_FINDINGS = "drafted with findings"  # written; feasibility findings remain
+    INTERRUPTED = "interrupted"  # stopped with Ctrl-C; the answers are saved
+
+
+@dataclass(frozen=True)
+class Request:
+    """What ``slawriter new`` was asked to do (its command-line options)."""
+
+    profile: str | None = None
+    out: Path | None = None
+    resume: Path | None = None
+    source: Path | None = None  # --from: a renewal of this agreement
+    provider: Path | None = None
+    defaults: bool = False
+    data: tuple[str, ...] = ()
+    library: str | None = None  # --library DIR
+
+
+class Session:
+    """One run of ``slawriter new``. ``prompter`` None: nothing is asked (--defaults)."""
+
+    def __init__(
+        self,
+        request: Request,
+        prompter: Prompter | None,
+        today: date,
+        console: Console | None = None,
+    ) -> None:
+        from rich.console import Console
+
+        self.request = request
+        self.prompter = prompter
+        self.today = today
+        self.console = console or Console(highlight=False, soft_wrap=True)
+        self.path: Path | None = None
+        self.data: CommentedMap | None = None
+        self.announced = False
+        self.provider_path = Path("provider.yaml")
+        self.provider_new = False
+        self.old_reference: Any = None
+        self._written: bytes | None = None  # what the last save wrote (to see hand edits)
+
+    # --- saving ----------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        from slawriter.files.output import write_atomic
+
+        assert self.data is not None
+        if self.path is None:
+            name = roundtrip.plain(roundtrip.get(self.data, ("customer", "name")))
+            if not isinstance(name, str) or not name.strip():
+                return  # nothing to name the file after yet: kept in memory
+            self.path = _free_name(name)
+            self._set_provider_reference()
+        if not self.announced and self.prompter is not None:
+            self.prompter.note(f"  (Saving your answers in {_show(self.path)} as you go.)", "dim")
+            self.announced = True
+        if self._written is not None and self.path.exists():
+            # Changed on disk while the wizard ran (a comment added by hand): keep its comments.
+            try:
+                if self.path.read_bytes() != self._written:
+                    roundtrip.copy_comments(roundtrip.load(self.path), self.data)
+            except (OSError, InputError):
+                pass  # unreadable or broken by hand: the wizard's copy is written
+        text = roundtrip.dumps(self.data).encode("utf-8")
+        write_atomic(self.path, text)
+        self._written = text
+
+    def _set_provider_reference(self) -> None:
+        import os
+
+        assert self.data is not None and self.path is not None
+        provider = self.provider_path.resolve()
+        base = self.path.resolve().parent
+        try:
+            reference = str(provider.relative_to(base))
+        except ValueError:
+            relative = os.path.relpath(provider, base)
+            reference = relative if relative.count("..") <= 2 else str(provider)
+        if "provider" in self.data:
+            self.data["provider"] = reference
+        else:
+            position = sum(1 for key in ("slawriter", "profile") if key in self.data)
+            self.data.insert(position, "provider", reference)
+
+    # --- the run ---------------------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        try:
+            return self._run()
+        except (KeyboardInterrupt, EOFError):
+            self.console.print()
+            self.console.print(self._stopped(), markup=False)
+            return Outcome.INTERRUPTED
+
+    def _stopped(self) -> str:
+        if self.path is not None and self.path.exists():
+            return (
+                f"Stopped. Your answers so far are saved in {_show(self.path)}.\n"
+                f"Carry on with: slawriter new --resume {_show(self.path)}"
+            )
+        if self.provider_new and self.provider_path.exists():
+            return (
+                f"Stopped. Your company's details so far are saved in "
+                f"{_show(self.provider_path)}.\nCarry on with: slawriter new"
+            )
+        return "Stopped before the first answer was saved."
+
+    def _run(self) -> Outcome:
+        from slawriter.library import Library
+        from slawriter.wizard.provider import check_provider_files, ensure_provider, find_provider
+        from slawriter.wizard.staging import apply_data
+
+        request = self.request
+        if request.resume is not None and request.source is not None:
+            raise InputError("--resume and --from cannot be used together")
+        library = Library.locate(request.library)
+        questions_dir = library.profiles_dir / "questions"
+        if self.prompter is not None:
+            self.prompter.note("slawriter new: draft a service level agreement", "bold")
+            self.prompter.note(
+                "Enter takes the grey default, Tab lets you edit it. Ctrl-C stops at any "
+                "time: every answer is saved as you go.",
+                "dim",
+            )
+        self.provider_path = find_provider(request.provider)
+        self.provider_new = not self.provider_path.exists()
+        if self.provider_new:  # a new user: their company's details come first
+            ensure_provider(self.provider_path, questions_dir, self.prompter, self.today)
+        finished = request.resume is not None and not roundtrip.load(request.resume).get(
+            "incomplete"
+        )
+        self.data = self._start(library)
+        # Checked after the first question (the profile): checking holiday calendars is slow.
+        provider = ensure_provider(self.provider_path, questions_dir, self.prompter, self.today)
+        check_provider_files(self.provider_path, provider)
+        wizard = self._wizard(library, provider, questions_dir)
+        wizard.mark_progress(finished=finished or request.source is not None)
+        apply_data(wizard, list(request.data))
+        if request.data:
+            self.save()
+        if request.source is not None:
+            wizard.must_ask.update(("agreement.reference", "agreement.effective_date"))
+        wizard.run()
+        if request.source is not None:
+            self._new_reference(wizard)
+        self.save()  # also when every answer came from defaults, --data or a renewal's source
+        if wizard.missing:
+            self._report_missing(wizard)
+        if self.prompter is not None:
+            from slawriter.wizard.review import summary
+
+            wizard.review(summary)
+        loaded = self._validate(wizard, library)
+        accepted, findings = self._feasibility(wizard, library, loaded)
+        return self._finish(library, accepted, findings)
+
+    def _new_reference(self, wizard: Wizard) -> None:
+        """A renewal's reference must differ from the old one's: asked until it does."""
+        question = wizard.questions.find("agreement.reference")
+        if self.prompter is None or question is None:
+            return
+        while wizard.value("agreement.reference") == self.old_reference:
+            self.prompter.note(
+                "The renewal needs its own reference: the old agreement uses "
+                f"{self.old_reference}.",
+                "yellow",
+            )
+            wizard.ask(question)
+
+    # --- the agreement's data: new, resumed or renewed ---------------------------------------
+
+    def _start(self, library: Library) -> CommentedMap:
+        """The agreement data to fill: new, resumed, or a renewal of an earlier agreement."""
+        from ruamel.yaml.comments import CommentedMap
+
+        request = self.request
+        if request.resume is not None:
+            data = self._resumed(request.resume)
+        elif request.source is not None:
+            data = self._renewed(request.source)
+        else:
+            data = CommentedMap()
+            self.path = request.out
+        if self.path is not None and request.resume is None and self.path.exists():
+            raise RefusedError(
+                f"{display_path(self.path)} already exists: carry on with "
+                f"'slawriter new --resume {display_path(self.path)}', or choose another --out"
+            )
+        if self.path is not None:
+            self.data = data
+            self._set_provider_reference()
+        data["slawriter"] = 1
+        profile = data.get("profile") or request.profile or self._ask_profile(library)
+        library.profile(str(profile))  # an unknown profile is an error here, not later
+        _put_header(data, profile)
+        if not data.ca.comment:
+            data.yaml_set_start_comment(
+                "Service level agreement, drafted with 'slawriter new'. Edit freely: comments "
+                "you add are kept.\nField reference: docs/agreement-file.md"
+            )
+        self.data = data
+        return data
+
+    def _resumed(self, path: Path) -> CommentedMap:
+        if not path.is_file():
+            raise InputError(f"{display_path(path)}: no such file to resume")
+        data = roundtrip.load(path)
+        self.path = path
+        self._written = path.read_bytes()
+        profile = self.request.profile
+        if profile and data.get("profile") not in (None, profile):
+            raise InputError(
+                f"{display_path(path)} uses the {data.get('profile')} profile; "
+                "leave out --profile to resume it"
+            )
+        self.data = data
+        if "provider" not in data:
+            self._set_provider_reference()
+        if self.prompter is not None:
+            self.prompter.note(f"Carrying on with {_show(path)}.", "bold")
+        return data
+
+    def _renewed(self, source: Path) -> CommentedMap:
+        from slawriter.wizard.renewal import renew
+
+        if self.request.out is None:
+            raise InputError("--from needs --out NEW.yaml: the renewal's own file")
+        old = roundtrip.load(source)
+        if not old:
+            raise InputError(f"{display_path(source)}: no such agreement file")
+        data: CommentedMap = renew(old, self.today)
+        self.old_reference = (roundtrip.plain(old).get("agreement") or {}).get("reference")
+        if "provider" in data:
+            self.provider_path = (source.parent / str(data["provider"])).resolve()
+        self.path = self.request.out
+        return data
+
+    def _ask_profile(self, library: Library) -> str:
+        names = sorted(p.stem for p in library.profiles_dir.glob("*.yaml"))
+        default = "standard" if "standard" in names else names[0]
+        if self.prompter is None:
+            return default
+        choices = [(name, f"{name}: {library.profile(name).description}") for name in names]
+        picked: str = self.prompter.select("Which kind of agreement?", choices, default)
+        return picked
+
+    def _wizard(self, library: Library, provider: dict[str, Any], questions_dir: Path) -> Wizard:
+        from slawriter.model.agreement import Agreement
+        from slawriter.wizard.engine import Sources, Wizard
+        from slawriter.wizard.fields import check_keys
+        from slawriter.wizard.questions import load_questions
+
+        assert self.data is not None
+        profile = library.profile(str(self.data["profile"]))
+        questions = load_questions(questions_dir, profile.id)
+        check_keys(questions, Agreement)
+        sources = Sources(profile_defaults=profile.defaults, provider=provider, today=self.today)
+        return Wizard(questions, self.data, sources, Agreement, self.save, self.prompter)
+
+    def _report_missing(self, wizard: Wizard) -> NoReturn:
+        from slawriter.errors import Problem
+
+        self.save()
+        where = _show(self.path) if self.path else "nothing (no customer name yet)"
+        problems = [
+            Problem("--data", f"needed: {prompt}", path=path) for path, prompt in wizard.missing
+        ]
+        resume = f"slawriter new --resume {_show(self.path)}" if self.path else "slawriter new"
+        raise InputError(
+            f"{len(wizard.missing)} answer{'s' if len(wizard.missing) != 1 else ''} still "
+            f"needed (saved so far: {where}). Give them with --data PATH=VALUE, or answer "
+            f"them with: {resume}",
+            problems,
+        )
+
+    # --- checks ----------------------------------------------------------------------------------
+
+    def _validate(self, wizard: Wizard, library: Library) -> Loaded:
+        """The whole agreement, checked as 'slawriter validate' would; offers to fix problems."""
+        from slawriter.files.load import load_agreement
+
+        assert self.path is not None
+        for _attempt in range(20):
+            try:
+                return load_agreement(self.path, library)
+            except InputError as error:
+                if self.prompter is None:
+                    raise
+                self._fix(wizard, error)
+        raise InputError(f"{_show(self.path)} is still not valid: run slawriter validate on it")
+
+    def _fix(self, wizard: Wizard, error: InputError) -> None:
+        """Show the problems; ask the questions that set them again, else offer a way out."""
+        assert self.prompter is not None
+        self.prompter.note("\nThe agreement is not valid yet:", "bold red")
+        fixable = []
+        for problem in error.problems or []:
+            self.prompter.note(f"  {problem.path or problem.file}: {problem.message}", "red")
+            question = wizard.question_for_path(problem.path or "")
+            if question is not None and question not in fixable:
+                fixable.append(question)
+        if not fixable:
+            self._way_out(wizard, error)
+        for question in fixable:
+            self.prompter.note(f"Please change: {question.title}", "yellow")
+            wizard.edit(question)
+
+    def _way_out(self, wizard: Wizard, error: InputError) -> None:
+        """Problems no question can fix: remove those answers, go back to the review, or stop."""
+        from slawriter.wizard.answers import to_loc
+        from slawriter.wizard.review import summary
+
+        assert self.prompter is not None
+        removable = []
+        for problem in error.problems or []:
+            loc = list(to_loc(problem.path or "")) if problem.path else []
+            while loc and roundtrip.get(self.data, tuple(loc)) is None:
+                loc.pop()  # the deepest answer that exists: the map entry holding the problem
+            if loc and tuple(loc) not in removable:
+                removable.append(tuple(loc))
+        choices: list[tuple[Any, str]] = []
+        if removable:
+            shown = ", ".join(".".join(str(part) for part in place) for place in removable)
+            choices.append(("remove", f"Remove these answers: {shown}"))
+        choices.append(("review", "Go back to the review"))
+        choices.append(("stop", "Stop here (your answers are saved; fix the file, then --resume)"))
+        picked = self.prompter.select("What do you want to do?", choices, choices[0][0])
+        if picked == "stop":
+            raise error
+        if picked == "remove":
+            for place in removable:
+                wizard.remove(place)
+        else:
+            wizard.review(summary)
+        self.save()
+
+    def _feasibility(
+        self, wizard: Wizard, library: Library, loaded: Loaded
+    ) -> tuple[Accepted, list[Finding]]:
+        """Findings of the feasibility checker: change the answer, or accept with a reason.
+
+        Errors must be changed or accepted (the reason goes to the internal record, never to
+        the document); warnings and notes may be kept as they are. Returns the accepted
+        risks and, without a prompter, the findings left (printed).
+        """
+        from slawriter.feasibility import check_agreement
+
+        # Per finding (rule id, message): a later finding of the same rule is still shown.
+        # Reasons given before a failed render are kept in the record and not asked again.
+        accepted = self._pending_risks()
+        kept: set[tuple[str, str]] = set()
+        for _round in range(10):
+            findings = [
+                f
+                for f in check_agreement(loaded, library)
+                if (f.id, f.message) not in accepted and (f.id, f.message) not in kept
+            ]
+            if not findings:
+                return accepted, []
+            if self.prompter is None:
+                for finding in findings:
+                    self.console.print(
+                        f"{finding.severity}: {finding.id}: {finding.message}", markup=False
+                    )
+                return accepted, [f for f in findings if f.severity != "info"]
+            if not self._settle_findings(wizard, findings, accepted, kept):
+                return accepted, []
+            loaded = self._validate(wizard, library)
+        return accepted, []
+
+    def _settle_findings(
+        self,
+        wizard: Wizard,
+        findings: list[Finding],
+        accepted: Accepted,
+        kept: set[tuple[str, str]],
+    ) -> bool:
+        """Ask what to do about each finding; True when an answer was changed."""
+        assert self.prompter is not None
+        serious = [f for f in findings if f.severity != "info"]
+        if serious:
+            count = len(serious)
+            self.prompter.note(
+                f"\nThe feasibility check found {count} promise{'s' if count != 1 else ''} "
+                "you may not be able to keep:",
+                "bold yellow",
+            )
+        else:
+            self.prompter.note("\nNotes from the feasibility check:", "bold")
+        changed = False
+        for finding in findings:
+            self.prompter.finding(finding.severity, finding.message, finding.suggestion)
+            if finding.severity == "info":
+                kept.add((finding.id, finding.message))
+            else:
+                changed = self._settle(wizard, finding, accepted, kept) or changed
+        return changed
+
+    def _settle(
+        self, wizard: Wizard, finding: Finding, accepted: Accepted, kept: set[tuple[str, str]]
+    ) -> bool:
+        """Change the answer, accept the risk with a reason, or keep a warning; True: changed."""
+        assert self.prompter is not None
+        question = next(
+            (q for q in (wizard.question_for_path(p) for p in finding.paths) if q), None
+        )
+        choices: list[tuple[Any, str]] = []
+        if question is not None:
+            choices.append(("fix", f"Change the answer: {question.title}"))
+        if finding.severity == "error":
+            choices.append(
+                ("accept", "Accept the risk (give a reason; kept in the internal record)")
+            )
+        else:
+            choices.append(("keep", "Keep it as it is"))
+        picked = self.prompter.select("What do you want to do?", choices, choices[0][0])
+        if picked == "fix" and question is not None:
+            wizard.edit(question)
+            return True
+        if picked == "keep":
+            kept.add((finding.id, finding.message))
+        else:
+            reason = self.prompter.text(
+                "Why is this acceptable?",
+                "",
+                lambda text: None if text.strip() else "Give a reason for the record",
+            )
+            accepted[(finding.id, finding.message)] = " ".join(reason.split())
+        return False
+
+    # --- the documents ------------------------------------------------------------------------
+
+    def _record(self) -> Path:
+        from slawriter.files.output import record_path
+
+        assert self.path is not None
+        return record_path(self.path.parent / "out", self.path.stem)
+
+    def _pending_risks(self) -> Accepted:
+        """Risks accepted in a run whose documents could not be written (kept in the record)."""
+        from slawriter.files.output import read_record
+
+        if self.path is None:
+            return {}
+        try:
+            pending = read_record(self._record()).get("pending_accepted_risks") or []
+        except SlawriterError:
+            return {}
+        return {
+            (str(risk["rule"]), str(risk["message"])): str(risk["reason"])
+            for risk in pending
+            if isinstance(risk, dict) and {"rule", "message", "reason"} <= set(risk)
+        }
+
+    def _keep_pending_risks(self, accepted: Accepted) -> None:
+        from slawriter.files.output import dump_record, read_record, write_atomic
+
+        record = read_record(self._record())
+        pending = [
+            {"rule": rule, "message": message, "reason": reason}
+            for (rule, message), reason in accepted.items()
+        ]
+        if pending or "pending_accepted_risks" in record:
+            record["pending_accepted_risks"] = pending
+            write_atomic(self._record(), dump_record(record))
+
+    def _finish(self, library: Library, accepted: Accepted, findings: list[Finding]) -> Outcome:
+        from slawriter.pipeline.render import render_files
+
+        assert self.path is not None and self.data is not None
+        # Saved first: a render that fails must not lose the reasons typed for the record.
+        self._keep_pending_risks(accepted)
+        was_incomplete = "incomplete" in self.data
+        if was_incomplete:
+            del self.data["incomplete"]  # the pipeline renders only finished agreements
+            self.save()
+        by_rule = {rule: reason for (rule, _message), reason in accepted.items()}
+        try:
+            outcome = render_files(
+                [self.path],
+                self.path.parent / "out",
+                list(DOCUMENT_FORMATS),
+                library=library,
+                accept_risks=by_rule,
+                finding_reasons=accepted,
+            )
+        except SlawriterError:
+            self._not_written(was_incomplete, accepted)
+            raise
+        self.console.print()
+        self.console.print("[bold green]Your agreement is ready.[/bold green]")
+        self.console.print(f"  Agreement file: {_show(self.path)}", markup=False)
+        for written in outcome.written:
+            for file in written.files:
+                kind = "Word" if file.suffix == ".docx" else "Markdown"
+                self.console.print(f"  {kind}: {_show(file)}", markup=False)
+        if accepted:
+            self.console.print(
+                f"  Accepted risks ({len(accepted)}) are recorded in {_show(self._record())} "
+                "(internal: never send it to the customer).",
+                markup=False,
+            )
+        self.console.print(
+            f"To change an answer later: slawriter new --resume {_show(self.path)}", markup=False
+        )
+        return Outcome.DRAFTED_WITH_FINDINGS if findings else Outcome.DRAFTED
+
+    def _not_written(self, was_incomplete: bool, accepted: Accepted) -> None:
+        assert self.path is not None and self.data is not None
+        if was_incomplete:  # not finished until its documents are written
+            position = sum(1 for key in ("slawriter", "profile", "provider") if key in self.data)
+            self.data.insert(position, "incomplete", True)
+            self.save()
+        self.console.print(
+            "\nThe documents could not be written (see below). Your answers are saved"
+            + (
+                f" and the reasons for the accepted risks are kept in {_show(self._record())}"
+                if accepted
+                else ""
+            )
+            + f".\nFix the problem, then run: slawriter new --resume {_show(self.path)}",
+            markup=False,
+        )
+
+
+def _put_header(data: CommentedMap, profile: Any) -> None:
+    """slawriter, profile, provider and incomplete first, in that order."""
+    header = [
+        ("slawriter", 1),
+        ("profile", profile),
+        ("provider", data.get("provider")),
+        ("incomplete", True),
+    ]
+    position = 0
+    for key, value in header:
+        if key in data:
+            del data[key]
+        if value is not None:
+            data.insert(position, key, value)
+            position += 1
+
+
+def _show(path: Path) -> str:
+    return display_path(path)
+
+
+def _free_name(customer: str) -> Path:
+    """A file named after the customer (``acme-precision-engineering.yaml``), not yet taken."""
+    from slawriter.wizard.fields import slug
+
+    base = slug(customer)
+    for suffix in ("ltd", "limited", "llc", "inc", "plc"):
+        base = base.removesuffix(f"-{suffix}")
+    candidate, number = Path(f"{base}.yaml"), 2
+    while candidate.exists():
+        candidate = Path(f"{base}-{number}.yaml")
+        number += 1
+    return candidate
