@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+from slawriter.clock.engine import Calendar
+from slawriter.library.wording import Hit, Wording
 from slawriter.model.agreement import Constraint, Priority
 from slawriter.model.durations import Duration
 from slawriter.model.paths import format_path
@@ -22,9 +24,12 @@ from slawriter.model.paths import format_path
 from .availability import allowed_downtime_seconds, hours_minutes, minutes, period_seconds
 from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
 from .figures import (
+    calendar_key,
     cover_calendars,
     merged_intervals,
+    open_starts,
     service_budgets,
+    shared,
     staffing_figures,
     subtract,
     when,
@@ -99,6 +104,38 @@ def _worst(pairs: Iterator[tuple[datetime, timedelta]]) -> tuple[datetime, timed
     return worst
 
 
+def _restored(
+    facts: Facts, cover: Calendar, onsite: timedelta
+) -> tuple[tuple[datetime, datetime], ...]:
+    """For each start: when a warranty repair is done (engineer on site, then the work)."""
+    return tuple(
+        (start, cover.deadline(cover.deadline(start, onsite), HARDWARE_REPAIR))
+        for start in facts.starts()
+    )
+
+
+def _longest(
+    clock: Calendar, restored: tuple[tuple[datetime, datetime], ...]
+) -> tuple[datetime, timedelta] | None:
+    return _worst((start, clock.elapsed(start, done)) for start, done in restored)
+
+
+def _least_access(
+    facts: Facts, clock: Calendar, site: Calendar, allowed: timedelta
+) -> tuple[datetime, datetime, timedelta] | None:
+    """The start, due time and site hours of the problem with the least time on site, when
+    that is less than a site visit."""
+    worst: tuple[datetime, datetime, timedelta] | None = None
+    # A problem logged while the clock stands still falls due as if logged when it
+    # starts again, with at least as much access: the worst case is among open times.
+    for start in open_starts(facts, clock):
+        due = clock.deadline(start, allowed)
+        inside = site.elapsed(start, due)
+        if inside < SITE_VISIT and (worst is None or inside < worst[2]):
+            worst = (start, due, inside)
+    return worst
+
+
 def _first_priority(facts: Facts) -> str:
     return next(iter(facts.agreement.priorities))
 
@@ -125,10 +162,13 @@ def warranty_vs_resolution(facts: Facts) -> list[Finding]:
             continue
         cover = facts.calendar(constraint.calendar)
         onsite = facts.amount(constraint.onsite_response, constraint.calendar)
-        restored = [
-            (start, cover.deadline(cover.deadline(start, onsite), HARDWARE_REPAIR))
-            for start in facts.starts()
-        ]
+        restored = shared(
+            ("restored", calendar_key(cover), onsite, facts.month_bounds),
+            _restored,
+            facts,
+            cover,
+            onsite,
+        )
         what = assets[0].description if assets else f"a fault under {constraint.id}"
         for pid, priority in agreement.priorities.items():
             target, calendar, path, modified = _effective_resolution(
@@ -136,7 +176,12 @@ def warranty_vs_resolution(facts: Facts) -> list[Finding]:
             )
             clock = facts.calendar(calendar)
             allowed = facts.amount(target, calendar)
-            worst = _worst((s, clock.elapsed(s, done)) for s, done in restored)
+            worst = shared(
+                ("worst", calendar_key(clock), calendar_key(cover), onsite, facts.month_bounds),
+                _longest,
+                clock,
+                restored,
+            )
             if worst is None or worst[1] <= allowed:
                 continue
             start, needed = worst
@@ -489,14 +534,20 @@ def access_vs_onsite(facts: Facts) -> list[Finding]:
             counted = merged_intervals([clock], begin, end)
             if allowed >= SITE_VISIT and not subtract(counted, site_hours):
                 continue  # the clock only runs while the site is open
-            worst: tuple[datetime, datetime, timedelta] | None = None
-            # A problem logged while the clock stands still falls due as if logged when it
-            # starts again, with at least as much access: the worst case is among open times.
-            for start in (s for s in facts.starts() if clock.is_open(s)):
-                due = clock.deadline(start, allowed)
-                inside = site.elapsed(start, due)
-                if inside < SITE_VISIT and (worst is None or inside < worst[2]):
-                    worst = (start, due, inside)
+            worst = shared(
+                (
+                    "access",
+                    calendar_key(clock),
+                    calendar_key(site),
+                    allowed,
+                    facts.month_bounds,
+                ),
+                _least_access,
+                facts,
+                clock,
+                site,
+                allowed,
+            )
             if worst is None:
                 continue
             start, due, inside = worst
@@ -696,6 +747,20 @@ def _strings(
         yield loc, node
 
 
+# Clause bodies are the same for every agreement that uses them: searched once per process.
+_CLAUSE_HITS: dict[int, tuple[Wording, dict[str, list[Hit]]]] = {}
+
+
+def _clause_hits(wording: Wording, body: str) -> list[Hit]:
+    entry = _CLAUSE_HITS.get(id(wording))
+    if entry is None or entry[0] is not wording:
+        entry = _CLAUSE_HITS[id(wording)] = (wording, {})
+    hits = entry[1].get(body)
+    if hits is None:
+        hits = entry[1][body] = wording.find(body)
+    return hits
+
+
 @rule("vague-term", "warning", "Unmeasurable wording in the agreement or its clauses")
 def vague_term(facts: Facts) -> list[Finding]:
     wording = facts.wording
@@ -715,7 +780,7 @@ def vague_term(facts: Facts) -> list[Finding]:
                 )
             )
     for clause in facts.clauses:
-        for hit in wording.find(clause.body):
+        for hit in _clause_hits(wording, clause.body):
             line = clause.body_line + hit.line - 1
             found.append(
                 Finding(
