@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from .findings import SEVERITIES, Finding, Severity, sort_findings
 
@@ -74,6 +75,7 @@ def check_agreements(
     from .rules import run_rules
 
     all_facts = [facts_for(item, library) for item in loaded]
+    _share_calendars(all_facts)
     # Each agreement's load is named once and shared by every list it appears in; agreements
     # are grouped by provider file first. (Comparing every pair of paths and copying each load
     # per pair cost a million copies for a portfolio of 1,000.)
@@ -94,3 +96,20 @@ def check_agreements(
             )
         results.append(Checked(item, facts, sort_findings(run_rules(facts))))
     return results
+
+
+def _share_calendars(all_facts: Sequence[Facts]) -> None:
+    """Agreements whose calendars are defined alike use the same calendar objects, so each
+    calendar's years (holidays, opening times) are worked out once for the portfolio, not
+    once per agreement. Facts builds its calendars from ``specs`` and ``zone`` alone."""
+    from .context import Facts
+
+    if not isinstance(Facts.__dict__.get("_calendars"), cached_property):
+        return  # Facts keeps its calendars elsewhere now: nothing to share here
+    groups: dict[tuple[object, ...], dict[str, Any]] = {}
+    for facts in all_facts:
+        key = (
+            facts.zone,
+            tuple(sorted((name, spec.model_dump_json()) for name, spec in facts.specs.items())),
+        )
+        facts.__dict__["_calendars"] = groups.setdefault(key, {})

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from slawriter.clock.engine import Calendar
 from slawriter.model.agreement import Asset, Service
+from slawriter.model.hours import WeeklyHours
 
 from . import erlang
 from .availability import allowed_downtime_seconds, period_seconds
@@ -142,15 +143,20 @@ def cover_calendars(facts: Facts) -> tuple[list[Calendar], list[Calendar]]:
     """(staff on shift, people on call) as calendars without holidays."""
     internal = facts.provider.internal
     staff = [
-        Calendar(f"staff-{index}", band.timezone or facts.zone, band.hours)
+        _calendar(f"staff-{index}", band.timezone or facts.zone, band.hours)
         for index, band in enumerate(internal.staffing)
         if band.agents > 0
     ]
     on_call = []
     if internal.on_call is not None and internal.on_call.people > 0:
         rota = internal.on_call
-        on_call.append(Calendar("on-call", rota.timezone or facts.zone, rota.hours))
+        on_call.append(_calendar("on-call", rota.timezone or facts.zone, rota.hours))
     return staff, on_call
+
+
+def _calendar(name: str, zone: str, hours: WeeklyHours) -> Calendar:
+    """A calendar of plain weekly hours, built once per process (it caches its years)."""
+    return shared(("calendar", name, zone, hours.canonical()), Calendar, name, zone, hours)
 
 
 # --- downtime budgets ------------------------------------------------------------------------
@@ -248,7 +254,7 @@ def _maintenance_seconds(facts: Facts, basis: Calendar, all_time: bool) -> float
     maintenance = facts.agreement.maintenance
     zone_name = maintenance.calendar
     zone = facts.calendar(zone_name).tz_name if zone_name else facts.zone
-    window = Calendar("maintenance", zone, maintenance.window)
+    window = _calendar("maintenance", zone, maintenance.window)
     begin, end = facts.month_bounds
     windows = merged_intervals([window], begin, end)
     cap = facts.amount(maintenance.monthly_cap, zone_name).total_seconds()

@@ -234,7 +234,7 @@ def coverage_vs_clock(facts: Facts) -> list[Finding]:
         by_calendar.setdefault(facts.calendar_name(priority.calendar), []).append(pid)
     for name, pids in by_calendar.items():
         clock = facts.calendar(name)
-        counted = list(clock.open_intervals(begin, end))
+        counted = merged_intervals([clock], begin, end)  # one calendar: its open periods
         gaps = subtract(counted, covered)
         total = sum((b - a for a, b in counted), timedelta())
         missing = sum((b - a for a, b in gaps), timedelta())
@@ -747,17 +747,19 @@ def _strings(
         yield loc, node
 
 
-# Clause bodies are the same for every agreement that uses them: searched once per process.
-_CLAUSE_HITS: dict[int, tuple[Wording, dict[str, list[Hit]]]] = {}
+# Clause bodies, and most texts of a portfolio's agreements, are the same from one agreement
+# to the next: each text is searched once per process.
+_HITS: dict[int, tuple[Wording, dict[str, list[Hit]]]] = {}
+_HITS_LIMIT = 50_000  # texts; beyond it the memo starts over
 
 
-def _clause_hits(wording: Wording, body: str) -> list[Hit]:
-    entry = _CLAUSE_HITS.get(id(wording))
-    if entry is None or entry[0] is not wording:
-        entry = _CLAUSE_HITS[id(wording)] = (wording, {})
-    hits = entry[1].get(body)
+def _clause_hits(wording: Wording, text: str) -> list[Hit]:
+    entry = _HITS.get(id(wording))
+    if entry is None or entry[0] is not wording or len(entry[1]) >= _HITS_LIMIT:
+        entry = _HITS[id(wording)] = (wording, {})
+    hits = entry[1].get(text)
     if hits is None:
-        hits = entry[1][body] = wording.find(body)
+        hits = entry[1][text] = wording.find(text)
     return hits
 
 
@@ -768,7 +770,7 @@ def vague_term(facts: Facts) -> list[Finding]:
         return []
     found: list[Finding] = []
     for loc, text in _strings(facts.data):
-        for hit in wording.find(text):
+        for hit in _clause_hits(wording, text):
             path = format_path(loc, facts.data)
             found.append(
                 Finding(

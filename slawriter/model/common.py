@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from datetime import date
@@ -195,6 +196,9 @@ TimeZone = Annotated[str, AfterValidator(_timezone)]
 _HOLIDAYS = re.compile(r"^[A-Z]{2,3}(-[A-Z0-9]{1,4})?$")
 
 
+# Checking a code builds the country's holiday table: once per code per process (a portfolio
+# validates the same provider's calendars once per agreement).
+@functools.lru_cache(maxsize=256)
 def _holiday_code(value: str) -> str:
     if not _HOLIDAYS.match(value):
         raise ValueError(
