@@ -51,6 +51,8 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/report.py
 	$(BIN)/python bench/feasibility.py
 	$(BIN)/python bench/wizard.py
+	$(BIN)/python bench/commands.py
+	$(BIN)/python bench/portfolio.py --sizes 100,1000 --runs 1
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info

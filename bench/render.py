@@ -1,9 +1,11 @@
 """Benchmark: `slawriter render` against pandoc, whole process, alternating runs.
 
-1. One agreement: wall time of `slawriter render examples/acme-standard.yaml --format docx`
+1. One agreement: wall time of `slawriter render examples/acme-standard.yaml --format docx,md`
    against `pandoc acme-standard.md -o x.docx` on the Markdown slawriter generated, alternating,
    median of N runs each; ratio = slawriter / pandoc (below 1 is faster than pandoc).
 2. A batch: 100 copies of the agreement in one `slawriter render` call against 100 pandoc runs.
+
+CPU seconds (user + system) are printed beside the wall times: on a busy machine they say more.
 
 Run: .venv/bin/python bench/render.py [--runs 9] [--batch 100]
 Needs pandoc on PATH (apt-get install pandoc).
@@ -12,6 +14,7 @@ Needs pandoc on PATH (apt-get install pandoc).
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,9 +28,16 @@ EXAMPLES = ROOT / "examples"
 SLAWRITER = str(Path(sys.executable).parent / "slawriter")
 
 
-def timed(command: list[str], cwd: Path) -> float:
-    start = time.perf_counter()
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], cwd: Path, cpu: list[float] | None = None) -> float:
+    start, used = time.perf_counter(), children_cpu()
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    if cpu is not None:
+        cpu.append(children_cpu() - used)
     return time.perf_counter() - start
 
 
@@ -54,6 +64,8 @@ def main() -> int:
 
         ours: list[float] = []
         theirs: list[float] = []
+        ours_cpu: list[float] = []
+        theirs_cpu: list[float] = []
         for _ in range(args.runs):
             ours.append(
                 timed(
@@ -64,18 +76,23 @@ def main() -> int:
                         "--out",
                         "one",
                         "--format",
-                        "docx",
+                        "docx,md",
                         "--force",
                     ],
                     work,
+                    ours_cpu,
                 )
             )
-            theirs.append(timed([pandoc, str(markdown), "-o", str(work / "pandoc.docx")], work))
+            theirs.append(
+                timed([pandoc, str(markdown), "-o", str(work / "pandoc.docx")], work, theirs_cpu)
+            )
         one_ours, one_theirs = statistics.median(ours), statistics.median(theirs)
+        cpu_ours, cpu_theirs = statistics.median(ours_cpu), statistics.median(theirs_cpu)
         print(
             f"one agreement: slawriter {one_ours * 1000:.0f} ms, pandoc "
             f"{one_theirs * 1000:.0f} ms (medians of {args.runs}); "
-            f"ratio {one_ours / one_theirs:.2f}"
+            f"ratio {one_ours / one_theirs:.2f}; CPU {cpu_ours * 1000:.0f} ms against "
+            f"{cpu_theirs * 1000:.0f} ms, ratio {cpu_ours / cpu_theirs:.2f}"
         )
 
         batch = work / "batch"
@@ -90,14 +107,19 @@ def main() -> int:
                 source.replace("NW-SLA-2027-014", f"NW-SLA-2027-{index:03d}"), "utf-8"
             )
             names.append(name)
-        batch_ours = timed([SLAWRITER, "render", *names, "--out", "out", "--format", "docx"], batch)
-        start = time.perf_counter()
+        batch_cpu: list[float] = []
+        batch_ours = timed(
+            [SLAWRITER, "render", *names, "--out", "out", "--format", "docx,md"], batch, batch_cpu
+        )
+        start, used = time.perf_counter(), children_cpu()
         for index in range(args.batch):
             subprocess.run([pandoc, str(markdown), "-o", str(batch / f"p{index}.docx")], check=True)
         batch_theirs = time.perf_counter() - start
+        theirs_batch_cpu = children_cpu() - used
         print(
             f"{args.batch} agreements: slawriter {batch_ours:.2f} s in one call, pandoc "
-            f"{batch_theirs:.2f} s in {args.batch} runs; ratio {batch_ours / batch_theirs:.2f}"
+            f"{batch_theirs:.2f} s in {args.batch} runs; ratio {batch_ours / batch_theirs:.2f}; "
+            f"CPU {batch_cpu[0]:.2f} s against {theirs_batch_cpu:.2f} s"
         )
     return 0
 

@@ -38,3 +38,9 @@ def copy_examples(target: Path, *names: str) -> None:
     """Copy example agreements into ``target`` with the provider file and its logo."""
     for name in ("provider.yaml", "northwind-logo.png", *names):
         shutil.copy(EXAMPLES / name, target / name)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled templates go to a temporary cache folder, never the user's own."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))

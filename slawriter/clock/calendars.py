@@ -14,7 +14,7 @@ An agreement or provider that defines a calendar called ``24x7`` itself gets tha
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 
 from slawriter.clock.engine import Calendar
@@ -51,7 +51,27 @@ def always_zone(agreement: Agreement, provider: Provider) -> str:
     return spec.timezone if spec is not None else "UTC"
 
 
+# Calendars defined alike are one object in a process: a portfolio of agreements sharing the
+# provider's calendars works out each calendar's years (holidays, opening times) once, not once
+# per agreement. A Calendar never changes after it is built, so sharing it is safe.
+_SHARED: dict[tuple[str, str, str], Calendar] = {}
+_SHARED_MAX = 512
+
+
+def _shared(key: tuple[str, str, str], build: Callable[[], Calendar]) -> Calendar:
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[key] = build()
+    return found
+
+
 def calendar_from_spec(name: str, spec: CalendarSpec) -> Calendar:
+    return _shared(("spec", name, spec.model_dump_json()), lambda: _build(name, spec))
+
+
+def _build(name: str, spec: CalendarSpec) -> Calendar:
     hours = spec.hours if spec.hours is not None else parse_weekly_hours("24x7")
     return Calendar(
         name,
@@ -81,7 +101,11 @@ class Calendars(Mapping[str, Calendar]):
             if spec is not None:
                 found = calendar_from_spec(name, spec)
             elif name == ALWAYS_CALENDAR:
-                found = Calendar.always(ALWAYS_CALENDAR, self.always_zone)
+                zone = self.always_zone
+                found = _shared(
+                    ("always", ALWAYS_CALENDAR, zone),
+                    lambda: Calendar.always(ALWAYS_CALENDAR, zone),
+                )
             else:
                 raise KeyError(name)
             self._built[name] = found

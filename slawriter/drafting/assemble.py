@@ -38,6 +38,7 @@ from slawriter.errors import InputError, Problem, RefusedError, TemplateError
 from slawriter.files.load import Loaded
 from slawriter.files.output import display_path
 from slawriter.library import Clause, Library, Profile
+from slawriter.library.cache import template_cache
 from slawriter.render.document import (
     Block,
     Cover,
@@ -109,15 +110,22 @@ def make_environment(
         source = sources.get(name)
         return None if source is None else (source, name, lambda: True)
 
+    options: dict[str, Any] = {
+        "undefined": StrictUndefined,
+        "autoescape": False,
+        "finalize": _finalize,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+    }
     env = ClauseSandbox(
         loader=FunctionLoader(load),
-        undefined=StrictUndefined,
-        autoescape=False,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
         cache_size=-1,
+        # Compiled templates outlive the process (keyed by each template's source).
+        bytecode_cache=template_cache(
+            ";".join(f"{k}={getattr(v, '__qualname__', v)}" for k, v in sorted(options.items()))
+        ),
+        **options,
     )
     env.filters.update({name: _delegate(name) for name in filter_names})
     return env

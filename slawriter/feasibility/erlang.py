@@ -68,11 +68,24 @@ def agents_needed(load: float, handling_s: float, within_s: float, target: float
             raise ValueError("a service level of 100% can never be guaranteed by a queue")
         raise ValueError(f"target {target} is not a fraction between 0 and 1")
     agents = max(1, math.floor(load) + 1)
-    while service_level(agents, load, handling_s, within_s) < target:
+    # Erlang B for ``agents`` is the recursion's ``agents``-th step: carry it from one candidate
+    # to the next instead of starting over (restarting made a search O(agents^2), which a
+    # portfolio of hundreds of agreements turned into minutes). Same steps, same bits.
+    blocking = erlang_b(agents, load)
+    while _level(agents, load, blocking, handling_s, within_s) < target:
         agents += 1
         if agents > MAX_AGENTS:
             raise OverloadedError(f"more than {MAX_AGENTS} agents would be needed")
+        blocking = load * blocking / (agents + load * blocking)
     return agents
+
+
+def _level(agents: int, load: float, blocking: float, handling_s: float, within_s: float) -> float:
+    """service_level() given Erlang B for these agents (agents > load)."""
+    wait = 0.0 if load == 0 else agents * blocking / (agents - load * (1 - blocking))
+    if handling_s <= 0:
+        return 1.0
+    return 1 - wait * math.exp(-(agents - load) * within_s / handling_s)
 
 
 @dataclass(frozen=True)

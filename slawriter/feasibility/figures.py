@@ -7,12 +7,15 @@ priority with the staff needed, and the interval arithmetic the coverage rule us
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from slawriter.clock.engine import Calendar
 from slawriter.model.agreement import Asset, Service
+from slawriter.model.hours import WeeklyHours
 from slawriter.text import intervals
 from slawriter.text.times import memo_when
 
@@ -21,6 +24,62 @@ from .availability import allowed_downtime_seconds, period_seconds
 from .context import HARDWARE_REPAIR, Facts
 
 Interval = tuple[datetime, datetime]
+T = TypeVar("T")
+
+
+# --- figures shared between agreements -------------------------------------------------------
+# The month's worst-case searches (thousands of calendar queries) depend only on calendars,
+# durations and the month, which the agreements of a portfolio mostly share: each is computed
+# once per process, keyed by what determines it (calendar_key, never a calendar's identity).
+
+_SHARED: dict[Hashable, Any] = {}
+_SHARED_LIMIT = 20_000  # entries; beyond it the memo starts over (a long-lived process)
+
+
+def shared(key: Hashable, compute: Callable[..., T], *args: Any) -> T:
+    """``compute(*args)``, once per ``key`` in this process."""
+    try:
+        found: T = _SHARED[key]
+    except KeyError:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        found = _SHARED[key] = compute(*args)
+    return found
+
+
+def calendar_key(clock: Calendar) -> Hashable:
+    """Everything a calendar's answers depend on (its name only appears in its messages)."""
+    return (
+        clock.name,
+        clock.tz_name,
+        clock.hours.canonical(),
+        clock.holiday_spec,
+        tuple(sorted(clock.closed)),
+        tuple(sorted(clock.reduced.items())),
+    )
+
+
+def open_mask(facts: Facts, clock: Calendar) -> tuple[bool, ...]:
+    """For each of facts.starts(): is ``clock`` open then (clock.is_open, in one sweep)."""
+    begin, end = facts.month_bounds
+
+    def compute() -> tuple[bool, ...]:
+        spans = list(clock.open_intervals(begin, end))
+        mask = []
+        index = 0
+        for moment in facts.starts():
+            while index < len(spans) and spans[index][1] <= moment:
+                index += 1
+            mask.append(index < len(spans) and spans[index][0] <= moment)
+        return tuple(mask)
+
+    return shared(("open", calendar_key(clock), begin, end), compute)
+
+
+def open_starts(facts: Facts, clock: Calendar) -> list[datetime]:
+    """The starts at which ``clock`` is open."""
+    mask = open_mask(facts, clock)
+    return [start for start, is_open in zip(facts.starts(), mask, strict=True) if is_open]
 
 
 def when(moment: datetime, facts: Facts | None = None) -> str:
@@ -33,7 +92,16 @@ def when(moment: datetime, facts: Facts | None = None) -> str:
 
 def merged_intervals(calendars: list[Calendar], begin: datetime, end: datetime) -> list[Interval]:
     """The union of the calendars' open periods in ``[begin, end)``, sorted, as UTC pairs."""
-    return intervals.merge(span for clock in calendars for span in clock.open_intervals(begin, end))
+
+    def compute() -> tuple[Interval, ...]:
+        return tuple(
+            intervals.merge(
+                span for clock in calendars for span in clock.open_intervals(begin, end)
+            )
+        )
+
+    key = ("merged", tuple(calendar_key(clock) for clock in calendars), begin, end)
+    return list(shared(key, compute))
 
 
 def subtract(spans: list[Interval], covered: list[Interval]) -> list[Interval]:
@@ -49,15 +117,20 @@ def cover_calendars(facts: Facts) -> tuple[list[Calendar], list[Calendar]]:
     """(staff on shift, people on call) as calendars without holidays."""
     internal = facts.provider.internal
     staff = [
-        Calendar(f"staff-{index}", band.timezone or facts.zone, band.hours)
+        _calendar(f"staff-{index}", band.timezone or facts.zone, band.hours)
         for index, band in enumerate(internal.staffing)
         if band.agents > 0
     ]
     on_call = []
     if internal.on_call is not None and internal.on_call.people > 0:
         rota = internal.on_call
-        on_call.append(Calendar("on-call", rota.timezone or facts.zone, rota.hours))
+        on_call.append(_calendar("on-call", rota.timezone or facts.zone, rota.hours))
     return staff, on_call
+
+
+def _calendar(name: str, zone: str, hours: WeeklyHours) -> Calendar:
+    """A calendar of plain weekly hours, built once per process (it caches its years)."""
+    return shared(("calendar", name, zone, hours.canonical()), Calendar, name, zone, hours)
 
 
 # --- downtime budgets ------------------------------------------------------------------------
@@ -98,24 +171,33 @@ def _repair(
     onsite = asset.onsite_response or (warranty.onsite_response if warranty else None)
     cover_name = asset.calendar or (warranty.calendar if warranty else None)
     restore = agreement.internal.backup.restore_time
-    starts = [s for s in facts.starts() if basis.is_open(s)] or facts.starts()
+    month = facts.month_bounds
+
+    def starts() -> list[datetime]:
+        return open_starts(facts, basis) or facts.starts()
+
     paths: list[str] = [f"internal.assets[{asset.id}]"]
     if asset.spares_on_site:
         work = HARDWARE_REPAIR
         what = (
             f"{asset.description} (spares on site, about {work.total_seconds() / 3600:g} h of work)"
         )
-        times = [basis.elapsed(s, s + work).total_seconds() for s in starts]
+        times = _elapsed_after(facts, basis, work)
         return times, what, paths
     if onsite is not None:
         cover = facts.calendar(cover_name)
         amount = facts.amount(onsite, cover_name)
-        times = [
-            basis.elapsed(
-                s, cover.deadline(cover.deadline(s, amount), HARDWARE_REPAIR)
-            ).total_seconds()
-            for s in starts
-        ]
+        times = list(
+            shared(
+                ("repair-onsite", calendar_key(basis), calendar_key(cover), amount, month),
+                lambda: tuple(
+                    basis.elapsed(
+                        s, cover.deadline(cover.deadline(s, amount), HARDWARE_REPAIR)
+                    ).total_seconds()
+                    for s in starts()
+                ),
+            )
+        )
         what = (
             f"{asset.description} (vendor's engineer within {onsite.text} of "
             f"{facts.describe(cover_name)} cover, then about "
@@ -126,17 +208,27 @@ def _repair(
         return times, what, paths
     if restore is not None:
         amount = facts.amount(restore, None)
-        times = [basis.elapsed(s, s + amount).total_seconds() for s in starts]
+        times = _elapsed_after(facts, basis, amount)
         what = f"{asset.description} (rebuilt and restored from backup in {restore.text})"
         return times, what, [*paths, "internal.backup.restore_time"]
     return None
+
+
+def _elapsed_after(facts: Facts, basis: Calendar, work: timedelta) -> list[float]:
+    """Seconds of ``basis`` time in ``work`` of wall time from each start it is open at."""
+
+    def compute() -> tuple[float, ...]:
+        starts = open_starts(facts, basis) or facts.starts()
+        return tuple(basis.elapsed(s, s + work).total_seconds() for s in starts)
+
+    return list(shared(("elapsed-after", calendar_key(basis), work, facts.month_bounds), compute))
 
 
 def _maintenance_seconds(facts: Facts, basis: Calendar, all_time: bool) -> float:
     maintenance = facts.agreement.maintenance
     zone_name = maintenance.calendar
     zone = facts.calendar(zone_name).tz_name if zone_name else facts.zone
-    window = Calendar("maintenance", zone, maintenance.window)
+    window = _calendar("maintenance", zone, maintenance.window)
     begin, end = facts.month_bounds
     windows = merged_intervals([window], begin, end)
     cap = facts.amount(maintenance.monthly_cap, zone_name).total_seconds()
@@ -240,14 +332,52 @@ def agents_on_shift(facts: Facts) -> int:
             staff, [b for b in facts.provider.internal.staffing if b.agents > 0], strict=True
         )
     ]
-    business = facts.calendar(None)
+    business = open_mask(facts, facts.calendar(None))
+    masks = [(open_mask(facts, clock), agents) for clock, agents in bands]
     fewest: int | None = None
-    for moment in facts.starts():
-        if not business.is_open(moment):
+    for index, is_open in enumerate(business):
+        if not is_open:
             continue
-        count = sum(agents for clock, agents in bands if clock.is_open(moment))
+        count = sum(agents for mask, agents in masks if mask[index])
         fewest = count if fewest is None else min(fewest, count)
     return fewest or 0
+
+
+def _moments(
+    facts: Facts, calendars: list[str | None]
+) -> tuple[tuple[tuple[bool, ...], bool, int], ...]:
+    """The different situations of the month's quarter-hours, in order of first appearance:
+    (is each priority's calendar open, is the default calendar open, people on shift or, when
+    nobody is, on call). A worst case is the first worst situation, so repeats add nothing."""
+    internal = facts.provider.internal
+    staff, on_call = cover_calendars(facts)
+    bands = list(zip(staff, [b.agents for b in internal.staffing if b.agents > 0], strict=True))
+    rota = internal.on_call.people if on_call and internal.on_call is not None else 0
+    clocks = [facts.calendar(name) for name in calendars]
+    default = facts.calendar(None)
+
+    def compute() -> tuple[tuple[tuple[bool, ...], bool, int], ...]:
+        masks = [open_mask(facts, clock) for clock in clocks]
+        busy = open_mask(facts, default)
+        band_masks = [(open_mask(facts, band), agents) for band, agents in bands]
+        call = open_mask(facts, on_call[0]) if on_call else None
+        seen: dict[tuple[tuple[bool, ...], bool, int], None] = {}
+        for index in range(len(busy)):
+            count = sum(agents for mask, agents in band_masks if mask[index])
+            present = count or (rota if call is not None and call[index] else 0)
+            seen.setdefault((tuple(mask[index] for mask in masks), busy[index], present))
+        return tuple(seen)
+
+    key = (
+        "moments",
+        tuple(calendar_key(clock) for clock in clocks),
+        calendar_key(default),
+        tuple((calendar_key(band), agents) for band, agents in bands),
+        tuple(calendar_key(clock) for clock in on_call),
+        rota,
+        facts.month_bounds,
+    )
+    return shared(key, compute)
 
 
 def staffing_figures(facts: Facts) -> StaffingFigures:
@@ -308,34 +438,17 @@ def _staffing_figures(facts: Facts) -> StaffingFigures:
             continue
         per = count / hours
         rates[pid] = (per, per * facts.amount(handled, None).total_seconds() / 3600)
-    staff, on_call = cover_calendars(facts)
-    bands = list(zip(staff, [b.agents for b in internal.staffing if b.agents > 0], strict=True))
-    rota = internal.on_call.people if on_call and internal.on_call is not None else 0
-
-    def on_shift(moment: datetime) -> int:
-        """The people on shift; when nobody is, the people on call."""
-        count = sum(agents for band, agents in bands if band.is_open(moment))
-        return count or (rota if on_call and on_call[0].is_open(moment) else 0)
-
-    clocks = {pid: facts.calendar(p.calendar) for pid, p in facts.agreement.priorities.items()}
-    default = facts.calendar(None)
-    moments = [
-        (
-            {pid: clock.is_open(moment) for pid, clock in clocks.items()},
-            default.is_open(moment),
-            on_shift(moment),
-        )
-        for moment in facts.starts()
-    ]
     order = list(facts.agreement.priorities)
+    moments = _moments(facts, [facts.agreement.priorities[pid].calendar for pid in order])
     rows = []
     for index, (pid, priority) in enumerate(facts.agreement.priorities.items()):
         within = facts.amount(priority.response, priority.calendar).total_seconds()
         urgent = order[: index + 1]
         worst: tuple[float, int, float, float] | None = None  # level, agents, load, handling
-        for is_open, busy, present in moments:
-            if not is_open[pid]:
+        for is_open_at, busy, present in moments:
+            if not is_open_at[index]:
                 continue
+            is_open = dict(zip(order, is_open_at, strict=True))
             rate = sum(rates[q][0] for q in urgent if is_open[q]) + (others_rate if busy else 0)
             load = sum(rates[q][1] for q in urgent if is_open[q]) + (others if busy else 0)
             mean = load * 3600 / rate if rate else handling

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+from slawriter.clock.engine import Calendar
+from slawriter.library.wording import Hit, Wording
 from slawriter.model.agreement import Constraint, Priority
 from slawriter.model.durations import Duration
 from slawriter.model.paths import format_path
@@ -24,9 +26,12 @@ from slawriter.text.times import short_minutes as minutes
 from .availability import allowed_downtime_seconds, period_seconds
 from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
 from .figures import (
+    calendar_key,
     cover_calendars,
     merged_intervals,
+    open_starts,
     service_budgets,
+    shared,
     staffing_figures,
     subtract,
     when,
@@ -101,6 +106,38 @@ def _worst(pairs: Iterator[tuple[datetime, timedelta]]) -> tuple[datetime, timed
     return worst
 
 
+def _restored(
+    facts: Facts, cover: Calendar, onsite: timedelta
+) -> tuple[tuple[datetime, datetime], ...]:
+    """For each start: when a warranty repair is done (engineer on site, then the work)."""
+    return tuple(
+        (start, cover.deadline(cover.deadline(start, onsite), HARDWARE_REPAIR))
+        for start in facts.starts()
+    )
+
+
+def _longest(
+    clock: Calendar, restored: tuple[tuple[datetime, datetime], ...]
+) -> tuple[datetime, timedelta] | None:
+    return _worst((start, clock.elapsed(start, done)) for start, done in restored)
+
+
+def _least_access(
+    facts: Facts, clock: Calendar, site: Calendar, allowed: timedelta
+) -> tuple[datetime, datetime, timedelta] | None:
+    """The start, due time and site hours of the problem with the least time on site, when
+    that is less than a site visit."""
+    worst: tuple[datetime, datetime, timedelta] | None = None
+    # A problem logged while the clock stands still falls due as if logged when it
+    # starts again, with at least as much access: the worst case is among open times.
+    for start in open_starts(facts, clock):
+        due = clock.deadline(start, allowed)
+        inside = site.elapsed(start, due)
+        if inside < SITE_VISIT and (worst is None or inside < worst[2]):
+            worst = (start, due, inside)
+    return worst
+
+
 def _first_priority(facts: Facts) -> str:
     return next(iter(facts.agreement.priorities))
 
@@ -127,10 +164,13 @@ def warranty_vs_resolution(facts: Facts) -> list[Finding]:
             continue
         cover = facts.calendar(constraint.calendar)
         onsite = facts.amount(constraint.onsite_response, constraint.calendar)
-        restored = [
-            (start, cover.deadline(cover.deadline(start, onsite), HARDWARE_REPAIR))
-            for start in facts.starts()
-        ]
+        restored = shared(
+            ("restored", calendar_key(cover), onsite, facts.month_bounds),
+            _restored,
+            facts,
+            cover,
+            onsite,
+        )
         what = assets[0].description if assets else f"a fault under {constraint.id}"
         for pid, priority in agreement.priorities.items():
             target, calendar, path, modified = _effective_resolution(
@@ -138,7 +178,12 @@ def warranty_vs_resolution(facts: Facts) -> list[Finding]:
             )
             clock = facts.calendar(calendar)
             allowed = facts.amount(target, calendar)
-            worst = _worst((s, clock.elapsed(s, done)) for s, done in restored)
+            worst = shared(
+                ("worst", calendar_key(clock), calendar_key(cover), onsite, facts.month_bounds),
+                _longest,
+                clock,
+                restored,
+            )
             if worst is None or worst[1] <= allowed:
                 continue
             start, needed = worst
@@ -191,7 +236,7 @@ def coverage_vs_clock(facts: Facts) -> list[Finding]:
         by_calendar.setdefault(facts.calendar_name(priority.calendar), []).append(pid)
     for name, pids in by_calendar.items():
         clock = facts.calendar(name)
-        counted = list(clock.open_intervals(begin, end))
+        counted = merged_intervals([clock], begin, end)  # one calendar: its open periods
         gaps = subtract(counted, covered)
         total = sum((b - a for a, b in counted), timedelta())
         missing = sum((b - a for a, b in gaps), timedelta())
@@ -491,14 +536,20 @@ def access_vs_onsite(facts: Facts) -> list[Finding]:
             counted = merged_intervals([clock], begin, end)
             if allowed >= SITE_VISIT and not subtract(counted, site_hours):
                 continue  # the clock only runs while the site is open
-            worst: tuple[datetime, datetime, timedelta] | None = None
-            # A problem logged while the clock stands still falls due as if logged when it
-            # starts again, with at least as much access: the worst case is among open times.
-            for start in (s for s in facts.starts() if clock.is_open(s)):
-                due = clock.deadline(start, allowed)
-                inside = site.elapsed(start, due)
-                if inside < SITE_VISIT and (worst is None or inside < worst[2]):
-                    worst = (start, due, inside)
+            worst = shared(
+                (
+                    "access",
+                    calendar_key(clock),
+                    calendar_key(site),
+                    allowed,
+                    facts.month_bounds,
+                ),
+                _least_access,
+                facts,
+                clock,
+                site,
+                allowed,
+            )
             if worst is None:
                 continue
             start, due, inside = worst
@@ -698,6 +749,22 @@ def _strings(
         yield loc, node
 
 
+# Clause bodies, and most texts of a portfolio's agreements, are the same from one agreement
+# to the next: each text is searched once per process.
+_HITS: dict[int, tuple[Wording, dict[str, list[Hit]]]] = {}
+_HITS_LIMIT = 50_000  # texts; beyond it the memo starts over
+
+
+def _clause_hits(wording: Wording, text: str) -> list[Hit]:
+    entry = _HITS.get(id(wording))
+    if entry is None or entry[0] is not wording or len(entry[1]) >= _HITS_LIMIT:
+        entry = _HITS[id(wording)] = (wording, {})
+    hits = entry[1].get(text)
+    if hits is None:
+        hits = entry[1][text] = wording.find(text)
+    return hits
+
+
 @rule("vague-term", "warning", "Unmeasurable wording in the agreement or its clauses")
 def vague_term(facts: Facts) -> list[Finding]:
     wording = facts.wording
@@ -705,7 +772,7 @@ def vague_term(facts: Facts) -> list[Finding]:
         return []
     found: list[Finding] = []
     for loc, text in _strings(facts.data):
-        for hit in wording.find(text):
+        for hit in _clause_hits(wording, text):
             path = format_path(loc, facts.data)
             found.append(
                 Finding(
@@ -717,7 +784,7 @@ def vague_term(facts: Facts) -> list[Finding]:
                 )
             )
     for clause in facts.clauses:
-        for hit in wording.find(clause.body):
+        for hit in _clause_hits(wording, clause.body):
             line = clause.body_line + hit.line - 1
             found.append(
                 Finding(

@@ -4,6 +4,7 @@ with messages that name the file, line and field."""
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -12,11 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml as pyyaml
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
@@ -48,6 +46,8 @@ class YamlDoc:
 
 def _plain(node: Any, loc: Loc, positions: dict[Loc, tuple[int, int]]) -> Any:
     """ruamel's round-trip objects -> dict/list/str/int/float/bool/date, recording positions."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     if isinstance(node, CommentedMap):
         out: dict[Any, Any] = {}
         for key in node:
@@ -98,7 +98,136 @@ def _first_definition(text: str, key: str, line: int, column: int) -> int | None
     return None
 
 
+# --- the fast path: libyaml composes, we construct ---------------------------------------------
+# ruamel.yaml (YAML 1.2, round-trip) is the reference reader: its values, positions and error
+# messages are what users see. It is also slow (a third of a render went into it), so files
+# are first composed by libyaml through PyYAML's C parser, whose nodes carry the same line and
+# column marks, and only the plainest scalars are given values here: anything else (a tag, an
+# alias, a merge key, a duplicate key, a time stamp, a number written unusually, a directive,
+# any error) sends the whole file to ruamel, so the result is always ruamel's.
+
+
+class _Fallback(Exception):
+    """The fast path does not handle this file: read it with ruamel."""
+
+
+_PLAIN = "tag:slawriter:plain"  # a plain scalar, left for _scalar to resolve
+_TEXT = "tag:slawriter:text"  # quoted or a block scalar, not tagged
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]+")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_CONSTANTS: dict[str, Any] = {
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+}
+# Every plain scalar ruamel's YAML 1.2 resolver makes anything but text (from
+# ruamel/yaml/resolver.py): one the fast path does not resolve itself falls back.
+_NOT_TEXT = re.compile(
+    r"""(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+
+    |[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
+    |[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+    |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?
+     (?:[Tt]|[\ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?
+     (?:[\ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
+    |<<|=|!|&|\*)""",
+    re.X,
+)
+
+
+if pyyaml.__with_libyaml__:
+
+    class _Composer(pyyaml.CSafeLoader):
+        """libyaml's parser; plain scalars are marked for _scalar instead of resolved."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is pyyaml.ScalarNode:
+                return _PLAIN if implicit[0] else _TEXT
+            return _SEQ if kind is pyyaml.SequenceNode else _MAP
+
+
+def _scalar(node: Any) -> Any:
+    value: str = node.value
+    if node.tag == _TEXT:
+        return value
+    if node.tag != _PLAIN:
+        raise _Fallback
+    if value in _CONSTANTS:
+        return _CONSTANTS[value]
+    if _INT.fullmatch(value):
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    found = _DATE.fullmatch(value)
+    if found:
+        try:
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        except ValueError:  # ruamel words the error
+            raise _Fallback from None
+    if _NOT_TEXT.fullmatch(value):
+        raise _Fallback
+    return value
+
+
+def _construct(node: Any, loc: Loc, positions: dict[Loc, tuple[int, int]], seen: set[int]) -> Any:
+    if id(node) in seen:  # an alias
+        raise _Fallback
+    seen.add(id(node))
+    if node.tag == _MAP:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, pyyaml.ScalarNode):
+                raise _Fallback
+            key = _scalar(key_node)
+            if key in out:  # ruamel reports duplicate keys in its words
+                raise _Fallback
+            mark = key_node.start_mark
+            positions[(*loc, key)] = (mark.line + 1, mark.column + 1)
+            out[key] = _construct(value_node, (*loc, key), positions, seen)
+        return out
+    if node.tag == _SEQ:
+        items = []
+        for index, item in enumerate(node.value):
+            mark = item.start_mark
+            positions[(*loc, index)] = (mark.line + 1, mark.column + 1)
+            items.append(_construct(item, (*loc, index), positions, seen))
+        return items
+    if isinstance(node, pyyaml.ScalarNode):
+        return _scalar(node)
+    raise _Fallback  # a tagged collection
+
+
+def _fast_parse(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
+    if not pyyaml.__with_libyaml__ or text.startswith("%") or "\n%" in text:
+        raise _Fallback  # no libyaml, or a directive (%YAML 1.1 changes how values read)
+    try:
+        root = pyyaml.compose(text, Loader=_Composer)
+    except pyyaml.YAMLError:
+        raise _Fallback from None
+    if root is None:
+        raise _Fallback
+    positions: dict[Loc, tuple[int, int]] = {}
+    return _construct(root, (), positions, set()), positions
+
+
 def parse_yaml(text: str, path: Path) -> YamlDoc:
+    try:
+        data, positions = _fast_parse(text)
+    except _Fallback:
+        return _ruamel_parse(text, path)
+    return YamlDoc(path, data, positions, text)
+
+
+def _ruamel_parse(text: str, path: Path) -> YamlDoc:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     name = display_path(path)

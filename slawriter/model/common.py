@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from datetime import date
@@ -196,6 +197,13 @@ _HOLIDAYS = re.compile(r"^[A-Z]{2,3}(-[A-Z0-9]{1,4})?$")
 
 
 def _holiday_code(value: str) -> str:
+    return _checked_holiday_code(value)
+
+
+# Checking a code builds the country's holiday table: once per code per process (a portfolio
+# validates the same provider's calendars once per agreement).
+@functools.lru_cache(maxsize=256)
+def _checked_holiday_code(value: str) -> str:
     if not _HOLIDAYS.match(value):
         raise ValueError(
             f"'{value}' is not a holiday calendar: expected a country code with an optional "
