@@ -231,8 +231,9 @@ def _write_partials(folder: Path, files: Mapping[str, bytes]) -> list[tuple[str,
         for name, data in files.items():
             renames.append((_write_partial(folder, name, data), name))
     except BaseException:
-        for partial, _ in renames:
-            (folder / partial).unlink(missing_ok=True)
+        with _signals_deferred():  # a second Ctrl-C must not stop the clean-up
+            for partial, _ in renames:
+                (folder / partial).unlink(missing_ok=True)
         raise
     return renames
 
