@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from functools import partial
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -208,7 +209,7 @@ def test_a_failure_at_any_step_of_the_write_changes_nothing_or_is_finished_next_
                 assert str(error).startswith(f"Not enough space in {folder}"), str(error)
                 outcomes.append("old")
             else:  # failed after it: finished by the next reader or writer of the folder
-                assert str(error).startswith(f"Cannot finish writing the new files into")
+                assert str(error).startswith("Cannot finish writing the new files into")
                 assert JOURNAL_NAME in _contents(folder)
                 for name, data in _visible(folder).items():
                     assert data in (OLD[name], NEW[name])  # never a torn file
@@ -222,7 +223,11 @@ def test_a_failure_at_any_step_of_the_write_changes_nothing_or_is_finished_next_
             break
     # every data write (3 files, the journal) and fsync fails before the commit; of the
     # renames, the first (the journal) commits and the three after it are finished later
-    expected = {"write": ["old"] * 4, "fsync": ["old"] * 5 + ["finished"], "replace": ["old"] + ["finished"] * 3}
+    expected = {
+        "write": ["old"] * 4,
+        "fsync": ["old"] * 5 + ["finished"],
+        "replace": ["old"] + ["finished"] * 3,
+    }
     assert outcomes == expected[operation]
 
 
@@ -250,7 +255,9 @@ def test_ctrl_c_at_any_step_leaves_the_old_set_or_the_new_one(
     for at in range(30):
         seen = [0]
 
-        def interrupting(name: str, *args: Any, **kwargs: Any) -> Any:
+        def interrupting(
+            name: str, *args: Any, at: int = at, seen: list[int] = seen, **kwargs: Any
+        ) -> Any:
             writes = name != "open" or args[1] & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
             if writes and os.path.dirname(os.fspath(args[0])) == str(folder):
                 seen[0] += 1
@@ -314,7 +321,22 @@ def _wait(pids: list[int]) -> list[int]:
     return [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
 
 
-@pytest.mark.timeout(180)
+def _classify(out: Path, before: dict[str, bytes], new: dict[str, bytes]) -> str:
+    """What a killed render left: the set before it ("before", perhaps with temporaries), or a
+    committed write ("committed": each file old or new, and the journal that finishes it)."""
+    state = _contents(out) if out.exists() else {}
+    visible = {name: data for name, data in state.items() if not name.startswith(".")}
+    stray = [name for name in state if name.startswith(".") and name != JOURNAL_NAME]
+    assert all(name.endswith(".slawriter-partial") for name in stray), stray
+    if JOURNAL_NAME in state:
+        for name, data in visible.items():
+            assert data in (before.get(name), new[name]), name  # never a torn file
+        return "committed"
+    assert visible == before, sorted(visible)  # never a mixed set without its journal
+    return "before"
+
+
+@pytest.mark.timeout(120)
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_sigkill_at_any_change_of_the_folder_never_leaves_a_set_slawriter_cannot_use(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -332,37 +354,89 @@ def test_sigkill_at_any_change_of_the_folder_never_leaves_a_set_slawriter_cannot
     changes = int((tmp_path / "new" / "changes").read_text())
     assert set(new) == set(old) and all(new[name] != old[name] for name in new)
 
-    runs = []
-    for at in range(changes):
-        for first in (False, True):
-            out = tmp_path / f"{'first' if first else 'again'}-{at}" / "out"
-            if not first:
-                shutil.copytree(old_folder, out)
-            runs.append((at, first, out))
-    codes = _wait([_start_render(agreement, out, kill_at=at) for at, _, out in runs])
-    assert codes == [-signal.SIGKILL] * len(runs)
+    # Replacing the old set, killed before each change in turn.
+    again = [tmp_path / f"again-{at}" / "out" for at in range(changes)]
+    for out in again:
+        shutil.copytree(old_folder, out)
+    pids = [_start_render(agreement, out, kill_at=at) for at, out in enumerate(again)]
+    assert _wait(pids) == [-signal.SIGKILL] * changes
+    outcomes = [_classify(out, old, new) for out in again]
+    commit = outcomes.index("committed")
+    assert 3 <= commit < changes - 1  # kills landed before and after the commit
+    assert outcomes == ["before"] * commit + ["committed"] * (changes - commit)
 
-    outcomes: dict[bool, list[str]] = {False: [], True: []}
-    for at, first, out in runs:
-        state = _contents(out) if out.exists() else {}
-        visible = {name: data for name, data in state.items() if not name.startswith(".")}
-        before = {} if first else old
-        stray = [name for name in state if name.startswith(".") and name != JOURNAL_NAME]
-        assert all(name.endswith(".slawriter-partial") for name in stray), stray
-        if JOURNAL_NAME in state:  # killed after the commit, during the renames
-            for name, data in visible.items():
-                assert data in (before.get(name), new[name]), (at, name)
-            outcomes[first].append("committed")
-        else:
-            assert visible == before, (at, first, sorted(visible))
-            outcomes[first].append("before")
-    for first in (False, True):
-        committed = outcomes[first].index("committed")
-        assert 3 <= committed < changes - 1  # kills landed before and after the commit
-        assert outcomes[first] == ["before"] * committed + ["committed"] * (changes - committed)
-
-    # The next render (a new process) finishes or discards what the killed one left.
-    assert _wait([_start_render(agreement, out) for _, _, out in runs]) == [0] * len(runs)
-    for at, first, out in runs:
-        assert _contents(out) == new, (at, first)  # complete, and no temporary left
+    # A first render, killed just before its commit and after its first rename; meanwhile the
+    # next render (a new process) into each folder above finishes or discards what was left.
+    first = {at: tmp_path / f"first-{at}" / "out" for at in (commit - 1, commit + 1)}
+    pids = [_start_render(agreement, out, kill_at=at) for at, out in first.items()]
+    pids += [_start_render(agreement, out) for out in again]
+    assert _wait(pids) == [-signal.SIGKILL] * len(first) + [0] * changes
+    assert [_classify(out, {}, new) for out in first.values()] == ["before", "committed"]
+    assert [name for name in _contents(first[commit - 1]) if not name.startswith(".")] == []
+    assert _wait([_start_render(agreement, out) for out in first.values()]) == [0] * len(first)
+    for out in [*again, *first.values()]:
+        assert _contents(out) == new, out  # complete, and no temporary left
     capsys.readouterr()
+
+
+# --- Spreadsheet-safe outputs ---------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example/","Click")', "+1+2", "-3+4", "@SUM(A1)"]
+
+
+class _Cells(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._open = tag == "td"
+        if self._open:
+            self.cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open = False
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.cells[-1] += data
+
+
+def test_ticket_fields_that_look_like_formulas_are_plain_text_in_every_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    agreement = _agreement(tmp_path)
+    tickets = tmp_path / "tickets.csv"
+    rows = [
+        '"{}",P1,2027-01-05 1{}:00,2027-01-06 10:00,2027-01-07 10:00'.format(
+            ticket.replace('"', '""'), hour
+        )
+        for hour, ticket in enumerate(FORMULAS)
+    ]
+    tickets.write_text("id,priority,created,responded,resolved\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "reports"
+    args = ["--tickets", str(tickets), "--period", "2027-01", "--as-of", "2027-02-01T12:00"]
+    assert (
+        main(["report", str(agreement), *args, "--out", str(out), "--format", "md,html,docx"]) == 0
+    )
+    capsys.readouterr()
+    # Every ticket breached its response target: it is listed, once per target, as text.
+    markdown = (out / "acme-standard-2027-01.md").read_text(encoding="utf-8")
+    for ticket in FORMULAS:
+        assert f"\n| {ticket} | P1 | response |" in markdown
+    parser = _Cells()
+    parser.feed((out / "acme-standard-2027-01.html").read_text(encoding="utf-8"))
+    assert all(parser.cells.count(ticket) == 2 for ticket in FORMULAS)
+    word = docx.Document(str(out / "acme-standard-2027-01.docx"))
+    cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    assert all(cells.count(ticket) == 2 for ticket in FORMULAS)
+    with zipfile.ZipFile(out / "acme-standard-2027-01.docx") as package:
+        body = package.read("word/document.xml").decode("utf-8")
+        links = package.read("word/_rels/document.xml.rels").decode("utf-8")
+    # The document's own fields (page references) stay; no ticket text became a field or a link.
+    fields = re.findall(r"<w:instrText[^>]*>([^<]*)<|w:instr=\"([^\"]*)\"", body)
+    assert fields and not any("SUM" in "".join(field) for field in fields)
+    texts = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", body))
+    assert body.count("evil.example") == texts.count("evil.example") == 2
+    assert "evil.example" not in links
