@@ -406,4 +406,6 @@ def _size(count: int) -> str:
         return f"{count} bytes"
     if count < 1_000_000:
         return f"{count / 1000:.0f} kB"
-    return f"{count / 1_000_000:.1f} MB"
+    if count < 1_000_000_000:
+        return f"{count / 1_000_000:.1f} MB"
+    return f"{count / 1_000_000_000:.1f} GB"
