@@ -23,8 +23,13 @@ import docx
 import pytest
 
 from slawriter.cli import main
-from slawriter.errors import SlawriterError
-from slawriter.files.output import JOURNAL_NAME, finish_interrupted_write, write_set
+from slawriter.errors import InputError, SlawriterError
+from slawriter.files.output import (
+    JOURNAL_NAME,
+    finish_interrupted_write,
+    read_record,
+    write_set,
+)
 from tests.conftest import EXAMPLES, copy_examples
 
 OLD_NAME = "Acme Precision Engineering Ltd"
@@ -119,7 +124,7 @@ def test_a_full_or_read_only_folder_is_named_and_the_old_set_stays(
         monkeypatch.setattr(os, "open", refusing)
         assert _render(agreement, out) == 2
         message = capsys.readouterr().err
-        assert f"slawriter: Cannot write into {out}: {reason}; nothing was changed" in message
+        assert f"slawriter: Cannot write into {out}: {reason}. Nothing was changed" in message
         assert _contents(out) == before
         monkeypatch.undo()
 
@@ -229,6 +234,17 @@ def test_a_failure_at_any_step_of_the_write_changes_nothing_or_is_finished_next_
         "replace": ["old"] + ["finished"] * 3,
     }
     assert outcomes == expected[operation]
+
+
+def test_an_out_folder_that_is_a_file_is_named(tmp_path: Path) -> None:
+    a_file = tmp_path / "out"
+    a_file.write_text("notes")
+    message = f"{a_file} is a file, not a folder: choose another --out folder"
+    with pytest.raises(InputError, match=re.escape(message)):
+        read_record(a_file / "acme-standard.slawriter.json")  # render reads the record first
+    with pytest.raises(InputError, match=re.escape(message)):
+        write_set(a_file, OLD)  # report writes straight away
+    assert a_file.read_text() == "notes"
 
 
 # --- Ctrl-C and SIGKILL ---------------------------------------------------------------------

@@ -62,6 +62,10 @@ def read_record(path: Path) -> dict[str, Any]:
         loaded = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return {}
+    except NotADirectoryError:
+        raise InputError(
+            f"{display_path(path.parent)} is a file, not a folder: choose another --out folder"
+        ) from None
     except (OSError, ValueError):
         raise InputError(
             f"{display_path(path)} is not a slawriter record (damaged JSON); "
@@ -366,11 +370,11 @@ def _write_error(folder: Path, needed: int | None, error: OSError) -> SlawriterE
     where = display_path(folder)
     if needed is None:
         doing = f"Cannot finish writing the new files into {where}"
-        after = "once it is fixed, the next render into the folder completes them"
+        after = "Once that is fixed, the next render into the folder completes them"
     else:
         doing = f"Cannot write into {where}"
         after = (
-            "nothing was changed; choose another --out folder, or fix this one, and run the "
+            "Nothing was changed; choose another --out folder, or fix this one, and run the "
             "command again"
         )
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -378,7 +382,7 @@ def _write_error(folder: Path, needed: int | None, error: OSError) -> SlawriterE
         free = _free_space(folder)
         have = "" if free is None else f", {_size(free)} free"
         if needed is None:
-            return WriteError(f"{doing}: {full}{have}; {after}")
+            return WriteError(f"{doing}: {full}{have}. {after}")
         return WriteError(
             f"Not enough space in {where} ({full}): the files need {_size(needed)}{have}. "
             "Nothing was changed; free some space, or choose another --out folder, and run "
@@ -390,7 +394,7 @@ def _write_error(folder: Path, needed: int | None, error: OSError) -> SlawriterE
         reason = "permission denied"
     else:
         reason = error.strerror or str(error)
-    return WriteError(f"{doing}: {reason}; {after}")
+    return WriteError(f"{doing}: {reason}. {after}")
 
 
 def _free_space(folder: Path) -> int | None:
