@@ -71,3 +71,8 @@ class RefusedError(SlawriterError):
 
 class ToolMissingError(SlawriterError):
     """An external program (LibreOffice) is needed and not installed (exit 2)."""
+
+
+class WriteError(SlawriterError):
+    """The output folder cannot take the files: a full disk, a read-only folder, no permission
+    (exit 2, not 3: nothing is refused to protect the user; the place to write needs fixing)."""

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from slawriter.files.load import load_agreement
-    from slawriter.files.output import display_path, write_atomic
+    from slawriter.files.output import display_path, write_set
     from slawriter.library import Library
     from slawriter.measure.moments import parse_moment
     from slawriter.measure.report import parse_period, report_json
@@ -115,10 +115,8 @@ def run(args: argparse.Namespace) -> int:
     written = []
     if out_dir is not None:
         stem = f"{args.agreement.stem}-{report.period}"
-        for ext, data in outputs.items():
-            path = out_dir / f"{stem}.{ext}"
-            write_atomic(path, data)
-            written.append(display_path(path))
+        files = {f"{stem}.{ext}": data for ext, data in outputs.items()}
+        written = [display_path(path) for path in write_set(out_dir, files)]
     console = err if args.json else Console(highlight=False, soft_wrap=True)
     tickets = sum(p.tickets for p in report.total.priorities.values())
     console.print(

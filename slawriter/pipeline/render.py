@@ -23,7 +23,7 @@ from slawriter.files.output import (
     read_record,
     record_path,
     sha256,
-    write_atomic,
+    write_set,
 )
 from slawriter.library import Library
 from slawriter.render import registry
@@ -264,9 +264,11 @@ def render_files(
         check_overwrite(files, record, force, source=loaded.path)
         plans.append((loaded, files, rec_path, record))
     written = []
+    # One set for the whole batch, each record after its documents: every agreement's files
+    # land together or none does (see write_set for what an interrupted write leaves).
+    batch: dict[str, bytes] = {}
     for loaded, files, rec_path, record in plans:
-        for file_path, data in files.items():
-            write_atomic(file_path, data)
+        batch.update({file_path.name: data for file_path, data in files.items()})
         known = dict(record.get("files", {}))
         known.update({p.name: sha256(d) for p, d in files.items()})
         new_record = {
@@ -281,6 +283,7 @@ def render_files(
                 next(f for p, f in checked if p == loaded.path), risks, finding_reasons
             ),
         }
-        write_atomic(rec_path, dump_record(new_record))
+        batch[rec_path.name] = dump_record(new_record)
         written.append(Written(loaded.path, tuple(files)))
+    write_set(out_dir, batch)
     return Outcome(written, skipped, checked)
