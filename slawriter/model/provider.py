@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from slawriter.model.common import (
     CalendarName,
@@ -55,7 +55,11 @@ class OnCall(Strict):
 class ProviderInternal(Strict):
     """Facts for the feasibility checker. Never printed in a customer's document."""
 
-    staffing: Annotated[list[StaffBand], Limit(50, "bands")] = Field(default_factory=list)
+    staffing: Annotated[list[StaffBand], Limit(50, "bands")] = Field(
+        default_factory=list,
+        description=f"People on shift by weekly hours; at most {MOST_AGENTS:,} agents in all "
+        "bands together",
+    )
     on_call: OnCall | None = None
     handling_time: Annotated[dict[Line, DurationField], Limit(20, "entries")] = Field(
         default_factory=dict,
@@ -65,16 +69,17 @@ class ProviderInternal(Strict):
         default=Decimal(95), description="Share of tickets that must meet each response target"
     )
 
-    @model_validator(mode="after")
-    def _team_size(self) -> ProviderInternal:
+    @field_validator("staffing")
+    @classmethod
+    def _team_size(cls, staffing: list[StaffBand]) -> list[StaffBand]:
         # The checker models one service desk: every band may be on shift at once.
-        total = sum(band.agents for band in self.staffing)
+        total = sum(band.agents for band in staffing)
         if total > MOST_AGENTS:
             raise ValueError(
-                f"staffing: {total:,} agents across the bands, but at most {MOST_AGENTS:,} "
-                "are allowed together (the checker models one service desk)"
+                f"{total:,} agents across the bands, but at most {MOST_AGENTS:,} are allowed "
+                "together (the checker models one service desk)"
             )
-        return self
+        return staffing
 
 
 class Provider(Strict):
