@@ -33,6 +33,10 @@ refused as ambiguous); *period* is calendar `N days`, `N months` or `N years`; *
 hours such as `mon-fri 09:00-17:30`, `mon-fri 08:00-12:00, 13:00-17:00; sat 09:00-12:00`,
 `mon-fri 22:00-06:00` (overnight) or `24x7`; *percent* is a number from 0 to 100 (`99.9`).
 Fields marked *required* have no default; the profile's `defaults:` may supply them.
+*Limits* are refused by `slawriter validate` with a message naming the field: they keep every
+accepted file computable by `check`, `render` and `report`, and quick. Text may not contain
+characters a Word document cannot hold (control characters other than tab and line breaks,
+U+FFFE, U+FFFF and unpaired surrogates).
 """
 
 _NAMES = {
@@ -89,6 +93,46 @@ def _type_name(annotation: Any) -> str:
     return _NAMES.get(getattr(annotation, "__name__", str(annotation)), str(annotation))
 
 
+def _limits(info: FieldInfo) -> str:
+    """The limits of a field as the reader meets them: its own, then each entry's."""
+    found: list[str] = []
+
+    def note(text: str) -> None:
+        if text not in found:
+            found.append(text)
+
+    def walk(annotation: Any, prefix: str) -> None:
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        if origin is typing.Annotated:
+            for meta in args[1:]:
+                own(meta, prefix)
+            walk(args[0], prefix)
+        elif origin in (typing.Union, types.UnionType):
+            for arg in args:
+                walk(arg, prefix)
+        elif origin is list:
+            walk(args[0], "each: ")
+        elif origin is dict:
+            walk(args[0], "keys: ")
+            walk(args[1], "each: ")
+
+    def own(meta: Any, prefix: str) -> None:
+        text = getattr(meta, "doc_limit", None)
+        if isinstance(text, str):
+            note(prefix + text)
+        low, high = getattr(meta, "ge", None), getattr(meta, "le", None)
+        if high is not None:
+            note(f"{prefix}at most {high:,}")
+        elif low is not None and low > 0:
+            note(f"{prefix}at least {low:,}")
+
+    for meta in info.metadata:
+        own(meta, "")
+    walk(info.annotation, "")
+    return "; ".join(found)
+
+
 def _default(info: FieldInfo) -> str:
     if info.is_required():
         return "*required*"
@@ -123,7 +167,7 @@ def _rows(model: type[BaseModel], prefix: str, out: list[str], seen: set[str]) -
         kind = _type_name(
             typing.Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
         )
-        out.append(f"| `{path}` | {kind} | {_default(info)} | {description} |")
+        out.append(f"| `{path}` | {kind} | {_default(info)} | {_limits(info)} | {description} |")
         for sub in _models_in(info.annotation):
             origin = typing.get_origin(info.annotation)
             if origin is list or "list of" in _type_name(info.annotation):
@@ -142,7 +186,12 @@ def _rows(model: type[BaseModel], prefix: str, out: list[str], seen: set[str]) -
 def reference() -> str:
     lines = [INTRO]
     for title, model in (("The agreement file", Agreement), ("The provider file", Provider)):
-        lines += [f"## {title}", "", "| Field | Type | Default | Meaning |", "|---|---|---|---|"]
+        lines += [
+            f"## {title}",
+            "",
+            "| Field | Type | Default | Limits | Meaning |",
+            "|---|---|---|---|---|",
+        ]
         _rows(model, "", lines, set())
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -7,15 +7,17 @@ customer's document.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from slawriter.model.common import (
+    CalendarName,
     CalendarSpec,
     Contact,
+    Date,
     HoursField,
+    Limit,
     Line,
     Money,
     Percent,
@@ -24,10 +26,12 @@ from slawriter.model.common import (
     Slug,
     Strict,
     Text,
+    TicketsPerMonth,
 )
 from slawriter.model.durations import DurationField, PeriodField
 
 FORMAT_VERSION = 1
+MOST_SERVICES = 500  # render and check stay within seconds; no customer has more
 ALWAYS_CALENDAR = "24x7"  # built in: every hour of every day, in the default calendar's zone
 
 
@@ -45,7 +49,7 @@ class Term(Strict):
 
 class AgreementInfo(Strict):
     reference: Line
-    effective_date: date
+    effective_date: Date
     version: Line = "1.0"
     term: Term = Field(default_factory=Term)
     master_agreement: Line | None = Field(
@@ -61,7 +65,7 @@ class AgreementInfo(Strict):
 class Customer(Strict):
     name: Line = Field(description="Legal name")
     company_number: Line | None = None
-    address: list[Line] = Field(min_length=1)
+    address: Annotated[list[Line], Limit(20, "lines")] = Field(min_length=1)
     signatory: Signatory
     contact: Contact = Field(default_factory=Contact)
 
@@ -73,7 +77,7 @@ class Uptime(Strict):
         description="all-time: every minute of the month; business-hours: only the minutes "
         "of the calendar named in 'calendar'",
     )
-    calendar: str | None = Field(
+    calendar: CalendarName | None = Field(
         default=None, description="Calendar for the business-hours basis (default calendar)"
     )
     period: Literal["calendar-month"] = "calendar-month"
@@ -83,8 +87,8 @@ class Service(Strict):
     id: Slug
     name: Line
     description: Text | None = None
-    systems: list[Line] = Field(min_length=1)
-    sites: list[Line] = Field(default_factory=list)
+    systems: Annotated[list[Line], Limit(100, "systems")] = Field(min_length=1)
+    sites: Annotated[list[Line], Limit(100, "sites")] = Field(default_factory=list)
     users: Line | None = Field(default=None, description="Who is covered, e.g. '85 named users'")
     uptime: Uptime | None = None
     monthly_fee: Money | None = Field(default=None, description="For service credits")
@@ -93,8 +97,8 @@ class Service(Strict):
 class CombinedUptime(Strict):
     target: Percent
     basis: Literal["all-time", "business-hours"] = "all-time"
-    calendar: str | None = None
-    services: list[Slug] | None = Field(
+    calendar: CalendarName | None = None
+    services: Annotated[list[Slug], Limit(MOST_SERVICES, "services")] | None = Field(
         default=None, description="Services counted (default: every service with a target)"
     )
 
@@ -116,7 +120,7 @@ class Monitoring(Strict):
 
 class Maintenance(Strict):
     window: HoursField = Field(description="Weekly window, e.g. 'sun 02:00-06:00'")
-    calendar: str | None = Field(
+    calendar: CalendarName | None = Field(
         default=None, description="Calendar whose time zone the window is in (default calendar)"
     )
     notice: DurationField = Field(default="5 business days")  # type: ignore[assignment]
@@ -131,25 +135,27 @@ class Channel(Strict):
     kind: Literal["phone", "email", "portal", "chat", "other"]
     name: Line | None = None
     contact: Line = Field(description="Number, address or link")
-    priorities: list[PriorityId] = Field(description="Priorities this channel may be used for")
-    calendar: str | None = Field(
+    priorities: Annotated[list[PriorityId], Limit(9, "priorities")] = Field(
+        description="Priorities this channel may be used for"
+    )
+    calendar: CalendarName | None = Field(
         default=None, description="When the channel is staffed (default: always monitored)"
     )
 
 
 class Reporting(Strict):
-    channels: list[Channel] = Field(min_length=1)
-    required_information: list[Line] = Field(min_length=1)
+    channels: Annotated[list[Channel], Limit(50, "channels")] = Field(min_length=1)
+    required_information: Annotated[list[Line], Limit(100, "items")] = Field(min_length=1)
 
 
 class Priority(Strict):
     name: Line
     criteria: Text
-    examples: list[Line] = Field(default_factory=list)
+    examples: Annotated[list[Line], Limit(100, "examples")] = Field(default_factory=list)
     response: DurationField
     resolution: DurationField
     update: DurationField
-    calendar: str | None = Field(
+    calendar: CalendarName | None = Field(
         default=None, description="Calendar the targets are counted on (default calendar)"
     )
 
@@ -165,10 +171,10 @@ class Escalation(Strict):
 
 class OutOfHours(Strict):
     available: bool = False
-    calendar: str | None = Field(
+    calendar: CalendarName | None = Field(
         default=None, description="When out-of-hours support can be called on"
     )
-    priorities: list[PriorityId] = Field(default_factory=list)
+    priorities: Annotated[list[PriorityId], Limit(9, "priorities")] = Field(default_factory=list)
     rate: Money | None = Field(default=None, description="Charge per hour")
     minimum_charge: DurationField | None = None
     authorised_by: Line | None = Field(
@@ -179,7 +185,7 @@ class OutOfHours(Strict):
 class ModifiedTarget(Strict):
     response: DurationField | None = None
     resolution: DurationField | None = None
-    calendar: str | None = None
+    calendar: CalendarName | None = None
 
 
 class Constraint(Strict):
@@ -187,8 +193,8 @@ class Constraint(Strict):
     kind: Literal["site-access", "hardware-warranty", "remote-only", "other"]
     description: Text
     site: Line | None = None
-    services: list[Slug] = Field(default_factory=list)
-    calendar: str | None = Field(
+    services: Annotated[list[Slug], Limit(MOST_SERVICES, "services")] = Field(default_factory=list)
+    calendar: CalendarName | None = Field(
         default=None,
         description="site-access: when the site can be entered; "
         "hardware-warranty: the vendor's cover window",
@@ -206,7 +212,7 @@ class Responsibilities(Strict):
     hosted_content: bool = Field(
         default=False, description="Include the acceptable-content duty for hosted sites"
     )
-    additional: list[Text] = Field(default_factory=list)
+    additional: Annotated[list[Text], Limit(100, "responsibilities")] = Field(default_factory=list)
 
 
 class Backup(Strict):
@@ -224,7 +230,7 @@ class DataProtection(Strict):
     )
     disposal: Literal["return-and-destroy", "destroy", "return"] = "return-and-destroy"
     disposal_within: PeriodField = Field(default="30 days")  # type: ignore[assignment]
-    measures: list[Line] = Field(min_length=1)
+    measures: Annotated[list[Line], Limit(100, "measures")] = Field(min_length=1)
     backup: Backup = Field(default_factory=Backup)
     breach_notice: DurationField = Field(default="24h")  # type: ignore[assignment]
     personal_data: bool = True
@@ -239,12 +245,12 @@ class CreditTier(Strict):
 
 
 class Termination(Strict):
-    consecutive_months: int = Field(default=2, ge=1)
+    consecutive_months: int = Field(default=2, ge=1, le=120)
     months_in_twelve: int = Field(default=3, ge=1, le=12)
 
 
 class Credits(Strict):
-    tiers: list[CreditTier] = Field(min_length=1)
+    tiers: Annotated[list[CreditTier], Limit(20, "tiers")] = Field(min_length=1)
     cap: Percent = Field(description="Most credited in a month, as % of the monthly fee")
     claim_window: PeriodField = Field(default="30 days")  # type: ignore[assignment]
     sole_remedy: bool = True
@@ -266,10 +272,10 @@ class Exit(Strict):
 class Asset(Strict):
     id: Slug
     description: Line
-    services: list[Slug] = Field(default_factory=list)
+    services: Annotated[list[Slug], Limit(MOST_SERVICES, "services")] = Field(default_factory=list)
     warranty: Slug | None = Field(default=None, description="Id of a hardware-warranty constraint")
     onsite_response: DurationField | None = None
-    calendar: str | None = None
+    calendar: CalendarName | None = None
     spares_on_site: bool = False
 
 
@@ -281,12 +287,12 @@ class BackupFacts(Strict):
 class Internal(Strict):
     """Customer-specific facts for the feasibility checker. Never in the customer's document."""
 
-    assets: list[Asset] = Field(default_factory=list)
-    redundancy: dict[Slug, bool] = Field(
+    assets: Annotated[list[Asset], Limit(1_000, "assets")] = Field(default_factory=list)
+    redundancy: Annotated[dict[Slug, bool], Limit(MOST_SERVICES, "services")] = Field(
         default_factory=dict, description="Per service id: no single point of failure"
     )
     backup: BackupFacts = Field(default_factory=BackupFacts)
-    expected_tickets: dict[PriorityId, float] = Field(
+    expected_tickets: dict[PriorityId, TicketsPerMonth] = Field(
         default_factory=dict, description="Tickets expected per month, per priority"
     )
     notes: Text | None = None
@@ -301,26 +307,30 @@ class Agreement(Strict):
     )
     agreement: AgreementInfo
     customer: Customer
-    default_calendar: str = "business"
-    calendars: dict[str, CalendarSpec] = Field(
+    default_calendar: CalendarName = "business"
+    calendars: Annotated[dict[CalendarName, CalendarSpec], Limit(50, "calendars")] = Field(
         default_factory=dict, description="Named calendars; the provider's are inherited"
     )
-    services: list[Service] = Field(min_length=1)
+    services: Annotated[
+        list[Service], Limit(MOST_SERVICES, "services", "split them across several agreements")
+    ] = Field(min_length=1)
     combined_uptime: CombinedUptime | None = None
     monitoring: Monitoring
-    exclusions: list[Text] = Field(min_length=1)
+    exclusions: Annotated[list[Text], Limit(200, "exclusions")] = Field(min_length=1)
     maintenance: Maintenance
     reporting: Reporting
     priorities: dict[PriorityId, Priority] = Field(min_length=1)
-    escalation: list[Escalation] = Field(default_factory=list)
+    escalation: Annotated[list[Escalation], Limit(20, "levels")] = Field(default_factory=list)
     out_of_hours: OutOfHours = Field(default_factory=OutOfHours)
-    constraints: list[Constraint] = Field(default_factory=list)
+    constraints: Annotated[list[Constraint], Limit(200, "constraints")] = Field(
+        default_factory=list
+    )
     responsibilities: Responsibilities = Field(default_factory=Responsibilities)
     data_protection: DataProtection
     credits: Credits | None = None
     reviews: Reviews = Field(default_factory=Reviews)
     exit: Exit = Field(default_factory=Exit)
-    variants: dict[str, Slug] = Field(
+    variants: Annotated[dict[Line, Slug], Limit(500, "variants")] = Field(
         default_factory=dict,
         description="Clause id -> variant, to select a negotiated fallback wording",
     )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
+import warnings
 import zoneinfo
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -15,9 +18,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     WithJsonSchema,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from slawriter.model.hours import (
     HoursError,
@@ -36,17 +43,86 @@ class Strict(BaseModel):
     )
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Limits. Everything `validate` accepts must be computable by check, render and report, and
+# quickly: each limit is far above what a real agreement needs and low enough that the worst
+# accepted file still checks in well under a second. docs/agreement-file.md lists them.
+NAME_LENGTH = 300  # names, references, ids and every other single line
+TEXT_LENGTH = 20_000  # free text: exclusions, criteria, descriptions, notes
+FIRST_YEAR, LAST_YEAR = 1970, 2200  # dates the clock, the holiday tables and terms can reach
+DECIMAL_PLACES = 4  # percentages (99.9999) and money
+MOST_MONEY = Decimal(1_000_000_000)
+MIN_CALENDAR_MINUTES = 60  # a week: a clock that hardly ever runs makes every target moot
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``most`` characters of a text, or entries of a list or mapping.
+
+    Checked before anything inside is validated, so a 10 MB name or 20,000 services are
+    refused at once, with a message, instead of being validated item by item first.
+    """
+
+    most: int
+    what: str = "characters"  # what is counted, plural: "characters", "services", "dates"
+    hint: str = ""  # what to do instead, when there is something better to say
+
+    @property
+    def doc_limit(self) -> str:
+        return f"at most {self.most:,} {self.what}"
+
+    def _check(self, value: Any) -> Any:
+        if isinstance(value, str | list | dict) and len(value) > self.most:
+            hint = f": {self.hint}" if self.hint else ""
+            raise ValueError(
+                f"{len(value):,} {self.what}, but at most {self.most:,} are allowed here{hint}"
+            )
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json = handler(schema)
+        key = {"string": "maxLength", "array": "maxItems", "object": "maxProperties"}
+        if json.get("type") in key:
+            json[key[json["type"]]] = self.most
+        return json
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A limit a validator enforces, as docs/agreement-file.md states it."""
+
+    doc_limit: str
+
+
+# What XML 1.0 cannot hold (and so no Word file): C0 controls but tab, line feed and carriage
+# return; U+FFFE and U+FFFF; halves of surrogate pairs, which YAML escapes can produce. DEL is
+# allowed by XML but invisible in every document, so it is refused too.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 def _no_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
-    control = _CONTROL.search(value)
-    if control:
+    return _printable(value)
+
+
+def _printable(value: str) -> str:
+    found = _FORBIDDEN.search(value)
+    if found:
+        before = value[: found.start()]
+        line = before.count("\n") + 1
+        column = found.start() - (before.rfind("\n") + 1) + 1
+        where = f"line {line}, column {column}" if "\n" in value else f"column {column}"
         raise ValueError(
-            f"contains the control character U+{ord(control.group()):04X}, which no document "
-            "can show: delete it (it often comes from copying text out of another program)"
+            f"contains the character U+{ord(found.group()):04X} at {where} of the text, which "
+            "no document can hold: delete it (it often comes from copying text out of another "
+            "program)"
         )
     return value
 
@@ -57,8 +133,8 @@ def _one_line(value: str) -> str:
     return value.strip()
 
 
-Text = Annotated[str, AfterValidator(_no_blank)]
-Line = Annotated[str, AfterValidator(_no_blank), AfterValidator(_one_line)]
+Text = Annotated[str, Limit(TEXT_LENGTH), AfterValidator(_no_blank)]
+Line = Annotated[str, Limit(NAME_LENGTH), AfterValidator(_no_blank), AfterValidator(_one_line)]
 
 _SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -72,7 +148,7 @@ def _slug(value: str) -> str:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_slug)]
+Slug = Annotated[str, Limit(NAME_LENGTH), AfterValidator(_slug)]
 
 _PRIORITY = re.compile(r"^P[1-9]$")
 
@@ -86,22 +162,46 @@ def _priority_id(value: str) -> str:
 PriorityId = Annotated[str, AfterValidator(_priority_id)]
 
 
-def _percent(value: Any) -> Any:
+_NUMBER_LENGTH = 40  # characters of a number written as text: '99.95%', '1200.50'
+
+
+def _decimal(value: Any, what: str) -> Any:
+    """YAML text and floats as the Decimal the user typed (99.9, not 99.900000000000006)."""
     if isinstance(value, str):
         text = value.strip().removesuffix("%").strip()
+        if len(text) > _NUMBER_LENGTH:
+            raise ValueError(f"{len(text):,} characters is not {what} such as 99.9")
         try:
             return Decimal(text)
         except ArithmeticError:
-            raise ValueError(f"'{value}' is not a percentage such as 99.9") from None
+            raise ValueError(f"'{value}' is not {what} such as 99.9") from None
     if isinstance(value, float):
-        # YAML floats: keep the digits the user typed (99.9, not 99.900000000000006).
         return Decimal(repr(value))
     return value
 
 
+def _decimal_places(value: Decimal, what: str) -> Decimal:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: checked by the caller
+    # Normalising 1E-999999999 leaves the decimal context's range (it becomes 0), so a
+    # written exponent far below any real figure is refused before normalising.
+    places = -exponent if exponent < -_NUMBER_LENGTH else -int(value.normalize().as_tuple()[2])
+    if places > DECIMAL_PLACES:
+        raise ValueError(
+            f"{what} {value} has {places:,} decimal places, but at most {DECIMAL_PLACES} "
+            "are allowed"
+        )
+    return value
+
+
+def _percent(value: Any) -> Any:
+    return _decimal(value, "a percentage")
+
+
 def _percent_range(value: Decimal) -> Decimal:
-    if not Decimal(0) <= value <= Decimal(100):
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal(100):
         raise ValueError(f"{value} is not between 0 and 100")
+    _decimal_places(value, "the percentage")
     return value.normalize() if value == value.to_integral() else value
 
 
@@ -111,19 +211,20 @@ Percent = Annotated[
     AfterValidator(_percent_range),
     PlainSerializer(lambda d: float(d) if d != d.to_integral() else int(d)),
     WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100, "examples": [99.9]}),
+    Bound(f"0 to 100, at most {DECIMAL_PLACES} decimal places"),
 ]
 
 
 def _money(value: Any) -> Any:
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return value
+    return _decimal(value, "an amount")
 
 
 def _money_range(value: Decimal) -> Decimal:
     if value < 0:
         raise ValueError("must not be negative")
-    return value
+    if not value.is_finite() or value > MOST_MONEY:
+        raise ValueError(f"{value} is more than {MOST_MONEY:,}: is it a typing error?")
+    return _decimal_places(value, "the amount")
 
 
 Money = Annotated[
@@ -131,8 +232,36 @@ Money = Annotated[
     BeforeValidator(_money),
     AfterValidator(_money_range),
     PlainSerializer(lambda d: float(d) if d != d.to_integral() else int(d)),
-    WithJsonSchema({"type": "number", "minimum": 0, "examples": [1200]}),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1e9, "examples": [1200]}),
+    Bound(f"0 to {MOST_MONEY:,}, at most {DECIMAL_PLACES} decimal places"),
 ]
+
+MOST_TICKETS = 10_000_000  # a month, per priority: far beyond any one customer
+
+
+def _tickets(value: float) -> float:
+    if not math.isfinite(value) or not 0 <= value <= MOST_TICKETS:
+        raise ValueError(
+            f"{value} is not a number of tickets a month: expected 0 to {MOST_TICKETS:,}"
+        )
+    return value
+
+
+TicketsPerMonth = Annotated[float, AfterValidator(_tickets), Bound(f"0 to {MOST_TICKETS:,}")]
+
+
+def _date_range(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(
+            f"{value.isoformat()} is outside the years slawriter can compute with "
+            f"({FIRST_YEAR} to {LAST_YEAR}): is it a typing error?"
+        )
+    return value
+
+
+Date = Annotated[date, AfterValidator(_date_range), Bound(f"years {FIRST_YEAR} to {LAST_YEAR}")]
+
+_HOURS_LENGTH = 1_000  # characters of one weekly-hours spec, all its lines together
 
 
 def _hours(value: Any) -> WeeklyHours:
@@ -141,6 +270,12 @@ def _hours(value: Any) -> WeeklyHours:
     if not isinstance(value, str | list):
         raise ValueError(
             "expected weekly hours such as 'mon-fri 09:00-17:30' (or a list of such lines)"
+        )
+    size = len(value) if isinstance(value, str) else sum(len(str(line)) + 1 for line in value)
+    if size > _HOURS_LENGTH:
+        raise ValueError(
+            f"{size:,} characters of hours, but at most {_HOURS_LENGTH:,} are allowed: "
+            "group the days, e.g. 'mon-fri 09:00-17:30'"
         )
     try:
         return parse_weekly_hours(value)
@@ -164,9 +299,25 @@ HoursField = Annotated[
 ]
 
 
+def _clock_hours(value: WeeklyHours) -> WeeklyHours:
+    minutes = sum(value.minutes_on(day) for day in range(7))
+    if minutes < MIN_CALENDAR_MINUTES:
+        raise ValueError(
+            f"'{value.canonical()}' is open {minutes} minute{'s' if minutes != 1 else ''} a "
+            f"week: a calendar that targets are counted on needs at least "
+            f"{MIN_CALENDAR_MINUTES // 60} hour a week, or no target on it could ever be met"
+        )
+    return value
+
+
+CalendarHours = Annotated[HoursField, AfterValidator(_clock_hours), Bound("at least 1 hour a week")]
+
+
 def _day_hours(value: Any) -> tuple[tuple[int, int], ...]:
     if not isinstance(value, str):
         raise ValueError("expected hours for one day such as '09:00-12:30'")
+    if len(value) > _HOURS_LENGTH:
+        raise ValueError(f"{len(value):,} characters is not the hours of one day")
     try:
         return parse_day_hours(value)
     except HoursError as error:
@@ -184,14 +335,14 @@ DayHoursField = Annotated[
 def _timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(
             f"'{value}' is not an IANA time zone (e.g. Europe/London, America/New_York)"
         ) from None
     return value
 
 
-TimeZone = Annotated[str, AfterValidator(_timezone)]
+TimeZone = Annotated[str, Limit(100), AfterValidator(_timezone)]
 
 _HOLIDAYS = re.compile(r"^[A-Z]{2,3}(-[A-Z0-9]{1,4})?$")
 
@@ -213,7 +364,9 @@ def _checked_holiday_code(value: str) -> str:
 
     country, _, subdivision = value.partition("-")
     try:
-        holidays.country_holidays(country, subdiv=subdivision or None, years=2000)
+        # No years: the code is checked without computing a year that the package may only
+        # estimate (it warns then); holiday_warning() asks about the agreement's own years.
+        holidays.country_holidays(country, subdiv=subdivision or None)
     except NotImplementedError:
         raise ValueError(f"'{country}' is not a country the holidays package knows") from None
     except Exception as error:  # the holidays package raises a bare exception for subdivisions
@@ -221,21 +374,43 @@ def _checked_holiday_code(value: str) -> str:
     return value
 
 
-HolidayCode = Annotated[str, AfterValidator(_holiday_code)]
+HolidayCode = Annotated[str, Limit(20), AfterValidator(_holiday_code)]
+
+
+@functools.cache
+def holiday_warning(code: str, year: int) -> str | None:
+    """What the holidays package would warn about ``code`` in ``year`` (e.g. that it knows
+    India's holidays only from 2001 to 2035), or None. Its warnings name its own source file,
+    so they must never reach the user raw."""
+    import holidays
+
+    country, _, subdivision = code.partition("-")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+        except Exception as error:  # refused by _holiday_code already; be safe
+            return str(error)
+    return str(caught[0].message) if caught else None
 
 
 class CalendarSpec(Strict):
     """A named calendar: when the clock of a target runs."""
 
     timezone: TimeZone = Field(description="IANA time zone, e.g. Europe/London")
-    hours: HoursField = Field(description="Weekly hours, e.g. 'mon-fri 09:00-17:30' or '24x7'")
+    hours: CalendarHours = Field(description="Weekly hours, e.g. 'mon-fri 09:00-17:30' or '24x7'")
     holidays: HolidayCode | None = Field(
         default=None, description="Public holidays: country and subdivision, e.g. GB-ENG"
     )
-    closed: list[date] = Field(default_factory=list, description="Extra closed dates")
-    reduced: dict[date, DayHoursField] = Field(
+    closed: Annotated[list[Date], Limit(1_000, "dates")] = Field(
+        default_factory=list, description="Extra closed dates"
+    )
+    reduced: Annotated[dict[Date, DayHoursField], Limit(1_000, "dates")] = Field(
         default_factory=dict, description="Dates with shorter hours, e.g. 2027-12-24: 09:00-12:30"
     )
+
+
+CalendarName = Line  # a calendar's name, defined or referred to
 
 
 class Signatory(Strict):

@@ -30,6 +30,7 @@ _AMBIGUOUS = re.compile(r"^\d+(\.\d+)?\s*(d|day|days|wk|w|week|weeks)$")
 DURATION_EXAMPLES = ["15s", "30m", "4h", "1h 30m", "2 business days"]
 MAX_SECONDS = 366 * 24 * 3600  # a year: anything longer is a typing error, not a target
 MAX_BUSINESS_DAYS = 261
+_TEXT_LENGTH = 100  # characters: '1 hour 30 minutes 15 seconds' is 29
 
 
 class DurationError(ValueError):
@@ -87,8 +88,15 @@ def parse_duration(value: object) -> Duration:
             f"expected a duration such as {', '.join(DURATION_EXAMPLES)}, got {value!r}"
         )
     if isinstance(value, int):
+        if abs(value) >= 10**9:  # printing a 5,000-digit number fails, and says nothing
+            raise DurationError("a number with no unit is not a duration: write e.g. 30m or 4h")
         raise DurationError(
             f"{value} has no unit: write {value}m for minutes or {value}h for hours"
+        )
+    if len(value) > _TEXT_LENGTH:
+        raise DurationError(
+            f"{len(value):,} characters is not a duration: expected e.g. "
+            f"{', '.join(DURATION_EXAMPLES)}"
         )
     text = " ".join(value.strip().lower().split())
     if not text:
@@ -192,6 +200,11 @@ def parse_period(value: object) -> Period:
     if not isinstance(value, str):
         raise ValueError(
             f"expected a period such as '30 days', '12 months' or '7 years', got {value!r}"
+        )
+    if len(value) > _TEXT_LENGTH:
+        raise ValueError(
+            f"{len(value):,} characters is not a period: expected e.g. '30 days', '12 months' "
+            "or '7 years'"
         )
     text = " ".join(value.strip().lower().split())
     match = _PERIOD.match(text)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from slawriter.model.common import (
+    CalendarName,
     CalendarSpec,
     Contact,
     HoursField,
+    Limit,
     Line,
     Percent,
     Signatory,
@@ -20,6 +22,7 @@ from slawriter.model.common import (
 from slawriter.model.durations import DurationField
 
 FORMAT_VERSION = 1
+MOST_AGENTS = 1_000  # on shift at once: the staffing check's Erlang sums grow with it
 
 
 class Locale(Strict):
@@ -37,13 +40,13 @@ class StaffBand(Strict):
 
     hours: HoursField
     timezone: TimeZone | None = None
-    agents: int = Field(ge=0)
+    agents: int = Field(ge=0, le=MOST_AGENTS)
 
 
 class OnCall(Strict):
     hours: HoursField
     timezone: TimeZone | None = None
-    people: int = Field(default=1, ge=0)
+    people: int = Field(default=1, ge=0, le=MOST_AGENTS)
     attend_within: DurationField | None = Field(
         default=None, description="How soon the person on call starts work"
     )
@@ -52,9 +55,13 @@ class OnCall(Strict):
 class ProviderInternal(Strict):
     """Facts for the feasibility checker. Never printed in a customer's document."""
 
-    staffing: list[StaffBand] = Field(default_factory=list)
+    staffing: Annotated[list[StaffBand], Limit(50, "bands")] = Field(
+        default_factory=list,
+        description=f"People on shift by weekly hours; at most {MOST_AGENTS:,} agents in all "
+        "bands together",
+    )
     on_call: OnCall | None = None
-    handling_time: dict[str, DurationField] = Field(
+    handling_time: Annotated[dict[Line, DurationField], Limit(20, "entries")] = Field(
         default_factory=dict,
         description="Mean handling time per priority id (P1..), with 'default' for the rest",
     )
@@ -62,20 +69,32 @@ class ProviderInternal(Strict):
         default=Decimal(95), description="Share of tickets that must meet each response target"
     )
 
+    @field_validator("staffing")
+    @classmethod
+    def _team_size(cls, staffing: list[StaffBand]) -> list[StaffBand]:
+        # The checker models one service desk: every band may be on shift at once.
+        total = sum(band.agents for band in staffing)
+        if total > MOST_AGENTS:
+            raise ValueError(
+                f"{total:,} agents across the bands, but at most {MOST_AGENTS:,} are allowed "
+                "together (the checker models one service desk)"
+            )
+        return staffing
+
 
 class Provider(Strict):
     slawriter: Literal[1] = Field(description="Format version of this file")
     name: Line = Field(description="Legal name")
     trading_name: Line | None = None
     company_number: Line | None = None
-    address: list[Line] = Field(min_length=1)
+    address: Annotated[list[Line], Limit(20, "lines")] = Field(min_length=1)
     signatory: Signatory
     contact: Contact = Field(default_factory=Contact)
     website: Line | None = None
     logo: Line | None = Field(default=None, description="PNG or JPEG, relative to this file")
     page_size: Literal["A4", "Letter"] = "A4"
     locale: Locale = Field(default_factory=Locale)
-    calendars: dict[str, CalendarSpec] = Field(
+    calendars: Annotated[dict[CalendarName, CalendarSpec], Limit(50, "calendars")] = Field(
         default_factory=dict, description="Default calendars for every agreement"
     )
     internal: ProviderInternal = Field(default_factory=ProviderInternal)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
+from slawriter.model.common import holiday_warning
 from slawriter.model.paths import Loc
 from slawriter.model.provider import Provider
 
@@ -178,4 +179,30 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
         service(("internal", "redundancy", name), name)
     for pid in agreement.internal.expected_tickets:
         priority(("internal", "expected_tickets", pid), pid)
+    problems.extend(_holiday_years(agreement, provider))
+    return problems
+
+
+def _holiday_years(agreement: Agreement, provider: Provider) -> list[tuple[Loc, str]]:
+    """Holiday sets the package cannot give for the agreement's first years (it only warns)."""
+    problems: list[tuple[Loc, str]] = []
+    start = agreement.agreement.effective_date.year
+    calendars = {**provider.calendars, **agreement.calendars}
+    for name, spec in calendars.items():
+        if spec.holidays is None:
+            continue
+        for year in (start, start + 1):
+            said = holiday_warning(spec.holidays, year)
+            if said:
+                where = "" if name in agreement.calendars else " (in the provider file)"
+                problems.append(
+                    (
+                        ("calendars", name, "holidays"),
+                        f"calendar '{name}'{where}: the public holidays {spec.holidays} cannot "
+                        f"be computed for {year}, a year this agreement runs in (the holidays "
+                        f"package says: {said.rstrip('.')}): choose an effective date in those "
+                        "years, or list the closed dates under 'closed' instead",
+                    )
+                )
+                break
     return problems
