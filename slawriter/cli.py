@@ -14,10 +14,13 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from slawriter import __version__
-from slawriter.errors import SlawriterError
-
-EXIT_OK, EXIT_FOUND, EXIT_INPUT, EXIT_REFUSED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-EXIT_BUG = 70  # EX_SOFTWARE: an internal error, reported without a traceback
+from slawriter.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    SlawriterError,
+)
 
 # The commands, in the order --help lists them: modules in slawriter/commands/.
 COMMANDS = [
@@ -42,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: error: {message}\n")
-        raise SystemExit(EXIT_INPUT)
+        raise SystemExit(EXIT_BAD_INPUT)
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -86,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-        return EXIT_INPUT
+        return EXIT_BAD_INPUT
     try:
         result: int = args.handler(args)
         return result
@@ -103,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"slawriter: internal error ({type(error).__name__}: {error}). This is a bug in "
             "slawriter, not in your files; please report it with the command you ran.\n"
         )
-        return EXIT_BUG
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

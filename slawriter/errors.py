@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Exit codes, the same for every command (cli.py's --help lists them).
+EXIT_OK = 0  # done
+EXIT_FOUND = 1  # done, and it found something: problems, changes, rejected rows
+EXIT_BAD_INPUT = 2  # bad input or usage
+EXIT_REFUSED = 3  # refused in order to protect something (an edited output without --force)
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in slawriter, reported without a traceback
+EXIT_INTERRUPTED = 130  # interrupted (Ctrl-C), with everything saved
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -28,7 +36,7 @@ class Problem:
 class SlawriterError(Exception):
     """A problem the user can fix. Exit code 2 unless a subclass says otherwise."""
 
-    exit_code = 2
+    exit_code = EXIT_BAD_INPUT
 
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         super().__init__(message)
@@ -57,7 +65,7 @@ class TemplateError(SlawriterError):
 class RefusedError(SlawriterError):
     """Refused in order to protect something, e.g. an edited output without --force (exit 3)."""
 
-    exit_code = 3
+    exit_code = EXIT_REFUSED
 
 
 class ToolMissingError(SlawriterError):

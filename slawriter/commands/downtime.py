@@ -53,7 +53,7 @@ def _percent(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     from slawriter.clock.engine import Calendar
-    from slawriter.errors import InputError
+    from slawriter.errors import EXIT_OK, InputError
     from slawriter.feasibility.availability import (
         Span,
         allowed_downtime_seconds,
@@ -119,9 +119,9 @@ def run(args: argparse.Namespace) -> int:
                 indent=2,
             )
         )
-        return 0
+        return EXIT_OK
     print(
         f"{target:g}% of {span.label} ({where}, {zone}: {period / 60:,.0f} minutes) allows "
         f"{minutes(allowed).replace(' min', ' minutes')} of downtime ({allowed:,.1f} s)"
     )
-    return 0
+    return EXIT_OK

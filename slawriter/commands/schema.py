@@ -57,6 +57,7 @@ def relax_defaults(schema: dict[str, Any], defaults: dict[str, Any], node: dict[
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from slawriter.errors import EXIT_OK
     from slawriter.files.yaml import deep_merge
     from slawriter.library import Library
     from slawriter.model.agreement import Agreement
@@ -72,4 +73,4 @@ def run(args: argparse.Namespace) -> int:
         relax_defaults(schema, supplied, schema)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     print(json.dumps(schema, indent=2, sort_keys=True))
-    return 0
+    return EXIT_OK

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from slawriter.errors import InputError, RefusedError
 from slawriter.library import Library
 from slawriter.model.agreement import Agreement, Priority, Service
 from slawriter.model.durations import Duration, Period
@@ -302,3 +303,68 @@ def draft(path: Path, library: Library, allow_draft: bool = False) -> Drafted:
     loaded = load_agreement(path, library)
     document = assemble_document(loaded, library, allow_draft)
     return Drafted(loaded.agreement, loaded.provider, document, library)
+
+
+@dataclass(frozen=True)
+class Redline:
+    """Where and how to write the Word redline."""
+
+    path: Path
+    author: str = "slawriter"
+    when: datetime | None = None  # None: now, UTC
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Compared:
+    """The outcome of ``compare_files``: the changes, and the redline's counts if written."""
+
+    lines: list[str]
+    insertions: int = 0
+    deletions: int = 0
+
+
+def parse_change_date(text: str | None) -> datetime | None:
+    """--date as a datetime (UTC when it has no offset); None when not given."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--date: '{text}' is not a date such as 2026-11-25T10:00") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def compare_files(
+    old_path: Path,
+    new_path: Path,
+    old_library: Library,
+    new_library: Library,
+    *,
+    allow_draft: bool = False,
+    redline: Redline | None = None,
+) -> Compared:
+    """Every change between the two drafts; with ``redline``, also write the .docx redline
+    (refused before any work when it exists and ``force`` is not set)."""
+    from slawriter.files.output import display_path, write_atomic
+
+    if redline is not None:
+        if redline.path.suffix.lower() != ".docx":
+            raise InputError(f"--out {display_path(redline.path)}: the redline is a .docx file")
+        if redline.path.exists() and not redline.force:
+            raise RefusedError(
+                f"Refusing to overwrite {display_path(redline.path)}: pass --force to replace it."
+            )
+    old = draft(old_path, old_library, allow_draft)
+    new = draft(new_path, new_library, allow_draft)
+    lines = summarise(old, new)
+    if redline is None:
+        return Compared(lines)
+    from slawriter.render.word import render_redline_docx
+
+    when = redline.when or datetime.now(UTC).replace(microsecond=0)
+    data, insertions, deletions = render_redline_docx(
+        old.document, new.document, new_library.word_template, redline.author, when
+    )
+    write_atomic(redline.path, data)
+    return Compared(lines, insertions, deletions)
