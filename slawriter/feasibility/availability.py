@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar as calendar_module
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from slawriter.clock.downtime import allowed_downtime_seconds as allowed_downtime_seconds
 from slawriter.clock.downtime import period_seconds as period_seconds
@@ -86,7 +86,3 @@ def hours_minutes(seconds: float) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest} min" if rest else f"{hours} h"
-
-
-def as_timedelta(seconds: float) -> timedelta:
-    return timedelta(seconds=seconds)

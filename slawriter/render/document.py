@@ -1,4 +1,6 @@
-"""The assembled agreement as a format-neutral tree, shared by the Markdown and Word renderers.
+"""A document as a format-neutral tree: the agreement, the compliance report, the clause book
+and the feasibility memo are all built as one, and the Markdown, HTML and Word renderers in
+this package write it out.
 
 All text here is literal: exactly what the reader sees, never escaped for any format. Each
 renderer escapes for its own format. Numbers ("3", "3.2") are assigned once by the assembler
