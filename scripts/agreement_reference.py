@@ -1,7 +1,7 @@
 """Write docs/agreement-file.md, the field reference, from the models themselves.
 
-The reference cannot drift from the code: tests/test_docs.py fails when the committed file
-differs from what this script produces. Run `make docs` after changing a model.
+The reference cannot drift from the code: tests/test_docs_and_packaging.py fails when the
+committed file differs from what this script produces. Run `make docs` after changing a model.
 """
 
 from __future__ import annotations

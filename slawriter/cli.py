@@ -1,8 +1,8 @@
 """The command line: the one place a SlawriterError becomes a message and an exit code.
 
-Exit codes (every command): 0 done; 1 done, and it found problems; 2 bad input or usage;
-3 refused in order to protect something (e.g. an edited output without --force);
-130 interrupted, with everything saved.
+Exit codes (every command; named in slawriter.errors): 0 done; 1 done, and it found problems;
+2 bad input or usage; 3 refused in order to protect something (e.g. an edited output without
+--force); 70 a bug in slawriter; 130 interrupted, with everything saved.
 """
 
 from __future__ import annotations

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Exit codes, the same for every command (cli.py's --help lists them).
 EXIT_OK = 0  # done
-EXIT_FOUND = 1  # done, and it found problems (findings, differences, breaches)
+EXIT_FOUND = 1  # done, and it found something: problems, changes, rejected rows
 EXIT_BAD_INPUT = 2  # bad input or usage
-EXIT_REFUSED = 3  # refused in order to protect something
-EXIT_INTERNAL = 70  # EX_SOFTWARE: an internal error, reported without a traceback
+EXIT_REFUSED = 3  # refused in order to protect something (an edited output without --force)
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in slawriter, reported without a traceback
 EXIT_INTERRUPTED = 130  # interrupted (Ctrl-C), with everything saved
 
 

@@ -49,6 +49,8 @@ def test_wheel_ships_the_library(tmp_path: Path) -> None:
     clauses = {n for n in names if n.startswith("slawriter/_library/clauses/")}
     expected = {f"slawriter/_library/clauses/{p.name}" for p in (ROOT / "clauses").iterdir()}
     assert clauses == expected
+    presets = {n for n in names if n.startswith("slawriter/_library/presets/")}
+    assert presets == {f"slawriter/_library/presets/{p.name}" for p in (ROOT / "presets").iterdir()}
     assert any(n.endswith("entry_points.txt") for n in names)
 
 

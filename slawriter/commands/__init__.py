@@ -1,7 +1,10 @@
 """One module per command. Each defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
 ``run(args) -> int`` and imports nothing heavy at module level, so ``slawriter --help`` stays
-fast. cli.py lists the modules in COMMANDS; adding a command means adding a module here and
-one line there.
+fast. ``run`` is thin: it reads the arguments, calls one function of the package below that
+does the work, prints the outcome and returns one of the EXIT_* constants of
+slawriter.errors (never a literal); errors are raised, and cli.py turns them into exit codes.
+cli.py lists the modules in COMMANDS; adding a command means adding a module here and one
+line there.
 """
 
 from __future__ import annotations

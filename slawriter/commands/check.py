@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from slawriter.feasibility.memo import Checked
-    from slawriter.files.load import Loaded
     from slawriter.library import Library
 
 NAME = "check"
@@ -59,62 +58,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     library_option(parser)
 
 
-def _list_rules(as_json: bool) -> int:
+def _list_rules(as_json: bool) -> None:
     from slawriter.feasibility.rules import RULES
 
     if as_json:
         rows = [{"id": r.id, "severity": r.severity, "summary": r.summary} for r in RULES.values()]
         print(json.dumps({"rules": rows}, indent=2))
-        return 0
+        return
     width = max(len(rule_id) for rule_id in RULES)
     for rule in RULES.values():
         print(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.summary}")
-    return 0
-
-
-def _gather(args: argparse.Namespace) -> list[Path]:
-    from slawriter.errors import InputError
-    from slawriter.files.output import display_path
-
-    paths = list(args.agreements)
-    if args.portfolio is not None:
-        folder: Path = args.portfolio
-        if not folder.is_dir():
-            raise InputError(f"--portfolio: {display_path(folder)} is not a folder")
-        found = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-        paths += [p for p in found if p not in paths]
-    if not paths:
-        raise InputError(
-            "nothing to check: give agreement files, or --portfolio DIR, or --list-rules"
-        )
-    return paths
-
-
-def _load(
-    paths: list[Path], library_option_value: str | None
-) -> tuple[Library, list[Loaded], list[str]]:
-    from slawriter.errors import InputError, Problem
-    from slawriter.files.load import ProviderFileGiven, load_agreement
-    from slawriter.files.output import display_path
-    from slawriter.library import Library
-
-    library = Library.locate(library_option_value)
-    loaded = []
-    skipped: list[str] = []
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            loaded.append(load_agreement(path, library))
-        except ProviderFileGiven:
-            skipped.append(display_path(path))
-        except InputError as error:
-            problems.extend(error.problems or [Problem(display_path(path), error.message)])
-    if problems:
-        count = len(problems)
-        raise InputError(f"{count} problem{'s' if count != 1 else ''} found", problems)
-    if not loaded:
-        raise InputError(f"no agreement files among {', '.join(skipped)}")
-    return library, loaded, skipped
 
 
 def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> None:
@@ -161,46 +114,26 @@ def _write_memo(target: Path, checked: list[Checked], library: Library) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from slawriter.feasibility import check_agreements
+    from slawriter.errors import EXIT_FOUND, EXIT_OK
+    from slawriter.feasibility.portfolio import check_files
     from slawriter.files.output import display_path
+    from slawriter.library import Library
 
     if args.list_rules:
-        return _list_rules(args.json)
-    paths = _gather(args)
-    library, loaded, skipped = _load(paths, args.library)
-    portfolio = args.portfolio is not None
-    checked = check_agreements(loaded, library, portfolio=portfolio)
+        _list_rules(args.json)
+        return EXIT_OK
+    library = Library.locate(args.library)
+    result = check_files(args.agreements, library, args.portfolio)
     if args.memo is not None:
-        _write_memo(args.memo, checked, library)
-    failing = {"error", "warning"} if args.strict else {"error"}
-    failed = any(f.severity in failing for item in checked for f in item.findings)
+        _write_memo(args.memo, result.checked, library)
     if args.json:
-        output: dict[str, object] = {
-            "findings": [
-                {**finding.as_dict(), "agreement": display_path(item.loaded.path)}
-                for item in checked
-                for finding in item.findings
-            ],
-            "ok": not failed,
-        }
-        if portfolio:
-            output["agreements"] = [
-                {
-                    "file": display_path(item.loaded.path),
-                    "customer": item.loaded.agreement.customer.name,
-                    "errors": sum(f.severity == "error" for f in item.findings),
-                    "warnings": sum(f.severity == "warning" for f in item.findings),
-                    "info": sum(f.severity == "info" for f in item.findings),
-                }
-                for item in checked
-            ]
-        json.dump(output, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(result.as_json(args.strict), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         console = Console(highlight=False, soft_wrap=True)
-        for note in skipped:
+        for note in result.skipped:
             console.print(f"Skipped {note}: a provider file, not an agreement", markup=False)
-        _print_human(console, checked, portfolio)
+        _print_human(console, result.checked, result.portfolio)
         if args.memo is not None:
             console.print(f"Memo written to {display_path(args.memo)} (internal)", markup=False)
-    return 1 if failed else 0
+    return EXIT_FOUND if result.failed(args.strict) else EXIT_OK

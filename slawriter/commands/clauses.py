@@ -74,53 +74,30 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from slawriter.drafting.context import clause_names
+    from slawriter.errors import EXIT_FOUND, EXIT_OK
     from slawriter.files.output import display_path
     from slawriter.library import Library, builtin_library_root
-    from slawriter.review.lint import lint_library
+    from slawriter.review.lint import lint
 
     library = Library.locate(args.library)
-    names, filters = clause_names()
-    findings = lint_library(
-        library.root, names, filters, builtin_library_root() / "clauses", check_word_template
-    )
+    findings = lint(library)
     builtin = library.root.resolve() == builtin_library_root().resolve()
     where = "the built-in library" if builtin else display_path(library.root)
     if not findings:
         clauses = len(list(library.clauses_dir.glob("*.md")))
         profiles = len(list(library.profiles_dir.glob("*.yaml")))
         print(f"{where}: clean ({clauses} clause files, {profiles} profiles)")
-        return 0
+        return EXIT_OK
     for finding in findings:
         print(finding)
     count = len(findings)
     files = len({f.file for f in findings})
     print(f"{count} finding{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}")
-    return 1
-
-
-def check_word_template(template: Path) -> list[tuple[str, str]]:
-    """Placeholders in the Word master template that slawriter does not fill."""
-    from slawriter.errors import SlawriterError
-    from slawriter.render.word import TEMPLATE_VARIABLES, template_placeholders
-
-    if not template.is_file():
-        return [("the Word master template is missing", "every render needs it")]
-    try:
-        used = template_placeholders(template)
-    except SlawriterError as error:
-        return [(error.message, "every render would stop with this error")]
-    return [
-        (
-            f"the placeholder '{name}' is not one slawriter fills",
-            f"rendering would stop with an error; the cover, header and footer may use "
-            f"{', '.join(sorted(TEMPLATE_VARIABLES))}",
-        )
-        for name in sorted(used - TEMPLATE_VARIABLES)
-    ]
+    return EXIT_FOUND
 
 
 def _book(args: argparse.Namespace) -> int:
+    from slawriter.errors import EXIT_OK
     from slawriter.files.output import display_path
     from slawriter.library import Library
     from slawriter.review.book import write_book
@@ -128,4 +105,4 @@ def _book(args: argparse.Namespace) -> int:
     library = Library.locate(args.library)
     written = write_book(library, args.out, args.example or [], force=args.force)
     print(f"Wrote the clause book {display_path(written.path)} ({written.summary})")
-    return 0
+    return EXIT_OK

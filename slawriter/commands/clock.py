@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from datetime import UTC, timedelta
 
+    from slawriter.errors import EXIT_OK
     from slawriter.measure.moments import parse_moment, parse_pause
     from slawriter.text.times import business_words as words
     from slawriter.text.times import cli_when as when
@@ -105,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
             "calendar": description,
         }
         sys.stdout.write(json.dumps(body, indent=2) + "\n")
-        return 0
+        return EXIT_OK
     lines = [
         words(business),
         f"  from {when(start_local)} to {when(end_local)} "
@@ -115,4 +116,4 @@ def run(args: argparse.Namespace) -> int:
     if pauses:
         lines.append(f"  less {words(unpaused - business)} paused")
     sys.stdout.write("\n".join(lines) + "\n")
-    return 0
+    return EXIT_OK

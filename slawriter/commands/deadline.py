@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from slawriter.commands.clock import choose_calendar
-    from slawriter.errors import InputError
+    from slawriter.errors import EXIT_OK, InputError
     from slawriter.measure.moments import parse_moment, parse_pause
     from slawriter.measure.report import target_seconds
     from slawriter.model.durations import DurationError, parse_duration
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             "calendar": description,
         }
         sys.stdout.write(json.dumps(body, indent=2) + "\n")
-        return 0
+        return EXIT_OK
     heading = f"Logged {when(logged)}"
     if args.priority:
         heading += f", priority {args.priority}"
@@ -105,4 +105,4 @@ def run(args: argparse.Namespace) -> int:
     for target, moment in due.items():
         lines.append(f"  {target:<{width}}  {amounts[target][0]:<22} due {when(moment)}")
     sys.stdout.write("\n".join(lines) + "\n")
-    return 0
+    return EXIT_OK

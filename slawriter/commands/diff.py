@@ -51,12 +51,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from slawriter.errors import InputError, RefusedError
-    from slawriter.files.output import display_path, write_atomic
+    from slawriter.errors import EXIT_FOUND, EXIT_OK, InputError
+    from slawriter.files.output import display_path
     from slawriter.library import Library
-    from slawriter.review.diff import draft, summarise
+    from slawriter.review.diff import Redline, compare_files, parse_change_date
 
     paths: list[Path] = args.agreements
     if len(paths) > 2 or (len(paths) == 1 and not args.old_library):
@@ -66,47 +64,29 @@ def run(args: argparse.Namespace) -> int:
     old_path, new_path = (paths[0], paths[-1])
     new_library = Library.locate(args.library)
     old_library = Library.locate(args.old_library) if args.old_library else new_library
-    if args.out is not None:
-        if args.out.suffix.lower() != ".docx":
-            raise InputError(f"--out {display_path(args.out)}: the redline is a .docx file")
-        if args.out.exists() and not args.force:
-            raise RefusedError(
-                f"Refusing to overwrite {display_path(args.out)}: pass --force to replace it."
-            )
-    when = datetime.now(UTC).replace(microsecond=0)
-    if args.date:
-        try:
-            when = datetime.fromisoformat(args.date)
-        except ValueError:
-            raise InputError(
-                f"--date: '{args.date}' is not a date such as 2026-11-25T10:00"
-            ) from None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-    old = draft(old_path, old_library, args.allow_draft)
-    new = draft(new_path, new_library, args.allow_draft)
-    lines = summarise(old, new)
-    old_name = display_path(old_path) + (
-        f" (library {display_path(old_library.root)})" if args.old_library else ""
+    when = parse_change_date(args.date)
+    redline = None if args.out is None else Redline(args.out, args.author, when, args.force)
+    compared = compare_files(
+        old_path,
+        new_path,
+        old_library,
+        new_library,
+        allow_draft=args.allow_draft,
+        redline=redline,
     )
-    new_name = display_path(new_path) + (
-        f" (library {display_path(new_library.root)})" if args.old_library else ""
-    )
-    if not lines:
+    old_name, new_name = display_path(old_path), display_path(new_path)
+    if args.old_library:
+        old_name += f" (library {display_path(old_library.root)})"
+        new_name += f" (library {display_path(new_library.root)})"
+    if not compared.lines:
         print(f"No changes: {old_name} and {new_name} give the same document.")
     else:
         print(f"Changes from {old_name} to {new_name}:")
-        for line in lines:
+        for line in compared.lines:
             print(f"  {line}")
     if args.out is not None:
-        from slawriter.render.word import render_redline_docx
-
-        data, insertions, deletions = render_redline_docx(
-            old.document, new.document, new_library.word_template, args.author, when
-        )
-        write_atomic(args.out, data)
         print(
-            f"Wrote the redline {display_path(args.out)}: {insertions} insertions and "
-            f"{deletions} deletions tracked as changes by {args.author}"
+            f"Wrote the redline {display_path(args.out)}: {compared.insertions} insertions and "
+            f"{compared.deletions} deletions tracked as changes by {args.author}"
         )
-    return 1 if lines else 0
+    return EXIT_FOUND if compared.lines else EXIT_OK

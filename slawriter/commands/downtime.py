@@ -55,7 +55,7 @@ def _percent(text: str) -> float:
 def run(args: argparse.Namespace) -> int:
     from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
     from slawriter.clock.engine import Calendar
-    from slawriter.errors import InputError
+    from slawriter.errors import EXIT_OK, InputError
     from slawriter.text.numbers import whole_minutes
     from slawriter.text.times import minutes_words
 
@@ -117,9 +117,9 @@ def run(args: argparse.Namespace) -> int:
                 indent=2,
             )
         )
-        return 0
+        return EXIT_OK
     print(
         f"{target:g}% of {span.label} ({where}, {zone}: {whole_minutes(period)} minutes) allows "
         f"{minutes_words(allowed)} of downtime ({allowed:,.1f} s)"
     )
-    return 0
+    return EXIT_OK

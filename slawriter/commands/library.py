@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from slawriter.errors import EXIT_OK
     from slawriter.files.output import display_path
     from slawriter.library import builtin_library_root
     from slawriter.library.create import create_library
@@ -49,4 +50,4 @@ def run(args: argparse.Namespace) -> int:
     print(f"  cd {name} && git init && git add . && git commit -m 'Our clause library'")
     print(f"  slawriter clauses lint --library {name}")
     print(f"  slawriter render AGREEMENT.yaml --library {name}")
-    return 0
+    return EXIT_OK

@@ -24,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from slawriter.drafting.provenance import read_provenance
+    from slawriter.errors import EXIT_OK
     from slawriter.files.output import display_path
 
     found = [(path, read_provenance(path)) for path in args.documents]
@@ -36,4 +37,4 @@ def run(args: argparse.Namespace) -> int:
         if len(found) > 1:
             print(f"{display_path(path)}:")
         print(provenance.as_text())
-    return 0
+    return EXIT_OK

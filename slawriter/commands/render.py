@@ -99,6 +99,7 @@ def print_findings(console: Console, path: Path, findings: list[Finding]) -> Non
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from slawriter.errors import EXIT_OK
     from slawriter.files.output import display_path
     from slawriter.library import Library
     from slawriter.pipeline.render import parse_formats, render_files
@@ -130,4 +131,4 @@ def run(args: argparse.Namespace) -> int:
         console.print(
             f"[green]Drafted[/green] {display_path(item.agreement)} -> {names}", markup=True
         )
-    return 0
+    return EXIT_OK

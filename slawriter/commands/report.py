@@ -27,15 +27,17 @@ EXAMPLES = """examples:
   slawriter report examples/acme-standard.yaml --tickets tickets.csv --outages outages.csv \\
       --period 2027-01 --out reports/ --format docx,md,html
   slawriter report examples/acme-standard.yaml --tickets export.csv --preset zendesk \\
-      --period 2027-Q1 --as-of 2027-04-05 --json"""
+      --period 2027-Q1 --as-of 2027-04-05 --json
+  slawriter report --list-presets"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("agreement", type=Path, metavar="AGREEMENT.yaml")
-    parser.add_argument("--tickets", type=Path, required=True, metavar="CSV", help="tickets")
+    # AGREEMENT.yaml, --tickets and --period are required unless --list-presets is given.
+    parser.add_argument("agreement", nargs="?", type=Path, metavar="AGREEMENT.yaml")
+    parser.add_argument("--tickets", type=Path, metavar="CSV", help="tickets (required)")
     parser.add_argument("--outages", type=Path, metavar="CSV", help="outage log")
     parser.add_argument(
-        "--period", required=True, metavar="PERIOD", help="a month (2027-01) or quarter (2027-Q1)"
+        "--period", metavar="PERIOD", help="a month (2027-01) or quarter (2027-Q1) (required)"
     )
     parser.add_argument(
         "--as-of",
@@ -54,7 +56,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--preset",
         metavar="NAME",
         help="column names of a known export: connectwise, autotask, halopsa, zendesk, "
-        "freshdesk, jira (default: canonical column names)",
+        "freshdesk, jira, or one in the library's presets/ (default: canonical column names)",
+    )
+    parser.add_argument(
+        "--list-presets", action="store_true", help="list the presets with what they read"
     )
     parser.add_argument("--mapping", type=Path, metavar="FILE", help="a column mapping file")
     parser.add_argument(
@@ -73,50 +78,52 @@ def run(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
-    from slawriter.files.load import load_agreement
-    from slawriter.files.output import display_path, write_set
+    from slawriter.errors import EXIT_FOUND, EXIT_OK, InputError
+    from slawriter.files.output import display_path
     from slawriter.library import Library
     from slawriter.measure.moments import parse_moment
-    from slawriter.measure.report import parse_period, report_json
-    from slawriter.measure.run import Inputs, compute, parse_report_formats, render
+    from slawriter.measure.report import report_json
+    from slawriter.measure.run import measure_files, parse_report_formats
 
-    formats = parse_report_formats(args.format)
-    parse_period(args.period)
     library = Library.locate(args.library)
-    loaded = load_agreement(args.agreement, library)
+    if args.list_presets:
+        _list_presets(library.root)
+        return EXIT_OK
+    missing = [
+        name
+        for name, value in (
+            ("AGREEMENT.yaml", args.agreement),
+            ("--tickets", args.tickets),
+            ("--period", args.period),
+        )
+        if value is None
+    ]
+    if missing:
+        raise InputError(f"report needs {', '.join(missing)} (or --list-presets)")
+    formats = parse_report_formats(args.format)
     as_of = parse_moment(args.as_of, "--as-of") if args.as_of else datetime.now(UTC)
-    inputs = Inputs(
-        loaded.agreement,
-        loaded.provider,
-        display_path(args.agreement),
-        args.tickets,
-        args.outages,
-        args.period.upper(),
-        as_of,
-        args.preset,
-        args.mapping,
-        args.date_order,
-    )
     out_dir: Path | None = args.out if args.out or args.json else Path("reports")
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with ExitStack() as stack:
         stages = 2 + (args.outages is not None) + (2 if out_dir is not None else 0)
-        step = _progress(stack, err, args.tickets, stages)
-        report = compute(inputs, step)
-        outputs = (
-            render(report, loaded.agreement, loaded.provider, formats, library.word_template, step)
-            if out_dir is not None
-            else {}
+        measured = measure_files(
+            args.agreement,
+            library,
+            tickets=args.tickets,
+            outages=args.outages,
+            period=args.period,
+            as_of=as_of,
+            preset=args.preset,
+            mapping=args.mapping,
+            date_order=args.date_order,
+            out_dir=out_dir,
+            formats=formats,
+            step=_progress(stack, err, args.tickets, stages),
         )
-        step("done")
+    report = measured.report
     if args.json:
         # Compact: the C encoder writes a million-ticket report in a fraction of a second.
         sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False) + "\n")
-    written = []
-    if out_dir is not None:
-        stem = f"{args.agreement.stem}-{report.period}"
-        files = {f"{stem}.{ext}": data for ext, data in outputs.items()}
-        written = [display_path(path) for path in write_set(out_dir, files)]
     console = err if args.json else Console(highlight=False, soft_wrap=True)
     tickets = sum(p.tickets for p in report.total.priorities.values())
     console.print(
@@ -124,20 +131,30 @@ def run(args: argparse.Namespace) -> int:
         f"as of {report.as_of.isoformat(timespec='minutes')}",
         markup=False,
     )
-    if written:
-        console.print(f"Wrote {', '.join(written)}", markup=False)
-    if report.rejected:
-        count = len(report.rejected)
-        console.print(
-            f"{count:,} row{'s' if count != 1 else ''} could not be used (listed in the report):",
-            markup=False,
-        )
-        for item in report.rejected[:10]:
-            console.print(f"  {item}", markup=False)
-        if count > 10:
-            console.print(f"  ... and {count - 10:,} more", markup=False)
-        return 1
-    return 0
+    if measured.written:
+        console.print(f"Wrote {', '.join(display_path(p) for p in measured.written)}", markup=False)
+    if not report.rejected:
+        return EXIT_OK
+    count = len(report.rejected)
+    console.print(
+        f"{count:,} row{'s' if count != 1 else ''} could not be used (listed in the report):",
+        markup=False,
+    )
+    for item in report.rejected[:10]:
+        console.print(f"  {item}", markup=False)
+    if count > 10:
+        console.print(f"  ... and {count - 10:,} more", markup=False)
+    return EXIT_FOUND
+
+
+def _list_presets(library_root: Path) -> None:
+    from slawriter.measure.mapping import list_presets
+    from slawriter.measure.presets import CANONICAL
+
+    presets = {"canonical": CANONICAL, **list_presets(library_root)}
+    width = max(len(name) for name in presets)
+    for name, mapping in presets.items():
+        print(f"{name:<{width}}  {mapping.description or mapping.name}")
 
 
 def _progress(

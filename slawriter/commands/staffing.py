@@ -63,7 +63,7 @@ def _fraction(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
-    from slawriter.errors import InputError
+    from slawriter.errors import EXIT_OK, InputError
     from slawriter.feasibility import erlang
 
     per = _seconds("--per", args.per)
@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
                 indent=2,
             )
         )
-        return 0
+        return EXIT_OK
     print(
         f"Load: {result.load:.2f} erlangs ({args.calls:g} arrivals per {args.per}, "
         f"{args.handle} handling each)"
@@ -122,4 +122,4 @@ def run(args: argparse.Namespace) -> int:
             f"Agents needed for {target:.0%} answered within {args.answer_within}: "
             f"{result.agents_needed}"
         )
-    return 0
+    return EXIT_OK

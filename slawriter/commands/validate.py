@@ -22,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from slawriter.errors import EXIT_OK
     from slawriter.files.load import validate_files
     from slawriter.files.output import display_path
     from slawriter.library import Library
@@ -44,4 +45,4 @@ def run(args: argparse.Namespace) -> int:
             )
     for path in providers:
         print(f"{display_path(path)}: valid provider file")
-    return 0
+    return EXIT_OK

@@ -146,7 +146,6 @@ class ServiceBudget:
     allowed_s: float
     redundant: bool
     repair_s: float | None  # a typical single repair, counted on the uptime basis
-    worst_repair_s: float | None
     repair_what: str
     repair_paths: list[str] = field(default_factory=list)
     maintenance_s: float = 0.0  # scheduled maintenance that may fall in the basis
@@ -259,12 +258,12 @@ def service_budgets(facts: Facts) -> list[ServiceBudget]:
             for found in [_repair(facts, asset, basis)]
             if found is not None
         ]
-        repair_s = worst_s = None
+        repair_s = None
         what = ""
         paths: list[str] = []
         if repairs:
             times, what, paths = max(repairs, key=lambda r: statistics.median(r[0]))
-            repair_s, worst_s = statistics.median(times), max(times)
+            repair_s = statistics.median(times)
         budgets.append(
             ServiceBudget(
                 service.id,
@@ -275,7 +274,6 @@ def service_budgets(facts: Facts) -> list[ServiceBudget]:
                 allowed,
                 bool(agreement.internal.redundancy.get(service.id)),
                 repair_s,
-                worst_s,
                 what,
                 paths,
                 _maintenance_seconds(facts, basis, service.uptime.basis == "all-time"),

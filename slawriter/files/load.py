@@ -115,6 +115,8 @@ def _check_variants(agreement: Agreement, library: Library) -> list[tuple[Loc, s
 
 
 def load_agreement(path: Path, library: Library) -> Loaded:
+    """The agreement at ``path`` with its provider and profile, validated; every problem in
+    it (and in its provider file) raised together as one InputError."""
     doc = read_yaml(path)
     name = display_path(path)
     if _looks_like_provider(doc.data):
@@ -125,70 +127,21 @@ def load_agreement(path: Path, library: Library) -> Loaded:
     _check_version(doc, "a slawriter agreement file")
     raw: dict[str, Any] = doc.data
     problems: list[Problem] = []
-
-    profile: Profile | None = None
-    profile_name = raw.get("profile")
-    if not isinstance(profile_name, str):
-        problems.append(locate(("profile",), "required: the profile (standard or smb)", raw, [doc]))
-    else:
-        try:
-            profile = library.profile(profile_name)
-        except InputError as error:
-            problems.append(locate(("profile",), error.message, raw, [doc]))
-
-    provider: Provider | None = None
-    provider_path = path
-    provider_ref = raw.get("provider")
-    if not isinstance(provider_ref, str):
-        problems.append(
-            locate(
-                ("provider",),
-                "required: the path of the provider file, relative to this file",
-                raw,
-                [doc],
-            )
-        )
-    else:
-        provider_path = (path.parent / provider_ref).resolve()
-        wrong = None
-        if provider_path == path.resolve():
-            wrong = "names this agreement file itself: name the provider's own file"
-        elif provider_path.is_dir():
-            wrong = f"'{provider_ref}' is a folder: name the provider file in it"
-        elif not provider_path.is_file():
-            wrong = (
-                f"provider file '{provider_ref}' not found "
-                f"(looked for {display_path(provider_path)})"
-            )
-        if wrong:
-            problems.append(locate(("provider",), wrong, raw, [doc]))
-        else:
-            try:
-                provider = load_provider(provider_path)
-            except InputError as error:
-                problems.extend(
-                    error.problems or [Problem(display_path(provider_path), error.message)]
-                )
-
+    profile = _profile(raw, doc, library, problems)
+    provider_path, provider = _provider(path, raw, doc, problems)
     docs = [doc] + ([profile.doc] if profile and profile.doc else [])
-    merged = deep_merge(profile.defaults, raw) if profile else raw
-    if profile and isinstance(raw.get("priorities"), dict):
-        # The agreement's priority ids are the whole set: a profile's P4 must not appear in
-        # an agreement that defines three priorities. Each one still takes missing fields
-        # from the profile's priority of the same id.
-        merged["priorities"] = {key: merged["priorities"][key] for key in raw["priorities"]}
+    merged = _with_defaults(raw, profile)
     agreement: Agreement | None = None
     try:
         agreement = validate_model(Agreement, merged, docs, "the agreement")
     except InputError as error:
         # "profile" and "provider" problems were reported above, in more words.
         problems.extend(p for p in error.problems if p.path not in ("profile", "provider"))
-    if agreement and provider:
-        for loc, message in check_references(agreement, provider):
-            problems.append(locate(loc, message, merged, docs))
     if agreement:
-        for loc, message in _check_variants(agreement, library):
-            problems.append(locate(loc, message, merged, docs))
+        found = _check_variants(agreement, library)
+        if provider:
+            found = check_references(agreement, provider) + found
+        problems += [locate(loc, message, merged, docs) for loc, message in found]
     if problems:
         count = len(problems)
         raise InputError(f"{name}: {count} problem{'s' if count != 1 else ''}", problems)
@@ -196,6 +149,63 @@ def load_agreement(path: Path, library: Library) -> Loaded:
     return Loaded(
         path, agreement, provider, provider_path, profile, merged, sha256(path.read_bytes())
     )
+
+
+def _profile(
+    raw: dict[str, Any], doc: YamlDoc, library: Library, problems: list[Problem]
+) -> Profile | None:
+    """The profile the agreement names, or None with the problem added."""
+    profile_name = raw.get("profile")
+    if not isinstance(profile_name, str):
+        problems.append(locate(("profile",), "required: the profile (standard or smb)", raw, [doc]))
+        return None
+    try:
+        return library.profile(profile_name)
+    except InputError as error:
+        problems.append(locate(("profile",), error.message, raw, [doc]))
+        return None
+
+
+def _provider(
+    path: Path, raw: dict[str, Any], doc: YamlDoc, problems: list[Problem]
+) -> tuple[Path, Provider | None]:
+    """(the provider file's path, the provider), or None with the problems added."""
+    provider_ref = raw.get("provider")
+    if not isinstance(provider_ref, str):
+        message = "required: the path of the provider file, relative to this file"
+        problems.append(locate(("provider",), message, raw, [doc]))
+        return path, None
+    provider_path = (path.parent / provider_ref).resolve()
+    wrong = None
+    if provider_path == path.resolve():
+        wrong = "names this agreement file itself: name the provider's own file"
+    elif provider_path.is_dir():
+        wrong = f"'{provider_ref}' is a folder: name the provider file in it"
+    elif not provider_path.is_file():
+        wrong = (
+            f"provider file '{provider_ref}' not found (looked for {display_path(provider_path)})"
+        )
+    if wrong:
+        problems.append(locate(("provider",), wrong, raw, [doc]))
+        return provider_path, None
+    try:
+        return provider_path, load_provider(provider_path)
+    except InputError as error:
+        problems.extend(error.problems or [Problem(display_path(provider_path), error.message)])
+        return provider_path, None
+
+
+def _with_defaults(raw: dict[str, Any], profile: Profile | None) -> dict[str, Any]:
+    """The agreement's data over its profile's defaults."""
+    if profile is None:
+        return raw
+    merged: dict[str, Any] = deep_merge(profile.defaults, raw)
+    if isinstance(raw.get("priorities"), dict):
+        # The agreement's priority ids are the whole set: a profile's P4 must not appear in
+        # an agreement that defines three priorities. Each one still takes missing fields
+        # from the profile's priority of the same id.
+        merged["priorities"] = {key: merged["priorities"][key] for key in raw["priorities"]}
+    return merged
 
 
 def validate_files(paths: Sequence[Path], library: Library) -> tuple[list[Loaded], list[Path]]:

@@ -1,8 +1,10 @@
 """Choosing how an export's columns map to ours: a named preset or a mapping file.
 
 A mapping file (YAML) names the export's heading for each canonical column; columns it
-leaves out keep their canonical name. ``priorities`` adds spellings of priorities, and
-``date_order`` says how to read dates such as 05/01/2027. Example in docs/measurement.md.
+leaves out keep their canonical name, and an optional column set to null is not read.
+``priorities`` adds spellings of priorities, and ``date_order`` says how to read dates such
+as 05/01/2027. A preset is a mapping file in the library's ``presets/`` folder, with a
+``name`` and ``description`` for ``report --list-presets``. Example in docs/measurement.md.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pydantic import Field
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.files.yaml import read_yaml, validate_model
-from slawriter.measure.presets import CANONICAL, PRESETS, TICKET_COLUMNS, Mapping
+from slawriter.measure.presets import CANONICAL, TICKET_COLUMNS, Mapping, preset_files
 from slawriter.model.common import Strict
 
 
@@ -23,10 +25,11 @@ class TicketColumns(Strict):
     id: str = "id"
     priority: str = "priority"
     created: str = Field(default="created", description="When the ticket was logged")
-    responded: str = "responded"
-    resolved: str = "resolved"
-    service: str = "service"
-    paused: str = Field(default="paused", description="start/end;start/end")
+    # Optional columns: null when the export has no such column.
+    responded: str | None = "responded"
+    resolved: str | None = "resolved"
+    service: str | None = "service"
+    paused: str | None = Field(default="paused", description="start/end;start/end")
 
 
 class OutageColumns(Strict):
@@ -37,6 +40,8 @@ class OutageColumns(Strict):
 
 
 class MappingFile(Strict):
+    name: str | None = Field(default=None, description="The desk, e.g. 'Zendesk'")
+    description: str | None = Field(default=None, description="What export this reads")
     tickets: TicketColumns = Field(default_factory=TicketColumns)
     outages: OutageColumns = Field(default_factory=OutageColumns)
     priorities: dict[str, str] = Field(
@@ -45,20 +50,33 @@ class MappingFile(Strict):
     date_order: Literal["day-first", "month-first"] | None = None
 
 
-def choose_mapping(preset: str | None, mapping_file: Path | None) -> Mapping:
+def choose_mapping(
+    preset: str | None, mapping_file: Path | None, library_root: Path | None = None
+) -> Mapping:
     if preset and mapping_file:
         raise InputError("give --preset or --mapping, not both")
     if mapping_file is not None:
         return load_mapping(mapping_file)
-    if preset is None or preset == "canonical":
+    if preset is None or preset.lower() == "canonical":
         return CANONICAL
-    found = PRESETS.get(preset.lower())
-    if found is None:
+    return load_preset(preset, library_root)
+
+
+def load_preset(name: str, library_root: Path | None = None) -> Mapping:
+    """The preset called ``name`` (any case); an unknown name lists the known ones."""
+    files = preset_files(library_root)
+    path = files.get(name.lower())
+    if path is None:
         raise InputError(
-            f"--preset: unknown preset '{preset}' (expected one of "
-            f"{', '.join(['canonical', *PRESETS])}, or describe the export with --mapping)"
+            f"--preset: unknown preset '{name}' (expected one of "
+            f"{', '.join(['canonical', *files])}, or describe the export with --mapping)"
         )
-    return found
+    return load_mapping(path)
+
+
+def list_presets(library_root: Path | None = None) -> dict[str, Mapping]:
+    """Every preset by name, each file validated (a broken one raises with file and line)."""
+    return {name: load_mapping(path) for name, path in preset_files(library_root).items()}
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -66,9 +84,10 @@ def load_mapping(path: Path) -> Mapping:
     model = validate_model(MappingFile, doc.data, [doc], "a column mapping file")
     tickets = model.tickets.model_dump()
     return Mapping(
-        display_path(path),
-        {name: tickets[name] for name in TICKET_COLUMNS},
+        model.name or display_path(path),
+        {name: tickets[name] for name in TICKET_COLUMNS if tickets[name] is not None},
         dict(model.priorities),
         model.outages.model_dump(),
         model.date_order,
+        model.description or "",
     )

@@ -1,19 +1,24 @@
-"""Column-mapping presets for common service desk and PSA exports.
+"""Canonical columns, the Mapping an export is read through, and where presets live.
 
-Each preset names the export's column for every canonical column, and how the export spells
-priorities when it does not use the agreement's own ids or names. The column names are the
-ones these products use in their standard ticket list exports as far as we know; a product's
-export is configurable, so when yours differs write a mapping file (docs/measurement.md).
+A preset is a mapping file (the same schema as ``--mapping`` files, see measure/mapping.py)
+in a library's ``presets/`` folder, one per desk: ``presets/zendesk.yaml`` is ``--preset
+zendesk``. Adding a preset means adding a file. The built-in library's presets are always
+there; a library chosen with --library (or $SLAWRITER_LIBRARY) may add its own and replace a
+built-in one by using its name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from slawriter.library import builtin_library_root
 
 TICKET_COLUMNS = ("id", "priority", "created", "responded", "resolved", "service", "paused")
 REQUIRED_TICKET_COLUMNS = ("id", "priority", "created")
 OUTAGE_COLUMNS = ("service", "start", "end", "planned")
 REQUIRED_OUTAGE_COLUMNS = ("service", "start")
+PRESETS_FOLDER = "presets"
 
 
 @dataclass(frozen=True)
@@ -25,83 +30,23 @@ class Mapping:
     priorities: dict[str, str] = field(default_factory=dict)  # export value -> priority id
     outages: dict[str, str] = field(default_factory=dict)
     date_order: str | None = None  # "day-first" / "month-first"; None: the command's choice
+    description: str = ""
 
 
-CANONICAL = Mapping("canonical", {name: name for name in TICKET_COLUMNS})
+CANONICAL = Mapping(
+    "canonical",
+    {name: name for name in TICKET_COLUMNS},
+    description="slawriter's own column names (the default)",
+)
 
-# Four-level words used by desks that do not number their priorities.
-_FOUR_WORDS = {"urgent": "P1", "high": "P2", "medium": "P3", "normal": "P3", "low": "P4"}
 
-PRESETS: dict[str, Mapping] = {
-    "connectwise": Mapping(
-        "ConnectWise Manage",
-        {
-            "id": "Ticket #",
-            "priority": "Priority",
-            "created": "Date Entered",
-            "responded": "Date Responded",
-            "resolved": "Date Resolved",
-            "service": "Type",
-        },
-        # "Priority 1 - Emergency Response" and the like: the leading number is used.
-    ),
-    "autotask": Mapping(
-        "Autotask PSA",
-        {
-            "id": "Ticket Number",
-            "priority": "Priority",
-            "created": "Create Date",
-            "responded": "First Response Date",
-            "resolved": "Complete Date",
-            "service": "Issue Type",
-        },
-        {"critical": "P1", "high": "P2", "medium": "P3", "low": "P4"},
-    ),
-    "halopsa": Mapping(
-        "HaloPSA",
-        {
-            "id": "Ticket ID",
-            "priority": "Priority",
-            "created": "Date Logged",
-            "responded": "Date Responded",
-            "resolved": "Date Closed",
-            "service": "Category",
-        },
-    ),
-    "zendesk": Mapping(
-        "Zendesk",
-        {
-            "id": "Id",
-            "priority": "Priority",
-            "created": "Created at",
-            "responded": "First reply at",
-            "resolved": "Solved at",
-            "service": "Group",
-        },
-        dict(_FOUR_WORDS),
-    ),
-    "freshdesk": Mapping(
-        "Freshdesk",
-        {
-            "id": "Ticket ID",
-            "priority": "Priority",
-            "created": "Created time",
-            "responded": "Initial response time",
-            "resolved": "Resolved time",
-            "service": "Group",
-        },
-        dict(_FOUR_WORDS),
-    ),
-    "jira": Mapping(
-        "Jira Service Management",
-        {
-            "id": "Issue key",
-            "priority": "Priority",
-            "created": "Created",
-            "responded": "First response",
-            "resolved": "Resolved",
-            "service": "Components",
-        },
-        {"highest": "P1", "high": "P2", "medium": "P3", "low": "P4", "lowest": "P4"},
-    ),
-}
+def preset_files(library_root: Path | None = None) -> dict[str, Path]:
+    """Preset name -> file, sorted by name: the built-in presets, then the library's."""
+    found: dict[str, Path] = {}
+    roots = [builtin_library_root()]
+    if library_root is not None and library_root.resolve() != roots[0].resolve():
+        roots.append(library_root)
+    for root in roots:
+        for path in (root / PRESETS_FOLDER).glob("*.yaml"):
+            found[path.stem.lower()] = path
+    return dict(sorted(found.items()))

@@ -13,6 +13,7 @@ from pathlib import Path
 from slawriter.clock.calendars import calendars_for
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
+from slawriter.library import Library
 from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outages, read_tickets
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.report import Report, build_report
@@ -33,6 +34,7 @@ class Inputs:
     preset: str | None = None
     mapping: Path | None = None
     date_order: str | None = None
+    library_root: Path | None = None  # its presets/ add to the built-in presets
 
 
 def parse_report_formats(text: str) -> list[str]:
@@ -45,7 +47,7 @@ def parse_report_formats(text: str) -> list[str]:
 def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Report:
     """Read both files and compute every figure; ``step`` is told as each stage starts."""
     agreement, provider = inputs.agreement, inputs.provider
-    mapping = choose_mapping(inputs.preset, inputs.mapping)
+    mapping = choose_mapping(inputs.preset, inputs.mapping, inputs.library_root)
     order = inputs.date_order or mapping.date_order
     if order is None:
         order = "month-first" if provider.locale.language == "en_US" else "day-first"
@@ -100,3 +102,62 @@ def render(
     document = report_document(report, agreement, provider, charts)
     step("rendering")
     return registry.render_all(document, formats, template=word_template)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What ``measure_files`` produced: the figures and the documents it wrote."""
+
+    report: Report
+    written: list[Path]
+
+
+def measure_files(
+    agreement_path: Path,
+    library: Library,
+    *,
+    tickets: Path,
+    outages: Path | None,
+    period: str,
+    as_of: datetime,
+    preset: str | None = None,
+    mapping: Path | None = None,
+    date_order: str | None = None,
+    out_dir: Path | None = None,
+    formats: Sequence[str] = ("docx", "md", "html"),
+    step: Callable[[str], None] = lambda _: None,
+) -> Measured:
+    """Load the agreement, measure the period and, with ``out_dir``, write the documents
+    there as AGREEMENT-PERIOD.ext (nothing is written when anything fails before)."""
+    from slawriter.files.load import load_agreement
+    from slawriter.files.output import write_set
+    from slawriter.measure.report import parse_period
+
+    parse_period(period)
+    loaded = load_agreement(agreement_path, library)
+    inputs = Inputs(
+        loaded.agreement,
+        loaded.provider,
+        display_path(agreement_path),
+        tickets,
+        outages,
+        period.upper(),
+        as_of,
+        preset,
+        mapping,
+        date_order,
+        library.root,
+    )
+    report = compute(inputs, step)
+    outputs = (
+        render(report, loaded.agreement, loaded.provider, formats, library.word_template, step)
+        if out_dir is not None
+        else {}
+    )
+    step("done")
+    written: list[Path] = []
+    if out_dir is not None:
+        stem = f"{agreement_path.stem}-{report.period}"
+        files = {f"{stem}.{ext}": data for ext, data in outputs.items()}
+        written = list(write_set(out_dir, files))
+    return Measured(report, written)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from slawriter.measure.presets import CANONICAL, PRESETS, Mapping
+from slawriter.measure.mapping import load_preset
+from slawriter.measure.presets import CANONICAL, Mapping
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _time(moment: datetime | None, style: Style) -> str:
 
 def export_text(tickets: Sequence[SampleTicket], preset: str) -> str:
     """The CSV text a desk would export (canonical columns for 'canonical')."""
-    mapping: Mapping = CANONICAL if preset == "canonical" else PRESETS[preset]
+    mapping: Mapping = CANONICAL if preset == "canonical" else load_preset(preset)
     style = STYLES[preset]
     columns = [c for c in ("id", "priority", "created", "responded", "resolved", "service")]
     headings = [mapping.tickets[c] for c in columns if c in mapping.tickets]

@@ -1,4 +1,8 @@
-"""Checks that span fields: names that must refer to something defined elsewhere."""
+"""Checks that span fields: names that must refer to something defined elsewhere.
+
+One method per part of the agreement; each adds (location, message) pairs to ``problems``.
+tests/test_references.py runs every message.
+"""
 
 from __future__ import annotations
 
@@ -17,170 +21,192 @@ def _did_you_mean(name: str, choices: list[str]) -> str:
 
 def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc, str]]:
     """Every problem as (location, message); an empty list when all references resolve."""
-    problems: list[tuple[Loc, str]] = []
-    calendars = sorted({*provider.calendars, *agreement.calendars, ALWAYS_CALENDAR})
-    service_ids = [s.id for s in agreement.services]
-    priority_ids = list(agreement.priorities)
+    checker = _References(agreement, provider)
+    checker.check()
+    return checker.problems + _holiday_years(agreement, provider)
 
-    def calendar(loc: Loc, name: str | None) -> None:
-        if name is not None and name not in calendars:
-            problems.append(
-                (
-                    loc,
-                    f"unknown calendar '{name}' (defined: {', '.join(calendars)})"
-                    + _did_you_mean(name, calendars),
-                )
+
+class _References:
+    def __init__(self, agreement: Agreement, provider: Provider) -> None:
+        self.agreement = agreement
+        self.calendars = sorted({*provider.calendars, *agreement.calendars, ALWAYS_CALENDAR})
+        self.service_ids = [s.id for s in agreement.services]
+        self.priority_ids = list(agreement.priorities)
+        self.problems: list[tuple[Loc, str]] = []
+
+    def check(self) -> None:
+        self.calendar(("default_calendar",), self.agreement.default_calendar)
+        self.priority_order()
+        self.services()
+        self.combined_uptime()
+        self.calendar(("maintenance", "calendar"), self.agreement.maintenance.calendar)
+        self.channels()
+        for pid, prio in self.agreement.priorities.items():
+            self.calendar(("priorities", pid, "calendar"), prio.calendar)
+        self.out_of_hours()
+        self.constraints()
+        self.credits()
+        self.internal()
+
+    # -- one reference ---------------------------------------------------------------------
+
+    def add(self, loc: Loc, message: str) -> None:
+        self.problems.append((loc, message))
+
+    def calendar(self, loc: Loc, name: str | None) -> None:
+        if name is not None and name not in self.calendars:
+            self.add(
+                loc,
+                f"unknown calendar '{name}' (defined: {', '.join(self.calendars)})"
+                + _did_you_mean(name, self.calendars),
             )
 
-    def priority(loc: Loc, name: str) -> None:
-        if name not in priority_ids:
-            problems.append(
-                (loc, f"unknown priority '{name}' (defined: {', '.join(priority_ids)})")
+    def priority(self, loc: Loc, name: str) -> None:
+        if name not in self.priority_ids:
+            self.add(loc, f"unknown priority '{name}' (defined: {', '.join(self.priority_ids)})")
+
+    def service(self, loc: Loc, name: str) -> None:
+        if name not in self.service_ids:
+            self.add(
+                loc,
+                f"unknown service '{name}' (defined: {', '.join(self.service_ids)})"
+                + _did_you_mean(name, self.service_ids),
             )
 
-    def service(loc: Loc, name: str) -> None:
-        if name not in service_ids:
-            problems.append(
-                (
-                    loc,
-                    f"unknown service '{name}' (defined: {', '.join(service_ids)})"
-                    + _did_you_mean(name, service_ids),
-                )
-            )
+    def once(self, seen: set[str], loc: Loc, item_id: str, what: str) -> None:
+        """Report ``item_id`` when it was ``seen`` before; remember it."""
+        if item_id in seen:
+            self.add(loc, f"duplicate {what} id '{item_id}'")
+        seen.add(item_id)
 
-    if agreement.default_calendar not in calendars:
-        calendar(("default_calendar",), agreement.default_calendar)
-    expected = [f"P{n}" for n in range(1, len(priority_ids) + 1)]
-    if priority_ids != expected:
-        problems.append(
-            (
+    # -- the parts of the agreement --------------------------------------------------------
+
+    def priority_order(self) -> None:
+        expected = [f"P{n}" for n in range(1, len(self.priority_ids) + 1)]
+        if self.priority_ids != expected:
+            self.add(
                 ("priorities",),
                 f"priorities must be {', '.join(expected)} in order, "
-                f"found {', '.join(priority_ids)}",
+                f"found {', '.join(self.priority_ids)}",
             )
-        )
-    seen: set[str] = set()
-    for index, svc in enumerate(agreement.services):
-        if svc.id in seen:
-            problems.append((("services", index, "id"), f"duplicate service id '{svc.id}'"))
-        seen.add(svc.id)
-        if svc.uptime:
-            calendar(("services", index, "uptime", "calendar"), svc.uptime.calendar)
-    with_target = [s.id for s in agreement.services if s.uptime]
-    if agreement.combined_uptime:
-        combined = agreement.combined_uptime
-        calendar(("combined_uptime", "calendar"), combined.calendar)
+
+    def services(self) -> None:
+        seen: set[str] = set()
+        for index, svc in enumerate(self.agreement.services):
+            self.once(seen, ("services", index, "id"), svc.id, "service")
+            if svc.uptime:
+                self.calendar(("services", index, "uptime", "calendar"), svc.uptime.calendar)
+
+    def combined_uptime(self) -> None:
+        combined = self.agreement.combined_uptime
+        if not combined:
+            return
+        with_target = [s.id for s in self.agreement.services if s.uptime]
+        self.calendar(("combined_uptime", "calendar"), combined.calendar)
         named: set[str] = set()
         for index, name in enumerate(combined.services or []):
             loc = ("combined_uptime", "services", index)
             if name in named:
-                problems.append((loc, f"service '{name}' is named twice"))
+                self.add(loc, f"service '{name}' is named twice")
             named.add(name)
-            if name in service_ids and name not in with_target:
-                problems.append(
-                    (
-                        loc,
-                        f"service '{name}' has no uptime target, so it cannot count "
-                        "towards the combined figure: give it one or leave it out",
-                    )
+            if name in self.service_ids and name not in with_target:
+                self.add(
+                    loc,
+                    f"service '{name}' has no uptime target, so it cannot count "
+                    "towards the combined figure: give it one or leave it out",
                 )
             else:
-                service(loc, name)
+                self.service(loc, name)
         if len(combined.services or with_target) < 2:
-            problems.append(
-                (
-                    ("combined_uptime",),
-                    "a combined figure needs at least two services with "
-                    "uptime targets; with one, its own target says it all: remove combined_uptime",
-                )
+            self.add(
+                ("combined_uptime",),
+                "a combined figure needs at least two services with "
+                "uptime targets; with one, its own target says it all: remove combined_uptime",
             )
-    calendar(("maintenance", "calendar"), agreement.maintenance.calendar)
-    seen = set()
-    for index, channel in enumerate(agreement.reporting.channels):
-        if channel.id in seen:
-            problems.append(
-                (("reporting", "channels", index, "id"), f"duplicate channel id '{channel.id}'")
-            )
-        seen.add(channel.id)
-        calendar(("reporting", "channels", index, "calendar"), channel.calendar)
-        for p_index, name in enumerate(channel.priorities):
-            priority(("reporting", "channels", index, "priorities", p_index), name)
-    for pid, prio in agreement.priorities.items():
-        calendar(("priorities", pid, "calendar"), prio.calendar)
-    calendar(("out_of_hours", "calendar"), agreement.out_of_hours.calendar)
-    for index, name in enumerate(agreement.out_of_hours.priorities):
-        priority(("out_of_hours", "priorities", index), name)
-    if agreement.out_of_hours.available and agreement.out_of_hours.calendar is None:
-        problems.append(
-            (
+
+    def channels(self) -> None:
+        seen: set[str] = set()
+        for index, channel in enumerate(self.agreement.reporting.channels):
+            self.once(seen, ("reporting", "channels", index, "id"), channel.id, "channel")
+            self.calendar(("reporting", "channels", index, "calendar"), channel.calendar)
+            for p_index, name in enumerate(channel.priorities):
+                self.priority(("reporting", "channels", index, "priorities", p_index), name)
+
+    def out_of_hours(self) -> None:
+        out_of_hours = self.agreement.out_of_hours
+        self.calendar(("out_of_hours", "calendar"), out_of_hours.calendar)
+        for index, name in enumerate(out_of_hours.priorities):
+            self.priority(("out_of_hours", "priorities", index), name)
+        if out_of_hours.available and out_of_hours.calendar is None:
+            self.add(
                 ("out_of_hours", "calendar"),
                 "out-of-hours support is available, so name the calendar when it can be called on",
             )
-        )
-    seen = set()
-    for index, constraint in enumerate(agreement.constraints):
-        if constraint.id in seen:
-            problems.append(
-                (("constraints", index, "id"), f"duplicate constraint id '{constraint.id}'")
-            )
-        seen.add(constraint.id)
-        calendar(("constraints", index, "calendar"), constraint.calendar)
-        for s_index, name in enumerate(constraint.services):
-            service(("constraints", index, "services", s_index), name)
-        for pid, target in constraint.modified_targets.items():
-            priority(("constraints", index, "modified_targets", pid), pid)
-            calendar(("constraints", index, "modified_targets", pid, "calendar"), target.calendar)
-        if constraint.kind in ("hardware-warranty", "site-access") and constraint.calendar is None:
-            what = (
-                "the vendor's cover window (e.g. a 9x5 calendar)"
-                if constraint.kind == "hardware-warranty"
-                else "when the site can be entered"
-            )
-            problems.append((("constraints", index, "calendar"), f"name the calendar of {what}"))
-        if constraint.kind == "hardware-warranty" and constraint.onsite_response is None:
-            problems.append(
-                (
-                    ("constraints", index, "onsite_response"),
+
+    def constraints(self) -> None:
+        seen: set[str] = set()
+        for index, constraint in enumerate(self.agreement.constraints):
+            where = ("constraints", index)
+            self.once(seen, (*where, "id"), constraint.id, "constraint")
+            self.calendar((*where, "calendar"), constraint.calendar)
+            for s_index, name in enumerate(constraint.services):
+                self.service((*where, "services", s_index), name)
+            for pid, target in constraint.modified_targets.items():
+                self.priority((*where, "modified_targets", pid), pid)
+                self.calendar((*where, "modified_targets", pid, "calendar"), target.calendar)
+            if constraint.calendar is None and constraint.kind in _COVER_WINDOW:
+                self.add(
+                    (*where, "calendar"), f"name the calendar of {_COVER_WINDOW[constraint.kind]}"
+                )
+            if constraint.kind == "hardware-warranty" and constraint.onsite_response is None:
+                self.add(
+                    (*where, "onsite_response"),
                     "a hardware-warranty constraint needs the vendor's onsite response "
                     "(e.g. '1 business day' for next-business-day cover, or '4h')",
                 )
+
+    def credits(self) -> None:
+        credits = self.agreement.credits
+        if not credits:
+            return
+        if not any(s.uptime and s.monthly_fee is not None for s in self.agreement.services):
+            self.add(
+                ("credits",),
+                "service credits are a share of a service's monthly fee when "
+                "its uptime target is missed, but no service has both an uptime target and "
+                "a monthly_fee: add them, or remove credits",
             )
-    if agreement.credits:
-        if not any(s.uptime and s.monthly_fee is not None for s in agreement.services):
-            problems.append(
-                (
-                    ("credits",),
-                    "service credits are a share of a service's monthly fee when "
-                    "its uptime target is missed, but no service has both an uptime target and "
-                    "a monthly_fee: add them, or remove credits",
-                )
-            )
-        tiers = [t.below for t in agreement.credits.tiers]
+        tiers = [t.below for t in credits.tiers]
         if tiers != sorted(tiers, reverse=True):
-            problems.append(
-                (
-                    ("credits", "tiers"),
-                    "credit tiers must run from the highest 'below' threshold to the lowest",
-                )
+            self.add(
+                ("credits", "tiers"),
+                "credit tiers must run from the highest 'below' threshold to the lowest",
             )
-    constraint_ids = {c.id for c in agreement.constraints}
-    for index, asset in enumerate(agreement.internal.assets):
-        for s_index, name in enumerate(asset.services):
-            service(("internal", "assets", index, "services", s_index), name)
-        calendar(("internal", "assets", index, "calendar"), asset.calendar)
-        if asset.warranty is not None and asset.warranty not in constraint_ids:
-            problems.append(
-                (
-                    ("internal", "assets", index, "warranty"),
+
+    def internal(self) -> None:
+        internal = self.agreement.internal
+        constraint_ids = {c.id for c in self.agreement.constraints}
+        for index, asset in enumerate(internal.assets):
+            where = ("internal", "assets", index)
+            for s_index, name in enumerate(asset.services):
+                self.service((*where, "services", s_index), name)
+            self.calendar((*where, "calendar"), asset.calendar)
+            if asset.warranty is not None and asset.warranty not in constraint_ids:
+                self.add(
+                    (*where, "warranty"),
                     f"unknown hardware-warranty constraint '{asset.warranty}'",
                 )
-            )
-    for name in agreement.internal.redundancy:
-        service(("internal", "redundancy", name), name)
-    for pid in agreement.internal.expected_tickets:
-        priority(("internal", "expected_tickets", pid), pid)
-    problems.extend(_holiday_years(agreement, provider))
-    return problems
+        for name in internal.redundancy:
+            self.service(("internal", "redundancy", name), name)
+        for pid in internal.expected_tickets:
+            self.priority(("internal", "expected_tickets", pid), pid)
+
+
+# Constraints that only make sense with a calendar: what that calendar describes.
+_COVER_WINDOW = {
+    "hardware-warranty": "the vendor's cover window (e.g. a 9x5 calendar)",
+    "site-access": "when the site can be entered",
+}
 
 
 def _holiday_years(agreement: Agreement, provider: Provider) -> list[tuple[Loc, str]]:

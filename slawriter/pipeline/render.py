@@ -210,46 +210,11 @@ def render_files(
     half-written. ``accept_risks`` maps rule ids to the reason their errors are accepted;
     ``finding_reasons`` (optional) gives one finding's own reason, by (rule id, message)."""
     registry.check_available(formats)  # e.g. no LibreOffice for PDF: fail before any work
-    stems: dict[str, Path] = {}
-    for path in paths:
-        if path.stem in stems:
-            raise InputError(
-                f"{display_path(path)} and {display_path(stems[path.stem])} would "
-                f"both write {path.stem}.* into {display_path(out_dir)}"
-            )
-        stems[path.stem] = path
+    _check_stems(paths, out_dir)
+    risks = dict(accept_risks or {})
     # PDF conversion runs one LibreOffice at a time, so a batch with PDF stays in-process.
     with Workers(library, len(paths), parallel=registry.in_parallel(formats)) as workers:
-        problems: list[Problem] = []
-        loaded_all: list[Loaded] = []
-        skipped: list[str] = []
-        for path, result in zip(
-            paths, workers.map(_load_job, [(path, library.root) for path in paths]), strict=True
-        ):
-            if isinstance(result, ProviderFileGiven):
-                # A glob such as examples/*.yaml picks up the provider file too: pass over it.
-                skipped.append(f"{display_path(path)}: a provider file, not an agreement")
-            elif isinstance(result, SlawriterError):
-                problems.extend(result.problems or [Problem(display_path(path), result.message)])
-            else:
-                if result.agreement.incomplete:
-                    problems.append(
-                        Problem(
-                            display_path(path),
-                            "the agreement is marked incomplete (the questionnaire has not "
-                            "finished): carry on with "
-                            f"'slawriter new --resume {display_path(path)}'",
-                        )
-                    )
-                loaded_all.append(result)
-        if not loaded_all and skipped and not problems:
-            raise InputError(skipped[0])
-        if problems:
-            count = len(problems)
-            raise InputError(
-                f"nothing was written: {count} problem{'s' if count != 1 else ''}", problems
-            )
-        risks = dict(accept_risks or {})
+        loaded_all, skipped = _load_all(paths, library, workers)
         checked = check_feasibility(loaded_all, library, risks, workers)
         jobs = [
             (loaded, library.root, tuple(formats), allow_draft, provenance_appendix)
@@ -268,22 +233,79 @@ def render_files(
     # land together or none does (see write_set for what an interrupted write leaves).
     batch: dict[str, bytes] = {}
     for loaded, files, rec_path, record in plans:
+        findings = next(f for p, f in checked if p == loaded.path)
+        taken = accepted_risks(findings, risks, finding_reasons)
         batch.update({file_path.name: data for file_path, data in files.items()})
-        known = dict(record.get("files", {}))
-        known.update({p.name: sha256(d) for p, d in files.items()})
-        new_record = {
-            "about": "Internal record written by slawriter: do not send to the customer.",
-            "slawriter_version": __version__,
-            "agreement": display_path(loaded.path),
-            "agreement_path": str(loaded.path.resolve()),
-            "agreement_sha256": loaded.source_hash,
-            "library": {"path": str(library.root), "commit": library.commit},
-            "files": known,
-            "accepted_risks": accepted_risks(
-                next(f for p, f in checked if p == loaded.path), risks, finding_reasons
-            ),
-        }
-        batch[rec_path.name] = dump_record(new_record)
+        batch[rec_path.name] = dump_record(_record(loaded, library, record, files, taken))
         written.append(Written(loaded.path, tuple(files)))
     write_set(out_dir, batch)
     return Outcome(written, skipped, checked)
+
+
+def _check_stems(paths: Sequence[Path], out_dir: Path) -> None:
+    """Two agreements of the same name would write over each other's documents."""
+    stems: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in stems:
+            raise InputError(
+                f"{display_path(path)} and {display_path(stems[path.stem])} would "
+                f"both write {path.stem}.* into {display_path(out_dir)}"
+            )
+        stems[path.stem] = path
+
+
+def _load_all(
+    paths: Sequence[Path], library: Library, workers: Workers
+) -> tuple[list[Loaded], list[str]]:
+    """Every agreement loaded, provider files passed over; every problem raised together."""
+    problems: list[Problem] = []
+    loaded_all: list[Loaded] = []
+    skipped: list[str] = []
+    results = workers.map(_load_job, [(path, library.root) for path in paths])
+    for path, result in zip(paths, results, strict=True):
+        if isinstance(result, ProviderFileGiven):
+            # A glob such as examples/*.yaml picks up the provider file too: pass over it.
+            skipped.append(f"{display_path(path)}: a provider file, not an agreement")
+        elif isinstance(result, SlawriterError):
+            problems.extend(result.problems or [Problem(display_path(path), result.message)])
+        else:
+            if result.agreement.incomplete:
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        "the agreement is marked incomplete (the questionnaire has not "
+                        "finished): carry on with "
+                        f"'slawriter new --resume {display_path(path)}'",
+                    )
+                )
+            loaded_all.append(result)
+    if not loaded_all and skipped and not problems:
+        raise InputError(skipped[0])
+    if problems:
+        count = len(problems)
+        raise InputError(
+            f"nothing was written: {count} problem{'s' if count != 1 else ''}", problems
+        )
+    return loaded_all, skipped
+
+
+def _record(
+    loaded: Loaded,
+    library: Library,
+    record: dict[str, Any],
+    files: dict[Path, bytes],
+    risks: list[Any],
+) -> dict[str, Any]:
+    """The internal record beside the documents: what was written from what."""
+    known = dict(record.get("files", {}))
+    known.update({p.name: sha256(d) for p, d in files.items()})
+    return {
+        "about": "Internal record written by slawriter: do not send to the customer.",
+        "slawriter_version": __version__,
+        "agreement": display_path(loaded.path),
+        "agreement_path": str(loaded.path.resolve()),
+        "agreement_sha256": loaded.source_hash,
+        "library": {"path": str(library.root), "commit": library.commit},
+        "files": known,
+        "accepted_risks": risks,
+    }

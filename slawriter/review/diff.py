@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from slawriter.errors import InputError, RefusedError
 from slawriter.library import Library
 from slawriter.model.agreement import Agreement, Priority, Service
 from slawriter.model.durations import Duration, Period
@@ -92,97 +93,77 @@ def _item_name(item: Any) -> str:
 
 def _walk(old: Any, new: Any, label: list[str], field: str) -> Iterator[str]:
     """Every leaf that differs, as 'label: old -> new' (or added / removed)."""
-    where = ", ".join(label)
     if old == new:
         return
     if old is None or new is None or type(old) is not type(new):
-        if isinstance(old, BaseModel) and new is None:
-            yield f"{where}: removed"
-        elif isinstance(new, BaseModel) and old is None:
-            yield f"{where}: added ({show(new, field)})"
-        else:
-            yield f"{where}: {show(old, field)} -> {show(new, field)}"
-        return
-    if isinstance(old, BaseModel):
-        for key in type(old).model_fields:
-            if key in SKIPPED:
-                continue
-            yield from _walk(getattr(old, key), getattr(new, key), [*label, _label(key)], key)
-        return
-    if isinstance(old, dict):
-        for key in list(old) + [k for k in new if k not in old]:
-            here = [*label, str(key)]
-            if key not in new:
-                yield f"{', '.join(here)}: removed"
-            elif key not in old:
-                yield f"{', '.join(here)}: added ({show(new[key], field)})"
-            else:
-                yield from _walk(old[key], new[key], here, field)
-        return
-    if isinstance(old, list) and all(_item_name(i) for i in [*old, *new]):
+        yield _replaced(old, new, label, field)
+    elif isinstance(old, BaseModel):
+        yield from _walk_model(old, new, label)
+    elif isinstance(old, dict):
+        yield from _walk_keyed(old, new, label, field, show_added=True)
+    elif isinstance(old, list) and all(_item_name(i) for i in [*old, *new]):
+        # Items with an id (or a name, or a role) are matched by it, not by position.
         before = {_item_name(i): i for i in old}
         after = {_item_name(i): i for i in new}
-        for name in list(before) + [n for n in after if n not in before]:
-            here = [*label, name]
-            if name not in after:
-                yield f"{', '.join(here)}: removed"
-            elif name not in before:
-                yield f"{', '.join(here)}: added"
-            else:
-                yield from _walk(before[name], after[name], here, field)
-        return
-    if isinstance(old, list) and not any(isinstance(i, BaseModel) for i in [*old, *new]):
-        removed = [i for i in old if i not in new]
-        added = [i for i in new if i not in old]
-        for item in removed:
-            yield f"{where}: removed '{show(item, field)}'"
-        for item in added:
-            yield f"{where}: added '{show(item, field)}'"
-        if not removed and not added:
-            yield f"{where}: order changed"
-        return
-    yield f"{where}: {show(old, field)} -> {show(new, field)}"
+        yield from _walk_keyed(before, after, label, field, show_added=False)
+    elif isinstance(old, list) and not any(isinstance(i, BaseModel) for i in [*old, *new]):
+        yield from _walk_values(old, new, label, field)
+    else:  # a value, or a list of parts without ids: shown whole, before and after
+        yield f"{', '.join(label)}: {show(old, field)} -> {show(new, field)}"
+
+
+def _replaced(old: Any, new: Any, label: list[str], field: str) -> str:
+    """A value that appeared, disappeared or changed its kind."""
+    where = ", ".join(label)
+    if isinstance(old, BaseModel) and new is None:
+        return f"{where}: removed"
+    if isinstance(new, BaseModel) and old is None:
+        return f"{where}: added ({show(new, field)})"
+    return f"{where}: {show(old, field)} -> {show(new, field)}"
+
+
+def _walk_model(old: BaseModel, new: BaseModel, label: list[str]) -> Iterator[str]:
+    for key in type(old).model_fields:
+        if key not in SKIPPED:
+            yield from _walk(getattr(old, key), getattr(new, key), [*label, _label(key)], key)
+
+
+def _walk_keyed(
+    old: dict[Any, Any], new: dict[Any, Any], label: list[str], field: str, *, show_added: bool
+) -> Iterator[str]:
+    """Entries matched by key: removed, added (with the value when ``show_added``), changed."""
+    for key in list(old) + [k for k in new if k not in old]:
+        here = [*label, str(key)]
+        if key not in new:
+            yield f"{', '.join(here)}: removed"
+        elif key not in old:
+            added = f" ({show(new[key], field)})" if show_added else ""
+            yield f"{', '.join(here)}: added{added}"
+        else:
+            yield from _walk(old[key], new[key], here, field)
+
+
+def _walk_values(old: list[Any], new: list[Any], label: list[str], field: str) -> Iterator[str]:
+    """A list of plain values: what left, what came, or only the order changed."""
+    where = ", ".join(label)
+    removed = [i for i in old if i not in new]
+    added = [i for i in new if i not in old]
+    for item in removed:
+        yield f"{where}: removed '{show(item, field)}'"
+    for item in added:
+        yield f"{where}: added '{show(item, field)}'"
+    if not removed and not added:
+        yield f"{where}: order changed"
 
 
 def commitment_changes(old: Agreement, new: Agreement) -> list[str]:
     """The agreement's commitments that differ, the most important first."""
-    lines: list[str] = []
-    # Priorities: "P1 response: 30 minutes -> 15 minutes".
-    for pid in list(old.priorities) + [p for p in new.priorities if p not in old.priorities]:
-        before, after = old.priorities.get(pid), new.priorities.get(pid)
-        if before is None and after is not None:
-            lines.append(f"{pid} ({after.name}) added: {_priority_targets(after)}")
-        elif after is None and before is not None:
-            lines.append(f"{pid} ({before.name}) removed")
-        elif before is not None and after is not None:
-            lines += [
-                line.replace(f"{pid}, ", f"{pid} ") for line in _walk(before, after, [pid], "")
-            ]
-    # Uptime per service: "Uptime, Email and calendar: 99.9 % -> 99.95 %".
-    services_before = {s.id: s for s in old.services}
-    services_after = {s.id: s for s in new.services}
-    for sid in list(services_before) + [s for s in services_after if s not in services_before]:
-        before_service, after_service = services_before.get(sid), services_after.get(sid)
-        if before_service is None or after_service is None:
-            name = (after_service or before_service).name  # type: ignore[union-attr]
-            lines.append(f"Service {name} {'added' if before_service is None else 'removed'}")
-            continue
-        old_uptime, new_uptime = before_service.uptime, after_service.uptime
-        if old_uptime and new_uptime and old_uptime.target != new_uptime.target:
-            lines.append(
-                f"Uptime, {after_service.name}: {show(old_uptime.target, 'target')} -> "
-                f"{show(new_uptime.target, 'target')}"
-            )
-            old_uptime = old_uptime.model_copy(update={"target": new_uptime.target})
-        lines += _walk(old_uptime, new_uptime, [f"Uptime, {after_service.name}"], "uptime")
-        rest_before = before_service.model_copy(update={"uptime": None})
-        rest_after = after_service.model_copy(update={"uptime": None})
-        lines += _walk(rest_before, rest_after, [f"Service {after_service.name}"], "")
+    lines = _priority_changes(old, new) + _service_changes(old, new)
     if old.combined_uptime and new.combined_uptime:
         lines += _walk(old.combined_uptime, new.combined_uptime, ["Uptime, combined"], "")
-    elif old.combined_uptime != new.combined_uptime:
+    else:
         lines += _walk(old.combined_uptime, new.combined_uptime, ["Combined uptime"], "")
-    # Service credits: the tiers as one line.
+    # Service credits: the tiers one line each, then the rest of the credits as usual.
     if old.credits and new.credits and old.credits.tiers != new.credits.tiers:
         lines += _tier_changes(old.credits.tiers, new.credits.tiers)
     handled = {"priorities", "services", "combined_uptime"}
@@ -193,6 +174,47 @@ def commitment_changes(old: Agreement, new: Agreement) -> list[str]:
         if key == "credits" and before_value and after_value:
             before_value = before_value.model_copy(update={"tiers": after_value.tiers})
         lines += _walk(before_value, after_value, [_label(key).capitalize()], key)
+    return lines
+
+
+def _priority_changes(old: Agreement, new: Agreement) -> list[str]:
+    """'P1 response: 30 minutes -> 15 minutes'; a priority added with its targets."""
+    lines: list[str] = []
+    for pid in list(old.priorities) + [p for p in new.priorities if p not in old.priorities]:
+        before, after = old.priorities.get(pid), new.priorities.get(pid)
+        if before is None and after is not None:
+            lines.append(f"{pid} ({after.name}) added: {_priority_targets(after)}")
+        elif after is None and before is not None:
+            lines.append(f"{pid} ({before.name}) removed")
+        else:
+            lines += [
+                line.replace(f"{pid}, ", f"{pid} ") for line in _walk(before, after, [pid], "")
+            ]
+    return lines
+
+
+def _service_changes(old: Agreement, new: Agreement) -> list[str]:
+    """'Uptime, Email and calendar: 99.9 % -> 99.95 %' first, then the service's other fields."""
+    lines: list[str] = []
+    before_all = {s.id: s for s in old.services}
+    after_all = {s.id: s for s in new.services}
+    for sid in list(before_all) + [s for s in after_all if s not in before_all]:
+        before, after = before_all.get(sid), after_all.get(sid)
+        if before is None or after is None:
+            name = (after or before).name  # type: ignore[union-attr]
+            lines.append(f"Service {name} {'added' if before is None else 'removed'}")
+            continue
+        old_uptime, new_uptime = before.uptime, after.uptime
+        if old_uptime and new_uptime and old_uptime.target != new_uptime.target:
+            lines.append(
+                f"Uptime, {after.name}: {show(old_uptime.target, 'target')} -> "
+                f"{show(new_uptime.target, 'target')}"
+            )
+            old_uptime = old_uptime.model_copy(update={"target": new_uptime.target})
+        lines += _walk(old_uptime, new_uptime, [f"Uptime, {after.name}"], "uptime")
+        rest_before = before.model_copy(update={"uptime": None})
+        rest_after = after.model_copy(update={"uptime": None})
+        lines += _walk(rest_before, rest_after, [f"Service {after.name}"], "")
     return lines
 
 
@@ -303,3 +325,68 @@ def draft(path: Path, library: Library, allow_draft: bool = False) -> Drafted:
     loaded = load_agreement(path, library)
     document = assemble_document(loaded, library, allow_draft)
     return Drafted(loaded.agreement, loaded.provider, document, library)
+
+
+@dataclass(frozen=True)
+class Redline:
+    """Where and how to write the Word redline."""
+
+    path: Path
+    author: str = "slawriter"
+    when: datetime | None = None  # None: now, UTC
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Compared:
+    """The outcome of ``compare_files``: the changes, and the redline's counts if written."""
+
+    lines: list[str]
+    insertions: int = 0
+    deletions: int = 0
+
+
+def parse_change_date(text: str | None) -> datetime | None:
+    """--date as a datetime (UTC when it has no offset); None when not given."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--date: '{text}' is not a date such as 2026-11-25T10:00") from None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def compare_files(
+    old_path: Path,
+    new_path: Path,
+    old_library: Library,
+    new_library: Library,
+    *,
+    allow_draft: bool = False,
+    redline: Redline | None = None,
+) -> Compared:
+    """Every change between the two drafts; with ``redline``, also write the .docx redline
+    (refused before any work when it exists and ``force`` is not set)."""
+    from slawriter.files.output import display_path, write_atomic
+
+    if redline is not None:
+        if redline.path.suffix.lower() != ".docx":
+            raise InputError(f"--out {display_path(redline.path)}: the redline is a .docx file")
+        if redline.path.exists() and not redline.force:
+            raise RefusedError(
+                f"Refusing to overwrite {display_path(redline.path)}: pass --force to replace it."
+            )
+    old = draft(old_path, old_library, allow_draft)
+    new = draft(new_path, new_library, allow_draft)
+    lines = summarise(old, new)
+    if redline is None:
+        return Compared(lines)
+    from slawriter.render.word import render_redline_docx
+
+    when = redline.when or datetime.now(UTC).replace(microsecond=0)
+    data, insertions, deletions = render_redline_docx(
+        old.document, new.document, new_library.word_template, redline.author, when
+    )
+    write_atomic(redline.path, data)
+    return Compared(lines, insertions, deletions)

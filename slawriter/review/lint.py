@@ -17,7 +17,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.parser import Parser
@@ -27,6 +27,9 @@ from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.library.clauses import Clause, parse_clause
 from slawriter.library.profiles import Profile, load_profile
+
+if TYPE_CHECKING:
+    from slawriter.library import Library
 
 # Attributes the sandbox refuses (or that only an escape attempt would use). Any name that
 # starts with an underscore is refused as well.
@@ -72,7 +75,6 @@ LAYOUT_RULES = (
 # Filters whose result has the shape of their input (a list stays a list of the same items).
 SAME_SHAPE_FILTERS = frozenset({"list", "sort", "selectattr", "rejectattr", "unique", "reverse"})
 ITEM_FILTERS = frozenset({"first", "last", "random", "min", "max"})
-DICT_METHODS = frozenset({"items", "values", "keys", "get"})
 LIST_METHODS = frozenset({"index", "count"})
 
 
@@ -933,3 +935,35 @@ def lint_library(
     ``template_check`` reports (what, why) problems of the Word master template.
     """
     return LibraryLinter(root, names, filters, wording_dir, template_check).run()
+
+
+def check_word_template(template: Path) -> list[tuple[str, str]]:
+    """Placeholders in the Word master template that slawriter does not fill."""
+    from slawriter.errors import SlawriterError
+    from slawriter.render.word import TEMPLATE_VARIABLES, template_placeholders
+
+    if not template.is_file():
+        return [("the Word master template is missing", "every render needs it")]
+    try:
+        used = template_placeholders(template)
+    except SlawriterError as error:
+        return [(error.message, "every render would stop with this error")]
+    return [
+        (
+            f"the placeholder '{name}' is not one slawriter fills",
+            f"rendering would stop with an error; the cover, header and footer may use "
+            f"{', '.join(sorted(TEMPLATE_VARIABLES))}",
+        )
+        for name in sorted(used - TEMPLATE_VARIABLES)
+    ]
+
+
+def lint(library: Library) -> list[Finding]:
+    """Every finding for ``library``: its clauses, profiles, wording list and Word template,
+    checked against the names the drafting engine gives clause templates."""
+    from slawriter.drafting.context import clause_names
+    from slawriter.library import builtin_library_root
+
+    names, filters = clause_names()
+    wording_dir = builtin_library_root() / "clauses"
+    return lint_library(library.root, names, filters, wording_dir, check_word_template)
