@@ -218,9 +218,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         guarded.set_environment(self)
         return super()._generate(guarded, name, filename, defer_init)
 
-    def compile_expression(
-        self, source: str, undefined_to_none: bool = True
-    ) -> TemplateExpression:
+    def compile_expression(self, source: str, undefined_to_none: bool = True) -> TemplateExpression:
         expression = super().compile_expression(source, undefined_to_none)
         return _MeteredExpression(expression._template, undefined_to_none)
 
