@@ -490,15 +490,15 @@ class TemplateChecker:
                     f"the sandbox allows at most {limit:,} characters in one value, so "
                     "rendering would stop with an error",
                 )
-        for node in tree.find_all(nodes.Filter):
-            for arg in [*node.args, *(k.value for k in node.kwargs)]:
+        for filter_node in tree.find_all(nodes.Filter):
+            for arg in [*filter_node.args, *(k.value for k in filter_node.kwargs)]:
                 value = static_value(arg)
                 too_big = isinstance(value, Huge) or (isinstance(value, int) and value > limit)
-                if node.name in WIDTH_FILTERS and too_big:
+                if filter_node.name in WIDTH_FILTERS and too_big:
                     self.report(
-                        node.lineno,
+                        filter_node.lineno,
                         "template",
-                        f"the {node.name} filter with a width of "
+                        f"the {filter_node.name} filter with a width of "
                         + (f"{value:,}" if isinstance(value, int) else "over 10^1,000"),
                         f"the sandbox allows at most {limit:,} characters in one value, so "
                         "rendering would stop with an error",
@@ -885,7 +885,7 @@ class LibraryLinter:
             except TemplateSyntaxError:
                 continue  # reported by template_check, which names the placeholder
             tree.set_environment(_TOLERANT)
-            names = {name: UNKNOWN for name in meta.find_undeclared_variables(tree)}  # type: ignore[arg-type]
+            names = {name: UNKNOWN for name in meta.find_undeclared_variables(tree)}
             TemplateChecker(env, names, report).check(tree)
 
     # -- loading ----------------------------------------------------------------------------

@@ -35,9 +35,9 @@ from types import ModuleType
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, nodes
-from jinja2.defaults import DEFAULT_FILTERS
 from jinja2.environment import TemplateExpression
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
@@ -186,7 +186,7 @@ class _Guard(NodeTransformer):
         return _hook("checked", node, node.lineno)
 
 
-def _hook(name: str, argument: nodes.Expr, lineno: int) -> nodes.Call:
+def _hook(name: str, argument: nodes.Node, lineno: int) -> nodes.Call:
     return nodes.Call(nodes.EnvironmentAttribute(name), [argument], [], None, None, lineno=lineno)
 
 
@@ -495,6 +495,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 self._too_big(f"the {name} filter's result", value)
 
 
+def _inherits(kind: type, method: str) -> bool:
+    """Whether ``kind`` prints with object's own method (a memory address)."""
+    return bool(getattr(kind, method) is getattr(object, method))
+
+
 def _printable(finalize: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
     """Refuse to print what only has a memory address to show (functions, classes, objects)."""
 
@@ -504,7 +509,7 @@ def _printable(finalize: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
             if (
                 callable(value)
                 or isinstance(value, _OPAQUE)
-                or (kind.__repr__ is object.__repr__ and kind.__str__ is object.__str__)
+                or (_inherits(kind, "__repr__") and _inherits(kind, "__str__"))
             ):
                 raise SecurityError(
                     f"a {kind.__name__} cannot be printed: only text, numbers, dates and "
