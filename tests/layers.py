@@ -17,6 +17,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("clause library", ("slawriter.library",)),
     ("renderers", ("slawriter.render",)),
     ("files and time", ("slawriter.files", "slawriter.clock")),
+    ("templating", ("slawriter.templating",)),
     ("text", ("slawriter.text",)),
     ("model", ("slawriter.model",)),
     ("foundation", ("slawriter.errors", "slawriter")),

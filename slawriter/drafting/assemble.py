@@ -10,13 +10,10 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
-from types import ModuleType
 from typing import Any
 
 from jinja2 import (
     FunctionLoader,
-    StrictUndefined,
     TemplateSyntaxError,
     UndefinedError,
     pass_context,
@@ -26,10 +23,8 @@ from jinja2 import (
 )
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pydantic import BaseModel
 
 from slawriter import __version__
 from slawriter.drafting.context import clause_context
@@ -52,6 +47,7 @@ from slawriter.render.document import (
     Table,
     party,
 )
+from slawriter.templating import Sandbox, make_sandbox
 from slawriter.text.markdown import MarkdownText, escape_markdown
 from slawriter.text.times import long_date
 
@@ -82,43 +78,22 @@ def _delegate(name: str) -> Callable[..., Any]:
     return call
 
 
-class ClauseSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, narrowed further: a clause reads agreement data and helpers only.
+def make_environment(sources: Mapping[str, str], filter_names: Iterable[str]) -> Sandbox:
+    """The shared sandbox (slawriter.templating) over the library's clause sources."""
 
-    Besides the sandbox's own refusals (names starting with an underscore, internals), a
-    clause may not touch file paths, modules or classes, and on the agreement's models it may
-    read their fields and documented properties only, not their methods.
-    """
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if not super().is_safe_attribute(obj, attr, value):
-            return False
-        if isinstance(obj, PurePath | ModuleType | type) or isinstance(
-            value, PurePath | ModuleType | type
-        ):
-            return False
-        if isinstance(obj, BaseModel):
-            cls = type(obj)
-            return attr in cls.model_fields or isinstance(getattr(cls, attr, None), property)
-        return True
-
-
-def make_environment(
-    sources: Mapping[str, str], filter_names: Iterable[str]
-) -> SandboxedEnvironment:
     def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
         source = sources.get(name)
         return None if source is None else (source, name, lambda: True)
 
+    # StrictUndefined is the sandbox's own, always; these are the clause-specific options.
     options: dict[str, Any] = {
-        "undefined": StrictUndefined,
         "autoescape": False,
         "finalize": _finalize,
         "trim_blocks": True,
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
     }
-    env = ClauseSandbox(
+    env = make_sandbox(
         loader=FunctionLoader(load),
         cache_size=-1,
         # Compiled templates outlive the process (keyed by each template's source).
@@ -127,7 +102,7 @@ def make_environment(
         ),
         **options,
     )
-    env.filters.update({name: _delegate(name) for name in filter_names})
+    env.add_filters({name: _delegate(name) for name in filter_names})
     return env
 
 

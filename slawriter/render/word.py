@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import traceback
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -42,6 +43,7 @@ from docx.table import Table as WordTable
 from docx.table import _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 from docxtpl import DocxTemplate, InlineImage
+from jinja2.exceptions import SecurityError
 
 from slawriter.errors import InputError, TemplateError
 from slawriter.render.document import (
@@ -58,6 +60,7 @@ from slawriter.render.document import (
 from slawriter.render.document import Image as Picture
 from slawriter.render.document import Section as Clause
 from slawriter.render.options import Options
+from slawriter.templating import make_sandbox
 
 __all__ = ["TEMPLATE_VARIABLES", "render_docx", "write"]
 
@@ -171,15 +174,38 @@ def _fill_template(document: Document, template: Path) -> WordDocument:
         tpl.init_docx()
     except (PackageNotFoundError, OSError, KeyError, zipfile.BadZipFile) as exc:
         raise TemplateError(f"Cannot open the Word template {template}: {exc}") from exc
-    # StrictUndefined: a placeholder a firm adds to its template that we do not provide must
-    # fail loudly, not vanish. autoescape: "Acme & Co" must not lose its "&".
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    # The sandbox every template goes through: the master template comes from the library a
+    # firm edits, so it is untrusted code. StrictUndefined: a placeholder we do not provide
+    # fails loudly. autoescape: "Acme & Co" must not lose its "&". A fresh environment each
+    # time, because docxtpl sets autoescape on the environment it is given.
+    env = make_sandbox(autoescape=True)
     try:
-        tpl.render(_template_context(document, tpl), env, autoescape=True)
+        with env.metering(str(template)):
+            tpl.render(_template_context(document, tpl), env, autoescape=True)
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"Cannot fill the Word template {template}: {exc}") from exc
+        raise TemplateError(
+            f"Cannot fill the Word template {template}{_template_place(tpl, exc)}: "
+            + (f"refused by the sandbox: {exc}" if isinstance(exc, SecurityError) else str(exc))
+        ) from exc
     word: WordDocument = tpl.docx
     return word
+
+
+def _template_place(tpl: DocxTemplate, error: jinja2.TemplateError) -> str:
+    """Where in the template it failed: the part (cover, header, footer) and paragraph.
+
+    docxtpl puts every paragraph of a part on its own line before rendering it, so the
+    template line is the paragraph's number in that part."""
+    part = getattr(tpl, "current_rendering_part", None)
+    name = str(getattr(part, "partname", "")).lstrip("/")
+    line = getattr(error, "lineno", None)
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == "<template>" and frame.lineno:
+            line = frame.lineno
+    where = [name] if name else []
+    if line and line > 1:
+        where.append(f"paragraph {line - 1}")
+    return f" ({', '.join(where)})" if where else ""
 
 
 COVER_PARTY_STYLES = frozenset({"Cover Party", "Cover Text"})
@@ -1098,7 +1124,9 @@ def template_placeholders(template: Path) -> set[str]:
     try:
         tpl = DocxTemplate(template)
         tpl.init_docx()
-        return set(tpl.get_undeclared_template_variables())
+        # The sandbox, because finding the names compiles the template, and Jinja's compiler
+        # would otherwise work out constant expressions such as 9 ** 99999999 itself.
+        return set(tpl.get_undeclared_template_variables(make_sandbox()))
     except (PackageNotFoundError, OSError, KeyError, zipfile.BadZipFile) as exc:
         raise TemplateError(f"Cannot open the Word template {template}: {exc}") from exc
     except jinja2.TemplateSyntaxError as exc:

@@ -11,22 +11,32 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import re
 import types
 import typing
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree as ET
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.parser import Parser
-from jinja2.sandbox import SandboxedEnvironment
 
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.library.clauses import Clause, parse_clause
 from slawriter.library.profiles import Profile, load_profile
+from slawriter.templating import (
+    MUTATING_METHODS,
+    Limits,
+    Sandbox,
+    make_sandbox,
+    model_methods,
+)
+from slawriter.templating.sandbox import DEFAULT_LIMITS, FORMAT_METHODS
 
 if TYPE_CHECKING:
     from slawriter.library import Library
@@ -122,7 +132,9 @@ UNKNOWN: Any = None  # a value the linter cannot check (any attribute is accepte
 ATTRIBUTE_FILTERS = frozenset(
     {"map", "selectattr", "rejectattr", "sort", "groupby", "sum", "unique", "min", "max"}
 )
-MAX_RANGE = 100_000  # jinja2.sandbox.MAX_RANGE
+LIMITS: Limits = DEFAULT_LIMITS  # what the sandbox allows one render (slawriter.templating)
+MAX_RANGE = LIMITS.range_items
+MODEL_METHODS = model_methods()
 
 
 def shape_of(hint: Any) -> Any:
@@ -232,6 +244,103 @@ def _attributes_of(shape: Any) -> list[str]:
     return []
 
 
+# --- values the linter can work out without running anything -----------------------------------
+
+WIDTH_FILTERS = frozenset({"center", "indent", "wordwrap", "batch", "slice", "tojson", "truncate"})
+
+
+@dataclass(frozen=True)
+class Huge:
+    """An integer too large to compute: only its number of digits is known."""
+
+    digits: int
+
+
+@dataclass(frozen=True)
+class Text:
+    """A literal string or list, by length only."""
+
+    length: int
+
+
+def static_value(node: nodes.Node) -> Any:
+    """An int, Huge, Text, or None for what depends on data. Never computes a huge number,
+    never builds a long string (Jinja's own as_const would do both)."""
+    if isinstance(node, nodes.Const):
+        value = node.value
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value
+        return Text(len(value)) if isinstance(value, str) else None
+    if isinstance(node, nodes.List | nodes.Tuple):
+        return Text(len(node.items))
+    if isinstance(node, nodes.Neg):
+        inner = static_value(node.node)
+        return -inner if isinstance(inner, int) else inner if isinstance(inner, Huge) else None
+    if not isinstance(node, nodes.Add | nodes.Sub | nodes.Mul | nodes.Pow | nodes.FloorDiv):
+        return None
+    left, right = static_value(node.left), static_value(node.right)
+    if left is None or right is None:
+        return None
+    if isinstance(node, nodes.Mul):
+        if isinstance(left, Text) and isinstance(right, int):
+            return Text(left.length * max(right, 0))
+        if isinstance(right, Text) and isinstance(left, int):
+            return Text(right.length * max(left, 0))
+    if isinstance(left, Text) or isinstance(right, Text):
+        if isinstance(node, nodes.Add) and isinstance(left, Text) and isinstance(right, Text):
+            return Text(left.length + right.length)
+        return None
+    if isinstance(left, Huge) or isinstance(right, Huge):
+        if isinstance(node, nodes.FloorDiv):
+            return None
+        return Huge(max(_digits(left), _digits(right)))
+    if isinstance(node, nodes.Pow):
+        if right < 0 or abs(left) <= 1:
+            return None
+        digits = right * math.log10(abs(left))
+        if digits * math.log2(10) > LIMITS.int_bits:
+            return Huge(int(digits) + 1)
+        return int(left**right)
+    if isinstance(node, nodes.Mul):
+        result = left * right
+    elif isinstance(node, nodes.Add):
+        result = left + right
+    elif isinstance(node, nodes.Sub):
+        result = left - right
+    else:
+        result = left // right if right else None
+    if isinstance(result, int) and result.bit_length() > LIMITS.int_bits:
+        return Huge(len(str(abs(result) >> (result.bit_length() - 64))) + 1)
+    return result
+
+
+def _digits(value: Any) -> int:
+    return value.digits if isinstance(value, Huge) else len(str(abs(value)))
+
+
+def _static_range(node: nodes.Node) -> int | None:
+    """The number of steps of range(<literals>), if that is what ``node`` is."""
+    if not (
+        isinstance(node, nodes.Call)
+        and isinstance(node.node, nodes.Name)
+        and node.node.name == "range"
+        and node.args
+        and not node.kwargs
+    ):
+        return None
+    values = [static_value(arg) for arg in node.args]
+    if any(isinstance(v, Huge) for v in values):
+        return 10**18
+    if not all(isinstance(v, int) for v in values):
+        return None
+    try:
+        return len(range(*values))
+    except (OverflowError, ValueError, TypeError):
+        return None
+
+
 # --- the template walker -----------------------------------------------------------------------
 
 
@@ -240,7 +349,7 @@ class TemplateChecker:
 
     def __init__(
         self,
-        env: SandboxedEnvironment,
+        env: Sandbox,
         names: Mapping[str, Any],
         report: Any,  # callable(line_in_template, kind, what, why)
     ) -> None:
@@ -283,6 +392,12 @@ class TemplateChecker:
 
     # -- security: scanned over the whole tree, whatever the walker understands ----------------
     def _security(self, tree: nodes.Node) -> None:
+        self._refused_constructs(tree)
+        self._budget(tree)
+        self._loops(tree, 1)
+        self._internals(tree)
+
+    def _internals(self, tree: nodes.Node) -> None:
         for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
             attribute: str | None = None
             dynamic = False
@@ -314,6 +429,100 @@ class TemplateChecker:
                     "clause templates run in a sandbox that refuses Python internals; this "
                     "looks like an attempt to escape it and would fail at render time",
                 )
+
+    def _refused_constructs(self, tree: nodes.Node) -> None:
+        """What the sandbox refuses although it is no Python internal: self, str.format,
+        model methods, and methods that change the agreement data."""
+        for name in tree.find_all(nodes.Name):
+            if name.name == "self" and name.ctx == "load":
+                self.report(
+                    name.lineno,
+                    "security",
+                    "the name 'self'",
+                    "it prints the template's internal name and a memory address, so the "
+                    "document would differ from run to run; the sandbox refuses it",
+                )
+        for node in tree.find_all(nodes.Getattr):
+            if node.attr in FORMAT_METHODS:
+                self.report(
+                    node.lineno,
+                    "security",
+                    f"the string method '{node.attr}'",
+                    "it can read any attribute named inside the string, internals included; "
+                    "the sandbox refuses it: join text with ~ or use the format filter",
+                )
+            elif node.attr in MODEL_METHODS:
+                self.report(
+                    node.lineno,
+                    "security",
+                    f"the model method '{node.attr}'",
+                    "templates may read an agreement's fields, not call its methods (they "
+                    "can reach internal data); the sandbox refuses it",
+                )
+        for call in tree.find_all(nodes.Call):
+            callee = call.node
+            if isinstance(callee, nodes.Getattr) and callee.attr in MUTATING_METHODS:
+                self.report(
+                    call.lineno,
+                    "security",
+                    f"the method '{callee.attr}' changes the data it is called on",
+                    "templates may only read the agreement (a change would alter what later "
+                    "clauses print); the sandbox refuses it",
+                )
+
+    def _budget(self, tree: nodes.Node) -> None:
+        """Powers, repetitions and widths whose size is visible in the template."""
+        limit = LIMITS.value_chars
+        for node in tree.find_all(nodes.BinExpr):
+            value = static_value(node)
+            if isinstance(node, nodes.Pow) and isinstance(value, Huge):
+                if not any(isinstance(static_value(n), Huge) for n in (node.left, node.right)):
+                    self.report(
+                        node.lineno,
+                        "template",
+                        f"a power with about {value.digits:,} digits",
+                        f"the sandbox refuses numbers over {LIMITS.int_bits:,} bits, so "
+                        "rendering would stop with an error",
+                    )
+            elif isinstance(node, nodes.Mul) and isinstance(value, Text) and value.length > limit:
+                self.report(
+                    node.lineno,
+                    "template",
+                    f"a repetition {value.length:,} characters long",
+                    f"the sandbox allows at most {limit:,} characters in one value, so "
+                    "rendering would stop with an error",
+                )
+        for filter_node in tree.find_all(nodes.Filter):
+            for arg in [*filter_node.args, *(k.value for k in filter_node.kwargs)]:
+                value = static_value(arg)
+                too_big = isinstance(value, Huge) or (isinstance(value, int) and value > limit)
+                if filter_node.name in WIDTH_FILTERS and too_big:
+                    self.report(
+                        filter_node.lineno,
+                        "template",
+                        f"the {filter_node.name} filter with a width of "
+                        + (f"{value:,}" if isinstance(value, int) else "over 10^1,000"),
+                        f"the sandbox allows at most {limit:,} characters in one value, so "
+                        "rendering would stop with an error",
+                    )
+
+    def _loops(self, node: nodes.Node, outer: int) -> None:
+        """Loops over literal ranges whose steps (multiplied when nested) pass the budget."""
+        for child in node.iter_child_nodes():
+            if not isinstance(child, nodes.For):
+                self._loops(child, outer)
+                continue
+            total = outer * (_static_range(child.iter) or 1)
+            if total > LIMITS.iterations:
+                self.report(
+                    child.lineno,
+                    "template",
+                    f"loops of {total:,} steps" if total < 10**18 else "loops of over 10^18 steps",
+                    f"the sandbox allows {LIMITS.iterations:,} loop steps per render, so "
+                    "rendering would stop with an error",
+                )
+                continue
+            self._loops(child, total)
 
     # -- statements ----------------------------------------------------------------------
     def _body(self, body: list[nodes.Node], scope: dict[str, Any]) -> None:
@@ -475,28 +684,16 @@ class TemplateChecker:
 
     def _range(self, node: nodes.Call) -> None:
         for arg in node.args:
-            if isinstance(arg, nodes.Const) and isinstance(arg.value, int):
-                if abs(arg.value) > MAX_RANGE:
-                    self.report(
-                        node.lineno,
-                        "template",
-                        f"range() over {arg.value:,} items",
-                        f"the sandbox allows at most {MAX_RANGE:,} items in a range, so "
-                        "rendering would stop with an error",
-                    )
-            elif isinstance(arg, nodes.BinExpr | nodes.UnaryExpr):
-                try:
-                    value = arg.as_const()
-                except nodes.Impossible:
-                    continue
-                if isinstance(value, int) and abs(value) > MAX_RANGE:
-                    self.report(
-                        node.lineno,
-                        "template",
-                        f"range() over {value:,} items",
-                        f"the sandbox allows at most {MAX_RANGE:,} items in a range, so "
-                        "rendering would stop with an error",
-                    )
+            value = static_value(arg)
+            if isinstance(value, Huge) or (isinstance(value, int) and abs(value) > MAX_RANGE):
+                count = f"about 10^{value.digits - 1}" if isinstance(value, Huge) else f"{value:,}"
+                self.report(
+                    node.lineno,
+                    "template",
+                    f"range() over {count} items",
+                    f"the sandbox allows at most {MAX_RANGE:,} items in a range, so "
+                    "rendering would stop with an error",
+                )
 
     def _attribute(self, node: nodes.Node, base: Any, name: str) -> Any:
         if name.startswith("_") or name in UNSAFE_ATTRIBUTES:
@@ -551,8 +748,10 @@ class TemplateChecker:
 # --- the library -------------------------------------------------------------------------------
 
 
-def _lint_environment(filters: frozenset[str]) -> SandboxedEnvironment:
-    env = SandboxedEnvironment()
+def _lint_environment(filters: frozenset[str]) -> Sandbox:
+    # The sandbox itself: templates are only parsed here, and its intercepted operators keep
+    # jinja2.meta's compiler from working out `9 ** 99999999` while it looks for names.
+    env = make_sandbox()
     env.filters.update({name: _no_op for name in filters})
     return env
 
@@ -574,9 +773,58 @@ class _EveryName(dict[str, Any]):
         return self[key]
 
 
-_TOLERANT = SandboxedEnvironment()
+_TOLERANT = make_sandbox()
 _TOLERANT.filters = _EveryName(_TOLERANT.filters)
 _TOLERANT.tests = _EveryName(_TOLERANT.tests)
+
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# docxtpl's paragraph, row, cell and run tags ({%p if %}, {{r x }}) are Jinja once the letter
+# is dropped.
+DOCXTPL_TAG = re.compile(r"(\{[{%]-?)\s*(?:p|tr|tc|r)\s")
+
+
+def _part_label(name: str) -> str:
+    if name == "word/document.xml":
+        return "the cover (word/document.xml)"
+    if "header" in name:
+        return f"a header ({name})"
+    if "footer" in name:
+        return f"a footer ({name})"
+    return name
+
+
+def word_template_text(template: Path) -> list[tuple[str, str]]:
+    """(part, text) for each part of the .docx docxtpl renders: one line per paragraph, so a
+    line number is the paragraph's number in its part."""
+    try:
+        with zipfile.ZipFile(template) as archive:
+            names = [
+                n
+                for n in sorted(archive.namelist())
+                if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", n)
+                or n == "docProps/core.xml"
+            ]
+            parts = [(n, archive.read(n)) for n in names]
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return []  # reported by template_check
+    found = []
+    for name, data in parts:
+        try:
+            root = ET.fromstring(data)
+        except ET.ParseError:
+            continue
+        if name == "docProps/core.xml":
+            lines = [element.text or "" for element in root]
+        else:
+            lines = [
+                "".join(t.text or "" for t in paragraph.iter(W_NS + "t"))
+                for paragraph in root.iter(W_NS + "p")
+            ]
+        text = DOCXTPL_TAG.sub(r"\1 ", "\n".join(lines))
+        if "{{" in text or "{%" in text:
+            found.append((_part_label(name), text))
+    return found
 
 
 def _front_matter_line(clause_path: Path, key: str) -> int | None:
@@ -620,7 +868,27 @@ class LibraryLinter:
             template = self.root / "templates" / "agreement.docx"
             for what, why in self.template_check(template):
                 self.add(display_path(template), None, "template", what, why)
+        self._word_template(self.root / "templates" / "agreement.docx")
         return sorted(self.findings, key=lambda f: (f.file, f.line or 0, f.kind, f.what))
+
+    def _word_template(self, template: Path) -> None:
+        """The Jinja in the Word master template's cover, headers, footers and properties,
+        checked like a clause's (docxtpl renders it in the same sandbox)."""
+        file = display_path(template)
+        env = make_sandbox()
+        for part, text in word_template_text(template):
+
+            def report(line: int | None, kind: str, what: str, why: str, part: str = part) -> None:
+                if kind in ("security", "template"):
+                    self.add(file, None, kind, f"{part}, paragraph {line or 1}: {what}", why)
+
+            try:
+                tree = env.parse(text)
+            except TemplateSyntaxError:
+                continue  # reported by template_check, which names the placeholder
+            tree.set_environment(_TOLERANT)
+            names = {name: UNKNOWN for name in meta.find_undeclared_variables(tree)}
+            TemplateChecker(env, names, report).check(tree)
 
     # -- loading ----------------------------------------------------------------------------
     def _load_failed(self, path: Path, error: InputError, why: str) -> None:
