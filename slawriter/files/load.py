@@ -17,6 +17,7 @@ from slawriter.files.output import (
     display_path,
     sha256,
 )
+from slawriter.files.images import logo_problem
 from slawriter.files.yaml import YamlDoc, deep_merge, locate, read_yaml, validate_model
 from slawriter.library import Library, Profile
 from slawriter.model.agreement import FORMAT_VERSION, Agreement
@@ -79,7 +80,9 @@ def _check_version(doc: YamlDoc, what: str) -> None:
 def load_provider(path: Path) -> Provider:
     doc = read_yaml(path)
     _check_version(doc, "a slawriter provider file")
-    return validate_model(Provider, doc.data, [doc], "the provider file")
+    provider = validate_model(Provider, doc.data, [doc], "the provider file")
+    _check_logo(doc, provider)
+    return provider
 
 
 class ProviderFileGiven(InputError):
@@ -114,7 +117,57 @@ def _check_variants(agreement: Agreement, library: Library) -> list[tuple[Loc, s
     return problems
 
 
+def _provider_path(path: Path, ref: str) -> tuple[Path, str | None]:
+    """Where the agreement's ``provider:`` line points, and what is wrong with it, if anything."""
+    if "\0" in ref:
+        return path, "the path contains a NUL character: write the provider file's name"
+    joined = path.parent / ref
+    try:
+        found = joined.resolve()
+        itself = found == path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11, 3.12)
+        return joined, f"'{ref}' is a symbolic link that leads round in a loop"
+    if itself:
+        return found, "names this agreement file itself: name the provider's own file"
+    if found.is_dir():
+        return found, f"'{ref}' is a folder: name the provider file in it"
+    if found.exists() and not found.is_file():
+        return found, f"'{ref}' is not a regular file (a pipe or a device): name a file on disk"
+    if not found.is_file():
+        return found, f"provider file '{ref}' not found (looked for {display_path(found)})"
+    return found, None
+
+
+def _check_file_name(path: Path) -> None:
+    """A name that is not UTF-8 cannot go into the record, the provenance or a message file:
+    refused before anything is written."""
+    name = display_path(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            "the file name is not valid UTF-8 text: rename the file "
+            "(letters, digits, '-' and '_' are safest)"
+        ) from None
+
+
+def _check_logo(doc: YamlDoc, provider: Provider) -> None:
+    """The logo must be a whole PNG or JPEG file: found now, with its line, not mid-render."""
+    if not provider.logo:
+        return
+    logo_path = doc.path.parent / provider.logo
+    problem = logo_problem(logo_path)
+    if problem:
+        name = display_path(doc.path)
+        line, column = doc.position(("logo",)) or (None, None)
+        raise InputError(
+            f"{name}: the logo cannot be used",
+            [Problem(name, f"logo '{provider.logo}' {problem}", line, column, "logo")],
+        )
+
+
 def load_agreement(path: Path, library: Library) -> Loaded:
+    _check_file_name(path)
     doc = read_yaml(path)
     name = display_path(path)
     if _looks_like_provider(doc.data):
@@ -149,17 +202,7 @@ def load_agreement(path: Path, library: Library) -> Loaded:
             )
         )
     else:
-        provider_path = (path.parent / provider_ref).resolve()
-        wrong = None
-        if provider_path == path.resolve():
-            wrong = "names this agreement file itself: name the provider's own file"
-        elif provider_path.is_dir():
-            wrong = f"'{provider_ref}' is a folder: name the provider file in it"
-        elif not provider_path.is_file():
-            wrong = (
-                f"provider file '{provider_ref}' not found "
-                f"(looked for {display_path(provider_path)})"
-            )
+        provider_path, wrong = _provider_path(path, provider_ref)
         if wrong:
             problems.append(locate(("provider",), wrong, raw, [doc]))
         else:
