@@ -6,6 +6,7 @@ the reviewers' tools); nothing here renders or writes."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,11 +14,11 @@ from typing import Any
 
 from slawriter import __version__
 from slawriter.errors import InputError, Problem, SlawriterError
+from slawriter.files.images import logo_problem
 from slawriter.files.output import (
     display_path,
     sha256,
 )
-from slawriter.files.images import logo_problem
 from slawriter.files.yaml import YamlDoc, deep_merge, locate, read_yaml, validate_model
 from slawriter.library import Library, Profile
 from slawriter.model.agreement import FORMAT_VERSION, Agreement
@@ -145,10 +146,12 @@ def _check_file_name(path: Path) -> None:
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        raise InputError(
+        shown = os.fsencode(name).decode("utf-8", "backslashreplace")  # e.g. acme-\xff.yaml
+        message = (
             "the file name is not valid UTF-8 text: rename the file "
             "(letters, digits, '-' and '_' are safest)"
-        ) from None
+        )
+        raise InputError(f"{shown}: {message}", [Problem(shown, message)]) from None
 
 
 def _check_logo(doc: YamlDoc, provider: Provider) -> None:

@@ -45,7 +45,9 @@ def load(path: Path) -> CommentedMap:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"{display_path(path)}: is not UTF-8 text: save the file as UTF-8") from None
+        raise InputError(
+            f"{display_path(path)}: is not UTF-8 text: save the file as UTF-8"
+        ) from None
     return loads(text, path)
 
 

@@ -250,9 +250,9 @@ def check_structure(text: str, path: Path) -> None:
             if isinstance(event, pyyaml.DocumentStartEvent):
                 sizes.clear()
                 continue
-            tag = getattr(event, "tag", None)
+            tag: str | None = getattr(event, "tag", None)
             if tag not in _ALLOWED_TAGS:
-                shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+                shown = "!!" + tag.removeprefix(_CORE) if tag and tag.startswith(_CORE) else tag
                 raise _refusal(
                     path,
                     f"tags are not allowed (found '{shown}'): write the value without it, "
@@ -267,7 +267,7 @@ def check_structure(text: str, path: Path) -> None:
                         "it would repeat for ever",
                         event.start_mark,
                     )
-                size = sizes.get(event.anchor, 1)
+                size = sizes.get(str(event.anchor), 1)
                 added += size
                 if added > MAX_ALIAS_VALUES:
                     raise _refusal(
