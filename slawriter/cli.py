@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -98,7 +100,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupted_at_exit(signum: int, frame: object) -> None:
+    """Ctrl-C after the command is done (while Python shuts down: threads joined, buffers
+    flushed) exits like any other interruption, with the message and 130, not by signal."""
+    try:
+        os.write(2, b"slawriter: interrupted\n")
+    finally:
+        os._exit(EXIT_INTERRUPTED)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # while the commands load, or while an error is being reported
+        sys.stderr.write("slawriter: interrupted\n")
+        return EXIT_INTERRUPTED
+    finally:
+        # Only for a real command line (argv None): a caller in the same process, e.g. a
+        # test, keeps its own Ctrl-C handling.
+        if argv is None and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _interrupted_at_exit)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

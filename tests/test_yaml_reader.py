@@ -42,7 +42,8 @@ def repository_yaml() -> list[Path]:
         *sorted((ROOT / "profiles").glob("*.yaml")),
         *sorted((ROOT / "clauses").glob("*.yaml")),
         *sorted((ROOT / "slawriter").rglob("*.yaml")),
-        *sorted((ROOT / "tests").rglob("*.yaml")),
+        # tests/hostile/ holds files every reader refuses (alias bombs, tags): test_hostile.py
+        *sorted(p for p in (ROOT / "tests").rglob("*.yaml") if "hostile" not in p.parts),
     ]
     assert len(found) >= 6
     return found
@@ -76,7 +77,7 @@ def test_every_clause_front_matter_reads_the_same() -> None:
         "text: +44 117 496 0123\nnote: -- not a list\ndash: '-'\nplus: +\nstar: a*b\n",
         "é: ünïcödé\nkey: 'a: b'\n\"quoted key\": [1, 'two', 3.0]\nwide: 漢字 and more\n",
         "%YAML 1.1\n---\na: yes\n",
-        "a: =\nb: '<<'\nc: !custom x\n",
+        "a: =\nb: '<<'\nc: !!str x\n",  # tags other than the core ones are refused: test_hostile
         "a:\n  b:\n    c:\n      - d: 1\n        e: 2\n      - f\n",
     ],
 )

@@ -41,6 +41,7 @@ is then two binary searches. Holidays are fetched one year at a time.
 
 from __future__ import annotations
 
+import warnings
 import zoneinfo
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -488,6 +489,9 @@ def _checked_day(name: str, day: date, intervals: Iterable[Iterable[int]]) -> Da
     return checked
 
 
+HOLIDAY_NOTES: set[str] = set()  # what the holidays package warned about, in words
+
+
 def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
     """A function year -> {date: name} for a spec such as GB, GB-ENG, US-CA or DE-BY."""
     import holidays  # only calendars with public holidays pay for the import
@@ -525,16 +529,28 @@ def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
     # Holiday names go into English documents. Without an explicit language the package picks
     # one from the environment (LANGUAGE, LC_ALL, ...), so the same file could print differently
     # on two machines: ask for English where the country has it, else its own language.
-    sample = holidays.country_holidays(country, subdiv=subdiv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # no year asked for: nothing is estimated
+        sample = holidays.country_holidays(country, subdiv=subdiv)
     languages: tuple[str, ...] = tuple(sample.supported_languages)
     language: str = sample.default_language or ""
     if not language.startswith("en"):
         language = next((code for code in ("en_GB", "en_US", "en") if code in languages), language)
 
     def holidays_in(number: int) -> dict[date, str]:
-        found = holidays.country_holidays(
-            country, subdiv=subdiv, years=number, language=language or None
-        )
+        # The package warns (naming its own source file) for years it can only estimate, e.g.
+        # India's before 2001 or after 2035: never raw to the user. Validation refuses an
+        # agreement's own first years; later ones are kept as notes for the caller to show.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            found = holidays.country_holidays(
+                country, subdiv=subdiv, years=number, language=language or None
+            )
+        for warning in caught:
+            HOLIDAY_NOTES.add(
+                f"public holidays {spec} in {number}: {str(warning.message).rstrip('.')}; "
+                "the days it cannot give are counted as working days"
+            )
         return {day: name for day, name in found.items() if day.year == number}
 
     return holidays_in

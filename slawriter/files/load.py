@@ -6,6 +6,7 @@ the reviewers' tools); nothing here renders or writes."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 from slawriter import __version__
 from slawriter.errors import InputError, Problem, SlawriterError
+from slawriter.files.images import logo_problem
 from slawriter.files.output import (
     display_path,
     sha256,
@@ -79,7 +81,9 @@ def _check_version(doc: YamlDoc, what: str) -> None:
 def load_provider(path: Path) -> Provider:
     doc = read_yaml(path)
     _check_version(doc, "a slawriter provider file")
-    return validate_model(Provider, doc.data, [doc], "the provider file")
+    provider = validate_model(Provider, doc.data, [doc], "the provider file")
+    _check_logo(doc, provider)
+    return provider
 
 
 class ProviderFileGiven(InputError):
@@ -114,9 +118,61 @@ def _check_variants(agreement: Agreement, library: Library) -> list[tuple[Loc, s
     return problems
 
 
+def _provider_path(path: Path, ref: str) -> tuple[Path, str | None]:
+    """Where the agreement's ``provider:`` line points, and what is wrong with it, if anything."""
+    if "\0" in ref:
+        return path, "the path contains a NUL character: write the provider file's name"
+    joined = path.parent / ref
+    try:
+        found = joined.resolve()
+        itself = found == path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11, 3.12)
+        return joined, f"'{ref}' is a symbolic link that leads round in a loop"
+    if itself:
+        return found, "names this agreement file itself: name the provider's own file"
+    if found.is_dir():
+        return found, f"'{ref}' is a folder: name the provider file in it"
+    if found.exists() and not found.is_file():
+        return found, f"'{ref}' is not a regular file (a pipe or a device): name a file on disk"
+    if not found.is_file():
+        return found, f"provider file '{ref}' not found (looked for {display_path(found)})"
+    return found, None
+
+
+def _check_file_name(path: Path) -> None:
+    """A name that is not UTF-8 cannot go into the record, the provenance or a message file:
+    refused before anything is written."""
+    name = display_path(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(name).decode("utf-8", "backslashreplace")  # e.g. acme-\xff.yaml
+        message = (
+            "the file name is not valid UTF-8 text: rename the file "
+            "(letters, digits, '-' and '_' are safest)"
+        )
+        raise InputError(f"{shown}: {message}", [Problem(shown, message)]) from None
+
+
+def _check_logo(doc: YamlDoc, provider: Provider) -> None:
+    """The logo must be a whole PNG or JPEG file: found now, with its line, not mid-render."""
+    if not provider.logo:
+        return
+    logo_path = doc.path.parent / provider.logo
+    problem = logo_problem(logo_path)
+    if problem:
+        name = display_path(doc.path)
+        line, column = doc.position(("logo",)) or (None, None)
+        raise InputError(
+            f"{name}: the logo cannot be used",
+            [Problem(name, f"logo '{provider.logo}' {problem}", line, column, "logo")],
+        )
+
+
 def load_agreement(path: Path, library: Library) -> Loaded:
     """The agreement at ``path`` with its provider and profile, validated; every problem in
     it (and in its provider file) raised together as one InputError."""
+    _check_file_name(path)
     doc = read_yaml(path)
     name = display_path(path)
     if _looks_like_provider(doc.data):
@@ -175,16 +231,7 @@ def _provider(
         message = "required: the path of the provider file, relative to this file"
         problems.append(locate(("provider",), message, raw, [doc]))
         return path, None
-    provider_path = (path.parent / provider_ref).resolve()
-    wrong = None
-    if provider_path == path.resolve():
-        wrong = "names this agreement file itself: name the provider's own file"
-    elif provider_path.is_dir():
-        wrong = f"'{provider_ref}' is a folder: name the provider file in it"
-    elif not provider_path.is_file():
-        wrong = (
-            f"provider file '{provider_ref}' not found (looked for {display_path(provider_path)})"
-        )
+    provider_path, wrong = _provider_path(path, provider_ref)
     if wrong:
         problems.append(locate(("provider",), wrong, raw, [doc]))
         return provider_path, None

@@ -23,7 +23,7 @@ def display_path(path: Path) -> str:
     """A path as the user would recognise it: relative to the working directory if inside."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside; a NUL byte; a symbolic link loop
         return str(path)
 
 

@@ -21,6 +21,8 @@ from ruamel.yaml.error import YAMLError
 
 from slawriter.errors import InputError
 from slawriter.files.output import display_path, write_atomic
+from slawriter.files.reading import MAX_YAML_BYTES, NotReadable, read_regular
+from slawriter.files.yaml import check_structure
 from slawriter.model.paths import Loc
 
 
@@ -34,16 +36,23 @@ def _yaml() -> YAML:
 
 def load(path: Path) -> CommentedMap:
     """The file's round-trip mapping, or an empty one when the file does not exist."""
-    try:
-        text = path.read_text("utf-8-sig")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return CommentedMap()
-    except OSError as error:
-        raise InputError(f"{display_path(path)}: cannot read ({error.strerror})") from None
+    try:
+        raw = read_regular(path, MAX_YAML_BYTES)
+    except NotReadable as error:
+        raise InputError(f"{display_path(path)}: {error}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{display_path(path)}: is not UTF-8 text: save the file as UTF-8"
+        ) from None
     return loads(text, path)
 
 
 def loads(text: str, path: Path) -> CommentedMap:
+    check_structure(text, path)  # alias bombs, deep nesting and tags, before ruamel sees them
     try:
         data = _yaml().load(text)
     except YAMLError as error:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
+from slawriter.files.reading import MAX_YAML_BYTES, NotReadable, read_regular
 from slawriter.model.paths import Loc, format_path
 
 M = TypeVar("M", bound=BaseModel)
@@ -175,7 +176,7 @@ def _scalar(node: Any) -> Any:
 
 
 def _construct(node: Any, loc: Loc, positions: dict[Loc, tuple[int, int]], seen: set[int]) -> Any:
-    if id(node) in seen:  # an alias
+    if id(node) in seen or len(loc) > MAX_DEPTH:  # an alias, or too deep: check_structure
         raise _Fallback
     seen.add(id(node))
     if node.tag == _MAP:
@@ -215,10 +216,100 @@ def _fast_parse(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
     return _construct(root, (), positions, set()), positions
 
 
+# --- what no reader is given: alias bombs, deep nesting, tags ---------------------------------
+# An alias repeats a value by reference: ten levels of ten aliases each ("billion laughs")
+# are a few lines of text and 10^10 values once expanded, which every reader here expands.
+# Deep nesting makes the readers recurse past Python's limit, and tags ask a YAML reader to
+# build objects of a named type. So a file is first scanned as a stream of events (libyaml's
+# or PyYAML's parser: iterative, and it expands nothing) and refused when it has any of them.
+
+MAX_DEPTH = 100  # levels of nesting; an agreement file needs about 6
+MAX_ALIAS_VALUES = 100_000  # values that aliases may add once expanded
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {None, "!"} | {_CORE + kind for kind in ("str", "int", "float", "bool", "null",
+                                                          "map", "seq")}  # fmt: skip
+
+
+def _refusal(path: Path, message: str, mark: Any) -> InputError:
+    name = display_path(path)
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    return InputError(f"{name} cannot be read", [Problem(name, message, line, column)])
+
+
+def check_structure(text: str, path: Path) -> None:
+    """Refuse an alias bomb, nesting deeper than MAX_DEPTH levels and tags (InputError with
+    the line and column); text the scanning parser cannot read is left to the reader."""
+    loader = pyyaml.CSafeLoader if pyyaml.__with_libyaml__ else pyyaml.SafeLoader
+    sizes: dict[str, int] = {}  # anchor -> values in its node, aliases expanded
+    open_anchors: list[str | None] = []
+    counts: list[int] = []  # values in each open collection so far
+    added = 0  # values added by aliases
+    try:
+        for event in pyyaml.parse(text, Loader=loader):
+            if isinstance(event, pyyaml.DocumentStartEvent):
+                sizes.clear()
+                continue
+            tag: str | None = getattr(event, "tag", None)
+            if tag not in _ALLOWED_TAGS:
+                shown = "!!" + tag.removeprefix(_CORE) if tag and tag.startswith(_CORE) else tag
+                raise _refusal(
+                    path,
+                    f"tags are not allowed (found '{shown}'): write the value without it, "
+                    "in quotes if it is text",
+                    event.start_mark,
+                )
+            if isinstance(event, pyyaml.AliasEvent):
+                if event.anchor in open_anchors:
+                    raise _refusal(
+                        path,
+                        f"the alias *{event.anchor} is inside the value it refers to: "
+                        "it would repeat for ever",
+                        event.start_mark,
+                    )
+                size = sizes.get(str(event.anchor), 1)
+                added += size
+                if added > MAX_ALIAS_VALUES:
+                    raise _refusal(
+                        path,
+                        f"aliases (here *{event.anchor}) expand this file to more than "
+                        f"{MAX_ALIAS_VALUES:,} values, which looks like an 'alias bomb': "
+                        "write the values out, or repeat fewer of them",
+                        event.start_mark,
+                    )
+            elif isinstance(event, pyyaml.CollectionStartEvent):
+                if len(counts) >= MAX_DEPTH:
+                    raise _refusal(
+                        path,
+                        f"nested more than {MAX_DEPTH} levels deep: no slawriter file needs "
+                        "that many; check the indentation and brackets",
+                        event.start_mark,
+                    )
+                open_anchors.append(event.anchor)
+                counts.append(1)
+                continue
+            elif isinstance(event, pyyaml.CollectionEndEvent):
+                anchor = open_anchors.pop()
+                size = counts.pop()
+                if anchor is not None:
+                    sizes[anchor] = size
+            elif isinstance(event, pyyaml.ScalarEvent):
+                size = 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            else:
+                continue
+            if counts:
+                counts[-1] += size
+    except pyyaml.YAMLError:
+        return  # the reader reports the error in its own words
+
+
 def parse_yaml(text: str, path: Path) -> YamlDoc:
     try:
         data, positions = _fast_parse(text)
     except _Fallback:
+        check_structure(text, path)
         return _ruamel_parse(text, path)
     return YamlDoc(path, data, positions, text)
 
@@ -267,6 +358,8 @@ def _ruamel_parse(text: str, path: Path) -> YamlDoc:
         raise InputError(
             f"{name} is not valid YAML", [Problem(name, f"not valid YAML: {error}")]
         ) from None
+    except RecursionError:  # check_structure could not scan the file; ruamel could
+        raise _refusal(path, f"nested too deeply (at most {MAX_DEPTH} levels)", None) from None
     except (ValueError, TypeError, KeyError) as error:
         # ruamel raises plain exceptions for some values, e.g. a date such as 2027-02-30.
         raise InputError(
@@ -284,14 +377,12 @@ def read_yaml(path: Path) -> YamlDoc:
     def fail(message: str, line: int | None = None, column: int | None = None) -> InputError:
         return InputError(f"{name}: {message}", [Problem(name, message, line, column)])
 
+    if path.is_dir():
+        raise fail("is a folder, not a YAML file")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except IsADirectoryError:
-        raise fail("is a folder, not a YAML file") from None
-    except OSError as error:
-        raise fail(f"cannot be read ({error.strerror})") from None
+        raw = read_regular(path, MAX_YAML_BYTES)
+    except NotReadable as error:
+        raise fail(str(error)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

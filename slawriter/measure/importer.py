@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
+from slawriter.files.reading import MAX_EXPORT_BYTES, NotReadable, open_regular
 from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
 from slawriter.measure.presets import (
     OUTAGE_COLUMNS,
@@ -35,6 +36,7 @@ from slawriter.measure.presets import (
     TICKET_COLUMNS,
     Mapping,
 )
+from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 
 DATE_ORDERS = ("day-first", "month-first")
 
@@ -47,12 +49,33 @@ _NUMERIC = [
     "{a}-{b}-%Y %H:%M", "{a}-{b}-%Y %H:%M:%S", "{a}.{b}.%Y %H:%M", "{a}.{b}.%Y %H:%M:%S",
 ]  # fmt: skip
 _OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
-_PRIORITY_NUMBER = re.compile(r"^\s*(?:p|priority|sev|severity)?\s*(\d+)\b", re.IGNORECASE)
+# At most 6 digits: int() refuses text of more than 4,300 digits, and no priority has more.
+_PRIORITY_NUMBER = re.compile(r"^\s*(?:p|priority|sev|severity)?\s*(\d{1,6})\b", re.IGNORECASE)
 _YES = {"yes", "y", "true", "1", "planned", "scheduled", "maintenance"}
 _NO = {"no", "n", "false", "0", "", "unplanned", "incident"}
 _US = 1_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NAIVE_EPOCH = datetime(1970, 1, 1)
+# Times the clock can compute, as microseconds since 1970 (the years validation allows).
+_FIRST_US = round((datetime(FIRST_YEAR, 1, 1) - _NAIVE_EPOCH).total_seconds()) * _US
+_END_US = round((datetime(LAST_YEAR + 1, 1, 1) - _NAIVE_EPOCH).total_seconds()) * _US
+_YEARS = f"outside the years {FIRST_YEAR} to {LAST_YEAR} this report can compute"
+MAX_HEADING = 1_000  # characters in one column heading
+_SHOWN = 60  # characters of a value quoted in a message
+
+
+def shown(value: object) -> str:
+    """A value from an export as quoted in a message: long ones cut short."""
+    text = str(value)
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}... ({len(text):,} characters)"
+
+
+def out_of_range(local: Instants) -> npt.NDArray[np.bool_]:
+    """Times present but before FIRST_YEAR or after LAST_YEAR."""
+    result: npt.NDArray[np.bool_] = (local != NOT_A_TIME) & (
+        (local < _FIRST_US) | (local >= _END_US)
+    )
+    return result
 
 
 def time_formats(date_order: str) -> list[str]:
@@ -112,16 +135,54 @@ class Outages:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def detect_encoding(path: Path) -> str:
-    """utf-8-sig when the file starts with a BOM; else utf-8 if it decodes; else cp1252."""
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
+_BLOCK = 1024 * 1024
+
+
+def _decodes(path: Path, encoding: str) -> tuple[int, int, int] | None:
+    """None when the whole file decodes; else the byte, line and column of the first that
+    does not. Read a block at a time: an export may be larger than memory allows."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line, line_start, offset = 1, 0, 0
+    with path.open("rb") as handle:
+        while True:
+            block = handle.read(_BLOCK)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                at = max(0, min(error.start, len(block) - 1))
+                before = block[:at]
+                line += before.count(b"\n")
+                if b"\n" in before:
+                    line_start = offset + before.rfind(b"\n") + 1
+                return block[at], line, offset + at - line_start + 1
+            if not block:
+                return None
+            line += block.count(b"\n")
+            if b"\n" in block:
+                line_start = offset + block.rfind(b"\n") + 1
+            offset += len(block)
+
+
+def detect_encoding(path: Path, name: str | None = None) -> str:
+    """utf-8-sig when the file starts with a BOM; else utf-8 if it decodes; else cp1252.
+
+    InputError (with the line of the first byte that fits neither) when it is neither."""
+    with path.open("rb") as handle:
+        if handle.read(3) == b"\xef\xbb\xbf":
+            return "utf-8-sig"
+    if _decodes(path, "utf-8") is None:
+        return "utf-8"
+    wrong = _decodes(path, "cp1252")
+    if wrong is None:
         return "cp1252"
-    return "utf-8"
+    byte, line, column = wrong
+    raise InputError(
+        f"{name or path}:{line}:{column}: the byte 0x{byte:02X} is a character neither in UTF-8 "
+        "nor in Windows-1252, the two encodings an export is read in: export the file again "
+        "as UTF-8 (in Excel: Save As, 'CSV UTF-8')"
+    )
 
 
 CHUNK_ROWS = 250_000  # rows parsed at a time: bounds memory on large exports
@@ -140,39 +201,62 @@ def _read_columns(
     Raises InputError before the first chunk when a required column is missing.
     """
 
-    if not path.is_file():
-        raise InputError(f"{name}: no such file")
-    encoding = detect_encoding(path)
+    try:
+        with open_regular(path, MAX_EXPORT_BYTES):
+            pass
+    except NotReadable as error:
+        raise InputError(f"{name}: {error}") from None
+    encoding = detect_encoding(path, name)
     with path.open(encoding=encoding, newline="") as handle:
-        header = next(csv.reader(handle), None)
+        rows = csv.reader(handle)
+        try:
+            header = next(rows, None)
+        except csv.Error as error:
+            if "field limit" in str(error):  # the csv module reads fields of up to 128 KB
+                raise InputError(
+                    f"{name}:1: a column heading is over {csv.field_size_limit():,} characters "
+                    f"long (at most {MAX_HEADING:,}): is this a {what} export?"
+                ) from None
+            raise InputError(f"{name}:1: the header line cannot be read ({error})") from None
     if not header:
         raise InputError(f"{name}: the file is empty (expected a header line of {what} columns)")
-    by_key = {heading.strip().lower(): heading for heading in header}
-    found: dict[str, str] = {}
+    for number, heading in enumerate(header, start=1):
+        if len(heading) > MAX_HEADING:
+            raise InputError(
+                f"{name}:1: column {number}'s heading is {len(heading):,} characters long "
+                f"(at most {MAX_HEADING:,}): is this a {what} export?"
+            )
+    # Headings are matched without surrounding spaces or case, and columns are then read by
+    # position: pandas would look for the heading exactly as written.
+    by_key: dict[str, int] = {}
+    for index, heading in enumerate(header):
+        by_key.setdefault(heading.strip().lower(), index)
+    found: dict[str, int] = {}
     for canonical, heading in wanted.items():
         actual = by_key.get(heading.strip().lower())
         if actual is not None:
             found[canonical] = actual
     missing = [wanted[c] for c in required if c not in found]
     if missing:
-        shown = ", ".join(f"'{h}'" for h in header[:12]) + (" ..." if len(header) > 12 else "")
+        listed = ", ".join(f"'{h}'" for h in header[:12]) + (" ..." if len(header) > 12 else "")
         raise InputError(
-            f"{name}: no column {', '.join(repr(m) for m in missing)} (the columns are {shown}); "
+            f"{name}: no column {', '.join(repr(m) for m in missing)} (the columns are {listed}); "
             "choose the right --preset or describe the export in a --mapping file"
         )
     return _chunks(path, name, encoding, found, chunk_rows)
 
 
 def _chunks(
-    path: Path, name: str, encoding: str, found: dict[str, str], chunk_rows: int
+    path: Path, name: str, encoding: str, found: dict[str, int], chunk_rows: int
 ) -> Iterator[dict[str, Any]]:
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
+    columns = sorted(set(found.values()))
     try:
         reader = pd.read_csv(
             path,
             encoding=encoding,
-            usecols=list(found.values()),
+            usecols=columns,
             dtype=str,
             keep_default_na=False,
             na_filter=False,
@@ -186,7 +270,10 @@ def _chunks(
                 # No blanket strip (it would copy every column): leading spaces go as the
                 # file is read; the few values with trailing ones are stripped where they
                 # fail to parse.
-                yield {canonical: frame[heading] for canonical, heading in found.items()}
+                yield {
+                    canonical: frame.iloc[:, columns.index(index)]
+                    for canonical, index in found.items()
+                }
     except (ValueError, pd.errors.ParserError) as error:
         raise InputError(f"{name}: not a readable CSV file ({error})") from None
 
@@ -424,7 +511,7 @@ def _ticket_chunk(
     reject(
         (priority < 0) & ~empty_row,
         lambda i: (
-            f"{wanted['priority']}: unknown priority '{raw_priority.iloc[i]}' "
+            f"{wanted['priority']}: unknown priority '{shown(raw_priority.iloc[i])}' "
             f"(the agreement has {known})"
         ),
     )
@@ -439,9 +526,13 @@ def _ticket_chunk(
         reject(
             bad,
             lambda i, s=series, c=column: (
-                f"{wanted[c]}: '{s.iloc[i]}' is not a date and time ({_expected(date_order)})"
+                f"{wanted[c]}: '{shown(s.iloc[i])}' is not a date and time "
+                f"({_expected(date_order)})"
             ),
         )
+        distant = out_of_range(local)
+        reject(distant, lambda i, s=series, c=column: f"{wanted[c]}: '{s.iloc[i]}' is {_YEARS}")
+        local[distant] = NOT_A_TIME
         times[column] = _to_instants(calendar, local, absolute)
     created, responded, resolved = times["created"], times["responded"], times["resolved"]
     reject(
@@ -558,6 +649,10 @@ def _read_pauses(
         pd.Series(firsts, dtype=object), date_order
     )
     end_local, end_absolute, end_bad = parse_times(pd.Series(lasts, dtype=object), date_order)
+    for k in np.flatnonzero(out_of_range(begin_local) | out_of_range(end_local)):
+        problems.setdefault(owners[k], f"'{texts[k]}' is {_YEARS}")
+    begin_local[out_of_range(begin_local)] = NOT_A_TIME
+    end_local[out_of_range(end_local)] = NOT_A_TIME
     begins = _to_instants(calendar, begin_local, begin_absolute)
     ends = _to_instants(calendar, end_local, end_absolute)
     for k in np.flatnonzero(begin_bad | end_bad | (begins == NOT_A_TIME) | (ends == NOT_A_TIME)):
@@ -655,6 +750,9 @@ def read_outages(
                     f"({_expected(date_order)})",
                 )
             )
+            continue
+        if not all(FIRST_YEAR <= moment.year <= LAST_YEAR for moment in (begin, finish or begin)):
+            rejected.append(Rejected(name, line, f"{wanted['start']}, {wanted['end']}: {_YEARS}"))
             continue
         planned = row["planned"].strip().lower()
         if planned not in _YES and planned not in _NO:

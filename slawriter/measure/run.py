@@ -18,6 +18,7 @@ from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outag
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.report import Report, build_report
 from slawriter.model.agreement import Agreement
+from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.provider import Provider
 from slawriter.render import registry
 
@@ -47,6 +48,11 @@ def parse_report_formats(text: str) -> list[str]:
 def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Report:
     """Read both files and compute every figure; ``step`` is told as each stage starts."""
     agreement, provider = inputs.agreement, inputs.provider
+    if not FIRST_YEAR <= inputs.as_of.year <= LAST_YEAR:  # before the exports are read
+        raise InputError(
+            f"--as-of: {inputs.as_of.isoformat(timespec='minutes')} is outside the years "
+            f"{FIRST_YEAR} to {LAST_YEAR} a report can compute"
+        )
     mapping = choose_mapping(inputs.preset, inputs.mapping, inputs.library_root)
     order = inputs.date_order or mapping.date_order
     if order is None:

@@ -1,0 +1,81 @@
+"""Opening the files a user names: regular files only, of a bounded size, never blocking.
+
+A FIFO opened for reading waits for a writer for ever, and /dev/zero or /dev/urandom never
+end: so every file the product reads (agreement, provider, mapping, logo, exports) is opened
+without blocking and refused unless it is a regular file, before a byte is read.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+MB = 1024 * 1024
+MAX_YAML_BYTES = 5 * MB  # agreement, provider and mapping files: a real one is under 100 KB
+MAX_LOGO_BYTES = 5 * MB
+MAX_EXPORT_BYTES = 2048 * MB  # ticket exports and outage logs are read in chunks
+
+
+class NotReadable(Exception):
+    """Why a file cannot be read, in words for the user (the caller adds the file's name)."""
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def open_regular(path: Path, limit: int) -> BinaryIO:
+    """``path`` opened for reading in binary; NotReadable when it is missing, not a regular
+    file, larger than ``limit`` bytes, or cannot be opened."""
+    if "\0" in str(path):
+        raise NotReadable("the file name contains a NUL character")
+    try:
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise NotReadable("no such file") from None
+    except IsADirectoryError:
+        raise NotReadable("is a folder, not a file") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotReadable("is a symbolic link that leads round in a loop") from None
+        raise NotReadable(f"cannot be read ({error.strerror})") from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _kind(info.st_mode)
+            raise NotReadable(f"is {kind}, not a regular file: name a file saved on disk")
+        if info.st_size > limit:
+            raise NotReadable(
+                f"is {info.st_size / MB:,.1f} MB; at most {limit // MB:,} MB is read: "
+                "is this the right file?"
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (see :func:`open_regular`)."""
+    with open_regular(path, limit) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise NotReadable(f"cannot be read ({error.strerror})") from None
+    if len(data) > limit:  # it grew after it was opened
+        raise NotReadable(f"is over {limit // MB:,} MB; is this the right file?")
+    return data
