@@ -490,22 +490,20 @@ def _checked_day(name: str, day: date, intervals: Iterable[Iterable[int]]) -> Da
 
 def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
     """A function year -> {date: name} for a spec such as GB, GB-ENG, US-CA or DE-BY."""
-    import holidays  # only calendars with public holidays pay for the import
+    from slawriter.public_holidays import country_holidays, supported_subdivisions
 
     country, _, subdivision = spec.strip().partition("-")
     country = country.upper()
     example = "expected a country code with an optional subdivision, e.g. GB, GB-ENG, US-CA, DE-BY"
-    supported: dict[str, list[str]] = holidays.list_supported_countries()
-    if country not in supported:
+    supported = supported_subdivisions(country)
+    if supported is None:
         raise ValueError(
             f"'{spec}' is not a holiday calendar: unknown country '{country}' ({example})"
         )
     subdiv: str | None = None
     if subdivision:
-        known = list(supported[country])
-        aliases: dict[str, str] = getattr(
-            holidays.country_holidays(country), "subdivisions_aliases", {}
-        )
+        known = list(supported)
+        aliases: dict[str, str] = getattr(country_holidays(country), "subdivisions_aliases", {})
         by_key = {code.upper(): code for code in known} | {
             alias.upper(): code for alias, code in aliases.items()
         }
@@ -525,16 +523,14 @@ def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
     # Holiday names go into English documents. Without an explicit language the package picks
     # one from the environment (LANGUAGE, LC_ALL, ...), so the same file could print differently
     # on two machines: ask for English where the country has it, else its own language.
-    sample = holidays.country_holidays(country, subdiv=subdiv)
+    sample = country_holidays(country, subdiv=subdiv)
     languages: tuple[str, ...] = tuple(sample.supported_languages)
     language: str = sample.default_language or ""
     if not language.startswith("en"):
         language = next((code for code in ("en_GB", "en_US", "en") if code in languages), language)
 
     def holidays_in(number: int) -> dict[date, str]:
-        found = holidays.country_holidays(
-            country, subdiv=subdiv, years=number, language=language or None
-        )
+        found = country_holidays(country, subdiv=subdiv, years=number, language=language or None)
         return {day: name for day, name in found.items() if day.year == number}
 
     return holidays_in

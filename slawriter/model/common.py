@@ -209,11 +209,11 @@ def _checked_holiday_code(value: str) -> str:
             f"'{value}' is not a holiday calendar: expected a country code with an optional "
             "subdivision, e.g. GB, GB-ENG, US-NY, DE-BY"
         )
-    import holidays  # local: only needed when a file names a holiday calendar
+    from slawriter.public_holidays import country_holidays
 
     country, _, subdivision = value.partition("-")
     try:
-        holidays.country_holidays(country, subdiv=subdivision or None, years=2000)
+        country_holidays(country, subdiv=subdivision or None, years=2000)
     except NotImplementedError:
         raise ValueError(f"'{country}' is not a country the holidays package knows") from None
     except Exception as error:  # the holidays package raises a bare exception for subdivisions
