@@ -148,7 +148,6 @@ class Session:
     def _run(self) -> Outcome:
         from slawriter.library import Library
         from slawriter.wizard.provider import check_provider_files, ensure_provider, find_provider
-        from slawriter.wizard.staging import apply_data
 
         request = self.request
         if request.resume is not None and request.source is not None:
@@ -170,6 +169,9 @@ class Session:
             "incomplete"
         )
         self.data = self._start(library)
+        # Imported after the first question: the wizard's modules build the agreement model.
+        from slawriter.wizard.staging import apply_data
+
         # Checked after the first question (the profile): checking holiday calendars is slow.
         provider = ensure_provider(self.provider_path, questions_dir, self.prompter, self.today)
         check_provider_files(self.provider_path, provider)
