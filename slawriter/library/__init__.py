@@ -150,9 +150,23 @@ class Library:
     def commit(self) -> str | None:
         """The Git commit of the library when it is a Git checkout ("<sha>-dirty" when its
         clauses, profiles or templates have uncommitted changes); None otherwise."""
+        # One git process for both: porcelain v2 with --branch starts with "# branch.oid
+        # <sha>" (the commit `git rev-parse HEAD` gives, or "(initial)" before the first
+        # commit), and lists every changed or untracked path below its "#" lines.
         try:
             result = subprocess.run(
-                ["git", "-C", str(self.root), "rev-parse", "HEAD"],
+                [
+                    "git",
+                    "-C",
+                    str(self.root),
+                    "status",
+                    "--porcelain=v2",
+                    "--branch",
+                    "--",
+                    "clauses",
+                    "profiles",
+                    "templates",
+                ],
                 capture_output=True,
                 text=True,
                 timeout=10,
@@ -160,28 +174,16 @@ class Library:
             )
         except (OSError, subprocess.SubprocessError):
             return None
-        commit = result.stdout.strip()
-        if result.returncode != 0 or len(commit) != 40:
+        if result.returncode != 0:
+            return None
+        lines = result.stdout.splitlines()
+        heads = [line.split()[2] for line in lines if line.startswith("# branch.oid ")]
+        commit = heads[0] if heads else ""
+        if len(commit) != 40:
             return None
         # A library edited since its last commit is not that commit: say so.
-        status = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(self.root),
-                "status",
-                "--porcelain",
-                "--",
-                "clauses",
-                "profiles",
-                "templates",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        return commit + ("-dirty" if status.stdout.strip() else "")
+        dirty = any(line.strip() and not line.startswith("#") for line in lines)
+        return commit + ("-dirty" if dirty else "")
 
 
 __all__ = ["LIBRARY_ENV", "Clause", "Library", "Profile"]
