@@ -14,6 +14,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,6 +47,9 @@ def main() -> int:
             subprocess.run(
                 [sys.executable, "-m", "slawriter", *arguments],
                 env=env,
+                # Not the checkout: `python -m` puts the working folder first on sys.path, which
+                # would run this checkout's slawriter whatever --src says.
+                cwd=tempfile.gettempdir(),
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )

@@ -494,22 +494,20 @@ HOLIDAY_NOTES: set[str] = set()  # what the holidays package warned about, in wo
 
 def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
     """A function year -> {date: name} for a spec such as GB, GB-ENG, US-CA or DE-BY."""
-    import holidays  # only calendars with public holidays pay for the import
+    from slawriter.model.public_holidays import country_holidays, supported_subdivisions
 
     country, _, subdivision = spec.strip().partition("-")
     country = country.upper()
     example = "expected a country code with an optional subdivision, e.g. GB, GB-ENG, US-CA, DE-BY"
-    supported: dict[str, list[str]] = holidays.list_supported_countries()
-    if country not in supported:
+    supported = supported_subdivisions(country)
+    if supported is None:
         raise ValueError(
             f"'{spec}' is not a holiday calendar: unknown country '{country}' ({example})"
         )
     subdiv: str | None = None
     if subdivision:
-        known = list(supported[country])
-        aliases: dict[str, str] = getattr(
-            holidays.country_holidays(country), "subdivisions_aliases", {}
-        )
+        known = list(supported)
+        aliases: dict[str, str] = getattr(country_holidays(country), "subdivisions_aliases", {})
         by_key = {code.upper(): code for code in known} | {
             alias.upper(): code for alias, code in aliases.items()
         }
@@ -531,7 +529,7 @@ def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
     # on two machines: ask for English where the country has it, else its own language.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # no year asked for: nothing is estimated
-        sample = holidays.country_holidays(country, subdiv=subdiv)
+        sample = country_holidays(country, subdiv=subdiv)
     languages: tuple[str, ...] = tuple(sample.supported_languages)
     language: str = sample.default_language or ""
     if not language.startswith("en"):
@@ -543,7 +541,7 @@ def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
         # agreement's own first years; later ones are kept as notes for the caller to show.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            found = holidays.country_holidays(
+            found = country_holidays(
                 country, subdiv=subdiv, years=number, language=language or None
             )
         for warning in caught:

@@ -37,12 +37,12 @@ _COUNTRY_NAMES = {
 
 def holiday_region(code: str) -> str:
     """'GB-ENG' -> 'England'; 'US' -> 'the United States'."""
-    import holidays
+    from slawriter.model.public_holidays import country_holidays
 
     country, _, subdivision = code.partition("-")
     if subdivision:
         try:
-            cls = holidays.country_holidays(country).__class__
+            cls = country_holidays(country).__class__
             aliases: Mapping[str, str] = getattr(cls, "subdivisions_aliases", {}) or {}
         except NotImplementedError:
             aliases = {}

@@ -11,17 +11,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml as pyyaml
-from pydantic import BaseModel, ValidationError
 
 from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
 from slawriter.files.reading import MAX_YAML_BYTES, NotReadable, read_regular
 from slawriter.model.paths import Loc, format_path
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+# pydantic is imported where models are validated: reading a file (the wizard's first
+# question reads the profiles) does not need it.
+M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass
@@ -418,6 +422,8 @@ def _unwrap(annotation: Any) -> list[Any]:
 
 def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
     """The field names allowed at ``loc`` inside ``model`` (for "did you mean")."""
+    from pydantic import BaseModel
+
     candidates: list[Any] = [model]
     for part in loc:
         following: list[Any] = []
@@ -531,6 +537,8 @@ def validate_model(model: type[M], data: Any, docs: Iterable[YamlDoc], what: str
                 )
             ],
         )
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as error:

@@ -16,12 +16,29 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
-from slawriter.library.clauses import Clause, load_clauses
-from slawriter.library.profiles import Profile, load_profile
+
+if TYPE_CHECKING:
+    from slawriter.library.clauses import Clause
+    from slawriter.library.profiles import Profile
+
+
+def __getattr__(name: str) -> Any:
+    # Clause and Profile are pydantic models, imported when first used: finding the library
+    # (and the wizard's first question) needs neither.
+    if name == "Clause":
+        from slawriter.library.clauses import Clause
+
+        return Clause
+    if name == "Profile":
+        from slawriter.library.profiles import Profile
+
+        return Profile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 LIBRARY_ENV = "SLAWRITER_LIBRARY"
 CONFIG_FILE = ".slawriter.yaml"
@@ -114,6 +131,8 @@ class Library:
 
     @cached_property
     def clauses(self) -> dict[tuple[str, str], Clause]:
+        from slawriter.library.clauses import load_clauses
+
         return load_clauses(self.clauses_dir)
 
     def profile(self, name: str) -> Profile:
@@ -122,6 +141,8 @@ class Library:
             if not path.is_file():
                 available = sorted(p.stem for p in self.profiles_dir.glob("*.yaml"))
                 raise InputError(f"unknown profile '{name}' (available: {', '.join(available)})")
+            from slawriter.library.profiles import load_profile
+
             self._profiles[name] = load_profile(path)
         return self._profiles[name]
 
@@ -129,9 +150,23 @@ class Library:
     def commit(self) -> str | None:
         """The Git commit of the library when it is a Git checkout ("<sha>-dirty" when its
         clauses, profiles or templates have uncommitted changes); None otherwise."""
+        # One git process for both: porcelain v2 with --branch starts with "# branch.oid
+        # <sha>" (the commit `git rev-parse HEAD` gives, or "(initial)" before the first
+        # commit), and lists every changed or untracked path below its "#" lines.
         try:
             result = subprocess.run(
-                ["git", "-C", str(self.root), "rev-parse", "HEAD"],
+                [
+                    "git",
+                    "-C",
+                    str(self.root),
+                    "status",
+                    "--porcelain=v2",
+                    "--branch",
+                    "--",
+                    "clauses",
+                    "profiles",
+                    "templates",
+                ],
                 capture_output=True,
                 text=True,
                 timeout=10,
@@ -139,28 +174,16 @@ class Library:
             )
         except (OSError, subprocess.SubprocessError):
             return None
-        commit = result.stdout.strip()
-        if result.returncode != 0 or len(commit) != 40:
+        if result.returncode != 0:
+            return None
+        lines = result.stdout.splitlines()
+        heads = [line.split()[2] for line in lines if line.startswith("# branch.oid ")]
+        commit = heads[0] if heads else ""
+        if len(commit) != 40:
             return None
         # A library edited since its last commit is not that commit: say so.
-        status = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(self.root),
-                "status",
-                "--porcelain",
-                "--",
-                "clauses",
-                "profiles",
-                "templates",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        return commit + ("-dirty" if status.stdout.strip() else "")
+        dirty = any(line.strip() and not line.startswith("#") for line in lines)
+        return commit + ("-dirty" if dirty else "")
 
 
 __all__ = ["LIBRARY_ENV", "Clause", "Library", "Profile"]

@@ -360,13 +360,13 @@ def _checked_holiday_code(value: str) -> str:
             f"'{value}' is not a holiday calendar: expected a country code with an optional "
             "subdivision, e.g. GB, GB-ENG, US-NY, DE-BY"
         )
-    import holidays  # local: only needed when a file names a holiday calendar
+    from slawriter.model.public_holidays import country_holidays
 
     country, _, subdivision = value.partition("-")
     try:
         # No years: the code is checked without computing a year that the package may only
         # estimate (it warns then); holiday_warning() asks about the agreement's own years.
-        holidays.country_holidays(country, subdiv=subdivision or None)
+        country_holidays(country, subdiv=subdivision or None)
     except NotImplementedError:
         raise ValueError(f"'{country}' is not a country the holidays package knows") from None
     except Exception as error:  # the holidays package raises a bare exception for subdivisions
@@ -382,13 +382,13 @@ def holiday_warning(code: str, year: int) -> str | None:
     """What the holidays package would warn about ``code`` in ``year`` (e.g. that it knows
     India's holidays only from 2001 to 2035), or None. Its warnings name its own source file,
     so they must never reach the user raw."""
-    import holidays
+    from slawriter.model.public_holidays import country_holidays
 
     country, _, subdivision = code.partition("-")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+            country_holidays(country, subdiv=subdivision or None, years=year)
         except Exception as error:  # refused by _holiday_code already; be safe
             return str(error)
     return str(caught[0].message) if caught else None

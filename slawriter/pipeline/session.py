@@ -148,7 +148,6 @@ class Session:
     def _run(self) -> Outcome:
         from slawriter.library import Library
         from slawriter.wizard.provider import check_provider_files, ensure_provider, find_provider
-        from slawriter.wizard.staging import apply_data
 
         request = self.request
         if request.resume is not None and request.source is not None:
@@ -170,6 +169,9 @@ class Session:
             "incomplete"
         )
         self.data = self._start(library)
+        # Imported after the first question: the wizard's modules build the agreement model.
+        from slawriter.wizard.staging import apply_data
+
         # Checked after the first question (the profile): checking holiday calendars is slow.
         provider = ensure_provider(self.provider_path, questions_dir, self.prompter, self.today)
         check_provider_files(self.provider_path, provider)
@@ -280,8 +282,10 @@ class Session:
         default = "standard" if "standard" in names else names[0]
         if self.prompter is None:
             return default
-        choices = [(name, f"{name}: {library.profile(name).description}") for name in names]
+        choices = [(name, f"{name}: {_description(library, name)}") for name in names]
         picked: str = self.prompter.select("Which kind of agreement?", choices, default)
+        for name in names:  # every profile checked, as when the menu read them through the model
+            library.profile(name)
         return picked
 
     def _wizard(self, library: Library, provider: dict[str, Any], questions_dir: Path) -> Wizard:
@@ -578,6 +582,19 @@ def _put_header(data: CommentedMap, profile: Any) -> None:
         if value is not None:
             data.insert(position, key, value)
             position += 1
+
+
+def _description(library: Library, name: str) -> str:
+    """A profile's description for the menu, read from its file without the model: the
+    models (pydantic) are built after the first question. Each profile is validated once the
+    question is answered."""
+    from slawriter.files.yaml import read_yaml
+
+    data = read_yaml(library.profiles_dir / f"{name}.yaml").data
+    description = data.get("description") if isinstance(data, dict) else None
+    if isinstance(description, str):
+        return description
+    return library.profile(name).description  # not plain: the model says what is wrong
 
 
 def _show(path: Path) -> str:
