@@ -217,6 +217,12 @@ class Calendar:
             f"{_SEARCH_YEARS} years of {start}"
         )
 
+    def localize(self, moment: datetime) -> datetime:
+        """The instant ``moment`` names, in the calendar's zone (rule 1). A naive wall time
+        in the spring-forward gap comes back moved forward by the gap (rule 2): 01:30 on the
+        UK spring-forward day is 02:30 BST, never a reading that does not exist."""
+        return self._local(self._instant(moment))
+
     def is_open(self, at: datetime) -> bool:
         """True when the calendar is open at the instant ``at``."""
         instant = self._instant(at)

@@ -477,9 +477,7 @@ def _service_month(
     as_of: int,
 ) -> tuple[dict[str, ServiceFigures], ServiceFigures | None]:
     result: dict[str, ServiceFigures] = {}
-    maintenance = agreement.maintenance
-    zone = calendars.named(maintenance.calendar).tz_name
-    window = Calendar("maintenance window", zone, maintenance.window)
+    window = calendars.maintenance_window()
     down_by_service: dict[str, list[tuple[int, int]]] = {}
     excluded_by_service: dict[str, list[tuple[int, int]]] = {}
     for service in agreement.services:
