@@ -10,6 +10,9 @@ Rules (docs/measurement.md says the same for users):
 - At the as-of time, anything that has not happened yet has not happened: a ticket still
   without a response (or resolution) whose business time so far exceeds the target is a
   breach; one still within its target is *open* and left out of that compliance figure.
+  Outages count up to the as-of time: one still going on then (or with no end) has lasted
+  until then, and one starting later has not happened. A month not over at the as-of time
+  keeps its whole basis, so its uptime is what the month gives if nothing else goes down.
 - Compliance is met / (met + breached), as a fraction; None when nothing was decided.
 - Median and 90th percentile business times use the nearest-rank method (the smallest time
   with at least 50% / 90% of the times at or below it; numpy's ``inverted_cdf``), over the
@@ -233,6 +236,7 @@ class Report:
     period: str
     as_of: datetime
     months: list[Figures]
+    period_over: bool  # the as-of time is at or after the end of the period
     total: Figures
     tickets_source: str
     outages_source: str | None
@@ -412,7 +416,8 @@ def _count_outages(
     ignored = 0
     count = 0
     for outage in outages:
-        stop = outage.end if outage.end is not None else as_of
+        # Anything after the as-of time has not happened yet (docs/measurement.md).
+        stop = as_of if outage.end is None else min(outage.end, as_of)
         first, last = max(outage.start, begin), min(stop, end)
         if last <= first:
             continue
@@ -537,12 +542,13 @@ def build_report(
     period: str,
     as_of: datetime,
 ) -> Report:
-    """Every figure of the report. ``as_of`` naive means local to the default calendar."""
+    """Every figure of the report. ``as_of`` naive means local to the default calendar (a
+    time in the spring-forward gap moves forward by the gap)."""
     months = parse_period(period)
     calendars = calendars_for(agreement, provider)
     local = calendars.local
     if as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=local.timezone)
+        as_of = local.localize(as_of)
     as_of_us = round((as_of - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * _US)
     bounds = []
     for year, month in [*months, _next(months[-1])]:
@@ -581,6 +587,7 @@ def build_report(
         period=period,
         as_of=as_of,
         months=figures,
+        period_over=as_of_us >= bounds[-1],
         total=total,
         tickets_source=tickets.source,
         outages_source=outages.source if outages else None,
@@ -688,6 +695,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "period": report.period,
         "months": [m.label for m in report.months],
         "as_of": report.as_of.isoformat(),
+        "period_over": report.period_over,
         "currency": report.currency,
         "percentile_method": PERCENTILE_METHOD,
         "tickets_file": report.tickets_source,
