@@ -17,7 +17,6 @@ from slawriter.clock.calendars import always, basis_name, calendars_for
 from slawriter.clock.downtime import Allowance, Span, allowance
 from slawriter.errors import InputError
 from slawriter.measure.moments import CalendarOptions, choose_calendar, parse_moment, parse_pause
-from slawriter.measure.report import target_seconds
 from slawriter.model.durations import DurationError, parse_duration
 from slawriter.text.times import business_words, cli_when
 
@@ -135,11 +134,11 @@ def deadlines(
             raise InputError(f"--amount: {error}") from None
         amounts["amount"] = (
             duration.words(),
-            timedelta(seconds=target_seconds(duration, calendar)),
+            timedelta(seconds=calendar.target_seconds(duration)),
         )
     elif chosen.priority is not None:
         for target in TARGETS:
-            span = timedelta(seconds=target_seconds(getattr(chosen.priority, target), calendar))
+            span = timedelta(seconds=calendar.target_seconds(getattr(chosen.priority, target)))
             amounts[target] = (business_words(span), span)
     else:
         raise InputError("give --amount, or --agreement with --priority")

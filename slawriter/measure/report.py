@@ -54,7 +54,6 @@ from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
 from slawriter.measure.importer import Outage, Outages, Rejected, Tickets
 from slawriter.model.agreement import Agreement
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR
-from slawriter.model.durations import Duration
 from slawriter.model.provider import Provider
 from slawriter.text.intervals import merge, subtract
 from slawriter.text.times import month_name
@@ -84,13 +83,6 @@ def parse_period(text: str) -> list[tuple[int, int]]:
         return [(year, int(match.group(2)))]
     first = (int(match.group(3)) - 1) * 3 + 1
     return [(year, month) for month in range(first, first + 3)]
-
-
-def target_seconds(value: Duration, calendar: Calendar) -> int:
-    """A target in business seconds: N business days are N standard days of its calendar."""
-    if value.business_days:
-        return int(value.business_days * calendar.standard_day().total_seconds())
-    return value.seconds
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -266,8 +258,8 @@ def _ticket_figures(
     for code, pid in enumerate(tickets.priority_ids):
         priority = agreement.priorities[pid]
         calendar = calendars[priority.calendar or default]
-        response_s = target_seconds(priority.response, calendar)
-        resolution_s = target_seconds(priority.resolution, calendar)
+        response_s = calendar.target_seconds(priority.response)
+        resolution_s = calendar.target_seconds(priority.resolution)
 
         for table in [*per_month, total]:
             table[pid] = PriorityFigures(pid, priority.name, response_s, resolution_s)
@@ -409,7 +401,7 @@ def _count_outages(
     """
     minimum = agreement.monitoring.minimum_outage.seconds * _US
     maintenance = agreement.maintenance
-    cap = target_seconds(maintenance.monthly_cap, calendar)
+    cap = calendar.target_seconds(maintenance.monthly_cap)
     unplanned: list[tuple[int, int]] = []
     planned: list[tuple[int, int]] = []
     excluded: list[tuple[int, int]] = []
