@@ -1,10 +1,15 @@
 """The layers of slawriter, top to bottom. A module may import from its own package or from a
 layer below its own; never from a layer above, nor a sibling package on its own layer.
 
-The longest matching prefix decides a module's layer (``slawriter.files.load`` sits above
-``slawriter.files``). tests/test_architecture.py enforces this table on every import,
-top-level, inside functions and under TYPE_CHECKING alike.
+A prefix names a module and everything below it, and the longest matching prefix decides a
+module's layer (``slawriter.files.load`` sits above ``slawriter.files``); the bare package
+name ``slawriter`` names only the package's own ``__init__``, so a new package must be given
+a layer here. tests/test_architecture.py enforces this table on every import, top-level,
+inside functions and under TYPE_CHECKING alike, and on modules named by string literal to
+``importlib.import_module`` or ``__import__`` (and the writers of the renderer registry).
 """
+
+ROOT = "slawriter"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("entry point", ("slawriter.__main__",)),

@@ -439,7 +439,7 @@ def test_documents_are_written_and_deterministic(
         first = (tmp_path / "a" / f"acme-2027-01.{ext}").read_bytes()
         assert first == (tmp_path / "b" / f"acme-2027-01.{ext}").read_bytes(), ext
     md = (tmp_path / "a" / "acme-2027-01.md").read_text(encoding="utf-8")
-    assert "| Email and calendar | 99.9% | 99.731% | 120.0 | 44.6 | 0.0 | missed |" in md
+    assert "| Email and calendar | 99.9% | 99.731% | 120 | 44.64 | 0 | missed |" in md
     assert "Service credits owed: £162.50." in md
     assert "## Signatures" not in md
     html = (tmp_path / "a" / "acme-2027-01.html").read_text(encoding="utf-8")

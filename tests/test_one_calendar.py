@@ -1,4 +1,5 @@
-"""One allowed-downtime figure everywhere: the document, `check`, `report` and `downtime`.
+"""One allowed-downtime figure everywhere: the document, `check`, `report` (its JSON and the
+report it prints) and `downtime`.
 
 Each case drafts the same service of one agreement whose first full month is March 2027, the
 month the UK's clocks go forward (Sunday 28 March: 743 hours in Europe/London, 744 in UTC), and
@@ -131,6 +132,18 @@ def _document_minutes(
     return match.group(1), markdown
 
 
+def _report_allowed(path: Path, case: Case) -> str:
+    """The Allowed cell of the service's row in the printed report's Availability table."""
+    rows = [
+        line.strip("| ").split(" | ")
+        for line in path.read_text("utf-8").splitlines()
+        if line.startswith(f"| {case.name} |")
+    ]
+    assert len(rows) == 1, rows
+    header = ["Service", "Target", "Uptime", "Downtime", "Allowed", "Planned", "Result"]
+    return dict(zip(header, rows[0], strict=True))["Allowed"]
+
+
 def _minutes(seconds: float) -> str:
     """Seconds as the agreement prints minutes: at most two decimals."""
     return f"{round(seconds / 60, 2):.2f}".rstrip("0").rstrip(".")
@@ -165,6 +178,7 @@ def test_one_allowed_downtime_everywhere(
         )
     )
 
+    reports = tmp_path / "reports"
     report = json.loads(
         _run(
             capsys,
@@ -177,6 +191,10 @@ def test_one_allowed_downtime_everywhere(
             "--as-of",
             "2027-04-05T12:00",
             "--json",
+            "--out",
+            str(reports),
+            "--format",
+            "md",
         )
     )
     measured = report["services"][case.service]
@@ -186,6 +204,7 @@ def test_one_allowed_downtime_everywhere(
         "check": _minutes(checker.allowed_s),
         "downtime": _minutes(asked["allowed_downtime_s"]),
         "report": _minutes(measured["allowed_downtime_s"]),
+        "printed report": _report_allowed(reports / "acme-standard-2027-03.md", case),
     }
     assert figures == dict.fromkeys(figures, case.minutes)
     # The same month, to the second, on the same clock.

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Protocol
 
 from slawriter.clock.engine import Calendar
-from slawriter.text.times import month_name
+from slawriter.text.numbers import whole_minutes
+from slawriter.text.times import minutes_words, month_name
 
 
 class Period(Protocol):
@@ -81,3 +82,41 @@ def allowed_downtime_seconds(target_percent: Decimal | float, period_s: float) -
     """Downtime a target allows in a period of ``period_s`` seconds."""
     share = (Decimal(100) - Decimal(str(target_percent))) / Decimal(100)
     return float(Decimal(str(period_s)) * share)
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """The downtime an uptime target allows in a month or a year, on one clock."""
+
+    target: float  # percent
+    span: Span
+    basis: str  # "all-time" or "business-hours"
+    clock: Calendar
+    period_s: float
+    allowed_s: float
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "target": self.target,
+            "period": self.span.label,
+            "basis": self.basis,
+            "calendar": self.clock.name,
+            "timezone": self.clock.tz_name,
+            "period_s": self.period_s,
+            "allowed_downtime_s": self.allowed_s,
+        }
+
+    def text(self) -> str:
+        """'99.9% of March 2027 (all hours, Europe/London: 44,580 minutes) allows ...'"""
+        where = "all hours" if self.clock.is_always else f"calendar '{self.clock.name}'"
+        return (
+            f"{self.target:g}% of {self.span.label} ({where}, {self.clock.tz_name}: "
+            f"{whole_minutes(self.period_s)} minutes) allows {minutes_words(self.allowed_s)} "
+            f"of downtime ({self.allowed_s:,.1f} s)"
+        )
+
+
+def allowance(clock: Calendar, span: Span, target: float, basis: str = "all-time") -> Allowance:
+    """The downtime ``target`` percent allows in ``span`` on ``clock``."""
+    period = period_seconds(clock, span)
+    return Allowance(target, span, basis, clock, period, allowed_downtime_seconds(target, period))

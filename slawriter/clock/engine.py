@@ -49,9 +49,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from slawriter.model.hours import DayHours, WeeklyHours, parse_weekly_hours
 from slawriter.text.intervals import merge
+
+if TYPE_CHECKING:
+    from slawriter.model.durations import Duration
 
 __all__ = ["Calendar"]
 
@@ -217,6 +221,12 @@ class Calendar:
             f"{_SEARCH_YEARS} years of {start}"
         )
 
+    def localize(self, moment: datetime) -> datetime:
+        """The instant ``moment`` names, in the calendar's zone (rule 1). A naive wall time
+        in the spring-forward gap comes back moved forward by the gap (rule 2): 01:30 on the
+        UK spring-forward day is 02:30 BST, never a reading that does not exist."""
+        return self._local(self._instant(moment))
+
     def is_open(self, at: datetime) -> bool:
         """True when the calendar is open at the instant ``at``."""
         instant = self._instant(at)
@@ -320,6 +330,13 @@ class Calendar:
                 offsets.append(after)
             moment = following
         return thresholds, offsets
+
+    def target_seconds(self, value: Duration) -> int:
+        """A target's length in business seconds: N business days are N standard days
+        (rule 7), anything else its own length."""
+        if value.business_days:
+            return int(value.business_days * self.standard_day().total_seconds())
+        return value.seconds
 
     def standard_day(self) -> timedelta:
         """The length of one business day (rule 7 of the module docstring)."""

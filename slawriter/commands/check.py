@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from slawriter.feasibility.memo import Checked
-    from slawriter.library import Library
 
 NAME = "check"
 HELP = "check that the provider can keep an agreement's promises"
@@ -99,22 +98,11 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
         )
 
 
-def _write_memo(target: Path, checked: list[Checked], library: Library) -> None:
-    from slawriter.feasibility.memo import build_memo
-    from slawriter.files.output import write_atomic
-    from slawriter.render import registry
-
-    data = registry.render(
-        build_memo(checked), registry.format_of(target, "--memo"), template=library.word_template
-    )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, data)
-
-
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from slawriter.errors import EXIT_FOUND, EXIT_OK
+    from slawriter.feasibility.memo import write_memo
     from slawriter.feasibility.portfolio import check_files
     from slawriter.files.output import display_path
     from slawriter.library import Library
@@ -125,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     library = Library.locate(args.library)
     result = check_files(args.agreements, library, args.portfolio)
     if args.memo is not None:
-        _write_memo(args.memo, result.checked, library)
+        write_memo(args.memo, result.checked, library.word_template)
     if args.json:
         json.dump(result.as_json(args.strict), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

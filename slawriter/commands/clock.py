@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from slawriter.commands import library_option
 
 if TYPE_CHECKING:
-    from slawriter.clock.engine import Calendar
+    from slawriter.measure.moments import CalendarOptions
 
 NAME = "clock"
 HELP = "business time between two times on a calendar"
@@ -53,67 +53,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_calendar_arguments(parser)
 
 
-def choose_calendar(args: argparse.Namespace) -> tuple[Calendar, str]:
-    """(Calendar, description) from the options; shared with the deadline command."""
-    from slawriter.errors import InputError
-    from slawriter.measure.moments import agreement_calendar, calendar_from_options, describe
+def calendar_options(args: argparse.Namespace) -> CalendarOptions:
+    """The calendar options as parsed; shared with the deadline command."""
+    from slawriter.measure.moments import CalendarOptions
 
-    if args.agreement is not None:
-        if args.hours or args.timezone or args.holidays:
-            raise InputError("give either --agreement or --hours/--timezone/--holidays, not both")
-        from slawriter.files.load import load_agreement
-        from slawriter.library import Library
-
-        loaded = load_agreement(args.agreement, Library.locate(args.library))
-        calendar, name = agreement_calendar(
-            loaded.agreement, loaded.provider, args.priority, args.calendar
-        )
-        return calendar, f"calendar '{name}': {describe(calendar)}"
-    if args.priority or args.calendar:
-        raise InputError("--priority and --calendar need --agreement")
-    calendar = calendar_from_options(args.hours, args.timezone, args.holidays)
-    return calendar, describe(calendar)
+    return CalendarOptions(
+        args.hours,
+        args.timezone,
+        args.holidays,
+        args.agreement,
+        args.priority,
+        args.calendar,
+        args.library,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     import json
-    import sys
-    from datetime import UTC, timedelta
 
     from slawriter.errors import EXIT_OK
-    from slawriter.measure.moments import parse_moment, parse_pause
-    from slawriter.text.times import business_words as words
-    from slawriter.text.times import cli_when as when
+    from slawriter.measure.questions import business_time
 
-    calendar, description = choose_calendar(args)
-    start, end = parse_moment(args.start, "--from"), parse_moment(args.end, "--to")
-    pauses = [parse_pause(text) for text in args.pause]
-    zone = calendar.timezone
-    start_local = (start if start.tzinfo else start.replace(tzinfo=zone)).astimezone(zone)
-    end_local = (end if end.tzinfo else end.replace(tzinfo=zone)).astimezone(zone)
-    business = calendar.elapsed(start, end, pauses)
-    unpaused = calendar.elapsed(start, end)
-    # Subtract in UTC: two times in one zone subtract as wall-clock times, which is an hour
-    # out across a clock change.
-    wall = max(end_local.astimezone(UTC) - start_local.astimezone(UTC), timedelta(0))
-    if args.json:
-        body = {
-            "from": start_local.isoformat(),
-            "to": end_local.isoformat(),
-            "business_seconds": business.total_seconds(),
-            "calendar_seconds": wall.total_seconds(),
-            "paused_business_seconds": (unpaused - business).total_seconds(),
-            "calendar": description,
-        }
-        sys.stdout.write(json.dumps(body, indent=2) + "\n")
-        return EXIT_OK
-    lines = [
-        words(business),
-        f"  from {when(start_local)} to {when(end_local)} "
-        f"({wall.total_seconds() / 3600:,.2f} hours on the clock)",
-        f"  on {description}",
-    ]
-    if pauses:
-        lines.append(f"  less {words(unpaused - business)} paused")
-    sys.stdout.write("\n".join(lines) + "\n")
+    answer = business_time(calendar_options(args), args.start, args.end, args.pause)
+    print(json.dumps(answer.as_json(), indent=2) if args.json else "\n".join(answer.lines()))
     return EXIT_OK

@@ -18,6 +18,8 @@ EXAMPLES = """examples:
   slawriter deadline --hours "mon-fri 09:00-17:00" --timezone Europe/London --holidays GB-ENG \\
       --from 2026-12-24T16:00 --amount 4h --json"""
 
+# --target's choices: slawriter.measure.questions.TARGETS, written out so that building the
+# parser (slawriter --help) does not import the measuring engine.
 TARGETS = ("response", "resolution", "update")
 
 
@@ -43,66 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    import sys
-    from datetime import timedelta
 
-    from slawriter.commands.clock import choose_calendar
-    from slawriter.errors import EXIT_OK, InputError
-    from slawriter.measure.moments import parse_moment, parse_pause
-    from slawriter.measure.report import target_seconds
-    from slawriter.model.durations import DurationError, parse_duration
-    from slawriter.text.times import business_words as words
-    from slawriter.text.times import cli_when as when
+    from slawriter.commands.clock import calendar_options
+    from slawriter.errors import EXIT_OK
+    from slawriter.measure.questions import deadlines
 
-    calendar, description = choose_calendar(args)
-    start = parse_moment(args.start, "--from")
-    pauses = [parse_pause(text) for text in args.pause]
-    amounts: dict[str, tuple[str, timedelta]] = {}
-    if args.amount:
-        try:
-            duration = parse_duration(args.amount)
-        except DurationError as error:
-            raise InputError(f"--amount: {error}") from None
-        seconds = target_seconds(duration, calendar)
-        amounts["amount"] = (duration.words(), timedelta(seconds=seconds))
-    elif args.agreement is not None and args.priority:
-        from slawriter.files.load import load_agreement
-        from slawriter.library import Library
-
-        loaded = load_agreement(args.agreement, Library.locate(args.library))
-        priority = loaded.agreement.priorities[args.priority]
-        for target in TARGETS:
-            duration = getattr(priority, target)
-            amount = timedelta(seconds=target_seconds(duration, calendar))
-            amounts[target] = (words(amount), amount)
-    else:
-        raise InputError("give --amount, or --agreement with --priority")
-    zone = calendar.timezone
-    logged = (start if start.tzinfo else start.replace(tzinfo=zone)).astimezone(zone)
-    try:
-        due = {
-            target: calendar.deadline(start, amount, pauses)
-            for target, (_, amount) in amounts.items()
-        }
-    except ValueError as error:
-        raise InputError(str(error)) from None
-    if args.json:
-        chosen = args.target if args.target in due else next(iter(due))
-        body = {
-            "from": logged.isoformat(),
-            "deadline": due[chosen].isoformat(),
-            "target": chosen,
-            "deadlines": {t: d.isoformat() for t, d in due.items()},
-            "calendar": description,
-        }
-        sys.stdout.write(json.dumps(body, indent=2) + "\n")
-        return EXIT_OK
-    heading = f"Logged {when(logged)}"
-    if args.priority:
-        heading += f", priority {args.priority}"
-    lines = [heading, f"  on {description}"]
-    width = max(len(t) for t in due)
-    for target, moment in due.items():
-        lines.append(f"  {target:<{width}}  {amounts[target][0]:<22} due {when(moment)}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    answer = deadlines(calendar_options(args), args.start, args.amount, args.pause)
+    print(
+        json.dumps(answer.as_json(args.target), indent=2)
+        if args.json
+        else "\n".join(answer.lines())
+    )
     return EXIT_OK

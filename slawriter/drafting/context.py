@@ -20,11 +20,11 @@ def clause_names() -> tuple[dict[str, Any], frozenset[str]]:
     Built the same way as clause_context, from the models and the helpers, so the linter's
     idea of a known name cannot drift from what rendering provides.
     """
+    from slawriter.clock.calendars import always
     from slawriter.clock.downtime import Span
-    from slawriter.clock.engine import Calendar
     from slawriter.drafting.helpers import CalendarView, Helpers, ProfileView
 
-    view = CalendarView(ALWAYS_CALENDAR, Calendar.always(ALWAYS_CALENDAR), None)
+    view = CalendarView(ALWAYS_CALENDAR, always(), None)
     helpers = Helpers({ALWAYS_CALENDAR: view}, ALWAYS_CALENDAR, "en_GB", "GBP", Span.month(2027, 1))
     names: dict[str, Any] = {
         key: field.annotation

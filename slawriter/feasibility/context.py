@@ -12,7 +12,7 @@ from slawriter.clock.calendars import Calendars, calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.library.clauses import Clause
 from slawriter.library.wording import Wording
-from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement
+from slawriter.model.agreement import Agreement
 from slawriter.model.durations import Duration
 from slawriter.model.provider import Provider
 
@@ -79,8 +79,7 @@ class Facts:
 
         A name the agreement does not define counts as 24x7, so the other rules still run
         while clock-undefined reports it."""
-        key = name or self.agreement.default_calendar
-        return self.calendars[key if key in self.calendars else ALWAYS_CALENDAR]
+        return self.calendars.known(name)
 
     def calendar_name(self, name: str | None) -> str:
         return name or self.agreement.default_calendar

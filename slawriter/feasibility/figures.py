@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 from slawriter.clock.engine import Calendar
 from slawriter.model.agreement import Asset, Service
-from slawriter.model.hours import WeeklyHours
 from slawriter.text import intervals
 from slawriter.text.times import memo_when
 
@@ -115,22 +114,7 @@ def intersect_seconds(first: list[Interval], second: list[Interval]) -> float:
 
 def cover_calendars(facts: Facts) -> tuple[list[Calendar], list[Calendar]]:
     """(staff on shift, people on call) as calendars without holidays."""
-    internal = facts.provider.internal
-    staff = [
-        _calendar(f"staff-{index}", band.timezone or facts.zone, band.hours)
-        for index, band in enumerate(internal.staffing)
-        if band.agents > 0
-    ]
-    on_call = []
-    if internal.on_call is not None and internal.on_call.people > 0:
-        rota = internal.on_call
-        on_call.append(_calendar("on-call", rota.timezone or facts.zone, rota.hours))
-    return staff, on_call
-
-
-def _calendar(name: str, zone: str, hours: WeeklyHours) -> Calendar:
-    """A calendar of plain weekly hours, built once per process (it caches its years)."""
-    return shared(("calendar", name, zone, hours.canonical()), Calendar, name, zone, hours)
+    return facts.calendars.cover()
 
 
 # --- downtime budgets ------------------------------------------------------------------------
@@ -225,12 +209,9 @@ def _elapsed_after(facts: Facts, basis: Calendar, work: timedelta) -> list[float
 
 def _maintenance_seconds(facts: Facts, basis: Calendar, all_time: bool) -> float:
     maintenance = facts.agreement.maintenance
-    zone_name = maintenance.calendar
-    zone = facts.calendar(zone_name).tz_name if zone_name else facts.zone
-    window = _calendar("maintenance", zone, maintenance.window)
     begin, end = facts.month_bounds
-    windows = merged_intervals([window], begin, end)
-    cap = facts.amount(maintenance.monthly_cap, zone_name).total_seconds()
+    windows = merged_intervals([facts.calendars.maintenance_window()], begin, end)
+    cap = facts.amount(maintenance.monthly_cap, maintenance.calendar).total_seconds()
     if all_time:
         inside = sum((b - a).total_seconds() for a, b in windows)
     else:

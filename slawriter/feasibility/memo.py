@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slawriter.render.document import (
@@ -305,4 +306,16 @@ def build_memo(items: Sequence[Checked]) -> Document:
         stamp_date=first.loaded.agreement.agreement.effective_date.isoformat(),
         signatures=False,
         contents=len(items) > 1,  # one agreement: the verdict straight after the cover
+    )
+
+
+def write_memo(target: Path, items: Sequence[Checked], template: Path | None = None) -> None:
+    """The memo written to ``target`` in the format its extension picks (``--memo``);
+    ``template``: the Word master template."""
+    from slawriter.files.output import write_atomic
+    from slawriter.render import registry
+
+    memo = build_memo(items)
+    write_atomic(
+        target, registry.render(memo, registry.format_of(target, "--memo"), template=template)
     )

@@ -32,7 +32,7 @@ from slawriter.render.document import (
     Table,
     party,
 )
-from slawriter.text.numbers import grouped_minutes as minutes
+from slawriter.text.numbers import minutes_figure as minutes
 from slawriter.text.numbers import money
 from slawriter.text.numbers import percent as target_percent
 from slawriter.text.numbers import ratio_percent as percent
@@ -116,9 +116,20 @@ def _summary(report: Report) -> list[Block]:
             f"{report.customer} under agreement {report.reference} in "
             f"{month_label(report.period)}. Tickets are counted in the month they were logged; "
             f"everything is as it stood at {_when(report.as_of)}."
+            f"{_not_over(report, 'at that time')}"
         ),
         _bullets(lines),
     ]
+
+
+def _not_over(report: Report, when: str) -> str:
+    """What a report made before its period ended must say: later outages are not in it."""
+    if report.period_over:
+        return ""
+    return (
+        f" {month_label(report.period)} was not over {when}: downtime is counted up to "
+        "then, and outages after it are not in this report."
+    )
 
 
 def _monthly_services(report: Report) -> list[ServiceFigures]:
@@ -263,6 +274,7 @@ def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
             + "; ".join(f"{item.name}, {_BASES[item.basis]}" for item in bases)
             + ". Downtime, the downtime the target allows and planned maintenance excluded "
             "from the month (as the agreement says, up to its monthly cap) are in minutes."
+            + _not_over(report, f"at {_when(report.as_of)}")
         )
     )
     for month in report.months:

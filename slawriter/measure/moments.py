@@ -1,14 +1,21 @@
-"""Times, pauses and calendars as the clock and deadline commands take them."""
+"""Times, pauses and calendars as the clock, deadline and report commands take them.
+
+Times without an offset are local to the calendar they are read on and follow the clock's
+rule 2 (slawriter/clock/engine.py): a wall time in the spring-forward gap moves forward by
+the gap, and an ambiguous one is its first occurrence. :meth:`Calendar.localize` applies it,
+so what a command prints is the instant it counted from.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from slawriter.clock.calendars import calendars_for
+from slawriter.clock.calendars import calendar_from_options, calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
-from slawriter.model.agreement import Agreement
-from slawriter.model.hours import parse_weekly_hours
+from slawriter.model.agreement import Agreement, Priority
 from slawriter.model.provider import Provider
 
 _EXAMPLE = "e.g. 2026-11-27T16:55, 2026-11-27 16:55 or 2026-11-27T16:55+00:00"
@@ -39,26 +46,45 @@ def parse_pause(text: str) -> tuple[datetime, datetime]:
     return begin, finish
 
 
-def calendar_from_options(
-    hours: str | None, timezone: str | None, holidays: str | None
-) -> Calendar:
-    if not timezone:
-        raise InputError(
-            "--timezone is needed with --hours (an IANA zone, e.g. Europe/London), "
-            "or use --agreement"
+@dataclass(frozen=True)
+class CalendarOptions:
+    """The calendar options of ``clock`` and ``deadline``: weekly hours, a zone and holidays,
+    or an agreement file (with a priority's calendar or a named one)."""
+
+    hours: str | None = None
+    timezone: str | None = None
+    holidays: str | None = None
+    agreement: Path | None = None
+    priority: str | None = None
+    calendar: str | None = None
+    library: str | None = None  # the --library option, for reading the agreement
+
+
+@dataclass(frozen=True)
+class Chosen:
+    calendar: Calendar
+    description: str  # "calendar 'business': mon-fri 08:30-17:30 (Europe/London, ...)"
+    priority: Priority | None  # the --priority's targets, from the same reading of the file
+
+
+def choose_calendar(options: CalendarOptions) -> Chosen:
+    """The calendar the options name; the agreement file, if any, is read once."""
+    if options.agreement is not None:
+        if options.hours or options.timezone or options.holidays:
+            raise InputError("give either --agreement or --hours/--timezone/--holidays, not both")
+        from slawriter.files.load import load_agreement
+        from slawriter.library import Library
+
+        loaded = load_agreement(options.agreement, Library.locate(options.library))
+        calendar, name = agreement_calendar(
+            loaded.agreement, loaded.provider, options.priority, options.calendar
         )
-    try:
-        weekly = parse_weekly_hours(hours or "24x7")
-    except ValueError as error:
-        raise InputError(f"--hours: {error}") from None
-    try:
-        calendar = Calendar("command line", timezone, weekly, holidays=holidays)
-        if holidays:
-            calendar.holidays_between(datetime.now().date(), datetime.now().date())
-    except ValueError as error:
-        option = "--holidays" if holidays and "holiday" in str(error) else "--timezone"
-        raise InputError(f"{option}: {error}") from None
-    return calendar
+        priority = loaded.agreement.priorities[options.priority] if options.priority else None
+        return Chosen(calendar, f"calendar '{name}': {describe(calendar)}", priority)
+    if options.priority or options.calendar:
+        raise InputError("--priority and --calendar need --agreement")
+    calendar = calendar_from_options(options.hours, options.timezone, options.holidays)
+    return Chosen(calendar, describe(calendar), None)
 
 
 def agreement_calendar(

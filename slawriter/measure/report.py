@@ -10,6 +10,9 @@ Rules (docs/measurement.md says the same for users):
 - At the as-of time, anything that has not happened yet has not happened: a ticket still
   without a response (or resolution) whose business time so far exceeds the target is a
   breach; one still within its target is *open* and left out of that compliance figure.
+  Outages count up to the as-of time: one still going on then (or with no end) has lasted
+  until then, and one starting later has not happened. A month not over at the as-of time
+  keeps its whole basis, so its uptime is what the month gives if nothing else goes down.
 - Compliance is met / (met + breached), as a fraction; None when nothing was decided.
 - Median and 90th percentile business times use the nearest-rank method (the smallest time
   with at least 50% / 90% of the times at or below it; numpy's ``inverted_cdf``), over the
@@ -51,7 +54,6 @@ from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
 from slawriter.measure.importer import Outage, Outages, Rejected, Tickets
 from slawriter.model.agreement import Agreement
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR
-from slawriter.model.durations import Duration
 from slawriter.model.provider import Provider
 from slawriter.text.intervals import merge, subtract
 from slawriter.text.times import month_name
@@ -81,13 +83,6 @@ def parse_period(text: str) -> list[tuple[int, int]]:
         return [(year, int(match.group(2)))]
     first = (int(match.group(3)) - 1) * 3 + 1
     return [(year, month) for month in range(first, first + 3)]
-
-
-def target_seconds(value: Duration, calendar: Calendar) -> int:
-    """A target in business seconds: N business days are N standard days of its calendar."""
-    if value.business_days:
-        return int(value.business_days * calendar.standard_day().total_seconds())
-    return value.seconds
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -233,6 +228,7 @@ class Report:
     period: str
     as_of: datetime
     months: list[Figures]
+    period_over: bool  # the as-of time is at or after the end of the period
     total: Figures
     tickets_source: str
     outages_source: str | None
@@ -262,8 +258,8 @@ def _ticket_figures(
     for code, pid in enumerate(tickets.priority_ids):
         priority = agreement.priorities[pid]
         calendar = calendars[priority.calendar or default]
-        response_s = target_seconds(priority.response, calendar)
-        resolution_s = target_seconds(priority.resolution, calendar)
+        response_s = calendar.target_seconds(priority.response)
+        resolution_s = calendar.target_seconds(priority.resolution)
 
         for table in [*per_month, total]:
             table[pid] = PriorityFigures(pid, priority.name, response_s, resolution_s)
@@ -405,14 +401,15 @@ def _count_outages(
     """
     minimum = agreement.monitoring.minimum_outage.seconds * _US
     maintenance = agreement.maintenance
-    cap = target_seconds(maintenance.monthly_cap, calendar)
+    cap = calendar.target_seconds(maintenance.monthly_cap)
     unplanned: list[tuple[int, int]] = []
     planned: list[tuple[int, int]] = []
     excluded: list[tuple[int, int]] = []
     ignored = 0
     count = 0
     for outage in outages:
-        stop = outage.end if outage.end is not None else as_of
+        # Anything after the as-of time has not happened yet (docs/measurement.md).
+        stop = as_of if outage.end is None else min(outage.end, as_of)
         first, last = max(outage.start, begin), min(stop, end)
         if last <= first:
             continue
@@ -477,9 +474,7 @@ def _service_month(
     as_of: int,
 ) -> tuple[dict[str, ServiceFigures], ServiceFigures | None]:
     result: dict[str, ServiceFigures] = {}
-    maintenance = agreement.maintenance
-    zone = calendars.named(maintenance.calendar).tz_name
-    window = Calendar("maintenance window", zone, maintenance.window)
+    window = calendars.maintenance_window()
     down_by_service: dict[str, list[tuple[int, int]]] = {}
     excluded_by_service: dict[str, list[tuple[int, int]]] = {}
     for service in agreement.services:
@@ -539,12 +534,13 @@ def build_report(
     period: str,
     as_of: datetime,
 ) -> Report:
-    """Every figure of the report. ``as_of`` naive means local to the default calendar."""
+    """Every figure of the report. ``as_of`` naive means local to the default calendar (a
+    time in the spring-forward gap moves forward by the gap)."""
     months = parse_period(period)
     calendars = calendars_for(agreement, provider)
     local = calendars.local
     if as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=local.timezone)
+        as_of = local.localize(as_of)
     as_of_us = round((as_of - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * _US)
     bounds = []
     for year, month in [*months, _next(months[-1])]:
@@ -583,6 +579,7 @@ def build_report(
         period=period,
         as_of=as_of,
         months=figures,
+        period_over=as_of_us >= bounds[-1],
         total=total,
         tickets_source=tickets.source,
         outages_source=outages.source if outages else None,
@@ -690,6 +687,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "period": report.period,
         "months": [m.label for m in report.months],
         "as_of": report.as_of.isoformat(),
+        "period_over": report.period_over,
         "currency": report.currency,
         "percentile_method": PERCENTILE_METHOD,
         "tickets_file": report.tickets_source,

@@ -1,8 +1,8 @@
 """How numbers read: decimals, percentages and minutes, the same in every document.
 
 Figures a customer may compare (the agreement's allowed downtime, the checker's budget, the
-``downtime`` command) round the same way here: minutes to two decimals, half up, trailing
-zeros dropped.
+report's minutes, the ``downtime`` command) round the same way here: minutes to two decimals,
+half up, trailing zeros dropped.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "decimal_text",
-    "grouped_minutes",
     "minutes_figure",
     "money",
     "percent",
@@ -53,8 +52,3 @@ def money(value: Decimal | float | int, currency: str, locale: str = "en_GB") ->
 def whole_minutes(seconds: float) -> str:
     """The whole minutes in a span, grouped in thousands: '44,580'."""
     return f"{int(seconds // 60):,}"
-
-
-def grouped_minutes(seconds: float) -> str:
-    """Minutes to one decimal, grouped in thousands, for report tables: '1,234.5'."""
-    return f"{seconds / 60:,.1f}"
