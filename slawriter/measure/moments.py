@@ -8,6 +8,7 @@ from slawriter.clock.calendars import calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.model.agreement import Agreement
+from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.hours import parse_weekly_hours
 from slawriter.model.provider import Provider
 
@@ -20,6 +21,11 @@ def parse_moment(text: str, option: str) -> datetime:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise InputError(f"{option}: '{text}' is not a date and time ({_EXAMPLE})") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise InputError(
+            f"{option}: '{text}' is outside the years slawriter can compute with "
+            f"({FIRST_YEAR} to {LAST_YEAR})"
+        )
     return moment
 
 

@@ -50,6 +50,7 @@ from slawriter.errors import InputError
 from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
 from slawriter.measure.importer import Outage, Outages, Rejected, Tickets
 from slawriter.model.agreement import Agreement
+from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.durations import Duration
 from slawriter.model.provider import Provider
 from slawriter.text.intervals import merge, subtract
@@ -71,6 +72,11 @@ def parse_period(text: str) -> list[tuple[int, int]]:
             f"--period: '{text}' is not a month or a quarter (expected e.g. 2027-01 or 2027-Q1)"
         )
     year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(
+            f"--period: '{text}' is outside the years slawriter can compute with "
+            f"({FIRST_YEAR} to {LAST_YEAR})"
+        )
     if match.group(2):
         return [(year, int(match.group(2)))]
     first = (int(match.group(3)) - 1) * 3 + 1
