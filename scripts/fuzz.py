@@ -127,7 +127,14 @@ def main() -> int:
         default=ROOT / "build" / "fuzz-failures",
         help="folder for the first input of each distinct failure (default: build/fuzz-failures)",
     )
+    parser.add_argument(
+        "--skip-open",
+        action="store_true",
+        help="leave out the inputs whose crashes other work fixes (as the suite does)",
+    )
     args = parser.parse_args()
+    if not args.skip_open:
+        fuzz.OPEN_ELSEWHERE.clear()
     # The user's own configuration (a library, a provider) must not change the cases.
     home = tempfile.mkdtemp(prefix="slawriter-fuzz-home-")
     os.environ["XDG_CONFIG_HOME"] = os.environ["XDG_CACHE_HOME"] = home
