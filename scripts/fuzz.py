@@ -33,6 +33,11 @@ from hypothesis import strategies as st  # noqa: E402
 
 from tests import test_fuzz as fuzz  # noqa: E402
 
+
+class OutOfTime(Exception):
+    """The time budget (--minutes) is spent: stop generating cases and report."""
+
+
 WATCHDOG_S = 30.0  # one command running this long is a hang
 SLOW_S = 2.0  # reported, not counted: every accepted input's check should take under a second
 
@@ -60,7 +65,7 @@ class Tally:
                     f"  new: {failure.kind} in {failure.command}: {failure.signature}", flush=True
                 )
             self.by_signature[key] += 1
-        if self.cases % 250 == 0:
+        if self.cases % 100 == 0:
             elapsed = time.monotonic() - self.started
             print(
                 f"  {self.name}: {self.cases}/{self.total} cases, {self.failing_cases} failing, "
@@ -98,17 +103,23 @@ def run(
     check: Callable[..., list[fuzz.Failure]],
     count: int,
     save: Path,
+    deadline: float,
 ) -> Tally:
     tally = Tally(name, save, count)
 
     @fuzz.fuzz_settings(count)
     @given(case=strategy)
     def every_case(case: Any) -> None:
+        if time.monotonic() > deadline:
+            raise OutOfTime
         started = time.perf_counter()
         failures = check(case, watchdog=WATCHDOG_S)
         tally.record(failures, time.perf_counter() - started, repr(case)[:200])
 
-    every_case()
+    try:
+        every_case()
+    except (OutOfTime, KeyboardInterrupt):  # report the cases run so far
+        print(f"  {name}: stopped after {tally.cases} cases", flush=True)
     return tally
 
 
@@ -126,6 +137,11 @@ def main() -> int:
         type=Path,
         default=ROOT / "build" / "fuzz-failures",
         help="folder for the first input of each distinct failure (default: build/fuzz-failures)",
+    )
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        help="stop each fuzzer after this long and report the cases run so far",
     )
     parser.add_argument(
         "--skip-open",
@@ -147,7 +163,9 @@ def main() -> int:
     for name, (strategy, check) in fuzzers.items():
         if args.only in (None, name):
             print(f"{name}: {args.examples} cases", flush=True)
-            tallies.append(run(name, strategy, check, args.examples, args.save))
+            budget = args.minutes * 60 if args.minutes else float("inf")
+            deadline = time.monotonic() + budget
+            tallies.append(run(name, strategy, check, args.examples, args.save, deadline))
     print()
     for tally in tallies:
         print(tally.summary())
@@ -160,6 +178,8 @@ def main() -> int:
     distinct = sum(len(t.by_signature) for t in tallies)
     cases = sum(t.cases for t in tallies)
     print(f"\ncrashes: {failing} failing cases of {cases} ({distinct} distinct)")
+    if any(t.cases < args.examples for t in tallies):
+        print(f"(fewer than the {args.examples} cases asked for: stopped early)")
     if distinct:
         print(f"inputs and tracebacks: {args.save}")
     return 1 if failing else 0

@@ -52,9 +52,9 @@ AGREEMENTS = ("acme-standard.yaml", "corner-shop-smb.yaml")
 DOCUMENTED_EXITS = {0, 1, 2, 3}
 EXAMPLES_ENV = "SLAWRITER_FUZZ_EXAMPLES"
 
-# Cases in the suite: about 0.25 s per agreement (validate, check, render) and 0.1 s per ticket
-# export on the 2-core development machine.
-SUITE_AGREEMENT_CASES = 100
+# Cases in the suite: about 0.3 s per agreement (validate, check, render) and 0.15 s per ticket
+# export on an idle 2-core machine, so about 20-30 s together.
+SUITE_AGREEMENT_CASES = 60
 SUITE_TICKET_CASES = 150
 
 # Inputs whose crashes other work on issue 10 fixes (helper `hostile`). The suite's generators
