@@ -52,10 +52,10 @@ AGREEMENTS = ("acme-standard.yaml", "corner-shop-smb.yaml")
 DOCUMENTED_EXITS = {0, 1, 2, 3}
 EXAMPLES_ENV = "SLAWRITER_FUZZ_EXAMPLES"
 
-# Cases in the suite: about 0.3 s per agreement (validate, check, render) and 0.15 s per ticket
-# export on an idle 2-core machine, so about 20-30 s together.
-SUITE_AGREEMENT_CASES = 60
-SUITE_TICKET_CASES = 150
+# Cases in the suite: about 0.3 s per agreement (validate, check, render) and 0.1 s per ticket
+# export (one in four also writes the Markdown report) on an idle 2-core machine: about 25 s.
+SUITE_AGREEMENT_CASES = 50
+SUITE_TICKET_CASES = 100
 
 # Inputs whose crashes other work on issue 10 fixes (helper `hostile`). The suite's generators
 # leave them out until that work is merged; `make fuzz` includes them (scripts/fuzz.py --all)
@@ -1118,12 +1118,13 @@ class TicketCase:
     as_of: str
     date_order: str | None
     notes: list[str]
+    documents: bool
 
     def __repr__(self) -> str:
         return (
             f"TicketCase({self.agreement}, period={self.period}, as_of={self.as_of}, "
-            f"date_order={self.date_order}, {self.notes}):\n{self.tickets[:4000]!r}\n"
-            f"outages: {self.outages!r}"
+            f"date_order={self.date_order}, documents={self.documents}, {self.notes}):\n"
+            f"{self.tickets[:4000]!r}\noutages: {self.outages!r}"
         )
 
 
@@ -1250,11 +1251,12 @@ def _ticket_case(draw: st.DrawFn) -> TicketCase:
         ),
         date_order=draw(st.sampled_from([None, None, "day-first", "month-first"])),
         notes=notes,
+        documents=draw(st.integers(0, 3)) == 0,
     )
 
 
 def check_tickets(case: TicketCase, watchdog: float | None = None) -> list[Failure]:
-    """report --json (and the Markdown report) on one ticket export; the broken promises."""
+    """report --json (now and then with the Markdown report) on one ticket export."""
     with tempfile.TemporaryDirectory(prefix="slawriter-fuzz-") as tmp:
         folder = Path(tmp)
         _copy_provider(folder)
@@ -1268,7 +1270,8 @@ def check_tickets(case: TicketCase, watchdog: float | None = None) -> list[Failu
             argv += ["--outages", str(folder / "outages.csv")]
             files["outages.csv"] = case.outages
         argv += ["--period", case.period, "--as-of", case.as_of, "--json"]
-        argv += ["--out", str(folder / "reports"), "--format", "md"]
+        if case.documents:  # the charts make this several times slower than the figures alone
+            argv += ["--out", str(folder / "reports"), "--format", "md"]
         if case.date_order:
             argv += ["--date-order", case.date_order]
         run = run_cli(argv, watchdog)
@@ -1301,7 +1304,8 @@ AGREEMENT_CASES = examples(SUITE_AGREEMENT_CASES)
 TICKET_CASES = examples(SUITE_TICKET_CASES)
 
 
-@pytest.mark.timeout(60 + AGREEMENT_CASES)
+# Generous: a busy machine runs the cases several times slower.
+@pytest.mark.timeout(120 + 4 * AGREEMENT_CASES)
 @fuzz_settings(AGREEMENT_CASES)
 @given(case=agreement_cases())
 def test_mutated_agreements_never_crash_validate_check_or_render(case: AgreementCase) -> None:
@@ -1309,7 +1313,7 @@ def test_mutated_agreements_never_crash_validate_check_or_render(case: Agreement
     assert not failures, "\n\n".join(map(str, failures))
 
 
-@pytest.mark.timeout(60 + TICKET_CASES)
+@pytest.mark.timeout(120 + 3 * TICKET_CASES)
 @fuzz_settings(TICKET_CASES)
 @given(case=ticket_cases())
 def test_broken_ticket_exports_never_crash_report(case: TicketCase) -> None:
