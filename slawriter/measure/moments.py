@@ -16,6 +16,7 @@ from slawriter.clock.calendars import calendar_from_options, calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.model.agreement import Agreement, Priority
+from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.provider import Provider
 
 _EXAMPLE = "e.g. 2026-11-27T16:55, 2026-11-27 16:55 or 2026-11-27T16:55+00:00"
@@ -27,6 +28,11 @@ def parse_moment(text: str, option: str) -> datetime:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise InputError(f"{option}: '{text}' is not a date and time ({_EXAMPLE})") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise InputError(
+            f"{option}: '{text}' is outside the years slawriter can compute with "
+            f"({FIRST_YEAR} to {LAST_YEAR})"
+        )
     return moment
 
 

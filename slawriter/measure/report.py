@@ -76,8 +76,8 @@ def parse_period(text: str) -> list[tuple[int, int]]:
     year = int(match.group(1))
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputError(
-            f"--period: {text} is outside the years {FIRST_YEAR} to {LAST_YEAR} a report can "
-            "compute"
+            f"--period: '{text}' is outside the years slawriter can compute with "
+            f"({FIRST_YEAR} to {LAST_YEAR})"
         )
     if match.group(2):
         return [(year, int(match.group(2)))]
