@@ -21,6 +21,12 @@ from typing import Any
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.library.clauses import Clause, load_clauses
+from slawriter.library.jurisdictions import (
+    Jurisdictions,
+    Spelling,
+    load_jurisdictions,
+    load_spelling,
+)
 from slawriter.library.profiles import Profile, load_profile
 
 LIBRARY_ENV = "SLAWRITER_LIBRARY"
@@ -115,6 +121,17 @@ class Library:
     @cached_property
     def clauses(self) -> dict[tuple[str, str], Clause]:
         return load_clauses(self.clauses_dir)
+
+    @cached_property
+    def jurisdictions(self) -> Jurisdictions:
+        return load_jurisdictions(self.clauses_dir)
+
+    def spelling(self, language: str) -> Spelling:
+        key = f"spelling:{language}"
+        found = self.cache.get(key)
+        if not isinstance(found, Spelling):
+            found = self.cache[key] = load_spelling(self.clauses_dir, language)
+        return found
 
     def profile(self, name: str) -> Profile:
         if name not in self._profiles:
