@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from slawriter.files.load import Loaded
 from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement, Internal
 from slawriter.model.provider import Provider, ProviderInternal
@@ -40,6 +42,34 @@ def document_locale(agreement: Agreement, provider: Provider) -> DocumentLocale:
 HIDDEN_FIELDS = frozenset(
     {"internal", "slawriter", "incomplete", "provider", "calendars", "variants"}
 )
+
+
+def calendars_used(agreement: Agreement) -> list[str]:
+    """Every calendar the agreement names anywhere (a target's, a channel's, a constraint's,
+    an escalation level's...), default first: the ones whose holidays the document lists.
+    Found by field name, so a calendar field added to the model later is listed too."""
+    found = [agreement.default_calendar]
+
+    def walk(value: Any) -> None:
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                item = getattr(value, name)
+                if (name == "calendar" or name.endswith("_calendar")) and isinstance(item, str):
+                    if item not in found:
+                        found.append(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    for name in type(agreement).model_fields:
+        if name not in ("internal", "calendars"):
+            walk(getattr(agreement, name))
+    return found
 
 
 def clause_names() -> tuple[dict[str, Any], frozenset[str]]:
@@ -116,6 +146,7 @@ def clause_context(loaded: Loaded) -> tuple[dict[str, Any], dict[str, Any]]:
             add_period(info.effective_date, info.term.initial) - timedelta(days=1),
         ),
         Parties(place, loaded.jurisdictions, tuple(regimes), retention),
+        tuple(name for name in calendars_used(agreement) if name in views),
     )
     names: dict[str, Any] = {
         key: getattr(agreement, key)

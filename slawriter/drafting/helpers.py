@@ -239,6 +239,7 @@ class Helpers:
         example_month: Span,
         term: Term | None = None,
         parties: Parties | None = None,
+        in_use: tuple[str, ...] = (),
     ) -> None:
         self.calendars = calendars
         self.default_calendar = default_calendar
@@ -247,6 +248,7 @@ class Helpers:
         self.example_month = example_month
         self.term = term or Term(example_month.first, add_years(example_month.first, 1))
         self.parties = parties or Parties()
+        self.in_use = in_use or (default_calendar,)
 
     def calendar(self, name: str | None = None) -> CalendarView:
         return self.calendars[name or self.default_calendar]
@@ -322,6 +324,40 @@ class Helpers:
             if name and name not in seen and name in self.calendars:
                 seen.append(name)
         return [self.calendars[name] for name in seen]
+
+    def holiday_tables(self) -> list[dict[str, Any]]:
+        """One table per holiday set among the calendars the agreement uses, in the first
+        year of the term: {"code", "region", "holidays": [{"date", "day", "name"}], "rule",
+        "first", "last", "calendars": [views]}."""
+        first, last = self.term.years()[0]
+        tables: dict[str, dict[str, Any]] = {}
+        for name in self.in_use:
+            view = self.calendars[name]
+            code = view.spec.holidays if view.spec else None
+            if not code:
+                continue
+            table = tables.get(code)
+            if table is None:
+                table = tables[code] = {
+                    "code": code,
+                    "region": view.holidays,
+                    "holidays": [
+                        {"date": day, "day": self.day(day), "name": title}
+                        for day, title in view.clock.holidays_between(first, last)
+                        if title != "Closed" or day not in view.closed
+                    ],
+                    "rule": self.holiday_rule(code),
+                    "first": first,
+                    "last": last,
+                    "calendars": [],
+                }
+            table["calendars"].append(view)
+        return list(tables.values())
+
+    @property
+    def named_calendars(self) -> list[CalendarView]:
+        """The calendars the agreement uses, the default first."""
+        return [self.calendars[name] for name in self.in_use]
 
     def holiday_list(self, name: str | None = None) -> dict[str, Any]:
         """What one calendar closes for in the first year of the term, and how later years
@@ -436,6 +472,8 @@ class Helpers:
             "party_description": self.party_description,
             "calendars_named": self.calendars_named,
             "holiday_list": self.holiday_list,
+            "holiday_tables": self.holiday_tables,
+            "named_calendars": self.named_calendars,
             "term_end": self.term.end,
             "records_retention": self.parties.retention,
             "language": self.locale,
