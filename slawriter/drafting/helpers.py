@@ -18,7 +18,7 @@ from typing import Any
 from slawriter.clock.calendars import basis_name
 from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
 from slawriter.clock.engine import Calendar
-from slawriter.library.jurisdictions import Jurisdiction, Jurisdictions, Regime
+from slawriter.library.jurisdictions import Jurisdiction, Jurisdictions, Regime, twelve_hour
 from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import DAY_NAMES, WeeklyHours
@@ -39,24 +39,7 @@ _COUNTRY_NAMES = {
 }  # fmt: skip
 
 
-_TIME = re.compile(r"\b([01]\d|2[0-4]):([0-5]\d)\b")
 _DAY_RANGE = re.compile(rf"\b({'|'.join(DAY_NAMES)}) to ({'|'.join(DAY_NAMES)})\b")
-
-
-def twelve_hour(text: str) -> str:
-    """US times in our own text: '08:30 to 17:30' -> '8:30 a.m. to 5:30 p.m.', with noon
-    and midnight named, since '12:00 a.m.' is read both ways."""
-
-    def one(match: re.Match[str]) -> str:
-        hours, minutes = int(match.group(1)), match.group(2)
-        if minutes == "00" and hours in (0, 24):
-            return "midnight"
-        if minutes == "00" and hours == 12:
-            return "noon"
-        suffix = "a.m." if hours % 24 < 12 else "p.m."
-        return f"{(hours % 12) or 12}:{minutes} {suffix}"
-
-    return _TIME.sub(one, text)
 
 
 def us_days(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -123,22 +123,46 @@ class Replacement(Strict):
 
 
 class SpellingFile(Strict):
+    clock: Literal["24-hour", "12-hour"] = Field(
+        default="24-hour", description="How our own text writes times of day"
+    )
     words: Annotated[list[Replacement], Limit(5_000, "words")] = Field(min_length=1)
+
+
+_TIME = re.compile(r"(?<![\w:.])([01]\d|2[0-4]):([0-5]\d)(?![\w:])")
+
+
+def twelve_hour(text: str) -> str:
+    """'08:30 to 17:30' -> '8:30 a.m. to 5:30 p.m.', with noon and midnight named, since
+    '12:00 a.m.' is read both ways."""
+
+    def one(match: re.Match[str]) -> str:
+        hours, minutes = int(match.group(1)), match.group(2)
+        if minutes == "00" and hours in (0, 24):
+            return "midnight"
+        if minutes == "00" and hours == 12:
+            return "noon"
+        suffix = "a.m." if hours % 24 < 12 else "p.m."
+        return f"{(hours % 12) or 12}:{minutes} {suffix}"
+
+    return _TIME.sub(one, text)
 
 
 @dataclass(frozen=True)
 class Spelling:
-    """Replaces whole words and phrases of our own clause text (never the agreement's values).
+    """Replaces whole words and phrases of our own clause text (never the agreement's values),
+    and writes its times of day on a 12-hour clock where the language does.
 
     Capitalisation follows the original: 'Authorised' becomes 'Authorized'."""
 
     pattern: re.Pattern[str] | None
     table: dict[str, str]
+    twelve_hour: bool = False
 
     def apply(self, text: str) -> str:
-        if self.pattern is None:
-            return text
-        return self.pattern.sub(self._replace, text)
+        if self.pattern is not None:
+            text = self.pattern.sub(self._replace, text)
+        return twelve_hour(text) if self.twelve_hour else text
 
     def _replace(self, match: re.Match[str]) -> str:
         found = match.group(0)
@@ -175,7 +199,7 @@ def load_spelling(clauses_dir: Path, language: str) -> Spelling:
     pattern = re.compile(
         r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.IGNORECASE
     )
-    return Spelling(pattern, table)
+    return Spelling(pattern, table, data.clock == "12-hour")
 
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -187,7 +211,7 @@ def spell_template(source: str, spelling: Spelling) -> str:
     literals of several words inside them (prose such as "the Customer's contact"). Names,
     one-word literals (compared values such as "return-and-destroy") and comments are kept,
     and so are line numbers, so errors still point at the right line of the clause file."""
-    if spelling.pattern is None:
+    if spelling.pattern is None and not spelling.twelve_hour:
         return source
 
     def inside(tag: re.Match[str]) -> str:
