@@ -50,6 +50,7 @@ class Jurisdiction(Strict):
     language: Language
     regimes: Annotated[list[Slug], Limit(20, "regimes")] = Field(default_factory=list)
     privacy_law: Line | None = None
+    privacy_authority: Line | None = None
     limitation: PeriodField
     limitation_law: Line
     entities: dict[Slug, Line] = Field(min_length=1)
