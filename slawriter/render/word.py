@@ -493,12 +493,12 @@ class _Body:
     # Signature block -----------------------------------------------------------------
 
     def add_signature_heading(self, heading: str, intro: str) -> None:
-        """The same heading and sentence as the Markdown: a heading like a clause's but not
-        numbered (numId 0 switches the style's numbering off), kept with the block."""
-        title = self._paragraph("Heading 1")
+        """The same heading and sentence as the Markdown, in the unnumbered heading style of
+        "Contents" (Heading 1 is numbered and kept for clauses), kept with the block."""
+        title = self._paragraph("TOC Heading")
         title.add_run(heading)
         title.paragraph_format.keep_with_next = True
-        _set_numbering(title, 0, 0)
+        title.paragraph_format.page_break_before = False
         sentence = self._paragraph("Clause Text")
         sentence.add_run(intro)
         sentence.paragraph_format.keep_with_next = True
