@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from datetime import date as datetime_date  # inside Helpers, 'date' is the date filter
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -169,7 +170,7 @@ class Term:
 
     def years(self) -> list[tuple[date, date]]:
         """Each year of the term, from its first day to its last (the last may be short)."""
-        out = []
+        out: list[tuple[date, date]] = []
         first = self.start
         while first <= self.end:
             following = add_years(self.start, len(out) + 1)
@@ -257,7 +258,7 @@ class Helpers:
     def date(self, value: date) -> str:
         return long_date(value, self.locale)
 
-    def day(self, value: date) -> str:
+    def day(self, value: datetime_date) -> str:
         """A date with its weekday: 'Friday 26 March 2027', 'Friday, March 26, 2027'."""
         if self.locale == "en_US":
             from babel.dates import format_date
