@@ -27,13 +27,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from slawriter import __version__
-from slawriter.drafting.context import clause_context
+from slawriter.drafting.context import clause_context, document_locale
 from slawriter.drafting.provenance import provenance_properties
 from slawriter.errors import InputError, Problem, RefusedError, TemplateError
 from slawriter.files.load import Loaded
 from slawriter.files.output import display_path
 from slawriter.library import Clause, Library, Profile
 from slawriter.library.cache import template_cache
+from slawriter.library.jurisdictions import NO_SPELLING, Spelling, spell_template
 from slawriter.render.document import (
     Block,
     Cover,
@@ -400,8 +401,17 @@ def choose_clauses(
 class ClauseRenderer:
     """One sandboxed environment for a library: each template compiles once per process."""
 
-    def __init__(self, clauses: Iterable[Clause], filter_names: Iterable[str]) -> None:
-        self.env = make_environment({c.display: c.body for c in clauses}, filter_names)
+    def __init__(
+        self,
+        clauses: Iterable[Clause],
+        filter_names: Iterable[str],
+        spelling: Spelling = NO_SPELLING,
+    ) -> None:
+        # A language's spelling is applied to the templates' own words before compiling, so
+        # the agreement's values (names, exclusions) are never respelt.
+        self.env = make_environment(
+            {c.display: spell_template(c.body, spelling) for c in clauses}, filter_names
+        )
         self._conditions: dict[tuple[str, str], Any] = {}
 
     def _included(self, clause: Clause, context: Mapping[str, Any]) -> bool:
@@ -445,11 +455,13 @@ def render_clauses(
     clauses: Sequence[Clause],
     names: Mapping[str, Any],
     filters: Mapping[str, Callable[..., Any]],
+    language: str = "en_GB",
 ) -> list[RenderedClause]:
-    renderer = library.cache.get("clause_renderer")
+    key = f"clause_renderer:{language}"
+    renderer = library.cache.get(key)
     if not isinstance(renderer, ClauseRenderer):
-        renderer = ClauseRenderer(library.clauses.values(), filters)
-        library.cache["clause_renderer"] = renderer
+        renderer = ClauseRenderer(library.clauses.values(), filters, library.spelling(language))
+        library.cache[key] = renderer
     return renderer.render(clauses, names, filters)
 
 
@@ -457,13 +469,17 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     agreement, provider, profile = loaded.agreement, loaded.provider, loaded.profile
     clauses = choose_clauses(profile, library, agreement.variants, allow_draft)
     names, filters = clause_context(loaded)
-    rendered = render_clauses(library, clauses, names, filters)
+    locale = document_locale(agreement, provider)
+    spelling = library.spelling(locale.language)
+    rendered = render_clauses(library, clauses, names, filters, locale.language)
     sections = []
     for number, item in enumerate(rendered, start=1):
         meta = item.clause.meta
         blocks = markdown_blocks(item.markdown, str(number), item.clause)
         sections.append(
-            Section(str(number), meta.title, meta.id, meta.variant, meta.version, blocks)
+            Section(
+                str(number), spelling.apply(meta.title), meta.id, meta.variant, meta.version, blocks
+            )
         )
     logo = None
     if provider.logo:
@@ -483,7 +499,7 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         provider=party("Provider", provider),
         customer=party("Customer", customer),
         reference=info.reference,
-        effective_date=long_date(info.effective_date, provider.locale.language),
+        effective_date=long_date(info.effective_date, locale.language),
         version=info.version,
         logo=logo,
         draft=any(c.meta.status == "draft" for c in clauses),
@@ -494,7 +510,7 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     return Document(
         cover=cover,
         sections=tuple(sections),
-        page_size=provider.page_size,
+        page_size=locale.page_size,
         header_text=f"{customer.name} | {profile.title} | {info.reference}",
         footer_text=f"{provider.name} | Version {info.version}",
         title=_property(f"{profile.title}: {customer.name}"),
@@ -503,6 +519,8 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         keywords=_property(info.reference),
         stamp_date=info.effective_date.isoformat(),
         custom_properties=tuple(properties),
+        signature_intro=spelling.apply(Document.signature_intro),
+        language=locale.language.replace("_", "-"),
     )
 
 

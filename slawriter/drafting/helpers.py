@@ -6,9 +6,12 @@ assembler escapes it for Markdown like any other inserted value.
 
 from __future__ import annotations
 
+import calendar as calendar_module
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import date as datetime_date  # inside Helpers, 'date' is the date filter
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -16,8 +19,10 @@ from typing import Any
 from slawriter.clock.calendars import basis_name
 from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
 from slawriter.clock.engine import Calendar
+from slawriter.library.jurisdictions import Jurisdiction, Jurisdictions, Regime, twelve_hour
 from slawriter.model.common import CalendarSpec
 from slawriter.model.durations import Duration, Period
+from slawriter.model.hours import DAY_NAMES, WeeklyHours
 from slawriter.model.hours import format_minutes as format_time_of_day
 from slawriter.text.numbers import money, percent, whole_minutes
 from slawriter.text.times import (
@@ -33,6 +38,14 @@ _COUNTRY_NAMES = {
     "NZ": "New Zealand", "CA": "Canada", "ZA": "South Africa", "DE": "Germany",
     "FR": "France", "NL": "the Netherlands",
 }  # fmt: skip
+
+
+_DAY_RANGE = re.compile(rf"\b({'|'.join(DAY_NAMES)}) to ({'|'.join(DAY_NAMES)})\b")
+
+
+def us_days(text: str) -> str:
+    """'Monday to Friday' -> 'Monday through Friday': the US way to include the last day."""
+    return _DAY_RANGE.sub(r"\1 through \2", text)
 
 
 def holiday_region(code: str) -> str:
@@ -63,6 +76,12 @@ class ProfileView:
     subtitle: str
 
 
+def describe_hours(hours: WeeklyHours, language: str = "en_GB") -> str:
+    """Weekly hours as the document's language writes them."""
+    text = hours.describe()
+    return us_days(twelve_hour(text)) if language == "en_US" else text
+
+
 @dataclass(frozen=True)
 class CalendarView:
     """A calendar as clause text describes it (``spec`` None: the built-in 24x7)."""
@@ -70,6 +89,7 @@ class CalendarView:
     name: str
     clock: Calendar
     spec: CalendarSpec | None
+    language: str = "en_GB"
 
     @property
     def is_always(self) -> bool:
@@ -81,15 +101,20 @@ class CalendarView:
 
     @property
     def hours(self) -> str:
-        """e.g. 'Monday to Friday, 09:00 to 17:30'."""
-        return self.clock.hours.describe()
+        """e.g. 'Monday to Friday, 09:00 to 17:30' (en_US: '9:00 a.m. to 5:30 p.m.')."""
+        return describe_hours(self.clock.hours, self.language)
 
     @property
     def holidays(self) -> str:
-        """e.g. 'public holidays in England'; empty when the calendar has none."""
+        """e.g. 'public holidays in England', 'federal holidays'; empty when none."""
         if self.spec is None or not self.spec.holidays:
             return ""
-        return f"public holidays in {holiday_region(self.spec.holidays)}"
+        code = self.spec.holidays
+        if code == "US":
+            return "federal holidays"
+        if code.startswith("US-"):
+            return f"federal holidays and the public holidays of {holiday_region(code)}"
+        return f"public holidays in {holiday_region(code)}"
 
     @property
     def reduced(self) -> list[dict[str, Any]]:
@@ -97,14 +122,13 @@ class CalendarView:
         if self.spec is None:
             return []
         return [
-            {
-                "date": day,
-                "hours": join(
-                    (f"{format_time_of_day(s)} to {format_time_of_day(e)}" for s, e in spans)
-                ),
-            }
+            {"date": day, "hours": self.day_hours(spans)}
             for day, spans in sorted(self.spec.reduced.items())
         ]
+
+    def day_hours(self, spans: Iterable[tuple[int, int]]) -> str:
+        text = join(f"{format_time_of_day(s)} to {format_time_of_day(e)}" for s, e in spans)
+        return twelve_hour(text) if self.language == "en_US" else text
 
     @property
     def closed(self) -> list[date]:
@@ -114,12 +138,14 @@ class CalendarView:
     def description(self) -> str:
         """One sentence fragment: hours, time zone and holidays."""
         if self.is_always:
+            if self.language == "en_US":
+                return "24 hours a day, 7 days a week, including holidays"
             return "24 hours a day, 7 days a week, including public holidays"
         text = f"{self.hours} ({self.timezone} time)"
         if self.holidays:
             text += f", excluding {self.holidays}"
         if self.closed:
-            text += ", and excluding " + join(long_date(d) for d in self.closed)
+            text += ", and excluding " + join(long_date(d, self.language) for d in self.closed)
         return text
 
     @property
@@ -135,6 +161,56 @@ def join(items: Iterable[Any], word: str = "and") -> str:
     return f"{', '.join(parts[:-1])} {word} {parts[-1]}"
 
 
+@dataclass(frozen=True)
+class Term:
+    """The initial term's dates, for the lists of holidays and shorter days."""
+
+    start: date
+    end: date  # the last day of the initial term
+
+    def years(self) -> list[tuple[date, date]]:
+        """Each year of the term, from its first day to its last (the last may be short)."""
+        out: list[tuple[date, date]] = []
+        first = self.start
+        while first <= self.end:
+            following = add_years(self.start, len(out) + 1)
+            out.append((first, min(following - timedelta(days=1), self.end)))
+            first = following
+        return out
+
+
+def add_years(day: date, years: int) -> date:
+    """The same date ``years`` later (29 February becomes 1 March)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+def add_period(day: date, period: Period) -> date:
+    """The date ``period`` after ``day`` (months end-clamped: 31 January + 1 month = 28/29
+    February)."""
+    if period.unit == "days":
+        return day + timedelta(days=period.amount)
+    months = period.amount * (12 if period.unit == "years" else 1)
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar_module.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The jurisdiction facts the clauses need: the governing law's, and the registrations
+    the parties are described by."""
+
+    jurisdiction: Jurisdiction | None = None
+    places: Jurisdictions | None = None
+    regime_ids: tuple[str, ...] = ()
+    # How long records are kept after the end: the file's figure, else the limitation period.
+    retention: Period | None = None
+
+
 class Helpers:
     """The helper functions and filters for one agreement's clauses."""
 
@@ -145,12 +221,18 @@ class Helpers:
         locale: str,
         currency: str,
         example_month: Span,
+        term: Term | None = None,
+        parties: Parties | None = None,
+        in_use: tuple[str, ...] = (),
     ) -> None:
         self.calendars = calendars
         self.default_calendar = default_calendar
         self.locale = locale
         self.currency = currency
         self.example_month = example_month
+        self.term = term or Term(example_month.first, add_years(example_month.first, 1))
+        self.parties = parties or Parties()
+        self.in_use = in_use or (default_calendar,)
 
     def calendar(self, name: str | None = None) -> CalendarView:
         return self.calendars[name or self.default_calendar]
@@ -176,9 +258,142 @@ class Helpers:
     def date(self, value: date) -> str:
         return long_date(value, self.locale)
 
+    def day(self, value: datetime_date) -> str:
+        """A date with its weekday: 'Friday 26 March 2027', 'Friday, March 26, 2027'."""
+        if self.locale == "en_US":
+            from babel.dates import format_date
+
+            return str(format_date(value, format="full", locale=self.locale))
+        return f"{value:%A} {long_date(value, self.locale)}"
+
     def when(self, value: datetime) -> str:
-        """'Friday 27 November 2026 at 16:55'."""
+        """'Friday 27 November 2026 at 16:55'; en_US 'Friday, November 27, 2026 at 4:55 p.m.'."""
+        if self.locale == "en_US":
+            return f"{self.day(value.date())} at {twelve_hour(f'{value:%H:%M}')}"
         return contract_when(value, self.locale)
+
+    def hours(self, value: WeeklyHours) -> str:
+        """Weekly hours (e.g. a maintenance window) in the document's language."""
+        return describe_hours(value, self.locale)
+
+    # -- parties and jurisdiction ----------------------------------------------------------
+    def regime(self, regime_id: str) -> Regime:
+        """A data-protection regime's names, from the library's jurisdiction data."""
+        places = self.parties.places
+        found = places.regimes.get(regime_id) if places else None
+        if found is None:
+            raise ValueError(f"the library's jurisdiction data has no regime '{regime_id}'")
+        return found
+
+    def party_description(self, who: Any) -> str:
+        """How the parties clause describes a party: 'a company registered in England and
+        Wales under number 04512377', 'an Illinois professional corporation'. Without an
+        entity type, the older 'a company registered under number ...' (or nothing)."""
+        number = getattr(who, "company_number", None)
+        entity = getattr(who, "entity", None)
+        places = self.parties.places
+        home_id = getattr(who, "registered_in", None) or (
+            self.parties.jurisdiction.id if self.parties.jurisdiction else None
+        )
+        home = places.get(home_id) if places and home_id else None
+        if entity and home and entity in home.entities:
+            return home.entities[entity].replace("{number}", str(number or ""))
+        return f"a company registered under number {number}" if number else ""
+
+    # -- holidays --------------------------------------------------------------------------
+    def calendars_named(self, names: Iterable[str | None]) -> list[CalendarView]:
+        """The calendars among ``names`` (None is the default), each once, default first."""
+        seen: list[str] = [self.default_calendar]
+        for name in names:
+            if name and name not in seen and name in self.calendars:
+                seen.append(name)
+        return [self.calendars[name] for name in seen]
+
+    def holiday_tables(self) -> list[dict[str, Any]]:
+        """One table per holiday set among the calendars the agreement uses, in the first
+        year of the term: {"code", "region", "holidays": [{"date", "day", "name"}], "rule",
+        "first", "last", "calendars": [views]}."""
+        first, last = self.term.years()[0]
+        tables: dict[str, dict[str, Any]] = {}
+        for name in self.in_use:
+            view = self.calendars[name]
+            code = view.spec.holidays if view.spec else None
+            if not code:
+                continue
+            table = tables.get(code)
+            if table is None:
+                table = tables[code] = {
+                    "code": code,
+                    "region": view.holidays,
+                    "holidays": [
+                        {"date": day, "day": self.day(day), "name": title}
+                        for day, title in view.clock.holidays_between(first, last)
+                        if title != "Closed" or day not in view.closed
+                    ],
+                    "rule": self.holiday_rule(code),
+                    "first": first,
+                    "last": last,
+                    "calendars": [],
+                }
+            table["calendars"].append(view)
+        return list(tables.values())
+
+    @property
+    def named_calendars(self) -> list[CalendarView]:
+        """The calendars the agreement uses, the default first."""
+        return [self.calendars[name] for name in self.in_use]
+
+    def holiday_list(self, name: str | None = None) -> dict[str, Any]:
+        """What one calendar closes for in the first year of the term, and how later years
+        are decided: {"calendar", "holidays": [{"date", "day", "name"}], "first", "last",
+        "rule", "closed": [...], "reduced": [{"year", "first", "last", "days": [...]}]}."""
+        view = self.calendar(name)
+        first, last = self.term.years()[0]
+        spec = view.spec
+        code = spec.holidays if spec else None
+        holidays = []
+        if code:
+            closed = set(view.closed)
+            holidays = [
+                {"date": day, "day": self.day(day), "name": title}
+                for day, title in view.clock.holidays_between(first, last)
+                if day not in closed
+            ]
+        return {
+            "calendar": view,
+            "first": first,
+            "last": last,
+            "holidays": holidays,
+            "rule": self.holiday_rule(code) if code else "",
+            "closed": [
+                {"date": day, "day": self.day(day)}
+                for day in sorted(view.closed)
+                if self.term.start <= day <= self.term.end
+            ],
+            "reduced": [
+                {
+                    "year": number,
+                    "first": start,
+                    "last": end,
+                    "days": [
+                        {"date": day, "day": self.day(day), "hours": view.day_hours(spans)}
+                        for day, spans in sorted((spec.reduced if spec else {}).items())
+                        if start <= day <= end
+                    ],
+                }
+                for number, (start, end) in enumerate(self.term.years(), start=1)
+            ],
+        }
+
+    def holiday_rule(self, code: str) -> str:
+        """How a later year's holidays are decided, from the jurisdiction whose holidays the
+        calendar uses; otherwise the official list for the region."""
+        places = self.parties.places
+        for place in places.places.values() if places else ():
+            if place.holidays == code:
+                return place.holiday_rule
+        region = holiday_region(code).removeprefix("the ")
+        return f"the public holidays of {region} officially announced for that year"
 
     # -- computed figures ------------------------------------------------------------------
     def basis_seconds(self, basis: str, calendar: str | None, month: Span) -> float:
@@ -223,6 +438,8 @@ class Helpers:
             "money": self.money,
             "date": self.date,
             "when": self.when,
+            "day": self.day,
+            "hours": self.hours,
             "join": join,
         }
 
@@ -233,4 +450,15 @@ class Helpers:
             "basis_minutes": self.basis_minutes,
             "example_month": self.example_month,
             "clock_example": self.clock_example,
+            "jurisdiction": self.parties.jurisdiction,
+            "regimes": list(self.parties.regime_ids),
+            "regime": self.regime,
+            "party_description": self.party_description,
+            "calendars_named": self.calendars_named,
+            "holiday_list": self.holiday_list,
+            "holiday_tables": self.holiday_tables,
+            "named_calendars": self.named_calendars,
+            "term_end": self.term.end,
+            "records_retention": self.parties.retention,
+            "language": self.locale,
         }

@@ -21,6 +21,7 @@ from slawriter.files.output import (
 )
 from slawriter.files.yaml import YamlDoc, deep_merge, locate, read_yaml, validate_model
 from slawriter.library import Library, Profile
+from slawriter.library.jurisdictions import Jurisdiction, Jurisdictions
 from slawriter.model.agreement import FORMAT_VERSION, Agreement
 from slawriter.model.paths import Loc
 from slawriter.model.provider import Provider
@@ -38,6 +39,9 @@ class Loaded:
     profile: Profile
     data: dict[str, Any]  # the merged data the agreement was validated from
     source_hash: str
+    # The governing law's facts and every place the library knows (parties' registrations).
+    jurisdiction: Jurisdiction | None = None
+    jurisdictions: Jurisdictions | None = None
 
 
 def _check_version(doc: YamlDoc, what: str) -> None:
@@ -197,14 +201,82 @@ def load_agreement(path: Path, library: Library) -> Loaded:
         found = _check_variants(agreement, library)
         if provider:
             found = check_references(agreement, provider) + found
+            found += _check_jurisdiction(agreement, provider, library.jurisdictions)
         problems += [locate(loc, message, merged, docs) for loc, message in found]
     if problems:
         count = len(problems)
         raise InputError(f"{name}: {count} problem{'s' if count != 1 else ''}", problems)
     assert agreement and provider and profile
     return Loaded(
-        path, agreement, provider, provider_path, profile, merged, sha256(path.read_bytes())
+        path,
+        agreement,
+        provider,
+        provider_path,
+        profile,
+        merged,
+        sha256(path.read_bytes()),
+        library.jurisdictions.get(agreement.agreement.jurisdiction),
+        library.jurisdictions,
     )
+
+
+def _check_jurisdiction(
+    agreement: Agreement, provider: Provider, places: Jurisdictions
+) -> list[tuple[Loc, str]]:
+    """The governing law, the regimes and each party's registration must be in the library's
+    jurisdiction data, and a registration that prints a number must have one."""
+    problems: list[tuple[Loc, str]] = []
+    chosen = agreement.agreement.jurisdiction
+    place = places.get(chosen)
+    if place is None:
+        problems.append(
+            (
+                ("agreement", "jurisdiction"),
+                f"'{chosen}' is not a jurisdiction the library knows (known: {places.known()})",
+            )
+        )
+    for index, regime in enumerate(agreement.data_protection.regimes or ()):
+        if regime not in places.regimes:
+            problems.append(
+                (
+                    ("data_protection", "regimes", index),
+                    f"'{regime}' is not a data-protection regime the library knows "
+                    f"(known: {', '.join(sorted(places.regimes)) or 'none'})",
+                )
+            )
+    for role, party in (("customer", agreement.customer), ("provider", provider)):
+        where: Loc = (role,) if role == "customer" else ("provider",)
+        registered = party.registered_in or chosen
+        home = places.get(registered)
+        if party.registered_in and home is None:
+            problems.append(
+                (
+                    (*where, "registered_in") if role == "customer" else where,
+                    f"{role}.registered_in: '{registered}' is not a jurisdiction the library "
+                    f"knows (known: {places.known()})",
+                )
+            )
+            continue
+        if party.entity is None or home is None:
+            continue
+        phrase = home.entities.get(party.entity)
+        if phrase is None:
+            problems.append(
+                (
+                    (*where, "entity") if role == "customer" else where,
+                    f"{role}.entity: a {party.entity} is not a form of entity registered in "
+                    f"{home.name} (there: {', '.join(home.entities)})",
+                )
+            )
+        elif "{number}" in phrase and not party.company_number:
+            problems.append(
+                (
+                    (*where, "company_number") if role == "customer" else where,
+                    f"{role}.company_number: required, because the {role} is described as "
+                    f"'{phrase.replace('{number}', '...')}'",
+                )
+            )
+    return problems
 
 
 def _profile(

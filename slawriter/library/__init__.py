@@ -23,6 +23,7 @@ from slawriter.files.output import display_path
 
 if TYPE_CHECKING:
     from slawriter.library.clauses import Clause
+    from slawriter.library.jurisdictions import Jurisdictions, Spelling
     from slawriter.library.profiles import Profile
 
 
@@ -134,6 +135,21 @@ class Library:
         from slawriter.library.clauses import load_clauses
 
         return load_clauses(self.clauses_dir)
+
+    @cached_property
+    def jurisdictions(self) -> Jurisdictions:
+        from slawriter.library.jurisdictions import load_jurisdictions
+
+        return load_jurisdictions(self.clauses_dir)
+
+    def spelling(self, language: str) -> Spelling:
+        from slawriter.library.jurisdictions import Spelling, load_spelling
+
+        key = f"spelling:{language}"
+        found = self.cache.get(key)
+        if not isinstance(found, Spelling):
+            found = self.cache[key] = load_spelling(self.clauses_dir, language)
+        return found
 
     def profile(self, name: str) -> Profile:
         if name not in self._profiles:

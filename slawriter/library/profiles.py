@@ -29,6 +29,11 @@ class Profile(Strict):
     defaults: dict[str, Any] = Field(
         default_factory=dict, description="Agreement values used where the agreement is silent"
     )
+    suggestions: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Values the questionnaire may offer (e.g. office priority examples); "
+        "never used in a document unless the agreement file states them",
+    )
     doc: YamlDoc | None = Field(default=None, exclude=True)
 
     @model_validator(mode="before")

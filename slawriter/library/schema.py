@@ -62,3 +62,11 @@ def relax_defaults(schema: dict[str, Any], defaults: dict[str, Any], node: dict[
             target = _target(schema, child)
             if target is not None:
                 relax_defaults(schema, value, target)
+            elif isinstance(child.get("additionalProperties"), dict):
+                # A mapping such as priorities: each entry takes missing fields from the
+                # profile's entry of the same key (P1 from P1), so relax by what they share.
+                entries = [v for v in value.values() if isinstance(v, dict)]
+                entry = _target(schema, child["additionalProperties"])
+                if entries and entry is not None:
+                    shared = {k: v for k, v in entries[0].items() if all(k in e for e in entries)}
+                    relax_defaults(schema, shared, entry)

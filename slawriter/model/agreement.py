@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from slawriter.model.common import (
     CalendarName,
     CalendarSpec,
     Contact,
     Date,
+    EntityType,
     HoursField,
+    Language,
     Limit,
     Line,
     Money,
@@ -60,11 +62,46 @@ class AgreementInfo(Strict):
     precedence: Literal["master", "sla"] = Field(
         default="master", description="Which document wins if the two disagree"
     )
+    jurisdiction: Slug = Field(
+        default="england-and-wales",
+        description="Governing law: an id from the library's clauses/jurisdictions.yaml, e.g. "
+        "england-and-wales, scotland, ireland, new-york, illinois, new-south-wales. It sets the "
+        "governing-law wording, the data-protection regime and the limitation period for records",
+    )
+
+
+class AgreementLocale(Strict):
+    """This agreement's own language, currency or paper, where they differ from the provider's
+    (one provider may serve customers in several countries)."""
+
+    language: Language | None = Field(
+        default=None,
+        description="en_US gives US spelling and terms, US dates and 12-hour times "
+        "(default: the provider's)",
+    )
+    currency: str | None = Field(
+        default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code (default: the provider's)"
+    )
+    page_size: Literal["A4", "Letter"] | None = Field(
+        default=None,
+        description="Default: Letter for en_US and en_CA when the language is set here, "
+        "else the provider's",
+    )
 
 
 class Customer(Strict):
     name: Line = Field(description="Legal name")
     company_number: Line | None = None
+    entity: EntityType | None = Field(
+        default=None,
+        description="company, llp, partnership, sole-trader, corporation, "
+        "professional-corporation or llc: how the parties clause describes the customer",
+    )
+    registered_in: Slug | None = Field(
+        default=None,
+        description="Where it is registered or incorporated: a jurisdiction id "
+        "(default: the agreement's jurisdiction)",
+    )
     address: Annotated[list[Line], Limit(20, "lines")] = Field(min_length=1)
     signatory: Signatory
     contact: Contact = Field(default_factory=Contact)
@@ -191,6 +228,11 @@ class ModifiedTarget(Strict):
 class Constraint(Strict):
     id: Slug
     kind: Literal["site-access", "hardware-warranty", "remote-only", "other"]
+    title: Line | None = Field(
+        default=None,
+        description="Heading in the document (default: the kind, e.g. 'Site access'; "
+        "an 'other' constraint is titled from its id)",
+    )
     description: Text
     site: Line | None = None
     services: Annotated[list[Slug], Limit(MOST_SERVICES, "services")] = Field(default_factory=list)
@@ -224,9 +266,23 @@ class Backup(Strict):
 
 
 class DataProtection(Strict):
-    retention: PeriodField = Field(
-        default="12 months",  # type: ignore[assignment]
-        description="How long records of the service are kept after the agreement ends",
+    retention: PeriodField | None = Field(
+        default=None,
+        description="How long records of the service are kept after the agreement ends "
+        "(default: the limitation period of the agreement's jurisdiction, e.g. 6 years)",
+    )
+    regimes: Annotated[list[Slug], Limit(20, "regimes")] | None = Field(
+        default=None,
+        description="Data-protection regimes that apply: uk-gdpr, eu-gdpr, hipaa, pci-dss "
+        "(card data in scope), au-privacy (default: the jurisdiction's, e.g. uk-gdpr)",
+    )
+    data_subjects: Annotated[list[Line], Limit(50, "items")] = Field(
+        default_factory=list,
+        description="Whose personal data the provider handles, for the processing details",
+    )
+    data_types: Annotated[list[Line], Limit(50, "items")] = Field(
+        default_factory=list,
+        description="What kinds of personal data it handles, for the processing details",
     )
     disposal: Literal["return-and-destroy", "destroy", "return"] = "return-and-destroy"
     disposal_within: PeriodField = Field(default="30 days")  # type: ignore[assignment]
@@ -235,8 +291,22 @@ class DataProtection(Strict):
     breach_notice: DurationField = Field(default="24h")  # type: ignore[assignment]
     personal_data: bool = True
     processing_terms: Line | None = Field(
-        default=None, description="The data processing agreement, if a separate one exists"
+        default=None,
+        description="The data processing agreement (or, under HIPAA, the business associate "
+        "agreement), if a separate one exists; required with hipaa",
     )
+
+    @model_validator(mode="after")
+    def _baa_named(self) -> DataProtection:
+        # HIPAA forbids a business associate to handle protected health information before
+        # the written agreement of 45 CFR 164.504(e) exists: the document must name it.
+        if self.regimes and "hipaa" in self.regimes and not self.processing_terms:
+            raise ValueError(
+                "regimes include hipaa, so processing_terms must name the business associate "
+                "agreement, e.g. 'Business Associate Agreement between the parties dated "
+                "1 March 2027'"
+            )
+        return self
 
 
 class CreditTier(Strict):
@@ -307,6 +377,10 @@ class Agreement(Strict):
     )
     agreement: AgreementInfo
     customer: Customer
+    locale: AgreementLocale = Field(
+        default_factory=AgreementLocale,
+        description="Language, currency and paper for this agreement, if not the provider's",
+    )
     default_calendar: CalendarName = "business"
     calendars: Annotated[dict[CalendarName, CalendarSpec], Limit(50, "calendars")] = Field(
         default_factory=dict, description="Named calendars; the provider's are inherited"

@@ -10,7 +10,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -366,15 +366,57 @@ def _checked_holiday_code(value: str) -> str:
     try:
         # No years: the code is checked without computing a year that the package may only
         # estimate (it warns then); holiday_warning() asks about the agreement's own years.
-        country_holidays(country, subdiv=subdivision or None)
+        table = country_holidays(country)
     except NotImplementedError:
         raise ValueError(f"'{country}' is not a country the holidays package knows") from None
+    if subdivision:
+        # The package says "does not have subdivision" with the same error type as for an
+        # unknown country: tell the two apart here, and list what the country does have.
+        known = [str(s) for s in getattr(table, "subdivisions", ())]
+        aliases = getattr(table, "subdivisions_aliases", {}) or {}
+        if subdivision not in known:
+            # Names help with a few subdivisions (GB-ENG is England); 57 US ones would bury
+            # the message, so those are listed by code only.
+            named = ", ".join(
+                f"{country}-{code}"
+                + (
+                    f" ({alias})"
+                    if len(known) <= 12 and (alias := _alias_of(code, aliases))
+                    else ""
+                )
+                for code in known
+            )
+            raise ValueError(
+                f"'{value}': the subdivision '{subdivision}' is wrong: {country} is known, "
+                + (
+                    f"with the subdivisions {named}"
+                    if known
+                    else f"without subdivisions: use '{country}'"
+                )
+            )
+    try:
+        country_holidays(country, subdiv=subdivision or None)
+    except NotImplementedError as error:
+        raise ValueError(f"'{value}': {error}") from None
     except Exception as error:  # the holidays package raises a bare exception for subdivisions
         raise ValueError(f"'{value}': {error}") from None
     return value
 
 
+def _alias_of(code: str, aliases: dict[str, str]) -> str:
+    """A subdivision's readable name ('ENG' -> 'England'), if the package has one."""
+    return next((name for name, sub in aliases.items() if sub == code and name.isascii()), "")
+
+
 HolidayCode = Annotated[str, Limit(20), AfterValidator(_holiday_code)]
+
+# The English-language locales documents can be written in: dates, money, spelling.
+Language = Literal["en_GB", "en_US", "en_IE", "en_AU", "en_NZ", "en_CA", "en_ZA"]
+
+# How a party is constituted; the jurisdiction data says how each reads in the document.
+EntityType = Literal[
+    "company", "llp", "partnership", "sole-trader", "corporation", "professional-corporation", "llc"
+]
 
 
 @functools.cache

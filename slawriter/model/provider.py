@@ -11,11 +11,14 @@ from slawriter.model.common import (
     CalendarName,
     CalendarSpec,
     Contact,
+    EntityType,
     HoursField,
+    Language,
     Limit,
     Line,
     Percent,
     Signatory,
+    Slug,
     Strict,
     TimeZone,
 )
@@ -26,7 +29,7 @@ MOST_AGENTS = 1_000  # on shift at once: the staffing check's Erlang sums grow w
 
 
 class Locale(Strict):
-    language: Literal["en_GB", "en_US", "en_IE", "en_AU", "en_NZ", "en_CA", "en_ZA"] = Field(
+    language: Language = Field(
         default="en_GB",
         description="Locale for dates and money in the documents (English-language agreements)",
     )
@@ -87,6 +90,16 @@ class Provider(Strict):
     name: Line = Field(description="Legal name")
     trading_name: Line | None = None
     company_number: Line | None = None
+    entity: EntityType | None = Field(
+        default=None,
+        description="company, llp, partnership, sole-trader, corporation, "
+        "professional-corporation or llc: how the parties clause describes the provider",
+    )
+    registered_in: Slug | None = Field(
+        default=None,
+        description="Where it is registered or incorporated: a jurisdiction id such as "
+        "england-and-wales or illinois (default: each agreement's jurisdiction)",
+    )
     address: Annotated[list[Line], Limit(20, "lines")] = Field(min_length=1)
     signatory: Signatory
     contact: Contact = Field(default_factory=Contact)

@@ -178,3 +178,10 @@ class Document:
     contents: bool = True
     # Blocks between the cover and the contents, e.g. how to read the clause book.
     preface: tuple[Block, ...] = ()
+    # The signature page's heading and sentence, in the document's spelling (every format).
+    signature_heading: str = "Signatures"
+    signature_intro: str = (
+        "Signed by the authorised representatives of the parties on the dates below."
+    )
+    # BCP 47 tag of the text (en-GB, en-US): Word's spell-checker and the file's metadata.
+    language: str = "en-GB"

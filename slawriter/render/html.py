@@ -150,8 +150,8 @@ def _signatures(document: Document) -> list[str]:
         for a, b, c in rows
     )
     return [
-        '<section id="signatures"><h2>Signatures</h2>',
-        "<p>Signed by the authorised representatives of the parties on the dates below.</p>",
+        f'<section id="signatures"><h2>{escape(document.signature_heading)}</h2>',
+        f"<p>{escape(document.signature_intro)}</p>",
         "<table><thead><tr><th></th><th>Provider</th><th>Customer</th></tr></thead>"
         f"<tbody>{body}</tbody></table></section>",
     ]

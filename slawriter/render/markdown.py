@@ -147,9 +147,9 @@ def render_markdown(document: Document) -> str:
     if not document.signatures:
         return "\n".join(out).rstrip() + "\n"
     out += [
-        "## Signatures",
+        f"## {escape_markdown(document.signature_heading)}",
         "",
-        "Signed by the authorised representatives of the parties on the dates below.",
+        escape_markdown(document.signature_intro),
         "",
     ]
     provider, customer = cover.provider, cover.customer

@@ -160,7 +160,9 @@ def render_docx(document: Document, template: Path) -> bytes:
     for position, clause in enumerate(document.sections, start=1):
         body.add_clause(clause, position)
     if document.signatures:
+        body.add_signature_heading(document.signature_heading, document.signature_intro)
         body.add_signatures(document.cover.provider, document.cover.customer)
+    _set_language(word, document.language)
     _set_core_properties(word, document)
     _set_custom_properties(word, document.custom_properties)
     buffer = io.BytesIO()
@@ -493,6 +495,17 @@ class _Body:
 
     # Signature block -----------------------------------------------------------------
 
+    def add_signature_heading(self, heading: str, intro: str) -> None:
+        """The same heading and sentence as the Markdown, in the unnumbered heading style of
+        "Contents" (Heading 1 is numbered and kept for clauses), kept with the block."""
+        title = self._paragraph("TOC Heading")
+        title.add_run(heading)
+        title.paragraph_format.keep_with_next = True
+        title.paragraph_format.page_break_before = False
+        sentence = self._paragraph("Clause Text")
+        sentence.add_run(intro)
+        sentence.paragraph_format.keep_with_next = True
+
     def add_signatures(self, provider: Party, customer: Party) -> None:
         """Provider | Customer, one row per line so the two columns stay level.
 
@@ -532,6 +545,34 @@ class _Body:
 
 
 # --- XML helpers ------------------------------------------------------------------------
+
+
+def _set_language(word: WordDocument, language: str) -> None:
+    """The proofing language of all text, so Word's spell-checker agrees with the spelling
+    the document was written in (en-US: 'authorized'), and the file's language property."""
+    styles = word.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run_defaults.append(properties)
+    lang = properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        properties.append(lang)  # last child of rPr, where the schema puts w:lang's peers
+    lang.set(qn("w:val"), language)
+    # Styles that name their own language would override the default: make them agree.
+    for element in styles.iter(qn("w:lang")):
+        if element.get(qn("w:val")):
+            element.set(qn("w:val"), language)
+    word.core_properties.language = language
 
 
 def _bookmark_name(clause: Clause) -> str:
