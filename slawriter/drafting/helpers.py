@@ -215,6 +215,12 @@ class Helpers:
             "calendar": view.name,
         }
 
+    def example_on(self, name: str | None) -> str:
+        """The worked example's time on another calendar (a priority counted 24x7): the same
+        report and answer, so the two figures can be compared."""
+        logged, answered, _elapsed = self.calendar().clock.worked_example(self.example_month.first)
+        return duration_words(self.calendar(name).clock.elapsed(logged, answered))
+
     def filters(self) -> dict[str, Any]:
         return {
             "duration": self.duration,
@@ -233,4 +239,5 @@ class Helpers:
             "basis_minutes": self.basis_minutes,
             "example_month": self.example_month,
             "clock_example": self.clock_example,
+            "example_on": self.example_on,
         }

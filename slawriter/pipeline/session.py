@@ -682,6 +682,7 @@ def _in_their_words(wizard: Wizard | None, text: str) -> str:
         return f"the answer '{title}'" if title else path
 
     text = _FIELD_PATH.sub(named, text)
+    text = re.sub(r"set (the answer '[^']+'): true", r"tick it in \1", text)
     for sid, name in wizard.service_choices():
         if sid != name:
             text = re.sub(rf"(?<![\w'-]){re.escape(str(sid))}(?![\w-])", name, text)
@@ -689,15 +690,21 @@ def _in_their_words(wizard: Wizard | None, text: str) -> str:
 
 
 def _not_checked(wizard: Wizard | None, findings: list[Finding]) -> list[str]:
-    """What the checker could not check, and why, for the finish line."""
-    lines = []
+    """What the checker could not check, and why, for the finish line: one line per reason,
+    naming what it concerns (``Email, Guest Wi-Fi``)."""
+    reasons: dict[tuple[str, str, str], list[str]] = {}
     for finding in findings:
         if finding.severity != "info" or "not checked: " not in finding.message:
             continue
         subject, _, why = finding.message.partition("not checked: ")
-        why = _in_their_words(wizard, f"{subject.rstrip(': ')}: {why}" if subject else why)
-        what = _CHECKS.get(finding.id, finding.id)
-        lines.append(f"  Not checked: {what}, because {why}.")
-        if finding.suggestion:
-            lines.append(f"    To check it: {_in_their_words(wizard, finding.suggestion)}.")
+        key = (finding.id, _in_their_words(wizard, why), finding.suggestion)
+        subjects = reasons.setdefault(key, [])
+        if subject.strip(": "):
+            subjects.append(_in_their_words(wizard, subject.strip(": ")))
+    lines = []
+    for (rule, why, suggestion), subjects in reasons.items():
+        about = f" ({', '.join(subjects)})" if subjects else ""
+        lines.append(f"  Not checked: {_CHECKS.get(rule, rule)}{about}, because {why}.")
+        if suggestion:
+            lines.append(f"    To check it: {_in_their_words(wizard, suggestion)}.")
     return lines

@@ -225,10 +225,23 @@ def _merge(raw: QuestionFile, base: QuestionSet | None, where: str) -> QuestionS
     questions = list(base.questions) if base else []
     if base:
         known = {q.key for q in questions}
+        inner = {f"{q.key}.{sub.key}" for q in questions for sub in q.questions}
         for key in raw.leave_out:
-            if key not in known:
+            if key not in known | inner:
                 problems.append(f"{where}: leave_out '{key}' is not a question of {raw.based_on}")
-        questions = [q for q in questions if q.key not in raw.leave_out]
+        questions = [
+            q.model_copy(
+                update={
+                    "questions": [
+                        sub for sub in q.questions if f"{q.key}.{sub.key}" not in raw.leave_out
+                    ]
+                }
+            )
+            if q.questions
+            else q
+            for q in questions
+            if q.key not in raw.leave_out
+        ]
         for key, fields in raw.change.items():
             for index, question in enumerate(questions):
                 if question.key == key:
