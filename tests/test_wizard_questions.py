@@ -74,29 +74,97 @@ class Counting(Terminal):
 
 # Typical deals: what a salesperson types; everything else is Enter (the defaults).
 SMALL_BUSINESS = (
-    "Corner Shop Ltd" + ENTER + ENTER + "1 High Street, Bristol BS1 1AA" + ENTER
-    + "Sam Lee" + ENTER + ENTER + ENTER  # title, IT contact
+    "Corner Shop Ltd"
+    + ENTER
+    + ENTER
+    + "1 High Street, Bristol BS1 1AA"
+    + ENTER
+    + "Sam Lee"
+    + ENTER
+    + ENTER
+    + ENTER  # title, IT contact
     + ENTER  # keep the agreement's defaults
     + ENTER  # no service credits
-    + "Email" + ENTER + "Microsoft 365 mailboxes" + ENTER + ENTER + "y" + "99.9" + ENTER + ENTER
+    + "Email"
+    + ENTER
+    + "Microsoft 365 mailboxes"
+    + ENTER
+    + ENTER
+    + "y"
+    + "99.9"
+    + ENTER
+    + ENTER
     + "y"  # another service
-    + "IT support" + ENTER + "4 PCs; Router and Wi-Fi" + ENTER + "1 High Street, Bristol" + ENTER
-    + "y" + ENTER + DOWN + ENTER  # 99.5% over business hours
+    + "IT support"
+    + ENTER
+    + "4 PCs; Router and Wi-Fi"
+    + ENTER
+    + "1 High Street, Bristol"
+    + ENTER
+    + "y"
+    + ENTER
+    + DOWN
+    + ENTER  # 99.5% over business hours
     + "n"  # no more services
 )
 STANDARD = (
-    "Acme Precision Engineering Ltd" + ENTER + "01234567" + ENTER
-    + "Unit 4, Avonside Industrial Estate, Bristol BS2 0TY" + ENTER
-    + "Jo Bloggs" + ENTER + "Finance Director" + ENTER + "Sam Patel" + ENTER
-    + "sam@acme.example" + ENTER
+    "Acme Precision Engineering Ltd"
+    + ENTER
+    + "01234567"
+    + ENTER
+    + "Unit 4, Avonside Industrial Estate, Bristol BS2 0TY"
+    + ENTER
+    + "Jo Bloggs"
+    + ENTER
+    + "Finance Director"
+    + ENTER
+    + "Sam Patel"
+    + ENTER
+    + "sam@acme.example"
+    + ENTER
     + ENTER  # keep the agreement's defaults
     + "y"  # service credits
-    + "Email and calendar" + ENTER + "Microsoft 365 mailboxes; Shared calendars" + ENTER + ENTER
-    + "85 named users" + ENTER + "y" + "99.9" + ENTER + ENTER + "£450" + ENTER + "y"
-    + "File services" + ENTER + "File server FS01" + ENTER + "Avonside, Bristol" + ENTER + ENTER
-    + "y" + "99.5" + ENTER + DOWN + ENTER + "600" + ENTER + "y"
-    + "Remote access" + ENTER + "VPN gateway" + ENTER + ENTER + ENTER + "y" + ENTER + ENTER
-    + "300" + ENTER + "n"
+    + "Email and calendar"
+    + ENTER
+    + "Microsoft 365 mailboxes; Shared calendars"
+    + ENTER
+    + ENTER
+    + "85 named users"
+    + ENTER
+    + "y"
+    + "99.9"
+    + ENTER
+    + ENTER
+    + "£450"
+    + ENTER
+    + "y"
+    + "File services"
+    + ENTER
+    + "File server FS01"
+    + ENTER
+    + "Avonside, Bristol"
+    + ENTER
+    + ENTER
+    + "y"
+    + "99.5"
+    + ENTER
+    + DOWN
+    + ENTER
+    + "600"
+    + ENTER
+    + "y"
+    + "Remote access"
+    + ENTER
+    + "VPN gateway"
+    + ENTER
+    + ENTER
+    + ENTER
+    + "y"
+    + ENTER
+    + ENTER
+    + "300"
+    + ENTER
+    + "n"
 )
 
 
@@ -111,8 +179,12 @@ def _deal(workdir: Path, profile: str, typed: str) -> tuple[Counting, str]:
     return counting, stream.getvalue()
 
 
-@pytest.mark.parametrize(("profile", "typed", "most"), [("smb", SMALL_BUSINESS, 40), ("standard", STANDARD, 70)])
-def test_a_typical_deal_takes_few_prompts(workdir: Path, profile: str, typed: str, most: int) -> None:
+@pytest.mark.parametrize(
+    ("profile", "typed", "most"), [("smb", SMALL_BUSINESS, 40), ("standard", STANDARD, 70)]
+)
+def test_a_typical_deal_takes_few_prompts(
+    workdir: Path, profile: str, typed: str, most: int
+) -> None:
     counting, shown = _deal(workdir, profile, typed)
     assert len(counting.asked) <= most, counting.asked
     assert "Your agreement is ready." in shown
@@ -133,7 +205,9 @@ def test_a_typical_deal_takes_few_prompts(workdir: Path, profile: str, typed: st
 
 _CLAIM = re.compile(r"\b(typical|typically|usual|usually|common|commonly|most)\b", re.I)
 _FIGURE = {
-    "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:business days?|business hours?|[smh]\b|minutes?|hours?)"),
+    "duration": re.compile(
+        r"\b\d+(?:\.\d+)?\s*(?:business days?|business hours?|[smh]\b|minutes?|hours?)"
+    ),
     "period": re.compile(r"\b\d+\s*(?:days?|months?|years?)\b"),
     "percent": re.compile(r"\b\d+(?:\.\d+)?%"),
 }
@@ -245,14 +319,19 @@ def test_money_in_another_currency_is_refused_at_the_prompt() -> None:
     from slawriter.wizard.fields import amount
 
     assert amount("£450", "GBP") == 450
-    with pytest.raises(ValueError, match="'\\$450' is in USD, but this agreement's fees are in GBP"):
+    with pytest.raises(
+        ValueError, match="'\\$450' is in USD, but this agreement's fees are in GBP"
+    ):
         amount("$450", "GBP")
     assert amount("$450", "AUD") == 450  # the Australian dollar's sign
 
 
 def test_lists_and_per_priority_answers_are_typed_on_one_line() -> None:
     address = _question("list", separator=",")
-    assert parse_answer(address, "1 High St,  Bristol BS1 1AA ,") == ["1 High St", "Bristol BS1 1AA"]
+    assert parse_answer(address, "1 High St,  Bristol BS1 1AA ,") == [
+        "1 High St",
+        "Bristol BS1 1AA",
+    ]
     tickets = _question("mapping")
     assert parse_answer(tickets, "p1 0.5, P2 4; P3 8") == {"P1": 0.5, "P2": 4, "P3": 8}
     targets = _question("mapping", value_type="targets")
@@ -327,7 +406,9 @@ def test_the_finish_line_says_what_was_not_checked_in_plain_words(workdir: Path)
     provider = workdir / "provider.yaml"
     text = provider.read_text("utf-8")
     provider.write_text(text[: text.index("# Internal:")], "utf-8")  # no team facts
-    session, stream = _session("--profile", "smb", "--out", "f.yaml", "--defaults", *_data(*IDENTITY))
+    session, stream = _session(
+        "--profile", "smb", "--out", "f.yaml", "--defaults", *_data(*IDENTITY)
+    )
     session.prompter = None
     assert _code(session) == EXIT_OK
     shown = stream.getvalue()
@@ -336,7 +417,9 @@ def test_the_finish_line_says_what_was_not_checked_in_plain_words(workdir: Path)
     assert "your team's shifts" in shown
 
 
-def test_the_agreement_file_names_its_schema_for_editors(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_agreement_file_names_its_schema_for_editors(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(workdir / "cache"))
     session, _ = _session("--profile", "smb", "--out", "f.yaml", "--defaults", *_data(*IDENTITY))
     assert _code(session) == EXIT_OK
@@ -354,7 +437,9 @@ def test_interrupt_names_the_program_it_was_run_by(workdir: Path) -> None:
     args = build_parser().parse_args(["new", "--profile", "smb", "--out", "shop.yaml"])
     plain_request = request(args)
     session, stream = _session("--profile", "smb", "--out", "shop.yaml")
-    session.request = plain_request.__class__(**{**plain_request.__dict__, "program": ".venv/bin/slawriter"})
+    session.request = plain_request.__class__(
+        **{**plain_request.__dict__, "program": ".venv/bin/slawriter"}
+    )
     with keys("Corner Shop Ltd" + ENTER + CTRL_C):
         session.run()
     assert "Carry on with: .venv/bin/slawriter new --resume shop.yaml" in stream.getvalue()

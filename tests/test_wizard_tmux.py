@@ -1,10 +1,10 @@
-"""One end-to-end run of the installed `slawriter new` in a real terminal (tmux).
+"""End-to-end runs of the installed `slawriter new` in a real terminal (tmux).
 
 A private tmux server (its own socket, no user configuration) runs the wizard in a 100x30
-window (a small laptop terminal); the test reads the screen with capture-pane, polling every POLL seconds against a
-deadline (a capture costs a tmux process: a tight loop would compete with the wizard for the
-CPU), and answers like a person would: the customer's identity, one refused answer, and Enter
-for every default.
+window (a small laptop's terminal); the test reads the screen with capture-pane, polling every
+POLL seconds against a deadline (a capture costs a tmux process: a tight loop would compete
+with the wizard for the CPU), and answers like a person would: the customer's identity, one
+refused answer and Enter for every default; then a hotel's deal with P1 sold 24x7.
 """
 
 from __future__ import annotations
@@ -137,7 +137,10 @@ def test_installed_wizard_in_a_real_terminal(tmp_path: Path) -> None:
                 screen.send("C-u")
                 refused = True
             asked = screen.questions_asked()
-            if "Keep these answers for response" not in question and "Which priorities" not in question:
+            if (
+                "Keep these answers for response" not in question
+                and "Which priorities" not in question
+            ):
                 screen.send("Enter")
             current = screen.next_question(asked)
         assert refused, "the P1 response question was never shown"

@@ -640,7 +640,7 @@ def _schema_line(library: Library) -> str:
 
 # What each rule checks, as a salesperson would say it (for "not checked" at the end).
 _CHECKS = {
-    "warranty-vs-resolution": "whether a hardware failure can be fixed within the resolution targets",
+    "warranty-vs-resolution": "whether a hardware failure can be fixed in the resolution time",
     "coverage-vs-clock": "whether someone is on shift or on call whenever a target's clock runs",
     "staffing-vs-response": "whether your team can answer the expected tickets in time",
     "uptime-vs-recovery": "whether one hardware failure would break an uptime target",

@@ -447,7 +447,9 @@ class Wizard(Answers):
         count = len(defaults)
         for index in range(count):
             self.prompter.note(f"  {index + 1}. {self.item_line(question, index)}")
-        these = f"these {count} {question.item_name}s" if count != 1 else f"this {question.item_name}"
+        these = (
+            f"these {count} {question.item_name}s" if count != 1 else f"this {question.item_name}"
+        )
         if self.prompter.confirm(f"Use {these}?", True):
             self._save()
             return True

@@ -504,7 +504,9 @@ class List(Handler):
             asked = Asked(
                 asked.answers,
                 prompter,
-                question.model_copy(update={"prompt": f"{question.prompt} (separate with '{sep}')"}),
+                question.model_copy(
+                    update={"prompt": f"{question.prompt} (separate with '{sep}')"}
+                ),
                 asked.item,
                 asked.default,
                 asked.key,
@@ -554,7 +556,9 @@ class Mapping(Handler):
             if not words:
                 continue
             if len(words) < 2:
-                raise ValueError(f"'{part.strip()}': expected a key and a value, e.g. {_example(question)}")
+                raise ValueError(
+                    f"'{part.strip()}': expected a key and a value, e.g. {_example(question)}"
+                )
             key, rest = words[0], words[1:]
             key = key.upper() if re.fullmatch(r"[pP]\d", key) else key
             if question.value_type == "targets":
