@@ -444,3 +444,30 @@ def test_interrupt_names_the_program_it_was_run_by(workdir: Path) -> None:
         session.run()
     assert "Carry on with: .venv/bin/slawriter new --resume shop.yaml" in stream.getvalue()
     assert isinstance(Session, type)
+
+
+def test_findings_use_the_names_typed_and_point_at_the_answer_behind_them() -> None:
+    from slawriter.pipeline.session import _in_their_words
+
+    wizard = _smb_wizard(
+        {
+            "services": [{"id": "guest-wi-fi", "name": "Guest Wi-Fi", "systems": ["APs"]}],
+            "constraints": [
+                {"id": "nbd", "kind": "hardware-warranty", "description": "Server warranty"}
+            ],
+        }
+    )
+    said = _in_their_words(
+        wizard,
+        "guest-wi-fi: not checked; set internal.redundancy.guest-wi-fi: true, or change "
+        "constraints[nbd].onsite_response",
+    )
+    assert said == (
+        "Guest Wi-Fi: not checked; tick it in the answer 'Redundant services', or change "
+        "the answer 'Onsite response (Server warranty)'"
+    )
+    located = wizard.locate("constraints[nbd].onsite_response")
+    assert located is not None
+    group, item, sub = located
+    assert group.key == "constraints" and item is not None and sub is not None
+    assert sub.key == "onsite_response"

@@ -551,7 +551,7 @@ class Session:
                 kind = {".docx": "Word", ".pdf": "PDF"}.get(file.suffix, "Markdown")
                 self.console.print(f"  {kind}: {_show(file)}", markup=False)
         for line in _not_checked(self._wizard, self._last_findings):
-            self.console.print(line, markup=False)
+            self.console.print(line, markup=False, soft_wrap=False)
         if accepted:
             self.console.print(
                 f"  Accepted risks ({len(accepted)}) are recorded in {_show(self._record())} "
@@ -697,7 +697,11 @@ def _not_checked(wizard: Wizard | None, findings: list[Finding]) -> list[str]:
         if finding.severity != "info" or "not checked: " not in finding.message:
             continue
         subject, _, why = finding.message.partition("not checked: ")
-        key = (finding.id, _in_their_words(wizard, why), finding.suggestion)
+        key = (
+            finding.id,
+            _in_their_words(wizard, why),
+            _in_their_words(wizard, finding.suggestion),
+        )
         subjects = reasons.setdefault(key, [])
         if subject.strip(": "):
             subjects.append(_in_their_words(wizard, subject.strip(": ")))
@@ -706,5 +710,5 @@ def _not_checked(wizard: Wizard | None, findings: list[Finding]) -> list[str]:
         about = f" ({', '.join(subjects)})" if subjects else ""
         lines.append(f"  Not checked: {_CHECKS.get(rule, rule)}{about}, because {why}.")
         if suggestion:
-            lines.append(f"    To check it: {_in_their_words(wizard, suggestion)}.")
+            lines.append(f"    To check it: {suggestion}.")
     return lines

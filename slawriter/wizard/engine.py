@@ -576,10 +576,13 @@ class Wizard(Answers):
             if question.type == "group":
                 count = len(self._items(question))
                 names = ", ".join(self.item_label(question, i) for i in range(count))
-                noun = question.item_name + ("s" if count != 1 else "")
-                parts.append(f"{count} {noun}" + (f" ({names})" if names else ""))
+                noun = question.item_name
+                if count != 1:
+                    head, of, tail = noun.partition(" of ")
+                    noun = f"{head}s{of}{tail}"
+                parts.append(f"{count or 'no'} {noun}" + (f" ({names})" if names else ""))
             else:
-                parts.append(self.answer_text(question))
+                parts.append(f"{question.title} {self.answer_text(question)}")
         count = len(questions)
         return f"{count} answer{'s' if count != 1 else ''}: " + "; ".join(parts)
 

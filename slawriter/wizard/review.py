@@ -58,6 +58,9 @@ def _table(wizard: Wizard, section: Section, questions: list[Question]) -> Table
                 )
             continue
         answer = wizard.answer_text(question)
+        items = plain(get(wizard.data, to_loc(question.key)))
+        if question.type == "list" and isinstance(items, list) and len(items) > 1:
+            answer = "\n".join(f"• {item}" for item in items)
         style = "red" if answer == "(not answered)" else "dim" if answer == "none" else ""
         table.add_row(question.title, Text(answer, style=style))
     return table
