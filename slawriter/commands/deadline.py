@@ -53,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.model.durations import DurationError, parse_duration
     from slawriter.text.times import business_words as words
     from slawriter.text.times import cli_when as when
+    from slawriter.text.times import duration_words
 
     calendar, description = choose_calendar(args)
     start = parse_moment(args.start, "--from")
@@ -74,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
         for target in TARGETS:
             duration = getattr(priority, target)
             amount = timedelta(seconds=target_seconds(duration, calendar))
-            amounts[target] = (words(amount), amount)
+            # On a clock that never stops, time is plain hours and minutes, not business time.
+            said = duration_words(amount) if calendar.is_always else words(amount)
+            amounts[target] = (said, amount)
     else:
         raise InputError("give --amount, or --agreement with --priority")
     zone = calendar.timezone
