@@ -20,8 +20,9 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP)
 
 # In a terminal: the guided questionnaire. Without one (CI, scripts): render the examples.
+# Ctrl-C (exit code 130) is a normal way to stop the questionnaire, not an error of make's.
 run: $(STAMP)
-	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/slawriter new; else \
+	@if [ -t 0 ] && [ -t 1 ]; then $(BIN)/slawriter new || [ $$? -eq 130 ]; else \
 	  echo "No terminal: rendering the examples (run 'make run' in a terminal for the questionnaire)."; \
 	  $(BIN)/slawriter render examples/*.yaml --out out/ --format docx,md && \
 	  echo "Your agreements are in out/ (open the .docx in Word or LibreOffice)."; fi

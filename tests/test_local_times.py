@@ -33,7 +33,7 @@ def test_deadline_prints_the_moved_time(capsys: pytest.CaptureFixture[str]) -> N
     assert out.splitlines()[0] == "Logged Sun 28 Mar 2027 02:30 BST, priority P1"
     assert "01:30" not in out
     # P1 runs on 24x7: 30 minutes after 02:30 BST.
-    assert "response    30 business minutes    due Sun 28 Mar 2027 03:00 BST" in out
+    assert "response    30 minutes             due Sun 28 Mar 2027 03:00 BST" in out
 
 
 def test_deadline_json_gives_the_moved_time(capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,7 +32,7 @@ from slawriter.wizard.engine import Sources, Wizard
 from slawriter.wizard.fields import check_keys
 from slawriter.wizard.prompts import Terminal
 from slawriter.wizard.questions import load_questions
-from slawriter.wizard.review import summary
+from slawriter.wizard.review import section_table
 from tests.conftest import EXAMPLES
 
 ENTER, DOWN, SPACE, CLEAR, CTRL_C = "\r", "\x1b[B", " ", "\x15", "\x03"
@@ -226,13 +226,13 @@ def test_review_edit_asks_dependent_answer_again(tmp_path: Path) -> None:
         + ENTER  # the reference, asked again with the new default
         + ENTER  # Everything is right
     ):  # fmt: skip
-        wizard.review(summary)
+        wizard.review(section_table)
     data = roundtrip.plain(wizard.data)
     assert data["customer"]["name"] == "Zenith Widgets Ltd"
     assert data["agreement"]["reference"] == "NI-SLA-2026-ZWL"
     shown = prompter.console.file.getvalue()  # type: ignore[attr-defined]
     assert "Asked again because it depends on 'Legal name'" in shown
-    assert "Review your answers" in shown and "Zenith Widgets Ltd" in shown
+    assert "Zenith Widgets Ltd" in shown  # the changed section is shown again
 
 
 def test_questions_whose_choices_come_from_services_depend_on_them(tmp_path: Path) -> None:
@@ -317,7 +317,7 @@ def test_review_edit_asks_newly_applicable_question(tmp_path: Path) -> None:
         + "y" + "120" + ENTER  # now the rate applies and is asked
         + ENTER
     ):  # fmt: skip
-        wizard.review(summary)
+        wizard.review(section_table)
     assert roundtrip.plain(wizard.data)["out_of_hours"] == {"available": True, "rate": 120}
 
 
@@ -387,7 +387,7 @@ IDENTITY = [
 
 @pytest.mark.parametrize(
     ("profile", "extra"),
-    [("standard", []), ("smb", []), ("standard", ["services[0].monthly_fee=500"])],
+    [("standard", []), ("smb", []), ("standard", ["credits=yes", "services[0].monthly_fee=£500"])],
 )
 def test_every_default_and_the_customer_identity_make_a_valid_agreement(
     workdir: Path, profile: str, extra: list[str]
@@ -400,8 +400,10 @@ def test_every_default_and_the_customer_identity_make_a_valid_agreement(
     assert loaded.agreement.customer.name == "Acme & Sons Ltd"
     assert loaded.agreement.incomplete is False
     assert (workdir / "out" / "a.docx").is_file()
-    # Credits need a monthly fee: offered by default once a service has one.
+    # Credits need a monthly fee: asked with each service once credits are offered.
     assert (loaded.agreement.credits is not None) == bool(extra)
+    if extra:
+        assert loaded.agreement.services[0].monthly_fee == 500
 
 
 def test_defaults_with_a_feasibility_warning_writes_the_documents_and_exits_1(
@@ -635,8 +637,9 @@ def test_builtin_question_files_name_real_fields_and_every_question_has_help() -
 def test_an_invalid_agreement_is_not_finished_and_its_question_is_asked_again(
     workdir: Path,
 ) -> None:
-    # Credits need a service with a monthly fee: the whole-agreement check refuses them.
-    data = [*IDENTITY, "credits=yes"]
+    # Credits need a service with an uptime target and a fee: the whole-agreement check
+    # refuses them.
+    data = [*IDENTITY, "credits=yes", "services[0].uptime=no", "services[0].monthly_fee=500"]
     session, _ = _session("--profile", "standard", "--out", "a.yaml", "--defaults", *_data(*data))
     with pytest.raises(InputError) as caught:
         session.run()
@@ -794,7 +797,7 @@ def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -
         + ENTER  # Done
         + ENTER  # Everything is right
     ):  # fmt: skip
-        wizard.review(summary)
+        wizard.review(section_table)
     services = roundtrip.plain(wizard.data)["services"]
     assert services == [
         {"name": "Email and calendar", "id": "email", "systems": ["M365"], "uptime": None}

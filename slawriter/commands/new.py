@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 NAME = "new"
 HELP = "draft a new agreement by answering questions"
 DESCRIPTION = """Draft a customer's agreement by answering questions, review the answers,
-and get the Word and Markdown documents (in out/ beside the agreement file). Every answer
+and get the Word and Markdown documents (in out/ beside the agreement file; --format adds
+PDF). Every answer
 is saved at once in the agreement file (marked 'incomplete: true' until the end): stop with
 Ctrl-C at any time and carry on later with --resume. --resume on a finished agreement goes
 straight to the review, to change answers and draft again.
@@ -29,6 +30,7 @@ EXAMPLES = """examples:
   slawriter new
   slawriter new --profile smb --out acme.yaml
   slawriter new --resume acme.yaml
+  slawriter new --resume acme.yaml --format docx,md,pdf
   slawriter new --from acme-2026.yaml --out acme-2027.yaml
   slawriter new --profile smb --out shop.yaml --defaults \\
       --data customer.name="Corner Shop Ltd" --data "customer.address=[1 High St, Bristol]" \\
@@ -62,6 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--provider", type=Path, metavar="FILE", help="your provider file")
     parser.add_argument(
+        "--format",
+        default="docx,md",
+        metavar="LIST",
+        help="documents to write, comma-separated: docx, md, pdf (default docx,md; pdf needs "
+        "LibreOffice)",
+    )
+    parser.add_argument(
         "--defaults",
         action="store_true",
         help="ask nothing: take every default (no terminal needed); lists answers still needed",
@@ -77,10 +86,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     library_option(parser)
 
 
+def program() -> str:
+    """How to run slawriter again: its name when it is on PATH, else the path it was run by
+    (``.venv/bin/slawriter`` after ``make run``)."""
+    import os
+    import shutil
+
+    here = Path(sys.argv[0])
+    found = shutil.which("slawriter")
+    if here.name != "slawriter" or (found and Path(found).resolve() == here.resolve()):
+        return "slawriter"
+    try:
+        shown = str(here.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(here.resolve())
+    return shown if os.sep in shown else f".{os.sep}{shown}"
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("docx", "md", "pdf")]
+    if unknown or not formats:
+        raise InputError(f"--format: '{text}': expected a list of docx, md and pdf, e.g. docx,pdf")
+    return formats
+
+
 def request(args: argparse.Namespace) -> Request:
     from slawriter.pipeline.session import Request
 
     return Request(
+        formats=_formats(args.format),
+        program=program(),
         profile=args.profile,
         out=args.out,
         resume=args.resume,

@@ -430,6 +430,12 @@ class Helpers:
             "calendar": view.name,
         }
 
+    def example_on(self, name: str | None) -> str:
+        """The worked example's time on another calendar (a priority counted 24x7): the same
+        report and answer, so the two figures can be compared."""
+        logged, answered, _elapsed = self.calendar().clock.worked_example(self.example_month.first)
+        return duration_words(self.calendar(name).clock.elapsed(logged, answered))
+
     def filters(self) -> dict[str, Any]:
         return {
             "duration": self.duration,
@@ -461,4 +467,5 @@ class Helpers:
             "term_end": self.term.end,
             "records_retention": self.parties.retention,
             "language": self.locale,
+            "example_on": self.example_on,
         }

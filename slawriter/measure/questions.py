@@ -18,7 +18,7 @@ from slawriter.clock.downtime import Allowance, Span, allowance
 from slawriter.errors import InputError
 from slawriter.measure.moments import CalendarOptions, choose_calendar, parse_moment, parse_pause
 from slawriter.model.durations import DurationError, parse_duration
-from slawriter.text.times import business_words, cli_when
+from slawriter.text.times import business_words, cli_when, duration_words
 
 TARGETS = ("response", "resolution", "update")
 
@@ -139,7 +139,9 @@ def deadlines(
     elif chosen.priority is not None:
         for target in TARGETS:
             span = timedelta(seconds=calendar.target_seconds(getattr(chosen.priority, target)))
-            amounts[target] = (business_words(span), span)
+            # On a clock that never stops, time is plain hours and minutes, not business time.
+            said = duration_words(span) if calendar.is_always else business_words(span)
+            amounts[target] = (said, span)
     else:
         raise InputError("give --amount, or --agreement with --priority")
     try:

@@ -135,8 +135,12 @@ def check_feasibility(
     library: Library,
     accept_risks: Mapping[str, str],
     workers: Workers | None = None,
+    accepted_findings: Mapping[tuple[str, str], str] | None = None,
 ) -> list[tuple[Path, list[Finding]]]:
-    """Every agreement's findings; refuses (exit 3) while an error stands that is not accepted."""
+    """Every agreement's findings; refuses (exit 3) while an error stands that is not accepted.
+
+    ``accepted_findings``: (rule id, message) of findings accepted before (the record's), by
+    their own words: a changed promise changes the message, and the finding stands again."""
     from slawriter.feasibility.rules import RULES
 
     unknown = sorted(set(accept_risks) - set(RULES))
@@ -149,7 +153,9 @@ def check_feasibility(
         (path, finding)
         for path, findings in results
         for finding in findings
-        if finding.severity == "error" and finding.id not in accept_risks
+        if finding.severity == "error"
+        and finding.id not in accept_risks
+        and (finding.id, finding.message) not in (accepted_findings or {})
     ]
     if standing:
         lines = []
@@ -185,12 +191,13 @@ def accepted_risks(
     return [
         {
             "rule": finding.id,
-            "reason": reasons.get((finding.id, finding.message), accept_risks[finding.id]),
+            "reason": reasons.get((finding.id, finding.message)) or accept_risks[finding.id],
             "message": finding.message,
             "paths": list(finding.paths),
         }
         for finding in findings
-        if finding.severity == "error" and finding.id in accept_risks
+        if finding.severity == "error"
+        and (finding.id in accept_risks or (finding.id, finding.message) in reasons)
     ]
 
 
@@ -215,7 +222,11 @@ def render_files(
     # PDF conversion runs one LibreOffice at a time, so a batch with PDF stays in-process.
     with Workers(library, len(paths), parallel=registry.in_parallel(formats)) as workers:
         loaded_all, skipped = _load_all(paths, library, workers)
-        checked = check_feasibility(loaded_all, library, risks, workers)
+        # Risks accepted before (in the questionnaire, or with --accept-risk) are in each
+        # agreement's record: honoured while the finding reads the same.
+        reasons = _recorded_reasons(out_dir, loaded_all)
+        reasons.update(finding_reasons or {})
+        checked = check_feasibility(loaded_all, library, risks, workers, reasons)
         jobs = [
             (loaded, library.root, tuple(formats), allow_draft, provenance_appendix)
             for loaded in loaded_all
@@ -234,12 +245,28 @@ def render_files(
     batch: dict[str, bytes] = {}
     for loaded, files, rec_path, record in plans:
         findings = next(f for p, f in checked if p == loaded.path)
-        taken = accepted_risks(findings, risks, finding_reasons)
+        taken = accepted_risks(findings, risks, reasons)
         batch.update({file_path.name: data for file_path, data in files.items()})
         batch[rec_path.name] = dump_record(_record(loaded, library, record, files, taken))
         written.append(Written(loaded.path, tuple(files)))
     write_set(out_dir, batch)
     return Outcome(written, skipped, checked)
+
+
+def _recorded_reasons(out_dir: Path, loaded_all: Sequence[Loaded]) -> dict[tuple[str, str], str]:
+    """(rule id, message) -> reason, of the risks the agreements' records say were accepted."""
+    reasons: dict[tuple[str, str], str] = {}
+    for loaded in loaded_all:
+        try:
+            record = read_record(record_path(out_dir, loaded.path.stem))
+        except SlawriterError:
+            continue
+        if record.get("agreement_path") not in (None, str(loaded.path.resolve())):
+            continue  # another customer's file of the same name
+        for risk in record.get("accepted_risks") or []:
+            if isinstance(risk, dict) and {"rule", "message", "reason"} <= set(risk):
+                reasons[(str(risk["rule"]), str(risk["message"]))] = str(risk["reason"])
+    return reasons
 
 
 def _check_stems(paths: Sequence[Path], out_dir: Path) -> None:

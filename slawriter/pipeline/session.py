@@ -8,6 +8,7 @@ command maps it to an exit code. Errors the user can fix are raised as Slawriter
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -53,6 +54,8 @@ class Request:
     defaults: bool = False
     data: tuple[str, ...] = ()
     library: str | None = None  # --library DIR
+    formats: tuple[str, ...] = DOCUMENT_FORMATS  # --format docx,md,pdf
+    program: str = "slawriter"  # how to run slawriter again (a path when not on PATH)
 
 
 class Session:
@@ -78,6 +81,8 @@ class Session:
         self.provider_new = False
         self.old_reference: Any = None
         self._written: bytes | None = None  # what the last save wrote (to see hand edits)
+        self._wizard: Wizard | None = None
+        self._last_findings: list[Finding] = []  # of the last check, notes included
 
     # --- saving ----------------------------------------------------------------------------------
 
@@ -136,12 +141,12 @@ class Session:
         if self.path is not None and self.path.exists():
             return (
                 f"Stopped. Your answers so far are saved in {_show(self.path)}.\n"
-                f"Carry on with: slawriter new --resume {_show(self.path)}"
+                f"Carry on with: {self.request.program} new --resume {_show(self.path)}"
             )
         if self.provider_new and self.provider_path.exists():
             return (
                 f"Stopped. Your company's details so far are saved in "
-                f"{_show(self.provider_path)}.\nCarry on with: slawriter new"
+                f"{_show(self.provider_path)}.\nCarry on with: {self.request.program} new"
             )
         return "Stopped before the first answer was saved."
 
@@ -175,7 +180,8 @@ class Session:
         # Checked after the first question (the profile): checking holiday calendars is slow.
         provider = ensure_provider(self.provider_path, questions_dir, self.prompter, self.today)
         check_provider_files(self.provider_path, provider)
-        wizard = self._wizard(library, provider, questions_dir)
+        wizard = self._make_wizard(library, provider, questions_dir)
+        self._wizard = wizard
         wizard.mark_progress(finished=finished or request.source is not None)
         apply_data(wizard, list(request.data))
         if request.data:
@@ -189,9 +195,7 @@ class Session:
         if wizard.missing:
             self._report_missing(wizard)
         if self.prompter is not None:
-            from slawriter.wizard.review import summary
-
-            wizard.review(summary)
+            wizard.review()
         loaded = self._validate(wizard, library)
         accepted, findings = self._feasibility(wizard, library, loaded)
         return self._finish(library, accepted, findings)
@@ -236,9 +240,10 @@ class Session:
         library.profile(str(profile))  # an unknown profile is an error here, not later
         _put_header(data, profile)
         if not data.ca.comment:
+            schema = _schema_line(library)
             data.yaml_set_start_comment(
-                "Service level agreement, drafted with 'slawriter new'. Edit freely: comments "
-                "you add are kept.\nField reference: docs/agreement-file.md"
+                schema + "Service level agreement, drafted with 'slawriter new'. Edit freely: "
+                "comments you add are kept.\nField reference: docs/agreement-file.md"
             )
         self.data = data
         return data
@@ -288,7 +293,9 @@ class Session:
             library.profile(name)
         return picked
 
-    def _wizard(self, library: Library, provider: dict[str, Any], questions_dir: Path) -> Wizard:
+    def _make_wizard(
+        self, library: Library, provider: dict[str, Any], questions_dir: Path
+    ) -> Wizard:
         from slawriter.model.agreement import Agreement
         from slawriter.wizard.engine import Sources, Wizard
         from slawriter.wizard.fields import check_keys
@@ -299,7 +306,12 @@ class Session:
         questions = load_questions(questions_dir, profile.id)
         check_keys(questions, Agreement)
         sources = Sources(profile_defaults=profile.defaults, provider=provider, today=self.today)
-        return Wizard(questions, self.data, sources, Agreement, self.save, self.prompter)
+        wizard = Wizard(questions, self.data, sources, Agreement, self.save, self.prompter)
+        if self.prompter is not None:
+            from slawriter.wizard.review import section_table
+
+            wizard.section_view = section_table
+        return wizard
 
     def _report_missing(self, wizard: Wizard) -> NoReturn:
         from slawriter.errors import Problem
@@ -309,7 +321,8 @@ class Session:
         problems = [
             Problem("--data", f"needed: {prompt}", path=path) for path, prompt in wizard.missing
         ]
-        resume = f"slawriter new --resume {_show(self.path)}" if self.path else "slawriter new"
+        program = self.request.program
+        resume = f"{program} new --resume {_show(self.path)}" if self.path else f"{program} new"
         raise InputError(
             f"{len(wizard.missing)} answer{'s' if len(wizard.missing) != 1 else ''} still "
             f"needed (saved so far: {where}). Give them with --data PATH=VALUE, or answer "
@@ -352,7 +365,6 @@ class Session:
     def _way_out(self, wizard: Wizard, error: InputError) -> None:
         """Problems no question can fix: remove those answers, go back to the review, or stop."""
         from slawriter.wizard.answers import to_loc
-        from slawriter.wizard.review import summary
 
         assert self.prompter is not None
         removable = []
@@ -375,7 +387,7 @@ class Session:
             for place in removable:
                 wizard.remove(place)
         else:
-            wizard.review(summary)
+            wizard.review()
         self.save()
 
     def _feasibility(
@@ -394,9 +406,10 @@ class Session:
         accepted = self._pending_risks()
         kept: set[tuple[str, str]] = set()
         for _round in range(10):
+            self._last_findings = check_agreement(loaded, library)
             findings = [
                 f
-                for f in check_agreement(loaded, library)
+                for f in self._last_findings
                 if (f.id, f.message) not in accepted and (f.id, f.message) not in kept
             ]
             if not findings:
@@ -433,7 +446,11 @@ class Session:
             self.prompter.note("\nNotes from the feasibility check:", "bold")
         changed = False
         for finding in findings:
-            self.prompter.finding(finding.severity, finding.message, finding.suggestion)
+            self.prompter.finding(
+                finding.severity,
+                _in_their_words(wizard, finding.message),
+                _in_their_words(wizard, finding.suggestion),
+            )
             if finding.severity == "info":
                 kept.add((finding.id, finding.message))
             else:
@@ -445,12 +462,11 @@ class Session:
     ) -> bool:
         """Change the answer, accept the risk with a reason, or keep a warning; True: changed."""
         assert self.prompter is not None
-        question = next(
-            (q for q in (wizard.question_for_path(p) for p in finding.paths) if q), None
-        )
         choices: list[tuple[Any, str]] = []
-        if question is not None:
-            choices.append(("fix", f"Change the answer: {question.title}"))
+        for path in finding.paths:
+            title = wizard.title_of(path)
+            if title and not any(label.endswith(f": {title}") for _, label in choices):
+                choices.append((("fix", path), f"Change the answer: {title}"))
         if finding.severity == "error":
             choices.append(
                 ("accept", "Accept the risk (give a reason; kept in the internal record)")
@@ -458,8 +474,8 @@ class Session:
         else:
             choices.append(("keep", "Keep it as it is"))
         picked = self.prompter.select("What do you want to do?", choices, choices[0][0])
-        if picked == "fix" and question is not None:
-            wizard.edit(question)
+        if isinstance(picked, tuple):
+            wizard.change(picked[1])
             return True
         if picked == "keep":
             kept.add((finding.id, finding.message))
@@ -523,7 +539,7 @@ class Session:
             outcome = render_files(
                 [self.path],
                 self.path.parent / "out",
-                list(DOCUMENT_FORMATS),
+                list(self.request.formats),
                 library=library,
                 accept_risks=by_rule,
                 finding_reasons=accepted,
@@ -536,8 +552,10 @@ class Session:
         self.console.print(f"  Agreement file: {_show(self.path)}", markup=False)
         for written in outcome.written:
             for file in written.files:
-                kind = "Word" if file.suffix == ".docx" else "Markdown"
+                kind = {".docx": "Word", ".pdf": "PDF"}.get(file.suffix, "Markdown")
                 self.console.print(f"  {kind}: {_show(file)}", markup=False)
+        for line in _not_checked(self._wizard, self._last_findings):
+            self.console.print(line, markup=False, soft_wrap=False)
         if accepted:
             self.console.print(
                 f"  Accepted risks ({len(accepted)}) are recorded in {_show(self._record())} "
@@ -545,7 +563,8 @@ class Session:
                 markup=False,
             )
         self.console.print(
-            f"To change an answer later: slawriter new --resume {_show(self.path)}", markup=False
+            f"To change an answer later: {self.request.program} new --resume {_show(self.path)}",
+            markup=False,
         )
         return Outcome.DRAFTED_WITH_FINDINGS if findings else Outcome.DRAFTED
 
@@ -562,7 +581,8 @@ class Session:
                 if accepted
                 else ""
             )
-            + f".\nFix the problem, then run: slawriter new --resume {_show(self.path)}",
+            + f".\nFix the problem, then run: {self.request.program} new --resume "
+            f"{_show(self.path)}",
             markup=False,
         )
 
@@ -613,3 +633,99 @@ def _free_name(customer: str) -> Path:
         candidate = Path(f"{base}-{number}.yaml")
         number += 1
     return candidate
+
+
+def _schema_line(library: Library) -> str:
+    """``# yaml-language-server: $schema=...`` so editors check the file as it is typed; the
+    schema is written to the user's cache folder (empty when it cannot be)."""
+    import json
+
+    from slawriter.files.output import write_atomic
+    from slawriter.library.cache import cache_root
+    from slawriter.library.schema import agreement_schema
+
+    path = cache_root() / "agreement.schema.json"
+    try:
+        text = json.dumps(agreement_schema(library), indent=2, sort_keys=True).encode("utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file() or path.read_bytes() != text:
+            write_atomic(path, text)
+    except (OSError, SlawriterError):
+        return ""
+    return f"yaml-language-server: $schema={path.resolve().as_uri()}\n"
+
+
+# What each rule checks, as a salesperson would say it (for "not checked" at the end).
+_CHECKS = {
+    "warranty-vs-resolution": "whether a hardware failure can be fixed in the resolution time",
+    "coverage-vs-clock": "whether someone is on shift or on call whenever a target's clock runs",
+    "staffing-vs-response": "whether your team can answer the expected tickets in time",
+    "uptime-vs-recovery": "whether one hardware failure would break an uptime target",
+    "uptime-vs-maintenance": "whether maintenance fits in the uptime targets",
+    "rpo-vs-backup": "whether the backups support the promised recovery point",
+    "rto-vs-restore": "whether a restore fits in the promised recovery time",
+    "access-vs-onsite": "whether on-site work fits the site's opening hours",
+    "combined-vs-services": "whether the combined uptime can be met",
+    "priority-order": "whether the priorities' targets are in order",
+    "clock-undefined": "whether every target's clock is defined",
+}
+
+# Provider-file fields named in findings, in the words of the first-run questions.
+_PROVIDER_WORDS = {
+    "internal.staffing": "your team's shifts",
+    "internal.on_call": "your on-call rota",
+    "internal.handling_time": "your handling times",
+}
+
+_FIELD_PATH = re.compile(
+    r"\b(?:internal|services|priorities|constraints|credits|maintenance|data_protection|"
+    r"combined_uptime|calendars|out_of_hours|reporting|escalation|monitoring)"
+    r"(?:\[[^\]\s]+\]|\.[A-Za-z0-9_-]+)+"
+)
+
+
+def _in_their_words(wizard: Wizard | None, text: str) -> str:
+    """A finding in the names the user typed: field paths become the questions' names
+    (``internal.redundancy.guest-wi-fi`` -> 'Redundant services'), service ids the names."""
+    if wizard is None or not text:
+        return text
+
+    def named(match: re.Match[str]) -> str:
+        path = match.group(0)
+        for field, words in _PROVIDER_WORDS.items():
+            if path == field or path.startswith(f"{field}."):
+                return f"{words} (asked when your company's details were set up)"
+        title = wizard.title_of(path)
+        return f"the answer '{title}'" if title else path
+
+    text = _FIELD_PATH.sub(named, text)
+    text = re.sub(r"set (the answer '[^']+'): true", r"tick it in \1", text)
+    for sid, name in wizard.service_choices():
+        if sid != name:
+            text = re.sub(rf"(?<![\w'-]){re.escape(str(sid))}(?![\w-])", name, text)
+    return text
+
+
+def _not_checked(wizard: Wizard | None, findings: list[Finding]) -> list[str]:
+    """What the checker could not check, and why, for the finish line: one line per reason,
+    naming what it concerns (``Email, Guest Wi-Fi``)."""
+    reasons: dict[tuple[str, str, str], list[str]] = {}
+    for finding in findings:
+        if finding.severity != "info" or "not checked: " not in finding.message:
+            continue
+        subject, _, why = finding.message.partition("not checked: ")
+        key = (
+            finding.id,
+            _in_their_words(wizard, why),
+            _in_their_words(wizard, finding.suggestion),
+        )
+        subjects = reasons.setdefault(key, [])
+        if subject.strip(": "):
+            subjects.append(_in_their_words(wizard, subject.strip(": ")))
+    lines = []
+    for (rule, why, suggestion), subjects in reasons.items():
+        about = f" ({', '.join(subjects)})" if subjects else ""
+        lines.append(f"  Not checked: {_CHECKS.get(rule, rule)}{about}, because {why}.")
+        if suggestion:
+            lines.append(f"    To check it: {suggestion}.")
+    return lines

@@ -110,6 +110,16 @@ class Answers:
         merged: dict[str, Any] = deep_merge(self.sources.profile_defaults, plain(self.data))
         return merged
 
+    def currency(self) -> str:
+        """The currency fees are in: the provider's."""
+        locale = self.sources.provider.get("locale") or {}
+        return str(locale.get("currency") or "GBP")
+
+    def clock_of(self, priority: str) -> str:
+        """The calendar a priority's targets are counted on (its own, else the default)."""
+        own = self.value(f"priorities.{priority}.calendar")
+        return str(own or self.value("default_calendar") or "business")
+
     def priority_ids(self) -> list[str]:
         priorities = self.merged().get("priorities")
         return [str(p) for p in priorities] if isinstance(priorities, dict) else []

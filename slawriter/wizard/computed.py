@@ -115,6 +115,20 @@ def _credits_possible(wizard: Wizard, item: Item | None) -> Any:
     )
 
 
+def _clock(priority: str) -> Callable[[Wizard, Item | None], Any]:
+    """A priority's clock: the out-of-hours calendar when out-of-hours support covers it
+    (answering "24x7 for P1" puts P1's targets on the 24x7 clock), else the default."""
+
+    def clock(wizard: Wizard, item: Item | None) -> Any:
+        if wizard.value("out_of_hours.available") and priority in (
+            wizard.value("out_of_hours.priorities") or []
+        ):
+            return wizard.value("out_of_hours.calendar") or "24x7"
+        return wizard.value("default_calendar") or "business"
+
+    return clock
+
+
 COMPUTE: dict[str, Callable[[Wizard, Item | None], Any]] = {
     "credits_possible": _credits_possible,
     "first_of_next_month": first_of_next_month,
@@ -128,4 +142,5 @@ COMPUTE: dict[str, Callable[[Wizard, Item | None], Any]] = {
     "provider_timezone": lambda w, i: _default_calendar_spec(w, "timezone"),
     "provider_hours": lambda w, i: _default_calendar_spec(w, "hours"),
     "provider_holidays": lambda w, i: _default_calendar_spec(w, "holidays"),
+    **{f"clock_P{n}": _clock(f"P{n}") for n in range(1, 10)},
 }

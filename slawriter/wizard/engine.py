@@ -9,6 +9,7 @@ defaults) is ``Answers``'s; how each question type is asked and shown is its han
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -44,6 +45,9 @@ class Wizard(Answers):
         self._frontier: int | None = None
         self._finished = False
         self.must_ask: set[str] = set()  # asked even when a default exists (renewals)
+        self._offered: set[str] = set()  # sections whose defaults were offered at once
+        # Shows one section's answers (the review's table): set by whoever draws the screen.
+        self.section_view: Callable[[Wizard, str], Any] | None = None
 
     # --- showing answers -----------------------------------------------------------------------
 
@@ -52,6 +56,14 @@ class Wizard(Answers):
         if value is MISSING:
             return "(not answered)" if question.required else "none"
         return handler_for(question).show(self, question, item, value)
+
+    def help_text(self, question: Question, default: Any) -> str:
+        """The help with ``{default}`` replaced by the default offered (so the help can never
+        name another figure than the prompt offers)."""
+        if "{default}" not in question.help:
+            return question.help
+        shown = handler_for(question).typed(question, plain(default)) if default is not None else ""
+        return question.help.replace("{default}", shown or "nothing")
 
     def validator(self, question: Question, key: str, allow_empty: bool) -> Validator:
         """The check of text typed at ``question`` (its answer stored at model field ``key``)."""
@@ -95,8 +107,13 @@ class Wizard(Answers):
         if self._frontier is None:
             self.mark_progress()
         frontier = self._frontier if self._frontier is not None else -1
+        kept: set[str] = set()
         for index, question in enumerate(self.questions.questions):
-            if not self.applies(question):
+            section = question.section or ""
+            if section not in self._offered:
+                self._offered.add(section)
+                kept |= self._offer_section_defaults(section, frontier)
+            if question.key in kept or not self.applies(question):
                 continue
             if question.type == "group":
                 self._run_group(question, past_frontier=index >= frontier)
@@ -105,6 +122,77 @@ class Wizard(Answers):
                     self.ask(question)  # a stored answer that no longer validates
             elif self._unanswered_needs_asking(question, past_frontier=index > frontier):
                 self.ask(question)
+
+    def _offer_section_defaults(self, section_id: str, frontier: int) -> set[str]:
+        """A fresh section whose every question has a default: show the defaults as a table
+        and offer to keep them all with one answer. Returns the keys kept."""
+        section = self.questions.section_by_id.get(section_id)
+        if self.prompter is None or section is None or not section.keep_defaults:
+            return set()
+        if self.section_view is None:
+            return set()
+        indexed = [
+            (i, q) for i, q in enumerate(self.questions.questions) if q.section == section_id
+        ]
+        if any(i <= frontier or self.answered(q) or q.key in self.must_ask for i, q in indexed):
+            return set()
+        questions = [q for _, q in indexed]
+        if len(questions) < 2 or not all(self._has_default(q) for q in questions):
+            return set()
+        prompter, self.prompter = self.prompter, None
+        try:
+            for question in questions:
+                if self.applies(question):
+                    self.ask(question)  # nothing to ask: the default is taken and saved
+        finally:
+            self.prompter = prompter
+        if self.missing:
+            self.missing.clear()  # a default that did not fit: asked below
+            return set()
+        if not any(self.applies(q) for q in questions):
+            return {q.key for q in questions}  # nothing in it applies (no credits: no tiers)
+        self._section(questions[0])
+        prompter.rich(self.section_view(self, section_id))
+        if prompter.confirm(f"Keep these answers for {section.title.lower()}?", True):
+            return {q.key for q in questions}
+        for question in self._to_change(questions):
+            if not self.applies(question):
+                continue
+            if question.type == "group":
+                self.prompter.help(question.help, question.internal)
+                self.edit_group(question)
+            else:
+                self.ask(question)
+        for question in questions:
+            if not self.applies(question) and self.answered(question):
+                self.remove(to_loc(question.key))  # a "no" above made it not apply
+        return {q.key for q in questions}
+
+    def _to_change(self, questions: list[Question]) -> list[Question]:
+        """The questions to ask when a section's defaults are not kept: in a section of
+        per-priority answers, only those of the priorities chosen."""
+        assert self.prompter is not None
+        by_priority: dict[str, list[Question]] = {}
+        for question in questions:
+            match = re.fullmatch(r"priorities\.([^.]+)\..+", question.key)
+            if match is None:
+                return questions
+            by_priority.setdefault(match.group(1), []).append(question)
+        choices = [(pid, label) for pid, label in self.priority_choices() if pid in by_priority]
+        picked = self.prompter.checkbox(
+            "Which priorities do you want to change?", choices, [], at_least_one=True
+        )
+        return [q for pid in picked for q in by_priority[pid]]
+
+    def _has_default(self, question: Question) -> bool:
+        if question.type == "group":
+            return question.min_items == 0 or bool(self._group_defaults(question))
+        handler = handler_for(question)
+        if handler.generated or not question.required or handler.left_out_means_no:
+            return True
+        if question.type in ("confirm", "flags"):
+            return True
+        return self.default_for(question) is not None
 
     def _run_group(self, question: Question, past_frontier: bool) -> None:
         answered = self.answered(question)
@@ -127,6 +215,8 @@ class Wizard(Answers):
     def _supplied_elsewhere(self, question: Question) -> bool:
         if handler_for(question).left_out_means_no:
             return True
+        if self._finished and fields.allows_none(self.model, question.key):
+            return True  # left out of a finished file: the file format's default applies
         if get(self.sources.profile_defaults, to_loc(question.key)) is not None:
             return True
         return fields.model_default(self.model, question.key) is not None
@@ -175,7 +265,10 @@ class Wizard(Answers):
         if item is None:
             self._section(question)
         section = self.questions.section_by_id.get(question.section or "")
-        self.prompter.help(question.help, question.internal and not (section and section.internal))
+        self.prompter.help(
+            self.help_text(question, default),
+            question.internal and not (section and section.internal),
+        )
         value = handler.prompt(Asked(self, self.prompter, question, item, default, key))
         self.store(question, value, item)
 
@@ -354,7 +447,10 @@ class Wizard(Answers):
         count = len(defaults)
         for index in range(count):
             self.prompter.note(f"  {index + 1}. {self.item_line(question, index)}")
-        if self.prompter.confirm(f"Use these {count} {question.item_name}s?", True):
+        these = (
+            f"these {count} {question.item_name}s" if count != 1 else f"this {question.item_name}"
+        )
+        if self.prompter.confirm(f"Use {these}?", True):
             self._save()
             return True
         put(self.data, to_loc(question.key), [])
@@ -449,38 +545,126 @@ class Wizard(Answers):
             if shown:
                 yield section, shown
 
-    def review(self, summary: Callable[[Wizard], Any]) -> None:
-        """Show every answer by section; let the user change any until they finish."""
+    def review(self, show: Callable[[Wizard, str], Any] | None = None) -> None:
+        """Every section on one line each (what it holds); a section's answers are listed
+        when it is chosen, and after a change only that section is shown again."""
         assert self.prompter is not None
+        if show is not None:
+            self.section_view = show
         self._shown_sections.update(s.id for s in self.questions.sections)  # no headings now
         while True:
-            self.prompter.rich(summary(self))
+            width = max(self.prompter.width - 8, 40)
             choices: list[tuple[Any, str]] = [
                 ("finish", "Everything is right: create the documents")
             ]
             choices += [
-                (section.id, f"Change something in: {section.title}")
-                for section, _ in self.sections_with_answers()
+                (section.id, _short(f"{section.title}: {self.section_gist(questions)}", width))
+                for section, questions in self.sections_with_answers()
             ]
-            picked = self.prompter.select("What next?", choices, "finish")
+            picked = self.prompter.select(
+                "Review: choose a section to see or change its answers", choices, "finish"
+            )
             if picked == "finish":
                 return
-            self.edit_section(picked)
+            if self.edit_section(picked) and self.section_view is not None:
+                self.prompter.rich(self.section_view(self, picked))
 
-    def edit_section(self, section_id: str) -> None:
+    def section_gist(self, questions: list[Question]) -> str:
+        """A section in a few words: ``3 services (Email, Guest Wi-Fi, Bookings)``."""
+        parts = []
+        for question in questions:
+            if question.type == "group":
+                count = len(self._items(question))
+                names = ", ".join(self.item_label(question, i) for i in range(count))
+                noun = question.item_name
+                if count != 1:
+                    head, of, tail = noun.partition(" of ")
+                    noun = f"{head}s{of}{tail}"
+                parts.append(f"{count or 'no'} {noun}" + (f" ({names})" if names else ""))
+            else:
+                parts.append(f"{question.title} {self.answer_text(question)}")
+        count = len(questions)
+        return f"{count} answer{'s' if count != 1 else ''}: " + "; ".join(parts)
+
+    def edit_section(self, section_id: str) -> bool:
+        """Choose one answer of a section and change it; True when one was changed."""
         assert self.prompter is not None
         by_id = {section.id: shown for section, shown in self.sections_with_answers()}
         questions = by_id.get(section_id, [])
+        width = max(self.prompter.width - 8, 40)
         choices: list[tuple[Any, str]] = [
-            (q.key, f"{q.title}: {_short(self.answer_text(q))}") for q in questions
+            (q.key, _short(f"{q.title}: {self.answer_text(q)}", width)) for q in questions
         ]
-        choices.append(("back", "Back to the summary"))
+        choices.append(("back", "Back to the sections"))
         picked = self.prompter.select("Which answer?", choices, choices[0][0])
         if picked == "back":
-            return
+            return False
         question = self.questions.find(picked)
         assert question is not None
         self.edit(question)
+        return True
+
+    # --- finding the question behind a field path ----------------------------------------------
+
+    def locate(self, path: str) -> tuple[Question, Item | None, Question | None] | None:
+        """The question (and group item and sub-question) that sets a field path:
+        ``constraints[nbd].onsite_response`` -> the constraints group, item nbd, its onsite
+        response question."""
+        question = self.question_for_path(path)
+        if question is None:
+            return None
+        if question.type != "group":
+            return question, None, None
+        rest = path[len(question.key) :]
+        match = re.match(r"\[([^\]]+)\]\.?(.*)", rest)
+        if not match:
+            return question, None, None
+        wanted, sub_path = match.groups()
+        items = self._items(question)
+        index = next(
+            (
+                i
+                for i, item in enumerate(items)
+                if str(i) == wanted or (isinstance(item, dict) and str(item.get("id")) == wanted)
+            ),
+            None,
+        )
+        if index is None:
+            return question, None, None
+        item = Item(question, (*to_loc(question.key), index), {})
+        sub = next(
+            (
+                q
+                for q in sorted(question.questions, key=lambda q: -len(q.key))
+                if sub_path == q.key or sub_path.startswith((f"{q.key}.", f"{q.key}["))
+            ),
+            None,
+        )
+        return question, item, sub
+
+    def change(self, path: str) -> None:
+        """Ask again the answer a field path names (one item's answer inside a group)."""
+        found = self.locate(path)
+        if found is None:
+            return
+        question, item, sub = found
+        if item is not None and sub is not None and not handler_for(sub).generated:
+            self.ask(sub, item)
+            self._fill_item(item, only_missing=True)
+        else:
+            self.edit(question)
+
+    def title_of(self, path: str) -> str | None:
+        """``Onsite response (of Server warranty)`` for a field path, None if no question."""
+        found = self.locate(path)
+        if found is None:
+            return None
+        question, item, sub = found
+        if item is not None and sub is not None:
+            index = item.loc[-1]
+            assert isinstance(index, int)
+            return f"{sub.title} ({self.item_label(question, index)})"
+        return question.title
 
 
 def _short(text: str, width: int = 60) -> str:

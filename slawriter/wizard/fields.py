@@ -121,14 +121,50 @@ def check_keys(questions: QuestionSet, model: type[BaseModel]) -> None:
 # --- typed answers ---------------------------------------------------------------------------
 
 
-def number(text: str) -> Decimal:
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+CURRENCY_SIGNS = {"£": "GBP", "$": "USD", "€": "EUR", "R": "ZAR"}
+
+
+def number(text: str, such_as: str = "a number such as 1250.5") -> Decimal:
+    """A number; thousands may be grouped (1,250) but a decimal comma (99,9) is refused with
+    the calculators' message (``'99,9' is not a percentage such as 99.9``), never misread."""
+    cleaned = text.strip()
+    if "," in cleaned:
+        if not _GROUPED.fullmatch(cleaned):
+            raise ValueError(f"'{text}' is not {such_as}")
+        cleaned = cleaned.replace(",", "")
     try:
-        value = Decimal(text.strip().replace(",", ""))
+        value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"'{text}' is not a number") from None
+        raise ValueError(f"'{text}' is not {such_as}") from None
     if not value.is_finite():
-        raise ValueError(f"'{text}' is not a number")
+        raise ValueError(f"'{text}' is not {such_as}")
     return value
+
+
+def amount(text: str, currency: str | None) -> Decimal:
+    """Money typed with or without its sign or code: '£450', '450 GBP', 'GBP 1,200.50'.
+
+    A sign or code of another currency than ``currency`` is refused: fees are in the
+    provider's currency (None: any sign is taken off unchecked).
+    """
+    cleaned = " ".join(text.split())
+    found: str | None = None
+    code = re.fullmatch(r"([A-Za-z]{3})\s*(.+)|(.+?)\s*([A-Za-z]{3})", cleaned)
+    if code:
+        found = (code.group(1) or code.group(4)).upper()
+        cleaned = code.group(2) or code.group(3)
+    elif cleaned[:1] in CURRENCY_SIGNS and cleaned[:1] != "R":
+        found, cleaned = CURRENCY_SIGNS[cleaned[0]], cleaned[1:].strip()
+    elif cleaned.startswith(("A$", "C$", "NZ$")):
+        sign, _, cleaned = cleaned.partition("$")
+        found = {"A": "AUD", "C": "CAD", "NZ": "NZD"}[sign]
+    if found == "USD" and currency in ("AUD", "CAD", "NZD"):
+        found = currency  # "$" is also the sign of these dollars
+    if found is not None and currency is not None and found != currency:
+        raise ValueError(f"'{text}' is in {found}, but this agreement's fees are in {currency}")
+    in_currency = f" (in {currency})" if currency else ""
+    return number(cleaned, f"an amount such as 450 or 1250.50{in_currency}")
 
 
 def plain_number(value: Decimal) -> int | float:

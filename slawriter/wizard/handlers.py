@@ -30,6 +30,8 @@ Validator = Callable[[str], str | None]
 
 
 class Prompter(Protocol):
+    @property
+    def width(self) -> int: ...
     def heading(self, section: Section, number: int, total: int) -> None: ...
     def note(self, text: str, style: str = "") -> None: ...
     def rich(self, renderable: Any) -> None: ...
@@ -203,13 +205,13 @@ class Handler:
         question = asked.question
         completions, meta = self.completions()
         allow_empty = asked.optional or not question.required
-        shown = fields.format_answer(question, asked.default)
+        shown = self.typed(question, asked.default)
         instruction = None
         if allow_empty:
             instruction = "(optional: type - for none)" if shown else "(optional)"
-        validate = validator(question, asked.answers.model, asked.key, allow_empty)
+        validate = self.validator(asked, allow_empty)
         text = asked.prompter.text(
-            question.prompt,
+            self.message(asked),
             shown,
             lambda text: None if allow_empty and text.strip() == "-" else validate(text),
             completions=completions,
@@ -219,6 +221,16 @@ class Handler:
         if not text.strip() or text.strip() == "-":
             return None
         return parse_answer(question, text)
+
+    def typed(self, question: Question, value: Any) -> str:
+        """A stored value as the user would type it (the default offered at the prompt)."""
+        return fields.format_answer(question, value)
+
+    def message(self, asked: Asked) -> str:
+        return asked.question.prompt
+
+    def validator(self, asked: Asked, allow_empty: bool) -> Validator:
+        return validator(asked.question, asked.answers.model, asked.key, allow_empty)
 
     def show(self, answers: Answers, question: Question, item: Item | None, value: Any) -> str:
         """A stored answer in the review (never MISSING: the wizard says "not answered")."""
@@ -246,9 +258,36 @@ class Integer(Number):
     whole = True
 
 
+class Money(Number):
+    """An amount in the provider's currency: '£450' and '450 GBP' are read as 450."""
+
+    def parse(self, question: Question, text: str) -> Any:
+        return fields.plain_number(fields.amount(text, None))
+
+    def message(self, asked: Asked) -> str:
+        return f"{asked.question.prompt} ({asked.answers.currency()})"
+
+    def validator(self, asked: Asked, allow_empty: bool) -> Validator:
+        general = super().validator(asked, allow_empty)
+        currency = asked.answers.currency()
+
+        def validate(text: str) -> str | None:
+            if text.strip():
+                try:
+                    fields.amount(text, currency)
+                except ValueError as error:
+                    return str(error)
+            return general(text)
+
+        return validate
+
+    def show_value(self, question: Question, value: Any) -> str:
+        return fields.format_answer(question, value)
+
+
 class Percent(Handler):
     def parse(self, question: Question, text: str) -> Any:
-        number = fields.number(text.removesuffix("%"))
+        number = fields.number(text.strip().removesuffix("%"), "a percentage such as 99.9")
         if not Decimal(0) <= number <= Decimal(100):
             raise ValueError(f"{text} is not between 0 and 100")
         return fields.plain_number(number)
@@ -257,9 +296,20 @@ class Percent(Handler):
         return f"{fields.format_answer(question, value)}%"
 
 
+_TARGET = re.compile(r"priorities\.([^.]+)\.(response|resolution|update)")
+
+
 class Duration(Handler):
     def parse(self, question: Question, text: str) -> Any:
         return parse_duration(text).text
+
+    def show(self, answers: Answers, question: Question, item: Item | None, value: Any) -> str:
+        shown = super().show(answers, question, item, value)
+        target = _TARGET.fullmatch(question.key) if item is None else None
+        if target and value is not None:
+            # A target means nothing without its clock: "P1 response 30m (24x7)".
+            return f"{shown} ({answers.clock_of(target.group(1))})"
+        return shown
 
 
 class Period(Handler):
@@ -411,13 +461,58 @@ class Flags(Handler):
 
 
 class List(Handler):
-    """One item per line; an empty line finishes. Items already given can be unticked."""
+    """One item per line; an empty line finishes. Items already given can be unticked.
+
+    With a ``separator`` the items are typed on one line (an address, the systems of a
+    service): ``1 High St, Bristol BS1 1AA``.
+    """
 
     def from_data(self, question: Question, text: str) -> Any:
         return _items(text)
 
+    def parse(self, question: Question, text: str) -> Any:
+        separator = question.separator or ";"
+        return [" ".join(part.split()) for part in text.split(separator) if part.strip()]
+
+    def typed(self, question: Question, value: Any) -> str:
+        if isinstance(value, list):
+            return f"{question.separator or ';'} ".join(str(v) for v in value)
+        return super().typed(question, value)
+
+    def validator(self, asked: Asked, allow_empty: bool) -> Validator:
+        one = validator(
+            asked.question.model_copy(update={"type": "text"}),
+            asked.answers.model,
+            f"{asked.key}[0]",
+            True,
+        )
+        whole = validator(asked.question, asked.answers.model, asked.key, allow_empty)
+
+        def validate(text: str) -> str | None:
+            for part in self.parse(asked.question, text):
+                problem = one(part)
+                if problem:
+                    return f"'{part}': {problem}"
+            return whole(text)
+
+        return validate
+
     def prompt(self, asked: Asked) -> Any:
         question, prompter = asked.question, asked.prompter
+        if question.separator:
+            sep = question.separator
+            asked = Asked(
+                asked.answers,
+                prompter,
+                question.model_copy(
+                    update={"prompt": f"{question.prompt} (separate with '{sep}')"}
+                ),
+                asked.item,
+                asked.default,
+                asked.key,
+            )
+            value = super().prompt(asked)
+            return value if value is not None or question.required else []
         items = list(asked.default or [])
         if items:
             kept = prompter.checkbox(
@@ -445,6 +540,65 @@ class List(Handler):
                 break
             items.append(" ".join(text.split()))
         return items if items or question.required else []
+
+
+_TARGET_FIELDS = ("response", "resolution")
+
+
+class Mapping(Handler):
+    """Per priority on one line: ``P1 0.5, P2 4, P3 8`` (numbers), ``P1 90m, default 25m``
+    (durations) or ``P1 resolution 1 business day; P2 response 4h`` (modified targets)."""
+
+    def parse(self, question: Question, text: str) -> Any:
+        out: dict[str, Any] = {}
+        for part in re.split(r"[;,]", text):
+            words = part.split()
+            if not words:
+                continue
+            if len(words) < 2:
+                raise ValueError(
+                    f"'{part.strip()}': expected a key and a value, e.g. {_example(question)}"
+                )
+            key, rest = words[0], words[1:]
+            key = key.upper() if re.fullmatch(r"[pP]\d", key) else key
+            if question.value_type == "targets":
+                field = rest[0].lower()
+                if field not in _TARGET_FIELDS or len(rest) < 2:
+                    raise ValueError(
+                        f"'{part.strip()}': expected a priority, 'response' or 'resolution' "
+                        f"and a time, e.g. {_example(question)}"
+                    )
+                out.setdefault(key, {})[field] = parse_duration(" ".join(rest[1:])).text
+            elif question.value_type == "duration":
+                out[key] = parse_duration(" ".join(rest)).text
+            else:
+                out[key] = fields.plain_number(fields.number(" ".join(rest)))
+        return out
+
+    def from_data(self, question: Question, text: str) -> Any:
+        return _yaml_list(text) if text.startswith("{") else self.parse(question, text)
+
+    def typed(self, question: Question, value: Any) -> str:
+        if not isinstance(value, dict):
+            return super().typed(question, value)
+        if question.value_type == "targets":
+            return "; ".join(
+                f"{key} {field} {target}"
+                for key, fields_ in value.items()
+                for field, target in (fields_ or {}).items()
+                if field in _TARGET_FIELDS and target is not None
+            )
+        return ", ".join(f"{key} {v}" for key, v in value.items())
+
+    def show(self, answers: Answers, question: Question, item: Item | None, value: Any) -> str:
+        return self.typed(question, value) or "none"
+
+
+def _example(question: Question) -> str:
+    return {
+        "targets": "'P1 resolution 1 business day; P2 resolution 3 business days'",
+        "duration": "'P1 90m, P2 60m, default 25m'",
+    }.get(question.value_type, "'P1 0.5, P2 4, P3 8'")
 
 
 class Group(Handler):
@@ -493,6 +647,8 @@ HANDLERS: dict[str, Handler] = {
     "group": Group(),
     "id": Id(),
     "flags": Flags(),
+    "money": Money(),
+    "mapping": Mapping(),
 }
 
 

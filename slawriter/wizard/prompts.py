@@ -88,6 +88,10 @@ class Terminal:
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console(highlight=False)
 
+    @property
+    def width(self) -> int:
+        return self.console.width
+
     # --- output ------------------------------------------------------------------------------
 
     def heading(self, section: Section, number: int, total: int) -> None:

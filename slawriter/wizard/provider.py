@@ -117,6 +117,9 @@ def ensure_provider(
         lambda: roundtrip.save(path, data),
         prompter,
     )
+    from slawriter.wizard.review import section_table
+
+    wizard.section_view = section_table
     wizard.run()
     roundtrip.save(path, data)
     problems = provider_problems(path, data)

@@ -39,6 +39,8 @@ QuestionType = Literal[
     "group",
     "id",
     "flags",
+    "money",
+    "mapping",
 ]
 ChoicesFrom = Literal["priorities", "services", "calendars"]
 
@@ -81,6 +83,14 @@ class Question(_Strict):
         default_factory=list, description="Asked again when one of these answers changes"
     )
     internal: bool = Field(default=False, description="For the provider only; never printed")
+    separator: str | None = Field(
+        default=None,
+        description="list: the items are typed on one line, split at this character",
+    )
+    value_type: Literal["number", "duration", "targets"] = Field(
+        default="number",
+        description="mapping: what follows each key ('P1 0.5', 'P1 90m', 'P1 resolution 8h')",
+    )
     # repeating groups
     questions: list[Question] = Field(default_factory=list)
     item_name: str = "item"
@@ -123,6 +133,10 @@ class Section(_Strict):
     title: str
     intro: str = ""
     internal: bool = False
+    keep_defaults: bool = Field(
+        default=True,
+        description="Offer to keep every default of the section at once (shown as a table)",
+    )
 
 
 class QuestionFile(_Strict):
@@ -211,10 +225,23 @@ def _merge(raw: QuestionFile, base: QuestionSet | None, where: str) -> QuestionS
     questions = list(base.questions) if base else []
     if base:
         known = {q.key for q in questions}
+        inner = {f"{q.key}.{sub.key}" for q in questions for sub in q.questions}
         for key in raw.leave_out:
-            if key not in known:
+            if key not in known | inner:
                 problems.append(f"{where}: leave_out '{key}' is not a question of {raw.based_on}")
-        questions = [q for q in questions if q.key not in raw.leave_out]
+        questions = [
+            q.model_copy(
+                update={
+                    "questions": [
+                        sub for sub in q.questions if f"{q.key}.{sub.key}" not in raw.leave_out
+                    ]
+                }
+            )
+            if q.questions
+            else q
+            for q in questions
+            if q.key not in raw.leave_out
+        ]
         for key, fields in raw.change.items():
             for index, question in enumerate(questions):
                 if question.key == key:
