@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from slawriter.commands import library_option
+from slawriter.text.words import plural
 
 NAME = "diff"
 HELP = "compare two agreements (or two library versions): summary and Word redline"
@@ -63,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
         )
     old_path, new_path = (paths[0], paths[-1])
     new_library = Library.locate(args.library)
-    old_library = Library.locate(args.old_library) if args.old_library else new_library
+    old_library = (
+        Library.locate(args.old_library, flag="--old-library") if args.old_library else new_library
+    )
     when = parse_change_date(args.date)
     redline = None if args.out is None else Redline(args.out, args.author, when, args.force)
     compared = compare_files(
@@ -86,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {line}")
     if args.out is not None:
         print(
-            f"Wrote the redline {display_path(args.out)}: {compared.insertions} insertions and "
-            f"{compared.deletions} deletions tracked as changes by {args.author}"
+            f"Wrote the redline {display_path(args.out)}: "
+            f"{plural(compared.insertions, 'insertion')} and "
+            f"{plural(compared.deletions, 'deletion')} tracked as changes by {args.author}"
         )
     return EXIT_FOUND if compared.lines else EXIT_OK

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from slawriter.commands import library_option
+from slawriter.text.words import plural
 
 NAME = "validate"
 HELP = "check agreement files without writing anything"
@@ -34,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
         services = len(agreement.services)
         print(
             f"{display_path(loaded.path)}: valid ({loaded.profile.id} profile, "
-            f"{services} service{'s' if services != 1 else ''}, "
-            f"{len(agreement.priorities)} priorities, "
+            f"{plural(services, 'service')}, "
+            f"{plural(len(agreement.priorities), 'priority', 'priorities')}, "
             f"provider {display_path(loaded.provider_path)})"
         )
         if agreement.incomplete:

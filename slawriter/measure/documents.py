@@ -39,6 +39,7 @@ from slawriter.text.numbers import ratio_percent as percent
 from slawriter.text.times import clock_hours_minutes as hours_minutes
 from slawriter.text.times import report_date
 from slawriter.text.times import report_when as _when
+from slawriter.text.words import plural
 
 BREACHES_SHOWN = 100
 REJECTED_SHOWN = 200
@@ -96,10 +97,7 @@ def _summary(report: Report) -> list[Block]:
     ]
     monthly = _monthly_services(report)
     if monthly:
-        lines.append(
-            f"Uptime targets met: {meeting} of {len(monthly)} "
-            f"service-month{'s' if len(monthly) != 1 else ''}."
-        )
+        lines.append(f"Uptime targets met: {meeting} of {plural(len(monthly), 'service-month')}.")
     if total.combined is not None:
         lines.append(
             f"Combined uptime: {percent(total.combined.uptime, 3)} "
@@ -328,8 +326,8 @@ def _rejected(report: Report) -> list[Block]:
     count = len(report.rejected)
     blocks: list[Block] = [
         _para(
-            f"{count:,} row{'s' if count != 1 else ''} could not be used and "
-            f"{'are' if count != 1 else 'is'} left out of every figure:"
+            f"{plural(count, 'row')} could not be used and "
+            f"{plural(count, 'is', 'are', with_count=False)} left out of every figure:"
         ),
         _table(["File", "Line", "Reason"], rows, 1, 2),
     ]
