@@ -37,7 +37,6 @@ from slawriter.text.numbers import money
 from slawriter.text.numbers import percent as target_percent
 from slawriter.text.numbers import ratio_percent as percent
 from slawriter.text.times import clock_hours_minutes as hours_minutes
-from slawriter.text.times import report_date
 from slawriter.text.times import report_when as _when
 from slawriter.text.words import plural
 
@@ -382,9 +381,11 @@ def report_document(
         subtitle=period,
         provider=party("Provider", provider),
         customer=party("Customer", customer),
-        reference=agreement.agreement.reference,
-        effective_date=report_date(agreement.agreement.effective_date),
-        version=f"Report for {period}, as of {_when(report.as_of)}",
+        details=(
+            ("Agreement", agreement.agreement.reference),
+            ("Period", period),
+            ("As of", _when(report.as_of)),
+        ),
     )
     return Document(
         cover=cover,

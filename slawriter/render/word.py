@@ -15,6 +15,7 @@ date comes from Document.stamp_date.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import traceback
@@ -147,6 +148,8 @@ def render_docx(document: Document, template: Path) -> bytes:
     word = _fill_template(document, template)
     if not document.cover.parties:
         _remove_cover_parties(word)
+    if document.cover.details:
+        _set_cover_details(word, document.cover.details)
     styles = _Styles(word, template)
     text_width = _set_page_size(word, document.page_size, styles)
     body = _Body(word, styles, text_width)
@@ -221,6 +224,39 @@ def _remove_cover_parties(word: WordDocument) -> None:
         if element.findall(".//" + qn("w:drawing")):
             continue  # the logo
         word.element.body.remove(element)
+
+
+def _set_cover_details(word: WordDocument, rows: Sequence[tuple[str, str]]) -> None:
+    """The cover's "Label: value" lines for a document that is not an agreement: the
+    template's detail lines (style Cover Detail) rewritten, each keeping its paragraph and
+    first run's formatting, the last one copied for more lines, spare ones removed."""
+    found = [
+        element
+        for element in word.element.body.iterchildren(qn("w:p"))
+        if (style := WordParagraph(element, word._body).style) is not None
+        and style.name == "Cover Detail"
+    ]
+    if not found:
+        return  # a firm's template without detail lines: nothing to label
+    anchor = found[-1]
+    for index, (label, value) in enumerate(rows):
+        if index < len(found):
+            paragraph = found[index]
+        else:
+            paragraph = copy.deepcopy(found[-1])
+            anchor.addnext(paragraph)
+            anchor = paragraph
+        runs = paragraph.findall(qn("w:r"))
+        properties = runs[0].find(qn("w:rPr")) if runs else None
+        for run in paragraph.findall(qn("w:r")):
+            paragraph.remove(run)
+        run = OxmlElement("w:r")
+        if properties is not None:
+            run.append(copy.deepcopy(properties))
+        run.append(_text_run(f"{label}: {value}").find(qn("w:t")))
+        paragraph.append(run)
+    for spare in found[len(rows) :]:
+        spare.getparent().remove(spare)
 
 
 def _template_context(document: Document, tpl: DocxTemplate) -> dict[str, Any]:
