@@ -16,7 +16,7 @@ from slawriter.errors import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK
 from slawriter.render import registry
 from slawriter.text.numbers import decimal_text, minutes_figure, ratio_percent
 from slawriter.text.words import plural
-from tests.conftest import EXAMPLES, copy_examples
+from tests.conftest import EXAMPLES, copy_examples, need_tool
 
 
 def _help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -183,3 +183,50 @@ def test_no_module_makes_plurals_by_hand() -> None:
         if by_hand.search(line)
     ]
     assert found == []
+
+
+# --- hints that can be pasted as they are -------------------------------------------------------
+
+
+def test_library_inits_next_steps_run_as_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hint said "cd our-library && git init ..." and then "--library our-library", a
+    path that no longer exists once inside it: pasted in one shell, the lines must all work."""
+    import os
+    import subprocess
+    import sys
+
+    need_tool("git")
+    monkeypatch.chdir(tmp_path)
+    assert main(["library", "init", "our library"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "31 clause files, 2 profiles and the Word template" in out
+    steps = [line.strip() for line in out.split("Next:\n", 1)[1].splitlines()]
+    assert steps[1] == "slawriter clauses lint --library 'our library'"
+    script = "\n".join(
+        step.replace("slawriter ", f"'{sys.executable}' -m slawriter ", 1) for step in steps[:2]
+    )
+    who = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    env = {**os.environ, **who, "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    done = subprocess.run(
+        ["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "our library: clean" in done.stdout
+    assert (tmp_path / "our library" / ".git").is_dir()
+
+
+def test_the_preset_table_lists_every_priority_word_each_preset_maps() -> None:
+    """docs/measurement.md left out Zendesk's "Medium" (and Freshdesk's "Normal")."""
+    root = Path(__file__).resolve().parent.parent
+    table = (root / "docs" / "measurement.md").read_text("utf-8")
+    rows = re.findall(r"^\| `(\w+)` \(.*\| ([^|`]+) \|$", table, re.M)
+    listed = {name: words for name, words in rows if "etc." not in words}
+    assert {"autotask", "zendesk", "freshdesk", "jira"} <= set(listed)
+    for name, words in listed.items():
+        preset = yaml.safe_load((root / "presets" / f"{name}.yaml").read_text("utf-8"))
+        shown = [w.strip().lower() for w in words.split(",")]
+        assert shown == list(preset["priorities"]), name
