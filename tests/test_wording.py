@@ -230,3 +230,13 @@ def test_the_preset_table_lists_every_priority_word_each_preset_maps() -> None:
         preset = yaml.safe_load((root / "presets" / f"{name}.yaml").read_text("utf-8"))
         shown = [w.strip().lower() for w in words.split(",")]
         assert shown == list(preset["priorities"]), name
+
+
+def test_new_refuses_a_today_that_is_not_a_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--defaults", "--today", "tomorrow"]) == EXIT_BAD_INPUT
+    assert "--today: 'tomorrow' is not a date such as 2027-01-31" in capsys.readouterr().err
+    assert "--today" not in _help(capsys, "new")  # for tests and demonstrations only
+    assert list(tmp_path.iterdir()) == []
