@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slawriter.commands import format_extensions, library_option
-from slawriter.text.words import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -76,6 +75,7 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
 
     from slawriter.feasibility.memo import count_words
     from slawriter.files.output import display_path
+    from slawriter.text.words import plural
 
     for item in checked:
         name = display_path(item.loaded.path)

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from slawriter.commands import format_extensions, library_option
-from slawriter.text.words import plural
 
 NAME = "clauses"
 HELP = "check the clause library (lint) or print it for review (book)"
@@ -79,6 +78,7 @@ def _lint(args: argparse.Namespace) -> int:
     from slawriter.files.output import display_path
     from slawriter.library import Library, builtin_library_root
     from slawriter.review.lint import lint
+    from slawriter.text.words import plural
 
     library = Library.locate(args.library)
     findings = lint(library)

@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from slawriter.commands import library_option
-from slawriter.text.words import plural
 
 NAME = "diff"
 HELP = "compare two agreements (or two library versions): summary and Word redline"
@@ -56,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.files.output import display_path
     from slawriter.library import Library
     from slawriter.review.diff import Redline, compare_files, parse_change_date
+    from slawriter.text.words import plural
 
     paths: list[Path] = args.agreements
     if len(paths) > 2 or (len(paths) == 1 and not args.old_library):

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from slawriter.commands import known_formats, library_option
-from slawriter.text.words import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -85,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.measure.moments import parse_moment
     from slawriter.measure.report import report_json
     from slawriter.measure.run import measure_files, parse_report_formats
+    from slawriter.text.words import plural
 
     library = Library.locate(args.library)
     if args.list_presets:

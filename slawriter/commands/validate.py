@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from slawriter.commands import library_option
-from slawriter.text.words import plural
 
 NAME = "validate"
 HELP = "check agreement files without writing anything"
@@ -27,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.files.load import validate_files
     from slawriter.files.output import display_path
     from slawriter.library import Library
+    from slawriter.text.words import plural
 
     library = Library.locate(args.library)
     agreements, providers = validate_files(args.agreements, library)
