@@ -121,6 +121,14 @@ def test_staffing_prints_the_target_as_given(
     assert f"Agents needed for {shown} answered within 15s: " in capsys.readouterr().out
 
 
+def test_staffing_counts_one_arrival(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["staffing", "--calls", "1", "--per", "1h", "--handle", "4m", "--agents", "2",
+            "--answer-within", "15s"]  # fmt: skip
+    assert main(args) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "(1 arrival per 1h, 4m handling each)" in out and "With 2 agents:" in out
+
+
 def test_ratio_percent() -> None:
     assert ratio_percent(0.995, None) == "99.5%"
     assert ratio_percent(99.9 / 100, None) == "99.9%"

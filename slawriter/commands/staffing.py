@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     print(
-        f"Load: {result.load:.2f} erlangs ({args.calls:g} arrivals per {args.per}, "
+        f"Load: {result.load:.2f} erlangs ({plural(args.calls, 'arrival')} per {args.per}, "
         f"{args.handle} handling each)"
     )
     if result.agents is not None:
