@@ -23,8 +23,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("renderers", ("slawriter.render",)),
     ("files and time", ("slawriter.files", "slawriter.clock")),
     ("templating", ("slawriter.templating",)),
-    ("text", ("slawriter.text",)),
     ("model", ("slawriter.model",)),
+    # Below the model: pure formatting, so the model's own messages count with plural().
+    ("text", ("slawriter.text",)),
     ("foundation", ("slawriter.errors", "slawriter")),
 ]
 

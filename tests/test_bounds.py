@@ -5,7 +5,6 @@ Each reproduction is one small edit of the example agreement or provider file.""
 
 from __future__ import annotations
 
-import time
 import warnings
 from pathlib import Path
 
@@ -139,15 +138,21 @@ def test_more_than_500_services_are_refused(workdir: Path, capsys) -> None:
     )
 
 
-def test_500_services_are_accepted_and_checked_quickly(workdir: Path, capsys) -> None:
+# The point of the bounds is that what validation accepts can be computed: these run to the
+# end with the example's own finding (pytest's timeout fails one that hangs; the speed
+# is bench/'s to measure, not a test's).
+EXAMPLE_FINDINGS = f"{AGREEMENT}: 0 errors, 0 warnings, 1 note\n"
+
+
+def test_500_services_are_accepted_and_checked(workdir: Path, capsys) -> None:
     agreement = workdir / AGREEMENT
     edit(agreement, "services:\n", _services(496))
-    start = time.perf_counter()
     code = main(["check", AGREEMENT])
-    elapsed = time.perf_counter() - start
-    err = capsys.readouterr().err
-    assert code in (0, 1), err
-    assert elapsed < 5, f"check of 500 services took {elapsed:.1f} s"
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    # The 496 services without targets add no finding to the example's one note.
+    assert out.startswith(EXAMPLE_FINDINGS)
+    assert "uptime-vs-recovery: remote-access: not checked" in out
 
 
 @pytest.mark.parametrize(
@@ -287,10 +292,11 @@ def test_an_effective_date_that_cannot_be_computed_is_refused(
 
 def test_the_last_accepted_year_can_be_checked_and_rendered(workdir: Path, capsys) -> None:
     edit(workdir / AGREEMENT, "effective_date: 2027-01-01", "effective_date: 2200-12-31")
-    assert main(["check", AGREEMENT]) in (0, 1)
-    assert main(["render", AGREEMENT, "--out", "out", "--format", "md"]) in (0, 3)
+    assert main(["check", AGREEMENT]) == 0
+    assert main(["render", AGREEMENT, "--out", "out", "--format", "md"]) == 0
     err = capsys.readouterr().err
     assert "internal error" not in err
+    assert "31 December 2200" in (workdir / "out" / "acme-standard.md").read_text("utf-8")
 
 
 def test_a_closed_date_out_of_range_is_refused(workdir: Path, capsys) -> None:
@@ -315,14 +321,12 @@ def test_a_calendar_open_minutes_a_week_is_refused(workdir: Path, capsys) -> Non
     )
 
 
-def test_the_smallest_accepted_calendar_checks_quickly(workdir: Path, capsys) -> None:
+def test_the_smallest_accepted_calendar_can_be_checked(workdir: Path, capsys) -> None:
     edit(workdir / "provider.yaml", "hours: mon-fri 08:00-17:00", "hours: wed 00:00-01:00")
-    start = time.perf_counter()
     code = main(["check", AGREEMENT])
-    elapsed = time.perf_counter() - start
-    err = capsys.readouterr().err
-    assert code in (0, 1), err
-    assert elapsed < 5, f"check took {elapsed:.1f} s"
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.startswith(EXAMPLE_FINDINGS)
 
 
 def test_a_time_zone_name_too_long_for_a_file_name_is_refused(workdir: Path, capsys) -> None:
@@ -346,7 +350,7 @@ def test_a_holiday_code_the_package_warns_about_gives_no_raw_warning(workdir: Pa
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         code = main(["validate", AGREEMENT])
-        assert main(["check", AGREEMENT]) in (0, 1)
+        assert main(["check", AGREEMENT]) == 0
     err = capsys.readouterr().err
     assert code == 0, err
     assert [str(w.message) for w in caught] == []

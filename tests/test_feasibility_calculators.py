@@ -19,7 +19,6 @@ from slawriter.feasibility.availability import (
     parallel,
     period_seconds,
     series,
-    steady_state,
 )
 from tests.conftest import EXAMPLES
 
@@ -171,10 +170,9 @@ def test_staffing_command_refuses_a_bad_duration(capsys: pytest.CaptureFixture[s
 # --- availability ------------------------------------------------------------------------------
 
 
-def test_series_parallel_and_steady_state() -> None:
+def test_series_and_parallel() -> None:
     assert series([0.9995, 0.9999]) == pytest.approx(0.9994, abs=5e-5)  # DOMAIN.md
     assert parallel([0.99, 0.99]) == pytest.approx(0.9999)
-    assert steady_state(999, 1) == pytest.approx(0.999)
 
 
 @pytest.mark.parametrize(

@@ -122,5 +122,5 @@ def test_report_as_of_in_the_gap(tmp_path: Path, capsys: pytest.CaptureFixture[s
     )
     assert body["as_of"] == "2027-03-28T02:30:00+01:00"
     markdown = (tmp_path / "acme-standard-2027-01.md").read_text("utf-8")
-    assert "as of 28 March 2027 02:30 BST" in markdown
+    assert "| **As of** | 28 March 2027 02:30 BST |" in markdown
     assert "01:30" not in markdown

@@ -86,7 +86,7 @@ def test_pauses_take_off_exactly_the_open_minutes_inside_them(
     open_minutes = [m for m in range(start, end) if prefix[m + 1] > prefix[m]]
     expected = sum(1 for m in open_minutes if m not in paused)
 
-    # The single-interval engine (clock.py) ...
+    # The single-interval engine (clock/engine.py) ...
     when = [(origin + a * MINUTE, origin + b * MINUTE) for a, b in pause_spans]
     assert cal.elapsed(origin + start * MINUTE, origin + end * MINUTE, when) == expected * MINUTE
     # ... and the batch engine, with the pauses merged as the importer merges them.

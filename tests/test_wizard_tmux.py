@@ -23,6 +23,7 @@ from tests.conftest import EXAMPLES, ROOT, need_tool
 
 DEADLINE = 20.0  # seconds for any one screen to appear
 POLL = 0.05  # seconds between two captures of the screen
+TODAY = "2026-11-27"  # the wizard's "today": its date defaults never depend on the real one
 
 T = TypeVar("T")
 
@@ -103,7 +104,8 @@ def _start(tmp_path: Path, screen: Screen, out: str) -> None:
     provider = (EXAMPLES / "provider.yaml").read_text("utf-8").replace("logo:", "# logo:")
     (tmp_path / "provider.yaml").write_text(provider, "utf-8")
     shell = (
-        f"cd {tmp_path} && HOME={tmp_path} {command} new --profile smb --out {out}; "
+        f"cd {tmp_path} && HOME={tmp_path} {command} new --profile smb --out {out} "
+        f"--today {TODAY}; "
         "echo WIZARD-EXIT=$?; read finished"
     )
     screen.tmux("new-session", "-d", "-s", "wizard", "-x", "100", "-y", "30", shell)
@@ -158,6 +160,7 @@ def test_installed_wizard_in_a_real_terminal(tmp_path: Path) -> None:
     agreement = (tmp_path / "shop.yaml").read_text("utf-8")
     assert "incomplete" not in agreement
     assert "response: 1h" in agreement  # the refused '1 day' never reached the file
+    assert "effective_date: 2026-12-01" in agreement  # the first of the month after TODAY
 
 
 # The deal of the issue: a hotel whose P1 is sold "24x7, 30 minutes", typed as a salesperson

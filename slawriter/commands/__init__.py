@@ -19,3 +19,19 @@ def library_option(parser: argparse.ArgumentParser) -> None:
         help="clause library to use (default: $SLAWRITER_LIBRARY, then 'library:' in "
         ".slawriter.yaml, else the built-in one)",
     )
+
+
+def known_formats() -> str:
+    """The output formats for help texts, from the renderer registry, so that a new format
+    shows in every command's help: 'docx (Word), html (a web page), ...'."""
+    from slawriter.render.registry import known
+
+    return known().replace("%", "%%")  # argparse formats help texts with %
+
+
+def format_extensions() -> str:
+    """The extensions that pick a format, for help texts: '.docx, .html, .md or .pdf'."""
+    from slawriter.render.registry import FORMATS
+
+    names = [f".{name}" for name in FORMATS]
+    return " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]

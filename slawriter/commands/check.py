@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slawriter.commands import library_option
+from slawriter.commands import format_extensions, library_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,8 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--memo",
         type=Path,
         metavar="FILE",
-        help="also write the internal feasibility memo (.docx, .md, .html or .pdf: the "
-        "extension picks the format)",
+        help=f"also write the internal feasibility memo ({format_extensions()}: the extension "
+        "picks the format)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="treat warnings as errors (exit code 1)"
@@ -74,6 +74,7 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
 
     from slawriter.feasibility.memo import count_words
     from slawriter.files.output import display_path
+    from slawriter.text.words import plural
 
     for item in checked:
         name = display_path(item.loaded.path)
@@ -93,8 +94,8 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
     if portfolio:
         team = {str(item.loaded.provider_path) for item in checked}
         console.print(
-            f"Portfolio: {len(checked)} agreement{'s' if len(checked) != 1 else ''} sharing "
-            f"{len(team)} provider team{'s' if len(team) != 1 else ''}"
+            f"Portfolio: {plural(len(checked), 'agreement')} sharing "
+            f"{plural(len(team), 'provider team')}"
         )
 
 

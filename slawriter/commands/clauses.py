@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from slawriter.commands import library_option
+from slawriter.commands import format_extensions, library_option
 
 NAME = "clauses"
 HELP = "check the clause library (lint) or print it for review (book)"
@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     library_option(lint)
     book = actions.add_parser(
         "book",
-        help="write the clause book (Word, HTML, Markdown or PDF) for review",
+        help="write the clause book for review, in any output format",
         description="Write the whole library as one document for legal review: clauses "
         "grouped by section in profile order, each variant's metadata side by side, every "
         "variable highlighted and shown with an example value, and a table of contents.",
@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         required=True,
         metavar="FILE",
-        help="the book to write: .docx, .html, .md or .pdf (the extension picks the format)",
+        help=f"the book to write: {format_extensions()} (the extension picks the format)",
     )
     book.add_argument(
         "--example",
@@ -78,6 +78,7 @@ def _lint(args: argparse.Namespace) -> int:
     from slawriter.files.output import display_path
     from slawriter.library import Library, builtin_library_root
     from slawriter.review.lint import lint
+    from slawriter.text.words import plural
 
     library = Library.locate(args.library)
     findings = lint(library)
@@ -92,7 +93,7 @@ def _lint(args: argparse.Namespace) -> int:
         print(finding)
     count = len(findings)
     files = len({f.file for f in findings})
-    print(f"{count} finding{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+    print(f"{plural(count, 'finding')} in {plural(files, 'file')}")
     return EXIT_FOUND
 
 

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.files.output import display_path
     from slawriter.library import Library
     from slawriter.review.diff import Redline, compare_files, parse_change_date
+    from slawriter.text.words import plural
 
     paths: list[Path] = args.agreements
     if len(paths) > 2 or (len(paths) == 1 and not args.old_library):
@@ -63,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
         )
     old_path, new_path = (paths[0], paths[-1])
     new_library = Library.locate(args.library)
-    old_library = Library.locate(args.old_library) if args.old_library else new_library
+    old_library = (
+        Library.locate(args.old_library, flag="--old-library") if args.old_library else new_library
+    )
     when = parse_change_date(args.date)
     redline = None if args.out is None else Redline(args.out, args.author, when, args.force)
     compared = compare_files(
@@ -86,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {line}")
     if args.out is not None:
         print(
-            f"Wrote the redline {display_path(args.out)}: {compared.insertions} insertions and "
-            f"{compared.deletions} deletions tracked as changes by {args.author}"
+            f"Wrote the redline {display_path(args.out)}: "
+            f"{plural(compared.insertions, 'insertion')} and "
+            f"{plural(compared.deletions, 'deletion')} tracked as changes by {args.author}"
         )
     return EXIT_FOUND if compared.lines else EXIT_OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 NAME = "library"
@@ -37,17 +38,21 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.files.output import display_path
     from slawriter.library import builtin_library_root
     from slawriter.library.create import create_library
+    from slawriter.text.words import plural
 
     create_library(builtin_library_root(), args.folder)
     name = display_path(args.folder)
     clauses = len(list((args.folder / "clauses").glob("*.md")))
     profiles = len(list((args.folder / "profiles").glob("*.yaml")))
     print(
-        f"Created the library {name}: {clauses} clause files, {profiles} profiles "
-        "and the Word template."
+        f"Created the library {name}: {plural(clauses, 'clause file')}, "
+        f"{plural(profiles, 'profile')} and the Word template."
     )
+    # Every line runs from where the user is now: the Git steps in a subshell, so the
+    # --library paths after them still point at the new folder.
+    folder = shlex.quote(name)
     print("Next:")
-    print(f"  cd {name} && git init && git add . && git commit -m 'Our clause library'")
-    print(f"  slawriter clauses lint --library {name}")
-    print(f"  slawriter render AGREEMENT.yaml --library {name}")
+    print(f"  (cd {folder} && git init && git add . && git commit -m 'Our clause library')")
+    print(f"  slawriter clauses lint --library {folder}")
+    print(f"  slawriter render AGREEMENT.yaml --library {folder}")
     return EXIT_OK

@@ -83,6 +83,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="an answer given in advance, e.g. customer.name='Acme Ltd' (repeatable; "
         "lists as [a, b])",
     )
+    # Draft as if on another day (defaults such as the first of next month, a renewal's
+    # dates): for tests and demonstrations that must not depend on the real date.
+    # Documented in docs/wizard.md, left out of --help.
+    parser.add_argument("--today", metavar="DATE", help=argparse.SUPPRESS)
     library_option(parser)
 
 
@@ -153,4 +157,13 @@ def run(args: argparse.Namespace) -> int:
         from slawriter.wizard.prompts import Terminal
 
         prompter = Terminal()
-    return exit_code(Session(request(args), prompter, today=date.today()).run())
+    return exit_code(Session(request(args), prompter, today=_today(args.today)).run())
+
+
+def _today(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--today: '{text}' is not a date such as 2027-01-31") from None

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slawriter.commands import library_option
+from slawriter.commands import known_formats, library_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from slawriter.feasibility import Finding
 
 NAME = "render"
-HELP = "draft the agreement documents (Word, Markdown, PDF)"
+HELP = "draft the agreement documents (Word and Markdown, or the formats --format names)"
 DESCRIPTION = "Draft the agreement documents from one or more agreement files."
 EXAMPLES = """examples:
   slawriter render examples/acme-standard.yaml --out out/
@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         default="docx,md",
         metavar="LIST",
-        help="comma-separated: docx, md, html, pdf (default: docx,md; pdf needs LibreOffice)",
+        help=f"comma-separated, of: {known_formats()} (default: docx,md)",
     )
     parser.add_argument(
         "--force", action="store_true", help="replace outputs even if someone edited them"

@@ -7,7 +7,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from slawriter.commands import library_option
+from slawriter.commands import known_formats, library_option
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         default="docx,md,html",
         metavar="LIST",
-        help="docx, md, html, pdf (default: docx,md,html; pdf needs LibreOffice)",
+        help=f"comma-separated, of: {known_formats()} (default: docx,md,html)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument(
@@ -84,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.measure.moments import parse_moment
     from slawriter.measure.report import report_json
     from slawriter.measure.run import measure_files, parse_report_formats
+    from slawriter.text.words import plural
 
     library = Library.locate(args.library)
     if args.list_presets:
@@ -127,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     console = err if args.json else Console(highlight=False, soft_wrap=True)
     tickets = sum(p.tickets for p in report.total.priorities.values())
     console.print(
-        f"{display_path(args.agreement)} {report.period}: {tickets:,} tickets measured, "
+        f"{display_path(args.agreement)} {report.period}: {plural(tickets, 'ticket')} measured, "
         f"as of {report.as_of.isoformat(timespec='minutes')}",
         markup=False,
     )
@@ -137,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     count = len(report.rejected)
     console.print(
-        f"{count:,} row{'s' if count != 1 else ''} could not be used (listed in the report):",
+        f"{plural(count, 'row')} could not be used (listed in the report):",
         markup=False,
     )
     for item in report.rejected[:10]:

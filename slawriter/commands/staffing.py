@@ -65,6 +65,8 @@ def _fraction(text: str) -> float:
 def run(args: argparse.Namespace) -> int:
     from slawriter.errors import EXIT_OK, InputError
     from slawriter.feasibility import erlang
+    from slawriter.text.numbers import ratio_percent
+    from slawriter.text.words import plural
 
     per = _seconds("--per", args.per)
     handling = _seconds("--handle", args.handle)
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         hint = ""
         if target is not None:
             needed = erlang.agents_needed(load, handling, within, target)
-            hint = f"; {needed} agents are needed for {target:.0%}"
+            hint = f"; {plural(needed, 'agent')} are needed for {ratio_percent(target, None)}"
         raise InputError(f"--agents: {error}{hint}") from None
     if args.json:
         print(
@@ -107,19 +109,19 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     print(
-        f"Load: {result.load:.2f} erlangs ({args.calls:g} arrivals per {args.per}, "
+        f"Load: {result.load:.2f} erlangs ({plural(args.calls, 'arrival')} per {args.per}, "
         f"{args.handle} handling each)"
     )
     if result.agents is not None:
         assert result.probability_wait is not None and result.service_level is not None
         assert result.average_speed_of_answer_s is not None
-        print(f"With {result.agents} agents:")
-        print(f"  probability of waiting   {result.probability_wait:.2%}")
+        print(f"With {plural(result.agents, 'agent')}:")
+        print(f"  probability of waiting   {ratio_percent(result.probability_wait, 2)}")
         print(f"  average speed of answer  {result.average_speed_of_answer_s:.1f} s")
-        print(f"  answered within {args.answer_within:<8} {result.service_level:.2%}")
+        print(f"  answered within {args.answer_within:<8} {ratio_percent(result.service_level, 2)}")
     if result.agents_needed is not None and target is not None:
         print(
-            f"Agents needed for {target:.0%} answered within {args.answer_within}: "
-            f"{result.agents_needed}"
+            f"Agents needed for {ratio_percent(target, None)} answered within "
+            f"{args.answer_within}: {result.agents_needed}"
         )
     return EXIT_OK

@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.files.load import validate_files
     from slawriter.files.output import display_path
     from slawriter.library import Library
+    from slawriter.text.words import plural
 
     library = Library.locate(args.library)
     agreements, providers = validate_files(args.agreements, library)
@@ -34,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
         services = len(agreement.services)
         print(
             f"{display_path(loaded.path)}: valid ({loaded.profile.id} profile, "
-            f"{services} service{'s' if services != 1 else ''}, "
-            f"{len(agreement.priorities)} priorities, "
+            f"{plural(services, 'service')}, "
+            f"{plural(len(agreement.priorities), 'priority', 'priorities')}, "
             f"provider {display_path(loaded.provider_path)})"
         )
         if agreement.incomplete:

@@ -24,10 +24,3 @@ def parallel(availabilities: Iterable[float]) -> float:
     for value in availabilities:
         unavailable *= 1 - value
     return 1 - unavailable
-
-
-def steady_state(mtbf_s: float, mttr_s: float) -> float:
-    """A = MTBF / (MTBF + MTTR)."""
-    if mtbf_s < 0 or mttr_s < 0 or mtbf_s + mttr_s == 0:
-        raise ValueError("MTBF and MTTR must not be negative, and not both zero")
-    return mtbf_s / (mtbf_s + mttr_s)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from slawriter.text.words import plural
+
 MAX_AGENTS = 100_000  # agents_needed gives up beyond this (a load no team could carry)
 
 
@@ -38,7 +40,7 @@ def probability_wait(agents: int, load: float) -> float:
     """Erlang C: the probability that an arrival has to wait (needs agents > load)."""
     if agents <= load:
         raise OverloadedError(
-            f"{agents} agent{'s' if agents != 1 else ''} cannot carry a load of "
+            f"{plural(agents, 'agent')} cannot carry a load of "
             f"{load:.2f} erlangs: more work arrives than they can handle, so the queue grows "
             "without limit (need more agents than the load)"
         )

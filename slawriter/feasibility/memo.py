@@ -26,8 +26,10 @@ from slawriter.render.document import (
     Table,
     party,
 )
+from slawriter.text.numbers import ratio_percent
 from slawriter.text.times import hours_minutes
 from slawriter.text.times import short_minutes as minutes
+from slawriter.text.words import plural
 
 from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
 from .figures import service_budgets, staffing_figures
@@ -61,11 +63,7 @@ def count_words(findings: Sequence[Finding]) -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
     notes = sum(f.severity == "info" for f in findings)
-    return (
-        f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''}, "
-        f"{notes} note{'s' if notes != 1 else ''}"
-    )
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}, {plural(notes, 'note')}"
 
 
 def _sentence(text: str) -> str:
@@ -102,17 +100,17 @@ def _staffing_blocks(item: Checked) -> list[Block]:
         return [_para(Run(figures.not_checked[:1].upper() + figures.not_checked[1:] + "."))]
     others = len(item.facts.others)
     shared = (
-        f", together with {others} other agreement{'s' if others != 1 else ''} sharing the team"
-        if others
-        else ""
+        f", together with {plural(others, 'other agreement')} sharing the team" if others else ""
     )
-    agents = f"{figures.agents} agent{'s' if figures.agents != 1 else ''}"
+    agents = plural(figures.agents, "agent") + plural(
+        figures.agents, " is", " are", with_count=False
+    )
     lead = (
         f"In {item.facts.describe(None)} hours tickets arrive at {figures.tickets_per_hour:.2f} "
         f"an hour{shared}, with a mean handling time of {hours_minutes(figures.handling_s)} "
-        f"(a load of {figures.load:.2f} erlangs), and {agents} are on shift at the quietest "
-        f"time. Required: {figures.required:.0%} of each priority's tickets answered within "
-        "its response target."
+        f"(a load of {figures.load:.2f} erlangs), and {agents} on shift at the quietest "
+        f"time. Required: {ratio_percent(figures.required, None)} of each priority's tickets "
+        "answered within its response target."
     )
     method = (
         "Method: each priority is measured in its own calendar hours with Erlang C, against "
@@ -122,7 +120,7 @@ def _staffing_blocks(item: Checked) -> list[Block]:
     )
     rows = []
     for row in figures.rows:
-        level = "overloaded" if row.service_level is None else f"{row.service_level:.1%}"
+        level = "overloaded" if row.service_level is None else ratio_percent(row.service_level)
         needed = "-" if row.agents_needed is None else str(row.agents_needed)
         rows.append(
             (

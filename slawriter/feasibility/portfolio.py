@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from slawriter.errors import InputError, Problem
 from slawriter.files.load import Loaded, ProviderFileGiven, load_agreement
 from slawriter.files.output import display_path
+from slawriter.text.words import plural
 
 if TYPE_CHECKING:
     from slawriter.library import Library
@@ -87,7 +88,7 @@ def load_all(paths: Sequence[Path], library: Library) -> tuple[list[Loaded], lis
             problems.extend(error.problems or [Problem(display_path(path), error.message)])
     if problems:
         count = len(problems)
-        raise InputError(f"{count} problem{'s' if count != 1 else ''} found", problems)
+        raise InputError(f"{plural(count, 'problem')} found", problems)
     if not loaded:
         raise InputError(f"no agreement files among {', '.join(skipped)}")
     return loaded, skipped

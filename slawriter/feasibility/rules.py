@@ -20,8 +20,10 @@ from slawriter.library.wording import Hit, Wording
 from slawriter.model.agreement import Constraint, Priority
 from slawriter.model.durations import Duration
 from slawriter.model.paths import format_path
+from slawriter.text.numbers import ratio_percent
 from slawriter.text.times import hours_minutes
 from slawriter.text.times import short_minutes as minutes
+from slawriter.text.words import plural
 
 from .availability import allowed_downtime_seconds, period_seconds
 from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
@@ -79,7 +81,7 @@ def _round_up(needed: timedelta, facts: Facts, calendar: str | None) -> str:
         day = clock.standard_day()
         if needed > day:
             days = math.ceil(needed / day)
-            return f"{days} business day{'s' if days != 1 else ''}"
+            return plural(days, "business day")
     hours = math.ceil(needed.total_seconds() / 3600)
     return f"{hours}h"
 
@@ -297,15 +299,12 @@ def staffing_vs_response(facts: Facts) -> list[Finding]:
         return [Finding("staffing-vs-response", "info", figures.not_checked, [], figures.fix)]
     found: list[Finding] = []
     shared = (
-        f" (shared with {len(facts.others)} other agreement{'s' if len(facts.others) != 1 else ''})"
-        if facts.others
-        else ""
+        f" (shared with {plural(len(facts.others), 'other agreement')})" if facts.others else ""
     )
     basis = (
         f"{figures.tickets_per_hour:.2f} tickets an hour{shared} at "
         f"{_words(timedelta(seconds=figures.handling_s))} mean handling time "
-        f"(load {figures.load:.2f} erlangs) and {figures.agents} "
-        f"agent{'s' if figures.agents != 1 else ''} on shift"
+        f"(load {figures.load:.2f} erlangs) and {plural(figures.agents, 'agent')} on shift"
     )
     required = figures.required
     if figures.overloaded:
@@ -318,15 +317,15 @@ def staffing_vs_response(facts: Facts) -> list[Finding]:
                 f"{figures.agents} people can handle, so every response target is missed",
                 [f"priorities.{row.priority}.response" for row in figures.rows]
                 + ["internal.expected_tickets"],
-                f"{needed} agents on shift in Business Hours for {required:.0%} of tickets "
-                "within every response target",
+                f"{plural(needed, 'agent')} on shift in Business Hours for "
+                f"{ratio_percent(required, None)} of tickets within every response target",
             )
         )
         return found
     for row in figures.rows:
         if row.service_level is not None and row.service_level >= required:
             continue
-        people = f"{row.agents} {'person' if row.agents == 1 else 'people'} on shift or on call"
+        people = f"{plural(row.agents, 'person', 'people')} on shift or on call"
         queue = (
             f"in {row.hours} hours, {people} and a load of {row.load:.2f} erlangs from "
             f"{row.priority} and more urgent tickets{shared} at "
@@ -339,8 +338,8 @@ def staffing_vs_response(facts: Facts) -> list[Finding]:
             )
         else:
             message = (
-                f"{row.priority}: {queue}: {row.service_level:.1%} of tickets get a response "
-                f"within {row.target}; required {required:.0%}"
+                f"{row.priority}: {queue}: {ratio_percent(row.service_level)} of tickets get a "
+                f"response within {row.target}; required {ratio_percent(required, None)}"
             )
         people_needed = f"{row.agents_needed}" if row.agents_needed is not None else "more"
         found.append(

@@ -26,6 +26,7 @@ from slawriter.model.agreement import FORMAT_VERSION, Agreement
 from slawriter.model.paths import Loc
 from slawriter.model.provider import Provider
 from slawriter.model.references import check_references
+from slawriter.text.words import plural
 
 
 @dataclass
@@ -205,7 +206,7 @@ def load_agreement(path: Path, library: Library) -> Loaded:
         problems += [locate(loc, message, merged, docs) for loc, message in found]
     if problems:
         count = len(problems)
-        raise InputError(f"{name}: {count} problem{'s' if count != 1 else ''}", problems)
+        raise InputError(f"{name}: {plural(count, 'problem')}", problems)
     assert agreement and provider and profile
     return Loaded(
         path,
@@ -345,5 +346,5 @@ def validate_files(paths: Sequence[Path], library: Library) -> tuple[list[Loaded
             problems.extend(error.problems or [Problem(display_path(path), error.message)])
     if problems:
         count = len(problems)
-        raise InputError(f"{count} problem{'s' if count != 1 else ''} found", problems)
+        raise InputError(f"{plural(count, 'problem')} found", problems)
     return loaded, providers

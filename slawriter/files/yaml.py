@@ -19,6 +19,7 @@ from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
 from slawriter.files.reading import MAX_YAML_BYTES, NotReadable, read_regular
 from slawriter.model.paths import Loc, format_path
+from slawriter.text.words import plural
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -545,6 +546,6 @@ def validate_model(model: type[M], data: Any, docs: Iterable[YamlDoc], what: str
         problems = validation_problems(error, model, data, docs)
         count = len(problems)
         raise InputError(
-            f"{display_path(docs[0].path)}: {count} problem{'s' if count != 1 else ''} in {what}",
+            f"{display_path(docs[0].path)}: {plural(count, 'problem')} in {what}",
             sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0)),
         ) from None

@@ -96,11 +96,13 @@ class Library:
     cache: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def locate(cls, option: str | None = None) -> Library:
+    def locate(cls, option: str | None = None, *, flag: str = "--library") -> Library:
+        """The library ``option`` names (given as ``flag``, for messages), else the one
+        $SLAWRITER_LIBRARY or .slawriter.yaml names, else the built-in one."""
         chosen = option or os.environ.get(LIBRARY_ENV)
         if chosen:
             root = Path(chosen).expanduser()
-            origin = "--library" if option else LIBRARY_ENV
+            origin = flag if option else LIBRARY_ENV
         else:
             configured = _library_from_config()
             if configured is None:

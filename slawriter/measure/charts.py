@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 WIDTH_IN, HEIGHT_IN, DPI = 6.4, 3.2, 150
 _METADATA = {"Software": None}
 _COLOURS = ("#1f4e79", "#5b9bd5", "#a5a5a5", "#ed7d31", "#70ad47", "#ffc000")
-_TARGET_COLOUR = "#c00000"
 
 
 def _figure() -> tuple[Figure, Axes]:

@@ -37,8 +37,8 @@ from slawriter.text.numbers import money
 from slawriter.text.numbers import percent as target_percent
 from slawriter.text.numbers import ratio_percent as percent
 from slawriter.text.times import clock_hours_minutes as hours_minutes
-from slawriter.text.times import report_date
 from slawriter.text.times import report_when as _when
+from slawriter.text.words import plural
 
 BREACHES_SHOWN = 100
 REJECTED_SHOWN = 200
@@ -96,10 +96,7 @@ def _summary(report: Report) -> list[Block]:
     ]
     monthly = _monthly_services(report)
     if monthly:
-        lines.append(
-            f"Uptime targets met: {meeting} of {len(monthly)} "
-            f"service-month{'s' if len(monthly) != 1 else ''}."
-        )
+        lines.append(f"Uptime targets met: {meeting} of {plural(len(monthly), 'service-month')}.")
     if total.combined is not None:
         lines.append(
             f"Combined uptime: {percent(total.combined.uptime, 3)} "
@@ -340,8 +337,8 @@ def _rejected(report: Report) -> list[Block]:
     count = len(report.rejected)
     blocks: list[Block] = [
         _para(
-            f"{count:,} row{'s' if count != 1 else ''} could not be used and "
-            f"{'are' if count != 1 else 'is'} left out of every figure:"
+            f"{plural(count, 'row')} could not be used and "
+            f"{plural(count, 'is', 'are', with_count=False)} left out of every figure:"
         ),
         _table(["File", "Line", "Reason"], rows, 1, 2),
     ]
@@ -396,9 +393,11 @@ def report_document(
         subtitle=period,
         provider=party("Provider", provider),
         customer=party("Customer", customer),
-        reference=agreement.agreement.reference,
-        effective_date=report_date(agreement.agreement.effective_date),
-        version=f"Report for {period}, as of {_when(report.as_of)}",
+        details=(
+            ("Agreement", agreement.agreement.reference),
+            ("Period", period),
+            ("As of", _when(report.as_of)),
+        ),
     )
     return Document(
         cover=cover,

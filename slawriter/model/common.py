@@ -33,6 +33,7 @@ from slawriter.model.hours import (
     parse_day_hours,
     parse_weekly_hours,
 )
+from slawriter.text.words import plural
 
 
 class Strict(BaseModel):
@@ -303,7 +304,7 @@ def _clock_hours(value: WeeklyHours) -> WeeklyHours:
     minutes = sum(value.minutes_on(day) for day in range(7))
     if minutes < MIN_CALENDAR_MINUTES:
         raise ValueError(
-            f"'{value.canonical()}' is open {minutes} minute{'s' if minutes != 1 else ''} a "
+            f"'{value.canonical()}' is open {plural(minutes, 'minute')} a "
             f"week: a calendar that targets are counted on needs at least "
             f"{MIN_CALENDAR_MINUTES // 60} hour a week, or no target on it could ever be met"
         )

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+from slawriter.text.times import duration_words
+from slawriter.text.words import plural
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
 _UNIT_WORDS = {
@@ -63,17 +67,8 @@ class Duration:
     def words(self) -> str:
         """English for documents: ``4 hours``, ``1 hour 30 minutes``, ``2 Business Days``."""
         if self.business_days:
-            return f"{self.business_days} Business Day" + ("" if self.business_days == 1 else "s")
-        if self.seconds == 0:
-            return "0 minutes"
-        parts = []
-        rest = self.seconds
-        for name, size in (("hour", 3600), ("minute", 60), ("second", 1)):
-            if rest >= size:
-                count = rest // size
-                parts.append(f"{count} {name}" + ("" if count == 1 else "s"))
-                rest %= size
-        return " ".join(parts)
+            return plural(self.business_days, "Business Day")
+        return duration_words(timedelta(seconds=self.seconds))
 
     def __str__(self) -> str:
         return self.text
@@ -187,7 +182,7 @@ class Period:
     def words(self) -> str:
         """English for documents: days are calendar days."""
         if self.unit == "days":
-            return f"{self.amount} calendar day" + ("" if self.amount == 1 else "s")
+            return plural(self.amount, "calendar day")
         return self.text
 
     def __str__(self) -> str:

@@ -27,6 +27,7 @@ from slawriter.files.output import (
 )
 from slawriter.library import Library
 from slawriter.render import registry
+from slawriter.text.words import plural
 
 
 def parse_formats(text: str) -> list[str]:
@@ -168,8 +169,8 @@ def check_feasibility(
         count = len(standing)
         example = standing[0][1].id
         raise RefusedError(
-            f"nothing was written: {count} promise{'s' if count != 1 else ''} the provider "
-            f"cannot keep (error finding{'s' if count != 1 else ''}):\n"
+            f"nothing was written: {plural(count, 'promise')} the provider "
+            f"cannot keep ({plural(count, 'error finding', with_count=False)}):\n"
             + "\n".join(lines)
             + f'\nChange the agreement, or accept the risk with --accept-risk {example}="why '
             'it is acceptable" (recorded in the internal record, never in the document)'
@@ -310,9 +311,7 @@ def _load_all(
         raise InputError(skipped[0])
     if problems:
         count = len(problems)
-        raise InputError(
-            f"nothing was written: {count} problem{'s' if count != 1 else ''}", problems
-        )
+        raise InputError(f"nothing was written: {plural(count, 'problem')}", problems)
     return loaded_all, skipped
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from slawriter.errors import InputError, RefusedError, SlawriterError
 from slawriter.files import roundtrip
 from slawriter.files.output import display_path
+from slawriter.text.words import plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -324,7 +325,7 @@ class Session:
         program = self.request.program
         resume = f"{program} new --resume {_show(self.path)}" if self.path else f"{program} new"
         raise InputError(
-            f"{len(wizard.missing)} answer{'s' if len(wizard.missing) != 1 else ''} still "
+            f"{plural(len(wizard.missing), 'answer')} still "
             f"needed (saved so far: {where}). Give them with --data PATH=VALUE, or answer "
             f"them with: {resume}",
             problems,
@@ -438,7 +439,7 @@ class Session:
         if serious:
             count = len(serious)
             self.prompter.note(
-                f"\nThe feasibility check found {count} promise{'s' if count != 1 else ''} "
+                f"\nThe feasibility check found {plural(count, 'promise')} "
                 "you may not be able to keep:",
                 "bold yellow",
             )

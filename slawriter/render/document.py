@@ -146,14 +146,26 @@ class Cover:
     subtitle: str  # e.g. "Managed IT Services" or "Small Business Support Agreement"
     provider: Party
     customer: Party
-    reference: str
-    effective_date: str  # already formatted for the provider's locale
-    version: str
+    reference: str = ""
+    effective_date: str = ""  # already formatted for the provider's locale
+    version: str = ""
     logo: bytes | None = None  # the provider's logo image (PNG or JPEG), if any
     draft: bool = False  # True renders a visible DRAFT marking
     # False for documents that are not agreements (internal memos): the cover has no
     # "between ... (the "Provider") and ... (the "Customer")" block.
     parties: bool = True
+    # The labelled lines under the title, for documents that are not agreements:
+    # (("Period", "January 2027"), ("As of", ...)). Empty: the agreement's Reference,
+    # Effective date and Version.
+    details: tuple[tuple[str, str], ...] = ()
+
+    def rows(self) -> tuple[tuple[str, str], ...]:
+        """The labelled lines every writer prints under the title, in order."""
+        return self.details or (
+            ("Reference", self.reference),
+            ("Effective date", self.effective_date),
+            ("Version", self.version),
+        )
 
 
 @dataclass(frozen=True)

@@ -162,11 +162,7 @@ def render_html(document: Document) -> str:
     meta: list[tuple[str, str]] = []
     if cover.parties:
         meta += [("Provider", _party(cover.provider)), ("Customer", _party(cover.customer))]
-    meta += [
-        ("Reference", escape(cover.reference)),
-        ("Effective date", escape(cover.effective_date)),
-        ("Version", escape(cover.version)),
-    ]
+    meta += [(escape(label), escape(value)) for label, value in cover.rows()]
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

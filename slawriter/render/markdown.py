@@ -126,9 +126,8 @@ def render_markdown(document: Document) -> str:
     if cover.parties:
         out.append(f"| **Provider** | {_party(cover.provider)} |")
         out.append(f"| **Customer** | {_party(cover.customer)} |")
-    out.append(f"| **Reference** | {escape_markdown(cover.reference)} |")
-    out.append(f"| **Effective date** | {escape_markdown(cover.effective_date)} |")
-    out.append(f"| **Version** | {escape_markdown(cover.version)} |")
+    for label, value in cover.rows():
+        out.append(f"| **{escape_markdown(label)}** | {escape_markdown(value)} |")
     out.append("")
     for block in document.preface:
         out += _block(block)

@@ -17,11 +17,13 @@ import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from slawriter.errors import InputError
-from slawriter.render.document import Document
 from slawriter.render.options import Options
+
+if TYPE_CHECKING:  # only annotations: --help reads FORMATS without loading the tree
+    from slawriter.render.document import Document
 
 __all__ = [
     "FORMATS",

@@ -23,7 +23,7 @@ from typing import Any
 
 from slawriter.errors import InputError, RefusedError, SlawriterError
 from slawriter.files.output import display_path, write_atomic
-from slawriter.library import Clause, Library
+from slawriter.library import Clause, Library, builtin_library_root
 from slawriter.render import registry
 from slawriter.render.document import (
     Block,
@@ -40,6 +40,7 @@ from slawriter.render.document import (
     Table,
 )
 from slawriter.text.markdown import MarkdownText, escape_markdown
+from slawriter.text.times import report_date
 
 # Private-use characters around every inserted value on its way through the clause's Markdown;
 # the book's tree carries marked runs instead.
@@ -293,7 +294,6 @@ def build_book(
             ),
         )
         columns: list[tuple[Block, ...]] = []
-        paragraphs = 0
         for clause in variants:
             text = render_variant(clause, label)
             caption = f"Variant {clause.meta.variant}: {clause.meta.title}"
@@ -303,10 +303,15 @@ def build_book(
             ]
             if text.note:
                 column.append(Paragraph((Run(text.note, italic=True),), None))
+            paragraphs = 0
             for block in _mark_blocks(text.blocks):
                 if isinstance(block, Paragraph) and block.number is not None:
-                    paragraphs += 1  # numbered on across the variants, as Word numbers them
-                    block = replace(block, number=f"{label}.{paragraphs}")
+                    # Each variant numbered from its own start, as an agreement prints it.
+                    # Written out, not left to Word's list numbering, which would run on
+                    # from one variant into the next.
+                    paragraphs += 1
+                    shown = Run(f"{label}.{paragraphs}", bold=True)
+                    block = replace(block, runs=(shown, Run(" "), *block.runs), number=None)
                 column.append(block)
             columns.append(tuple(column))
         blocks = (intro, table, Columns(tuple(columns)))
@@ -317,11 +322,13 @@ def build_book(
         subtitle="Every clause and variant, for legal review",
         provider=nobody,
         customer=nobody,
-        reference=reference,
-        effective_date=stamp.isoformat(),
-        version=f"{len(clauses)} clause files",
         draft=any(c.meta.status == "draft" for c in clauses),
         parties=False,
+        details=(
+            ("Library", reference),
+            ("Clause files", str(len(clauses))),
+            ("Date", report_date(stamp)),
+        ),
     )
     preface = Paragraph(
         (
@@ -367,9 +374,9 @@ def write_book(
         )
     loaded, notes, filter_names = load_examples(library, examples)
     renderer = VariantRenderer(library, loaded, filter_names)
-    reference = (
-        f"library commit {library.commit[:12]}" if library.commit else "library (not in Git)"
-    )
+    where = "built-in" if library.root == builtin_library_root() else display_path(library.root)
+    commit = f"commit {library.commit[:12]}" if library.commit else "not in Git"
+    reference = f"{where}, {commit}"
     document = build_book(library, renderer.render, "Clause Book", reference, today or date.today())
     write_atomic(out, registry.render(document, fmt, template=library.word_template))
     variants = sum(

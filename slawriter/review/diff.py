@@ -26,6 +26,7 @@ from slawriter.model.hours import WeeklyHours
 from slawriter.model.provider import Provider
 from slawriter.render.document import Block, Document, ListBlock, Paragraph, Section, Table
 from slawriter.text.numbers import decimal_text
+from slawriter.text.words import plural
 
 PERCENT_FIELDS = frozenset({"target", "cap", "credit", "below"})
 # Fields that never reach the customer's document or are reported by a friendlier rule.
@@ -301,7 +302,7 @@ def text_changes(old: Document, new: Document) -> list[str]:
     if not changed:
         return []
     count = len(changed)
-    return [f"Text changed in {count} clause{'s' if count != 1 else ''}: {'; '.join(changed)}"]
+    return [f"Text changed in {plural(count, 'clause')}: {'; '.join(changed)}"]
 
 
 def summarise(old: Drafted, new: Drafted) -> list[str]:

@@ -10,9 +10,8 @@ import calendar as calendar_module
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from slawriter.model.durations import Duration
-
 from .numbers import minutes_figure
+from .words import plural
 
 __all__ = [
     "business_time_words",
@@ -36,14 +35,20 @@ __all__ = [
 
 
 def duration_words(value: timedelta) -> str:
-    """The agreement's words for a length of time: '1 hour 30 minutes'."""
-    return Duration(seconds=int(value.total_seconds())).words()
+    """The agreement's words for a length of time: '1 hour 30 minutes', '0 minutes'."""
+    rest = int(value.total_seconds())
+    parts = []
+    for name, size in (("hour", 3600), ("minute", 60), ("second", 1)):
+        if rest >= size:
+            parts.append(plural(rest // size, name))
+            rest %= size
+    return " ".join(parts) or "0 minutes"
 
 
 def minutes_words(seconds: float) -> str:
     """Allowed downtime as the agreement prints it: '44.64 minutes', '1 minute'."""
     figure = minutes_figure(seconds)
-    return f"{figure} minute" + ("" if Decimal(figure) == 1 else "s")
+    return f"{figure} {plural(Decimal(figure.replace(',', '')), 'minute', with_count=False)}"
 
 
 def short_minutes(seconds: float) -> str:
@@ -78,8 +83,7 @@ def business_time_words(seconds: int) -> str:
     rest = seconds
     for name, size in (("Business Hour", 3600), ("Business Minute", 60), ("second", 1)):
         if rest >= size:
-            count = rest // size
-            parts.append(f"{count} {name}" + ("" if count == 1 else "s"))
+            parts.append(plural(rest // size, name))
             rest %= size
     return " ".join(parts) or "0 minutes"
 
@@ -91,12 +95,11 @@ def business_words(amount: timedelta) -> str:
     minutes, seconds = divmod(rest, 60)
     parts = []
     if hours:
-        parts.append(f"{hours} business hour{'s' if hours != 1 else ''}")
+        parts.append(plural(hours, "business hour"))
     if minutes or (not hours and not seconds):
-        lead = "business " if not parts else ""
-        parts.append(f"{minutes} {lead}minute{'s' if minutes != 1 else ''}")
+        parts.append(plural(minutes, "minute" if parts else "business minute"))
     if seconds:
-        parts.append(f"{seconds} second{'s' if seconds != 1 else ''}")
+        parts.append(plural(seconds, "second"))
     return " ".join(parts)
 
 

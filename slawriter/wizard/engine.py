@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from slawriter.files.roundtrip import delete, get, plain, put
 from slawriter.model.paths import Loc
+from slawriter.text.words import plural
 from slawriter.wizard import fields
 from slawriter.wizard.answers import MISSING, Answers, Item, Sources, to_loc
 from slawriter.wizard.computed import COMPUTE
@@ -584,7 +585,7 @@ class Wizard(Answers):
             else:
                 parts.append(f"{question.title} {self.answer_text(question)}")
         count = len(questions)
-        return f"{count} answer{'s' if count != 1 else ''}: " + "; ".join(parts)
+        return f"{plural(count, 'answer')}: " + "; ".join(parts)
 
     def edit_section(self, section_id: str) -> bool:
         """Choose one answer of a section and change it; True when one was changed."""

@@ -18,6 +18,7 @@ from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
 from slawriter.files.yaml import read_yaml, validate_model
 from slawriter.model.paths import parse_path
+from slawriter.text.words import plural
 
 QuestionType = Literal[
     "text",
@@ -279,7 +280,7 @@ def _merge(raw: QuestionFile, base: QuestionSet | None, where: str) -> QuestionS
     if problems:
         count = len(problems)
         raise InputError(
-            f"{where}: {count} problem{'s' if count != 1 else ''} in the question file",
+            f"{where}: {plural(count, 'problem')} in the question file",
             [Problem(where, message.removeprefix(f"{where}: ")) for message in problems],
         )
     return QuestionSet(sections, questions, Path(where))

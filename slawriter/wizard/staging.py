@@ -19,6 +19,7 @@ from slawriter.errors import InputError, Problem
 from slawriter.files.roundtrip import get, plain, put
 from slawriter.files.yaml import deep_merge
 from slawriter.model.paths import Loc, parse_path
+from slawriter.text.words import plural
 from slawriter.wizard.answers import Answers, Item, to_loc
 from slawriter.wizard.fields import annotation_at, model_error
 from slawriter.wizard.handlers import check_answer, handler_for
@@ -40,7 +41,7 @@ def apply_data(answers: Answers, given: list[str]) -> None:
     if problems:
         count = len(problems)
         raise InputError(
-            f"{count} --data answer{'s' if count != 1 else ''} refused; nothing was changed",
+            f"{plural(count, '--data answer')} refused; nothing was changed",
             problems,
         )
     for one in staged:
