@@ -398,7 +398,7 @@ def report_document(
         customer=party("Customer", customer),
         reference=agreement.agreement.reference,
         effective_date=report_date(agreement.agreement.effective_date),
-        version=f"Report for {period}, as of {_when(report.as_of)}",
+        version=". ".join([f"Report for {period}, as of {_when(report.as_of)}", *report.notes]),
     )
     return Document(
         cover=cover,
