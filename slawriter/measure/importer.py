@@ -102,11 +102,15 @@ def time_formats(date_order: str, declared: Sequence[str] = ()) -> list[str]:
 def in_date_order(form: str, date_order: str) -> str:
     """A declared format with a numeric day and month, put in the date order in force.
 
+    Year-first formats are left alone, as ISO dates are.
     An export writes 01/02/2027 in its user's settings, so the date order (--date-order,
     else the mapping's, else the provider's locale) decides which number is the day, even
     where a preset's format names one."""
     if "%d" not in form or "%m" not in form:
         return form
+    year = max(form.find("%Y"), form.find("%y"))
+    if 0 <= year < min(form.index("%d"), form.index("%m")):
+        return form  # year first, like ISO: always year-month-day
     day_first = form.index("%d") < form.index("%m")
     if day_first == (date_order == "day-first"):
         return form
@@ -477,16 +481,12 @@ def read_tickets(
     else:
         wanted[response] = mapping.tickets[response]
         required.append(response)
-    chunks = _read_columns(
-        path, name, wanted, required, "ticket", origin=mapping.origin
-    )
+    chunks = _read_columns(path, name, wanted, required, "ticket", origin=mapping.origin)
     priority_ids = list(priorities)
     parts: list[_Chunk] = []
     offset = 0
     for columns in chunks:
-        part = _ticket_chunk(
-            columns, offset, wanted, priorities, mapping, calendar, date_order
-        )
+        part = _ticket_chunk(columns, offset, wanted, priorities, mapping, calendar, date_order)
         parts.append(part)
         offset += part.size
     if not parts:
