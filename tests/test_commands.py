@@ -380,7 +380,10 @@ def test_a_library_adds_a_preset_with_a_file_and_a_broken_one_is_named(
     )
     capsys.readouterr()
     assert main(["report", "--list-presets", "--library", str(library)]) == EXIT_OK
-    assert "deskly       Deskly CSV export" in capsys.readouterr().out.splitlines()
+    assert (
+        "deskly       Deskly CSV export "
+        "(column names not confirmed against the vendor's documentation)"
+    ) in capsys.readouterr().out.splitlines()
     (library / "presets" / "deskly.yaml").write_text(
         "name: Deskly\ntickets:\n  id: Ref\n  opened: Opened\n", "utf-8"
     )
