@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from slawriter.measure.presets import Mapping
+
 NAME = "report"
 HELP = "measure a month or quarter against the agreement (tickets and outages)"
 DESCRIPTION = """Measure a month or a quarter of service against the agreement.
@@ -68,6 +70,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how to read dates like 05/01/2027 (default: the mapping's, else month-first "
         "for an en_US provider and day-first otherwise); ISO dates are always year-first",
     )
+    parser.add_argument(
+        "--no-response-column",
+        action="store_true",
+        help="the export has no response time: count each ticket's response as its "
+        "resolution (every report document says so on its first page)",
+    )
     library_option(parser)
 
 
@@ -117,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
             preset=args.preset,
             mapping=args.mapping,
             date_order=args.date_order,
+            response_as_resolution=args.no_response_column,
             out_dir=out_dir,
             formats=formats,
             step=_progress(stack, err, args.tickets, stages),
@@ -134,8 +143,12 @@ def run(args: argparse.Namespace) -> int:
     )
     if measured.written:
         console.print(f"Wrote {', '.join(display_path(p) for p in measured.written)}", markup=False)
+    for note in report.notes:
+        err.print(f"{note}.", markup=False)
+    # An empty needed column leaves figures that look complete and are not: say so in the code.
+    warned = any(note.startswith("Warning:") for note in report.notes)
     if not report.rejected:
-        return EXIT_OK
+        return EXIT_FOUND if warned else EXIT_OK
     count = len(report.rejected)
     console.print(
         f"{plural(count, 'row')} could not be used (listed in the report):",
@@ -155,7 +168,25 @@ def _list_presets(library_root: Path) -> None:
     presets = {"canonical": CANONICAL, **list_presets(library_root)}
     width = max(len(name) for name in presets)
     for name, mapping in presets.items():
-        print(f"{name:<{width}}  {mapping.description or mapping.name}")
+        print(f"{name:<{width}}  {mapping.description or mapping.name}{_checked(name, mapping)}")
+        if mapping.source:
+            print(f"{'':<{width}}  {mapping.source}")
+
+
+def _checked(name: str, mapping: Mapping) -> str:
+    """How far a preset's headings were checked against the vendor's own documentation."""
+    if name == "canonical":
+        return ""
+    read = [c for c in mapping.tickets if c != "paused"]
+    unchecked = [mapping.tickets[c] for c in read if c not in mapping.confirmed]
+    if not unchecked:
+        return " (column names confirmed against the vendor's documentation)"
+    if len(unchecked) == len(read):
+        return " (column names not confirmed against the vendor's documentation)"
+    return (
+        f" (not confirmed against the vendor's documentation: "
+        f"{', '.join(repr(h) for h in unchecked)})"
+    )
 
 
 def _progress(

@@ -397,6 +397,7 @@ def report_document(
             ("Agreement", agreement.agreement.reference),
             ("Period", period),
             ("As of", _when(report.as_of)),
+            *(("Note", note) for note in report.notes),
         ),
     )
     return Document(

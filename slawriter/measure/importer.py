@@ -33,6 +33,7 @@ from slawriter.measure.presets import (
     OUTAGE_COLUMNS,
     REQUIRED_OUTAGE_COLUMNS,
     REQUIRED_TICKET_COLUMNS,
+    RESPONSE_COLUMNS,
     TICKET_COLUMNS,
     Mapping,
 )
@@ -44,9 +45,21 @@ _ISO_FORMATS = [
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
 ]  # fmt: skip
+# With an offset (absolute times): 2027-01-05T09:30:00+01:00, 2027-01-05 09:30:00 +0000.
+_OFFSET_FORMATS = [
+    "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M%z",
+    "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M:%S.%f%z",
+]  # fmt: skip
 _NUMERIC = [
     "{a}/{b}/%Y %H:%M", "{a}/{b}/%Y %H:%M:%S", "{a}/{b}/%Y %I:%M %p", "{a}/{b}/%Y %I:%M:%S %p",
     "{a}-{b}-%Y %H:%M", "{a}-{b}-%Y %H:%M:%S", "{a}.{b}.%Y %H:%M", "{a}.{b}.%Y %H:%M:%S",
+    "{a}/{b}/%y %H:%M", "{a}/{b}/%y %I:%M %p", "{a}.{b}.%y %H:%M",
+]  # fmt: skip
+# Month names (English, as exports write them) need no date order: 05/Jan/27 9:30 AM.
+_NAMED = [
+    "%d/%b/%y %I:%M %p", "%d/%b/%Y %I:%M %p", "%d/%b/%y %H:%M", "%d/%b/%Y %H:%M",
+    "%d-%b-%Y %H:%M", "%d-%b-%y %I:%M %p", "%d %b %Y %H:%M", "%d %b %Y %I:%M %p",
+    "%d %B %Y %H:%M", "%b %d, %Y %I:%M %p", "%B %d, %Y %I:%M %p", "%b %d, %Y %H:%M",
 ]  # fmt: skip
 _OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
 # At most 6 digits: int() refuses text of more than 4,300 digits, and no priority has more.
@@ -78,10 +91,30 @@ def out_of_range(local: Instants) -> npt.NDArray[np.bool_]:
     return result
 
 
-def time_formats(date_order: str) -> list[str]:
-    """The strptime formats tried, in order, for a date order."""
+def time_formats(date_order: str, declared: Sequence[str] = ()) -> list[str]:
+    """The strptime formats tried, in order, for a date order: the declared ones first."""
     a, b = ("%d", "%m") if date_order == "day-first" else ("%m", "%d")
-    return _ISO_FORMATS + [form.format(a=a, b=b) for form in _NUMERIC]
+    ours = _ISO_FORMATS + _OFFSET_FORMATS + [form.format(a=a, b=b) for form in _NUMERIC] + _NAMED
+    first = [in_date_order(form, date_order) for form in declared]
+    return first + [form for form in ours if form not in first]
+
+
+def in_date_order(form: str, date_order: str) -> str:
+    """A declared format with a numeric day and month, put in the date order in force.
+
+    Year-first formats are left alone, as ISO dates are.
+    An export writes 01/02/2027 in its user's settings, so the date order (--date-order,
+    else the mapping's, else the provider's locale) decides which number is the day, even
+    where a preset's format names one."""
+    if "%d" not in form or "%m" not in form:
+        return form
+    year = max(form.find("%Y"), form.find("%y"))
+    if 0 <= year < min(form.index("%d"), form.index("%m")):
+        return form  # year first, like ISO: always year-month-day
+    day_first = form.index("%d") < form.index("%m")
+    if day_first == (date_order == "day-first"):
+        return form
+    return form.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
 
 
 @dataclass(frozen=True)
@@ -111,6 +144,9 @@ class Tickets:
     pause_start: Instants
     pause_end: Instants
     rejected: list[Rejected] = field(default_factory=list)
+    # What every reader of the report must be told first: an assumption asked for
+    # (--no-response-column), a needed column empty in every row.
+    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -195,6 +231,7 @@ def _read_columns(
     required: Sequence[str],
     what: str,
     chunk_rows: int = CHUNK_ROWS,
+    origin: str = "",
 ) -> Iterator[dict[str, Any]]:
     """The wanted columns (canonical -> export heading) as pandas Series of str, in chunks.
 
@@ -239,9 +276,17 @@ def _read_columns(
     missing = [wanted[c] for c in required if c not in found]
     if missing:
         listed = ", ".join(f"'{h}'" for h in header[:12]) + (" ..." if len(header) > 12 else "")
+        reader = f"{origin} reads {'it' if len(missing) == 1 else 'them'}; " if origin else ""
+        response = any(c in RESPONSE_COLUMNS and c not in found for c in required)
         raise InputError(
-            f"{name}: no column {', '.join(repr(m) for m in missing)} (the columns are {listed}); "
-            "choose the right --preset or describe the export in a --mapping file"
+            f"{name}: no column {', '.join(repr(m) for m in missing)} ({reader}the columns are "
+            f"{listed}); choose the right --preset or describe the export in a --mapping file"
+            + (
+                ", or pass --no-response-column to count each ticket's response as its "
+                "resolution (every report document then says so)"
+                if response
+                else ""
+            )
         )
     return _chunks(path, name, encoding, found, chunk_rows)
 
@@ -278,7 +323,9 @@ def _chunks(
         raise InputError(f"{name}: not a readable CSV file ({error})") from None
 
 
-def parse_times(values: Any, date_order: str) -> tuple[Instants, npt.NDArray[np.bool_], Any]:
+def parse_times(
+    values: Any, date_order: str, declared: Sequence[str] = ()
+) -> tuple[Instants, npt.NDArray[np.bool_], Any]:
     """A Series of text to (wall-clock or absolute microseconds, absolute?, unparsed mask).
 
     Empty text is NOT_A_TIME and not unparsed. The most common format is found from a sample
@@ -290,22 +337,26 @@ def parse_times(values: Any, date_order: str) -> tuple[Instants, npt.NDArray[np.
     result = np.full(size, NOT_A_TIME, dtype=np.int64)
     absolute = np.zeros(size, dtype=bool)
     remaining = (values != "").to_numpy().copy()
-    formats = time_formats(date_order)
+    formats = time_formats(date_order, declared)
     sample = values[remaining][:10].tolist()
     formats.sort(key=lambda form: -sum(_fits(text, form) for text in sample))
     for form in formats:
         if not remaining.any():
             break
         where = np.flatnonzero(remaining)
-        parsed = pd.to_datetime(values.iloc[where], format=form, errors="coerce")
+        offset = "%z" in form  # absolute times: converted to UTC as they are parsed
+        parsed = pd.to_datetime(values.iloc[where], format=form, errors="coerce", utc=offset)
         ok = parsed.notna().to_numpy()
         if ok.any():
+            if offset:
+                parsed = parsed.dt.tz_localize(None)
             stamps = parsed.to_numpy()[ok].astype("datetime64[us]").astype(np.int64)
             result[where[ok]] = stamps
+            absolute[where[ok]] = offset
             remaining[where[ok]] = False
     for index in np.flatnonzero(remaining):
         text = str(values.iloc[index]).strip()
-        moment = parse_one(text, date_order) if text else None
+        moment = parse_one(text, date_order, declared) if text else None
         if not text:
             remaining[index] = False
         elif moment is not None:
@@ -336,10 +387,10 @@ def _parse_offset_time(text: str) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def parse_one(text: str, date_order: str) -> datetime | None:
+def parse_one(text: str, date_order: str, declared: Sequence[str] = ()) -> datetime | None:
     """One time as text; naive unless it carries an offset. None if it does not parse."""
     text = text.strip()
-    for form in time_formats(date_order):
+    for form in time_formats(date_order, declared):
         try:
             return datetime.strptime(text, form)
         except ValueError:
@@ -402,22 +453,52 @@ def read_tickets(
     priorities: dict[str, str],
     calendar: Calendar,
     date_order: str,
+    response_as_resolution: bool = False,
 ) -> Tickets:
-    """Read a ticket export. ``calendar`` gives the time zone of times without an offset."""
-    wanted = {c: mapping.tickets[c] for c in TICKET_COLUMNS if c in mapping.tickets}
-    chunks = _read_columns(path, name, wanted, REQUIRED_TICKET_COLUMNS, "ticket")
+    """Read a ticket export. ``calendar`` gives the time zone of times without an offset.
+
+    The response time is never assumed: a mapping without a response column, or an export
+    without the column the mapping names, is an InputError unless ``response_as_resolution``
+    says to count each response as the resolution (and the notes then say so)."""
+    wanted = {
+        c: mapping.tickets[c]
+        for c in TICKET_COLUMNS
+        if c in mapping.tickets and c not in RESPONSE_COLUMNS
+    }
+    required = list(REQUIRED_TICKET_COLUMNS)
+    notes: list[str] = []
+    response = mapping.response_column()
+    if response_as_resolution:
+        notes.append(RESPONSE_AS_RESOLUTION)
+    elif response is None:
+        raise InputError(
+            f"{name}: {mapping.origin} reads no response time"
+            + (f" ({mapping.no_response})" if mapping.no_response else "")
+            + ": name the export's column in a --mapping file (responded, or "
+            "first_reply_minutes for a duration), or pass --no-response-column to count each "
+            "ticket's response as its resolution (every report document then says so)"
+        )
+    else:
+        wanted[response] = mapping.tickets[response]
+        required.append(response)
+    chunks = _read_columns(path, name, wanted, required, "ticket", origin=mapping.origin)
     priority_ids = list(priorities)
     parts: list[_Chunk] = []
     offset = 0
     for columns in chunks:
-        part = _ticket_chunk(
-            columns, offset, wanted, priorities, mapping.priorities, calendar, date_order
-        )
+        part = _ticket_chunk(columns, offset, wanted, priorities, mapping, calendar, date_order)
         parts.append(part)
         offset += part.size
     if not parts:
         parts.append(_ticket_chunk({c: _empty() for c in wanted}, 0, wanted, priorities,
-                                   mapping.priorities, calendar, date_order))  # fmt: skip
+                                   mapping, calendar, date_order))  # fmt: skip
+    if any(not p.empty_row.all() for p in parts):
+        for column in ("id", "priority", "created", *RESPONSE_COLUMNS, "resolved"):
+            if column in wanted and not any(p.filled.get(column, False) for p in parts):
+                notes.append(
+                    f"Warning: the column '{wanted[column]}' is empty in every row of {name}: "
+                    f"{_EMPTY_MEANS[column]}"
+                )
     ids = np.concatenate([p.ids for p in parts])
     empty_row = np.concatenate([p.empty_row for p in parts])
     reasons: dict[int, str] = {}
@@ -451,6 +532,7 @@ def read_tickets(
         pause_start=np.concatenate([p.pause_start for p in parts])[kept_pauses],
         pause_end=np.concatenate([p.pause_end for p in parts])[kept_pauses],
         rejected=rejected,
+        notes=notes,
     )
 
 
@@ -476,6 +558,7 @@ class _Chunk:
     pause_start: Instants
     pause_end: Instants
     reasons: dict[int, str]
+    filled: dict[str, bool]  # canonical column -> a row that is not empty has a value in it
 
 
 def _ticket_chunk(
@@ -483,10 +566,12 @@ def _ticket_chunk(
     offset: int,
     wanted: dict[str, str],
     priorities: dict[str, str],
-    spellings: dict[str, str],
+    mapping: Mapping,
     calendar: Calendar,
     date_order: str,
 ) -> _Chunk:
+    spellings = mapping.priorities
+    declared = mapping.date_formats
     size = len(columns["id"])
     reasons: dict[int, str] = {}
 
@@ -498,6 +583,7 @@ def _ticket_chunk(
     empty_row = np.ones(size, dtype=bool)
     for series in columns.values():
         empty_row &= (series == "").to_numpy()
+    filled = {c: bool(((s != "").to_numpy() & ~empty_row).any()) for c, s in columns.items()}
 
     ids = columns["id"]
     reject((ids == "").to_numpy() & ~empty_row, f"{wanted['id']}: the ticket id is empty")
@@ -522,7 +608,7 @@ def _ticket_chunk(
             times[column] = np.full(size, NOT_A_TIME, dtype=np.int64)
             continue
         series = columns[column]
-        local, absolute, bad = parse_times(series, date_order)
+        local, absolute, bad = parse_times(series, date_order, declared)
         reject(
             bad,
             lambda i, s=series, c=column: (
@@ -535,6 +621,8 @@ def _ticket_chunk(
         local[distant] = NOT_A_TIME
         times[column] = _to_instants(calendar, local, absolute)
     created, responded, resolved = times["created"], times["responded"], times["resolved"]
+    if "first_reply_minutes" in columns:
+        responded = _after_minutes(columns["first_reply_minutes"], created, wanted, reject)
     reject(
         (created == NOT_A_TIME) & ~empty_row,
         f"{wanted['created']}: empty: a ticket needs the time it was logged",
@@ -552,7 +640,7 @@ def _ticket_chunk(
     owner, pause_start, pause_end = np.zeros(0, np.int64), _no_times(), _no_times()
     if "paused" in columns:
         owner, pause_start, pause_end, problems = _read_pauses(
-            columns["paused"], date_order, calendar
+            columns["paused"], date_order, calendar, declared
         )
         for index, problem in problems.items():
             reasons.setdefault(offset + index, f"{wanted['paused']}: {problem}")
@@ -578,7 +666,49 @@ def _ticket_chunk(
         pause_start=pause_start,
         pause_end=pause_end,
         reasons=reasons,
+        filled=filled,
     )
+
+
+RESPONSE_AS_RESOLUTION = (
+    "Response counted as resolution: the export was read with --no-response-column, so each "
+    "ticket's response time is taken to be its resolution time, and the response figures "
+    "say nothing about how fast tickets were first answered"
+)
+_EMPTY_MEANS = {
+    "id": "every row is left out (a ticket needs an id)",
+    "priority": "every row is left out (a ticket needs a priority)",
+    "created": "every row is left out (a ticket needs the time it was logged)",
+    "responded": "no ticket has a response time, so each is counted as answered when resolved",
+    "first_reply_minutes": (
+        "no ticket has a first reply time, so each is counted as answered when resolved"
+    ),
+    "resolved": "no ticket is resolved, so every one past its resolution target is a breach",
+}
+
+
+def _after_minutes(
+    minutes: Any, created: Instants, wanted: dict[str, str], reject: Any
+) -> Instants:
+    """The response time from a duration column: created + minutes on the calendar.
+
+    Zendesk, for one, exports the first reply only as minutes (calendar minutes, and
+    separately minutes within its own business hours); the calendar ones are read, so the
+    agreement's own calendar, not the desk's schedule, decides the business time."""
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    heading = wanted["first_reply_minutes"]
+    numbers = pd.to_numeric(minutes.str.strip(), errors="coerce").to_numpy(dtype=np.float64)
+    given = (minutes != "").to_numpy()
+    usable = given & np.isfinite(numbers) & (numbers >= 0) & (numbers < 1e9)
+    reject(
+        given & ~usable,
+        lambda i: f"{heading}: '{shown(minutes.iloc[i])}' is not a number of minutes",
+    )
+    present = usable & (created != NOT_A_TIME)
+    result: Instants = np.full(len(created), NOT_A_TIME, dtype=np.int64)
+    result[present] = created[present] + np.round(numbers[present] * 60 * _US).astype(np.int64)
+    return result
 
 
 def _reject_duplicates(
@@ -614,7 +744,7 @@ def _no_times() -> Instants:
 
 
 def _read_pauses(
-    paused: Any, date_order: str, calendar: Calendar
+    paused: Any, date_order: str, calendar: Calendar, declared: Sequence[str] = ()
 ) -> tuple[npt.NDArray[np.int64], Instants, Instants, dict[int, str]]:
     """The paused column ('start/end;start/end') as merged spans per row, and row problems.
 
@@ -646,9 +776,11 @@ def _read_pauses(
     if not owners:
         return np.zeros(0, np.int64), _no_times(), _no_times(), problems
     begin_local, begin_absolute, begin_bad = parse_times(
-        pd.Series(firsts, dtype=object), date_order
+        pd.Series(firsts, dtype=object), date_order, declared
     )
-    end_local, end_absolute, end_bad = parse_times(pd.Series(lasts, dtype=object), date_order)
+    end_local, end_absolute, end_bad = parse_times(
+        pd.Series(lasts, dtype=object), date_order, declared
+    )
     for k in np.flatnonzero(out_of_range(begin_local) | out_of_range(end_local)):
         problems.setdefault(owners[k], f"'{texts[k]}' is {_YEARS}")
     begin_local[out_of_range(begin_local)] = NOT_A_TIME
@@ -729,7 +861,7 @@ def read_outages(
                 )
             )
             continue
-        begin = parse_one(row["start"], date_order)
+        begin = parse_one(row["start"], date_order, mapping.date_formats)
         if begin is None:
             rejected.append(
                 Rejected(
@@ -740,7 +872,7 @@ def read_outages(
                 )
             )
             continue
-        finish = parse_one(row["end"], date_order) if row["end"] else None
+        finish = parse_one(row["end"], date_order, mapping.date_formats) if row["end"] else None
         if row["end"] and finish is None:
             rejected.append(
                 Rejected(

@@ -30,6 +30,11 @@ class TicketColumns(Strict):
     resolved: str | None = "resolved"
     service: str | None = "service"
     paused: str | None = Field(default="paused", description="start/end;start/end")
+    first_reply_minutes: str | None = Field(
+        default=None,
+        description="Minutes on the calendar from logging to the first reply, for exports "
+        "that give the response as a duration: response time = created + minutes",
+    )
 
 
 class OutageColumns(Strict):
@@ -48,6 +53,21 @@ class MappingFile(Strict):
         default_factory=dict, description="Export value -> priority id, e.g. 'Sev 1': P1"
     )
     date_order: Literal["day-first", "month-first"] | None = None
+    date_formats: list[str] = Field(
+        default_factory=list,
+        description="strptime formats of the export's times, tried first, e.g. "
+        "'%d/%b/%y %I:%M %p' for 05/Jan/27 9:30 AM; a numeric day and month (%d, %m) are "
+        "read in the date order (--date-order decides 01/02)",
+    )
+    confirmed: list[str] = Field(
+        default_factory=list,
+        description="Canonical columns whose headings were checked against the vendor's "
+        "own documentation of the export",
+    )
+    source: str | None = Field(default=None, description="The vendor's page on the export")
+    no_response: str | None = Field(
+        default=None, description="Why the export has no response column, when it has none"
+    )
 
 
 def choose_mapping(
@@ -71,18 +91,29 @@ def load_preset(name: str, library_root: Path | None = None) -> Mapping:
             f"--preset: unknown preset '{name}' (expected one of "
             f"{', '.join(['canonical', *files])}, or describe the export with --mapping)"
         )
-    return load_mapping(path)
+    return load_mapping(path, f"preset '{name.lower()}'")
 
 
 def list_presets(library_root: Path | None = None) -> dict[str, Mapping]:
     """Every preset by name, each file validated (a broken one raises with file and line)."""
-    return {name: load_mapping(path) for name, path in preset_files(library_root).items()}
+    return {
+        name: load_mapping(path, f"preset '{name}'")
+        for name, path in preset_files(library_root).items()
+    }
 
 
-def load_mapping(path: Path) -> Mapping:
+def load_mapping(path: Path, origin: str = "") -> Mapping:
     doc = read_yaml(path)
     model = validate_model(MappingFile, doc.data, [doc], "a column mapping file")
     tickets = model.tickets.model_dump()
+    for form in model.date_formats:
+        _check_format(form, path)
+    unknown = [c for c in model.confirmed if c not in TICKET_COLUMNS]
+    if unknown:
+        raise InputError(
+            f"{display_path(path)}: confirmed: {', '.join(unknown)} is not a ticket column "
+            f"(expected some of {', '.join(TICKET_COLUMNS)})"
+        )
     return Mapping(
         model.name or display_path(path),
         {name: tickets[name] for name in TICKET_COLUMNS if tickets[name] is not None},
@@ -90,4 +121,20 @@ def load_mapping(path: Path) -> Mapping:
         model.outages.model_dump(),
         model.date_order,
         model.description or "",
+        tuple(model.date_formats),
+        origin or f"mapping file {display_path(path)}",
+        tuple(model.confirmed),
+        model.source or "",
+        model.no_response or "",
     )
+
+
+def _check_format(form: str, path: Path) -> None:
+    """A declared format must name a date and a time: a date alone is refused on reading."""
+    if not form.strip() or "%" not in form:
+        raise InputError(f"{display_path(path)}: date_formats: '{form}' is not a strptime format")
+    if not any(code in form for code in ("%H", "%I")):
+        raise InputError(
+            f"{display_path(path)}: date_formats: '{form}' has no hour (%H or %I): "
+            "a date without a time cannot be measured"
+        )

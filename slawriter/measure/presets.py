@@ -14,8 +14,20 @@ from pathlib import Path
 
 from slawriter.library import builtin_library_root
 
-TICKET_COLUMNS = ("id", "priority", "created", "responded", "resolved", "service", "paused")
+TICKET_COLUMNS = (
+    "id",
+    "priority",
+    "created",
+    "responded",
+    "resolved",
+    "service",
+    "paused",
+    "first_reply_minutes",
+)
 REQUIRED_TICKET_COLUMNS = ("id", "priority", "created")
+# Where the response time comes from: minutes on the calendar after `created` (desks such as
+# Zendesk export only the duration), which is only there when a file declares it, else a time.
+RESPONSE_COLUMNS = ("first_reply_minutes", "responded")
 OUTAGE_COLUMNS = ("service", "start", "end", "planned")
 REQUIRED_OUTAGE_COLUMNS = ("service", "start")
 PRESETS_FOLDER = "presets"
@@ -31,11 +43,20 @@ class Mapping:
     outages: dict[str, str] = field(default_factory=dict)
     date_order: str | None = None  # "day-first" / "month-first"; None: the command's choice
     description: str = ""
+    date_formats: tuple[str, ...] = ()  # strptime formats declared by the preset or file
+    origin: str = "the canonical columns"  # "preset 'zendesk'", "mapping file desk.yaml"
+    confirmed: tuple[str, ...] = ()  # canonical columns checked against the vendor's pages
+    source: str = ""  # the vendor's page describing the export
+    no_response: str = ""  # why the export has no response column, when it has none
+
+    def response_column(self) -> str | None:
+        """The canonical column the response time is read from, if any."""
+        return next((c for c in RESPONSE_COLUMNS if c in self.tickets), None)
 
 
 CANONICAL = Mapping(
     "canonical",
-    {name: name for name in TICKET_COLUMNS},
+    {name: name for name in TICKET_COLUMNS if name != "first_reply_minutes"},
     description="slawriter's own column names (the default)",
 )
 

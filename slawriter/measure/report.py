@@ -235,6 +235,7 @@ class Report:
     tickets_read: int
     tickets_outside: int
     rejected: list[Rejected]
+    notes: list[str] = field(default_factory=list)  # stated on every document's first page
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -698,6 +699,7 @@ def report_json(report: Report) -> dict[str, Any]:
     body.update(_figures_json(report.total))
     if len(report.months) > 1:
         body["by_month"] = {m.label: _figures_json(m) for m in report.months}
+    body["notes"] = report.notes
     body["rejected_rows"] = [
         {"file": r.file, "line": r.line, "reason": r.reason} for r in report.rejected
     ]

@@ -36,6 +36,7 @@ class Inputs:
     mapping: Path | None = None
     date_order: str | None = None
     library_root: Path | None = None  # its presets/ add to the built-in presets
+    response_as_resolution: bool = False  # --no-response-column: asked for, and stated
 
 
 def parse_report_formats(text: str) -> list[str]:
@@ -63,7 +64,13 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
     names = {pid: p.name for pid, p in agreement.priorities.items()}
     step("reading tickets")
     tickets: Tickets = read_tickets(
-        inputs.tickets, display_path(inputs.tickets), mapping, names, local, order
+        inputs.tickets,
+        display_path(inputs.tickets),
+        mapping,
+        names,
+        local,
+        order,
+        inputs.response_as_resolution,
     )
     outages: Outages | None = None
     if inputs.outages is not None:
@@ -77,7 +84,7 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
             order,
         )
     step("computing figures")
-    return build_report(
+    report = build_report(
         agreement=agreement,
         provider=provider,
         agreement_name=inputs.agreement_name,
@@ -86,6 +93,8 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
         period=inputs.period,
         as_of=inputs.as_of,
     )
+    report.notes = list(tickets.notes)
+    return report
 
 
 def render(
@@ -129,6 +138,7 @@ def measure_files(
     preset: str | None = None,
     mapping: Path | None = None,
     date_order: str | None = None,
+    response_as_resolution: bool = False,
     out_dir: Path | None = None,
     formats: Sequence[str] = ("docx", "md", "html"),
     step: Callable[[str], None] = lambda _: None,
@@ -153,6 +163,7 @@ def measure_files(
         mapping,
         date_order,
         library.root,
+        response_as_resolution,
     )
     report = compute(inputs, step)
     outputs = (

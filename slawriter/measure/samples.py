@@ -74,7 +74,7 @@ STYLES: dict[str, Style] = {
     ),
     "jira": Style(
         {"P1": "Highest", "P2": "High", "P3": "Medium", "P4": "Low"},
-        "%Y-%m-%d %H:%M",
+        "%d/%b/%y %I:%M %p",
         "day-first",
     ),
 }
@@ -92,11 +92,20 @@ def _time(moment: datetime | None, style: Style) -> str:
     return moment.strftime(style.time_format)
 
 
+def _response(ticket: SampleTicket, style: Style, column: str) -> str:
+    if column == "first_reply_minutes":  # a duration: calendar minutes after logging
+        if ticket.responded is None:
+            return ""
+        return f"{(ticket.responded - ticket.created).total_seconds() / 60:g}"
+    return _time(ticket.responded, style)
+
+
 def export_text(tickets: Sequence[SampleTicket], preset: str) -> str:
     """The CSV text a desk would export (canonical columns for 'canonical')."""
     mapping: Mapping = CANONICAL if preset == "canonical" else load_preset(preset)
     style = STYLES[preset]
-    columns = [c for c in ("id", "priority", "created", "responded", "resolved", "service")]
+    response = mapping.response_column() or "responded"
+    columns = ["id", "priority", "created", response, "resolved", "service"]
     headings = [mapping.tickets[c] for c in columns if c in mapping.tickets]
     if preset == "canonical":
         headings.append("paused")
@@ -108,10 +117,12 @@ def export_text(tickets: Sequence[SampleTicket], preset: str) -> str:
             ticket.id,
             style.priorities.get(ticket.priority, ticket.priority),
             _time(ticket.created, style),
-            _time(ticket.responded, style),
+            _response(ticket, style, response),
             _time(ticket.resolved, style),
             ticket.service,
         ]
+        if response not in mapping.tickets:  # the desk exports no response time at all
+            del row[3]
         if preset == "canonical":
             row.append(";".join(f"{_time(a, style)}/{_time(b, style)}" for a, b in ticket.paused))
         writer.writerow(row)
