@@ -565,7 +565,7 @@ def party_block(name: str) -> list[str]:
 def document_xml() -> str:
     cover = [
         *block_if("logo", para("CoverText", run("{{ logo }}"))),
-        *block_if("draft", para("DraftMark", run("DRAFT"))),
+        *block_if("draft", para("DraftMark", run("{{ draft_label }}"))),
         para("Title", run("{{ title }}")),
         para("Subtitle", run("{{ subtitle }}")),
         para("CoverText", run("between", "<w:i/>"), ppr=spacing(240, 120, 276)),
@@ -599,7 +599,7 @@ def header_xml(first_page: bool) -> str:
             "Header",
             run("{{ header_text }}"),
             "<w:r><w:tab/></w:r>",
-            run("{% if draft %}DRAFT{% endif %}", "<w:b/>" + colour("C00000")),
+            run("{% if draft %}{{ draft_label }}{% endif %}", "<w:b/>" + colour("C00000")),
         )
     return XML_DECL + f"<w:hdr {W_NS}>{content}</w:hdr>"
 
