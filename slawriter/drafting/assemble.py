@@ -35,6 +35,8 @@ from slawriter.files.output import display_path
 from slawriter.library import Clause, Library, Profile
 from slawriter.library.cache import template_cache
 from slawriter.render.document import (
+    SUBJECT_TO_CONTRACT,
+    UNAPPROVED_NOTICE,
     Block,
     Cover,
     Document,
@@ -43,8 +45,6 @@ from slawriter.render.document import (
     ListItem,
     Paragraph,
     Run,
-    SUBJECT_TO_CONTRACT,
-    UNAPPROVED_NOTICE,
     Section,
     Table,
     party,

@@ -330,19 +330,19 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
         )
         target_rows = []
         for month in report.months:
-            item = month.target_credit
-            if item is None:
+            owed = month.target_credit
+            if owed is None:
                 continue
             target_rows.append(
                 [
                     month_label(month.label),
-                    money(item.fee, report.currency, report.locale)
-                    if item.fee is not None
+                    money(owed.fee, report.currency, report.locale)
+                    if owed.fee is not None
                     else "no fee",
-                    target_percent(item.uncapped_percent),
-                    target_percent(item.percent),
-                    money(item.credit, report.currency, report.locale)
-                    if item.credit is not None
+                    target_percent(owed.uncapped_percent),
+                    target_percent(owed.percent),
+                    money(owed.credit, report.currency, report.locale)
+                    if owed.credit is not None
                     else "-",
                 ]
             )

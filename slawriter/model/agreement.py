@@ -7,6 +7,7 @@ customer's document.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -286,8 +287,9 @@ class TargetCredits(Strict):
         "percent of that priority's tickets met it",
     )
     below: Percent | None = Field(
-        default=None, description="share-of-tickets: the share of tickets meeting a target "
-        "below which its credit is due, e.g. 90"
+        default=None,
+        description="share-of-tickets: the share of tickets meeting a target "
+        "below which its credit is due, e.g. 90",
     )
     service: Slug | None = Field(
         default=None,
@@ -324,12 +326,12 @@ class Refund(Strict):
     """The remedy of a stand-alone small-business agreement that has no service credits."""
 
     percent: Percent = Field(
-        default=10,
+        default=Decimal(10),
         description="Share of a month's fee refunded when a service misses its uptime "
         "target, or when too many Incidents miss their targets, that month",
     )
     missed_share: Percent = Field(
-        default=10,
+        default=Decimal(10),
         description="A refund is due when more than this percentage of a month's Incidents "
         "(and at least two) miss a Response or fix target",
     )
@@ -448,9 +450,7 @@ class Agreement(Strict):
         default_factory=Refund,
         description="Stand-alone small-business agreements without credits: the refund remedy",
     )
-    fees: Fees = Field(
-        default_factory=Fees, description="Stand-alone agreements: fees and payment"
-    )
+    fees: Fees = Field(default_factory=Fees, description="Stand-alone agreements: fees and payment")
     liability: Liability = Field(
         default_factory=Liability, description="Stand-alone agreements: limit of liability"
     )

@@ -25,7 +25,6 @@ from slawriter.render.document import (
 )
 from slawriter.render.options import Options
 
-
 _CSS = """
 body { font-family: "Segoe UI", Arial, sans-serif; color: #222; max-width: 64rem;
        margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
