@@ -503,10 +503,13 @@ def _target_credit(
                 continue
             if spec.basis == "per-breach":
                 owed += rate * breached
-            elif compliance is not None and spec.below is not None:
+            elif (
+                compliance is not None
+                and spec.below is not None
                 # Compliance is a float ratio; compare in percent as Decimal, like the tiers.
-                if Decimal(repr(compliance * 100)) < spec.below:
-                    owed += rate
+                and Decimal(repr(compliance * 100)) < spec.below
+            ):
+                owed += rate
     figures = TargetCreditFigures(uncapped_percent=owed, percent=min(owed, spec.cap))
     services = agreement.services
     if spec.service is not None:
