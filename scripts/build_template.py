@@ -410,7 +410,7 @@ def styles_xml() -> str:
                 + border("top", 12, 4, "C00000")
                 + border("bottom", 12, 4, "C00000")
                 + "</w:pBdr>"
-                + '<w:ind w:left="3402" w:right="3402"/>'
+                + '<w:ind w:left="1701" w:right="1701"/>'
             ),
             rpr="<w:b/>" + size(32) + colour("C00000") + '<w:spacing w:val="40"/>',
             priority=43,
