@@ -7,6 +7,7 @@ customer's document.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -61,6 +62,11 @@ class AgreementInfo(Strict):
     )
     precedence: Literal["master", "sla"] = Field(
         default="master", description="Which document wins if the two disagree"
+    )
+    status: Literal["draft", "final"] = Field(
+        default="draft",
+        description="draft: every document is marked 'DRAFT - subject to contract' on its "
+        "cover and in its header; final: the version to sign",
     )
     jurisdiction: Slug = Field(
         default="england-and-wales",
@@ -319,12 +325,104 @@ class Termination(Strict):
     months_in_twelve: int = Field(default=3, ge=1, le=12)
 
 
+class TargetCredit(Strict):
+    response: Percent | None = Field(
+        default=None, description="Credit for a missed Response target, as % of the fee"
+    )
+    resolution: Percent | None = Field(
+        default=None, description="Credit for a missed Resolution target, as % of the fee"
+    )
+
+
+class TargetCredits(Strict):
+    """Credits for missed Response and Resolution targets, so that a service without an
+    uptime target (desktop support) still has a remedy."""
+
+    basis: Literal["per-breach", "share-of-tickets"] = Field(
+        default="per-breach",
+        description="per-breach: the credit is due for each ticket that misses the target; "
+        "share-of-tickets: once a month per priority and target, when fewer than 'below' "
+        "percent of that priority's tickets met it",
+    )
+    below: Percent | None = Field(
+        default=None,
+        description="share-of-tickets: the share of tickets meeting a target "
+        "below which its credit is due, e.g. 90",
+    )
+    service: Slug | None = Field(
+        default=None,
+        description="The service whose monthly fee the credits are a share of "
+        "(default: the monthly fees of all the services together)",
+    )
+    priorities: dict[PriorityId, TargetCredit] = Field(
+        min_length=1, description="Per priority: the credit for each missed target"
+    )
+    cap: Percent = Field(
+        description="Most credited in a month for missed Response and Resolution targets, "
+        "as % of the fee"
+    )
+
+
 class Credits(Strict):
-    tiers: Annotated[list[CreditTier], Limit(20, "tiers")] = Field(min_length=1)
-    cap: Percent = Field(description="Most credited in a month, as % of the monthly fee")
+    tiers: Annotated[list[CreditTier], Limit(20, "tiers")] = Field(
+        default_factory=list, description="Uptime credit tiers (needed unless 'targets' is set)"
+    )
+    cap: Percent | None = Field(
+        default=None,
+        description="Most credited in a month for missed uptime, as % of the monthly fee "
+        "(needed with tiers)",
+    )
+    targets: TargetCredits | None = Field(
+        default=None, description="Credits for missed Response and Resolution targets"
+    )
     claim_window: PeriodField = Field(default="30 days")  # type: ignore[assignment]
     sole_remedy: bool = True
     termination: Termination | None = Field(default_factory=Termination)
+
+
+class Refund(Strict):
+    """The remedy of a stand-alone small-business agreement that has no service credits."""
+
+    percent: Percent = Field(
+        default=Decimal(10),
+        description="Share of a month's fee refunded when a service misses its uptime "
+        "target, or when too many Incidents miss their targets, that month",
+    )
+    missed_share: Percent = Field(
+        default=Decimal(10),
+        description="A refund is due when more than this percentage of a month's Incidents "
+        "(and at least two) miss a Response or fix target",
+    )
+    termination: Termination = Field(default_factory=Termination)
+
+
+class Fees(Strict):
+    """Payment terms of a stand-alone agreement (one with no master agreement)."""
+
+    billing: Literal["monthly-in-advance", "monthly-in-arrears"] = "monthly-in-advance"
+    payment_within: PeriodField = Field(  # type: ignore[assignment]
+        default="30 days", description="Invoices are due this long after their date"
+    )
+    schedule: Line | None = Field(
+        default=None,
+        description="Where fees not stated per service are set out, e.g. "
+        "'the Provider's quotation Q-1042 dated 2 January 2027'",
+    )
+
+
+class Liability(Strict):
+    """The limit of liability of a stand-alone agreement (one with no master agreement)."""
+
+    cap_months: int = Field(
+        default=12,
+        ge=1,
+        le=120,
+        description="Each party's total liability in a contract year is limited to the fees "
+        "paid and payable in this many months",
+    )
+    cap_minimum: Money | None = Field(
+        default=None, description="A floor for that limit, for small fees"
+    )
 
 
 class Reviews(Strict):
@@ -336,7 +434,15 @@ class Reviews(Strict):
 class Exit(Strict):
     data_format: Line = "the formats in which the data is held, or CSV where it has no format"
     within: PeriodField = Field(default="30 days")  # type: ignore[assignment]
-    charges: Line | None = Field(default=None, description="e.g. 'at the day rate'")
+    charges: Line | None = Field(
+        default=None,
+        description="How exit work is charged, e.g. 'at the Provider's rates in force on the "
+        "End Date'; needs a day_rate or a cap",
+    )
+    day_rate: Money | None = Field(
+        default=None, description="Fixed charge per person per day of exit work"
+    )
+    cap: Money | None = Field(default=None, description="Most charged for exit work in total")
 
 
 class Asset(Strict):
@@ -402,6 +508,14 @@ class Agreement(Strict):
     responsibilities: Responsibilities = Field(default_factory=Responsibilities)
     data_protection: DataProtection
     credits: Credits | None = None
+    refund: Refund = Field(
+        default_factory=Refund,
+        description="Stand-alone small-business agreements without credits: the refund remedy",
+    )
+    fees: Fees = Field(default_factory=Fees, description="Stand-alone agreements: fees and payment")
+    liability: Liability = Field(
+        default_factory=Liability, description="Stand-alone agreements: limit of liability"
+    )
     reviews: Reviews = Field(default_factory=Reviews)
     exit: Exit = Field(default_factory=Exit)
     variants: Annotated[dict[Line, Slug], Limit(500, "variants")] = Field(
