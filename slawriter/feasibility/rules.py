@@ -1227,7 +1227,7 @@ def restore_vs_hours(facts: Facts) -> list[Finding]:
     if not ooh.available:
         outside = "no support is available outside Business Hours"
     else:
-        covered = "Incidents of " + ", ".join(ooh.priorities) if ooh.priorities else "Incidents"
+        covered = "/".join(ooh.priorities) + " Incidents" if ooh.priorities else "Incidents"
         charged = " (charged by the hour)" if ooh.rate is not None else ""
         outside = (
             f"outside Business Hours only {covered} are handled{charged}, and other work "
