@@ -363,7 +363,8 @@ def test_interrupt_keeps_answers_and_resume_completes(workdir: Path) -> None:
     assert saved["incomplete"] is True
     assert saved["customer"] == {"name": "Corner Shop Ltd", "address": ["1 High St"]}
 
-    session, stream = _session("--resume", "shop.yaml")
+    # The profile's stand-in monitoring text names no system (monitoring-unnamed): answer it.
+    session, stream = _session("--resume", "shop.yaml", *_data("monitoring.system=Datto RMM"))
     # The name and address are not asked again: the first prompt is the signatory.
     with keys("Sam Lee" + ENTER * 200):
         assert _code(session) == EXIT_OK
@@ -382,6 +383,7 @@ IDENTITY = [
     "customer.name=Acme & Sons Ltd",
     "customer.address=[1 High St, Bristol BS1 1AA]",
     "customer.signatory.name=Sam Lee",
+    "monitoring.system=PRTG Network Monitor",  # no default: the profiles' text names nothing
 ]
 
 

@@ -668,8 +668,8 @@ def combined_vs_services(facts: Facts) -> list[Finding]:
                 "error",
                 f"the combined uptime of {figure.target}% of {figure.words} in "
                 f"{facts.month.label} allows {minutes(figure.allowed)} of downtime, but one "
-                f"repair of {what} ({part.service}) takes about {hours_minutes(repair)} of "
-                "those hours, with no redundancy",
+                f"repair of {what}, on which {part.service} depends, takes about "
+                f"{hours_minutes(repair)} of those hours, with no redundancy",
                 [*figure.paths[:1], f"internal.redundancy.{part.service}", *paths],
                 f"needs redundancy for {part.service} (internal.redundancy.{part.service}), or "
                 f"a faster repair, or a combined target of at most {feasible:.1f}%",
