@@ -131,7 +131,11 @@ class CombinedUptime(Strict):
 
 
 class Monitoring(Strict):
-    system: Line = Field(description="The named data source for uptime, e.g. 'PRTG'")
+    system: Line = Field(
+        description="The named data source for uptime, e.g. 'PRTG Network Monitor'; the "
+        "profiles' stand-in 'the Provider's monitoring system' names none, and check refuses "
+        "it when a service has an uptime target (monitoring-unnamed)"
+    )
     interval: DurationField = Field(default="1m")  # type: ignore[assignment]
     minimum_outage: DurationField = Field(
         default="1m",  # type: ignore[assignment]
