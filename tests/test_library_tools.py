@@ -217,7 +217,7 @@ def test_provenance_round_trips_and_names_no_local_path(
     assert f"agreement sha256   {digest}" in text
     assert "profile            standard" in text
     assert "library commit     none (the library is not a Git checkout)" in text
-    assert re.search(r"^  uptime +standard +1\.1\.0$", text, re.MULTILINE)
+    assert re.search(r"^  uptime +standard +1\.2\.0$", text, re.MULTILINE)
     assert "clauses (18):" in text
 
     assert main(["provenance", str(document), "--json"]) == 0
@@ -279,7 +279,7 @@ def test_library_init_copies_a_library_that_lints_clean_and_renders(
     assert (target / "templates" / "agreement.docx").is_file()
     assert (target / "README.md").is_file()
     code, lines = lint(capsys, "--library", str(target))
-    assert code == 0 and lines[0].endswith("clean (40 clause files, 2 profiles)")
+    assert code == 0 and lines[0].endswith("clean (41 clause files, 2 profiles)")
     # A second init into the same folder is refused and changes nothing.
     (target / "clauses" / "exit.standard.md").write_text("edited", "utf-8")
     assert main(["library", "init", str(target)]) == 3
@@ -328,7 +328,7 @@ def test_clause_book_in_word_html_and_markdown(
     for ext in ("docx", "html", "md"):
         out = tmp_path / f"book.{ext}"
         assert main(["clauses", "book", "--out", str(out)]) == 0
-        assert "40 variants" in capsys.readouterr().out
+        assert "41 variants" in capsys.readouterr().out
     # Word: contents, every clause file in a metadata table, values highlighted, no parties.
     document = docx.Document(str(tmp_path / "book.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -346,7 +346,7 @@ def test_clause_book_in_word_html_and_markdown(
     assert "\ue000" not in body and "\ue001" not in body and "Signature" not in body
     # HTML: the variants side by side, values marked; Markdown: values between the brackets.
     page = (tmp_path / "book.html").read_text("utf-8")
-    assert page.count('<div class="column">') == 40
+    assert page.count('<div class="column">') == 41
     assert "<mark>NW-SLA-2027-014</mark>" in page
     markdown = (tmp_path / "book.md").read_text("utf-8")
     assert "⟦Acme Precision Engineering Ltd⟧" in markdown

@@ -114,7 +114,10 @@ def test_standalone_small_business_agreement_has_terms_and_a_refund(tmp_path: Pa
     assert "you stop paying their fees; within 30 calendar days we refund any fees you paid" in (
         text
     )
-    assert "we measure that part only and refund a share of its fee pro rata" in text
+    assert (
+        "For a part month, we measure that part only and refund pro rata to its calendar days"
+        in text
+    )
     assert "the refunds due" in text  # the monthly report shows them
 
 

@@ -36,6 +36,9 @@ from slawriter.model.durations import DurationField, PeriodField
 FORMAT_VERSION = 1
 MOST_SERVICES = 500  # render and check stay within seconds; no customer has more
 ALWAYS_CALENDAR = "24x7"  # built in: every hour of every day, in the default calendar's zone
+# The site access an on-site fix needs: the document's test for when a site-access constraint's
+# modified targets apply, and the checker's assumption about on-site work (one number for both).
+SITE_VISIT = "1h"
 
 
 class Term(Strict):
@@ -126,6 +129,21 @@ class Uptime(Strict):
     period: Literal["calendar-month"] = "calendar-month"
 
 
+class Dependency(Strict):
+    """A platform the service runs on that the provider does not operate."""
+
+    name: Line = Field(description="The platform, e.g. 'Microsoft 365' or 'the broadband line'")
+    target: Percent | None = Field(
+        default=None,
+        description="The platform's own published monthly uptime commitment, e.g. 99.9",
+    )
+    excluded: bool = Field(
+        default=False,
+        description="Whether minutes in which the service is down only because the platform "
+        "is down are excluded from Downtime (false: they count against the service's target)",
+    )
+
+
 class Service(Strict):
     id: Slug
     name: Line
@@ -135,6 +153,15 @@ class Service(Strict):
     users: Line | None = Field(default=None, description="Who is covered, e.g. '85 named users'")
     uptime: Uptime | None = None
     monthly_fee: Money | None = Field(default=None, description="For service credits")
+    depends_on: Annotated[list[Dependency], Limit(20, "platforms")] = Field(
+        default_factory=list,
+        description="Platforms the service runs on that the provider does not operate",
+    )
+    down_when: Text | None = Field(
+        default=None,
+        description="What 'down' means for a service made of several devices, e.g. 'the "
+        "shared drive cannot be opened from any PC'; printed in the uptime clause",
+    )
 
 
 class CombinedUptime(Strict):
@@ -147,7 +174,11 @@ class CombinedUptime(Strict):
 
 
 class Monitoring(Strict):
-    system: Line = Field(description="The named data source for uptime, e.g. 'PRTG'")
+    system: Line = Field(
+        description="The named data source for uptime, e.g. 'PRTG Network Monitor'; the "
+        "profiles' stand-in 'the Provider's monitoring system' names none, and check refuses "
+        "it when a service has an uptime target (monitoring-unnamed)"
+    )
     interval: DurationField = Field(default="1m")  # type: ignore[assignment]
     minimum_outage: DurationField = Field(
         default="1m",  # type: ignore[assignment]
@@ -210,6 +241,24 @@ class Escalation(Strict):
         default=None, description="Escalate to this level when a target is this far from breach"
     )
     reply_within: DurationField | None = None
+    calendar: CalendarName | None = Field(
+        default=None,
+        description="Calendar the reply time is counted on (default calendar); use the "
+        "calendar of the priorities escalated to this level, e.g. 24x7 for a 24x7 P1",
+    )
+
+
+class PriorityDispute(Strict):
+    decide_within: DurationField | None = Field(
+        default=None,
+        description="Time to decide a disputed Priority (default: the first escalation "
+        "level's reply time, or 1h)",
+    )
+    calendar: CalendarName | None = Field(
+        default=None,
+        description="Calendar the decision time is counted on (default: the first escalation "
+        "level's calendar, or the default calendar)",
+    )
 
 
 class OutOfHours(Strict):
@@ -249,6 +298,11 @@ class Constraint(Strict):
     )
     onsite_response: DurationField | None = Field(
         default=None, description="hardware-warranty: when the vendor's engineer starts work"
+    )
+    site_visit: DurationField = Field(
+        default=SITE_VISIT,  # type: ignore[assignment]
+        description="site-access: the time on site an on-site fix needs; the modified targets "
+        "apply only when the site cannot be entered for this long before the normal target ends",
     )
     modified_targets: dict[PriorityId, ModifiedTarget] = Field(default_factory=dict)
 
@@ -501,6 +555,7 @@ class Agreement(Strict):
     reporting: Reporting
     priorities: dict[PriorityId, Priority] = Field(min_length=1)
     escalation: Annotated[list[Escalation], Limit(20, "levels")] = Field(default_factory=list)
+    priority_dispute: PriorityDispute = Field(default_factory=PriorityDispute)
     out_of_hours: OutOfHours = Field(default_factory=OutOfHours)
     constraints: Annotated[list[Constraint], Limit(200, "constraints")] = Field(
         default_factory=list

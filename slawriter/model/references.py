@@ -133,6 +133,9 @@ class _References:
                 self.priority(("reporting", "channels", index, "priorities", p_index), name)
 
     def out_of_hours(self) -> None:
+        for index, level in enumerate(self.agreement.escalation):
+            self.calendar(("escalation", index, "calendar"), level.calendar)
+        self.calendar(("priority_dispute", "calendar"), self.agreement.priority_dispute.calendar)
         out_of_hours = self.agreement.out_of_hours
         self.calendar(("out_of_hours", "calendar"), out_of_hours.calendar)
         for index, name in enumerate(out_of_hours.priorities):
