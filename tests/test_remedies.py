@@ -111,9 +111,8 @@ def test_standalone_small_business_agreement_has_terms_and_a_refund(tmp_path: Pa
     assert "Only the courts of England and Wales may decide" in text
     assert "We refund 10% of a month's fee for a service that is below its uptime target" in text
     assert "you may end this agreement, or just that service" in text
-    assert "you stop paying their fees; within 30 calendar days we refund any fees you paid" in (
-        text
-    )
+    assert "From the date in your notice the services ended stop, with their fees" in text
+    assert "within 30 calendar days we refund any fees paid for the time after that date" in text
     assert (
         "For a part month, we measure that part only and refund pro rata to its calendar days"
         in text
@@ -353,7 +352,7 @@ def test_requests_are_fulfilled_and_the_lowest_priority_stays(tmp_path: Path) ->
     assert "unless it is already P4" in text
     assert "re-classified at a lower Priority" not in text
     text = markdown(tmp_path / "plain", example("corner-shop-smb"))
-    assert "for a request, we have done what you asked" in text
+    assert "for a request, it is done or answered and the person who asked is told" in text
     assert "lower it by one level (unless it is already the lowest)" in text
 
 
