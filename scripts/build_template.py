@@ -410,7 +410,7 @@ def styles_xml() -> str:
                 + border("top", 12, 4, "C00000")
                 + border("bottom", 12, 4, "C00000")
                 + "</w:pBdr>"
-                + '<w:ind w:left="3402" w:right="3402"/>'
+                + '<w:ind w:left="1701" w:right="1701"/>'
             ),
             rpr="<w:b/>" + size(32) + colour("C00000") + '<w:spacing w:val="40"/>',
             priority=43,
@@ -565,7 +565,7 @@ def party_block(name: str) -> list[str]:
 def document_xml() -> str:
     cover = [
         *block_if("logo", para("CoverText", run("{{ logo }}"))),
-        *block_if("draft", para("DraftMark", run("DRAFT"))),
+        *block_if("draft", para("DraftMark", run("{{ draft_label }}"))),
         para("Title", run("{{ title }}")),
         para("Subtitle", run("{{ subtitle }}")),
         para("CoverText", run("between", "<w:i/>"), ppr=spacing(240, 120, 276)),
@@ -599,7 +599,7 @@ def header_xml(first_page: bool) -> str:
             "Header",
             run("{{ header_text }}"),
             "<w:r><w:tab/></w:r>",
-            run("{% if draft %}DRAFT{% endif %}", "<w:b/>" + colour("C00000")),
+            run("{% if draft %}{{ draft_label }}{% endif %}", "<w:b/>" + colour("C00000")),
         )
     return XML_DECL + f"<w:hdr {W_NS}>{content}</w:hdr>"
 

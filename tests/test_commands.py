@@ -113,10 +113,10 @@ DIFF_CASES: list[tuple[str, Callable[[Data], None] | None, Callable[[Data], None
     ("part removed", None, _edit("combined_uptime", delete=True),
      ["Combined uptime: removed"]),
     ("part added", _edit("combined_uptime", delete=True), lambda data: None,
-     ["Combined uptime: added (target 97 %, basis business-hours, services email; files; "
+     ["Combined uptime: added (target 99 %, basis business-hours, services email; files; "
       "remote-access)"]),
     ("part changed", None, _edit("combined_uptime", "target", value=98.0),
-     ["Uptime, combined, target: 97 % -> 98 %"]),
+     ["Uptime, combined, target: 99 % -> 98 %"]),
     ("value emptied", None, _edit("out_of_hours", "rate", value=None),
      ["Out-of-hours support, rate: 95 -> none"]),
     ("priority removed", None, _drop_p4,

@@ -161,7 +161,7 @@ def test_one_planted_defect_of_each_kind(
     finding(lines, "clauses/typos.standard.md:17", "unknown-name", "'dte'", "'date'")
     finding(lines, "clauses/cond1.standard.md:12", "condition", "does not parse")
     finding(lines, "clauses/cond2.standard.md:12", "condition", "'tires'", "'tiers'")
-    finding(lines, "profiles/standard.yaml:27", "missing-section", "'warranty'")
+    finding(lines, "profiles/standard.yaml:32", "missing-section", "'warranty'")
     finding(lines, "clauses/uptime.generous.md:3", "unreachable", "'generous'")
     finding(lines, "clauses/exit.long.md:15", "draft-include", "exit.draft-text.md", "draft")
     finding(lines, "clauses/vague.standard.md:14", "wording", "'best efforts'")
@@ -217,14 +217,17 @@ def test_provenance_round_trips_and_names_no_local_path(
     assert f"agreement sha256   {digest}" in text
     assert "profile            standard" in text
     assert "library commit     none (the library is not a Git checkout)" in text
-    assert re.search(r"^  uptime +standard +1\.1\.0$", text, re.MULTILINE)
+    assert re.search(r"^  uptime +standard +1\.2\.0$", text, re.MULTILINE)
     assert "clauses (18):" in text
 
     assert main(["provenance", str(document), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
+    profile_text = (library / "profiles" / "standard.yaml").read_text()
+    # The clauses after this comment are for stand-alone agreements; acme names a master one.
+    profile_text = profile_text.split("  # Stand-alone agreements only")[0]
     profile_clauses = [
         line.strip().removeprefix("- ")
-        for line in (library / "profiles" / "standard.yaml").read_text().splitlines()
+        for line in profile_text.splitlines()
         if line.startswith("  - ") and ":" not in line
     ]
     assert [c["id"] for c in data["clauses"]] == profile_clauses
@@ -276,7 +279,7 @@ def test_library_init_copies_a_library_that_lints_clean_and_renders(
     assert (target / "templates" / "agreement.docx").is_file()
     assert (target / "README.md").is_file()
     code, lines = lint(capsys, "--library", str(target))
-    assert code == 0 and lines[0].endswith("clean (31 clause files, 2 profiles)")
+    assert code == 0 and lines[0].endswith("clean (41 clause files, 2 profiles)")
     # A second init into the same folder is refused and changes nothing.
     (target / "clauses" / "exit.standard.md").write_text("edited", "utf-8")
     assert main(["library", "init", str(target)]) == 3
@@ -325,7 +328,7 @@ def test_clause_book_in_word_html_and_markdown(
     for ext in ("docx", "html", "md"):
         out = tmp_path / f"book.{ext}"
         assert main(["clauses", "book", "--out", str(out)]) == 0
-        assert "31 variants" in capsys.readouterr().out
+        assert "41 variants" in capsys.readouterr().out
     # Word: contents, every clause file in a metadata table, values highlighted, no parties.
     document = docx.Document(str(tmp_path / "book.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -343,7 +346,7 @@ def test_clause_book_in_word_html_and_markdown(
     assert "\ue000" not in body and "\ue001" not in body and "Signature" not in body
     # HTML: the variants side by side, values marked; Markdown: values between the brackets.
     page = (tmp_path / "book.html").read_text("utf-8")
-    assert page.count('<div class="column">') == 31
+    assert page.count('<div class="column">') == 41
     assert "<mark>NW-SLA-2027-014</mark>" in page
     markdown = (tmp_path / "book.md").read_text("utf-8")
     assert "⟦Acme Precision Engineering Ltd⟧" in markdown
@@ -447,7 +450,7 @@ def test_diff_between_two_library_versions(
     newer = tmp_path / "library-v2"
     shutil.copytree(library, newer)
     clause = newer / "clauses" / "data-protection.standard.md"
-    text = clause.read_text("utf-8").replace("version: 1.1.0", "version: 1.2.0", 1)
+    text = clause.read_text("utf-8").replace("version: 1.2.0", "version: 1.3.0", 1)
     clause.write_text(text.replace("every copy it holds", "every copy it holds or controls"))
     sneaky = newer / "clauses" / "exit.standard.md"
     sneaky.write_text(
@@ -457,8 +460,8 @@ def test_diff_between_two_library_versions(
     args = ["diff", agreement, "--old-library", str(library), "--library", str(newer)]
     assert main(args) == 1
     out = capsys.readouterr().out
-    assert "  clause data-protection 1.1.0 -> 1.2.0\n" in out
-    assert "  clause exit 1.0.0: wording changed but the version number was not raised\n" in out
+    assert "  clause data-protection 1.2.0 -> 1.3.0\n" in out
+    assert "  clause exit 1.1.0: wording changed but the version number was not raised\n" in out
     assert "P1 response" not in out
 
 

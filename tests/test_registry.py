@@ -108,7 +108,9 @@ def test_each_document_in_markdown_html_and_word(
     outputs = registry.render_all(document, ["md", "html", "docx"], template=library.word_template)
     assert list(outputs) == ["md", "html", "docx"]
     markdown = outputs["md"].decode("utf-8")
-    assert markdown.startswith(f"# {document.cover.title}\n")
+    # A draft's marking comes first, then the title.
+    mark = f"> **{document.cover.draft_notice}**\n\n" if document.cover.draft else ""
+    assert markdown.startswith(f"{mark}# {document.cover.title}\n")
     headings = re.findall(r"^## (.*)$", markdown, re.M)
     assert [h for h in headings if h[:1].isdigit()] == titles
     assert ("Signatures" in headings) == document.signatures

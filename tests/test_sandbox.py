@@ -142,7 +142,7 @@ def test_the_word_template_still_fills_its_placeholders(
     assert code == 0, err
     with zipfile.ZipFile(out / "acme-standard.docx") as archive:
         cover = archive.read("word/document.xml").decode("utf-8")
-    assert "Version: 1.0 &lt;b&gt;</w:t>" in cover
+    assert "Version: 1.0 (draft) &lt;b&gt;</w:t>" in cover
 
 
 # --- clauses: escapes and changes to the data -------------------------------------------------

@@ -363,7 +363,8 @@ def test_interrupt_keeps_answers_and_resume_completes(workdir: Path) -> None:
     assert saved["incomplete"] is True
     assert saved["customer"] == {"name": "Corner Shop Ltd", "address": ["1 High St"]}
 
-    session, stream = _session("--resume", "shop.yaml")
+    # The profile's stand-in monitoring text names no system (monitoring-unnamed): answer it.
+    session, stream = _session("--resume", "shop.yaml", *_data("monitoring.system=Datto RMM"))
     # The name and address are not asked again: the first prompt is the signatory.
     with keys("Sam Lee" + ENTER * 200):
         assert _code(session) == EXIT_OK
@@ -382,6 +383,7 @@ IDENTITY = [
     "customer.name=Acme & Sons Ltd",
     "customer.address=[1 High St, Bristol BS1 1AA]",
     "customer.signatory.name=Sam Lee",
+    "monitoring.system=PRTG Network Monitor",  # no default: the profiles' text names nothing
 ]
 
 
@@ -446,9 +448,10 @@ def test_comments_written_by_hand_survive_the_wizard(workdir: Path) -> None:
     with pytest.raises(InputError):
         session.run()
     path = workdir / "a.yaml"
-    text = path.read_text("utf-8").replace(
-        "monitoring:", "# Agreed with Dr Lindqvist on the phone\nmonitoring:"
-    )
+    text = path.read_text("utf-8")
+    # The monitoring system has no default, so the first run stops before writing it.
+    assert "\nmonitoring:" not in text and text.count("\nexclusions:") == 1
+    text = text.replace("\nexclusions:", "\n# Agreed with Dr Lindqvist on the phone\nexclusions:")
     path.write_text(text, "utf-8")
     session, _ = _session("--resume", str(path), "--defaults", *_data(*IDENTITY))
     assert _code(session) == EXIT_OK

@@ -36,6 +36,8 @@ from slawriter.library import Clause, Library, Profile
 from slawriter.library.cache import template_cache
 from slawriter.library.jurisdictions import NO_SPELLING, Spelling, spell_template
 from slawriter.render.document import (
+    SUBJECT_TO_CONTRACT,
+    UNAPPROVED_NOTICE,
     Block,
     Cover,
     Document,
@@ -493,6 +495,10 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
             ) from None
     customer = agreement.customer
     info = agreement.agreement
+    unapproved = any(c.meta.status == "draft" for c in clauses)
+    negotiating = info.status == "draft"
+    # The version follows the status, so a draft is never mistaken for the signed text.
+    version = f"{info.version} (draft)" if negotiating else info.version
     cover = Cover(
         title=profile.title,
         subtitle=profile.subtitle,
@@ -500,9 +506,11 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         customer=party("Customer", customer),
         reference=info.reference,
         effective_date=long_date(info.effective_date, locale.language),
-        version=info.version,
+        version=version,
         logo=logo,
-        draft=any(c.meta.status == "draft" for c in clauses),
+        draft=unapproved or negotiating,
+        draft_label=SUBJECT_TO_CONTRACT if negotiating else "DRAFT",
+        draft_notice=_draft_notice(unapproved, negotiating),
     )
     properties = provenance_properties(
         __version__, profile.id, loaded.source_hash, library.commit, tuple(sections)
@@ -512,7 +520,7 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         sections=tuple(sections),
         page_size=locale.page_size,
         header_text=f"{customer.name} | {profile.title} | {info.reference}",
-        footer_text=f"{provider.name} | Version {info.version}",
+        footer_text=f"{provider.name} | Version {version}",
         title=_property(f"{profile.title}: {customer.name}"),
         subject=_property(f"{profile.title} between {provider.name} and {customer.name}"),
         author=_property(provider.name),
@@ -522,6 +530,12 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         signature_intro=spelling.apply(Document.signature_intro),
         language=locale.language.replace("_", "-"),
     )
+
+
+def _draft_notice(unapproved: bool, negotiating: bool) -> str:
+    if unapproved and negotiating:
+        return f"{SUBJECT_TO_CONTRACT}. Contains clauses that are not approved. Not for signature."
+    return SUBJECT_TO_CONTRACT if negotiating else UNAPPROVED_NOTICE
 
 
 def _property(text: str) -> str:

@@ -55,7 +55,16 @@ def facts_for(loaded: Loaded, library: Library) -> Facts:
             folder = builtin_library_root() / "clauses"
         wording = load_wording(folder)
         library.cache["feasibility.wording"] = wording
-    return Facts(agreement, loaded.provider, data=loaded.data, clauses=clauses, wording=wording)
+    monitoring = loaded.profile.defaults.get("monitoring")
+    generic = monitoring.get("system") if isinstance(monitoring, dict) else None
+    return Facts(
+        agreement,
+        loaded.provider,
+        data=loaded.data,
+        clauses=clauses,
+        wording=wording,
+        generic_monitoring=(generic,) if isinstance(generic, str) else (),
+    )
 
 
 def check_agreement(loaded: Loaded, library: Library) -> list[Finding]:

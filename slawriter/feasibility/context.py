@@ -12,15 +12,18 @@ from slawriter.clock.calendars import Calendars, calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.library.clauses import Clause
 from slawriter.library.wording import Wording
+from slawriter.model.agreement import SITE_VISIT as SITE_VISIT_TEXT
 from slawriter.model.agreement import Agreement
-from slawriter.model.durations import Duration
+from slawriter.model.durations import Duration, parse_duration
 from slawriter.model.provider import Provider
 
 from .availability import Span, first_full_month
 
 # Assumptions the rules rest on; docs/feasibility.md quotes them.
 HARDWARE_REPAIR = timedelta(hours=2)  # work after the vendor's engineer arrives, in cover hours
-SITE_VISIT = timedelta(hours=1)  # on-site work needed to resolve a problem at a site
+# On-site work needed to resolve a problem at a site, unless a constraint states its own
+# site_visit: the same default the document prints as its test for modified targets.
+SITE_VISIT = timedelta(seconds=parse_duration(SITE_VISIT_TEXT).seconds)
 SCAN_STEP = timedelta(minutes=15)  # how finely worst cases are searched over the month
 
 
@@ -42,6 +45,9 @@ class Facts:
     clauses: list[Clause] = field(default_factory=list)  # the clauses a render would use
     wording: Wording | None = None
     cache: dict[str, object] = field(default_factory=dict)
+    # The profile's stand-in monitoring text ("the Provider's monitoring system"): a default
+    # that names nothing, which monitoring-unnamed must not accept as a data source.
+    generic_monitoring: tuple[str, ...] = ()
 
     @cached_property
     def calendars(self) -> Calendars:

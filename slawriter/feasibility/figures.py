@@ -459,3 +459,24 @@ def _staffing_figures(facts: Facts) -> StaffingFigures:
     return StaffingFigures(
         "", "", per_hour, handling, load, agents, required, overloaded, tuple(rows)
     )
+
+
+def repair_on(facts: Facts, service_id: str, basis: Calendar) -> tuple[float, str, list[str]]:
+    """The typical (median) repair of the service's slowest single point of failure, counted
+    on ``basis`` (e.g. a combined figure's hours); (0, "", []) when no asset is listed."""
+    repairs = [
+        found
+        for asset in facts.agreement.internal.assets
+        if service_id in asset.services
+        for found in [_repair(facts, asset, basis)]
+        if found is not None
+    ]
+    if not repairs:
+        return 0.0, "", []
+    times, what, paths = max(repairs, key=lambda r: statistics.median(r[0]))
+    return statistics.median(times), what, paths
+
+
+def basis_calendar(facts: Facts, basis: str, calendar: str | None) -> Calendar:
+    """The clock an uptime figure is measured on: 24x7 for all-time, else its calendar."""
+    return facts.calendar("24x7" if basis == "all-time" else calendar)

@@ -9,16 +9,18 @@ month the agreement's own examples use), in steps of 15 minutes.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
 from slawriter.clock.engine import Calendar
 from slawriter.library.wording import Hit, Wording
 from slawriter.model.agreement import Constraint, Priority
-from slawriter.model.durations import Duration
+from slawriter.model.durations import Duration, parse_duration
 from slawriter.model.paths import format_path
 from slawriter.text.numbers import ratio_percent
 from slawriter.text.times import hours_minutes
@@ -26,12 +28,15 @@ from slawriter.text.times import short_minutes as minutes
 from slawriter.text.words import plural
 
 from .availability import allowed_downtime_seconds, period_seconds
-from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
+from .context import HARDWARE_REPAIR, Facts
 from .figures import (
+    Interval,
+    basis_calendar,
     calendar_key,
     cover_calendars,
     merged_intervals,
     open_starts,
+    repair_on,
     service_budgets,
     shared,
     staffing_figures,
@@ -125,7 +130,7 @@ def _longest(
 
 
 def _least_access(
-    facts: Facts, clock: Calendar, site: Calendar, allowed: timedelta
+    facts: Facts, clock: Calendar, site: Calendar, allowed: timedelta, visit: timedelta
 ) -> tuple[datetime, datetime, timedelta] | None:
     """The start, due time and site hours of the problem with the least time on site, when
     that is less than a site visit."""
@@ -135,7 +140,7 @@ def _least_access(
     for start in open_starts(facts, clock):
         due = clock.deadline(start, allowed)
         inside = site.elapsed(start, due)
-        if inside < SITE_VISIT and (worst is None or inside < worst[2]):
+        if inside < visit and (worst is None or inside < worst[2]):
             worst = (start, due, inside)
     return worst
 
@@ -524,6 +529,8 @@ def access_vs_onsite(facts: Facts) -> list[Finding]:
         if constraint.kind != "site-access" or constraint.calendar is None:
             continue
         site = facts.calendar(constraint.calendar)
+        # The same figure the document prints as its test for the modified targets.
+        visit = facts.amount(constraint.site_visit, constraint.calendar)
         begin, end = facts.month_bounds
         site_hours = merged_intervals([site], begin, end)
         for pid, priority in facts.agreement.priorities.items():
@@ -533,7 +540,7 @@ def access_vs_onsite(facts: Facts) -> list[Finding]:
             clock = facts.calendar(calendar)
             allowed = facts.amount(target, calendar)
             counted = merged_intervals([clock], begin, end)
-            if allowed >= SITE_VISIT and not subtract(counted, site_hours):
+            if allowed >= visit and not subtract(counted, site_hours):
                 continue  # the clock only runs while the site is open
             worst = shared(
                 (
@@ -541,6 +548,7 @@ def access_vs_onsite(facts: Facts) -> list[Finding]:
                     calendar_key(clock),
                     calendar_key(site),
                     allowed,
+                    visit,
                     facts.month_bounds,
                 ),
                 _least_access,
@@ -548,6 +556,7 @@ def access_vs_onsite(facts: Facts) -> list[Finding]:
                 clock,
                 site,
                 allowed,
+                visit,
             )
             if worst is None:
                 continue
@@ -560,7 +569,7 @@ def access_vs_onsite(facts: Facts) -> list[Finding]:
                     f"{pid} resolution is {_target(target, facts, calendar)}, but {where} can "
                     f"be entered only on {facts.describe(constraint.calendar)}: a problem "
                     f"logged {when(start, facts)} is due by {when(due, facts)}, leaving "
-                    f"{_words(inside)} of access for about {_words(SITE_VISIT)} of on-site work",
+                    f"{_words(inside)} of access for about {_words(visit)} of on-site work",
                     [path, f"constraints[{constraint.id}].calendar"],
                     f"state a modified {pid} resolution for this constraint "
                     f"(constraints[{constraint.id}].modified_targets.{pid}.resolution), or "
@@ -570,54 +579,149 @@ def access_vs_onsite(facts: Facts) -> list[Finding]:
     return found
 
 
-@rule(
-    "combined-vs-services",
-    "error",
-    "A combined uptime higher than the services it depends on allow",
-)
-def combined_vs_services(facts: Facts) -> list[Finding]:
+@dataclass(frozen=True)
+class _Combined:
+    target: Any  # Decimal
+    words: str  # "Business Hours", "all hours"
+    clock: Calendar
+    period: float
+    allowed: float
+    parts: list[Any]  # ServiceBudget
+    paths: list[str]
+
+
+def _combined(facts: Facts) -> _Combined | None:
     combined = facts.agreement.combined_uptime
     if combined is None:
-        return []
+        return None
     budgets = {b.service: b for b in service_budgets(facts)}
     names = combined.services or list(budgets)
     parts = [budgets[name] for name in names if name in budgets]
     if not parts:
-        return []
-    clock = facts.calendar("24x7" if combined.basis == "all-time" else combined.calendar or None)
+        return None
+    clock = basis_calendar(facts, combined.basis, combined.calendar)
     period = period_seconds(clock, facts.month)
-    allowed = allowed_downtime_seconds(combined.target, period)
-    lowest = min(parts, key=lambda b: b.target)
-    paths = ["combined_uptime.target"] + [f"services[{b.service}].uptime.target" for b in parts]
-    if combined.target > lowest.target:
-        return [
+    if combined.basis == "all-time":
+        words = "all hours"
+    elif facts.calendar_name(combined.calendar) == facts.agreement.default_calendar:
+        words = "Business Hours"
+    else:
+        words = f"the hours of calendar '{combined.calendar}'"
+    return _Combined(
+        combined.target,
+        words,
+        clock,
+        period,
+        allowed_downtime_seconds(combined.target, period),
+        parts,
+        ["combined_uptime.target"] + [f"services[{b.service}].uptime.target" for b in parts],
+    )
+
+
+def _floor_percent(share_down: float, places: int = 1) -> float:
+    """The highest target with ``places`` decimals that allows at least ``share_down``."""
+    scale: int = 10**places
+    return math.floor(round(100 * scale * (1 - share_down), 6)) / scale
+
+
+@rule(
+    "combined-vs-services",
+    "error",
+    "A combined uptime that one repair of a single point of failure breaks",
+)
+def combined_vs_services(facts: Facts) -> list[Finding]:
+    """A combined figure is an uptime promise of its own: judged, like uptime-vs-recovery
+    judges a service, against one typical repair of any part's single point of failure,
+    counted in the combined figure's hours. (Stricter than the parts' sum is the point of it.)"""
+    figure = _combined(facts)
+    if figure is None:
+        return []
+    found: list[Finding] = []
+    lowest = min(figure.parts, key=lambda b: b.target)
+    if figure.target > lowest.target:
+        found.append(
+            Finding(
+                "combined-vs-services",
+                "warning",
+                f"the combined uptime of {figure.target}% is higher than the {lowest.target}% "
+                f"promised for {lowest.service} on its own, so {lowest.service}'s own target "
+                "can never be the one that fails: the customer reads two figures for one promise",
+                figure.paths,
+                f"a target of {figure.target}% for {lowest.service} too, or a combined target "
+                f"of at most {lowest.target}%",
+            )
+        )
+    worst: tuple[float, Any, str, list[str]] | None = None
+    for part in figure.parts:
+        if part.redundant:
+            continue
+        repair, what, paths = repair_on(facts, part.service, figure.clock)
+        if repair and (worst is None or repair > worst[0]):
+            worst = (repair, part, what, paths)
+    if worst is not None and worst[0] > figure.allowed:
+        repair, part, what, paths = worst
+        feasible = _floor_percent(repair / figure.period) if figure.period else 0.0
+        found.append(
             Finding(
                 "combined-vs-services",
                 "error",
-                f"the combined uptime of {combined.target}% is higher than the "
-                f"{lowest.target}% promised for {lowest.service}, so {lowest.service} can meet "
-                "its own target and still break the combined one",
-                paths,
-                f"a combined target of at most {lowest.target}%, or a higher target for "
-                f"{lowest.service}",
+                f"the combined uptime of {figure.target}% of {figure.words} in "
+                f"{facts.month.label} allows {minutes(figure.allowed)} of downtime, but one "
+                f"repair of {what}, on which {part.service} depends, takes about "
+                f"{hours_minutes(repair)} of those hours, with no redundancy",
+                [*figure.paths[:1], f"internal.redundancy.{part.service}", *paths],
+                f"needs redundancy for {part.service} (internal.redundancy.{part.service}), or "
+                f"a faster repair, or a combined target of at most {feasible:.1f}%",
             )
-        ]
-    worst = sum(min(b.allowed_s, period) for b in parts)
-    if worst <= allowed:
+        )
+    return found
+
+
+@rule(
+    "combined-decorative",
+    "warning",
+    "A combined uptime that cannot fail unless a service's own target fails first",
+)
+def combined_decorative(facts: Facts) -> list[Finding]:
+    figure = _combined(facts)
+    if figure is None or not figure.period:
         return []
-    # One figure, rounded down, in both the message and the fix: the downtime the services may
-    # have between them, summed in minutes (their bases can differ), as a share of the period.
-    implied = math.floor(round(10_000 * (1 - worst / period), 6)) / 100 if period else 0.0
+    begin, end = facts.month_bounds
+    counted = merged_intervals([figure.clock], begin, end)
+    for part in figure.parts:
+        service = next(s for s in facts.agreement.services if s.id == part.service)
+        assert service.uptime is not None
+        own = basis_calendar(facts, service.uptime.basis, service.uptime.calendar)
+        if subtract(counted, merged_intervals([own], begin, end)):
+            return []  # its downtime outside its own hours is unlimited: the figure can fail
+    between = sum(min(b.allowed_s, figure.period) for b in figure.parts)
+    if figure.allowed < between:
+        return []
+    implied = _floor_percent(between / figure.period, 2)
+    lowest = min(b.target for b in figure.parts)
+    repairs = [
+        repair_on(facts, b.service, figure.clock)[0] for b in figure.parts if not b.redundant
+    ]
+    feasible = _floor_percent(max(repairs, default=0.0) / figure.period)
+    better = min(float(lowest), feasible)
+    names = [b.service for b in figure.parts]
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+    fix = (
+        f"a combined target above {implied:.2f}% that measures something, e.g. {better:g}%"
+        if better > implied
+        else "drop the combined figure (combined_uptime)"
+    )
     return [
         Finding(
-            "combined-vs-services",
+            "combined-decorative",
             "warning",
-            f"the combined uptime of {combined.target}% allows {minutes(allowed)} of downtime "
-            f"in {facts.month.label}, but {', '.join(b.service for b in parts)} may each meet "
-            f"their own targets and still be down for {minutes(worst)} between them, so the "
-            f"services allow a combined figure of at most {implied:.2f}%",
-            paths,
-            f"a combined target of at most {implied:.2f}%, or higher targets for the services",
+            f"the combined uptime of {figure.target}% of {figure.words} allows "
+            f"{minutes(figure.allowed)} of downtime in {facts.month.label}, but {listed} can "
+            f"only be down for {minutes(between)} between them before one of them misses its "
+            "own target, so the combined figure can never fail on its own: it promises the "
+            f"customer nothing (it would need to be above {implied:.2f}% to count)",
+            figure.paths,
+            f"{fix}, or drop the combined figure (combined_uptime)" if better > implied else fix,
         )
     ]
 
@@ -797,6 +901,393 @@ def vague_term(facts: Facts) -> list[Finding]:
                 )
             )
     return found
+
+
+# --- promises around uptime, escalation and out-of-hours work (issue 11) ---------------------
+
+
+def _committed(facts: Facts) -> list[Interval]:
+    """When the agreement commits someone to work on an outage of a measured service: Business
+    Hours, the most urgent priority's clock, and out-of-hours support that covers it."""
+    agreement = facts.agreement
+    first = _first_priority(facts)
+    clocks = [facts.calendar(None), facts.calendar(agreement.priorities[first].calendar)]
+    ooh = agreement.out_of_hours
+    if ooh.available and (not ooh.priorities or first in ooh.priorities):
+        clocks.append(facts.calendar(ooh.calendar))
+    begin, end = facts.month_bounds
+    return merged_intervals(clocks, begin, end)
+
+
+def _longest_wait(
+    facts: Facts, basis: Calendar, committed: list[Interval]
+) -> tuple[datetime, datetime, timedelta] | None:
+    """The outage with the longest wait, counted on ``basis``, for someone committed to work."""
+    begin, end = facts.month_bounds
+    gaps = subtract(merged_intervals([basis], begin, end), committed)
+    worst: tuple[datetime, datetime, timedelta] | None = None
+    for start, _ in gaps:
+        resumes = next((a for a, _ in committed if a >= start), end)
+        waited = basis.elapsed(start, resumes)
+        if worst is None or waited > worst[2]:
+            worst = (start, resumes, waited)
+    return worst
+
+
+@rule(
+    "uptime-vs-support",
+    "error",
+    "An uptime target counted in hours when nobody is committed to work on an outage",
+)
+def uptime_vs_support(facts: Facts) -> list[Finding]:
+    agreement = facts.agreement
+    committed = _committed(facts)
+    first = _first_priority(facts)
+    found: list[Finding] = []
+    for budget in service_budgets(facts):
+        service = next(s for s in agreement.services if s.id == budget.service)
+        assert service.uptime is not None
+        basis = basis_calendar(facts, service.uptime.basis, service.uptime.calendar)
+        worst = _longest_wait(facts, basis, committed)
+        if worst is None or worst[2].total_seconds() <= budget.allowed_s:
+            continue
+        start, resumes, waited = worst
+        feasible = _floor_percent(waited.total_seconds() / budget.period_s)
+        found.append(
+            Finding(
+                "uptime-vs-support",
+                "error",
+                f"{budget.service}: {budget.target}% of {budget.basis_words} in "
+                f"{facts.month.label} allows {minutes(budget.allowed_s)} of downtime, but "
+                f"outside {facts.describe(None)} nobody is committed to work on it: an outage "
+                f"from {when(start, facts)} would run until {when(resumes, facts)}: "
+                f"{hours_minutes(waited.total_seconds())} ({minutes(waited.total_seconds())}) "
+                "of downtime",
+                [
+                    f"services[{budget.service}].uptime.basis",
+                    f"services[{budget.service}].uptime.target",
+                    "out_of_hours",
+                    f"priorities.{first}.calendar",
+                ],
+                f"measure {budget.service} in Business Hours (services[{budget.service}].uptime."
+                f"basis: business-hours), or offer out-of-hours support for {first} in every "
+                f"hour it is measured (out_of_hours), or an uptime target of at most "
+                f"{feasible:.1f}%",
+            )
+        )
+    return found
+
+
+# Platforms most often named in a service's systems, with the monthly uptime their suppliers
+# publish (Microsoft's Online Services SLA and Google's Workspace SLA: 99.9 %).
+_PLATFORMS: tuple[tuple[re.Pattern[str], str, Decimal], ...] = (
+    (
+        re.compile(
+            r"\b(microsoft|office|m) ?365\b|exchange online|sharepoint online|onedrive", re.I
+        ),
+        "Microsoft 365",
+        Decimal("99.9"),
+    ),
+    (re.compile(r"google workspace|g suite|\bgmail\b", re.I), "Google Workspace", Decimal("99.9")),
+)
+
+
+@rule(
+    "uptime-vs-upstream",
+    "error",
+    "An uptime target at or above the commitment of a platform the provider does not operate",
+)
+def uptime_vs_upstream(facts: Facts) -> list[Finding]:
+    agreement = facts.agreement
+    month = period_seconds(facts.calendar("24x7"), facts.month)
+    found: list[Finding] = []
+    for budget in service_budgets(facts):
+        service = next(s for s in agreement.services if s.id == budget.service)
+        here = f"services[{service.id}]"
+        platforms: list[tuple[str, Decimal | None, bool, str]] = [
+            (d.name, d.target, d.excluded, f"{here}.depends_on[{i}]")
+            for i, d in enumerate(service.depends_on)
+        ]
+        declared = bool(platforms)
+        if not declared:
+            text = " ".join(service.systems)
+            platforms = [
+                (name, target, False, f"{here}.depends_on")
+                for pattern, name, target in _PLATFORMS
+                if pattern.search(text)
+            ]
+        for name, target, excluded, path in platforms:
+            if excluded:
+                continue
+            if target is None:
+                found.append(
+                    Finding(
+                        "uptime-vs-upstream",
+                        "info",
+                        f"{service.id}: not checked: it runs on {name}, whose outages count "
+                        "against its target, but the platform's own published target is not "
+                        "recorded",
+                        [f"{path}.target"],
+                        f"record {name}'s published monthly uptime ({path}.target), or exclude "
+                        f"its outages ({path}.excluded: true)",
+                    )
+                )
+                continue
+            theirs = allowed_downtime_seconds(target, month)
+            if theirs < budget.allowed_s:
+                continue
+            exclude = (
+                f"{path}.excluded: true"
+                if declared
+                else f"{path}: [{{name: {name}, target: {target}, excluded: true}}]"
+            )
+            how = (
+                "and the agreement counts its outages as Downtime"
+                if declared
+                else f"and the agreement does not say whether {name}'s outages count, so they "
+                "count as Downtime"
+            )
+            named = "" if declared else " (named in its systems)"
+            found.append(
+                Finding(
+                    "uptime-vs-upstream",
+                    "error",
+                    f"{service.id}: {budget.target}% of {budget.basis_words} allows "
+                    f"{minutes(budget.allowed_s)} of downtime in {facts.month.label}, but it "
+                    f"runs on {name}{named}, whose supplier commits to only {target}% "
+                    f"({minutes(theirs)} of downtime), {how}: {name} could keep its own "
+                    "promise and still break this one, with nothing the provider can do",
+                    [f"{here}.uptime.target", f"{path}.excluded" if declared else path],
+                    f"exclude {name}'s outages ({exclude}), or a target below {target}% for "
+                    f"{service.id}",
+                )
+            )
+    return found
+
+
+_COUNTED = re.compile(r"^\s*(\d+)\s")
+
+
+def _bundle(systems: list[str]) -> bool:
+    """Several devices: three or more systems, or a line that counts several ('6 PCs')."""
+    counted = (_COUNTED.match(line) for line in systems)
+    return len(systems) >= 3 or any(m is not None and int(m.group(1)) >= 2 for m in counted)
+
+
+@rule(
+    "uptime-on-bundle",
+    "warning",
+    "An uptime target on several devices with no statement of what 'down' means",
+)
+def uptime_on_bundle(facts: Facts) -> list[Finding]:
+    found: list[Finding] = []
+    for service in facts.agreement.services:
+        if service.uptime is None or service.down_when or not _bundle(service.systems):
+            continue
+        found.append(
+            Finding(
+                "uptime-on-bundle",
+                "warning",
+                f"{service.id}: {service.uptime.target}% uptime is promised for a group of "
+                f"devices ({'; '.join(service.systems)}), but the agreement does not say when "
+                "the service counts as down: is one broken device Downtime, or only all of "
+                "them?",
+                [f"services[{service.id}].down_when", f"services[{service.id}].uptime.target"],
+                f"say what 'down' means in services[{service.id}].down_when, e.g. 'the shared "
+                "drive cannot be opened from any PC at the site'",
+            )
+        )
+    return found
+
+
+_GENERIC_MONITORING = re.compile(
+    r"^\s*(the\s+)?(provider'?s?|supplier'?s?|our|its|their)\s+(own\s+)?monitoring"
+    r"(\s+(system|tool|software|platform|service))?\s*\.?\s*$",
+    re.I,
+)
+
+
+@rule("monitoring-unnamed", "error", "Uptime promised with no named monitoring system")
+def monitoring_unnamed(facts: Facts) -> list[Finding]:
+    agreement = facts.agreement
+    measured = [s.id for s in agreement.services if s.uptime is not None]
+    system = agreement.monitoring.system
+    generic = {text.casefold().strip() for text in facts.generic_monitoring}
+    if not measured or not (
+        system.casefold().strip() in generic or _GENERIC_MONITORING.match(system)
+    ):
+        return []
+    return [
+        Finding(
+            "monitoring-unnamed",
+            "error",
+            f"uptime is promised for {', '.join(measured)}, but the data source is "
+            f"'{system}', which names no system: the customer cannot check the figures and a "
+            "dispute about downtime has nothing to go on",
+            ["monitoring.system"],
+            "name the monitoring system that measures uptime (monitoring.system), e.g. "
+            "'PRTG Network Monitor' or 'Datto RMM'",
+        )
+    ]
+
+
+def _reply_checks(facts: Facts) -> list[tuple[str, Duration, str | None, list[str]]]:
+    """(who answers, in what time, on which calendar, paths) for the clauses a render uses."""
+    agreement = facts.agreement
+    used = {clause.meta.id for clause in facts.clauses}
+    level = agreement.escalation[0] if agreement.escalation else None
+    checks: list[tuple[str, Duration, str | None, list[str]]] = []
+    if "escalation" in used and level is not None and level.reply_within is not None:
+        checks.append(
+            (
+                f"escalation level 1 ({level.role}) replies",
+                level.reply_within,
+                level.calendar,
+                ["escalation[0].calendar", "escalation[0].reply_within"],
+            )
+        )
+    if "priorities" in used:
+        dispute = agreement.priority_dispute
+        decide = dispute.decide_within or (level.reply_within if level else None)
+        calendar = dispute.calendar or (level.calendar if level else None)
+        checks.append(
+            (
+                "a disputed Priority is decided",
+                decide or parse_duration("1h"),
+                calendar,
+                ["priority_dispute.calendar", "priority_dispute.decide_within"],
+            )
+        )
+    return checks
+
+
+@rule(
+    "escalation-clock",
+    "warning",
+    "Escalation replies or priority disputes counted in fewer hours than a priority's clock",
+)
+def escalation_clock(facts: Facts) -> list[Finding]:
+    begin, end = facts.month_bounds
+    found: list[Finding] = []
+    for who, within, calendar, paths in _reply_checks(facts):
+        reply_clock = facts.calendar(calendar)
+        replied = merged_intervals([reply_clock], begin, end)
+        for pid, priority in facts.agreement.priorities.items():
+            clock = facts.calendar(priority.calendar)
+            gaps = subtract(merged_intervals([clock], begin, end), replied)
+            late: tuple[timedelta, datetime, datetime, datetime] | None = None
+            for start, _ in gaps:
+                answer = reply_clock.deadline(start, facts.amount(within, calendar))
+                due = clock.deadline(start, facts.amount(priority.resolution, priority.calendar))
+                if answer > due and (late is None or answer - due > late[0]):
+                    late = (answer - due, start, answer, due)
+            if late is None:
+                continue
+            _, start, answer, due = late
+            name = facts.calendar_name(priority.calendar)
+            found.append(
+                Finding(
+                    "escalation-clock",
+                    "warning",
+                    f"{pid} is counted on {facts.describe(priority.calendar)}, but {who} "
+                    f"within {within.text} on {facts.describe(calendar)}: for a {pid} "
+                    f"escalated on {when(start, facts)} the answer is not due until "
+                    f"{when(answer, facts)}, after the {pid} resolution falls due at "
+                    f"{when(due, facts)}",
+                    [*paths, f"priorities.{pid}.calendar"],
+                    f"count it on {pid}'s clock ({paths[0]}: {name})",
+                )
+            )
+            break  # the most urgent such priority says it
+    return found
+
+
+@rule(
+    "restore-vs-hours",
+    "warning",
+    "A restore time running around the clock while out-of-hours work is not committed",
+)
+def restore_vs_hours(facts: Facts) -> list[Finding]:
+    agreement = facts.agreement
+    rto = agreement.data_protection.backup.rto
+    ooh = agreement.out_of_hours
+    business = facts.calendar(None)
+    if rto is None or rto.business_days or business.is_always:
+        return []
+    free = ooh.available and ooh.rate is None and not ooh.priorities
+    if free and facts.calendar(ooh.calendar).is_always:
+        return []  # every hour is covered at no charge
+    begin, end = facts.month_bounds
+    spans = merged_intervals([business], begin, end)
+    if not spans:
+        return []
+    start = spans[0][1]  # a restore asked for as Business Hours end
+    due = start + timedelta(seconds=rto.seconds)
+    if not ooh.available:
+        outside = "no support is available outside Business Hours"
+    else:
+        covered = "/".join(ooh.priorities) + " Incidents" if ooh.priorities else "Incidents"
+        charged = " (charged by the hour)" if ooh.rate is not None else ""
+        outside = (
+            f"outside Business Hours only {covered} are handled{charged}, and other work "
+            "needs prior written agreement"
+        )
+    return [
+        Finding(
+            "restore-vs-hours",
+            "warning",
+            f"the promised recovery time is {rto.text} around the clock, but {outside}: a "
+            f"restore asked for on {when(start, facts)} is due by {when(due, facts)}, when "
+            "nobody has agreed to do the work",
+            ["data_protection.backup.rto", "out_of_hours"],
+            "state the recovery time in business time (data_protection.backup.rto, e.g. "
+            f"'{math.ceil(rto.seconds / business.standard_day().total_seconds())} business "
+            "day'), or include restores in out-of-hours support at no extra charge",
+        )
+    ]
+
+
+@rule(
+    "authorisation-pauses-p1",
+    "warning",
+    "A 24x7 P1 whose Resolution clock pauses while out-of-hours work awaits authorisation",
+)
+def authorisation_pauses_p1(facts: Facts) -> list[Finding]:
+    clause = next((c for c in facts.clauses if c.meta.id == "support-hours"), None)
+    agreement = facts.agreement
+    ooh = agreement.out_of_hours
+    if clause is None or "pause" not in clause.meta.variant:
+        return []
+    if not ooh.available or ooh.rate is None:
+        return []
+    pid = _first_priority(facts)
+    priority = agreement.priorities[pid]
+    if ooh.priorities and pid not in ooh.priorities:
+        return []
+    begin, end = facts.month_bounds
+    clock = facts.calendar(priority.calendar)
+    outside = subtract(
+        merged_intervals([clock], begin, end), merged_intervals([facts.calendar(None)], begin, end)
+    )
+    if not outside:
+        return []
+    who = ooh.authorised_by or "the Customer's contact"
+    return [
+        Finding(
+            "authorisation-pauses-p1",
+            "warning",
+            f"{pid} resolution is {_target(priority.resolution, facts, priority.calendar)}, but "
+            f"the support-hours wording chosen ('{clause.meta.variant}') pauses the Resolution "
+            "clock while chargeable out-of-hours work waits for authorisation: a "
+            f"{pid} fault on {when(outside[0][0], facts)} waits, with the clock stopped, until "
+            f"{who[:1].lower() + who[1:] if who.startswith('The ') else who} answers, so the "
+            f"{priority.resolution.text} target does not protect the customer",
+            ["variants.support-hours", f"priorities.{pid}.resolution", "out_of_hours.rate"],
+            f"use the default support-hours wording (remove variants.support-hours): covered "
+            f"{pid} work out of hours starts at once and is charged only when the Provider did "
+            "not cause the fault",
+        )
+    ]
 
 
 def run_rules(facts: Facts) -> list[Finding]:

@@ -316,18 +316,49 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
                 ]
             )
             total += item.credit
-    rows.append(["Total", "", "", "", "", money(total, report.currency, report.locale)])
-    tiers = "; ".join(
-        f"below {target_percent(t.below)}: {target_percent(t.credit)}"
-        for t in agreement.credits.tiers
-    )
-    return [
-        _para(
-            f"Credits by the agreement's tiers ({tiers}), at most "
-            f"{target_percent(agreement.credits.cap)} of a service's monthly fee."
-        ),
-        _table(["Month", "Service", "Monthly fee", "Uptime", "Credit", "Amount"], rows, 2),
-    ]
+    blocks: list[Block] = []
+    credits = agreement.credits
+    if credits.tiers and credits.cap is not None:
+        rows.append(["Total", "", "", "", "", money(total, report.currency, report.locale)])
+        tiers = "; ".join(
+            f"below {target_percent(t.below)}: {target_percent(t.credit)}" for t in credits.tiers
+        )
+        blocks += [
+            _para(
+                f"Credits by the agreement's tiers ({tiers}), at most "
+                f"{target_percent(credits.cap)} of a service's monthly fee."
+            ),
+            _table(["Month", "Service", "Monthly fee", "Uptime", "Credit", "Amount"], rows, 2),
+        ]
+    if credits.targets is not None:
+        blocks.append(
+            _para(
+                "Credits for missed Response and Resolution targets, at most "
+                f"{target_percent(credits.targets.cap)} of the fee:"
+            )
+        )
+        target_rows = []
+        for month in report.months:
+            owed = month.target_credit
+            if owed is None:
+                continue
+            target_rows.append(
+                [
+                    month_label(month.label),
+                    money(owed.fee, report.currency, report.locale)
+                    if owed.fee is not None
+                    else "no fee",
+                    target_percent(owed.uncapped_percent),
+                    target_percent(owed.percent),
+                    money(owed.credit, report.currency, report.locale)
+                    if owed.credit is not None
+                    else "-",
+                ]
+            )
+        blocks.append(
+            _table(["Month", "Fee", "Earned", "Credit (capped)", "Amount"], target_rows, 1)
+        )
+    return blocks
 
 
 def _rejected(report: Report) -> list[Block]:

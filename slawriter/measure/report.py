@@ -31,6 +31,14 @@ Rules (docs/measurement.md says the same for users):
 - Credits: none in a month the service meets its own uptime target; otherwise the largest
   tier credit whose ``below`` exceeds the month's uptime (in percent), at most the cap, as
   money from the service's monthly fee. A quarter adds its months.
+- Credits for missed Response and Resolution targets (``credits.targets``), per month:
+  per-breach adds each priority's credit for every breached response and resolution;
+  share-of-tickets adds it once when that priority's compliance with the target is below
+  ``below`` percent. At most the cap, as money from the fee of the named service (or of all
+  services together, when every one has a fee).
+- A month the agreement starts in part of the way through is measured from 00:00 on the
+  effective date (local time) only, and the fee credits are a share of is the monthly fee
+  pro rata to the calendar days covered.
 - The combined figure: the union of the listed services' downtime on the combined basis.
 """
 
@@ -39,7 +47,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -208,6 +216,16 @@ class ServiceFigures:
 
 
 @dataclass
+class TargetCreditFigures:
+    """Credits for missed Response and Resolution targets in a month (or the period)."""
+
+    uncapped_percent: Decimal = Decimal(0)
+    percent: Decimal = Decimal(0)  # after the cap
+    fee: Decimal | None = None  # the fee they are a share of, pro rata in a partial month
+    credit: Decimal | None = None  # money; None when the fee is not known
+
+
+@dataclass
 class Figures:
     """One month, or the whole period."""
 
@@ -215,6 +233,7 @@ class Figures:
     priorities: dict[str, PriorityFigures]
     services: dict[str, ServiceFigures]
     combined: ServiceFigures | None
+    target_credit: TargetCreditFigures | None = None
 
 
 @dataclass
@@ -443,9 +462,9 @@ def _count_outages(
     return _Counted(down, excluded, count, ignored)
 
 
-def _credit(agreement: Agreement, figures: ServiceFigures) -> None:
+def _credit(agreement: Agreement, figures: ServiceFigures, share: Decimal) -> None:
     credits, uptime = agreement.credits, figures.uptime
-    if credits is None or uptime is None:
+    if credits is None or credits.cap is None or uptime is None:
         return
     if figures.met:
         # The agreement's credit clause: no credit in a month the service meets its own
@@ -461,9 +480,67 @@ def _credit(agreement: Agreement, figures: ServiceFigures) -> None:
     )
     figures.credit_percent = min(owed, credits.cap)
     if figures.monthly_fee is not None:
-        figures.credit = (figures.monthly_fee * figures.credit_percent / 100).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP
-        )
+        figures.credit = _cents(figures.monthly_fee * share * figures.credit_percent / 100)
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _target_credit(
+    agreement: Agreement, priorities: dict[str, PriorityFigures], share: Decimal
+) -> TargetCreditFigures | None:
+    """The month's credit for missed Response and Resolution targets."""
+    spec = agreement.credits.targets if agreement.credits else None
+    if spec is None:
+        return None
+    owed = Decimal(0)
+    for pid, credit in spec.priorities.items():
+        item = priorities.get(pid)
+        if item is None:
+            continue
+        for rate, breached, compliance in (
+            (credit.response, item.response_breached, item.response_compliance),
+            (credit.resolution, item.resolution_breached, item.resolution_compliance),
+        ):
+            if rate is None:
+                continue
+            if spec.basis == "per-breach":
+                owed += rate * breached
+            elif (
+                compliance is not None
+                and spec.below is not None
+                # Compliance is a float ratio; compare in percent as Decimal, like the tiers.
+                and Decimal(repr(compliance * 100)) < spec.below
+            ):
+                owed += rate
+    figures = TargetCreditFigures(uncapped_percent=owed, percent=min(owed, spec.cap))
+    services = agreement.services
+    if spec.service is not None:
+        services = [s for s in services if s.id == spec.service]
+    fees = [s.monthly_fee for s in services]
+    if fees and all(fee is not None for fee in fees):
+        figures.fee = _cents(sum((f for f in fees if f is not None), Decimal(0)) * share)
+        figures.credit = _cents(figures.fee * figures.percent / 100)
+    return figures
+
+
+def _covered(agreement: Agreement, calendars: Calendars, begin: int, end: int) -> int:
+    """The first instant of [begin, end) the agreement is in force: from its effective date."""
+    start = agreement.agreement.effective_date
+    midnight = datetime(start.year, start.month, start.day, tzinfo=calendars.local.timezone)
+    return min(max(begin, _us(midnight)), end)
+
+
+def _share(agreement: Agreement, year: int, month: int) -> Decimal:
+    """The share of a month's fee due for it: calendar days in force / days in the month."""
+    start = agreement.agreement.effective_date
+    days = (date(*_next((year, month)), 1) - date(year, month, 1)).days
+    if (start.year, start.month) < (year, month):
+        return Decimal(1)
+    if (start.year, start.month) > (year, month):
+        return Decimal(0)
+    return Decimal(days - start.day + 1) / Decimal(days)
 
 
 def _service_month(
@@ -473,8 +550,10 @@ def _service_month(
     begin: int,
     end: int,
     as_of: int,
+    share: Decimal,
 ) -> tuple[dict[str, ServiceFigures], ServiceFigures | None]:
     result: dict[str, ServiceFigures] = {}
+    begin = _covered(agreement, calendars, begin, end)
     window = calendars.maintenance_window()
     down_by_service: dict[str, list[tuple[int, int]]] = {}
     excluded_by_service: dict[str, list[tuple[int, int]]] = {}
@@ -492,7 +571,7 @@ def _service_month(
         )
         _measure(figures, calendar, begin, end, counted.down, counted.excluded)
         figures.outages, figures.ignored_short = counted.outages, counted.ignored_short
-        _credit(agreement, figures)
+        _credit(agreement, figures, share)
         result[service.id] = figures
     combined: ServiceFigures | None = None
     spec = agreement.combined_uptime
@@ -556,18 +635,29 @@ def build_report(
     items = outages.items if outages else []
     figures: list[Figures] = []
     for index, (year, month) in enumerate(months):
+        share = _share(agreement, year, month)
         services, combined = _service_month(
-            agreement, calendars, items, bounds[index], bounds[index + 1], as_of_us
+            agreement, calendars, items, bounds[index], bounds[index + 1], as_of_us, share
         )
-        figures.append(Figures(f"{year}-{month:02d}", per_month[index], services, combined))
+        target_credit = _target_credit(agreement, per_month[index], share)
+        figures.append(
+            Figures(f"{year}-{month:02d}", per_month[index], services, combined, target_credit)
+        )
     if len(figures) == 1:
-        total = Figures(period, total_priorities, figures[0].services, figures[0].combined)
+        total = Figures(
+            period,
+            total_priorities,
+            figures[0].services,
+            figures[0].combined,
+            figures[0].target_credit,
+        )
     else:
         total = Figures(
             period,
             total_priorities,
             _sum_services([f.services for f in figures]),
             _sum_combined([f.combined for f in figures]),
+            _sum_target_credits([f.target_credit for f in figures]),
         )
     rejected = list(tickets.rejected) + (list(outages.rejected) if outages else [])
     return Report(
@@ -616,6 +706,21 @@ def _sum_services(months: list[dict[str, ServiceFigures]]) -> dict[str, ServiceF
                 )
             _add(total[key], item)
     return total
+
+
+def _sum_target_credits(
+    months: list[TargetCreditFigures | None],
+) -> TargetCreditFigures | None:
+    present = [m for m in months if m is not None]
+    if not present:
+        return None
+    known = all(m.credit is not None for m in present)
+    return TargetCreditFigures(
+        uncapped_percent=max(m.uncapped_percent for m in present),
+        percent=max(m.percent for m in present),
+        fee=sum((m.fee or Decimal(0) for m in present), Decimal(0)) if known else None,
+        credit=sum((m.credit or Decimal(0) for m in present), Decimal(0)) if known else None,
+    )
 
 
 def _sum_combined(months: list[ServiceFigures | None]) -> ServiceFigures | None:
@@ -672,11 +777,20 @@ def _service_json(item: ServiceFigures) -> dict[str, Any]:
 
 
 def _figures_json(figures: Figures) -> dict[str, Any]:
-    return {
+    body = {
         "priorities": {k: _priority_json(v) for k, v in figures.priorities.items()},
         "services": {k: _service_json(v) for k, v in figures.services.items()},
         "combined": _service_json(figures.combined) if figures.combined else None,
     }
+    target = figures.target_credit
+    if target is not None:
+        body["target_credit"] = {
+            "percent": float(target.percent / 100),
+            "uncapped_percent": float(target.uncapped_percent / 100),
+            "fee": None if target.fee is None else float(target.fee),
+            "credit": None if target.credit is None else float(target.credit),
+        }
+    return body
 
 
 def report_json(report: Report) -> dict[str, Any]:

@@ -7,6 +7,7 @@ customer's document.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -35,6 +36,9 @@ from slawriter.model.durations import DurationField, PeriodField
 FORMAT_VERSION = 1
 MOST_SERVICES = 500  # render and check stay within seconds; no customer has more
 ALWAYS_CALENDAR = "24x7"  # built in: every hour of every day, in the default calendar's zone
+# The site access an on-site fix needs: the document's test for when a site-access constraint's
+# modified targets apply, and the checker's assumption about on-site work (one number for both).
+SITE_VISIT = "1h"
 
 
 class Term(Strict):
@@ -61,6 +65,11 @@ class AgreementInfo(Strict):
     )
     precedence: Literal["master", "sla"] = Field(
         default="master", description="Which document wins if the two disagree"
+    )
+    status: Literal["draft", "final"] = Field(
+        default="draft",
+        description="draft: every document is marked 'DRAFT - subject to contract' on its "
+        "cover and in its header; final: the version to sign",
     )
     jurisdiction: Slug = Field(
         default="england-and-wales",
@@ -120,6 +129,21 @@ class Uptime(Strict):
     period: Literal["calendar-month"] = "calendar-month"
 
 
+class Dependency(Strict):
+    """A platform the service runs on that the provider does not operate."""
+
+    name: Line = Field(description="The platform, e.g. 'Microsoft 365' or 'the broadband line'")
+    target: Percent | None = Field(
+        default=None,
+        description="The platform's own published monthly uptime commitment, e.g. 99.9",
+    )
+    excluded: bool = Field(
+        default=False,
+        description="Whether minutes in which the service is down only because the platform "
+        "is down are excluded from Downtime (false: they count against the service's target)",
+    )
+
+
 class Service(Strict):
     id: Slug
     name: Line
@@ -129,6 +153,15 @@ class Service(Strict):
     users: Line | None = Field(default=None, description="Who is covered, e.g. '85 named users'")
     uptime: Uptime | None = None
     monthly_fee: Money | None = Field(default=None, description="For service credits")
+    depends_on: Annotated[list[Dependency], Limit(20, "platforms")] = Field(
+        default_factory=list,
+        description="Platforms the service runs on that the provider does not operate",
+    )
+    down_when: Text | None = Field(
+        default=None,
+        description="What 'down' means for a service made of several devices, e.g. 'the "
+        "shared drive cannot be opened from any PC'; printed in the uptime clause",
+    )
 
 
 class CombinedUptime(Strict):
@@ -141,7 +174,11 @@ class CombinedUptime(Strict):
 
 
 class Monitoring(Strict):
-    system: Line = Field(description="The named data source for uptime, e.g. 'PRTG'")
+    system: Line = Field(
+        description="The named data source for uptime, e.g. 'PRTG Network Monitor'; the "
+        "profiles' stand-in 'the Provider's monitoring system' names none, and check refuses "
+        "it when a service has an uptime target (monitoring-unnamed)"
+    )
     interval: DurationField = Field(default="1m")  # type: ignore[assignment]
     minimum_outage: DurationField = Field(
         default="1m",  # type: ignore[assignment]
@@ -204,6 +241,24 @@ class Escalation(Strict):
         default=None, description="Escalate to this level when a target is this far from breach"
     )
     reply_within: DurationField | None = None
+    calendar: CalendarName | None = Field(
+        default=None,
+        description="Calendar the reply time is counted on (default calendar); use the "
+        "calendar of the priorities escalated to this level, e.g. 24x7 for a 24x7 P1",
+    )
+
+
+class PriorityDispute(Strict):
+    decide_within: DurationField | None = Field(
+        default=None,
+        description="Time to decide a disputed Priority (default: the first escalation "
+        "level's reply time, or 1h)",
+    )
+    calendar: CalendarName | None = Field(
+        default=None,
+        description="Calendar the decision time is counted on (default: the first escalation "
+        "level's calendar, or the default calendar)",
+    )
 
 
 class OutOfHours(Strict):
@@ -243,6 +298,11 @@ class Constraint(Strict):
     )
     onsite_response: DurationField | None = Field(
         default=None, description="hardware-warranty: when the vendor's engineer starts work"
+    )
+    site_visit: DurationField = Field(
+        default=SITE_VISIT,  # type: ignore[assignment]
+        description="site-access: the time on site an on-site fix needs; the modified targets "
+        "apply only when the site cannot be entered for this long before the normal target ends",
     )
     modified_targets: dict[PriorityId, ModifiedTarget] = Field(default_factory=dict)
 
@@ -319,12 +379,104 @@ class Termination(Strict):
     months_in_twelve: int = Field(default=3, ge=1, le=12)
 
 
+class TargetCredit(Strict):
+    response: Percent | None = Field(
+        default=None, description="Credit for a missed Response target, as % of the fee"
+    )
+    resolution: Percent | None = Field(
+        default=None, description="Credit for a missed Resolution target, as % of the fee"
+    )
+
+
+class TargetCredits(Strict):
+    """Credits for missed Response and Resolution targets, so that a service without an
+    uptime target (desktop support) still has a remedy."""
+
+    basis: Literal["per-breach", "share-of-tickets"] = Field(
+        default="per-breach",
+        description="per-breach: the credit is due for each ticket that misses the target; "
+        "share-of-tickets: once a month per priority and target, when fewer than 'below' "
+        "percent of that priority's tickets met it",
+    )
+    below: Percent | None = Field(
+        default=None,
+        description="share-of-tickets: the share of tickets meeting a target "
+        "below which its credit is due, e.g. 90",
+    )
+    service: Slug | None = Field(
+        default=None,
+        description="The service whose monthly fee the credits are a share of "
+        "(default: the monthly fees of all the services together)",
+    )
+    priorities: dict[PriorityId, TargetCredit] = Field(
+        min_length=1, description="Per priority: the credit for each missed target"
+    )
+    cap: Percent = Field(
+        description="Most credited in a month for missed Response and Resolution targets, "
+        "as % of the fee"
+    )
+
+
 class Credits(Strict):
-    tiers: Annotated[list[CreditTier], Limit(20, "tiers")] = Field(min_length=1)
-    cap: Percent = Field(description="Most credited in a month, as % of the monthly fee")
+    tiers: Annotated[list[CreditTier], Limit(20, "tiers")] = Field(
+        default_factory=list, description="Uptime credit tiers (needed unless 'targets' is set)"
+    )
+    cap: Percent | None = Field(
+        default=None,
+        description="Most credited in a month for missed uptime, as % of the monthly fee "
+        "(needed with tiers)",
+    )
+    targets: TargetCredits | None = Field(
+        default=None, description="Credits for missed Response and Resolution targets"
+    )
     claim_window: PeriodField = Field(default="30 days")  # type: ignore[assignment]
     sole_remedy: bool = True
     termination: Termination | None = Field(default_factory=Termination)
+
+
+class Refund(Strict):
+    """The remedy of a stand-alone small-business agreement that has no service credits."""
+
+    percent: Percent = Field(
+        default=Decimal(10),
+        description="Share of a month's fee refunded when a service misses its uptime "
+        "target, or when too many Incidents miss their targets, that month",
+    )
+    missed_share: Percent = Field(
+        default=Decimal(10),
+        description="A refund is due when more than this percentage of a month's Incidents "
+        "(and at least two) miss a Response or fix target",
+    )
+    termination: Termination = Field(default_factory=Termination)
+
+
+class Fees(Strict):
+    """Payment terms of a stand-alone agreement (one with no master agreement)."""
+
+    billing: Literal["monthly-in-advance", "monthly-in-arrears"] = "monthly-in-advance"
+    payment_within: PeriodField = Field(  # type: ignore[assignment]
+        default="30 days", description="Invoices are due this long after their date"
+    )
+    schedule: Line | None = Field(
+        default=None,
+        description="Where fees not stated per service are set out, e.g. "
+        "'the Provider's quotation Q-1042 dated 2 January 2027'",
+    )
+
+
+class Liability(Strict):
+    """The limit of liability of a stand-alone agreement (one with no master agreement)."""
+
+    cap_months: int = Field(
+        default=12,
+        ge=1,
+        le=120,
+        description="Each party's total liability in a contract year is limited to the fees "
+        "paid and payable in this many months",
+    )
+    cap_minimum: Money | None = Field(
+        default=None, description="A floor for that limit, for small fees"
+    )
 
 
 class Reviews(Strict):
@@ -336,7 +488,15 @@ class Reviews(Strict):
 class Exit(Strict):
     data_format: Line = "the formats in which the data is held, or CSV where it has no format"
     within: PeriodField = Field(default="30 days")  # type: ignore[assignment]
-    charges: Line | None = Field(default=None, description="e.g. 'at the day rate'")
+    charges: Line | None = Field(
+        default=None,
+        description="How exit work is charged, e.g. 'at the Provider's rates in force on the "
+        "End Date'; needs a day_rate or a cap",
+    )
+    day_rate: Money | None = Field(
+        default=None, description="Fixed charge per person per day of exit work"
+    )
+    cap: Money | None = Field(default=None, description="Most charged for exit work in total")
 
 
 class Asset(Strict):
@@ -395,6 +555,7 @@ class Agreement(Strict):
     reporting: Reporting
     priorities: dict[PriorityId, Priority] = Field(min_length=1)
     escalation: Annotated[list[Escalation], Limit(20, "levels")] = Field(default_factory=list)
+    priority_dispute: PriorityDispute = Field(default_factory=PriorityDispute)
     out_of_hours: OutOfHours = Field(default_factory=OutOfHours)
     constraints: Annotated[list[Constraint], Limit(200, "constraints")] = Field(
         default_factory=list
@@ -402,6 +563,14 @@ class Agreement(Strict):
     responsibilities: Responsibilities = Field(default_factory=Responsibilities)
     data_protection: DataProtection
     credits: Credits | None = None
+    refund: Refund = Field(
+        default_factory=Refund,
+        description="Stand-alone small-business agreements without credits: the refund remedy",
+    )
+    fees: Fees = Field(default_factory=Fees, description="Stand-alone agreements: fees and payment")
+    liability: Liability = Field(
+        default_factory=Liability, description="Stand-alone agreements: limit of liability"
+    )
     reviews: Reviews = Field(default_factory=Reviews)
     exit: Exit = Field(default_factory=Exit)
     variants: Annotated[dict[Line, Slug], Limit(500, "variants")] = Field(

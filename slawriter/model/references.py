@@ -133,6 +133,9 @@ class _References:
                 self.priority(("reporting", "channels", index, "priorities", p_index), name)
 
     def out_of_hours(self) -> None:
+        for index, level in enumerate(self.agreement.escalation):
+            self.calendar(("escalation", index, "calendar"), level.calendar)
+        self.calendar(("priority_dispute", "calendar"), self.agreement.priority_dispute.calendar)
         out_of_hours = self.agreement.out_of_hours
         self.calendar(("out_of_hours", "calendar"), out_of_hours.calendar)
         for index, name in enumerate(out_of_hours.priorities):
@@ -166,10 +169,26 @@ class _References:
                 )
 
     def credits(self) -> None:
+        self.exit_charges()
         credits = self.agreement.credits
         if not credits:
             return
-        if not any(s.uptime and s.monthly_fee is not None for s in self.agreement.services):
+        if not credits.tiers and credits.targets is None:
+            self.add(
+                ("credits",),
+                "credits need uptime tiers (credits.tiers and credits.cap) or credits for "
+                "missed Response and Resolution targets (credits.targets)",
+            )
+        if credits.tiers and credits.cap is None:
+            self.add(
+                ("credits", "cap"),
+                "uptime credit tiers need a cap: the most credited in a month, as a "
+                "percentage of the monthly fee",
+            )
+        self.target_credits()
+        if credits.tiers and not any(
+            s.uptime and s.monthly_fee is not None for s in self.agreement.services
+        ):
             self.add(
                 ("credits",),
                 "service credits are a share of a service's monthly fee when "
@@ -181,6 +200,37 @@ class _References:
             self.add(
                 ("credits", "tiers"),
                 "credit tiers must run from the highest 'below' threshold to the lowest",
+            )
+
+    def target_credits(self) -> None:
+        targets = self.agreement.credits.targets if self.agreement.credits else None
+        if targets is None:
+            return
+        where: Loc = ("credits", "targets")
+        for pid, credit in targets.priorities.items():
+            self.priority((*where, "priorities", pid), pid)
+            if credit.response is None and credit.resolution is None:
+                self.add(
+                    (*where, "priorities", pid),
+                    "give a credit for a missed response, a missed resolution, or both",
+                )
+        if targets.basis == "share-of-tickets" and targets.below is None:
+            self.add(
+                (*where, "below"),
+                "share-of-tickets credits need 'below': the share of a priority's tickets "
+                "meeting a target below which the credit is due (e.g. 90)",
+            )
+        if targets.service is not None:
+            self.service((*where, "service"), targets.service)
+
+    def exit_charges(self) -> None:
+        exit_ = self.agreement.exit
+        if exit_.charges is not None and exit_.day_rate is None and exit_.cap is None:
+            self.add(
+                ("exit", "charges"),
+                "exit charges need a ceiling or a fixed rate, or the customer cannot know "
+                "what leaving costs: add exit.cap (the most charged in total) or "
+                "exit.day_rate (per person per day)",
             )
 
     def internal(self) -> None:

@@ -140,6 +140,12 @@ def party(role: str, who: Any) -> Party:
     )
 
 
+# The draft markings: clauses not yet approved by the library's owners, and an agreement file
+# whose status is still draft (under negotiation, not binding until signed).
+UNAPPROVED_NOTICE = "DRAFT: contains clauses that are not approved. Not for signature."
+SUBJECT_TO_CONTRACT = "DRAFT - subject to contract"
+
+
 @dataclass(frozen=True)
 class Cover:
     title: str  # "Service Level Agreement"
@@ -151,6 +157,10 @@ class Cover:
     version: str = ""
     logo: bytes | None = None  # the provider's logo image (PNG or JPEG), if any
     draft: bool = False  # True renders a visible DRAFT marking
+    # Why it is a draft, as the reader sees it: the short mark on the cover and in the header,
+    # and the sentence at the top of the Markdown and HTML cover.
+    draft_label: str = "DRAFT"
+    draft_notice: str = UNAPPROVED_NOTICE
     # False for documents that are not agreements (internal memos): the cover has no
     # "between ... (the "Provider") and ... (the "Customer")" block.
     parties: bool = True

@@ -25,8 +25,6 @@ from slawriter.render.document import (
 )
 from slawriter.render.options import Options
 
-DRAFT_NOTICE = "DRAFT: contains clauses that are not approved. Not for signature."
-
 _CSS = """
 body { font-family: "Segoe UI", Arial, sans-serif; color: #222; max-width: 64rem;
        margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
@@ -170,7 +168,7 @@ def render_html(document: Document) -> str:
         f"<style>{_CSS}</style></head><body>",
     ]
     if cover.draft:
-        out.append(f'<p class="draft">{escape(DRAFT_NOTICE)}</p>')
+        out.append(f'<p class="draft">{escape(cover.draft_notice)}</p>')
     if cover.logo:
         out.append(f"<p>{_picture(cover.logo, 'logo', cover.provider.legal_name)}</p>")
     out += [

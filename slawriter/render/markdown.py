@@ -120,7 +120,7 @@ def render_markdown(document: Document) -> str:
     cover = document.cover
     out: list[str] = []
     if cover.draft:
-        out += ["> **DRAFT: contains clauses that are not approved. Not for signature.**", ""]
+        out += [f"> **{escape_markdown(cover.draft_notice)}**", ""]
     out += [f"# {escape_markdown(cover.title)}", "", f"*{escape_markdown(cover.subtitle)}*", ""]
     out += ["| | |", "|---|---|"]
     if cover.parties:

@@ -92,6 +92,12 @@ class Answers:
     # --- values --------------------------------------------------------------------------------
 
     def value(self, path: str, item: Item | None = None) -> Any:
+        if "[]." in path:
+            # services[].uptime: the items' values that hold, so a condition holds for any.
+            head, _, rest = path.partition("[].")
+            items = self.value(head, item)
+            found = [get(x, to_loc(rest)) for x in items] if isinstance(items, list) else []
+            return [plain(x) for x in found if truthy(x)]
         if path.startswith("item."):
             if item is None:
                 return None
@@ -175,6 +181,8 @@ class Answers:
         return get(self.sources.provider, to_loc(rest))
 
     def default_for(self, question: Question, item: Item | None = None) -> Any:
+        if question.no_default:
+            return None
         if item is not None:
             value = get(item.defaults, to_loc(question.key))
             if value is not None:

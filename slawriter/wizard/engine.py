@@ -214,6 +214,8 @@ class Wizard(Answers):
         )
 
     def _supplied_elsewhere(self, question: Question) -> bool:
+        if question.no_default:
+            return False  # the profile's value is a stand-in: only an answer will do
         if handler_for(question).left_out_means_no:
             return True
         if self._finished and fields.allows_none(self.model, question.key):

@@ -79,6 +79,10 @@ class Question(_Strict):
         "compute:NAME",
     )
     condition: str | None = Field(default=None, description="Asked only when this holds")
+    no_default: bool = Field(
+        default=False,
+        description="Offer nothing: the profile's value is a stand-in the answer must replace",
+    )
     validation: Validation | None = None
     depends_on: list[str] = Field(
         default_factory=list, description="Asked again when one of these answers changes"

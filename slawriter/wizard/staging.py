@@ -144,6 +144,17 @@ def _question(answers: Answers, key: str) -> Question | None:
     return question
 
 
+def _open_list(view: Answers, path: str) -> bool:
+    """A LIST[].PATH condition whose list, or an item's answer, is not given yet."""
+    if "[]." not in path:
+        return False
+    head, _, rest = path.partition("[].")
+    items = get(view.data, to_loc(head))
+    if not isinstance(items, list):
+        return True
+    return any(get(x, to_loc(rest)) is None for x in items)
+
+
 def _not_applying(answers: Answers, data: Any, staged: list[Staged]) -> list[Problem]:
     """Answers to questions whose condition does not hold, given the other answers.
 
@@ -168,6 +179,8 @@ def _not_applying(answers: Answers, data: Any, staged: list[Staged]) -> list[Pro
         item, in_group = _item_of(view, one)
         if in_group and item is None:
             continue
+        if any(_open_list(view, path) for _negate, path, _op, _raw in _conditions(one.question)):
+            continue  # on a list not fully answered yet: decided when the wizard reaches it
         if not view.applies(one.question, item):
             problems.append(
                 Problem(
