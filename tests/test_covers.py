@@ -84,7 +84,7 @@ def test_the_agreement_keeps_its_cover(tmp_path: Path, monkeypatch: pytest.Monke
     expected = [
         ("Reference", "NW-SLA-2027-014"),
         ("Effective date", "1 January 2027"),
-        ("Version", "1.0"),
+        ("Version", "1.0 (draft)"),  # agreement.status is draft until the file says final
     ]
     assert _markdown_cover((tmp_path / "out" / "acme-standard.md").read_text("utf-8")) == expected
     assert _word_cover(tmp_path / "out" / "acme-standard.docx") == [

@@ -66,7 +66,7 @@ def test_uptime_vs_support(tmp_path: Path, library: Library) -> None:
         "email: 99.9% of all hours in March 2027 allows 44.58 min of downtime, but outside "
         "'business' (Monday to Friday, 08:30 to 17:30) nobody is committed to work on it: an "
         "outage from Thursday 25 March 2027 17:30 would run until Tuesday 30 March 2027 08:30: "
-        "110 h (6600 min) of downtime"
+        "110 h (6,600 min) of downtime"
     )  # Easter, with the clocks going forward: the worst wait of the month
     assert finding.paths[:2] == ["services[email].uptime.basis", "services[email].uptime.target"]
     assert finding.suggestion.startswith("measure email in Business Hours")
