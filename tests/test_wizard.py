@@ -131,7 +131,7 @@ def test_text_select_and_confirm_flow_saves_after_every_answer(tmp_path: Path) -
         + ENTER  # title: the default
         + ENTER  # reference: the computed default
         + DOWN + ENTER  # patching: customer
-        + "y"  # out-of-hours: yes (confirm answers on the key)
+        + "y" + ENTER  # out-of-hours: yes (y waits for Enter)
         + "95" + ENTER  # rate, asked because out-of-hours is on
         + ENTER  # P1 response default
     ):  # fmt: skip
@@ -148,17 +148,28 @@ def test_text_select_and_confirm_flow_saves_after_every_answer(tmp_path: Path) -
 
 def test_question_that_does_not_apply_is_not_asked(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path)
-    with keys("Acme Ltd" + ENTER * 3 + ENTER + "n" + ENTER):
+    with keys("Acme Ltd" + ENTER * 3 + ENTER + "n" + ENTER + ENTER):
         wizard.run()
     data = roundtrip.plain(wizard.data)
     assert data["out_of_hours"] == {"available": False}
     assert "rate" not in data["out_of_hours"]
 
 
+def test_enter_after_n_answers_the_yes_no_question_not_the_next_one(tmp_path: Path) -> None:
+    # y or n waits for Enter: the Enter typed after "n" must not take the next question's
+    # default (the next question here is P1's response, default 30m).
+    wizard, _, _ = make_wizard(tmp_path)
+    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER + "4h" + ENTER):
+        wizard.run()
+    data = roundtrip.plain(wizard.data)
+    assert data["out_of_hours"] == {"available": False}
+    assert data["priorities"]["P1"]["response"] == "4h"
+
+
 def test_bad_answer_is_refused_and_asked_again(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path)
     with keys(
-        "Acme Ltd" + ENTER + ENTER + ENTER + ENTER + "n"
+        "Acme Ltd" + ENTER + ENTER + ENTER + ENTER + "n" + ENTER
         + CLEAR + "2 days" + ENTER  # refused: ambiguous
         + CLEAR + "half an hour" + ENTER  # refused: not a duration
         + CLEAR + "2 business days" + ENTER
@@ -201,10 +212,10 @@ questions:
 def test_repeating_group_adds_items_until_the_user_stops(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path, GROUP)
     with keys(
-        "Email" + ENTER + "Microsoft 365" + ENTER + ENTER + "y" + "99.9" + ENTER
-        + "y"  # add another service
-        + "Files" + ENTER + "FS01" + ENTER + "Print server" + ENTER + ENTER + "n"
-        + "n"  # no more services
+        "Email" + ENTER + "Microsoft 365" + ENTER + ENTER + "y" + ENTER + "99.9" + ENTER
+        + "y" + ENTER  # add another service
+        + "Files" + ENTER + "FS01" + ENTER + "Print server" + ENTER + ENTER + "n" + ENTER
+        + "n" + ENTER  # no more services
     ):  # fmt: skip
         wizard.run()
     services = roundtrip.plain(wizard.data)["services"]
@@ -216,7 +227,7 @@ def test_repeating_group_adds_items_until_the_user_stops(tmp_path: Path) -> None
 
 def test_review_edit_asks_dependent_answer_again(tmp_path: Path) -> None:
     wizard, prompter, _ = make_wizard(tmp_path)
-    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER):
+    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER * 2):
         wizard.run()
     assert roundtrip.plain(wizard.data)["agreement"]["reference"] == "NI-SLA-2026-AL"
     with keys(
@@ -300,7 +311,7 @@ def test_resume_finishes_an_interrupted_escalation_level(tmp_path: Path) -> None
     prompter, _ = terminal()
     wizard = Wizard(small, data, Sources(today=TODAY), Agreement, lambda: None, prompter)
     wizard.mark_progress()
-    with keys("1h" + ENTER + "n"):
+    with keys("1h" + ENTER + "n" + ENTER):
         wizard.run()
     assert roundtrip.plain(wizard.data)["escalation"] == [
         {"role": "Team Leader", "reply_within": "1h"}
@@ -309,12 +320,12 @@ def test_resume_finishes_an_interrupted_escalation_level(tmp_path: Path) -> None
 
 def test_review_edit_asks_newly_applicable_question(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path)
-    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER):
+    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER * 2):
         wizard.run()
     with keys(
         DOWN + DOWN + ENTER  # Change something in: The agreement
         + DOWN + DOWN + ENTER  # Out-of-hours support?
-        + "y" + "120" + ENTER  # now the rate applies and is asked
+        + "y" + ENTER + "120" + ENTER  # now the rate applies and is asked
         + ENTER
     ):  # fmt: skip
         wizard.review(section_table)
@@ -783,8 +794,8 @@ def test_each_finding_of_one_rule_is_accepted_with_its_own_reason(
 def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path, GROUP)
     with keys(
-        "Email" + ENTER + "M365" + ENTER + ENTER + "n" + "y"
-        + "Files" + ENTER + "FS01" + ENTER + ENTER + "n" + "n"
+        "Email" + ENTER + "M365" + ENTER + ENTER + "n" + ENTER + "y" + ENTER
+        + "Files" + ENTER + "FS01" + ENTER + ENTER + "n" + ENTER + "n" + ENTER
     ):  # fmt: skip
         wizard.run()
     up = "\x1b[A"
@@ -792,7 +803,7 @@ def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -
         DOWN + ENTER  # Change something in: Services
         + ENTER  # Which answer? Services covered
         + up * 5 + ENTER  # from "Done" up to "Change Email"
-        + "Email and calendar" + ENTER + ENTER + ENTER + "n"  # name, systems kept, no uptime
+        + "Email and calendar" + ENTER + ENTER + ENTER + "n" + ENTER  # name, systems kept, no uptime
         + up + ENTER  # Remove Files
         + ENTER  # Done
         + ENTER  # Everything is right

@@ -91,10 +91,12 @@ SMALL_BUSINESS = (
     + ENTER
     + ENTER
     + "y"
+    + ENTER
     + "99.9"
     + ENTER
     + ENTER
-    + "y"  # another service
+    + "y"
+    + ENTER  # another service
     + "IT support"
     + ENTER
     + "4 PCs; Router and Wi-Fi"
@@ -103,9 +105,11 @@ SMALL_BUSINESS = (
     + ENTER
     + "y"
     + ENTER
+    + ENTER
     + DOWN
     + ENTER  # 99.5% over business hours
-    + "n"  # no more services
+    + "n"
+    + ENTER  # no more services
 )
 STANDARD = (
     "Acme Precision Engineering Ltd"
@@ -123,7 +127,8 @@ STANDARD = (
     + "sam@acme.example"
     + ENTER
     + ENTER  # keep the agreement's defaults
-    + "y"  # service credits
+    + "y"
+    + ENTER  # service credits
     + "Email and calendar"
     + ENTER
     + "Microsoft 365 mailboxes; Shared calendars"
@@ -132,12 +137,14 @@ STANDARD = (
     + "85 named users"
     + ENTER
     + "y"
+    + ENTER
     + "99.9"
     + ENTER
     + ENTER
     + "£450"
     + ENTER
     + "y"
+    + ENTER
     + "File services"
     + ENTER
     + "File server FS01"
@@ -146,6 +153,7 @@ STANDARD = (
     + ENTER
     + ENTER
     + "y"
+    + ENTER
     + "99.5"
     + ENTER
     + DOWN
@@ -153,6 +161,7 @@ STANDARD = (
     + "600"
     + ENTER
     + "y"
+    + ENTER
     + "Remote access"
     + ENTER
     + "VPN gateway"
@@ -162,9 +171,11 @@ STANDARD = (
     + "y"
     + ENTER
     + ENTER
+    + ENTER
     + "300"
     + ENTER
     + "n"
+    + ENTER
 )
 
 

@@ -130,7 +130,7 @@ def test_installed_wizard_in_a_real_terminal(tmp_path: Path) -> None:
         while "Review: choose a section" not in current:
             question = _question(current)
             if "Keep these answers for response and resolution targets?" in question:
-                screen.send("n")
+                screen.send("n", "Enter")
             elif "Which priorities do you want to change?" in question:
                 screen.send("Space", "Enter")
             elif not refused and "P1 (urgent): respond within" in _last_line(current):
@@ -173,15 +173,15 @@ HOTEL = [
     ("Systems covered", ["Ubiquiti access points; Guest portal", "Enter"]),
     ("Sites where you work", ["Seaview Hotel, Brighton", "Enter"]),
     ("Monthly uptime target", ["C-u", "99.5", "Enter"]),
-    ("Add another service?", ["y"]),
+    ("Add another service?", ["y", "Enter"]),
     ("Service name", ["Bookings", "Enter"]),
     ("Systems covered", ["Property management system", "Enter"]),
-    ("Keep these answers for support hours?", ["n"]),
-    ("Is support available outside business hours?", ["y"]),
-    ("Keep these answers for response and resolution targets?", ["n"]),
+    ("Keep these answers for support hours?", ["n", "Enter"]),
+    ("Is support available outside business hours?", ["y", "Enter"]),
+    ("Keep these answers for response and resolution targets?", ["n", "Enter"]),
     ("Which priorities do you want to change?", ["Space", "Enter"]),
     ("P1 (urgent): respond within", ["30m", "Enter"]),
-    ("Keep these answers for priority names and examples?", ["n"]),
+    ("Keep these answers for priority names and examples?", ["n", "Enter"]),
     ("Which priorities do you want to change?", ["Space", "Enter"]),
     ("P1: examples", ["Guests cannot get online; Bookings cannot be taken", "Enter"]),
 ]
