@@ -389,6 +389,40 @@ def test_interrupt_keeps_answers_and_resume_completes(workdir: Path) -> None:
     assert "Corner Shop Ltd" in markdown and "Sam Lee" in markdown
 
 
+class StopAt(Terminal):
+    """A terminal whose user presses Ctrl-C at one yes/no question; records the questions."""
+
+    def __init__(self, console: Console, stop_at: str | None) -> None:
+        super().__init__(console)
+        self.stop_at = stop_at
+        self.confirms: list[str] = []
+
+    def confirm(self, message: str, default: bool) -> bool:
+        self.confirms.append(message)
+        if message == self.stop_at:
+            raise KeyboardInterrupt
+        return super().confirm(message, default)
+
+
+def test_ctrl_c_at_a_keep_question_asks_it_again_on_resume(workdir: Path) -> None:
+    keep = "Keep these answers for scheduled maintenance?"
+    session, stream = _session("--profile", "smb", "--out", "shop.yaml")
+    session.prompter = StopAt(Console(file=stream, width=120), keep)
+    with keys("Corner Shop Ltd" + ENTER + ENTER + "1 High St" + ENTER + "Sam Lee" + ENTER * 200):
+        assert _code(session) == EXIT_INTERRUPTED
+    assert session.prompter.confirms[-1] == keep
+    saved = roundtrip.plain(roundtrip.load(workdir / "shop.yaml"))
+    assert "maintenance" not in saved  # its defaults wait for the answer
+
+    session, stream = _session("--resume", "shop.yaml")
+    resumed = StopAt(Console(file=stream, width=120), None)
+    session.prompter = resumed
+    with keys(ENTER * 200):
+        assert _code(session) == EXIT_OK, stream.getvalue()[-2000:]
+    assert resumed.confirms[0] == keep  # the interrupted question, before any later one
+    assert "maintenance" in roundtrip.plain(roundtrip.load(workdir / "shop.yaml"))
+
+
 IDENTITY = [
     "customer.name=Acme & Sons Ltd",
     "customer.address=[1 High St, Bristol BS1 1AA]",

@@ -236,9 +236,13 @@ def test_a_24x7_p1_deal_says_24x7_in_the_document_and_the_deadline(tmp_path: Pat
         "| P1 Urgent | 30 minutes | 8 hours | 2 hours "
         "| 24 hours a day, 7 days a week, including public holidays |"
     )  # the targets table: no "Business Minutes", the 24x7 clock
-    assert "For P1, whose clock runs at all hours, the same Incident's response time is" in (
-        markdown
-    )
+    # The worked example gives P1's own deadline on its 24x7 clock, not the business-hours
+    # example measured around the clock (which read like a broken promise).
+    assert (
+        "A P1 Incident reported at the same moment must receive a Response by "
+        "**Friday 4 December 2026 at 17:55** (30 minutes on its 24x7 clock)."
+    ) in markdown
+    assert "the same Incident's response time is" not in markdown
     deadline = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "slawriter"), "deadline", "--agreement",
          str(tmp_path / "hotel.yaml"), "--priority", "P1", "--from", "2027-01-08T16:55"],

@@ -140,23 +140,37 @@ class Wizard(Answers):
         questions = [q for _, q in indexed]
         if len(questions) < 2 or not all(self._has_default(q) for q in questions):
             return set()
+        # The defaults are taken to show them, but not saved until the keep-question is
+        # answered: a Ctrl-C there must leave the section unanswered, so --resume asks again.
         prompter, self.prompter = self.prompter, None
+        save, self._save = self._save, lambda: None
         try:
             for question in questions:
                 if self.applies(question):
-                    self.ask(question)  # nothing to ask: the default is taken and saved
+                    self.ask(question)  # nothing to ask: the default is taken
         finally:
             self.prompter = prompter
+            self._save = save
         if self.missing:
             self.missing.clear()  # a default that did not fit: asked below
+            self._save()
             return set()
         if not any(self.applies(q) for q in questions):
+            self._save()
             return {q.key for q in questions}  # nothing in it applies (no credits: no tiers)
         self._section(questions[0])
         prompter.rich(self.section_view(self, section_id))
-        if prompter.confirm(f"Keep these answers for {section.title.lower()}?", True):
+        try:
+            keep = prompter.confirm(f"Keep these answers for {section.title.lower()}?", True)
+            chosen = [] if keep else self._to_change(questions)
+        except BaseException:  # Ctrl-C (or the end of input): forget the unsaved defaults
+            for question in questions:
+                delete(self.data, to_loc(question.key))
+            raise
+        self._save()
+        if keep:
             return {q.key for q in questions}
-        for question in self._to_change(questions):
+        for question in chosen:
             if not self.applies(question):
                 continue
             if question.type == "group":
