@@ -837,7 +837,7 @@ def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -
         DOWN + ENTER  # Change something in: Services
         + ENTER  # Which answer? Services covered
         + up * 5 + ENTER  # from "Done" up to "Change Email"
-        + "Email and calendar" + ENTER + ENTER + ENTER + "n" + ENTER  # name, systems kept, no uptime
+        + "Email and calendar" + ENTER + ENTER + ENTER + "n" + ENTER  # name, systems, no uptime
         + up + ENTER  # Remove Files
         + ENTER  # Done
         + ENTER  # Everything is right
