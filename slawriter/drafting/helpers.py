@@ -434,9 +434,7 @@ class Helpers:
         """When a target on another calendar (a priority counted 24x7) falls due for the worked
         example's report: that priority's own promise, rather than the example's time measured
         on its clock (which read like a broken promise)."""
-        logged, _answered, _elapsed = self.calendar().clock.worked_example(
-            self.example_month.first
-        )
+        logged, _answered, _elapsed = self.calendar().clock.worked_example(self.example_month.first)
         clock = self.calendar(name).clock
         due = clock.deadline(logged, timedelta(seconds=clock.target_seconds(target)))
         return self.when(due)
