@@ -825,6 +825,35 @@ def test_each_finding_of_one_rule_is_accepted_with_its_own_reason(
     assert [r["reason"] for r in recorded] == ["Email is hosted", "Spare server on site"]
 
 
+def test_a_staffing_finding_offers_to_change_the_teams_hours(workdir: Path) -> None:
+    from slawriter.feasibility.findings import Finding
+
+    provider = roundtrip.load(workdir / "provider.yaml")
+    del provider["internal"]["on_call"]
+    roundtrip.save(workdir / "provider.yaml", provider)
+    finding = Finding(
+        "staffing-vs-response",
+        "error",
+        "P1: nobody is on shift or on call at Saturday 2 January 2027 02:00, when P1's 24x7 "
+        "clock runs",
+    )
+    session, stream = _session()
+    session.questions_dir = Library.locate(None).profiles_dir / "questions"
+    with keys(
+        ENTER  # the first choice: Change your team's hours (provider file)
+        + ENTER  # people on shift: Done
+        + "y" + ENTER  # someone on call now
+        + ENTER  # the rota's hours: 24x7
+        + "20m" + ENTER  # starts work within
+    ):  # fmt: skip
+        changed = session._settle(None, finding, {}, set())  # type: ignore[arg-type]
+    assert changed  # the check runs again
+    saved = roundtrip.plain(roundtrip.load(workdir / "provider.yaml"))
+    assert saved["internal"]["on_call"] == {"hours": "24x7", "attend_within": "20m"}
+    assert saved["internal"]["staffing"][0]["agents"] == 4  # kept as it was
+    assert "Saved your team's hours in provider.yaml" in stream.getvalue()
+
+
 def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path, GROUP)
     with keys(

@@ -80,6 +80,7 @@ class Session:
         self.announced = False
         self.provider_path = Path("provider.yaml")
         self.provider_new = False
+        self.questions_dir: Path | None = None
         self.old_reference: Any = None
         self._written: bytes | None = None  # what the last save wrote (to see hand edits)
         self._wizard: Wizard | None = None
@@ -160,6 +161,7 @@ class Session:
             raise InputError("--resume and --from cannot be used together")
         library = Library.locate(request.library)
         questions_dir = library.profiles_dir / "questions"
+        self.questions_dir = questions_dir
         if self.prompter is not None:
             self.prompter.note("slawriter new: draft a service level agreement", "bold")
             self.prompter.note(
@@ -468,6 +470,8 @@ class Session:
             title = wizard.title_of(path)
             if title and not any(label.endswith(f": {title}") for _, label in choices):
                 choices.append((("fix", path), f"Change the answer: {title}"))
+        if finding.id in _TEAM_RULES and self.provider_path.is_file() and self.questions_dir:
+            choices.append(("team", "Change your team's hours (provider file)"))
         if finding.severity == "error":
             choices.append(
                 ("accept", "Accept the risk (give a reason; kept in the internal record)")
@@ -477,6 +481,12 @@ class Session:
         picked = self.prompter.select("What do you want to do?", choices, choices[0][0])
         if isinstance(picked, tuple):
             wizard.change(picked[1])
+            return True
+        if picked == "team":
+            from slawriter.wizard.provider import change_team
+
+            assert self.questions_dir is not None
+            change_team(self.provider_path, self.questions_dir, self.prompter, self.today)
             return True
         if picked == "keep":
             kept.add((finding.id, finding.message))
@@ -677,6 +687,9 @@ _PROVIDER_WORDS = {
     "internal.on_call": "your on-call rota",
     "internal.handling_time": "your handling times",
 }
+
+# Findings about who is at work when: fixed in the provider file as well as in the promise.
+_TEAM_RULES = ("staffing-vs-response", "coverage-vs-clock")
 
 _FIELD_PATH = re.compile(
     r"\b(?:internal|services|priorities|constraints|credits|maintenance|data_protection|"
