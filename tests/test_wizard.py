@@ -389,6 +389,58 @@ def test_interrupt_keeps_answers_and_resume_completes(workdir: Path) -> None:
     assert "Corner Shop Ltd" in markdown and "Sam Lee" in markdown
 
 
+class Choosing(Terminal):
+    """A terminal that records the labels of every choice offered."""
+
+    def __init__(self) -> None:
+        super().__init__(Console(file=io.StringIO(), width=120))
+        self.offered: list[list[str]] = []
+
+    def select(self, message: str, choices: Any, *args: Any, **kwargs: Any) -> Any:
+        self.offered.append([label for _, label in choices])
+        return super().select(message, choices, *args, **kwargs)
+
+
+def test_a_calendar_question_takes_typed_weekly_hours(tmp_path: Path) -> None:
+    questions = question_set(
+        tmp_path,
+        """
+        sections: [{id: c, title: Constraints}]
+        questions:
+          - key: priorities.P1.calendar
+            type: calendar
+            section: c
+            prompt: When is the site open?
+            required: false
+        """,
+    )
+    provider = {
+        "calendars": {
+            "business": {"hours": "mon-fri 09:00-17:30", "timezone": "Europe/London",
+                         "holidays": "GB-ENG"}
+        }
+    }  # fmt: skip
+    prompter = Choosing()
+    data = roundtrip.load(tmp_path / "missing.yaml")
+    wizard = Wizard(questions, data, Sources(provider=provider, today=TODAY), Agreement,
+                    lambda: None, prompter)  # fmt: skip
+    with keys(DOWN + ENTER + "mon-fri 08:00-18:00" + ENTER):  # from "At any time", one down
+        wizard.run()
+    # No "None" beside a 24x7 that means the same: "At any time", and typed hours.
+    assert prompter.offered[0] == [
+        "business: Monday to Friday, 09:00 to 17:30 (Europe/London, GB-ENG)",
+        "At any time (no limit)",
+        "Other hours (I will type them, e.g. mon-fri 08:00-18:00)",
+    ]
+    saved = roundtrip.plain(wizard.data)
+    assert saved["priorities"]["P1"]["calendar"] == "mon-fri-08-00-18-00"
+    assert saved["calendars"]["mon-fri-08-00-18-00"] == {
+        "hours": "mon-fri 08:00-18:00",
+        "timezone": "Europe/London",
+        "holidays": "GB-ENG",
+    }
+
+
 class StopAt(Terminal):
     """A terminal whose user presses Ctrl-C at one yes/no question; records the questions."""
 
