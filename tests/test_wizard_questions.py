@@ -482,3 +482,64 @@ def test_findings_use_the_names_typed_and_point_at_the_answer_behind_them() -> N
     group, item, sub = located
     assert group.key == "constraints" and item is not None and sub is not None
     assert sub.key == "onsite_response"
+
+
+def test_the_monthly_fee_is_asked_only_where_credits_use_it() -> None:
+    from slawriter.wizard.answers import Item
+
+    questions = load_questions(QUESTIONS, "standard")
+    data = CommentedMap(
+        {
+            "credits": {"tiers": [{"below": 99.5, "credit": 5}], "cap": 25},
+            "services": [
+                {"name": "Email", "id": "email", "uptime": {"target": 99.9}},
+                {"name": "Desktop support", "id": "desktop-support", "uptime": None},
+            ],
+        }
+    )
+    wizard = Wizard(questions, data, Sources(today=TODAY), Agreement, lambda: None, None)
+    group = questions.find("services")
+    assert group is not None
+    fee = next(q for q in group.questions if q.key == "monthly_fee")
+    # Credits are earned on uptime only: a service without an uptime target has no fee to ask.
+    assert wizard.applies(fee, Item(group, ("services", 0), {}))
+    assert not wizard.applies(fee, Item(group, ("services", 1), {}))
+
+
+def test_help_and_choices_match_what_is_offered() -> None:
+    from slawriter.wizard.answers import Item
+
+    found = {q.key: (w, q, d) for w, q, d in _every_question("standard")}
+    # Credits default to no: the help does not call them usual.
+    wizard, credits, _ = found["credits"]
+    assert "Usual" not in credits.help
+    # The restore time is compared with a promised recovery time, which is asked.
+    assert "resolution targets" not in found["internal.backup.restore_time"][1].help
+    assert "data_protection.backup.rto" in found
+    # Examples: each priority its own hint, none for another trade than the customer's.
+    hints = [found[f"priorities.P{n}.examples"][1].help for n in range(1, 5)]
+    assert len(set(hints)) == 4 and not any("hotel" in hint for hint in hints)
+    # A service named Desktop support is not offered an uptime target; Email is.
+    data = CommentedMap({"services": [{"name": "Desktop support"}, {"name": "Email"}]})
+    wizard = Wizard(
+        load_questions(QUESTIONS, "standard"), data, Sources(today=TODAY), Agreement,
+        lambda: None, None,
+    )  # fmt: skip
+    group = wizard.questions.find("services")
+    assert group is not None
+    uptime = next(q for q in group.questions if q.key == "uptime")
+    assert wizard.default_for(uptime, Item(group, ("services", 0), {})) is False
+    assert wizard.default_for(uptime, Item(group, ("services", 1), {})) is True
+    # Out-of-hours cover is not offered the customer's business hours.
+    provider = roundtrip.plain(roundtrip.load(EXAMPLES / "provider.yaml"))
+    wizard = Wizard(
+        load_questions(QUESTIONS, "standard"), CommentedMap(), Sources(provider=provider,
+        today=TODAY), Agreement, lambda: None, None,
+    )  # fmt: skip
+    cover = wizard.questions.find("out_of_hours.calendar")
+    assert cover is not None
+    offered = [value for value, _ in handler_for(cover).choices(wizard, cover)]
+    assert "business" not in offered and "24x7" in offered
+    # The small-business governance section is about escalation.
+    smb = load_questions(QUESTIONS, "smb")
+    assert smb.section_by_id["governance"].title == "Escalation"
