@@ -682,6 +682,26 @@ def test_no_provider_file_asks_for_the_providers_details_first(
     assert "Carry on with: slawriter new" in shown
 
 
+def test_the_provider_line_is_relative_only_inside_or_beside_the_folder(workdir: Path) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    def reference(agreement: str, provider: Path) -> str:
+        session, _ = _session()
+        session.data, session.path, session.provider_path = (
+            CommentedMap(),
+            Path(agreement),
+            provider,
+        )
+        session._set_provider_reference()
+        return str(session.data["provider"])
+
+    config = workdir / "home" / ".config" / "slawriter" / "provider.yaml"
+    assert reference("a.yaml", Path("provider.yaml")) == "provider.yaml"
+    assert reference("deals/a.yaml", Path("provider.yaml")) == "../provider.yaml"
+    # Not '../../home/.config/slawriter/provider.yaml', climbing out of the folder.
+    assert reference("deals/2027/a.yaml", config) == str(config.resolve())
+
+
 def test_provider_file_is_found_in_the_documented_order(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -763,7 +783,7 @@ def test_an_invalid_agreement_is_not_finished_and_its_question_is_asked_again(
     shown = stream.getvalue()
     assert "The agreement is not valid yet" in shown and "Please change: Service credits" in shown
     final = roundtrip.plain(roundtrip.load(workdir / "a.yaml"))
-    assert final["credits"] is None and "incomplete" not in final
+    assert final.get("credits") is None and "incomplete" not in final
     assert (workdir / "out" / "a.docx").is_file()
 
 

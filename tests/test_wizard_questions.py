@@ -210,6 +210,11 @@ def test_a_typical_deal_takes_few_prompts(
     else:
         assert services["IT support"]["sites"] == ["1 High Street, Bristol"]
         assert services["IT support"]["uptime"]["basis"] == "business-hours"
+        # Small things the issue quotes: each heading once (not again as the table's title),
+        # what was not checked said once (at the finish), no empty 'credits:' line.
+        assert shown.count("The agreement") == 1
+        assert shown.count("not marked redundant") == 1
+        assert "credits" not in (workdir / "deal.yaml").read_text("utf-8")
 
 
 # --- help that matches the default ------------------------------------------------------------
@@ -543,3 +548,15 @@ def test_help_and_choices_match_what_is_offered() -> None:
     # The small-business governance section is about escalation.
     smb = load_questions(QUESTIONS, "smb")
     assert smb.section_by_id["governance"].title == "Escalation"
+
+
+def test_findings_and_menus_read_as_english() -> None:
+    from slawriter.pipeline.session import _in_their_words
+    from slawriter.wizard.engine import _a, _many
+
+    assert _a("item of hardware") == "an item of hardware" and _a("service") == "a service"
+    assert _many("item of hardware") == "items of hardware"
+    questions = load_questions(QUESTIONS, "smb")
+    wizard = Wizard(questions, CommentedMap(), Sources(today=TODAY), Agreement, lambda: None, None)
+    said = _in_their_words(wizard, "P1 targets are counted on 'business' (Monday to Friday)")
+    assert said == "P1 targets are counted on Business Hours (Monday to Friday)"

@@ -121,8 +121,11 @@ class Session:
         try:
             reference = str(provider.relative_to(base))
         except ValueError:
+            # Beside the agreement's folder ('../provider.yaml') stays relative, so a folder of
+            # agreements can be moved with it; a path climbing further (a provider file in
+            # ~/.config) is written in full, since the loader does not expand '~'.
             relative = os.path.relpath(provider, base)
-            reference = relative if relative.count("..") <= 2 else str(provider)
+            reference = relative if relative.split(os.sep).count("..") <= 1 else str(provider)
         if "provider" in self.data:
             self.data["provider"] = reference
         else:
@@ -437,6 +440,12 @@ class Session:
     ) -> bool:
         """Ask what to do about each finding; True when an answer was changed."""
         assert self.prompter is not None
+        # What could not be checked is said once, in the finish lines (_not_checked).
+        unchecked = [f for f in findings if f.severity == "info" and "not checked: " in f.message]
+        kept.update((f.id, f.message) for f in unchecked)
+        findings = [f for f in findings if f not in unchecked]
+        if not findings:
+            return False
         serious = [f for f in findings if f.severity != "info"]
         if serious:
             count = len(serious)
@@ -713,6 +722,9 @@ def _in_their_words(wizard: Wizard | None, text: str) -> str:
         return f"the answer '{title}'" if title else path
 
     text = _FIELD_PATH.sub(named, text)
+    # The customer's usual hours by the name the document gives them, not the calendar's key.
+    usual = wizard.value("default_calendar") or "business"
+    text = text.replace(f"'{usual}' (", "Business Hours (")
     text = re.sub(r"set (the answer '[^']+'): true", r"tick it in \1", text)
     for sid, name in wizard.service_choices():
         if sid != name:

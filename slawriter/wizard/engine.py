@@ -54,6 +54,8 @@ class Wizard(Answers):
 
     def answer_text(self, question: Question, item: Item | None = None) -> str:
         value = plain(self.stored(question, item))
+        if value is MISSING and handler_for(question).left_out_means_no:
+            value = None  # left out means no ('credits' absent: no service credits)
         if value is MISSING:
             return "(not answered)" if question.required else "none"
         return handler_for(question).show(self, question, item, value)
@@ -74,7 +76,10 @@ class Wizard(Answers):
 
     def store(self, question: Question, value: Any, item: Item | None = None) -> None:
         loc = self.loc(question, item)
-        if value is None and not handler_for(question).null_is_an_answer:
+        # A "no" to an optional block is left out when that means no as well (no 'credits:'
+        # line); it is written as null where the profile would otherwise fill the block in.
+        unset = item is None and get(self.sources.profile_defaults, to_loc(question.key)) is None
+        if value is None and (not handler_for(question).null_is_an_answer or unset):
             # "None" is written only where leaving the field out would mean something else
             # (no automatic renewal is 'renewal: null'; without it the default applies).
             key = self.model_key(question, item)
@@ -159,7 +164,10 @@ class Wizard(Answers):
             self._save()
             return {q.key for q in questions}  # nothing in it applies (no credits: no tiers)
         self._section(questions[0])
-        prompter.rich(self.section_view(self, section_id))
+        view = self.section_view(self, section_id)
+        if getattr(view, "title", None) is not None:
+            view.title = None  # the heading just printed names the section already
+        prompter.rich(view)
         try:
             keep = prompter.confirm(f"Keep these answers for {section.title.lower()}?", True)
             chosen = [] if keep else self._to_change(questions)
@@ -463,7 +471,9 @@ class Wizard(Answers):
         for index in range(count):
             self.prompter.note(f"  {index + 1}. {self.item_line(question, index)}")
         these = (
-            f"these {count} {question.item_name}s" if count != 1 else f"this {question.item_name}"
+            f"these {count} {_many(question.item_name)}"
+            if count != 1
+            else f"this {question.item_name}"
         )
         if self.prompter.confirm(f"Use {these}?", True):
             self._save()
@@ -489,7 +499,7 @@ class Wizard(Answers):
             choices: list[tuple[Any, str]] = [
                 (("change", i), f"Change {self.item_label(question, i)}") for i in range(count)
             ]
-            choices.append((("add", count), f"Add a {question.item_name}"))
+            choices.append((("add", count), f"Add {_a(question.item_name)}"))
             choices += [
                 (("remove", i), f"Remove {self.item_label(question, i)}")
                 for i in range(count)
@@ -546,7 +556,12 @@ class Wizard(Answers):
             if not applies and self.answered(other):
                 self.remove(to_loc(other.key))
             elif applies and (
-                other.key not in before or (other.required and not self.answered(other))
+                other.key not in before
+                or (
+                    other.required
+                    and not self.answered(other)
+                    and not handler_for(other).left_out_means_no
+                )
             ):
                 self.ask(other)  # newly applicable, or needed
 
@@ -684,3 +699,14 @@ class Wizard(Answers):
 
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _a(noun: str) -> str:
+    """'a service', 'an item of hardware', 'an escalation level'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _many(noun: str) -> str:
+    """'services', 'items of hardware', 'escalation levels': the head noun takes the 's'."""
+    head, of, rest = noun.partition(" of ")
+    return f"{head}s{of}{rest}" if of else f"{noun}s"
