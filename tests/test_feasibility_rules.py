@@ -142,6 +142,21 @@ def test_staffing_vs_response(tmp_path: Path, library: Library) -> None:
     assert findings[0].suggestion.startswith("3 people on shift or on call in those hours")
 
 
+def test_staffing_with_nobody_on_shift_says_so_plainly(tmp_path: Path, library: Library) -> None:
+    def no_on_call(data: dict[str, Any]) -> None:
+        del data["internal"]["on_call"]
+
+    findings = only(check(tmp_path, library, provider=no_on_call), "staffing-vs-response")
+    p1 = [f for f in findings if f.message.startswith("P1:")]
+    assert len(p1) == 1
+    message = p1[0].message
+    # Not "0 people on shift or on call and a load of 0.00 erlangs ... more work arrives".
+    assert "nobody is on shift or on call at " in message
+    assert "when P1's 24x7 clock runs" in message
+    assert "erlang" not in message and "0 people" not in message
+    assert p1[0].suggestion.startswith("add an on-call rota")
+
+
 def test_staffing_p1_jumps_the_queue(tmp_path: Path, library: Library) -> None:
     """A busy P3 queue does not make the P1 target fail: agents take P1 first."""
 

@@ -131,7 +131,7 @@ def test_text_select_and_confirm_flow_saves_after_every_answer(tmp_path: Path) -
         + ENTER  # title: the default
         + ENTER  # reference: the computed default
         + DOWN + ENTER  # patching: customer
-        + "y"  # out-of-hours: yes (confirm answers on the key)
+        + "y" + ENTER  # out-of-hours: yes (y waits for Enter)
         + "95" + ENTER  # rate, asked because out-of-hours is on
         + ENTER  # P1 response default
     ):  # fmt: skip
@@ -148,17 +148,28 @@ def test_text_select_and_confirm_flow_saves_after_every_answer(tmp_path: Path) -
 
 def test_question_that_does_not_apply_is_not_asked(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path)
-    with keys("Acme Ltd" + ENTER * 3 + ENTER + "n" + ENTER):
+    with keys("Acme Ltd" + ENTER * 3 + ENTER + "n" + ENTER + ENTER):
         wizard.run()
     data = roundtrip.plain(wizard.data)
     assert data["out_of_hours"] == {"available": False}
     assert "rate" not in data["out_of_hours"]
 
 
+def test_enter_after_n_answers_the_yes_no_question_not_the_next_one(tmp_path: Path) -> None:
+    # y or n waits for Enter: the Enter typed after "n" must not take the next question's
+    # default (the next question here is P1's response, default 30m).
+    wizard, _, _ = make_wizard(tmp_path)
+    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER + "4h" + ENTER):
+        wizard.run()
+    data = roundtrip.plain(wizard.data)
+    assert data["out_of_hours"] == {"available": False}
+    assert data["priorities"]["P1"]["response"] == "4h"
+
+
 def test_bad_answer_is_refused_and_asked_again(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path)
     with keys(
-        "Acme Ltd" + ENTER + ENTER + ENTER + ENTER + "n"
+        "Acme Ltd" + ENTER + ENTER + ENTER + ENTER + "n" + ENTER
         + CLEAR + "2 days" + ENTER  # refused: ambiguous
         + CLEAR + "half an hour" + ENTER  # refused: not a duration
         + CLEAR + "2 business days" + ENTER
@@ -201,10 +212,10 @@ questions:
 def test_repeating_group_adds_items_until_the_user_stops(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path, GROUP)
     with keys(
-        "Email" + ENTER + "Microsoft 365" + ENTER + ENTER + "y" + "99.9" + ENTER
-        + "y"  # add another service
-        + "Files" + ENTER + "FS01" + ENTER + "Print server" + ENTER + ENTER + "n"
-        + "n"  # no more services
+        "Email" + ENTER + "Microsoft 365" + ENTER + ENTER + "y" + ENTER + "99.9" + ENTER
+        + "y" + ENTER  # add another service
+        + "Files" + ENTER + "FS01" + ENTER + "Print server" + ENTER + ENTER + "n" + ENTER
+        + "n" + ENTER  # no more services
     ):  # fmt: skip
         wizard.run()
     services = roundtrip.plain(wizard.data)["services"]
@@ -216,7 +227,7 @@ def test_repeating_group_adds_items_until_the_user_stops(tmp_path: Path) -> None
 
 def test_review_edit_asks_dependent_answer_again(tmp_path: Path) -> None:
     wizard, prompter, _ = make_wizard(tmp_path)
-    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER):
+    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER * 2):
         wizard.run()
     assert roundtrip.plain(wizard.data)["agreement"]["reference"] == "NI-SLA-2026-AL"
     with keys(
@@ -300,7 +311,7 @@ def test_resume_finishes_an_interrupted_escalation_level(tmp_path: Path) -> None
     prompter, _ = terminal()
     wizard = Wizard(small, data, Sources(today=TODAY), Agreement, lambda: None, prompter)
     wizard.mark_progress()
-    with keys("1h" + ENTER + "n"):
+    with keys("1h" + ENTER + "n" + ENTER):
         wizard.run()
     assert roundtrip.plain(wizard.data)["escalation"] == [
         {"role": "Team Leader", "reply_within": "1h"}
@@ -309,12 +320,12 @@ def test_resume_finishes_an_interrupted_escalation_level(tmp_path: Path) -> None
 
 def test_review_edit_asks_newly_applicable_question(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path)
-    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER):
+    with keys("Acme Ltd" + ENTER * 4 + "n" + ENTER * 2):
         wizard.run()
     with keys(
         DOWN + DOWN + ENTER  # Change something in: The agreement
         + DOWN + DOWN + ENTER  # Out-of-hours support?
-        + "y" + "120" + ENTER  # now the rate applies and is asked
+        + "y" + ENTER + "120" + ENTER  # now the rate applies and is asked
         + ENTER
     ):  # fmt: skip
         wizard.review(section_table)
@@ -379,6 +390,94 @@ def test_interrupt_keeps_answers_and_resume_completes(workdir: Path) -> None:
     assert "Corner Shop Ltd" in markdown and "Sam Lee" in markdown
 
 
+class Choosing(Terminal):
+    """A terminal that records the labels of every choice offered."""
+
+    def __init__(self) -> None:
+        super().__init__(Console(file=io.StringIO(), width=120))
+        self.offered: list[list[str]] = []
+
+    def select(self, message: str, choices: Any, *args: Any, **kwargs: Any) -> Any:
+        self.offered.append([label for _, label in choices])
+        return super().select(message, choices, *args, **kwargs)
+
+
+def test_a_calendar_question_takes_typed_weekly_hours(tmp_path: Path) -> None:
+    questions = question_set(
+        tmp_path,
+        """
+        sections: [{id: c, title: Constraints}]
+        questions:
+          - key: priorities.P1.calendar
+            type: calendar
+            section: c
+            prompt: When is the site open?
+            required: false
+        """,
+    )
+    provider = {
+        "calendars": {
+            "business": {"hours": "mon-fri 09:00-17:30", "timezone": "Europe/London",
+                         "holidays": "GB-ENG"}
+        }
+    }  # fmt: skip
+    prompter = Choosing()
+    data = roundtrip.load(tmp_path / "missing.yaml")
+    wizard = Wizard(questions, data, Sources(provider=provider, today=TODAY), Agreement,
+                    lambda: None, prompter)  # fmt: skip
+    with keys(DOWN + ENTER + "mon-fri 08:00-18:00" + ENTER):  # from "At any time", one down
+        wizard.run()
+    # No "None" beside a 24x7 that means the same: "At any time", and typed hours.
+    assert prompter.offered[0] == [
+        "business: Monday to Friday, 09:00 to 17:30 (Europe/London, GB-ENG)",
+        "At any time (no limit)",
+        "Other hours (I will type them, e.g. mon-fri 08:00-18:00)",
+    ]
+    saved = roundtrip.plain(wizard.data)
+    assert saved["priorities"]["P1"]["calendar"] == "mon-fri-08-00-18-00"
+    assert saved["calendars"]["mon-fri-08-00-18-00"] == {
+        "hours": "mon-fri 08:00-18:00",
+        "timezone": "Europe/London",
+        "holidays": "GB-ENG",
+    }
+
+
+class StopAt(Terminal):
+    """A terminal whose user presses Ctrl-C at one yes/no question; records the questions."""
+
+    def __init__(self, console: Console, stop_at: str | None) -> None:
+        super().__init__(console)
+        self.stop_at = stop_at
+        self.confirms: list[str] = []
+
+    def confirm(self, message: str, default: bool) -> bool:
+        self.confirms.append(message)
+        if message == self.stop_at:
+            raise KeyboardInterrupt
+        return super().confirm(message, default)
+
+
+def test_ctrl_c_at_a_keep_question_asks_it_again_on_resume(workdir: Path) -> None:
+    keep = "Keep these answers for scheduled maintenance?"
+    # The monitoring system has no default (monitoring-unnamed): given up front.
+    monitoring = "monitoring.system=Datto RMM"
+    session, stream = _session("--profile", "smb", "--out", "shop.yaml", "--data", monitoring)
+    session.prompter = StopAt(Console(file=stream, width=120), keep)
+    with keys("Corner Shop Ltd" + ENTER + ENTER + "1 High St" + ENTER + "Sam Lee" + ENTER * 200):
+        assert _code(session) == EXIT_INTERRUPTED
+    assert session.prompter.confirms[-1] == keep
+    saved = roundtrip.plain(roundtrip.load(workdir / "shop.yaml"))
+    assert "maintenance" not in saved  # its defaults wait for the answer
+
+    session, stream = _session("--resume", "shop.yaml")
+    resumed = StopAt(Console(file=stream, width=120), None)
+    session.prompter = resumed
+    with keys(ENTER * 200):
+        assert _code(session) == EXIT_OK, stream.getvalue()[-2000:]
+    assert resumed.confirms[0] == keep  # the interrupted question, before any later one
+    assert "maintenance" in roundtrip.plain(roundtrip.load(workdir / "shop.yaml"))
+
+
 IDENTITY = [
     "customer.name=Acme & Sons Ltd",
     "customer.address=[1 High St, Bristol BS1 1AA]",
@@ -389,7 +488,14 @@ IDENTITY = [
 
 @pytest.mark.parametrize(
     ("profile", "extra"),
-    [("standard", []), ("smb", []), ("standard", ["credits=yes", "services[0].monthly_fee=£500"])],
+    [
+        ("standard", []),
+        ("smb", []),
+        (
+            "standard",
+            ["credits=yes", "services[0].uptime.target=99.5", "services[0].monthly_fee=£500"],
+        ),
+    ],
 )
 def test_every_default_and_the_customer_identity_make_a_valid_agreement(
     workdir: Path, profile: str, extra: list[str]
@@ -508,6 +614,11 @@ def test_renewal_keeps_absent_answers_and_moves_date_and_reference_on(workdir: P
     # The desktop service promised no uptime: the renewal promises none either.
     desktop = {s["id"]: s for s in renewed["services"]}["desktop"]
     assert "uptime" not in desktop
+    # Its monthly fee is used nowhere (credits are earned on uptime) and no longer asked:
+    # the renewal drops it; everything else is copied.
+    for service in old["services"]:
+        if not service.get("uptime"):
+            service.pop("monthly_fee", None)
     assert renewed["services"] == old["services"]
     for key in set(old) - {"agreement", "provider", "incomplete"}:
         assert renewed.get(key) == old.get(key), key
@@ -576,6 +687,26 @@ def test_no_provider_file_asks_for_the_providers_details_first(
     assert "Carry on with: slawriter new" in shown
 
 
+def test_the_provider_line_is_relative_only_inside_or_beside_the_folder(workdir: Path) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    def reference(agreement: str, provider: Path) -> str:
+        session, _ = _session()
+        session.data, session.path, session.provider_path = (
+            CommentedMap(),
+            Path(agreement),
+            provider,
+        )
+        session._set_provider_reference()
+        return str(session.data["provider"])
+
+    config = workdir / "home" / ".config" / "slawriter" / "provider.yaml"
+    assert reference("a.yaml", Path("provider.yaml")) == "provider.yaml"
+    assert reference("deals/a.yaml", Path("provider.yaml")) == "../provider.yaml"
+    # Not '../../home/.config/slawriter/provider.yaml', climbing out of the folder.
+    assert reference("deals/2027/a.yaml", config) == str(config.resolve())
+
+
 def test_provider_file_is_found_in_the_documented_order(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -642,7 +773,7 @@ def test_an_invalid_agreement_is_not_finished_and_its_question_is_asked_again(
 ) -> None:
     # Credits need a service with an uptime target and a fee: the whole-agreement check
     # refuses them.
-    data = [*IDENTITY, "credits=yes", "services[0].uptime=no", "services[0].monthly_fee=500"]
+    data = [*IDENTITY, "credits=yes", "services[0].uptime=no"]
     session, _ = _session("--profile", "standard", "--out", "a.yaml", "--defaults", *_data(*data))
     with pytest.raises(InputError) as caught:
         session.run()
@@ -657,7 +788,7 @@ def test_an_invalid_agreement_is_not_finished_and_its_question_is_asked_again(
     shown = stream.getvalue()
     assert "The agreement is not valid yet" in shown and "Please change: Service credits" in shown
     final = roundtrip.plain(roundtrip.load(workdir / "a.yaml"))
-    assert final["credits"] is None and "incomplete" not in final
+    assert final.get("credits") is None and "incomplete" not in final
     assert (workdir / "out" / "a.docx").is_file()
 
 
@@ -783,11 +914,40 @@ def test_each_finding_of_one_rule_is_accepted_with_its_own_reason(
     assert [r["reason"] for r in recorded] == ["Email is hosted", "Spare server on site"]
 
 
+def test_a_staffing_finding_offers_to_change_the_teams_hours(workdir: Path) -> None:
+    from slawriter.feasibility.findings import Finding
+
+    provider = roundtrip.load(workdir / "provider.yaml")
+    del provider["internal"]["on_call"]
+    roundtrip.save(workdir / "provider.yaml", provider)
+    finding = Finding(
+        "staffing-vs-response",
+        "error",
+        "P1: nobody is on shift or on call at Saturday 2 January 2027 02:00, when P1's 24x7 "
+        "clock runs",
+    )
+    session, stream = _session()
+    session.questions_dir = Library.locate(None).profiles_dir / "questions"
+    with keys(
+        ENTER  # the first choice: Change your team's hours (provider file)
+        + ENTER  # people on shift: Done
+        + "y" + ENTER  # someone on call now
+        + ENTER  # the rota's hours: 24x7
+        + "20m" + ENTER  # starts work within
+    ):  # fmt: skip
+        changed = session._settle(None, finding, {}, set())  # type: ignore[arg-type]
+    assert changed  # the check runs again
+    saved = roundtrip.plain(roundtrip.load(workdir / "provider.yaml"))
+    assert saved["internal"]["on_call"] == {"hours": "24x7", "attend_within": "20m"}
+    assert saved["internal"]["staffing"][0]["agents"] == 4  # kept as it was
+    assert "Saved your team's hours in provider.yaml" in stream.getvalue()
+
+
 def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -> None:
     wizard, _, _ = make_wizard(tmp_path, GROUP)
     with keys(
-        "Email" + ENTER + "M365" + ENTER + ENTER + "n" + "y"
-        + "Files" + ENTER + "FS01" + ENTER + ENTER + "n" + "n"
+        "Email" + ENTER + "M365" + ENTER + ENTER + "n" + ENTER + "y" + ENTER
+        + "Files" + ENTER + "FS01" + ENTER + ENTER + "n" + ENTER + "n" + ENTER
     ):  # fmt: skip
         wizard.run()
     up = "\x1b[A"
@@ -795,7 +955,7 @@ def test_review_changes_and_removes_items_of_a_repeating_group(tmp_path: Path) -
         DOWN + ENTER  # Change something in: Services
         + ENTER  # Which answer? Services covered
         + up * 5 + ENTER  # from "Done" up to "Change Email"
-        + "Email and calendar" + ENTER + ENTER + ENTER + "n"  # name, systems kept, no uptime
+        + "Email and calendar" + ENTER + ENTER + ENTER + "n" + ENTER  # name, systems, no uptime
         + up + ENTER  # Remove Files
         + ENTER  # Done
         + ENTER  # Everything is right

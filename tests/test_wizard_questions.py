@@ -90,10 +90,12 @@ SMALL_BUSINESS = (
     + ENTER
     + ENTER
     + "y"
+    + ENTER
     + "99.5"  # below Microsoft 365's own 99.9% (uptime-vs-upstream)
     + ENTER
     + ENTER
-    + "y"  # another service
+    + "y"
+    + ENTER  # another service
     + "IT support"
     + ENTER
     + "Broadband router"  # one device: no bundle to define 'down' for (uptime-on-bundle)
@@ -102,8 +104,10 @@ SMALL_BUSINESS = (
     + ENTER
     + "y"
     + ENTER
+    + ENTER
     + ENTER  # 99.5% over business hours, the default
-    + "n"  # no more services
+    + "n"
+    + ENTER  # no more services
 )
 STANDARD = (
     "Acme Precision Engineering Ltd"
@@ -121,7 +125,8 @@ STANDARD = (
     + "sam@acme.example"
     + ENTER
     + ENTER  # keep the agreement's defaults
-    + "y"  # service credits
+    + "y"
+    + ENTER  # service credits
     + "Email and calendar"
     + ENTER
     + "Microsoft 365 mailboxes; Shared calendars"
@@ -130,12 +135,14 @@ STANDARD = (
     + "85 named users"
     + ENTER
     + "y"
+    + ENTER
     + "99.5"  # below Microsoft 365's own 99.9% (uptime-vs-upstream)
     + ENTER
     + ENTER
     + "£450"
     + ENTER
     + "y"
+    + ENTER
     + "File services"
     + ENTER
     + "File server FS01"
@@ -144,12 +151,14 @@ STANDARD = (
     + ENTER
     + ENTER
     + "y"
+    + ENTER
     + "99.5"
     + ENTER
     + ENTER  # over business hours, the default: nobody works on it out of hours
     + "600"
     + ENTER
     + "y"
+    + ENTER
     + "Remote access"
     + ENTER
     + "VPN gateway"
@@ -159,9 +168,11 @@ STANDARD = (
     + "y"
     + ENTER
     + ENTER
+    + ENTER
     + "300"
     + ENTER
     + "n"
+    + ENTER
 )
 
 
@@ -199,6 +210,11 @@ def test_a_typical_deal_takes_few_prompts(
     else:
         assert services["IT support"]["sites"] == ["1 High Street, Bristol"]
         assert services["IT support"]["uptime"]["basis"] == "business-hours"
+        # Small things the issue quotes: each heading once (not again as the table's title),
+        # what was not checked said once (at the finish), no empty 'credits:' line.
+        assert shown.count("The agreement") == 1
+        assert shown.count("not marked redundant") == 1
+        assert "credits" not in (workdir / "deal.yaml").read_text("utf-8")
 
 
 # --- help that matches the default ------------------------------------------------------------
@@ -471,3 +487,76 @@ def test_findings_use_the_names_typed_and_point_at_the_answer_behind_them() -> N
     group, item, sub = located
     assert group.key == "constraints" and item is not None and sub is not None
     assert sub.key == "onsite_response"
+
+
+def test_the_monthly_fee_is_asked_only_where_credits_use_it() -> None:
+    from slawriter.wizard.answers import Item
+
+    questions = load_questions(QUESTIONS, "standard")
+    data = CommentedMap(
+        {
+            "credits": {"tiers": [{"below": 99.5, "credit": 5}], "cap": 25},
+            "services": [
+                {"name": "Email", "id": "email", "uptime": {"target": 99.9}},
+                {"name": "Desktop support", "id": "desktop-support", "uptime": None},
+            ],
+        }
+    )
+    wizard = Wizard(questions, data, Sources(today=TODAY), Agreement, lambda: None, None)
+    group = questions.find("services")
+    assert group is not None
+    fee = next(q for q in group.questions if q.key == "monthly_fee")
+    # Credits are earned on uptime only: a service without an uptime target has no fee to ask.
+    assert wizard.applies(fee, Item(group, ("services", 0), {}))
+    assert not wizard.applies(fee, Item(group, ("services", 1), {}))
+
+
+def test_help_and_choices_match_what_is_offered() -> None:
+    from slawriter.wizard.answers import Item
+
+    found = {q.key: (w, q, d) for w, q, d in _every_question("standard")}
+    # Credits default to no: the help does not call them usual.
+    wizard, credits, _ = found["credits"]
+    assert "Usual" not in credits.help
+    # The restore time is compared with a promised recovery time, which is asked.
+    assert "resolution targets" not in found["internal.backup.restore_time"][1].help
+    assert "data_protection.backup.rto" in found
+    # Examples: each priority its own hint, none for another trade than the customer's.
+    hints = [found[f"priorities.P{n}.examples"][1].help for n in range(1, 5)]
+    assert len(set(hints)) == 4 and not any("hotel" in hint for hint in hints)
+    # A service named Desktop support is not offered an uptime target; Email is.
+    data = CommentedMap({"services": [{"name": "Desktop support"}, {"name": "Email"}]})
+    wizard = Wizard(
+        load_questions(QUESTIONS, "standard"), data, Sources(today=TODAY), Agreement,
+        lambda: None, None,
+    )  # fmt: skip
+    group = wizard.questions.find("services")
+    assert group is not None
+    uptime = next(q for q in group.questions if q.key == "uptime")
+    assert wizard.default_for(uptime, Item(group, ("services", 0), {})) is False
+    assert wizard.default_for(uptime, Item(group, ("services", 1), {})) is True
+    # Out-of-hours cover is not offered the customer's business hours.
+    provider = roundtrip.plain(roundtrip.load(EXAMPLES / "provider.yaml"))
+    wizard = Wizard(
+        load_questions(QUESTIONS, "standard"), CommentedMap(), Sources(provider=provider,
+        today=TODAY), Agreement, lambda: None, None,
+    )  # fmt: skip
+    cover = wizard.questions.find("out_of_hours.calendar")
+    assert cover is not None
+    offered = [value for value, _ in handler_for(cover).choices(wizard, cover)]
+    assert "business" not in offered and "24x7" in offered
+    # The small-business governance section is about escalation.
+    smb = load_questions(QUESTIONS, "smb")
+    assert smb.section_by_id["governance"].title == "Escalation"
+
+
+def test_findings_and_menus_read_as_english() -> None:
+    from slawriter.pipeline.session import _in_their_words
+    from slawriter.wizard.engine import _a, _many
+
+    assert _a("item of hardware") == "an item of hardware" and _a("service") == "a service"
+    assert _many("item of hardware") == "items of hardware"
+    questions = load_questions(QUESTIONS, "smb")
+    wizard = Wizard(questions, CommentedMap(), Sources(today=TODAY), Agreement, lambda: None, None)
+    said = _in_their_words(wizard, "P1 targets are counted on 'business' (Monday to Friday)")
+    assert said == "P1 targets are counted on Business Hours (Monday to Friday)"

@@ -130,7 +130,7 @@ def test_installed_wizard_in_a_real_terminal(tmp_path: Path) -> None:
         while "Review: choose a section" not in current:
             question = _question(current)
             if "Keep these answers for response and resolution targets?" in question:
-                screen.send("n")
+                screen.send("n", "Enter")
             elif "Which priorities do you want to change?" in question:
                 screen.send("Space", "Enter")
             elif not refused and "P1 (urgent): respond within" in _last_line(current):
@@ -177,17 +177,17 @@ HOTEL = [
     ("Systems covered", ["Ubiquiti access points; Guest portal", "Enter"]),
     ("Sites where you work", ["Seaview Hotel, Brighton", "Enter"]),
     ("Monthly uptime target", ["C-u", "99.5", "Enter"]),
-    ("Add another service?", ["y"]),
+    ("Add another service?", ["y", "Enter"]),
     ("Service name", ["Bookings", "Enter"]),
     ("Systems covered", ["Property management system", "Enter"]),
     # No default: the profiles' "the Provider's monitoring system" names no system.
     ("Monitoring system that measures uptime", ["Datto RMM", "Enter"]),
-    ("Keep these answers for support hours?", ["n"]),
-    ("Is support available outside business hours?", ["y"]),
-    ("Keep these answers for response and resolution targets?", ["n"]),
+    ("Keep these answers for support hours?", ["n", "Enter"]),
+    ("Is support available outside business hours?", ["y", "Enter"]),
+    ("Keep these answers for response and resolution targets?", ["n", "Enter"]),
     ("Which priorities do you want to change?", ["Space", "Enter"]),
     ("P1 (urgent): respond within", ["30m", "Enter"]),
-    ("Keep these answers for priority names and examples?", ["n"]),
+    ("Keep these answers for priority names and examples?", ["n", "Enter"]),
     ("Which priorities do you want to change?", ["Space", "Enter"]),
     ("P1: examples", ["Guests cannot get online; Bookings cannot be taken", "Enter"]),
 ]
@@ -242,9 +242,13 @@ def test_a_24x7_p1_deal_says_24x7_in_the_document_and_the_deadline(tmp_path: Pat
         "| P1 Urgent | 30 minutes | 8 hours | 2 hours "
         "| 24 hours a day, 7 days a week, including public holidays |"
     )  # the targets table: no "Business Minutes", the 24x7 clock
-    assert "For P1, whose clock runs at all hours, the same Incident's response time is" in (
-        markdown
-    )
+    # The worked example gives P1's own deadline on its 24x7 clock, not the business-hours
+    # example measured around the clock (which read like a broken promise).
+    assert (
+        "A P1 Incident reported at the same moment must receive a Response by "
+        "**Friday 4 December 2026 at 17:55** (30 minutes on its 24x7 clock)."
+    ) in markdown
+    assert "the same Incident's response time is" not in markdown
     deadline = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "slawriter"), "deadline", "--agreement",
          str(tmp_path / "hotel.yaml"), "--priority", "P1", "--from", "2027-01-08T16:55"],

@@ -430,11 +430,14 @@ class Helpers:
             "calendar": view.name,
         }
 
-    def example_on(self, name: str | None) -> str:
-        """The worked example's time on another calendar (a priority counted 24x7): the same
-        report and answer, so the two figures can be compared."""
-        logged, answered, _elapsed = self.calendar().clock.worked_example(self.example_month.first)
-        return duration_words(self.calendar(name).clock.elapsed(logged, answered))
+    def deadline_on(self, name: str | None, target: Duration) -> str:
+        """When a target on another calendar (a priority counted 24x7) falls due for the worked
+        example's report: that priority's own promise, rather than the example's time measured
+        on its clock (which read like a broken promise)."""
+        logged, _answered, _elapsed = self.calendar().clock.worked_example(self.example_month.first)
+        clock = self.calendar(name).clock
+        due = clock.deadline(logged, timedelta(seconds=clock.target_seconds(target)))
+        return self.when(due)
 
     def filters(self) -> dict[str, Any]:
         return {
@@ -467,5 +470,5 @@ class Helpers:
             "term_end": self.term.end,
             "records_retention": self.parties.retention,
             "language": self.locale,
-            "example_on": self.example_on,
+            "deadline_on": self.deadline_on,
         }

@@ -319,7 +319,10 @@ def staffing_vs_response(facts: Facts) -> list[Finding]:
                 "staffing-vs-response",
                 "error",
                 f"the team cannot keep up: {basis}; more work arrives than "
-                f"{figures.agents} people can handle, so every response target is missed",
+                f"{plural(figures.agents, 'person', 'people')} can handle, so every response "
+                "target is missed"
+                if figures.agents
+                else "nobody is on shift in Business Hours, so every response target is missed",
                 [f"priorities.{row.priority}.response" for row in figures.rows]
                 + ["internal.expected_tickets"],
                 f"{plural(needed, 'agent')} on shift in Business Hours for "
@@ -329,6 +332,9 @@ def staffing_vs_response(facts: Facts) -> list[Finding]:
         return found
     for row in figures.rows:
         if row.service_level is not None and row.service_level >= required:
+            continue
+        if row.agents == 0:
+            found.append(_nobody_on_shift(facts, row.priority))
             continue
         people = f"{plural(row.agents, 'person', 'people')} on shift or on call"
         queue = (
@@ -346,18 +352,44 @@ def staffing_vs_response(facts: Facts) -> list[Finding]:
                 f"{row.priority}: {queue}: {ratio_percent(row.service_level)} of tickets get a "
                 f"response within {row.target}; required {ratio_percent(required, None)}"
             )
-        people_needed = f"{row.agents_needed}" if row.agents_needed is not None else "more"
+        people_needed = (
+            plural(row.agents_needed, "person", "people")
+            if row.agents_needed is not None
+            else "more people"
+        )
         found.append(
             Finding(
                 "staffing-vs-response",
                 "error",
                 message,
                 [f"priorities.{row.priority}.response", "internal.expected_tickets"],
-                f"{people_needed} people on shift or on call in those hours, or a longer "
+                f"{people_needed} on shift or on call in those hours, or a longer "
                 f"{row.priority} response target, or fewer tickets",
             )
         )
     return found
+
+
+def _nobody_on_shift(facts: Facts, pid: str) -> Finding:
+    """Nobody at all when a priority's clock runs: said plainly (a queue of zero people has
+    no load figure or service level worth quoting)."""
+    calendar = facts.agreement.priorities[pid].calendar
+    begin, end = facts.month_bounds
+    staff, on_call = cover_calendars(facts)
+    counted = merged_intervals([facts.calendar(facts.calendar_name(calendar))], begin, end)
+    gaps = subtract(counted, merged_intervals(staff + on_call, begin, end))
+    at = f" at {when(gaps[0][0], facts)}" if gaps else " at some of the hours"
+    clock = facts.describe(calendar)
+    runs = f"{pid}'s 24x7 clock runs" if clock == "24x7" else f"{pid}'s clock runs ({clock})"
+    return Finding(
+        "staffing-vs-response",
+        "error",
+        f"{pid}: nobody is on shift or on call{at}, when {runs}, so its response target of "
+        f"{facts.agreement.priorities[pid].response.text} cannot be met",
+        [f"priorities.{pid}.response", f"priorities.{pid}.calendar"],
+        f"add an on-call rota for those hours (internal.on_call in the provider file), "
+        f"or count {pid} on a calendar the team covers",
+    )
 
 
 @rule(

@@ -80,6 +80,7 @@ class Session:
         self.announced = False
         self.provider_path = Path("provider.yaml")
         self.provider_new = False
+        self.questions_dir: Path | None = None
         self.old_reference: Any = None
         self._written: bytes | None = None  # what the last save wrote (to see hand edits)
         self._wizard: Wizard | None = None
@@ -120,8 +121,11 @@ class Session:
         try:
             reference = str(provider.relative_to(base))
         except ValueError:
+            # Beside the agreement's folder ('../provider.yaml') stays relative, so a folder of
+            # agreements can be moved with it; a path climbing further (a provider file in
+            # ~/.config) is written in full, since the loader does not expand '~'.
             relative = os.path.relpath(provider, base)
-            reference = relative if relative.count("..") <= 2 else str(provider)
+            reference = relative if relative.split(os.sep).count("..") <= 1 else str(provider)
         if "provider" in self.data:
             self.data["provider"] = reference
         else:
@@ -160,6 +164,7 @@ class Session:
             raise InputError("--resume and --from cannot be used together")
         library = Library.locate(request.library)
         questions_dir = library.profiles_dir / "questions"
+        self.questions_dir = questions_dir
         if self.prompter is not None:
             self.prompter.note("slawriter new: draft a service level agreement", "bold")
             self.prompter.note(
@@ -435,6 +440,12 @@ class Session:
     ) -> bool:
         """Ask what to do about each finding; True when an answer was changed."""
         assert self.prompter is not None
+        # What could not be checked is said once, in the finish lines (_not_checked).
+        unchecked = [f for f in findings if f.severity == "info" and "not checked: " in f.message]
+        kept.update((f.id, f.message) for f in unchecked)
+        findings = [f for f in findings if f not in unchecked]
+        if not findings:
+            return False
         serious = [f for f in findings if f.severity != "info"]
         if serious:
             count = len(serious)
@@ -468,6 +479,8 @@ class Session:
             title = wizard.title_of(path)
             if title and not any(label.endswith(f": {title}") for _, label in choices):
                 choices.append((("fix", path), f"Change the answer: {title}"))
+        if finding.id in _TEAM_RULES and self.provider_path.is_file() and self.questions_dir:
+            choices.append(("team", "Change your team's hours (provider file)"))
         if finding.severity == "error":
             choices.append(
                 ("accept", "Accept the risk (give a reason; kept in the internal record)")
@@ -477,6 +490,12 @@ class Session:
         picked = self.prompter.select("What do you want to do?", choices, choices[0][0])
         if isinstance(picked, tuple):
             wizard.change(picked[1])
+            return True
+        if picked == "team":
+            from slawriter.wizard.provider import change_team
+
+            assert self.questions_dir is not None
+            change_team(self.provider_path, self.questions_dir, self.prompter, self.today)
             return True
         if picked == "keep":
             kept.add((finding.id, finding.message))
@@ -678,6 +697,9 @@ _PROVIDER_WORDS = {
     "internal.handling_time": "your handling times",
 }
 
+# Findings about who is at work when: fixed in the provider file as well as in the promise.
+_TEAM_RULES = ("staffing-vs-response", "coverage-vs-clock")
+
 _FIELD_PATH = re.compile(
     r"\b(?:internal|services|priorities|constraints|credits|maintenance|data_protection|"
     r"combined_uptime|calendars|out_of_hours|reporting|escalation|monitoring)"
@@ -700,6 +722,9 @@ def _in_their_words(wizard: Wizard | None, text: str) -> str:
         return f"the answer '{title}'" if title else path
 
     text = _FIELD_PATH.sub(named, text)
+    # The customer's usual hours by the name the document gives them, not the calendar's key.
+    usual = wizard.value("default_calendar") or "business"
+    text = text.replace(f"'{usual}' (", "Business Hours (")
     text = re.sub(r"set (the answer '[^']+'): true", r"tick it in \1", text)
     for sid, name in wizard.service_choices():
         if sid != name:

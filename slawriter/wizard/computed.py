@@ -6,6 +6,7 @@ asked (or None) and returns a default, or None when it cannot give one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any, Protocol
@@ -115,6 +116,18 @@ def _credits_possible(wizard: Wizard, item: Item | None) -> Any:
     )
 
 
+# Services of help rather than of a system: no uptime to promise (there is nothing to be up).
+_HELP_SERVICE = re.compile(
+    r"\b((desktop|end[- ]user|user|pc) support|help ?desk|service ?desk|training)\b", re.I
+)
+
+
+def _uptime_expected(wizard: Wizard, item: Item | None) -> Any:
+    """Offer an uptime target for a system (email, files), not for "Desktop support"."""
+    name = wizard.value("item.name", item)
+    return not (isinstance(name, str) and _HELP_SERVICE.search(name))
+
+
 def _clock(priority: str) -> Callable[[Wizard, Item | None], Any]:
     """A priority's clock: the out-of-hours calendar when out-of-hours support covers it
     (answering "24x7 for P1" puts P1's targets on the 24x7 clock), else the default."""
@@ -131,6 +144,7 @@ def _clock(priority: str) -> Callable[[Wizard, Item | None], Any]:
 
 COMPUTE: dict[str, Callable[[Wizard, Item | None], Any]] = {
     "credits_possible": _credits_possible,
+    "uptime_expected": _uptime_expected,
     "first_of_next_month": first_of_next_month,
     "reference": _reference,
     "channels": _channels,

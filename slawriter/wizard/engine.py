@@ -54,6 +54,8 @@ class Wizard(Answers):
 
     def answer_text(self, question: Question, item: Item | None = None) -> str:
         value = plain(self.stored(question, item))
+        if value is MISSING and handler_for(question).left_out_means_no:
+            value = None  # left out means no ('credits' absent: no service credits)
         if value is MISSING:
             return "(not answered)" if question.required else "none"
         return handler_for(question).show(self, question, item, value)
@@ -74,7 +76,10 @@ class Wizard(Answers):
 
     def store(self, question: Question, value: Any, item: Item | None = None) -> None:
         loc = self.loc(question, item)
-        if value is None and not handler_for(question).null_is_an_answer:
+        # A "no" to an optional block is left out when that means no as well (no 'credits:'
+        # line); it is written as null where the profile would otherwise fill the block in.
+        unset = item is None and get(self.sources.profile_defaults, to_loc(question.key)) is None
+        if value is None and (not handler_for(question).null_is_an_answer or unset):
             # "None" is written only where leaving the field out would mean something else
             # (no automatic renewal is 'renewal: null'; without it the default applies).
             key = self.model_key(question, item)
@@ -140,23 +145,40 @@ class Wizard(Answers):
         questions = [q for _, q in indexed]
         if len(questions) < 2 or not all(self._has_default(q) for q in questions):
             return set()
+        # The defaults are taken to show them, but not saved until the keep-question is
+        # answered: a Ctrl-C there must leave the section unanswered, so --resume asks again.
         prompter, self.prompter = self.prompter, None
+        save, self._save = self._save, lambda: None
         try:
             for question in questions:
                 if self.applies(question):
-                    self.ask(question)  # nothing to ask: the default is taken and saved
+                    self.ask(question)  # nothing to ask: the default is taken
         finally:
             self.prompter = prompter
+            self._save = save
         if self.missing:
             self.missing.clear()  # a default that did not fit: asked below
+            self._save()
             return set()
         if not any(self.applies(q) for q in questions):
+            self._save()
             return {q.key for q in questions}  # nothing in it applies (no credits: no tiers)
         self._section(questions[0])
-        prompter.rich(self.section_view(self, section_id))
-        if prompter.confirm(f"Keep these answers for {section.title.lower()}?", True):
+        view = self.section_view(self, section_id)
+        if getattr(view, "title", None) is not None:
+            view.title = None  # the heading just printed names the section already
+        prompter.rich(view)
+        try:
+            keep = prompter.confirm(f"Keep these answers for {section.title.lower()}?", True)
+            chosen = [] if keep else self._to_change(questions)
+        except BaseException:  # Ctrl-C (or the end of input): forget the unsaved defaults
+            for question in questions:
+                delete(self.data, to_loc(question.key))
+            raise
+        self._save()
+        if keep:
             return {q.key for q in questions}
-        for question in self._to_change(questions):
+        for question in chosen:
             if not self.applies(question):
                 continue
             if question.type == "group":
@@ -451,7 +473,9 @@ class Wizard(Answers):
         for index in range(count):
             self.prompter.note(f"  {index + 1}. {self.item_line(question, index)}")
         these = (
-            f"these {count} {question.item_name}s" if count != 1 else f"this {question.item_name}"
+            f"these {count} {_many(question.item_name)}"
+            if count != 1
+            else f"this {question.item_name}"
         )
         if self.prompter.confirm(f"Use {these}?", True):
             self._save()
@@ -477,7 +501,7 @@ class Wizard(Answers):
             choices: list[tuple[Any, str]] = [
                 (("change", i), f"Change {self.item_label(question, i)}") for i in range(count)
             ]
-            choices.append((("add", count), f"Add a {question.item_name}"))
+            choices.append((("add", count), f"Add {_a(question.item_name)}"))
             choices += [
                 (("remove", i), f"Remove {self.item_label(question, i)}")
                 for i in range(count)
@@ -534,7 +558,12 @@ class Wizard(Answers):
             if not applies and self.answered(other):
                 self.remove(to_loc(other.key))
             elif applies and (
-                other.key not in before or (other.required and not self.answered(other))
+                other.key not in before
+                or (
+                    other.required
+                    and not self.answered(other)
+                    and not handler_for(other).left_out_means_no
+                )
             ):
                 self.ask(other)  # newly applicable, or needed
 
@@ -672,3 +701,14 @@ class Wizard(Answers):
 
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _a(noun: str) -> str:
+    """'a service', 'an item of hardware', 'an escalation level'."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def _many(noun: str) -> str:
+    """'services', 'items of hardware', 'escalation levels': the head noun takes the 's'."""
+    head, of, rest = noun.partition(" of ")
+    return f"{head}s{of}{rest}" if of else f"{noun}s"

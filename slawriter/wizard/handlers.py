@@ -17,7 +17,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from slawriter.files.roundtrip import plain
+from slawriter.files.roundtrip import plain, put
+from slawriter.model.agreement import ALWAYS_CALENDAR
 from slawriter.model.durations import parse_duration, parse_period
 from slawriter.model.hours import HoursError, parse_weekly_hours
 from slawriter.wizard import fields
@@ -367,11 +368,64 @@ class Choice(Handler):
         return str(dict(self.choices(answers, question)).get(value, value))
 
 
+TYPED_HOURS = "__typed_hours__"  # the choice "Other hours (I will type them)"
+
+
 class Calendar(Choice):
-    """A choice of the calendars defined (in the file and the provider file), 24x7 included."""
+    """A choice of the calendars defined (in the file and the provider file), 24x7 included,
+    or weekly hours typed on the spot (which become a named calendar of the agreement)."""
 
     def choices(self, answers: Answers, question: Question) -> list[tuple[Any, str]]:
-        return choices_for(answers, question, "calendars")
+        choices = choices_for(answers, question, "calendars")
+        if question.key == "out_of_hours.calendar":
+            # Out-of-hours cover is outside the customer's business hours: those are no choice.
+            usual = answers.value("default_calendar") or "business"
+            choices = [c for c in choices if c[0] != usual]
+        return choices
+
+    def prompt(self, asked: Asked) -> Any:
+        question = asked.question
+        choices = self.choices(asked.answers, question)
+        default = asked.default if asked.default is not None else NONE
+        if asked.optional:
+            # Leaving it empty means "at any time": offered as that, and not beside a 24x7
+            # choice that would mean the same.
+            if default != ALWAYS_CALENDAR:
+                choices = [c for c in choices if c[0] != ALWAYS_CALENDAR]
+            choices.append((NONE, "At any time (no limit)"))
+        if not question.choices:  # a question with its own typed choice keeps it alone
+            choices.append(
+                (TYPED_HOURS, "Other hours (I will type them, e.g. mon-fri 08:00-18:00)")
+            )
+        picked = asked.prompter.select(question.prompt, choices, default)
+        if picked == TYPED_HOURS:
+            return self._typed_calendar(asked)
+        return None if picked == NONE else picked
+
+    def _typed_calendar(self, asked: Asked) -> str:
+        """Weekly hours typed at the prompt: a calendar named after them, in the time zone and
+        with the public holidays of the customer's business hours."""
+
+        def check(text: str) -> str | None:
+            try:
+                parse_weekly_hours(text)
+            except HoursError as error:
+                return str(error)
+            return None
+
+        text = asked.prompter.text("Weekly hours", "", check).strip()
+        answers = asked.answers
+        specs = dict(answers.sources.provider.get("calendars") or {})
+        specs.update(plain(answers.data.get("calendars")) or {})
+        base = specs.get(answers.value("default_calendar") or "business") or {}
+        name = fields.slug(text)
+        if name in specs and specs[name].get("hours") != text:
+            name = fields.slug(text, set(specs))
+        spec: dict[str, Any] = {"hours": text, "timezone": base.get("timezone") or "UTC"}
+        if base.get("holidays"):
+            spec["holidays"] = base["holidays"]
+        put(answers.data, ("calendars", name), spec)
+        return name
 
 
 class Multi(Handler):

@@ -223,5 +223,8 @@ class Terminal:
         return answer
 
     def confirm(self, message: str, default: bool) -> bool:
-        answer: bool = questionary.confirm(message, default=default, style=STYLE).unsafe_ask()
+        # auto_enter=False: y or n waits for Enter, as every other prompt does. Otherwise the
+        # Enter a person types after "n" answers the next question with its default.
+        question = questionary.confirm(message, default=default, style=STYLE, auto_enter=False)
+        answer: bool = question.unsafe_ask()
         return answer

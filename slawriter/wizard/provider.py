@@ -128,3 +128,49 @@ def ensure_provider(
     prompter.note(f"Saved your company's details in {display_path(path)}.", "green")
     result: dict[str, Any] = roundtrip.plain(data)
     return result
+
+
+# The provider's answers that say who is at work when: asked again from a staffing finding.
+TEAM_KEYS = (
+    "internal.staffing",
+    "internal.on_call",
+    "internal.on_call.hours",
+    "internal.on_call.attend_within",
+)
+
+
+def change_team(path: Path, questions_dir: Path, prompter: Prompter, today: date) -> None:
+    """Ask the team's hours again (people on shift, the on-call rota) and save the provider
+    file, so a finding about cover can be fixed where the cover is, for every agreement."""
+    from slawriter.files import roundtrip
+    from slawriter.model.provider import Provider
+    from slawriter.wizard.answers import to_loc
+    from slawriter.wizard.engine import Sources, Wizard
+    from slawriter.wizard.fields import check_keys
+    from slawriter.wizard.questions import load_questions
+
+    data = roundtrip.load(path)
+    questions = load_questions(questions_dir, "provider")
+    check_keys(questions, Provider)
+    save = lambda: roundtrip.save(path, data)  # noqa: E731
+    wizard = Wizard(questions, data, Sources(today=today), Provider, save, prompter)
+    prompter.note(
+        f"\nYour team's hours, saved in {display_path(path)} for every agreement:", "bold"
+    )
+    for key in TEAM_KEYS:
+        question = questions.find(key)
+        if question is None:
+            continue
+        if wizard.applies(question):
+            if question.type == "group":
+                prompter.help(question.help)
+                wizard.edit_group(question)
+            else:
+                wizard.ask(question)
+        elif wizard.answered(question):
+            wizard.remove(to_loc(key))  # no on-call rota: its hours go too
+    roundtrip.save(path, data)
+    problems = provider_problems(path, data)
+    if problems:
+        raise InputError(f"{display_path(path)} is not a valid provider file now", problems)
+    prompter.note(f"Saved your team's hours in {display_path(path)}.", "green")
