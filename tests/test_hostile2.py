@@ -5,11 +5,13 @@ code (2, or 130 for Ctrl-C), never a hang, a traceback or exit 70."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from slawriter.cli import main
+from slawriter.files.reading import MB
 from tests.conftest import copy_examples
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -78,3 +80,89 @@ def test_a_python_tag_beside_a_dotted_anchor_says_tags_are_not_allowed(
         f"{AGREEMENT}:{start + 1}:4: tags are not allowed "
         "(found '!!python/object/apply:os.system')" in err
     )
+
+
+# --- the Word master template: its errors and a zip bomb ---------------------------------------
+
+
+@pytest.fixture
+def library(tmp_path: Path, workdir: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    root = Path("library")
+    assert main(["library", "init", str(root)]) == 0
+    capsys.readouterr()
+    return root
+
+
+def rewrite_template(library: Path, placeholder: str = "", extra: int = 0) -> None:
+    """Replace the cover's {{ version }} with ``placeholder``; with ``extra`` add a part of
+    that many zero bytes, referenced from the cover's relationships (written in chunks)."""
+    path = library / "templates" / "agreement.docx"
+    with zipfile.ZipFile(path) as source:
+        entries = {info.filename: source.read(info.filename) for info in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries.items():
+            if name == "word/document.xml" and placeholder:
+                text = data.decode("utf-8")
+                assert "{{ version }}" in text
+                data = text.replace("{{ version }}", placeholder).encode("utf-8")
+            if name == "word/_rels/document.xml.rels" and extra:
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdBomb" Target="media/zeros.bin" Type="http://'
+                    b'schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>'
+                    b"</Relationships>",
+                )
+            target.writestr(name, data)
+        if extra:
+            chunk = bytes(MB)
+            with target.open("word/media/zeros.bin", "w", force_zip64=True) as part:
+                for _ in range(extra // MB):
+                    part.write(chunk)
+
+
+def render_with(library: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code, _, err = run(capsys, "render", AGREEMENT, "--out", "out", "--library", str(library),
+                       "--format", "docx")  # fmt: skip
+    return code, err
+
+
+TEMPLATE_ERRORS = [
+    ("{% include 'x' %}", "not available"),
+    ("{{ 1/0 }}", "division by zero"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "calls itself"),
+    ("{{ 10.0 ** 400 }}", ""),
+]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(("placeholder", "reason"), TEMPLATE_ERRORS, ids=lambda x: x[:12])
+def test_an_error_in_the_word_master_template_names_the_part_and_paragraph(
+    library: Path, workdir: Path, capsys: pytest.CaptureFixture[str], placeholder: str,
+    reason: str
+) -> None:  # fmt: skip
+    rewrite_template(library, placeholder)
+    code, err = render_with(library, capsys)
+    assert code == 2, err
+    assert "Cannot fill the Word template library/templates/agreement.docx" in err
+    assert "(word/document.xml, paragraph" in err
+    assert reason in err
+    assert not (workdir / "out").exists() or not list((workdir / "out").glob("*.docx"))
+
+
+@pytest.mark.timeout(60)
+def test_a_zip_bomb_word_template_is_refused_by_render_and_lint(
+    library: Path, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rewrite_template(library, extra=60 * MB)  # 60 MB of zeros in a 60 KB part
+    assert (library / "templates" / "agreement.docx").stat().st_size < MB
+    code, err = render_with(library, capsys)
+    assert code == 2, err
+    message = (
+        "Cannot open the Word template library/templates/agreement.docx: holds a part "
+        "(word/media/zeros.bin) of 60 MB once unpacked; at most 50 MB is read"
+    )
+    assert message in err
+    code, out, err = run(capsys, "clauses", "lint", "--library", str(library))
+    assert code == 1, err
+    assert "library/templates/agreement.docx" in out
+    assert "holds a part (word/media/zeros.bin) of 60 MB once unpacked" in out
