@@ -5,8 +5,10 @@ code (2, or 130 for Ctrl-C), never a hang, a traceback or exit 70."""
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -166,3 +168,56 @@ def test_a_zip_bomb_word_template_is_refused_by_render_and_lint(
     assert code == 1, err
     assert "library/templates/agreement.docx" in out
     assert "holds a part (word/media/zeros.bin) of 60 MB once unpacked" in out
+
+
+# --- special files in the output folder --------------------------------------------------------
+
+
+def _zeros(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _sparse(path: Path) -> None:
+    target = path.parent.parent / "sparse.bin"
+    with target.open("wb") as handle:
+        handle.truncate(10 * 1024 * MB)  # 10 GB that take no space
+    path.symlink_to(target)
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("name", "make", "found"),
+    [
+        ("acme-standard.md", _fifo, "is a named pipe (FIFO), not a regular file"),
+        ("acme-standard.md", _zeros, "is a device, not a regular file"),
+        ("acme-standard.md", _sparse, "is 10,240.0 MB; at most 512 MB is read"),
+        ("acme-standard.slawriter.json", _fifo, "is a named pipe (FIFO), not a regular file"),
+    ],
+    ids=["fifo", "dev-zero-link", "sparse-10GB-link", "fifo-record"],
+)
+def test_a_special_file_under_an_output_name_is_refused_by_its_own_name(
+    workdir: Path, capsys: pytest.CaptureFixture[str], name: str, make: Any, found: str
+) -> None:
+    (workdir / "O").mkdir()
+    make(workdir / "O" / name)
+    code, _, err = run(capsys, "render", AGREEMENT, "--out", "O", "--format", "md")
+    assert code == 2, err
+    assert f"slawriter: O/{name} {found};" in err
+    assert "move it away" in err
+    assert sorted(p.name for p in (workdir / "O").iterdir()) == [name]
+
+
+def test_a_symlinked_edited_output_is_reported_under_its_own_name(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "O").mkdir()
+    (workdir / "mine.md").write_text("my notes\n", "utf-8")
+    (workdir / "O" / "acme-standard.md").symlink_to(workdir / "mine.md")
+    code, _, err = run(capsys, "render", AGREEMENT, "--out", "O", "--format", "md")
+    assert code == 3, err
+    assert "O/acme-standard.md exists and was not written by slawriter" in err
+    assert "mine.md" not in err

@@ -17,6 +17,8 @@ MB = 1024 * 1024
 MAX_YAML_BYTES = 5 * MB  # agreement, provider and mapping files: a real one is under 100 KB
 MAX_LOGO_BYTES = 5 * MB
 MAX_EXPORT_BYTES = 2048 * MB  # ticket exports and outage logs are read in chunks
+MAX_OUTPUT_BYTES = 512 * MB  # an existing output compared before it is replaced
+MAX_RECORD_BYTES = 50 * MB  # the record beside an output set: a real one is a few KB
 
 
 class NotReadable(Exception):
