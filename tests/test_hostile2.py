@@ -5,6 +5,7 @@ code (2, or 130 for Ctrl-C), never a hang, a traceback or exit 70."""
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -221,3 +222,44 @@ def test_a_symlinked_edited_output_is_reported_under_its_own_name(
     assert code == 3, err
     assert "O/acme-standard.md exists and was not written by slawriter" in err
     assert "mine.md" not in err
+
+
+# --- ticket exports ------------------------------------------------------------------------
+
+
+def report(capsys: pytest.CaptureFixture[str], tickets: str) -> tuple[int, str, str]:
+    return run(capsys, "report", AGREEMENT, "--tickets", tickets, "--period", "2027-01",
+               "--json")  # fmt: skip
+
+
+@pytest.mark.timeout(30)
+def test_an_export_of_nul_bytes_is_refused_while_its_first_line_is_read(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Generated (2 MB, no line end); the 1.9 GB original filled memory before the check.
+    (workdir / "nuls.csv").write_bytes(bytes(2 * MB))
+    code, _, err = report(capsys, "nuls.csv")
+    assert code == 2
+    assert (
+        "nuls.csv:1: the header line is over 1,000,000 characters long (each heading at most "
+        "1,000): is this a ticket export?"
+    ) in err
+
+
+@pytest.mark.timeout(60)  # about 3 s; 90 s of CPU before the fix
+def test_200000_rows_with_unreadable_times_are_rejected_in_seconds(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (workdir / TICKETS).read_text("utf-8").splitlines()
+    rows = [f"T-{i},P2,not a date {i},2027-01-06 17:20,2027-01-07 14:10,files," for i in
+            range(200_000)]  # fmt: skip
+    (workdir / "bad.csv").write_text("\n".join([*lines, *rows]) + "\n", "utf-8")
+    code, out, err = report(capsys, "bad.csv")
+    assert code == 1, err
+    assert "200,000 rows could not be used" in err
+    assert (
+        f"bad.csv:{len(lines) + 1}: created: 'not a date 0' is not a date and time "
+        "(expected a date and time"
+    ) in err
+    # the good rows before them are still read
+    assert json.loads(out)["tickets_read"] == len(lines) - 1
