@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,7 +18,7 @@ import pytest
 
 from slawriter.cli import main
 from slawriter.files.reading import MB
-from tests.conftest import copy_examples
+from tests.conftest import ROOT, copy_examples
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 AGREEMENT = "acme-standard.yaml"
@@ -263,3 +266,36 @@ def test_200000_rows_with_unreadable_times_are_rejected_in_seconds(
     ) in err
     # the good rows before them are still read
     assert json.loads(out)["tickets_read"] == len(lines) - 1
+
+
+# --- Ctrl-C as render finishes -----------------------------------------------------------------
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="POSIX signals")
+def test_ctrl_c_as_render_prints_its_last_line_exits_130_with_the_message(tmp_path: Path) -> None:
+    """Before the fix: a traceback (KeyboardInterrupt in signal.getsignal) and death by
+    SIGINT (exit -2) in 5 runs out of 5."""
+    copy_examples(tmp_path, AGREEMENT)
+    for attempt in range(3):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "slawriter", "render", AGREEMENT, "--out", f"out{attempt}",
+             "--format", "md"],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:  # blocks only until the line arrives (timeout above)
+                if "Drafted" in line:
+                    break
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert process.returncode in (0, 130), (process.returncode, err)
+        assert "Traceback" not in err
+        if process.returncode == 130:
+            assert err.endswith("slawriter: interrupted\n"), err
