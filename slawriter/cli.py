@@ -8,6 +8,7 @@ Exit codes (every command; named in slawriter.errors): 0 done; 1 done, and it fo
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import os
 import signal
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from contextlib import suppress
 from types import ModuleType
+from typing import NoReturn
 
 from slawriter import __version__
 from slawriter.errors import (
@@ -131,13 +133,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGINT, _on_interrupt)
     _in_command = True
     try:
-        return _main(argv)
+        code = _main(argv)
     except KeyboardInterrupt:  # while the commands load, or while an error is being reported
         _in_command = False
         sys.stderr.write("slawriter: interrupted\n")
-        return EXIT_INTERRUPTED
+        code = EXIT_INTERRUPTED
     finally:
         _in_command = False
+    if argv is None:
+        _exit(code)
+    return code
+
+
+def _exit(code: int) -> NoReturn:
+    """End the process here rather than in Python's own shutdown: once that shutdown has
+    disabled signal handling, Ctrl-C would kill the process by signal, with no message.
+    What the shutdown does that matters is done first: the exit hooks and the flushes."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):  # a closed pipe: nothing more can be said on it
+            stream.flush()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def _main(argv: Sequence[str] | None) -> int:
