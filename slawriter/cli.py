@@ -8,12 +8,15 @@ Exit codes (every command; named in slawriter.errors): 0 done; 1 done, and it fo
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import os
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from types import ModuleType
+from typing import NoReturn
 
 from slawriter import __version__
 from slawriter.errors import (
@@ -100,26 +103,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_in_command = False  # whether Ctrl-C should stop the command (KeyboardInterrupt) or the exit
+
+
 def _interrupted_at_exit(signum: int, frame: object) -> None:
     """Ctrl-C after the command is done (while Python shuts down: threads joined, buffers
     flushed) exits like any other interruption, with the message and 130, not by signal."""
     try:
+        with suppress(BaseException):  # a flush already under way cannot be entered again
+            sys.stdout.flush()
         os.write(2, b"slawriter: interrupted\n")
     finally:
         os._exit(EXIT_INTERRUPTED)
 
 
+def _on_interrupt(signum: int, frame: object) -> None:
+    if _in_command:
+        raise KeyboardInterrupt
+    _interrupted_at_exit(signum, frame)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    global _in_command
+    # Only for a real command line (argv None): a caller in the same process, e.g. a test,
+    # keeps its own Ctrl-C handling. The handler is installed before anything runs and stays
+    # until the process has exited, so no Ctrl-C ever meets Python's default handler after
+    # the command (a traceback, or death by signal with no message).
+    if argv is None:
+        signal.signal(signal.SIGINT, _on_interrupt)
+    _in_command = True
     try:
-        return _main(argv)
+        code = _main(argv)
     except KeyboardInterrupt:  # while the commands load, or while an error is being reported
+        _in_command = False
         sys.stderr.write("slawriter: interrupted\n")
-        return EXIT_INTERRUPTED
+        code = EXIT_INTERRUPTED
     finally:
-        # Only for a real command line (argv None): a caller in the same process, e.g. a
-        # test, keeps its own Ctrl-C handling.
-        if argv is None and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            signal.signal(signal.SIGINT, _interrupted_at_exit)
+        _in_command = False
+    if argv is None:
+        _exit(code)
+    return code
+
+
+def _exit(code: int) -> NoReturn:
+    """End the process here rather than in Python's own shutdown: once that shutdown has
+    disabled signal handling, Ctrl-C would kill the process by signal, with no message.
+    What the shutdown does that matters is done first: the exit hooks and the flushes."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):  # a closed pipe: nothing more can be said on it
+            stream.flush()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -17,6 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from slawriter.errors import InputError, RefusedError, SlawriterError, WriteError
+from slawriter.files.reading import (
+    MAX_OUTPUT_BYTES,
+    MAX_RECORD_BYTES,
+    NotReadable,
+    read_regular,
+)
 
 
 def display_path(path: Path) -> str:
@@ -25,6 +31,18 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError, RuntimeError):  # outside; a NUL byte; a symbolic link loop
         return str(path)
+
+
+def own_name(path: Path) -> str:
+    """``path`` as the user named it: its folder as display_path shows it, and its own name
+    even when it is a symbolic link (display_path would show where the link leads)."""
+    folder = display_path(path.parent)
+    return path.name if folder == "." else str(Path(folder) / path.name)
+
+
+def _reason(error: NotReadable) -> str:
+    """What the safe reader found, without its advice (which is for a file the user named)."""
+    return str(error).split(":", 1)[0]
 
 
 def sha256(data: bytes) -> str:
@@ -58,14 +76,22 @@ def read_record(path: Path) -> dict[str, Any]:
     """The record at ``path``. An interrupted write of the folder is finished first, so the
     record read always describes the files beside it."""
     finish_interrupted_write(path.parent)
-    try:
-        loaded = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return {}
-    except NotADirectoryError:
+    if path.parent.exists() and not path.parent.is_dir():
         raise InputError(
             f"{display_path(path.parent)} is a file, not a folder: choose another --out folder"
+        )
+    if not os.path.lexists(path):
+        return {}
+    try:
+        # The safe reader: a FIFO under the record's name would block, /dev/zero never end.
+        raw = read_regular(path, MAX_RECORD_BYTES)
+    except NotReadable as error:
+        raise InputError(
+            f"{own_name(path)} {_reason(error)}; it is not a slawriter record: "
+            "move it away and render again"
         ) from None
+    try:
+        loaded = json.loads(raw.decode("utf-8"))
     except (OSError, ValueError):
         raise InputError(
             f"{display_path(path)} is not a slawriter record (damaged JSON); "
@@ -87,11 +113,23 @@ def check_overwrite(
 ) -> None:
     """Refuse (exit 3) to replace an output that changed since slawriter wrote it, or one
     drafted from another agreement file (two customers' files with the same name)."""
+    existing: dict[Path, bytes] = {}
     for path in outputs:
         if path.is_dir():
             raise InputError(
-                f"{display_path(path)} is a folder: move it away or choose another --out folder"
+                f"{own_name(path)} is a folder: move it away or choose another --out folder"
             )
+        if not os.path.lexists(path) or (path.is_symlink() and not path.exists()):
+            continue  # nothing there, or a link to nothing: the write replaces the link
+        try:
+            # The safe reader: a FIFO under an output's name would block the render, a link
+            # to /dev/zero or to a huge file fill memory.
+            existing[path] = read_regular(path, MAX_OUTPUT_BYTES)
+        except NotReadable as error:
+            raise InputError(
+                f"{own_name(path)} {_reason(error)}; slawriter will not replace it: move it away "
+                "or choose another --out folder"
+            ) from None
     if force:
         return
     drafted_from = record.get("agreement_path")
@@ -104,19 +142,19 @@ def check_overwrite(
     known: Mapping[str, str] = record.get("files", {})
     refused = []
     for path, data in outputs.items():
-        if not path.exists():
+        if path not in existing:
             continue
-        current = sha256(path.read_bytes())
+        current = sha256(existing[path])
         if current == sha256(data):
             continue
         recorded = known.get(path.name)
         if recorded is None:
             refused.append(
-                f"{display_path(path)} exists and was not written by slawriter "
+                f"{own_name(path)} exists and was not written by slawriter "
                 "(no entry in the record beside it)"
             )
         elif recorded != current:
-            refused.append(f"{display_path(path)} was edited after slawriter wrote it")
+            refused.append(f"{own_name(path)} was edited after slawriter wrote it")
     if refused:
         raise RefusedError(
             "Refusing to overwrite: "
@@ -288,9 +326,9 @@ def _read_journal(path: Path) -> list[tuple[str, str]]:
     """The renames a journal names; none if it is not one of ours (its temporaries are then
     removed as uncommitted). Only names inside the folder are accepted."""
     try:
-        entries = json.loads(path.read_bytes())["rename"]
+        entries = json.loads(read_regular(path, MAX_RECORD_BYTES))["rename"]
         renames = [(str(partial), str(final)) for partial, final in entries]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, NotReadable, ValueError, KeyError, TypeError):
         return []
     for partial, final in renames:
         if not _is_partial(partial) or not final or final in (".", ".."):

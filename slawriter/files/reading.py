@@ -17,6 +17,8 @@ MB = 1024 * 1024
 MAX_YAML_BYTES = 5 * MB  # agreement, provider and mapping files: a real one is under 100 KB
 MAX_LOGO_BYTES = 5 * MB
 MAX_EXPORT_BYTES = 2048 * MB  # ticket exports and outage logs are read in chunks
+MAX_OUTPUT_BYTES = 512 * MB  # an existing output compared before it is replaced
+MAX_RECORD_BYTES = 50 * MB  # the record beside an output set: a real one is a few KB
 
 
 class NotReadable(Exception):
@@ -79,3 +81,39 @@ def read_regular(path: Path, limit: int) -> bytes:
     if len(data) > limit:  # it grew after it was opened
         raise NotReadable(f"is over {limit // MB:,} MB; is this the right file?")
     return data
+
+
+MAX_ZIP_BYTES = 50 * MB  # a Word master template: a real one is well under 1 MB
+MAX_ZIP_MEMBER_BYTES = 50 * MB  # one part, once unpacked
+MAX_ZIP_TOTAL_BYTES = 200 * MB  # all the parts, once unpacked
+
+
+def check_zip(path: Path) -> None:
+    """NotReadable unless ``path`` is a regular file of at most MAX_ZIP_BYTES whose parts
+    unpack to at most MAX_ZIP_MEMBER_BYTES each and MAX_ZIP_TOTAL_BYTES in all.
+
+    A "zip bomb" (1 MB holding a 1 GiB part of zeros) fills memory when the part is read.
+    The sizes checked are the ones the archive declares; Python's zipfile never unpacks more
+    than a part declares, so a part cannot lie its way past the limit."""
+    import zipfile
+
+    with open_regular(path, MAX_ZIP_BYTES) as handle:
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                members = archive.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return  # not a zip: the reader says so in its own words
+    total = 0
+    for member in members:
+        if member.file_size > MAX_ZIP_MEMBER_BYTES:
+            raise NotReadable(
+                f"holds a part ({member.filename}) of {member.file_size / MB:,.0f} MB once "
+                f"unpacked; at most {MAX_ZIP_MEMBER_BYTES // MB} MB is read: "
+                "is this the right file?"
+            )
+        total += member.file_size
+    if total > MAX_ZIP_TOTAL_BYTES:
+        raise NotReadable(
+            f"unpacks to {total / MB:,.0f} MB; at most {MAX_ZIP_TOTAL_BYTES // MB} MB is read: "
+            "is this the right file?"
+        )

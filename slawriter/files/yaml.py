@@ -244,70 +244,92 @@ def _refusal(path: Path, message: str, mark: Any) -> InputError:
 
 def check_structure(text: str, path: Path) -> None:
     """Refuse an alias bomb, nesting deeper than MAX_DEPTH levels and tags (InputError with
-    the line and column); text the scanning parser cannot read is left to the reader."""
+    the line and column). The text is scanned by libyaml's or PyYAML's parser; text they
+    cannot parse (an anchor named ``&a.0`` is one) is scanned again by ruamel's own parser,
+    since ruamel, which reads it next, would expand its aliases: no file reaches a reader
+    unchecked. Text no parser can read is left to the reader to report."""
+    import yaml.events as pyyaml_events
+
     loader = pyyaml.CSafeLoader if pyyaml.__with_libyaml__ else pyyaml.SafeLoader
+    try:
+        _scan(pyyaml.parse(text, Loader=loader), path, pyyaml_events)
+    except pyyaml.YAMLError:
+        pass
+    else:
+        return
+    from ruamel.yaml import YAML
+    from ruamel.yaml import events as ruamel_events
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        _scan(YAML(typ="rt").parse(text), path, ruamel_events)
+    except YAMLError:
+        return  # the reader reports the error in its own words
+
+
+def _scan(events: Iterable[Any], path: Path, kinds: Any) -> None:
+    """Refuse what check_structure refuses, in a stream of ``kinds`` events (PyYAML's or
+    ruamel's module of event classes: they have the same names and fields)."""
     sizes: dict[str, int] = {}  # anchor -> values in its node, aliases expanded
     open_anchors: list[str | None] = []
     counts: list[int] = []  # values in each open collection so far
     added = 0  # values added by aliases
-    try:
-        for event in pyyaml.parse(text, Loader=loader):
-            if isinstance(event, pyyaml.DocumentStartEvent):
-                sizes.clear()
-                continue
-            tag: str | None = getattr(event, "tag", None)
-            if tag not in _ALLOWED_TAGS:
-                shown = "!!" + tag.removeprefix(_CORE) if tag and tag.startswith(_CORE) else tag
+    for event in events:
+        if isinstance(event, kinds.DocumentStartEvent):
+            sizes.clear()
+            continue
+        raw_tag = getattr(event, "tag", None)
+        tag: str | None = None if raw_tag is None else str(raw_tag)
+        if tag not in _ALLOWED_TAGS:
+            shown = "!!" + tag.removeprefix(_CORE) if tag and tag.startswith(_CORE) else tag
+            raise _refusal(
+                path,
+                f"tags are not allowed (found '{shown}'): write the value without it, "
+                "in quotes if it is text",
+                event.start_mark,
+            )
+        if isinstance(event, kinds.AliasEvent):
+            if event.anchor in open_anchors:
                 raise _refusal(
                     path,
-                    f"tags are not allowed (found '{shown}'): write the value without it, "
-                    "in quotes if it is text",
+                    f"the alias *{event.anchor} is inside the value it refers to: "
+                    "it would repeat for ever",
                     event.start_mark,
                 )
-            if isinstance(event, pyyaml.AliasEvent):
-                if event.anchor in open_anchors:
-                    raise _refusal(
-                        path,
-                        f"the alias *{event.anchor} is inside the value it refers to: "
-                        "it would repeat for ever",
-                        event.start_mark,
-                    )
-                size = sizes.get(str(event.anchor), 1)
-                added += size
-                if added > MAX_ALIAS_VALUES:
-                    raise _refusal(
-                        path,
-                        f"aliases (here *{event.anchor}) expand this file to more than "
-                        f"{MAX_ALIAS_VALUES:,} values, which looks like an 'alias bomb': "
-                        "write the values out, or repeat fewer of them",
-                        event.start_mark,
-                    )
-            elif isinstance(event, pyyaml.CollectionStartEvent):
-                if len(counts) >= MAX_DEPTH:
-                    raise _refusal(
-                        path,
-                        f"nested more than {MAX_DEPTH} levels deep: no slawriter file needs "
-                        "that many; check the indentation and brackets",
-                        event.start_mark,
-                    )
-                open_anchors.append(event.anchor)
-                counts.append(1)
-                continue
-            elif isinstance(event, pyyaml.CollectionEndEvent):
-                anchor = open_anchors.pop()
-                size = counts.pop()
-                if anchor is not None:
-                    sizes[anchor] = size
-            elif isinstance(event, pyyaml.ScalarEvent):
-                size = 1
-                if event.anchor is not None:
-                    sizes[event.anchor] = 1
-            else:
-                continue
-            if counts:
-                counts[-1] += size
-    except pyyaml.YAMLError:
-        return  # the reader reports the error in its own words
+            size = sizes.get(str(event.anchor), 1)
+            added += size
+            if added > MAX_ALIAS_VALUES:
+                raise _refusal(
+                    path,
+                    f"aliases (here *{event.anchor}) expand this file to more than "
+                    f"{MAX_ALIAS_VALUES:,} values, which looks like an 'alias bomb': "
+                    "write the values out, or repeat fewer of them",
+                    event.start_mark,
+                )
+        elif isinstance(event, kinds.CollectionStartEvent):
+            if len(counts) >= MAX_DEPTH:
+                raise _refusal(
+                    path,
+                    f"nested more than {MAX_DEPTH} levels deep: no slawriter file needs "
+                    "that many; check the indentation and brackets",
+                    event.start_mark,
+                )
+            open_anchors.append(event.anchor)
+            counts.append(1)
+            continue
+        elif isinstance(event, kinds.CollectionEndEvent):
+            anchor = open_anchors.pop()
+            size = counts.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+        elif isinstance(event, kinds.ScalarEvent):
+            size = 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        else:
+            continue
+        if counts:
+            counts[-1] += size
 
 
 def parse_yaml(text: str, path: Path) -> YamlDoc:

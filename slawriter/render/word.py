@@ -49,7 +49,8 @@ from docx.text.paragraph import Paragraph as WordParagraph
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
 
-from slawriter.errors import InputError, TemplateError
+from slawriter.errors import InputError, SlawriterError, TemplateError
+from slawriter.files.reading import NotReadable, check_zip
 from slawriter.render.document import (
     Block,
     Document,
@@ -179,6 +180,10 @@ def render_docx(document: Document, template: Path) -> bytes:
 
 def _fill_template(document: Document, template: Path) -> WordDocument:
     try:
+        check_zip(template)  # a zip bomb would fill memory while the parts are read
+    except NotReadable as exc:
+        raise TemplateError(f"Cannot open the Word template {template}: {exc}") from None
+    try:
         tpl = DocxTemplate(template)
         tpl.init_docx()
     except (PackageNotFoundError, OSError, KeyError, zipfile.BadZipFile) as exc:
@@ -196,11 +201,25 @@ def _fill_template(document: Document, template: Path) -> WordDocument:
             f"Cannot fill the Word template {template}{_template_place(tpl, exc)}: "
             + (f"refused by the sandbox: {exc}" if isinstance(exc, SecurityError) else str(exc))
         ) from exc
+    except SlawriterError:
+        raise
+    except Exception as exc:  # {{ 1/0 }}, {% include %} (no loader), a macro that recurses...
+        # The template is the library's, not slawriter's: its errors are the user's to fix,
+        # named like a clause's (exit 2), not a bug (exit 70).
+        reason = str(exc) or type(exc).__name__
+        if isinstance(exc, RecursionError):
+            reason = "a macro or loop calls itself without end"
+        elif isinstance(exc, TypeError) and "no loader" in reason:
+            reason = "{% include %}, {% import %} and {% extends %} are not available"
+        raise TemplateError(
+            f"Cannot fill the Word template {template}{_template_place(tpl, exc)}: "
+            f"{type(exc).__name__}: {reason}"
+        ) from None
     word: WordDocument = tpl.docx
     return word
 
 
-def _template_place(tpl: DocxTemplate, error: jinja2.TemplateError) -> str:
+def _template_place(tpl: DocxTemplate, error: BaseException) -> str:
     """Where in the template it failed: the part (cover, header, footer) and paragraph.
 
     docxtpl puts every paragraph of a part on its own line before rendering it, so the
@@ -1281,6 +1300,10 @@ def _same_properties(first: Any, second: Any) -> bool:
 
 def template_placeholders(template: Path) -> set[str]:
     """The names the Word template's placeholders use (for the library linter)."""
+    try:
+        check_zip(template)  # a zip bomb would fill memory while the parts are read
+    except NotReadable as exc:
+        raise TemplateError(f"Cannot open the Word template {template}: {exc}") from None
     try:
         tpl = DocxTemplate(template)
         tpl.init_docx()

@@ -27,6 +27,7 @@ from jinja2.parser import Parser
 
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
+from slawriter.files.reading import NotReadable, check_zip
 from slawriter.library.clauses import Clause, parse_clause
 from slawriter.library.profiles import Profile, load_profile
 from slawriter.templating import (
@@ -797,6 +798,10 @@ def _part_label(name: str) -> str:
 def word_template_text(template: Path) -> list[tuple[str, str]]:
     """(part, text) for each part of the .docx docxtpl renders: one line per paragraph, so a
     line number is the paragraph's number in its part."""
+    try:
+        check_zip(template)  # a zip bomb would fill memory while the parts are read
+    except NotReadable:
+        return []  # reported by template_check
     try:
         with zipfile.ZipFile(template) as archive:
             names = [
