@@ -36,7 +36,7 @@ from slawriter.templating import (
     make_sandbox,
     model_methods,
 )
-from slawriter.templating.sandbox import DEFAULT_LIMITS, FORMAT_METHODS
+from slawriter.templating.sandbox import DEFAULT_LIMITS, FORMAT_METHODS, TEXT_ENCODING
 
 if TYPE_CHECKING:
     from slawriter.library import Library
@@ -451,6 +451,14 @@ class TemplateChecker:
                     "it can read any attribute named inside the string, internals included; "
                     "the sandbox refuses it: join text with ~ or use the format filter",
                 )
+            elif node.attr in TEXT_ENCODING:
+                self.report(
+                    node.lineno,
+                    "security",
+                    f"the string method '{node.attr}'",
+                    "clauses work with text, not bytes (whose size the budget would not "
+                    "see); the sandbox refuses it",
+                )
             elif node.attr in MODEL_METHODS:
                 self.report(
                     node.lineno,
@@ -493,6 +501,20 @@ class TemplateChecker:
                     "rendering would stop with an error",
                 )
         for filter_node in tree.find_all(nodes.Filter):
+            subject = static_value(filter_node.node) if filter_node.node is not None else None
+            if (
+                filter_node.name == "wordwrap"
+                and isinstance(subject, Text)
+                and subject.length > LIMITS.wrap_chars
+            ):
+                self.report(
+                    filter_node.lineno,
+                    "template",
+                    f"the wordwrap filter on {subject.length:,} characters",
+                    f"the sandbox wraps at most {LIMITS.wrap_chars:,} characters (wrapping "
+                    "takes time that grows with the square of the text), so rendering would "
+                    "stop with an error",
+                )
             for arg in [*filter_node.args, *(k.value for k in filter_node.kwargs)]:
                 value = static_value(arg)
                 too_big = isinstance(value, Huge) or (isinstance(value, int) and value > limit)
