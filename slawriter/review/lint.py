@@ -816,16 +816,20 @@ def _part_label(name: str) -> str:
     return name
 
 
+_TEXT_TAGS = frozenset(W_NS + tag for tag in ("t", "instrText", "delText", "delInstrText"))
+
+
 def word_template_text(template: Path) -> list[tuple[str, str]]:
     """(part, text) for each part of the .docx docxtpl renders: one line per paragraph, so a
     line number is the paragraph's number in its part."""
     try:
         with zipfile.ZipFile(template) as archive:
+            # Every XML part under word/, whatever its name: a header renamed through the
+            # relationships (word/hdrX.xml) is still rendered, so it is still linted.
             names = [
                 n
                 for n in sorted(archive.namelist())
-                if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", n)
-                or n == "docProps/core.xml"
+                if (n.startswith("word/") and n.endswith(".xml")) or n == "docProps/core.xml"
             ]
             parts = [(n, archive.read(n)) for n in names]
     except (OSError, zipfile.BadZipFile, KeyError):
@@ -839,8 +843,10 @@ def word_template_text(template: Path) -> list[tuple[str, str]]:
         if name == "docProps/core.xml":
             lines = [element.text or "" for element in root]
         else:
+            # Every run's text, field codes (w:instrText) included: docxtpl renders the whole
+            # part as one template, so Jinja anywhere in it runs.
             lines = [
-                "".join(t.text or "" for t in paragraph.iter(W_NS + "t"))
+                "".join(e.text or "" for e in paragraph.iter() if e.tag in _TEXT_TAGS)
                 for paragraph in root.iter(W_NS + "p")
             ]
         text = DOCXTPL_TAG.sub(r"\1 ", "\n".join(lines))

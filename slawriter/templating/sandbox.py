@@ -37,8 +37,8 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined, Template, nodes
 from jinja2.environment import TemplateExpression
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
-from jinja2.nodes import EvalContext
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
@@ -497,7 +497,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if name in ("center", "ljust", "rjust", "zfill") and isinstance(first, int):
             self._too_big(f"str.{name}()", first)
         elif name == "expandtabs" and isinstance(first, int):
-            self._too_big("str.expandtabs()", len(text) + text.count("\t") * first)
+            tabs = _occurrences(text, "\t" if isinstance(text, str) else b"\t")
+            self._too_big("str.expandtabs()", len(text) + tabs * first)
         elif name == "replace" and len(args) >= 2:
             self._check_replace(text, args[0], args[1])
         elif name == "join" and args:
@@ -505,7 +506,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def _check_replace(self, text: str | bytes | bytearray, old: Any, new: Any) -> None:
         if isinstance(old, _TEXT) and isinstance(new, _TEXT):
-            hits = len(text) + 1 if not old else text.count(old)
+            hits = len(text) + 1 if not old else _occurrences(text, old)
             self._too_big("the replacement", len(text) + hits * max(len(new) - len(old), 0))
 
     def _check_join(self, separator: Any, items: Any) -> None:
@@ -617,6 +618,14 @@ class Sandbox(ImmutableSandboxedEnvironment):
         for value in values[1:]:  # widths, counts, indents: never near the budget
             if isinstance(value, int) and not isinstance(value, bool):
                 self._too_big(f"the {name} filter's result", value)
+
+
+def _occurrences(text: Any, part: Any) -> int:
+    """``text.count(part)`` for str or bytes; a mismatch (str in bytes) fails in the call."""
+    try:
+        return int(text.count(part))
+    except TypeError:
+        return 0
 
 
 def _inherits(kind: type, method: str) -> bool:
