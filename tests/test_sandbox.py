@@ -459,7 +459,7 @@ def test_second_review_holes_are_refused_with_file_and_line(
         ), "\n".join(lines)
 
 
-def test_the_time_helpers_refuse_periods_outside_1970_to_2200() -> None:
+def test_the_time_helpers_refuse_periods_outside_1970_to_2201() -> None:
     from datetime import date
 
     from slawriter.clock.downtime import Span
@@ -467,8 +467,13 @@ def test_the_time_helpers_refuse_periods_outside_1970_to_2200() -> None:
 
     check_span(Span.month(2027, 1))
     check_span(Span.year(2200))
-    for span in (Span.month(1969, 12), Span(date(2027, 1, 1), date(2029, 1, 1), "two years")):
-        with pytest.raises(ValueError, match="not a month or year between 1970 and 2200"):
+    check_span(Span.month(2201, 1))  # the example month of an agreement starting in 2200
+    for span in (
+        Span.month(1969, 12),
+        Span.month(2202, 1),
+        Span(date(2027, 1, 1), date(2029, 1, 1), "two years"),
+    ):
+        with pytest.raises(ValueError, match="not a month or year between 1970 and 2201"):
             check_span(span)
 
 

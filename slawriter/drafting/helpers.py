@@ -20,7 +20,7 @@ from slawriter.clock.calendars import basis_name
 from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
 from slawriter.clock.engine import Calendar
 from slawriter.library.jurisdictions import Jurisdiction, Jurisdictions, Regime, twelve_hour
-from slawriter.model.common import CalendarSpec
+from slawriter.model.common import FIRST_YEAR, LAST_YEAR, CalendarSpec
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import DAY_NAMES, WeeklyHours
 from slawriter.model.hours import format_minutes as format_time_of_day
@@ -158,9 +158,9 @@ class CalendarView:
         return duration_words(self._clock.standard_day())
 
 
-# The years a helper that counts time may be asked about: wider than any term, narrow enough
-# that no template can make the clock engine walk millennia.
-FIRST_YEAR, LAST_YEAR = 1970, 2200
+# The periods a helper that counts time may be asked about: a month or a year of the years an
+# agreement may start in (and the first full month after the last such start), so no template
+# can make the clock engine walk millennia.
 _LONGEST_SPAN = timedelta(days=366)
 
 
@@ -171,13 +171,13 @@ def check_span(span: Any) -> None:
         raise ValueError("month must be example_month (a month of the agreement)")
     first, following = span.first, span.next_first
     if not (
-        FIRST_YEAR <= first.year <= LAST_YEAR
+        FIRST_YEAR <= first.year <= LAST_YEAR + 1
         and first < following <= first + _LONGEST_SPAN
-        and following.year <= LAST_YEAR + 1
+        and following.year <= LAST_YEAR + 2
     ):
         raise ValueError(
             f"the period {first} to {following} is not a month or year between "
-            f"{FIRST_YEAR} and {LAST_YEAR}"
+            f"{FIRST_YEAR} and {LAST_YEAR + 1}"
         )
 
 
