@@ -188,7 +188,7 @@ def test_undefined_clause_variable_names_clause_and_line(
         ("provider.model_copy()", "model_copy"),
         # No file paths: the profile a clause sees is a view without its file.
         ("profile.doc.path.read_text()", "doc"),
-        ("calendar().clock.hours.__init__.__globals__", "__init__"),
+        ("calendar()._clock.hours.__init__.__globals__", "_clock"),
     ],
 )
 def test_sandbox_refuses_escapes(

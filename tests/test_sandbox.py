@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 import traceback
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -363,3 +364,224 @@ def test_templates_cannot_pick_at_random() -> None:
         env.from_string("{{ [1, 2, 3] | random }}")
     with pytest.raises(UndefinedError):
         env.from_string("{{ lipsum() }}").render()
+
+
+# --- issue 10, second review: the calendar engine, one-step calls, addresses, documents -------
+
+
+def edit_word_template(library: Path, edit: Callable[[str, str], tuple[str, str]]) -> None:
+    """Rewrite the Word template's parts: ``edit(name, text)`` returns the new (name, text)."""
+    path = library / "templates" / "agreement.docx"
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            new_name, text = edit(name, data.decode("utf-8"))
+            target.writestr(new_name, text.encode("utf-8"))
+
+
+def append_to(library: Path, clause: str, text: str) -> int:
+    path = library / "clauses" / clause
+    body = path.read_text("utf-8")
+    path.write_text(body + "\n" + text + "\n", "utf-8")
+    return len(body.splitlines()) + 2
+
+
+SECOND_REVIEW = [
+    # the clock engine: unbounded tables and global state (a time zone cache) were reachable
+    (
+        "{{ calendar().clock.timezone.clear_cache() }}",
+        "has no attribute 'clock'",
+        "[unknown-name] 'clock' is not a field of CalendarView",
+    ),
+    ("{{ calendar()._clock }}", "'_clock'", "[security] access to the internal attribute"),
+    # a made-up month of 10,000 years, counted minute by minute
+    (
+        "{{ basis_minutes('all-time', None, namespace(first=example_month.first.replace(year=2),"
+        " next_first=example_month.first.replace(year=9998))) }}",
+        "month must be example_month",
+        None,
+    ),
+    # wrapping a long word is quadratic: one call ran for over a minute
+    (
+        "{{ ('x' * 1000000) | wordwrap(1) | length }}",
+        "the text to wrap would be 1,000,000 characters long: at most 20,000",
+        "[template] the wordwrap filter on 1,000,000 characters",
+    ),
+    # bytes were not counted: a gigabyte was built before any refusal
+    (
+        "{{ ('x'.encode() * 1000000000) | length }}",
+        "str.encode is not available",
+        "[security] the string method 'encode'",
+    ),
+    # joining a generator was not checked until a gigabyte was joined
+    (
+        "{{ ('x' * 10000).join(range(100000) | map('string')) }}",
+        "the joined text would be",
+        None,
+    ),
+    # chained batches made millions of lists
+    ("{{ ('x' * 2000000) | batch(1) | batch(1) | list | length }}", "(its loop budget)", None),
+    # memory addresses in the document
+    ("{{ cycler(1) | string }}", "memory address", None),
+    ("{{ range | string }}", "memory address", None),
+    ("{{ [cycler] }}", "memory address", None),
+    ("{{ 'see ' ~ cycler }}", "memory address", None),
+    # an attribute the sandbox refuses printed "[Undefined, ...]" through map
+    ("{{ exclusions | map(attribute='__class__') | list }}", "'__class__'", None),
+]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(("text", "refusal", "lint_says"), SECOND_REVIEW)
+def test_second_review_holes_are_refused_with_file_and_line(
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    refusal: str,
+    lint_says: str | None,
+) -> None:
+    line = append_to(library, "exclusions.standard.md", text)
+    started = time.monotonic()
+    code, err, out = render(library, tmp_path, capsys)
+    assert code == 2, err
+    assert f"clauses/exclusions.standard.md:{line}:" in err and refusal in err, err
+    assert "Traceback" not in err and "0x" not in err
+    assert not out.exists()
+    assert time.monotonic() - started < 10
+    if lint_says is not None:
+        code, lines = lint(library, capsys)
+        assert code == 1
+        assert any(
+            entry.startswith(f"library/clauses/exclusions.standard.md:{line}: {lint_says}")
+            for entry in lines
+        ), "\n".join(lines)
+
+
+def test_the_time_helpers_refuse_periods_outside_1970_to_2201() -> None:
+    from datetime import date
+
+    from slawriter.clock.downtime import Span
+    from slawriter.drafting.helpers import check_span
+
+    check_span(Span.month(2027, 1))
+    check_span(Span.year(2200))
+    check_span(Span.month(2201, 1))  # the example month of an agreement starting in 2200
+    for span in (
+        Span.month(1969, 12),
+        Span.month(2202, 1),
+        Span(date(2027, 1, 1), date(2029, 1, 1), "two years"),
+    ):
+        with pytest.raises(ValueError, match="not a month or year between 1970 and 2201"):
+            check_span(span)
+
+
+SMALL_SECOND = Limits(
+    seconds=60, iterations=1_000, output_chars=100_000, value_chars=1_000, wrap_chars=100
+)
+
+
+@pytest.mark.timeout(5)
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("\n{{ ('x' * 200) | wordwrap(1) }}", "the text to wrap would be 200 characters"),
+        ("\n{{ ('x' * 10).join(range(200) | map('string')) }}", "the joined text"),
+        ("\n{{ range(200) | map('string') | join('x' * 10) }}", "the joined text"),
+        ("\n{{ ('x' * 900) | batch(1) | batch(1) | list | length }}", "loops ran"),
+        (
+            "\n{{ range(400) | map('string') | map('upper') | map('lower') | list | length }}",
+            "loops",
+        ),
+    ],
+)
+def test_filters_are_bounded_before_they_run(source: str, message: str) -> None:
+    error = failure(source, SMALL_SECOND)
+    assert isinstance(error, BudgetExceeded)
+    assert message in str(error), str(error)
+    assert template_line(error) == 2
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "\n{{ cycler(1) | string }}",
+        "\n{{ range | string }}",
+        "\n{{ [cycler] }}",
+        "\n{{ {'a': namespace} }}",
+        "\n{{ '%s' % cycler(1) }}",
+        "\n{{ '%s' | format(joiner()) }}",
+        "\n{{ 'x' ~ range }}",
+        "\n{{ [1] | map(attribute='__class__') | list }}",
+        "\n{{ [1] | selectattr('__class__') | list }}",
+        "\n{{ 1 | attr('__class__') }}",
+    ],
+)
+def test_nothing_prints_a_memory_address(source: str) -> None:
+    error = failure(source, Limits())
+    assert "0x" not in str(error)
+    assert template_line(error) == 2
+
+
+def test_the_time_budget_is_shared_by_the_templates_of_one_document() -> None:
+    env = make_sandbox(limits=Limits(seconds=5, iterations=10**9, document_seconds=0.2))
+    slow = env.from_string("{% for i in range(100000) %}{% endfor %}.")
+    slow.name = "clauses/slow.md"
+    started = time.monotonic()
+    with env.document(), pytest.raises(BudgetExceeded, match="document's time budget"):
+        while time.monotonic() - started < 3:
+            slow.render()
+    assert time.monotonic() - started < 1
+    assert slow.render() == "."  # outside a document, each template has its own budget
+
+
+@pytest.mark.timeout(30)
+def test_a_library_of_slow_clauses_stops_at_the_documents_budget(
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each clause stays within its own budget, but the document's runs out."""
+    import functools
+
+    import slawriter.drafting.assemble as assemble
+
+    small = Limits(seconds=5, iterations=10**9, document_seconds=0.3)
+    monkeypatch.setattr(assemble, "make_sandbox", functools.partial(make_sandbox, limits=small))
+    clauses = sorted(p.name for p in (library / "clauses").glob("*.standard.md"))
+    for name in clauses:
+        append_to(library, name, "{% for i in range(100000) %}{% endfor %}")
+    code, err, out = render(library, tmp_path, capsys)
+    assert code == 2, err
+    assert "document's time budget" in err and ".standard.md:" in err, err
+    assert not out.exists()
+
+
+def test_lint_reads_every_part_render_fills(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A header renamed through the relationships, and a field code, were linted clean."""
+
+    def edit(name: str, text: str) -> tuple[str, str]:
+        if name == "word/header1.xml":
+            return "word/hdrX.xml", text.replace("{{ header_text }}", "{{ ''.__class__ }}")
+        if name in ("word/_rels/document.xml.rels", "[Content_Types].xml"):
+            return name, text.replace("header1.xml", "hdrX.xml")
+        if name == "word/document.xml":
+            field = "<w:r><w:instrText>{{ cycler.__init__ }}</w:instrText></w:r>"
+            return name, text.replace(
+                '<w:r><w:t xml:space="preserve">Version:',
+                field + '<w:r><w:t xml:space="preserve">Version:',
+            )
+        return name, text
+
+    edit_word_template(library, edit)
+    code, lines = lint(library, capsys)
+    assert code == 1
+    prefix = "library/templates/agreement.docx: [security]"
+    assert any(e.startswith(prefix) and "word/hdrX.xml" in e for e in lines), "\n".join(lines)
+    assert any(
+        e.startswith(prefix + " the cover (word/document.xml)") and "__init__" in e for e in lines
+    ), "\n".join(lines)

@@ -441,14 +441,17 @@ class ClauseRenderer:
     ) -> list[RenderedClause]:
         context = {**names, HELPERS_KEY: filters}
         rendered = []
-        for clause in clauses:
-            if not self._included(clause, context):
-                continue
-            try:
-                text = self.env.get_template(clause.display).render(context)
-            except Exception as error:  # syntax, sandbox, undefined, or a helper that failed
-                raise _clause_problem(clause, error) from None
-            rendered.append(RenderedClause(clause, text))
+        # One time budget for the whole document on top of each clause's own: a library of
+        # clauses that each stay just under their budget must not add up to minutes.
+        with self.env.document():
+            for clause in clauses:
+                if not self._included(clause, context):
+                    continue
+                try:
+                    text = self.env.get_template(clause.display).render(context)
+                except Exception as error:  # syntax, sandbox, undefined, or a helper that failed
+                    raise _clause_problem(clause, error) from None
+                rendered.append(RenderedClause(clause, text))
         return rendered
 
 

@@ -20,7 +20,7 @@ from slawriter.clock.calendars import basis_name
 from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
 from slawriter.clock.engine import Calendar
 from slawriter.library.jurisdictions import Jurisdiction, Jurisdictions, Regime, twelve_hour
-from slawriter.model.common import CalendarSpec
+from slawriter.model.common import FIRST_YEAR, LAST_YEAR, CalendarSpec
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import DAY_NAMES, WeeklyHours
 from slawriter.model.hours import format_minutes as format_time_of_day
@@ -84,25 +84,30 @@ def describe_hours(hours: WeeklyHours, language: str = "en_GB") -> str:
 
 @dataclass(frozen=True)
 class CalendarView:
-    """A calendar as clause text describes it (``spec`` None: the built-in 24x7)."""
+    """A calendar as clause text describes it (``spec`` None: the built-in 24x7).
+
+    The engine is ``_clock`` so templates cannot reach it (the sandbox refuses names starting
+    with an underscore): its methods take any dates and run for as long as the range asks,
+    and its time zone cache is global state. Templates see only the properties below.
+    """
 
     name: str
-    clock: Calendar
+    _clock: Calendar
     spec: CalendarSpec | None
     language: str = "en_GB"
 
     @property
     def is_always(self) -> bool:
-        return self.clock.is_always
+        return self._clock.is_always
 
     @property
     def timezone(self) -> str:
-        return self.clock.tz_name
+        return self._clock.tz_name
 
     @property
     def hours(self) -> str:
         """e.g. 'Monday to Friday, 09:00 to 17:30' (en_US: '9:00 a.m. to 5:30 p.m.')."""
-        return describe_hours(self.clock.hours, self.language)
+        return describe_hours(self._clock.hours, self.language)
 
     @property
     def holidays(self) -> str:
@@ -150,7 +155,30 @@ class CalendarView:
 
     @property
     def standard_day(self) -> str:
-        return duration_words(self.clock.standard_day())
+        return duration_words(self._clock.standard_day())
+
+
+# The periods a helper that counts time may be asked about: a month or a year of the years an
+# agreement may start in (and the first full month after the last such start), so no template
+# can make the clock engine walk millennia.
+_LONGEST_SPAN = timedelta(days=366)
+
+
+def check_span(span: Any) -> None:
+    """Refuse a period a template made up (a ``namespace`` with ``first`` and ``next_first``)
+    or one the engine would take long to count: a month or a year within 1970-2200 only."""
+    if not isinstance(span, Span):
+        raise ValueError("month must be example_month (a month of the agreement)")
+    first, following = span.first, span.next_first
+    if not (
+        FIRST_YEAR <= first.year <= LAST_YEAR + 1
+        and first < following <= first + _LONGEST_SPAN
+        and following.year <= LAST_YEAR + 2
+    ):
+        raise ValueError(
+            f"the period {first} to {following} is not a month or year between "
+            f"{FIRST_YEAR} and {LAST_YEAR + 1}"
+        )
 
 
 def join(items: Iterable[Any], word: str = "and") -> str:
@@ -327,7 +355,7 @@ class Helpers:
                     "region": view.holidays,
                     "holidays": [
                         {"date": day, "day": self.day(day), "name": title}
-                        for day, title in view.clock.holidays_between(first, last)
+                        for day, title in view._clock.holidays_between(first, last)
                         if title != "Closed" or day not in view.closed
                     ],
                     "rule": self.holiday_rule(code),
@@ -356,7 +384,7 @@ class Helpers:
             closed = set(view.closed)
             holidays = [
                 {"date": day, "day": self.day(day), "name": title}
-                for day, title in view.clock.holidays_between(first, last)
+                for day, title in view._clock.holidays_between(first, last)
                 if day not in closed
             ]
         return {
@@ -398,7 +426,8 @@ class Helpers:
     # -- computed figures ------------------------------------------------------------------
     def basis_seconds(self, basis: str, calendar: str | None, month: Span) -> float:
         """Minutes in the measurement basis for a month, as seconds."""
-        clock = self.calendar(basis_name(basis, calendar, self.default_calendar)).clock
+        check_span(month)
+        clock = self.calendar(basis_name(basis, calendar, self.default_calendar))._clock
         return period_seconds(clock, month)
 
     def allowed_downtime(
@@ -422,7 +451,7 @@ class Helpers:
     def clock_example(self) -> dict[str, str]:
         """The worked example of the clock, from the default calendar."""
         view = self.calendar()
-        logged, answered, elapsed = view.clock.worked_example(self.example_month.first)
+        logged, answered, elapsed = view._clock.worked_example(self.example_month.first)
         return {
             "logged": self.when(logged),
             "answered": self.when(answered),
@@ -434,8 +463,10 @@ class Helpers:
         """When a target on another calendar (a priority counted 24x7) falls due for the worked
         example's report: that priority's own promise, rather than the example's time measured
         on its clock (which read like a broken promise)."""
-        logged, _answered, _elapsed = self.calendar().clock.worked_example(self.example_month.first)
-        clock = self.calendar(name).clock
+        logged, _answered, _elapsed = self.calendar()._clock.worked_example(
+            self.example_month.first
+        )
+        clock = self.calendar(name)._clock
         due = clock.deadline(logged, timedelta(seconds=clock.target_seconds(target)))
         return self.when(due)
 

@@ -37,7 +37,7 @@ from slawriter.templating import (
     make_sandbox,
     model_methods,
 )
-from slawriter.templating.sandbox import DEFAULT_LIMITS, FORMAT_METHODS
+from slawriter.templating.sandbox import DEFAULT_LIMITS, FORMAT_METHODS, TEXT_ENCODING
 
 if TYPE_CHECKING:
     from slawriter.library import Library
@@ -452,6 +452,14 @@ class TemplateChecker:
                     "it can read any attribute named inside the string, internals included; "
                     "the sandbox refuses it: join text with ~ or use the format filter",
                 )
+            elif node.attr in TEXT_ENCODING:
+                self.report(
+                    node.lineno,
+                    "security",
+                    f"the string method '{node.attr}'",
+                    "clauses work with text, not bytes (whose size the budget would not "
+                    "see); the sandbox refuses it",
+                )
             elif node.attr in MODEL_METHODS:
                 self.report(
                     node.lineno,
@@ -494,6 +502,20 @@ class TemplateChecker:
                     "rendering would stop with an error",
                 )
         for filter_node in tree.find_all(nodes.Filter):
+            subject = static_value(filter_node.node) if filter_node.node is not None else None
+            if (
+                filter_node.name == "wordwrap"
+                and isinstance(subject, Text)
+                and subject.length > LIMITS.wrap_chars
+            ):
+                self.report(
+                    filter_node.lineno,
+                    "template",
+                    f"the wordwrap filter on {subject.length:,} characters",
+                    f"the sandbox wraps at most {LIMITS.wrap_chars:,} characters (wrapping "
+                    "takes time that grows with the square of the text), so rendering would "
+                    "stop with an error",
+                )
             for arg in [*filter_node.args, *(k.value for k in filter_node.kwargs)]:
                 value = static_value(arg)
                 too_big = isinstance(value, Huge) or (isinstance(value, int) and value > limit)
@@ -795,6 +817,9 @@ def _part_label(name: str) -> str:
     return name
 
 
+_TEXT_TAGS = frozenset(W_NS + tag for tag in ("t", "instrText", "delText", "delInstrText"))
+
+
 def word_template_text(template: Path) -> list[tuple[str, str]]:
     """(part, text) for each part of the .docx docxtpl renders: one line per paragraph, so a
     line number is the paragraph's number in its part."""
@@ -804,11 +829,12 @@ def word_template_text(template: Path) -> list[tuple[str, str]]:
         return []  # reported by template_check
     try:
         with zipfile.ZipFile(template) as archive:
+            # Every XML part under word/, whatever its name: a header renamed through the
+            # relationships (word/hdrX.xml) is still rendered, so it is still linted.
             names = [
                 n
                 for n in sorted(archive.namelist())
-                if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", n)
-                or n == "docProps/core.xml"
+                if (n.startswith("word/") and n.endswith(".xml")) or n == "docProps/core.xml"
             ]
             parts = [(n, archive.read(n)) for n in names]
     except (OSError, zipfile.BadZipFile, KeyError):
@@ -822,8 +848,10 @@ def word_template_text(template: Path) -> list[tuple[str, str]]:
         if name == "docProps/core.xml":
             lines = [element.text or "" for element in root]
         else:
+            # Every run's text, field codes (w:instrText) included: docxtpl renders the whole
+            # part as one template, so Jinja anywhere in it runs.
             lines = [
-                "".join(t.text or "" for t in paragraph.iter(W_NS + "t"))
+                "".join(e.text or "" for e in paragraph.iter() if e.tag in _TEXT_TAGS)
                 for paragraph in root.iter(W_NS + "p")
             ]
         text = DOCXTPL_TAG.sub(r"\1 ", "\n".join(lines))

@@ -26,7 +26,7 @@ import inspect
 import math
 import re
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
@@ -34,10 +34,11 @@ from pathlib import PurePath
 from types import ModuleType
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, nodes
+from jinja2 import Environment, StrictUndefined, Template, nodes
 from jinja2.environment import TemplateExpression
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
@@ -55,6 +56,10 @@ class Limits:
     built_chars: int = 50_000_000  # everything calls and operators build, together
     range_items: int = 100_000  # range() (Jinja's own sandbox cap, kept)
     int_bits: int = 4_096  # about 1,230 digits: far beyond any money or minute count
+    # wordwrap's cost grows with the square of a long word: no paragraph is this long
+    wrap_chars: int = 20_000
+    # all the templates of one document together (a library of slow clauses adds up)
+    document_seconds: float = 10.0
 
 
 DEFAULT_LIMITS = Limits()
@@ -86,6 +91,8 @@ MUTATING_METHODS = frozenset(
     }
 )
 FORMAT_METHODS = frozenset({"format", "format_map"})
+# Clauses have no use for bytes, and bytes would need their own size checks everywhere.
+TEXT_ENCODING = frozenset({"encode"})
 _OPAQUE = (PurePath, ModuleType, type)
 
 
@@ -109,7 +116,7 @@ def _size(value: Any, limit: int) -> int:
     """Characters ``value`` holds or prints as: a string's length; a container's items, each
     counted (a list of 100,000 references to one long string is 100,000 long strings once
     printed). Counting stops past ``limit``."""
-    if isinstance(value, str | bytes):
+    if isinstance(value, str | bytes | bytearray):
         return len(value)
     if isinstance(value, list | tuple | set | frozenset | dict):
         total = len(value)
@@ -120,6 +127,29 @@ def _size(value: Any, limit: int) -> int:
                 break
         return total
     return 1
+
+
+_TEXT = (str, bytes, bytearray)
+_SEQUENCES = (str, bytes, bytearray, list, tuple)
+
+# What Python prints for an object with no text of its own (also as autoescaped Markup): the
+# last line of defence against memory addresses reaching a document.
+_DEFAULT_REPR = re.compile(
+    r"object at 0x[0-9a-fA-F]+|(?:<|&lt;|&#60;)(?:bound method |built-in (?:function|method) "
+    r"|function |method |class (?:'|&#39;|&#34;|\")|module (?:'|&#39;))"
+)
+
+# Filters that build a text or a list from their first argument: an input larger than any
+# value a template may build is refused before the filter copies (or wraps) it.
+_BUILDING_FILTERS = frozenset(
+    {
+        "batch", "center", "capitalize", "escape", "e", "forceescape", "format", "indent",
+        "join", "list", "lower", "map", "reject", "rejectattr", "replace", "reverse",
+        "select", "selectattr", "slice", "sort", "string", "striptags", "title", "trim",
+        "unique", "upper", "urlencode", "urlize", "wordwrap", "xmlattr", "dictsort",
+        "groupby", "items",
+    }
+)  # fmt: skip
 
 
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
@@ -134,6 +164,8 @@ class _Meter:
     deadline: float
     iterations: int = 0
     built: int = 0
+    # the document's own deadline, when it comes before this template's
+    document_deadline: float | None = None
 
 
 class SandboxTemplate(Template):
@@ -201,6 +233,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.limits = limits
         self._meter: _Meter | None = None
+        self._document_deadline: float | None = None
         self.globals["range"] = self.metered_range
         # Random filler text and random choices: never wanted in a contract, and different on
         # every run (the same input must give the same bytes).
@@ -226,12 +259,27 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     # -- the budget ------------------------------------------------------------------------
     @contextmanager
+    def document(self) -> Iterator[None]:
+        """Share one time budget (``Limits.document_seconds``) among every template rendered
+        inside: the clauses of one document. Each template keeps its own budget too."""
+        if self._document_deadline is not None:
+            yield
+            return
+        self._document_deadline = time.monotonic() + self.limits.document_seconds
+        try:
+            yield
+        finally:
+            self._document_deadline = None
+
+    @contextmanager
     def metering(self, label: str) -> Iterator[None]:
         """Meter everything rendered inside (nested renders share the outer budget)."""
         if self._meter is not None:
             yield
             return
-        self._meter = _Meter(label, time.monotonic() + self.limits.seconds)
+        self._meter = _Meter(
+            label, time.monotonic() + self.limits.seconds, document_deadline=self._document_deadline
+        )
         try:
             yield
         finally:
@@ -239,10 +287,30 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     def _tick(self) -> None:
         meter = self._meter
-        if meter is not None and time.monotonic() > meter.deadline:
+        if meter is None:
+            return
+        now = time.monotonic()
+        if meter.document_deadline is not None and now > meter.document_deadline:
+            raise BudgetExceeded(
+                f"the document's templates ran for more than {self.limits.document_seconds:g} s "
+                "together (the document's time budget)"
+            )
+        if now > meter.deadline:
             raise BudgetExceeded(
                 f"the template ran for more than {self.limits.seconds:g} s (its time budget)"
             )
+
+    def _count_items(self, items: int = 1) -> None:
+        """Count loop steps and items that filters produce against the loop budget."""
+        meter = self._meter
+        if meter is not None:
+            meter.iterations += items
+            if meter.iterations > self.limits.iterations:
+                raise BudgetExceeded(
+                    f"the template's loops ran more than {self.limits.iterations:,} times "
+                    "(its loop budget)"
+                )
+            self._tick()
 
     def _too_big(self, what: str, size: int, limit: int | None = None) -> None:
         limit = self.limits.value_chars if limit is None else limit
@@ -254,6 +322,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         limits = self.limits
         size = _size(value, limits.value_chars)
         self._too_big("a value the template built", size)
+        if isinstance(value, str):
+            _refuse_default_repr(value)
         meter = self._meter
         if meter is not None:
             meter.built += size
@@ -265,18 +335,24 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return value
 
     def metered_iter(self, iterable: Iterable[Any]) -> Generator[Any, None, None]:
-        limits = self.limits
         for item in iterable:
-            meter = self._meter
-            if meter is not None:
-                meter.iterations += 1
-                if meter.iterations > limits.iterations:
-                    raise BudgetExceeded(
-                        f"the template's loops ran more than {limits.iterations:,} times "
-                        "(its loop budget)"
-                    )
-                self._tick()
+            self._count_items()
             yield item
+
+    def _bounded_list(self, items: Iterable[Any], separator: int = 0) -> list[Any]:
+        """Materialise what a filter or join made on the fly, counting as it goes, so a
+        generator of huge items stops at the budget instead of after filling memory."""
+        if isinstance(items, list):
+            return items
+        limit = self.limits.value_chars
+        out: list[Any] = []
+        size = 0
+        for item in items:
+            self._count_items()
+            size += _size(item, limit) + (separator if out else 0)
+            self._too_big("the joined text" if separator else "the list", size)
+            out.append(item)
+        return out
 
     def metered_output(self, chunks: Generator[str, None, None]) -> Iterator[str]:
         limit = self.limits.output_chars
@@ -288,6 +364,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 chunks.throw(
                     BudgetExceeded(f"the output exceeds {limit:,} characters (its size budget)")
                 )
+            if _DEFAULT_REPR.search(chunk):
+                chunks.throw(SecurityError(_ADDRESS_REFUSAL))
             yield chunk
 
     def metered_range(self, *args: int) -> range:
@@ -312,7 +390,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         elif operator == "*":
             self._check_product(left, right)
         elif operator == "+":
-            if isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+            if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
                 limit = self.limits.value_chars
                 self._too_big("the sum", _size(left, limit) + _size(right, limit))
         elif operator == "%" and isinstance(left, str):
@@ -342,7 +420,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 )
             return
         times, sequence = (left, right) if isinstance(left, int) else (right, left)
-        if isinstance(times, int) and isinstance(sequence, str | list | tuple):
+        if isinstance(times, int) and isinstance(sequence, _SEQUENCES):
             size = _size(sequence, self.limits.value_chars) * max(times, 0)
             self._too_big("the repetition", size)
 
@@ -363,7 +441,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return False
         if isinstance(obj, _OPAQUE) or isinstance(value, _OPAQUE):
             return False
-        if isinstance(obj, str) and attr in FORMAT_METHODS:
+        if isinstance(obj, str) and attr in FORMAT_METHODS | TEXT_ENCODING:
             return False
         if isinstance(obj, BaseModel):
             cls = type(obj)
@@ -379,6 +457,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 "str.format and format_map are not available to templates; "
                 "use ~ or the format filter"
             )
+        elif isinstance(obj, str) and attribute in TEXT_ENCODING:
+            why = "str.encode is not available to templates: clauses work with text, not bytes"
         elif isinstance(obj, BaseModel) and not attribute.startswith("_"):
             why = (
                 f"'{attribute}' is a method of {type(obj).__name__}: templates may read "
@@ -388,7 +468,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
             why = f"'{attribute}' would change the agreement data, which templates may only read"
         else:
             why = f"access to attribute {attribute!r} of {type(obj).__name__!r} object is unsafe"
-        return self.undefined(why, name=attribute, obj=obj, exc=SecurityError)
+        # Raised, not returned as an Undefined: map(attribute=...), selectattr and attr would
+        # otherwise put the Undefined in a list, which prints as "Undefined" with no error.
+        raise SecurityError(why)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self._tick()
@@ -401,30 +483,37 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         self._tick()
         owner = getattr(obj, "__self__", None)
-        if isinstance(owner, str):
-            self._check_string_method(owner, getattr(obj, "__name__", ""), args)
+        if isinstance(owner, _TEXT):
+            name = getattr(obj, "__name__", "")
+            if name == "join" and args:
+                args = (self._bounded_list(args[0], len(owner)), *args[1:])
+            self._check_string_method(owner, name, args)
         return self.checked(super().call(context, obj, *args, **kwargs))
 
-    def _check_string_method(self, text: str, name: str, args: tuple[Any, ...]) -> None:
+    def _check_string_method(
+        self, text: str | bytes | bytearray, name: str, args: tuple[Any, ...]
+    ) -> None:
         first = args[0] if args else None
         if name in ("center", "ljust", "rjust", "zfill") and isinstance(first, int):
             self._too_big(f"str.{name}()", first)
         elif name == "expandtabs" and isinstance(first, int):
-            self._too_big("str.expandtabs()", len(text) + text.count("\t") * first)
+            tabs = _occurrences(text, "\t" if isinstance(text, str) else b"\t")
+            self._too_big("str.expandtabs()", len(text) + tabs * first)
         elif name == "replace" and len(args) >= 2:
             self._check_replace(text, args[0], args[1])
         elif name == "join" and args:
             self._check_join(text, args[0])
 
-    def _check_replace(self, text: str, old: Any, new: Any) -> None:
-        if isinstance(old, str) and isinstance(new, str):
-            hits = len(text) + 1 if not old else text.count(old)
+    def _check_replace(self, text: str | bytes | bytearray, old: Any, new: Any) -> None:
+        if isinstance(old, _TEXT) and isinstance(new, _TEXT):
+            hits = len(text) + 1 if not old else _occurrences(text, old)
             self._too_big("the replacement", len(text) + hits * max(len(new) - len(old), 0))
 
     def _check_join(self, separator: Any, items: Any) -> None:
         if isinstance(items, list | tuple | range):
             limit = self.limits.value_chars
-            size = len(str(separator)) * max(len(items) - 1, 0)
+            width = len(separator) if isinstance(separator, _TEXT) else len(str(separator))
+            size = width * max(len(items) - 1, 0)
             size += _size(list(items) if isinstance(items, range) else items, limit)
             self._too_big("the joined text", size)
 
@@ -449,13 +538,34 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 except TypeError:
                     pass  # the call itself reports the wrong arguments
                 else:
+                    if name == "join" and "value" in bound.arguments:
+                        separator = bound.arguments.get("d", "")
+                        width = len(separator) if isinstance(separator, str) else 0
+                        bound.arguments["value"] = self._bounded_list(
+                            bound.arguments["value"], width
+                        )
+                        args, kwargs = bound.args, bound.kwargs
                     self._check_filter(name, bound.arguments)
-            return self.checked(function(*args, **kwargs))
+            result = function(*args, **kwargs)
+            if isinstance(result, Iterator):
+                return self._produced(result)
+            return self.checked(result)
 
         return guarded
 
+    def _produced(self, items: Iterator[Any]) -> Generator[Any, None, None]:
+        """The items a filter yields (map, batch, select...), each counted and checked, so
+        chained filters cannot make millions of items in one expression."""
+        for item in items:
+            self._count_items()
+            yield self.checked(item)
+
     def _check_filter(self, name: str, arguments: dict[str, Any]) -> None:
         values = list(arguments.values())
+        if name in _BUILDING_FILTERS:
+            # the first argument after an eval context is the value being filtered
+            subject = next((v for v in values if not _is_context(v)), None)
+            self._too_big(f"the {name} filter's input", _size(subject, self.limits.value_chars))
         if name == "format":
             value = next((v for v in values if isinstance(v, str)), "")
             extra = arguments.get("args", ())
@@ -480,10 +590,23 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return
         if name == "wordwrap":
             text, width = str(arguments.get("s", "")), arguments.get("width", 79)
+            self._too_big("the text to wrap", len(text), self.limits.wrap_chars)
             wrap = arguments.get("wrapstring") or "\n"
             if isinstance(width, int) and isinstance(wrap, str):
                 lines = len(text) // max(width, 1) + text.count("\n") + 1
                 self._too_big("the wrapped text", len(text) + lines * len(wrap))
+            return
+        if name in ("batch", "slice"):
+            # batch(1) over a long text makes one list per character, and chained batches
+            # multiply the work: count the lists before they are made
+            items, count = arguments.get("value"), arguments.get("linecount")
+            if name == "slice":
+                produced = count if isinstance(count, int) else 0
+            elif isinstance(count, int) and isinstance(items, Sized):
+                produced = len(items) // max(count, 1) + 1
+            else:
+                produced = 0
+            self._count_items(produced)
             return
         if name == "sum":
             start = arguments.get("start", 0)
@@ -497,15 +620,42 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 self._too_big(f"the {name} filter's result", value)
 
 
+def _occurrences(text: Any, part: Any) -> int:
+    """``text.count(part)`` for str or bytes; a mismatch (str in bytes) fails in the call."""
+    try:
+        return int(text.count(part))
+    except TypeError:
+        return 0
+
+
 def _inherits(kind: type, method: str) -> bool:
     """Whether ``kind`` prints with object's own method (a memory address)."""
     return bool(getattr(kind, method) is getattr(object, method))
+
+
+_ADDRESS_REFUSAL = (
+    "this prints a function, class or object that has no text form (its memory address): "
+    "only text, numbers, dates and agreement fields can be printed"
+)
+
+
+def _refuse_default_repr(text: str) -> None:
+    if _DEFAULT_REPR.search(text):
+        raise SecurityError(_ADDRESS_REFUSAL)
+
+
+def _is_context(value: Any) -> bool:
+    """Whether a filter's argument is what Jinja passes before the value (pass_context...)."""
+    return isinstance(value, Context | EvalContext | Environment)
 
 
 def _printable(finalize: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
     """Refuse to print what only has a memory address to show (functions, classes, objects)."""
 
     def check(value: Any) -> Any:
+        if isinstance(value, list | tuple | set | frozenset | dict):
+            # a container prints its items' reprs: [cycler] prints a class
+            _refuse_default_repr(repr(value))
         if not isinstance(value, str | Undefined):
             kind = type(value)
             if (
