@@ -299,3 +299,18 @@ def test_ctrl_c_as_render_prints_its_last_line_exits_130_with_the_message(tmp_pa
         assert "Traceback" not in err
         if process.returncode == 130:
             assert err.endswith("slawriter: interrupted\n"), err
+
+
+def test_an_export_cut_short_in_the_middle_of_a_character_is_a_message(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by `make fuzz`: a file ending inside a UTF-8 sequence (0xC3 with nothing after it)
+    made the encoding check index an empty block (exit 70)."""
+    export = HOSTILE / "export-cut-mid-character.csv"
+    assert export.read_bytes().endswith(b"\xc3")
+    code, _, err = run(
+        capsys, "report", AGREEMENT, "--tickets", str(export), "--period", "2027-01",
+        "--as-of", "2027-02-05T12:00", "--json",
+    )  # fmt: skip
+    assert code == 2
+    assert "is a character neither in UTF-8 nor in Windows-1252" in err

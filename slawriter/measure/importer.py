@@ -182,10 +182,13 @@ def _decodes(path: Path, encoding: str) -> tuple[int, int, int] | None:
     decoder = codecs.getincrementaldecoder(encoding)()
     line, line_start, offset = 1, 0, 0
     with path.open("rb") as handle:
-        while True:
-            block = handle.read(_BLOCK)
+        block = handle.read(_BLOCK)
+        while block:
+            # Read one block ahead, so the last block is decoded as final: a sequence cut
+            # short at the end of the file is then reported within a block that has bytes.
+            following = handle.read(_BLOCK)
             try:
-                decoder.decode(block, final=not block)
+                decoder.decode(block, final=not following)
             except UnicodeDecodeError as error:
                 at = max(0, min(error.start, len(block) - 1))
                 before = block[:at]
@@ -193,12 +196,12 @@ def _decodes(path: Path, encoding: str) -> tuple[int, int, int] | None:
                 if b"\n" in before:
                     line_start = offset + before.rfind(b"\n") + 1
                 return block[at], line, offset + at - line_start + 1
-            if not block:
-                return None
             line += block.count(b"\n")
             if b"\n" in block:
                 line_start = offset + block.rfind(b"\n") + 1
             offset += len(block)
+            block = following
+    return None
 
 
 def detect_encoding(path: Path, name: str | None = None) -> str:
