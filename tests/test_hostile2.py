@@ -19,10 +19,7 @@ import pytest
 from slawriter.cli import main
 from slawriter.files.reading import MB
 from tests.conftest import ROOT, copy_examples
-
-HOSTILE = Path(__file__).resolve().parent / "hostile"
-AGREEMENT = "acme-standard.yaml"
-TICKETS = "acme-2027-01-tickets.csv"
+from tests.test_hostile import AGREEMENT, HOSTILE, TICKETS, append_fixture, run
 
 
 @pytest.fixture
@@ -30,20 +27,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy_examples(tmp_path, AGREEMENT, TICKETS)
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err and "internal error" not in captured.err, captured.err
-    return code, captured.out, captured.err
-
-
-def append_fixture(agreement: Path, fixture: str) -> int:
-    """Append a tests/hostile snippet to the agreement; returns the line its content starts."""
-    text = agreement.read_text("utf-8")
-    agreement.write_text(text + (HOSTILE / fixture).read_text("utf-8"), "utf-8")
-    return text.count("\n") + 1
 
 
 # --- YAML that libyaml cannot parse but ruamel can ---------------------------------------------
