@@ -57,6 +57,7 @@ COMMANDS = [
     "check",
     "staffing",
     "downtime",
+    "export-policy",
 ]
 
 

@@ -17,7 +17,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("commands", ("slawriter.commands",)),
     ("orchestration", ("slawriter.pipeline",)),
     ("front ends and reviewers' tools", ("slawriter.wizard", "slawriter.review")),
-    ("engines", ("slawriter.drafting", "slawriter.feasibility", "slawriter.measure")),
+    ("engines", ("slawriter.drafting", "slawriter.feasibility", "slawriter.measure", "slawriter.policy")),
     ("loading", ("slawriter.files.load",)),
     ("clause library", ("slawriter.library",)),
     ("renderers", ("slawriter.render",)),
