@@ -22,7 +22,8 @@ DESCRIPTION = (
 )
 EXAMPLES = """examples:
   slawriter export-policy examples/acme-standard.yaml --to zendesk --out policy/
-  slawriter export-policy --check policy/acme-standard.zendesk-sla-policy.json examples/acme-standard.yaml"""
+  slawriter export-policy --check policy/acme-standard.zendesk-sla-policy.json \
+      examples/acme-standard.yaml"""
 
 TARGETS = ("zendesk", "freshdesk", "jira", "openslo")
 
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.policy.check import compare
     from slawriter.policy.export import write
     from slawriter.policy.targets import promises
+    from slawriter.text.words import plural
 
     console = Console(highlight=False, soft_wrap=True)
     loaded = load_agreement(args.agreement, Library.locate(args.library))
@@ -63,17 +65,23 @@ def run(args: argparse.Namespace) -> int:
         drift = compare(args.check, promises(loaded))
         name = escape(display_path(args.check))
         if not drift.differences:
-            console.print(f"{name} ({drift.target}) agrees with {escape(display_path(loaded.path))}: no drift")
+            console.print(
+                f"{name} ({drift.target}) agrees with {escape(display_path(loaded.path))}: no drift"
+            )
             return EXIT_OK
+        count = plural(len(drift.differences), "place")
+        agreement = escape(display_path(loaded.path))
         console.print(
-            f"[yellow]{name} ({drift.target}) differs from {escape(display_path(loaded.path))}[/yellow] "
-            f"in {len(drift.differences)} place{'s' if len(drift.differences) != 1 else ''}:"
+            f"[yellow]{name} ({drift.target}) differs from {agreement}[/yellow] in {count}:"
         )
         for line in drift.differences:
             console.print(f"  - {escape(line)}")
         return EXIT_FOUND
     if args.to is None:
-        raise InputError("export-policy: say which target with --to (zendesk, freshdesk, jira or openslo), or give --check POLICY.json")
+        raise InputError(
+            "export-policy: say which target with --to (zendesk, freshdesk, jira or openslo), "
+            "or give --check POLICY.json"
+        )
     written, export = write(loaded, args.to, args.out, args.force)
     if export.not_expressed:
         console.print(

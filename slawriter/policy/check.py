@@ -18,8 +18,8 @@ from slawriter.policy import freshdesk, jira, zendesk
 from slawriter.policy.targets import Promises, ladder
 
 EXPECTED = (
-    "expected a Zendesk SLA policy ({\"sla_policy\": {\"policy_metrics\": [...]}}, as "
-    "GET /api/v2/slas/policies/{id} returns it), a Freshdesk SLA policy ({\"sla_target\": "
+    'expected a Zendesk SLA policy ({"sla_policy": {"policy_metrics": [...]}}, as '
+    'GET /api/v2/slas/policies/{id} returns it), a Freshdesk SLA policy ({"sla_target": '
     "{...}}, as GET /api/v2/sla_policies returns it) or the "
     f"{jira.FORMAT} file of slawriter export-policy --to jira"
 )
@@ -92,7 +92,9 @@ def _zendesk(data: Any, name: str, title: str) -> tuple[str, Settings]:
         if "target" in item:
             minutes = _number(item["target"], name, f"{where}.target")
         else:  # newer accounts may give seconds only
-            minutes = _number(item.get("target_in_seconds"), name, f"{where}.target_in_seconds") // 60
+            minutes = (
+                _number(item.get("target_in_seconds"), name, f"{where}.target_in_seconds") // 60
+            )
         settings[(priority, metric)] = {
             "target": minutes,
             "business_hours": _flag(item.get("business_hours"), name, f"{where}.business_hours"),
@@ -155,8 +157,10 @@ def _which(data: Any) -> str | None:
             return "zendesk"
         if "sla_target" in data:
             return "freshdesk"
-    if isinstance(data, list) and data and all(
-        isinstance(item, dict) and "sla_target" in item for item in data
+    if (
+        isinstance(data, list)
+        and data
+        and all(isinstance(item, dict) and "sla_target" in item for item in data)
     ):
         return "freshdesk"
     return None
@@ -219,10 +223,14 @@ def compare(path: Path, promised: Promises) -> Drift:
         label = f"{_label(promised, target, level)} {metric}"
         ours, theirs = wanted.get(key), found.get(key)
         if theirs is None:
-            differences.append(f"{label}: missing from the policy (agreement: {_show(target, ours or {})})")
+            differences.append(
+                f"{label}: missing from the policy (agreement: {_show(target, ours or {})})"
+            )
             continue
         if ours is None:
-            differences.append(f"{label}: in the policy ({_show(target, theirs)}), not in the agreement")
+            differences.append(
+                f"{label}: in the policy ({_show(target, theirs)}), not in the agreement"
+            )
             continue
         if ours["target"] != theirs["target"]:
             differences.append(

@@ -37,7 +37,8 @@ def holidays(promised: Promises, calendar: Calendar) -> list[tuple[str, str]]:
     """(ISO date, name) of every holiday and closed date from the agreement's start to the end
     of its initial term (a year at least)."""
     return [
-        (day.isoformat(), name) for day, name in calendar.holidays_between(promised.first, promised.last)
+        (day.isoformat(), name)
+        for day, name in calendar.holidays_between(promised.first, promised.last)
     ]
 
 
@@ -118,8 +119,7 @@ def not_expressed_md(promised: Promises, export: Export, heading: str) -> bytes:
     lines = [
         f"# What {heading} cannot express",
         "",
-        f"Agreement: {promised.title}, exported by slawriter export-policy --to "
-        f"{export.target}.",
+        f"Agreement: {promised.title}, exported by slawriter export-policy --to {export.target}.",
         "These promises stand in the contract but are not in the exported configuration; "
         "set them up by hand or measure them with slawriter report.",
         "",

@@ -38,7 +38,9 @@ def policy_body(promised: Promises) -> dict[str, Any]:
         "name": f"SLA {promised.title}"[:255],
         "description": "Written by slawriter export-policy from "
         f"{promised.loaded.path.name}: "
-        + "; ".join(f"{key} {name} = {levels[key]}" for key, name in promised.priorities if key in levels),
+        + "; ".join(
+            f"{key} {name} = {levels[key]}" for key, name in promised.priorities if key in levels
+        ),
         "active": True,
         "sla_target": sla_target,
         "applicable_to": {"company_ids": []},
@@ -83,8 +85,7 @@ def export(promised: Promises) -> Export:
     stem = promised.stem
     _, left = ladder(promised, LEVELS)
     gaps = [
-        f"Priority {key}: Freshdesk has four priorities (urgent, high, medium, low)"
-        for key in left
+        f"Priority {key}: Freshdesk has four priorities (urgent, high, medium, low)" for key in left
     ]
     gaps.append(
         "Which tickets the policy applies to: applicable_to.company_ids is empty; put the "

@@ -116,8 +116,8 @@ def checklist(promised: Promises, data: dict[str, Any]) -> bytes:
     ]
     for metric in data["metrics"]:
         lines.append(
-            f"- [ ] **{metric['name']}**: start {metric['start']}; pause {', '.join(metric['pause'])}; "
-            f"stop {metric['stop']}"
+            f"- [ ] **{metric['name']}**: start {metric['start']}; "
+            f"pause {', '.join(metric['pause'])}; stop {metric['stop']}"
         )
         for goal in metric["goals"]:
             lines.append(

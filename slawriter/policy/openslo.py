@@ -48,17 +48,20 @@ def documents(promised: Promises) -> tuple[list[dict[str, Any]], list[str]]:
             "timeSliceWindow": monitoring.interval.text.replace(" ", ""),
         }
         if target >= 1:
-            gaps.append(
-                f"{service.id}: a 100% target; OpenSLO targets are below 1.0, written as 1"
-            )
+            gaps.append(f"{service.id}: a 100% target; OpenSLO targets are below 1.0, written as 1")
         docs.append(
             {
                 "apiVersion": API_VERSION,
                 "kind": "SLO",
-                "metadata": {"name": f"{service.id}-uptime", "displayName": f"{service.name} uptime"},
+                "metadata": {
+                    "name": f"{service.id}-uptime",
+                    "displayName": f"{service.name} uptime",
+                },
                 "spec": {
                     "description": f"Monthly uptime of {service.name} as the agreement "
-                    f"{agreement.agreement.reference} defines it, measured by {monitoring.system}"[:1050],
+                    f"{agreement.agreement.reference} defines it, measured by {monitoring.system}"[
+                        :1050
+                    ],
                     "service": service.id,
                     "indicator": {
                         "metadata": {"name": f"{service.id}-up"},
@@ -129,8 +132,7 @@ def export(promised: Promises) -> Export:
     docs, gaps = documents(promised)
     if not docs:
         gaps.insert(0, "No service has an uptime target: there is no SLO to write")
-    header = (
-        f"# OpenSLO documents written by slawriter export-policy from {promised.loaded.path.name}.\n"
-    )
+    source = promised.loaded.path.name
+    header = f"# OpenSLO documents written by slawriter export-policy from {source}.\n"
     text = header + yaml.safe_dump_all(docs, sort_keys=False, allow_unicode=True, width=100)
     return Export("openslo", {f"{promised.stem}.openslo.yaml": text.encode()}, gaps)

@@ -107,5 +107,7 @@ def ladder(promised: Promises, levels: list[str]) -> tuple[dict[str, str], list[
 
 def words(minutes: int, business: bool) -> str:
     hours, rest = divmod(minutes, 60)
-    text = " ".join(part for part in (f"{hours}h" if hours else "", f"{rest}m" if rest else "") if part)
+    text = " ".join(
+        part for part in (f"{hours}h" if hours else "", f"{rest}m" if rest else "") if part
+    )
     return f"{text or '0m'}{' of business hours' if business else ''}"

@@ -57,7 +57,11 @@ def policy_body(promised: Promises) -> dict[str, Any]:
             "title": f"SLA {promised.title}"[:255],
             "description": "Written by slawriter export-policy from "
             f"{promised.loaded.path.name}: "
-            + "; ".join(f"{key} {name} = {levels[key]}" for key, name in promised.priorities if key in levels),
+            + "; ".join(
+                f"{key} {name} = {levels[key]}"
+                for key, name in promised.priorities
+                if key in levels
+            ),
             "filter": {"all": [], "any": []},
             "policy_metrics": metrics,
         }
