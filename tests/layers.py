@@ -17,7 +17,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("commands", ("slawriter.commands",)),
     ("orchestration", ("slawriter.pipeline",)),
     ("front ends and reviewers' tools", ("slawriter.wizard", "slawriter.review")),
-    ("engines", ("slawriter.drafting", "slawriter.feasibility", "slawriter.measure", "slawriter.policy")),
+    (
+        "engines",
+        ("slawriter.drafting", "slawriter.feasibility", "slawriter.measure", "slawriter.policy"),
+    ),
     ("loading", ("slawriter.files.load",)),
     ("clause library", ("slawriter.library",)),
     ("renderers", ("slawriter.render",)),
