@@ -18,6 +18,7 @@ from slawriter.render.document import (
     Party,
     Table,
     flatten,
+    signature_rows,
 )
 from slawriter.render.options import Options
 from slawriter.text.markdown import escape_markdown
@@ -151,26 +152,15 @@ def render_markdown(document: Document) -> str:
         escape_markdown(document.signature_intro),
         "",
     ]
-    provider, customer = cover.provider, cover.customer
-    rows = [
-        (
-            "",
-            f"**For {escape_markdown(provider.legal_name)}**",
-            f"**For {escape_markdown(customer.legal_name)}**",
-        ),
-        ("Signature", "", ""),
-        (
-            "Name",
-            escape_markdown(provider.signatory_name),
-            escape_markdown(customer.signatory_name),
-        ),
-        (
-            "Title",
-            escape_markdown(provider.signatory_title),
-            escape_markdown(customer.signatory_title),
-        ),
-        ("Date", "", ""),
-    ]
-    out += ["| | Provider | Customer |", "|---|---|---|"]
-    out += [f"| {a} | {b or ' '} | {c or ' '} |" for a, b, c in rows]
+    (_, *roles), *rows = signature_rows(cover.provider, cover.customer)
+    out += ["| " + " | ".join(escape_markdown(role) for role in roles) + " |", "|---|---|"]
+    for kind, *texts in rows:
+        if kind == "line":
+            continue  # a rule to sign on: nothing a text file can show
+        cells = [escape_markdown(text) for text in texts]
+        if kind == "name":
+            cells = [f"**{cell}**" if cell else cell for cell in cells]
+        elif kind == "caption":
+            cells = [f"*{cell}*" for cell in cells]
+        out.append("| " + " | ".join(cell or " " for cell in cells) + " |")
     return "\n".join(out).rstrip() + "\n"
