@@ -644,8 +644,12 @@ def theme_xml() -> str:
         ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),
         ("dk2", '<a:srgbClr val="1F2A44"/>'),
         ("lt2", '<a:srgbClr val="E3E8EF"/>'),
-        *((f"accent{n}", f'<a:srgbClr val="{c}"/>') for n, c in enumerate(
-            ("2F5496", "C55A11", "7F7F7F", "BF9000", "4472C4", "548235"), start=1)),
+        *(
+            (f"accent{n}", f'<a:srgbClr val="{c}"/>')
+            for n, c in enumerate(
+                ("2F5496", "C55A11", "7F7F7F", "BF9000", "4472C4", "548235"), start=1
+            )
+        ),
         ("hlink", '<a:srgbClr val="0563C1"/>'),
         ("folHlink", '<a:srgbClr val="954F72"/>'),
     )
