@@ -6,6 +6,7 @@ appear as their captions, and inserted values (the clause book's) are shown betw
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from slawriter.render.document import (
@@ -29,16 +30,22 @@ def write(document: Document, options: Options) -> bytes:
 
 
 def _runs(runs: Inline) -> str:
+    # Neighbouring runs with the same emphasis are wrapped together: "**a****b**" (a bold
+    # marked value, then bold text) is not emphasis in CommonMark but four asterisks.
     out = []
-    for run in runs:
-        text = "  \n".join(escape_markdown(part) for part in run.text.split("\n"))
-        if run.marked and text.strip():
-            text = f"⟦{text}⟧"
-        if run.bold and run.italic:
+    for (bold, italic), group in itertools.groupby(runs, key=lambda r: (r.bold, r.italic)):
+        pieces = []
+        for run in group:
+            text = "  \n".join(escape_markdown(part) for part in run.text.split("\n"))
+            if run.marked and text.strip():
+                text = f"⟦{text}⟧"
+            pieces.append(text)
+        text = "".join(pieces)
+        if bold and italic:
             text = _wrap(text, "***")
-        elif run.bold:
+        elif bold:
             text = _wrap(text, "**")
-        elif run.italic:
+        elif italic:
             text = _wrap(text, "*")
         out.append(text)
     return "".join(out)
