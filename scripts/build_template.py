@@ -635,6 +635,46 @@ def settings_xml() -> str:
     )
 
 
+def theme_xml() -> str:
+    """The smallest theme the schema accepts (ISO 29500 requires the document to have one):
+    Office's colours, the body font for headings and text, plain fills, lines and effects.
+    Our styles name their fonts and colours outright, so the theme changes nothing shown."""
+    colours = (
+        ("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'),
+        ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>'),
+        ("dk2", '<a:srgbClr val="1F2A44"/>'),
+        ("lt2", '<a:srgbClr val="E3E8EF"/>'),
+        *(
+            (f"accent{n}", f'<a:srgbClr val="{c}"/>')
+            for n, c in enumerate(
+                ("2F5496", "C55A11", "7F7F7F", "BF9000", "4472C4", "548235"), start=1
+            )
+        ),
+        ("hlink", '<a:srgbClr val="0563C1"/>'),
+        ("folHlink", '<a:srgbClr val="954F72"/>'),
+    )
+    font = f'<a:latin typeface="{BODY_FONT}"/><a:ea typeface=""/><a:cs typeface=""/>'
+    solid = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+    line = f'<a:ln w="6350">{solid}</a:ln>'
+    return (
+        XML_DECL
+        + f'<a:theme xmlns:a="{NS["a"]}" name="slawriter"><a:themeElements>'
+        + '<a:clrScheme name="slawriter">'
+        + "".join(f"<a:{name}>{value}</a:{name}>" for name, value in colours)
+        + "</a:clrScheme>"
+        + f'<a:fontScheme name="slawriter"><a:majorFont>{font}</a:majorFont>'
+        + f"<a:minorFont>{font}</a:minorFont></a:fontScheme>"
+        + '<a:fmtScheme name="slawriter">'
+        + f"<a:fillStyleLst>{solid * 3}</a:fillStyleLst>"
+        + f"<a:lnStyleLst>{line * 3}</a:lnStyleLst>"
+        + "<a:effectStyleLst>"
+        + "<a:effectStyle><a:effectLst/></a:effectStyle>" * 3
+        + "</a:effectStyleLst>"
+        + f"<a:bgFillStyleLst>{solid * 3}</a:bgFillStyleLst>"
+        + "</a:fmtScheme></a:themeElements></a:theme>"
+    )
+
+
 def font_table_xml() -> str:
     return (
         XML_DECL
@@ -652,6 +692,7 @@ def content_types_xml() -> str:
         "/word/numbering.xml": f"{CT_WORD}.numbering+xml",
         "/word/settings.xml": f"{CT_WORD}.settings+xml",
         "/word/fontTable.xml": f"{CT_WORD}.fontTable+xml",
+        "/word/theme/theme1.xml": f"{CT_OFFICE}.theme+xml",
         "/word/header1.xml": f"{CT_WORD}.header+xml",
         "/word/header2.xml": f"{CT_WORD}.header+xml",
         "/word/footer1.xml": f"{CT_WORD}.footer+xml",
@@ -729,6 +770,7 @@ def package_parts() -> dict[str, str]:
                 ("rIdNumbering", f"{REL}/numbering", "numbering.xml"),
                 ("rIdSettings", f"{REL}/settings", "settings.xml"),
                 ("rIdFonts", f"{REL}/fontTable", "fontTable.xml"),
+                ("rIdTheme", f"{REL}/theme", "theme/theme1.xml"),
                 ("rIdHeaderDefault", f"{REL}/header", "header1.xml"),
                 ("rIdHeaderFirst", f"{REL}/header", "header2.xml"),
                 ("rIdFooterDefault", f"{REL}/footer", "footer1.xml"),
@@ -744,6 +786,7 @@ def package_parts() -> dict[str, str]:
         "word/numbering.xml": numbering_xml(),
         "word/settings.xml": settings_xml(),
         "word/styles.xml": styles_xml(),
+        "word/theme/theme1.xml": theme_xml(),
     }
 
 

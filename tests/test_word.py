@@ -381,8 +381,12 @@ def test_tables_are_real_word_tables(word: WordDocument) -> None:
 def test_signature_block_names_both_parties(word: WordDocument) -> None:
     table = word.tables[-1]
     cells = [[cell.text for cell in row.cells] for row in table.rows]
-    assert cells[0] == ["Signed for and on behalf of"] * 2
-    assert cells[1] == [SPECIAL, "Acme & Co Ltd"]
+    assert cells[0] == ["Provider", "Customer"]
+    # The roles head the columns: Word repeats them, screen readers announce them.
+    assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+    assert all(row._tr.trPr.find(f"{W}tblHeader") is None for row in table.rows[1:])
+    assert cells[1] == ["Signed for and on behalf of"] * 2
+    assert cells[2] == [SPECIAL, "Acme & Co Ltd"]
     assert ["Name: Alex Morgan", "Name: Sam O'Neill"] in cells
     assert ["Title: Managing Director", "Title: Head of Operations"] in cells
     assert all(row._tr.trPr.find(f"{W}cantSplit") is not None for row in table.rows)

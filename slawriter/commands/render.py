@@ -58,6 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="end the document with an appendix listing each clause's id, variant and "
         "version, the profile, the agreement hash and the library commit",
     )
+    parser.add_argument(
+        "--pdf-a",
+        action="store_true",
+        help="write the PDF as PDF/A-2b, for archiving (fonts embedded; needs --format with pdf)",
+    )
     library_option(parser)
 
 
@@ -105,6 +110,10 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.pipeline.render import parse_formats, render_files
 
     formats = parse_formats(args.format)
+    if args.pdf_a and "pdf" not in formats:
+        from slawriter.errors import InputError
+
+        raise InputError("--pdf-a: no PDF to write: add pdf to --format, e.g. --format docx,pdf")
     risks = parse_accepted_risks(args.accept_risk)
     library = Library.locate(args.library)
     outcome = render_files(
@@ -116,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
         allow_draft=args.allow_draft,
         accept_risks=risks,
         provenance_appendix=args.provenance_appendix,
+        pdf_a=args.pdf_a,
     )
     console = Console(highlight=False, soft_wrap=True)
     for note in outcome.skipped:
@@ -126,6 +136,17 @@ def run(args: argparse.Namespace) -> int:
     if notes:
         names = " ".join(display_path(p) for p in notes)
         console.print(f"Some promises were not checked: see slawriter check {names}", markup=False)
+    if outcome.missing_glyphs:
+        from slawriter.render.fonts import describe
+
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        for pdf, characters in outcome.missing_glyphs:
+            err.print(
+                f"Warning: {display_path(pdf)}: no installed font has {describe(characters)}: "
+                "they print as empty boxes. Install a font that has them (e.g. fonts-noto-cjk "
+                "for Chinese, Japanese and Korean) and render again.",
+                markup=False,
+            )
     for item in outcome.written:
         names = ", ".join(display_path(p) for p in item.files)
         console.print(

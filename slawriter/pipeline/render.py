@@ -65,9 +65,11 @@ def _check_job(job: tuple[Loaded, Path]) -> list[Finding]:
     return check_agreement(loaded, _library(root))
 
 
-def _render_job(job: tuple[Loaded, Path, tuple[str, ...], bool, bool]) -> dict[str, bytes]:
-    loaded, root, formats, allow_draft, appendix = job
-    return render_outputs(loaded, _library(root), formats, allow_draft, appendix)
+def _render_job(
+    job: tuple[Loaded, Path, tuple[str, ...], bool, bool, bool],
+) -> dict[str, bytes]:
+    loaded, root, formats, allow_draft, appendix, pdf_a = job
+    return render_outputs(loaded, _library(root), formats, allow_draft, appendix, pdf_a)
 
 
 class Workers:
@@ -107,6 +109,7 @@ def render_outputs(
     formats: Sequence[str],
     allow_draft: bool = False,
     provenance_appendix: bool = False,
+    pdf_a: bool = False,
 ) -> dict[str, bytes]:
     """Every requested format in memory, keyed by file extension."""
     document = assemble_document(loaded, library, allow_draft)
@@ -114,7 +117,14 @@ def render_outputs(
         from slawriter.drafting.provenance import with_appendix
 
         document = with_appendix(document)
-    return registry.render_all(document, formats, template=library.word_template)
+    outputs = registry.render_all(document, formats, template=library.word_template, pdf_a=pdf_a)
+    if "pdf" in formats:
+        # What the font check reads: the document's text (Markdown escapes only in ASCII).
+        outputs[_TEXT] = outputs.get("md") or registry.render(document, "md")
+    return outputs
+
+
+_TEXT = " text"  # not an extension: never written
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,8 @@ class Outcome:
     skipped: list[str]  # notes about files passed over (provider files in a glob)
     # Feasibility findings per agreement (errors among them were accepted as risks).
     findings: list[tuple[Path, list[Finding]]] = field(default_factory=list)
+    # Characters of a PDF that no installed font has (they print as empty boxes), per PDF.
+    missing_glyphs: list[tuple[Path, str]] = field(default_factory=list)
 
 
 def check_feasibility(
@@ -213,6 +225,7 @@ def render_files(
     accept_risks: Mapping[str, str] | None = None,
     provenance_appendix: bool = False,
     finding_reasons: Mapping[tuple[str, str], str] | None = None,
+    pdf_a: bool = False,
 ) -> Outcome:
     """Validate and check every agreement first, then render all, then write: nothing
     half-written. ``accept_risks`` maps rule ids to the reason their errors are accepted;
@@ -229,12 +242,20 @@ def render_files(
         reasons.update(finding_reasons or {})
         checked = check_feasibility(loaded_all, library, risks, workers, reasons)
         jobs = [
-            (loaded, library.root, tuple(formats), allow_draft, provenance_appendix)
+            (loaded, library.root, tuple(formats), allow_draft, provenance_appendix, pdf_a)
             for loaded in loaded_all
         ]
         rendered = workers.map(_render_job, jobs)
     plans: list[tuple[Loaded, dict[Path, bytes], Path, dict[str, Any]]] = []
+    missing_glyphs = []
     for loaded, outputs in zip(loaded_all, rendered, strict=True):
+        text = outputs.pop(_TEXT, None)
+        if text is not None:
+            from slawriter.render.fonts import uncovered
+
+            missing = uncovered(text.decode("utf-8"))
+            if missing:
+                missing_glyphs.append((out_dir / f"{loaded.path.stem}.pdf", missing))
         files = {out_dir / f"{loaded.path.stem}.{ext}": data for ext, data in outputs.items()}
         rec_path = record_path(out_dir, loaded.path.stem)
         record = read_record(rec_path)
@@ -251,7 +272,7 @@ def render_files(
         batch[rec_path.name] = dump_record(_record(loaded, library, record, files, taken))
         written.append(Written(loaded.path, tuple(files)))
     write_set(out_dir, batch)
-    return Outcome(written, skipped, checked)
+    return Outcome(written, skipped, checked, missing_glyphs)
 
 
 def _recorded_reasons(out_dir: Path, loaded_all: Sequence[Loaded]) -> dict[tuple[str, str], str]:

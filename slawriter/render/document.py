@@ -79,6 +79,8 @@ class Image:
     png: bytes
     width_mm: float
     caption: str = ""
+    # What a screen reader says for the picture (Word's alt text); the caption when empty.
+    alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,22 @@ def party(role: str, who: Any) -> Party:
         who.company_number,
         who.signatory.name,
         who.signatory.title,
+    )
+
+
+def signature_rows(provider: Party, customer: Party) -> tuple[tuple[str, str, str], ...]:
+    """The signature block, one (kind, provider's line, customer's line) per row, the
+    parties' roles first: every writer prints these words, so the formats say the same."""
+    on_behalf = "Signed for and on behalf of"
+    return (
+        ("role", provider.role, customer.role),
+        ("intro", on_behalf, on_behalf),
+        ("name", provider.legal_name, customer.legal_name),
+        ("line", "", ""),
+        ("caption", "Signature", "Signature"),
+        ("text", f"Name: {provider.signatory_name}", f"Name: {customer.signatory_name}"),
+        ("text", f"Title: {provider.signatory_title}", f"Title: {customer.signatory_title}"),
+        ("date", "Date:", "Date:"),
     )
 
 

@@ -22,6 +22,7 @@ from slawriter.render.document import (
     Paragraph,
     Party,
     Table,
+    signature_rows,
 )
 from slawriter.render.options import Options
 
@@ -135,23 +136,22 @@ def _party(party: Party) -> str:
 
 
 def _signatures(document: Document) -> list[str]:
-    provider, customer = document.cover.provider, document.cover.customer
-    rows = [
-        ("", f"For {escape(provider.legal_name)}", f"For {escape(customer.legal_name)}"),
-        ("Signature", "", ""),
-        ("Name", escape(provider.signatory_name), escape(customer.signatory_name)),
-        ("Title", escape(provider.signatory_title), escape(customer.signatory_title)),
-        ("Date", "", ""),
-    ]
-    body = "".join(
-        f"<tr><td>{f'<strong>{a}</strong>' if a else ''}</td><td>{b}</td><td>{c}</td></tr>"
-        for a, b, c in rows
-    )
+    (_, *roles), *rows = signature_rows(document.cover.provider, document.cover.customer)
+    body = []
+    for kind, *texts in rows:
+        if kind == "line":
+            continue  # a rule to sign on: nothing to sign on in a web page
+        cells = [escape(text) for text in texts]
+        if kind == "name":
+            cells = [f"<strong>{cell}</strong>" if cell else cell for cell in cells]
+        elif kind == "caption":
+            cells = [f"<em>{cell}</em>" for cell in cells]
+        body.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    head = "".join(f'<th scope="col">{escape(role)}</th>' for role in roles)
     return [
         f'<section id="signatures"><h2>{escape(document.signature_heading)}</h2>',
         f"<p>{escape(document.signature_intro)}</p>",
-        "<table><thead><tr><th></th><th>Provider</th><th>Customer</th></tr></thead>"
-        f"<tbody>{body}</tbody></table></section>",
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></section>",
     ]
 
 

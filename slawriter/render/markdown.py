@@ -6,6 +6,7 @@ appear as their captions, and inserted values (the clause book's) are shown betw
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from slawriter.render.document import (
@@ -18,6 +19,7 @@ from slawriter.render.document import (
     Party,
     Table,
     flatten,
+    signature_rows,
 )
 from slawriter.render.options import Options
 from slawriter.text.markdown import escape_markdown
@@ -28,16 +30,22 @@ def write(document: Document, options: Options) -> bytes:
 
 
 def _runs(runs: Inline) -> str:
+    # Neighbouring runs with the same emphasis are wrapped together: "**a****b**" (a bold
+    # marked value, then bold text) is not emphasis in CommonMark but four asterisks.
     out = []
-    for run in runs:
-        text = "  \n".join(escape_markdown(part) for part in run.text.split("\n"))
-        if run.marked and text.strip():
-            text = f"⟦{text}⟧"
-        if run.bold and run.italic:
+    for (bold, italic), group in itertools.groupby(runs, key=lambda r: (r.bold, r.italic)):
+        pieces = []
+        for run in group:
+            text = "  \n".join(escape_markdown(part) for part in run.text.split("\n"))
+            if run.marked and text.strip():
+                text = f"⟦{text}⟧"
+            pieces.append(text)
+        text = "".join(pieces)
+        if bold and italic:
             text = _wrap(text, "***")
-        elif run.bold:
+        elif bold:
             text = _wrap(text, "**")
-        elif run.italic:
+        elif italic:
             text = _wrap(text, "*")
         out.append(text)
     return "".join(out)
@@ -151,26 +159,15 @@ def render_markdown(document: Document) -> str:
         escape_markdown(document.signature_intro),
         "",
     ]
-    provider, customer = cover.provider, cover.customer
-    rows = [
-        (
-            "",
-            f"**For {escape_markdown(provider.legal_name)}**",
-            f"**For {escape_markdown(customer.legal_name)}**",
-        ),
-        ("Signature", "", ""),
-        (
-            "Name",
-            escape_markdown(provider.signatory_name),
-            escape_markdown(customer.signatory_name),
-        ),
-        (
-            "Title",
-            escape_markdown(provider.signatory_title),
-            escape_markdown(customer.signatory_title),
-        ),
-        ("Date", "", ""),
-    ]
-    out += ["| | Provider | Customer |", "|---|---|---|"]
-    out += [f"| {a} | {b or ' '} | {c or ' '} |" for a, b, c in rows]
+    (_, *roles), *rows = signature_rows(cover.provider, cover.customer)
+    out += ["| " + " | ".join(escape_markdown(role) for role in roles) + " |", "|---|---|"]
+    for kind, *texts in rows:
+        if kind == "line":
+            continue  # a rule to sign on: nothing a text file can show
+        cells = [escape_markdown(text) for text in texts]
+        if kind == "name":
+            cells = [f"**{cell}**" if cell else cell for cell in cells]
+        elif kind == "caption":
+            cells = [f"*{cell}*" for cell in cells]
+        out.append("| " + " | ".join(cell or " " for cell in cells) + " |")
     return "\n".join(out).rstrip() + "\n"

@@ -10,6 +10,8 @@ from pathlib import Path
 class Options:
     # The firm's Word master template (templates/agreement.docx): Word and PDF draw on it.
     template: Path | None = None
+    # PDF/A-2b (for archiving) instead of plain tagged PDF.
+    pdf_a: bool = False
 
     def word_template(self) -> Path:
         if self.template is None:

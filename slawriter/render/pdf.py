@@ -6,6 +6,9 @@ private profile in a temporary directory, reused for the life of the process (a 
 first start is the slow one), and conversions run one at a time: a thread lock inside the
 process plus an ``fcntl`` lock on a per-user file in the system's temporary directory, so
 parallel slawriter processes (a batch run, a test suite) take turns too.
+
+Every PDF is tagged (headings, lists, tables and reading order for screen readers); with
+``Options.pdf_a`` it is PDF/A-2b, for archives (fonts embedded, metadata in XMP).
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,7 +30,15 @@ from slawriter.errors import SlawriterError, ToolMissingError
 from slawriter.render.document import Document
 from slawriter.render.options import Options
 
-__all__ = ["PdfConversionError", "check", "convert_to_pdf", "find_soffice", "write"]
+__all__ = [
+    "PdfConversionError",
+    "check",
+    "convert_to_pdf",
+    "find_soffice",
+    "heading_pages",
+    "write",
+    "write_with_word",
+]
 
 INSTALL_HINT = (
     "Install LibreOffice to produce PDF files: "
@@ -46,11 +59,65 @@ class PdfConversionError(SlawriterError):
 def write(document: Document, options: Options) -> bytes:
     from slawriter.render.word import render_docx
 
-    data = render_docx(document, options.word_template())
+    return _convert(render_docx(document, options.word_template()), options.pdf_a)
+
+
+def write_with_word(document: Document, options: Options) -> tuple[bytes, bytes]:
+    """The Word file and the PDF from one LibreOffice layout: the Word file's contents
+    stores the page each clause starts on in that layout (LibreOffice, with the
+    metric-compatible fonts, breaks pages where Word does), so Word shows real page numbers
+    without updating its fields."""
+    from slawriter.render.word import render_docx
+
+    template = options.word_template()
+    first = render_docx(document, template)
+    pdf = _convert(first, options.pdf_a)
+    pages = heading_pages(pdf, [(s.number, s.title) for s in document.sections])
+    # The contents' page numbers take the room LibreOffice already gave them: same layout.
+    return (render_docx(document, template, pages) if pages else first), pdf
+
+
+def _convert(docx: bytes, pdf_a: bool) -> bytes:
     with tempfile.TemporaryDirectory(prefix="slawriter-pdf-") as folder:
         source = Path(folder) / "document.docx"
-        source.write_bytes(data)
-        return convert_to_pdf(source, Path(folder)).read_bytes()
+        source.write_bytes(docx)
+        return convert_to_pdf(source, Path(folder), pdf_a=pdf_a).read_bytes()
+
+
+def heading_pages(pdf: bytes, headings: list[tuple[str, str]]) -> dict[str, int]:
+    """The page (from 1) on which each numbered heading ("3", "Exclusions") starts, read with
+    poppler's pdftotext; {} when pdftotext is missing or a heading is not found (then Word
+    is asked to update the fields instead: a wrong number is worse than none)."""
+    program = shutil.which("pdftotext")
+    if program is None or not headings:
+        return {}
+    try:
+        text = subprocess.run(
+            [program, "-layout", "-enc", "UTF-8", "-", "-"],
+            input=pdf,
+            capture_output=True,
+            timeout=60,
+            check=True,
+        ).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    pages = text.split("\f")
+    found: dict[str, int] = {}
+    page = 0
+    for number, title in headings:
+        # The heading's first line: "3.  Exclusions" alone on its line (the contents' entry
+        # ends with its page number, and body text does not start with the number).
+        words = title.split()[:4]
+        pattern = re.compile(
+            rf"^\s*{re.escape(number)}\.\s+" + r"\s+".join(map(re.escape, words)) + r"(?!.*\d\s*$)",
+            re.M,
+        )
+        while page < len(pages) and not pattern.search(pages[page]):
+            page += 1
+        if page == len(pages):
+            return {}
+        found[number] = page + 1
+    return found
 
 
 def check() -> None:
@@ -67,8 +134,11 @@ def find_soffice() -> str:
     raise ToolMissingError(f"LibreOffice (soffice) was not found on PATH. {INSTALL_HINT}")
 
 
-def convert_to_pdf(source: Path, out_dir: Path, timeout: float = 120) -> Path:
-    """Convert ``source`` (.docx) to ``out_dir/<stem>.pdf`` and return that path."""
+def convert_to_pdf(
+    source: Path, out_dir: Path, timeout: float = 120, *, pdf_a: bool = False
+) -> Path:
+    """Convert ``source`` (.docx) to ``out_dir/<stem>.pdf`` (tagged; PDF/A-2b with
+    ``pdf_a``) and return that path."""
     program = find_soffice()
     if not source.is_file():
         raise PdfConversionError(f"Cannot convert {source} to PDF: no such file.")
@@ -77,13 +147,23 @@ def convert_to_pdf(source: Path, out_dir: Path, timeout: float = 120) -> Path:
     lock_path = Path(tempfile.gettempdir()) / f"slawriter-soffice-{os.getuid()}.lock"
     with _lock, open(lock_path, "a") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file closes
-        _run(program, _profile(), source, out_dir, timeout)
+        _run(program, _profile(), source, out_dir, timeout, pdf_a)
     if not target.is_file():
         raise PdfConversionError(f"LibreOffice did not write {target} when converting {source}.")
     return target
 
 
-def _run(program: str, profile: Path, source: Path, out_dir: Path, timeout: float) -> None:
+def export_filter(pdf_a: bool) -> str:
+    """LibreOffice's PDF export with its options (JSON form, LibreOffice 7.4 and later)."""
+    options: dict[str, dict[str, str]] = {"UseTaggedPDF": {"type": "boolean", "value": "true"}}
+    if pdf_a:
+        options["SelectPdfVersion"] = {"type": "long", "value": "2"}  # PDF/A-2b
+    return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
+
+
+def _run(
+    program: str, profile: Path, source: Path, out_dir: Path, timeout: float, pdf_a: bool
+) -> None:
     command = [
         program,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -91,7 +171,7 @@ def _run(program: str, profile: Path, source: Path, out_dir: Path, timeout: floa
         "--norestore",
         "--nolockcheck",
         "--convert-to",
-        "pdf",
+        export_filter(pdf_a),
         "--outdir",
         str(out_dir),
         str(source),

@@ -79,16 +79,34 @@ def _writer(entry: Format) -> Writer:
     return cast(Writer, importlib.import_module(entry.module).write)
 
 
-def render(document: Document, fmt: str, *, template: Path | None = None) -> bytes:
-    """``document`` as a file of format ``fmt``; ``template``: the Word master template."""
-    return _writer(get(fmt))(document, Options(template=template))
+def render(
+    document: Document, fmt: str, *, template: Path | None = None, pdf_a: bool = False
+) -> bytes:
+    """``document`` as a file of format ``fmt``; ``template``: the Word master template;
+    ``pdf_a``: PDF/A-2b rather than plain (tagged) PDF."""
+    return _writer(get(fmt))(document, Options(template=template, pdf_a=pdf_a))
 
 
 def render_all(
-    document: Document, formats: Iterable[str], *, template: Path | None = None
+    document: Document,
+    formats: Iterable[str],
+    *,
+    template: Path | None = None,
+    pdf_a: bool = False,
 ) -> dict[str, bytes]:
     """``document`` in each of ``formats``, keyed by format name (the extension), in order."""
-    return {get(fmt).name: render(document, fmt, template=template) for fmt in formats}
+    names = [get(fmt).name for fmt in formats]
+    both: dict[str, bytes] = {}
+    if "docx" in names and "pdf" in names:
+        # One LibreOffice layout for both: the PDF, and the page numbers the Word file's
+        # contents stores (see pdf.write_with_word).
+        pdf = importlib.import_module(FORMATS["pdf"].module)
+        options = Options(template=template, pdf_a=pdf_a)
+        both["docx"], both["pdf"] = pdf.write_with_word(document, options)
+    return {
+        name: both[name] if name in both else render(document, name, template=template, pdf_a=pdf_a)
+        for name in names
+    }
 
 
 def parse_formats(text: str, option: str = "--format") -> list[str]:

@@ -22,7 +22,7 @@ import io
 import re
 import traceback
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -61,6 +61,7 @@ from slawriter.render.document import (
     Run,
     Table,
     flatten,
+    signature_rows,
 )
 from slawriter.render.document import Image as Picture
 from slawriter.render.document import Section as Clause
@@ -148,9 +149,19 @@ def write(document: Document, options: Options) -> bytes:
     return render_docx(document, options.word_template())
 
 
-def render_docx(document: Document, template: Path) -> bytes:
-    """Render ``document`` over the Word ``template``; return the .docx file's bytes."""
+def render_docx(
+    document: Document, template: Path, pages: Mapping[str, int] | None = None
+) -> bytes:
+    """Render ``document`` over the Word ``template``; return the .docx file's bytes.
+
+    ``pages``: the page each clause starts on, by clause number, from a layout pass
+    (LibreOffice's, see pdf.py): stored as the contents' page numbers. Without it the contents
+    has no numbers until the fields are updated, and the file asks Word to update them when
+    it is opened.
+    """
     word = _fill_template(document, template)
+    owner = document.cover.provider.legal_name
+    _describe_pictures(word, f"Logo of {owner}" if owner else "Logo")
     if not document.cover.parties:
         _remove_cover_parties(word)
     if document.cover.details:
@@ -161,13 +172,14 @@ def render_docx(document: Document, template: Path) -> bytes:
     if document.preface:
         body.add_preface(document.preface)
     if document.contents:
-        body.add_contents(document.sections)
+        body.add_contents(document.sections, pages or {})
     for position, clause in enumerate(document.sections, start=1):
         body.add_clause(clause, position)
     if document.signatures:
         body.add_signature_heading(document.signature_heading, document.signature_intro)
         body.add_signatures(document.cover.provider, document.cover.customer)
     _set_language(word, document.language)
+    _set_update_fields(word, document.contents and not pages)
     _set_core_properties(word, document)
     _set_custom_properties(word, document.custom_properties)
     buffer = io.BytesIO()
@@ -411,13 +423,13 @@ class _Body:
 
     # Contents ------------------------------------------------------------------------
 
-    def add_contents(self, clauses: Sequence[Clause]) -> None:
+    def add_contents(self, clauses: Sequence[Clause], pages: Mapping[str, int]) -> None:
         """One "toc 1" entry per clause: "N.", title, dot leader, PAGEREF to the heading.
 
         The entries are plain paragraphs, not the result of a TOC field: LibreOffice prints a
-        TOC field's stored result as it is (and we cannot know the page numbers), but it
-        computes every PAGEREF outside one, so the PDF gets real page numbers. Word shows the
-        stored (empty) page numbers until the fields are updated (F9, or on printing).
+        TOC field's stored result as it is, but it computes every PAGEREF outside one, so the
+        PDF gets real page numbers. Word shows each PAGEREF's stored result (``pages``, from
+        LibreOffice's layout of the same file) until the fields are updated (F9, or printing).
         """
         _styled(self.word.add_paragraph("Contents"), self.styles.paragraph("TOC Heading"))
         for clause in clauses:
@@ -429,7 +441,9 @@ class _Body:
             link.append(_tab_run())
             link.append(_text_run(clause.title))
             link.append(_tab_run())
-            link.extend(_field(f"PAGEREF {_bookmark_name(clause)} \\h"))
+            page = pages.get(clause.number)
+            result = "" if page is None else str(page)
+            link.extend(_field(f"PAGEREF {_bookmark_name(clause)} \\h", result))
             paragraph._p.append(link)
 
     # Clauses -------------------------------------------------------------------------
@@ -545,7 +559,9 @@ class _Body:
         """The picture in a paragraph of its own, kept with its italic caption below."""
         paragraph = self._paragraph("Clause Text")
         paragraph.paragraph_format.keep_with_next = bool(block.caption)
-        paragraph.add_run().add_picture(io.BytesIO(block.png), width=Mm(block.width_mm))
+        shape = paragraph.add_run().add_picture(io.BytesIO(block.png), width=Mm(block.width_mm))
+        # The text a screen reader speaks for the picture (Word's "Alt Text").
+        shape._inline.docPr.set("descr", block.alt or block.caption or "Chart")
         if block.caption:
             caption = self._paragraph("Clause Text")
             caption.add_run(block.caption).italic = True
@@ -572,28 +588,21 @@ class _Body:
         # Also keeps the block apart from a table ending the last clause (they would merge).
         spacer = self._paragraph("Signature Text")
         spacer.paragraph_format.space_before = Pt(12)
-        lines = [
-            ("intro", "Signed for and on behalf of", "Signed for and on behalf of"),
-            ("name", provider.legal_name, customer.legal_name),
-            ("line", "", ""),
-            ("caption", "Signature", "Signature"),
-            ("text", f"Name: {provider.signatory_name}", f"Name: {customer.signatory_name}"),
-            ("text", f"Title: {provider.signatory_title}", f"Title: {customer.signatory_title}"),
-            ("date", "Date:", "Date:"),
-        ]
+        lines = signature_rows(provider, customer)
         table = self.word.add_table(rows=len(lines), cols=2)
         table.style = self.styles.table("Plain Table")
         half = self.text_width // 2
         _set_table_geometry(table, [half, self.text_width - half], indent=0)
         style = self.styles.paragraph("Signature Text")
         for (kind, *texts), row in zip(lines, table.rows, strict=True):
-            _set_row_flags(row, header=False)
+            # The roles head the columns, for a screen reader as for the eye.
+            _set_row_flags(row, header=kind == "role")
             for text, cell in zip(texts, row.cells, strict=True):
                 paragraph = cell.paragraphs[0]
                 _styled(paragraph, style)
                 if text:
                     run = paragraph.add_run(text)
-                    run.bold = True if kind == "name" else None
+                    run.bold = True if kind in ("name", "role") else None
                     run.italic = True if kind == "caption" else None
                 if kind in ("line", "date"):
                     paragraph.paragraph_format.space_before = Pt(30 if kind == "line" else 14)
@@ -629,7 +638,38 @@ def _set_language(word: WordDocument, language: str) -> None:
     for element in styles.iter(qn("w:lang")):
         if element.get(qn("w:val")):
             element.set(qn("w:val"), language)
+    theme_lang = word.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), language)
     word.core_properties.language = language
+
+
+def _describe_pictures(word: WordDocument, text: str) -> None:
+    """Alt text for the template's pictures (the logo) that have none."""
+    for doc_pr in word.element.body.iter(qn("wp:docPr")):
+        if not doc_pr.get("descr"):
+            doc_pr.set("descr", text)
+
+
+# Where w:updateFields goes among the settings (ECMA-376 CT_Settings): before these.
+_AFTER_UPDATE_FIELDS = _names(
+    "hdrShapeDefaults footnotePr endnotePr compat docVars rsids mathPr attachedSchema "
+    "themeFontLang clrSchemeMapping doNotIncludeSubdocsInStats doNotAutoCompressPictures "
+    "forceUpgrade captions readModeInkLockDown smartTagType schemaLibrary shapeDefaults "
+    "doNotEmbedSmartTags decimalSymbol listSeparator"
+)
+
+
+def _set_update_fields(word: WordDocument, update: bool) -> None:
+    """Ask Word to update the fields when the file is opened: the only way its contents shows
+    page numbers when none could be stored (no layout pass). Word asks the reader first."""
+    settings = word.settings.element
+    for found in settings.findall(qn("w:updateFields")):
+        settings.remove(found)
+    if update:
+        element = OxmlElement("w:updateFields")
+        element.set(qn("w:val"), "true")
+        settings.insert_element_before(element, *(f"w:{tag}" for tag in _AFTER_UPDATE_FIELDS))
 
 
 def _bookmark_name(clause: Clause) -> str:
@@ -660,10 +700,14 @@ def _tab_run() -> Any:
     return run
 
 
-def _field(instruction: str) -> list[Any]:
-    """A complex field with an empty stored result, for the reader's program to compute."""
+def _field(instruction: str, result: str = "") -> list[Any]:
+    """A complex field with ``result`` stored as what it shows until it is updated."""
     runs = []
-    for kind in ("begin", "instr", "separate", "end"):
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        if kind == "result":
+            if result:
+                runs.append(_text_run(result))
+            continue
         run = OxmlElement("w:r")
         if kind == "instr":
             element = OxmlElement("w:instrText")
