@@ -229,9 +229,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
     # Intercepted so they are checked, and so the compiler never folds `9 ** 99999999` itself.
     intercepted_binops = frozenset({"+", "*", "**", "%"})
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS, **options: Any) -> None:
+    def __init__(self, limits: Limits | None = None, **options: Any) -> None:
         super().__init__(**options)
-        self.limits = limits
+        # read when the environment is made, not when this module was imported
+        self.limits = limits if limits is not None else DEFAULT_LIMITS
         self._meter: _Meter | None = None
         self._document_deadline: float | None = None
         self.globals["range"] = self.metered_range
@@ -674,7 +675,7 @@ def _printable(finalize: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
 
 def make_sandbox(
     *,
-    limits: Limits = DEFAULT_LIMITS,
+    limits: Limits | None = None,
     finalize: Callable[[Any], Any] | None = None,
     **options: Any,
 ) -> Sandbox:
