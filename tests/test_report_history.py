@@ -118,7 +118,11 @@ def test_on_hold_pauses_only_when_asked(
     )
     assert code == 0
     assert _row(body, "P2", *UPDATE) == (2, 0, 0)
-    assert body["status_history"]["pause_statuses"] == ["Pending", "On-hold", "Waiting for customer"]
+    assert body["status_history"]["pause_statuses"] == [
+        "Pending",
+        "On-hold",
+        "Waiting for customer",
+    ]
 
 
 def test_without_history_and_updates(
@@ -144,7 +148,7 @@ def test_export_that_cannot_tell_automatic_replies_says_so(
     lines = (MONTH / "tickets.csv").read_text(encoding="utf-8").splitlines()
     plain = tmp_path / "plain.csv"
     plain.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n", encoding="utf-8")
-    code, body = run_json(capsys, str(agreement), "--tickets", str(plain), "--period",
+    _, body = run_json(capsys, str(agreement), "--tickets", str(plain), "--period",
                           "2027-01", "--as-of", AS_OF, "--out", str(tmp_path),
                           "--format", "md")  # fmt: skip
     assert body["response_authors"] == {"column": None, "automatic_not_counted": 0}

@@ -223,8 +223,9 @@ def _more_targets(report: Report) -> list[Block]:
         ]  # fmt: skip
         blocks += [
             _para("Update intervals (public updates by an agent):", bold=True),
-            _table(["Priority", "Interval", "Tickets", "Met", "Breached", "Open", "Compliance"],
-                   rows),  # fmt: skip
+            _table(
+                ["Priority", "Interval", "Tickets", "Met", "Breached", "Open", "Compliance"], rows
+            ),
         ]
     if report.changed:
         rows = [

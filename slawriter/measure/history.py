@@ -140,12 +140,11 @@ def _times(
     texts = series.to_numpy()
     rows.reject(
         bad & usable,
-        lambda i: f"{heading}: '{shown(texts[i])}' is not a date and time "
-        f"({_expected(date_order)})",
+        lambda i: (
+            f"{heading}: '{shown(texts[i])}' is not a date and time ({_expected(date_order)})"
+        ),
     )
-    rows.reject(
-        (local == NOT_A_TIME) & ~bad & usable, f"{heading}: empty: a change needs its time"
-    )
+    rows.reject((local == NOT_A_TIME) & ~bad & usable, f"{heading}: empty: a change needs its time")
     distant = out_of_range(local)
     rows.reject(distant & usable, lambda i: f"{heading}: '{shown(texts[i])}' is out of range")
     local[distant] = NOT_A_TIME
@@ -193,8 +192,9 @@ def read_history(
     field_texts = frame["field"].to_numpy() if "field" in frame else kinds
     rows.reject(
         usable & ~is_priority & ~is_status,
-        lambda i: f"{wanted.get('field', 'field')}: '{shown(field_texts[i])}' is not status or "
-        "priority",
+        lambda i: (
+            f"{wanted.get('field', 'field')}: '{shown(field_texts[i])}' is not status or priority"
+        ),
     )
     keep = usable & ~rows.bad
     if keep.any() and (when[keep] < tickets.created[owner[keep]]).any():
@@ -213,8 +213,10 @@ def read_history(
         texts = series.to_numpy()
         rows.reject(
             usable & is_priority & (codes[column] < 0),
-            lambda i, t=texts, c=column: f"{wanted[c]}: unknown priority '{shown(t[i])}' (the "
-            f"agreement has {', '.join(tickets.priority_ids)})",
+            lambda i, t=texts, c=column: (
+                f"{wanted[c]}: unknown priority '{shown(t[i])}' (the "
+                f"agreement has {', '.join(tickets.priority_ids)})"
+            ),
         )
 
     # Statuses: pausing ones by the contract, running ones known, anything else reported.
@@ -232,9 +234,9 @@ def read_history(
     for column in ("from", "to"):
         key = to_key if column == "to" else from_key
         odd = status_rows & ~key.isin(pause_keys | run_keys | {""}).to_numpy()
-        for index in np.flatnonzero(odd).tolist():
-            text = str(frame[column].iloc[index]).strip()
-            unknown.setdefault(text, index + 2)
+        for row in np.flatnonzero(odd).tolist():
+            text = str(frame[column].iloc[row]).strip()
+            unknown.setdefault(text, row + 2)
     if unknown:
         listed = ", ".join(f"'{shown(s)}' (line {n})" for s, n in list(unknown.items())[:10])
         more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
@@ -366,8 +368,9 @@ def read_updates(
     author_texts = frame["author_type"].to_numpy()
     rows.reject(
         usable & ~author.isin(_AUTHORS).to_numpy(),
-        lambda i: f"{wanted['author_type']}: '{shown(author_texts[i])}' is not agent, customer "
-        "or system",
+        lambda i: (
+            f"{wanted['author_type']}: '{shown(author_texts[i])}' is not agent, customer or system"
+        ),
     )
     keep = usable & ~rows.bad
     agent = (author == "agent").to_numpy()

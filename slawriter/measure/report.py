@@ -408,7 +408,9 @@ def _ticket_figures(
             )
         )
     if updates is not None:
-        found.append(_update_verdicts(tickets, counted, final, spec, pauses, changed, updates, as_of))
+        found.append(
+            _update_verdicts(tickets, counted, final, spec, pauses, changed, updates, as_of)
+        )
     month_ticket = month_of
     for m, table in enumerate(per_month):
         for code, pid in codes:
@@ -421,13 +423,13 @@ def _ticket_figures(
     )
     if months > 1:
         groups.append((total, None))
-    for table, m in groups:
+    for table, month in groups:
         for code, pid in codes:
             parts: list[tuple[str, Any, Any, Any, Any, Any]] = []
             for item in found:
                 select = item.priority == code
-                if m is not None:
-                    select &= month_of[item.ticket] == m
+                if month is not None:
+                    select &= month_of[item.ticket] == month
                 _fill(table[pid], item, select)
                 where = np.flatnonzero(select & item.breached)
                 parts.append((item.kind, tickets.ids[item.ticket[where]],
@@ -535,6 +537,7 @@ def _breach_table(parts: list[tuple[str, Any, Any, Any, Any, Any]]) -> BreachTab
         (np.concatenate([p[4] for p in parts]) // _US).astype(np.int64)[order],
         ~np.concatenate([p[5] for p in parts]).astype(bool)[order],
     )
+
 
 # --- uptime -------------------------------------------------------------------------------------
 

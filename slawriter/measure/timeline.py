@@ -65,7 +65,9 @@ def segments(
     return result
 
 
-def final_priority(priority: npt.NDArray[np.int64], changed: dict[int, Segments]) -> npt.NDArray[np.int64]:
+def final_priority(
+    priority: npt.NDArray[np.int64], changed: dict[int, Segments]
+) -> npt.NDArray[np.int64]:
     result = priority.copy()
     for ticket, parts in changed.items():
         result[ticket] = parts[-1][1]
@@ -98,7 +100,9 @@ def target_rows(
             if k and start >= due:
                 break
             following = parts[k + 1][0] if k + 1 < len(parts) else _NEVER
-            workaround = kind == "resolution" and k + 1 < len(parts) and parts[k + 1][2] == WORKAROUND
+            workaround = (
+                kind == "resolution" and k + 1 < len(parts) and parts[k + 1][2] == WORKAROUND
+            )
             tickets.append(ticket)
             prios.append(code)
             starts.append(start)
@@ -115,7 +119,10 @@ def target_rows(
                 dones.append(e)
                 cuts.append(NOT_A_TIME)
         group += 1
-    as_int = lambda values: np.asarray(values, dtype=np.int64)  # noqa: E731
+
+    def as_int(values: list[int]) -> npt.NDArray[np.int64]:
+        return np.asarray(values, dtype=np.int64)
+
     return TargetRows(
         ticket=np.concatenate([index, as_int(tickets)]),
         priority=np.concatenate([priority[index], as_int(prios)]),
@@ -123,11 +130,15 @@ def target_rows(
         done_at=np.concatenate([event[index], as_int(dones)]),
         cut=np.concatenate([np.full(len(index), NOT_A_TIME, dtype=np.int64), as_int(cuts)]),
         group=np.concatenate([np.arange(len(index), dtype=np.int64), as_int(groups)]),
-        rule=np.concatenate([np.full(len(index), "", dtype=object), np.asarray(rules, dtype=object)]),
+        rule=np.concatenate(
+            [np.full(len(index), "", dtype=object), np.asarray(rules, dtype=object)]
+        ),
     )
 
 
-def verdicts(group: npt.NDArray[np.int64], breached: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+def verdicts(
+    group: npt.NDArray[np.int64], breached: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
     """Per group (rows contiguous), the first breached row, else the last row."""
     if not len(group):
         return np.zeros(0, dtype=np.int64)
@@ -197,22 +208,27 @@ def update_gaps(
     extra_ticket: list[int] = []
     extra_time: list[int] = []
     extra_priority: list[int] = []
-    for ticket, parts in changed.items():
-        first_priority[ticket] = parts[0][1]
-        for start, code, _rule in parts[1:]:
-            extra_ticket.append(ticket)
+    for changed_ticket, parts in changed.items():
+        first_priority[changed_ticket] = parts[0][1]
+        for start, change_code, _rule in parts[1:]:
+            extra_ticket.append(changed_ticket)
             extra_time.append(start)
-            extra_priority.append(code)
+            extra_priority.append(change_code)
     keep = counted[update_ticket] & (update_time > created[update_ticket])
     keep &= update_time < stop[update_ticket]
     u_ticket, u_time = update_ticket[keep], update_time[keep]
     c_ticket = np.asarray(extra_ticket, dtype=np.int64)
     c_time = np.asarray(extra_time, dtype=np.int64)
     c_keep = counted[c_ticket] & (c_time < stop[c_ticket]) if len(c_ticket) else c_ticket > 0
-    ticket = np.concatenate([tickets, u_ticket, c_ticket[c_keep]])
-    when = np.concatenate([created[tickets], u_time, c_time[c_keep]])
-    code = np.concatenate([first_priority[tickets], np.full(len(u_ticket), -1, np.int64),
-                           np.asarray(extra_priority, dtype=np.int64)[c_keep]])  # fmt: skip
+    ticket: npt.NDArray[np.int64] = np.concatenate([tickets, u_ticket, c_ticket[c_keep]])
+    when: Instants = np.concatenate([created[tickets], u_time, c_time[c_keep]])
+    code: npt.NDArray[np.int64] = np.concatenate(
+        [
+            first_priority[tickets],
+            np.full(len(u_ticket), -1, np.int64),
+            np.asarray(extra_priority, dtype=np.int64)[c_keep],
+        ]
+    )
     order = np.lexsort((when, ticket))
     ticket, when, code = ticket[order], when[order], code[order]
     # An update carries the priority in force: the last logging or change before it.
