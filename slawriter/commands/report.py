@@ -76,6 +76,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the export has no response time: count each ticket's response as its "
         "resolution (every report document says so on its first page)",
     )
+    parser.add_argument(
+        "--status-history",
+        type=Path,
+        metavar="CSV",
+        help="status and priority changes (ticket_id, time, from, to, field, reason): the "
+        "clock pauses in pausing statuses; priority changes decide each target's priority",
+    )
+    parser.add_argument(
+        "--updates",
+        type=Path,
+        metavar="CSV",
+        help="updates to the customer (ticket_id, time, public, author_type): measures the "
+        "update intervals from public updates by an agent",
+    )
+    parser.add_argument(
+        "--pause-statuses",
+        metavar="LIST",
+        help="comma-separated statuses in which the clock pauses (default: the preset's, "
+        "else Pending, Waiting for customer: the Provider waits on the Customer)",
+    )
     library_option(parser)
 
 
@@ -115,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     with ExitStack() as stack:
         stages = 2 + (args.outages is not None) + (2 if out_dir is not None else 0)
+        stages += (args.status_history is not None) + (args.updates is not None)
         measured = measure_files(
             args.agreement,
             library,
@@ -126,6 +147,9 @@ def run(args: argparse.Namespace) -> int:
             mapping=args.mapping,
             date_order=args.date_order,
             response_as_resolution=args.no_response_column,
+            history=args.status_history,
+            updates=args.updates,
+            pause_statuses=_statuses(args.pause_statuses),
             out_dir=out_dir,
             formats=formats,
             step=_progress(stack, err, args.tickets, stages),
@@ -159,6 +183,17 @@ def run(args: argparse.Namespace) -> int:
     if count > 10:
         console.print(f"  ... and {count - 10:,} more", markup=False)
     return EXIT_FOUND
+
+
+def _statuses(text: str | None) -> list[str] | None:
+    from slawriter.errors import InputError
+
+    if text is None:
+        return None
+    statuses = [part.strip() for part in text.split(",") if part.strip()]
+    if not statuses:
+        raise InputError("--pause-statuses: expected one or more statuses, e.g. Pending,On-hold")
+    return statuses
 
 
 def _list_presets(library_root: Path) -> None:

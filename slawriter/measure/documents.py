@@ -207,6 +207,46 @@ def _tickets(report: Report, charts: dict[str, bytes]) -> list[Block]:
         ),
         Image(charts["compliance"], CHART_WIDTH_MM, "Compliance per priority"),
     ]
+    return blocks + _more_targets(report)
+
+
+def _more_targets(report: Report) -> list[Block]:
+    """Update intervals, priority changes and services: only when the inputs carry them."""
+    blocks: list[Block] = []
+    inputs = report.inputs
+    if inputs.updates_source is not None:
+        rows = [
+            [f"{p.priority} {p.name}", hours_minutes(p.update_target_s), f"{p.update_tickets:,}",
+             f"{p.update_met:,}", f"{p.update_breached:,}", f"{p.update_open:,}",
+             percent(p.update_compliance)]
+            for p in report.total.priorities.values()
+        ]  # fmt: skip
+        blocks += [
+            _para("Update intervals (public updates by an agent):", bold=True),
+            _table(
+                ["Priority", "Interval", "Tickets", "Met", "Breached", "Open", "Compliance"], rows
+            ),
+        ]
+    if report.changed:
+        rows = [
+            [c.ticket, "; ".join(f"{a} to {b} ({r})" for _, a, b, r in c.changes),
+             ", ".join(c.measured_at["response"]), ", ".join(c.measured_at["resolution"])]
+            for c in report.changed[:BREACHES_SHOWN]
+        ]  # fmt: skip
+        blocks += [
+            _para("Priority changes and the priority each target was measured at:", bold=True),
+            _table(["Ticket", "Changes", "Response at", "Resolution at"], rows, 4),
+        ]
+    if report.by_service:
+        rows = [
+            [e.service + ("" if e.in_agreement else " (not in the agreement)"), f"{e.tickets:,}",
+             percent(e.response_compliance), percent(e.resolution_compliance)]
+            for e in report.by_service.values()
+        ]  # fmt: skip
+        blocks += [
+            _para("By service:", bold=True),
+            _table(["Service", "Tickets", "Response compliance", "Resolution compliance"], rows),
+        ]
     return blocks
 
 
@@ -393,11 +433,49 @@ def _method(report: Report) -> list[Block]:
                 "breach; one still within its deadline is shown as open and is left out of "
                 "the compliance figure.",
                 f"Median and 90th percentile times use the {PERCENTILE_METHOD} method.",
+                _authors(report),
+                *_history_lines(report),
                 "Uptime = (minutes in the basis - downtime) / minutes in the basis, per "
                 "calendar month; allowed downtime = minutes in the basis x (100% - target).",
             ]
         )
     ]
+
+
+def _authors(report: Report) -> str:
+    inputs = report.inputs
+    if inputs.authors_column is None:
+        return (
+            "Automatic replies: the ticket export cannot tell an automatic acknowledgement "
+            "from a person's reply, so every first reply is counted as a Response."
+        )
+    return (
+        f"Automatic replies are not Responses: the export's '{inputs.authors_column}' column "
+        f"marked {plural(inputs.automatic_responses, 'first reply', 'first replies')} as "
+        "automatic, not counted."
+    )
+
+
+def _history_lines(report: Report) -> list[str]:
+    inputs = report.inputs
+    lines = []
+    if inputs.history_source is not None:
+        lines.append(
+            f"Pauses come from the status history ({inputs.history_source}): the clock "
+            f"pauses only in the statuses {', '.join(inputs.pause_statuses)}, as the "
+            "agreement pauses it only while the Provider waits on the Customer. A raised or "
+            "lowered Priority's targets run from the change, a disputed one's from logging, "
+            "and a Workaround resolves the higher Priority's target at the change."
+            + ("" if inputs.reasons_given else " The history gives no reasons, so no change "
+               "could be told to be a dispute or a Workaround.")
+        )  # fmt: skip
+    if inputs.updates_source is not None:
+        lines.append(
+            "Update intervals: business time from logging to the first public update by an "
+            "agent, between such updates, and from the last to resolution, on the "
+            "priority's calendar less pauses; each ticket counts once, at its last priority."
+        )
+    return lines
 
 
 def report_document(

@@ -147,6 +147,10 @@ class Tickets:
     # What every reader of the report must be told first: an assumption asked for
     # (--no-response-column), a needed column empty in every row.
     notes: list[str] = field(default_factory=list)
+    # Responses an author column marked automatic (not Responses), and that column's heading:
+    # None when the export cannot tell an automatic acknowledgement from a person's reply.
+    automatic: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    authors_column: str | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -612,6 +616,10 @@ def read_tickets(
         pause_end=np.concatenate([p.pause_end for p in parts])[kept_pauses],
         rejected=rejected,
         notes=notes,
+        automatic=joined("automatic"),
+        authors_column=(
+            wanted["responded_by"] if any("responded_by" in p.filled for p in parts) else None
+        ),
     )
 
 
@@ -638,6 +646,7 @@ class _Chunk:
     pause_end: Instants
     reasons: dict[int, str]
     filled: dict[str, bool]  # canonical column -> a row that is not empty has a value in it
+    automatic: npt.NDArray[np.bool_]
 
 
 def _ticket_chunk(
@@ -702,6 +711,13 @@ def _ticket_chunk(
     created, responded, resolved = times["created"], times["responded"], times["resolved"]
     if "first_reply_minutes" in columns:
         responded = _after_minutes(columns["first_reply_minutes"], created, wanted, reject)
+    automatic = np.zeros(size, dtype=bool)
+    if "responded_by" in columns:
+        # The contract's definition: an automatic acknowledgement is not a Response.
+        marks = {value.strip().lower() for value in mapping.automatic_authors}
+        authors = columns["responded_by"].str.strip().str.lower()
+        automatic = authors.isin(marks).to_numpy() & (responded != NOT_A_TIME)
+        responded = np.where(automatic, NOT_A_TIME, responded)
     reject(
         (created == NOT_A_TIME) & ~empty_row,
         f"{wanted['created']}: empty: a ticket needs the time it was logged",
@@ -746,6 +762,7 @@ def _ticket_chunk(
         pause_end=pause_end,
         reasons=reasons,
         filled=filled,
+        automatic=automatic,
     )
 
 

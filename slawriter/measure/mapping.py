@@ -17,7 +17,13 @@ from pydantic import Field
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.files.yaml import read_yaml, validate_model
-from slawriter.measure.presets import CANONICAL, TICKET_COLUMNS, Mapping, preset_files
+from slawriter.measure.presets import (
+    CANONICAL,
+    DEFAULT_PAUSE_STATUSES,
+    TICKET_COLUMNS,
+    Mapping,
+    preset_files,
+)
 from slawriter.model.common import Strict
 
 
@@ -35,6 +41,29 @@ class TicketColumns(Strict):
         description="Minutes on the calendar from logging to the first reply, for exports "
         "that give the response as a duration: response time = created + minutes",
     )
+    responded_by: str | None = Field(
+        default=None,
+        description="Who or what gave the first response (agent, or an automatic reply: "
+        "system, automatic, trigger ...): automatic replies are not Responses",
+    )
+
+
+class HistoryColumns(Strict):
+    ticket_id: str = "ticket_id"
+    time: str = "time"
+    from_: str = Field(default="from", alias="from")
+    to: str = "to"
+    field: str | None = Field(default="field", description="status (default) or priority")
+    reason: str | None = Field(
+        default="reason", description="why a priority changed: dispute, workaround, ..."
+    )
+
+
+class UpdateColumns(Strict):
+    ticket_id: str = "ticket_id"
+    time: str = "time"
+    public: str = "public"
+    author_type: str = Field(default="author_type", description="agent, customer or system")
 
 
 class OutageColumns(Strict):
@@ -49,6 +78,19 @@ class MappingFile(Strict):
     description: str | None = Field(default=None, description="What export this reads")
     tickets: TicketColumns = Field(default_factory=TicketColumns)
     outages: OutageColumns = Field(default_factory=OutageColumns)
+    history: HistoryColumns = Field(default_factory=HistoryColumns)
+    updates: UpdateColumns = Field(default_factory=UpdateColumns)
+    pause_statuses: list[str] | None = Field(
+        default=None,
+        description="Statuses in which the desk waits on the customer: the clock pauses only "
+        "in these (default: Pending, Waiting for customer)",
+    )
+    running_statuses: list[str] = Field(
+        default_factory=list, description="The desk's own statuses in which the clock runs"
+    )
+    automatic_authors: list[str] | None = Field(
+        default=None, description="Values of responded_by that mark an automatic reply"
+    )
     priorities: dict[str, str] = Field(
         default_factory=dict, description="Export value -> priority id, e.g. 'Sev 1': P1"
     )
@@ -126,6 +168,21 @@ def load_mapping(path: Path, origin: str = "") -> Mapping:
         tuple(model.confirmed),
         model.source or "",
         model.no_response or "",
+        history={
+            name: heading
+            for name, heading in model.history.model_dump(by_alias=True).items()
+            if heading is not None
+        },
+        updates=model.updates.model_dump(),
+        pause_statuses=tuple(
+            DEFAULT_PAUSE_STATUSES if model.pause_statuses is None else model.pause_statuses
+        ),
+        running_statuses=tuple(model.running_statuses),
+        **(
+            {}
+            if model.automatic_authors is None
+            else {"automatic_authors": tuple(model.automatic_authors)}
+        ),
     )
 
 

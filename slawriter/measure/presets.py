@@ -23,6 +23,7 @@ TICKET_COLUMNS = (
     "service",
     "paused",
     "first_reply_minutes",
+    "responded_by",
 )
 REQUIRED_TICKET_COLUMNS = ("id", "priority", "created")
 # Where the response time comes from: minutes on the calendar after `created` (desks such as
@@ -30,6 +31,22 @@ REQUIRED_TICKET_COLUMNS = ("id", "priority", "created")
 RESPONSE_COLUMNS = ("first_reply_minutes", "responded")
 OUTAGE_COLUMNS = ("service", "start", "end", "planned")
 REQUIRED_OUTAGE_COLUMNS = ("service", "start")
+# A status history (issue 13): one row per change of a ticket's status or priority.
+HISTORY_COLUMNS = ("ticket_id", "time", "from", "to", "field", "reason")
+REQUIRED_HISTORY_COLUMNS = ("ticket_id", "time", "from", "to")
+# Updates to the customer: only public ones by an agent count as updates.
+UPDATE_COLUMNS = ("ticket_id", "time", "public", "author_type")
+REQUIRED_UPDATE_COLUMNS = ("ticket_id", "time", "public", "author_type")
+# The contract's pause clause: the clock pauses only while the Provider waits on the Customer
+# (information, access or action asked for in writing). "On-hold" is not among the defaults:
+# in Zendesk and Freshdesk it means waiting on a third party, which the clause does not pause.
+DEFAULT_PAUSE_STATUSES = ("Pending", "Waiting for customer")
+# Statuses known to keep the clock running; any other status is reported as unknown.
+RUNNING_STATUSES = (
+    "New", "Open", "In progress", "Assigned", "Work in progress", "Reopened", "Escalated",
+    "On-hold", "On hold", "Waiting for support", "Waiting for third party",
+    "Waiting on third party", "Solved", "Resolved", "Closed", "Done", "Cancelled", "Canceled",
+)  # fmt: skip
 PRESETS_FOLDER = "presets"
 
 
@@ -48,6 +65,12 @@ class Mapping:
     confirmed: tuple[str, ...] = ()  # canonical columns checked against the vendor's pages
     source: str = ""  # the vendor's page describing the export
     no_response: str = ""  # why the export has no response column, when it has none
+    history: dict[str, str] = field(default_factory=dict)  # canonical -> heading
+    updates: dict[str, str] = field(default_factory=dict)  # canonical -> heading
+    pause_statuses: tuple[str, ...] = DEFAULT_PAUSE_STATUSES
+    running_statuses: tuple[str, ...] = ()  # the desk's own statuses that do not pause
+    automatic_authors: tuple[str, ...] = ("system", "automatic", "auto-reply", "automation",
+                                          "trigger", "bot")  # fmt: skip
 
     def response_column(self) -> str | None:
         """The canonical column the response time is read from, if any."""
@@ -58,6 +81,8 @@ CANONICAL = Mapping(
     "canonical",
     {name: name for name in TICKET_COLUMNS if name != "first_reply_minutes"},
     description="slawriter's own column names (the default)",
+    history={name: name for name in HISTORY_COLUMNS},
+    updates={name: name for name in UPDATE_COLUMNS},
 )
 
 

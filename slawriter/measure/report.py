@@ -59,7 +59,17 @@ from slawriter.clock.downtime import allowed_downtime_seconds
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
+from slawriter.measure.history import History, Updates, merge_pauses
 from slawriter.measure.importer import Outage, Outages, Rejected, Tickets
+from slawriter.measure.timeline import (
+    Segments,
+    business,
+    final_priority,
+    segments,
+    target_rows,
+    update_gaps,
+    verdicts,
+)
 from slawriter.model.agreement import Agreement
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.provider import Provider
@@ -179,6 +189,16 @@ class PriorityFigures:
     resolution_median_s: float | None = None
     resolution_p90_s: float | None = None
     breaches: BreachTable = field(default_factory=_no_breaches)
+    # Updates to the customer (only with --updates): tickets, each counted once.
+    update_target_s: int = 0
+    update_tickets: int = 0
+    update_met: int = 0
+    update_breached: int = 0
+    update_open: int = 0
+
+    @property
+    def update_compliance(self) -> float | None:
+        return _ratio(self.update_met, self.update_met + self.update_breached)
 
     @property
     def response_compliance(self) -> float | None:
@@ -237,6 +257,55 @@ class Figures:
 
 
 @dataclass
+class ServiceTickets:
+    """Response and resolution figures of the tickets naming one service (the period)."""
+
+    service: str  # the agreement's service id, or the export's value when not in it
+    name: str
+    in_agreement: bool
+    tickets: int = 0
+    response_met: int = 0
+    response_breached: int = 0
+    resolution_met: int = 0
+    resolution_breached: int = 0
+    response_median_s: float | None = None
+    resolution_median_s: float | None = None
+
+    @property
+    def response_compliance(self) -> float | None:
+        return _ratio(self.response_met, self.response_met + self.response_breached)
+
+    @property
+    def resolution_compliance(self) -> float | None:
+        return _ratio(self.resolution_met, self.resolution_met + self.resolution_breached)
+
+
+@dataclass(frozen=True)
+class ChangedTicket:
+    """A ticket whose priority changed, and the priority each target was measured at."""
+
+    ticket: str
+    line: int
+    changes: list[tuple[datetime, str, str, str]]  # time, from, to, rule
+    measured_at: dict[str, list[str]]  # "response"/"resolution" -> priority ids
+
+
+@dataclass
+class Inputs:
+    """What the report was measured from besides the ticket export, as the reader is told."""
+
+    history_source: str | None = None
+    status_changes: int = 0
+    pause_statuses: tuple[str, ...] = ()
+    reasons_given: bool = False
+    updates_source: str | None = None
+    updates_counted: int = 0
+    updates_not_counted: dict[str, int] = field(default_factory=dict)
+    authors_column: str | None = None  # None: automatic replies cannot be told apart
+    automatic_responses: int = 0
+
+
+@dataclass
 class Report:
     agreement: str
     customer: str
@@ -255,6 +324,10 @@ class Report:
     tickets_outside: int
     rejected: list[Rejected]
     notes: list[str] = field(default_factory=list)  # stated on every document's first page
+    tickets_after_as_of: int = 0
+    by_service: dict[str, ServiceTickets] = field(default_factory=dict)
+    changed: list[ChangedTicket] = field(default_factory=list)
+    inputs: Inputs = field(default_factory=Inputs)
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -271,111 +344,198 @@ def _ticket_figures(
     month_of: npt.NDArray[np.int64],
     months: int,
     as_of: int,
-) -> tuple[list[dict[str, PriorityFigures]], dict[str, PriorityFigures]]:
+    pauses: tuple[npt.NDArray[np.int64], Instants, Instants],
+    changed: dict[int, Segments],
+    updates: Updates | None,
+) -> tuple[list[dict[str, PriorityFigures]], dict[str, PriorityFigures], list[_Verdicts]]:
     per_month: list[dict[str, PriorityFigures]] = [{} for _ in range(months)]
     total: dict[str, PriorityFigures] = {}
     default = agreement.default_calendar
-    for code, pid in enumerate(tickets.priority_ids):
+    counted = month_of >= 0
+    codes = list(enumerate(tickets.priority_ids))
+    spec: dict[int, tuple[Calendar, int, int, int]] = {}
+    for code, pid in codes:
         priority = agreement.priorities[pid]
         calendar = calendars[priority.calendar or default]
-        response_s = calendar.target_seconds(priority.response)
-        resolution_s = calendar.target_seconds(priority.resolution)
-
-        for table in [*per_month, total]:
-            table[pid] = PriorityFigures(pid, priority.name, response_s, resolution_s)
-        mask = (tickets.priority == code) & (month_of >= 0)
-        if not mask.any():
-            continue
-        created = tickets.created[mask]
-        responded = tickets.responded[mask]
-        resolved = tickets.resolved[mask]
-        responded = np.where(responded == NOT_A_TIME, resolved, responded)
-        clock = BatchClock.covering(
-            calendar, created, responded, resolved, np.asarray([as_of], dtype=np.int64)
+        spec[code] = (
+            calendar,
+            calendar.target_seconds(priority.response),
+            calendar.target_seconds(priority.resolution),
+            calendar.target_seconds(priority.update),
         )
-        keep = mask[tickets.pause_owner] if len(tickets.pause_owner) else np.zeros(0, bool)
-        sub_index = np.cumsum(mask) - 1
-        owner = sub_index[tickets.pause_owner[keep]]
-        pause_start, pause_end = tickets.pause_start[keep], tickets.pause_end[keep]
-
-        pauses = (owner, pause_start, pause_end)
-        response_done, response_used = _used(clock, created, responded, as_of, pauses)
-        resolution_done, resolution_used = _used(clock, created, resolved, as_of, pauses)
-        ids = tickets.ids[mask]
-        lines = tickets.lines[mask]
-        months_here = month_of[mask]
-        groups = [(table[pid], months_here == m) for m, table in enumerate(per_month)]
-        if months > 1:  # one month: its figures are the period's
-            groups.append((total[pid], np.ones(len(ids), dtype=bool)))
-        for item, group in groups:
-            _fill(
-                item,
-                group,
-                ids,
-                lines,
-                (response_done, response_used, response_s * _US),
-                (resolution_done, resolution_used, resolution_s * _US),
-            )
-    return per_month, (per_month[0] if months == 1 else total)
-
-
-def _used(
-    clock: BatchClock,
-    created: Instants,
-    done_at: Instants,
-    as_of: int,
-    pauses: tuple[npt.NDArray[np.int64], Instants, Instants],
-) -> tuple[npt.NDArray[np.bool_], Instants]:
-    """(done by as-of?, business time used up to then or to as-of), pauses taken off."""
-    done = (done_at != NOT_A_TIME) & (done_at <= as_of)
-    end = np.maximum(np.where(done, done_at, as_of), created)
-    used = clock.elapsed(created, end) - clock.paused(created, end, *pauses)
-    return done, np.maximum(used, 0)
-
-
-def _fill(
-    figures: PriorityFigures,
-    group: npt.NDArray[np.bool_],
-    ids: npt.NDArray[np.object_],
-    lines: npt.NDArray[np.int64],
-    response: tuple[npt.NDArray[np.bool_], Instants, int],
-    resolution: tuple[npt.NDArray[np.bool_], Instants, int],
-) -> None:
-    figures.tickets = int(group.sum())
-    if not figures.tickets:
-        return
-    parts: list[tuple[str, Any, Any, Any, int, Any]] = []
-    group_ids, group_lines = ids[group], lines[group]
-    for kind, (done, used, limit) in (("response", response), ("resolution", resolution)):
-        done, used = done[group], used[group]
+        for table in [*per_month, total]:
+            table[pid] = PriorityFigures(pid, priority.name, spec[code][1], spec[code][2])
+            table[pid].update_target_s = spec[code][3]
+    created = tickets.created
+    responded = tickets.responded
+    if updates is not None and len(updates.ticket):
+        # No response (or an automatic one): the first public update by an agent is it.
+        owners, first = np.unique(updates.ticket, return_index=True)
+        earliest = np.full(len(created), NOT_A_TIME, dtype=np.int64)
+        earliest[owners] = updates.time[first]
+        responded = np.where(responded == NOT_A_TIME, earliest, responded)
+    responded = np.where(responded == NOT_A_TIME, tickets.resolved, responded)
+    final = final_priority(tickets.priority, changed)
+    found: list[_Verdicts] = []
+    for kind, event in (("response", responded), ("resolution", tickets.resolved)):
+        rows = target_rows(kind, counted, created, tickets.priority, event, changed, as_of)
+        done = (rows.done_at != NOT_A_TIME) & (rows.done_at <= as_of)
+        end = np.where(rows.cut != NOT_A_TIME, rows.cut, np.where(done, rows.done_at, as_of))
+        end = np.maximum(end, rows.start)
+        used = np.zeros(len(rows.ticket), dtype=np.int64)
+        limit = np.zeros(len(rows.ticket), dtype=np.int64)
+        for code, _pid in codes:
+            mine = rows.priority == code
+            if not mine.any():
+                continue
+            calendar, response_s, resolution_s, _ = spec[code]
+            clock = BatchClock.covering(calendar, rows.start[mine], end[mine])
+            used[mine] = business(clock, rows.ticket[mine], rows.start[mine], end[mine], pauses)
+            limit[mine] = (response_s if kind == "response" else resolution_s) * _US
         breached = used > limit
-        met = int((done & ~breached).sum())
-        pending = int((~done & ~breached).sum())
-        if kind == "response":
-            figures.response_met, figures.response_open = met, pending
-            figures.response_breached = int(breached.sum())
-        else:
-            figures.resolution_met, figures.open = met, pending
-            figures.resolution_breached = int(breached.sum())
-        finished = used[done] / _US
-        if finished.size:
-            median, p90 = np.percentile(finished, [50, 90], method="inverted_cdf")
-            if kind == "response":
-                figures.response_median_s, figures.response_p90_s = float(median), float(p90)
-            else:
-                figures.resolution_median_s, figures.resolution_p90_s = float(median), float(p90)
-        where = np.flatnonzero(breached)
-        parts.append((kind, group_ids[where], group_lines[where], used[where], limit, done[where]))
+        pick = verdicts(rows.group, breached)
+        found.append(
+            _Verdicts(
+                kind,
+                rows.ticket[pick],
+                rows.priority[pick],
+                used[pick],
+                limit[pick],
+                breached[pick],
+                done[pick] & (rows.cut[pick] == NOT_A_TIME),
+                done[pick],
+                rows.rule[pick],
+            )
+        )
+    if updates is not None:
+        found.append(
+            _update_verdicts(tickets, counted, final, spec, pauses, changed, updates, as_of)
+        )
+    month_ticket = month_of
+    for m, table in enumerate(per_month):
+        for code, pid in codes:
+            table[pid].tickets = int((counted & (month_ticket == m) & (final == code)).sum())
+    if months > 1:
+        for code, pid in codes:
+            total[pid].tickets = int((counted & (final == code)).sum())
+    groups: list[tuple[dict[str, PriorityFigures], int | None]] = list(
+        zip(per_month, range(months), strict=True)
+    )
+    if months > 1:
+        groups.append((total, None))
+    for table, month in groups:
+        for code, pid in codes:
+            parts: list[tuple[str, Any, Any, Any, Any, Any]] = []
+            for item in found:
+                select = item.priority == code
+                if month is not None:
+                    select &= month_of[item.ticket] == month
+                _fill(table[pid], item, select)
+                where = np.flatnonzero(select & item.breached)
+                parts.append((item.kind, tickets.ids[item.ticket[where]],
+                              tickets.lines[item.ticket[where]], item.used[where],
+                              item.limit[where], item.done[where]))  # fmt: skip
+            table[pid].breaches = _breach_table(parts)
+    return per_month, (per_month[0] if months == 1 else total), found
+
+
+@dataclass(frozen=True)
+class _Verdicts:
+    """One target (response, resolution, update) of every counted ticket, as columns."""
+
+    kind: str
+    ticket: npt.NDArray[np.int64]
+    priority: npt.NDArray[np.int64]
+    used: Instants
+    limit: Instants
+    breached: npt.NDArray[np.bool_]
+    finished: npt.NDArray[np.bool_]  # done by as-of, measured to the event (in the figures)
+    done: npt.NDArray[np.bool_]  # the event happened by as-of
+    rule: npt.NDArray[np.object_]
+
+
+def _update_verdicts(
+    tickets: Tickets,
+    counted: npt.NDArray[np.bool_],
+    final: npt.NDArray[np.int64],
+    spec: dict[int, tuple[Calendar, int, int, int]],
+    pauses: tuple[npt.NDArray[np.int64], Instants, Instants],
+    changed: dict[int, Segments],
+    updates: Updates,
+    as_of: int,
+) -> _Verdicts:
+    """Per ticket: breached when any stretch without an update ran past its interval."""
+    gaps = update_gaps(counted, tickets.created, tickets.resolved, tickets.priority,
+                       updates.ticket, updates.time, changed, as_of)  # fmt: skip
+    used = np.zeros(len(gaps.ticket), dtype=np.int64)
+    limit = np.zeros(len(gaps.ticket), dtype=np.int64)
+    for code, (calendar, _, _, update_s) in spec.items():
+        mine = gaps.priority == code
+        if not mine.any():
+            continue
+        clock = BatchClock.covering(calendar, gaps.start[mine], gaps.end[mine])
+        used[mine] = business(clock, gaps.ticket[mine], gaps.start[mine], gaps.end[mine], pauses)
+        limit[mine] = update_s * _US
+    over = used > limit
+    size = len(tickets.ids)
+    # The longest stretch that ran over (else the longest) speaks for the ticket.
+    score = np.where(over, used + (1 << 62) // 2, used)
+    order = np.lexsort((score, gaps.ticket))
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = gaps.ticket[order][1:] != gaps.ticket[order][:-1]
+    worst = order[last]
+    ticket = gaps.ticket[worst]
+    done = (tickets.resolved[ticket] != NOT_A_TIME) & (tickets.resolved[ticket] <= as_of)
+    del size
+    return _Verdicts(
+        "update",
+        ticket,
+        final[ticket],
+        used[worst],
+        limit[worst],
+        over[worst],
+        done & ~over[worst],
+        done,
+        np.full(len(ticket), "", dtype=object),
+    )
+
+
+def _fill(figures: PriorityFigures, item: _Verdicts, select: npt.NDArray[np.bool_]) -> None:
+    breached = item.breached[select]
+    done = item.done[select]
+    met = int((done & ~breached).sum())
+    pending = int((~done & ~breached).sum())
+    count = int(breached.sum())
+    finished = item.used[select & item.finished] / _US
+    median = p90 = None
+    if finished.size:
+        low, high = np.percentile(finished, [50, 90], method="inverted_cdf")
+        median, p90 = float(low), float(high)
+    if item.kind == "response":
+        figures.response_met, figures.response_open, figures.response_breached = met, pending, count
+        figures.response_median_s, figures.response_p90_s = median, p90
+    elif item.kind == "resolution":
+        figures.resolution_met, figures.open, figures.resolution_breached = met, pending, count
+        figures.resolution_median_s, figures.resolution_p90_s = median, p90
+    else:
+        figures.update_tickets = int(select.sum())
+        figures.update_met, figures.update_open, figures.update_breached = met, pending, count
+
+
+def _breach_table(parts: list[tuple[str, Any, Any, Any, Any, Any]]) -> BreachTable:
+    if not parts:
+        return _no_breaches()
     lines_all = np.concatenate([p[2] for p in parts])
     kinds = np.concatenate([np.full(len(p[1]), p[0], dtype=object) for p in parts])
-    order = np.lexsort((kinds == "resolution", lines_all))
-    figures.breaches = BreachTable(
+    rank = np.select([kinds == "response", kinds == "resolution"], [0, 1], 2)
+    order = np.lexsort((rank, lines_all))
+    return BreachTable(
         np.concatenate([p[1] for p in parts])[order],
         lines_all[order],
         kinds[order],
         (np.concatenate([p[3] for p in parts]) / _US)[order],
-        np.concatenate([np.full(len(p[1]), p[4] // _US, dtype=np.int64) for p in parts])[order],
-        ~np.concatenate([p[5] for p in parts])[order],
+        (np.concatenate([p[4] for p in parts]) // _US).astype(np.int64)[order],
+        ~np.concatenate([p[5] for p in parts]).astype(bool)[order],
     )
 
 
@@ -613,9 +773,12 @@ def build_report(
     outages: Outages | None,
     period: str,
     as_of: datetime,
+    history: History | None = None,
+    updates: Updates | None = None,
 ) -> Report:
     """Every figure of the report. ``as_of`` naive means local to the default calendar (a
-    time in the spring-forward gap moves forward by the gap)."""
+    time in the spring-forward gap moves forward by the gap). ``history`` adds pauses and
+    priority changes, ``updates`` the update intervals."""
     months = parse_period(period)
     calendars = calendars_for(agreement, provider)
     local = calendars.local
@@ -629,8 +792,23 @@ def build_report(
     edges = np.asarray(bounds, dtype=np.int64)
     month_of = np.searchsorted(edges, tickets.created, side="right") - 1
     month_of = np.where((month_of >= 0) & (month_of < len(months)), month_of, -1)
-    per_month, total_priorities = _ticket_figures(
-        agreement, calendars, tickets, month_of, len(months), as_of_us
+    outside = int((month_of < 0).sum())
+    # A ticket logged after the as-of time has not happened yet: it is not counted at all.
+    later = (month_of >= 0) & (tickets.created > as_of_us)
+    month_of = np.where(later, -1, month_of)
+    pauses = (tickets.pause_owner, tickets.pause_start, tickets.pause_end)
+    changed: dict[int, Segments] = {}
+    if history is not None:
+        pauses = merge_pauses(
+            np.concatenate([tickets.pause_owner, history.pause_owner]),
+            np.concatenate([tickets.pause_start, history.pause_start]),
+            np.concatenate([tickets.pause_end, history.pause_end]),
+        )
+        changed = segments(tickets.created, tickets.priority, history.changes, as_of_us)
+    else:
+        pauses = merge_pauses(*pauses)
+    per_month, total_priorities, found = _ticket_figures(
+        agreement, calendars, tickets, month_of, len(months), as_of_us, pauses, changed, updates
     )
     items = outages.items if outages else []
     figures: list[Figures] = []
@@ -660,7 +838,8 @@ def build_report(
             _sum_target_credits([f.target_credit for f in figures]),
         )
     rejected = list(tickets.rejected) + (list(outages.rejected) if outages else [])
-    return Report(
+    rejected += (history.rejected if history else []) + (updates.rejected if updates else [])
+    report = Report(
         agreement=agreement_name,
         customer=agreement.customer.name,
         provider=provider.name,
@@ -675,9 +854,119 @@ def build_report(
         tickets_source=tickets.source,
         outages_source=outages.source if outages else None,
         tickets_read=len(tickets),
-        tickets_outside=int((month_of < 0).sum()),
+        tickets_outside=outside,
         rejected=rejected,
+        tickets_after_as_of=int(later.sum()),
     )
+    report.by_service = _by_service(agreement, tickets, found)
+    report.changed = _changed(tickets, changed, found, month_of, local.timezone, history)
+    report.inputs = Inputs(
+        history_source=history.source if history else None,
+        status_changes=history.status_changes if history else 0,
+        pause_statuses=history.pause_statuses if history else (),
+        reasons_given=history.reasons_given if history else False,
+        updates_source=updates.source if updates else None,
+        updates_counted=len(updates.ticket) if updates else 0,
+        updates_not_counted=dict(updates.not_counted) if updates else {},
+        authors_column=tickets.authors_column,
+        automatic_responses=int(tickets.automatic[month_of >= 0].sum())
+        if len(tickets.automatic) == len(tickets)
+        else 0,
+    )
+    return report
+
+
+NO_SERVICE = "(none)"
+
+
+def _by_service(
+    agreement: Agreement, tickets: Tickets, found: list[_Verdicts]
+) -> dict[str, ServiceTickets]:
+    """Per service named in the export: its tickets' response and resolution figures.
+
+    Values match a service's id or name in any case; others are kept under their own name
+    and marked as not in the agreement."""
+    if not len(tickets.service) or not (tickets.service != "").any():
+        return {}
+    known = {s.id.lower(): s for s in agreement.services}
+    known.update({s.name.lower(): s for s in agreement.services})
+    values, codes = np.unique(tickets.service.astype(str), return_inverse=True)
+    result: dict[str, ServiceTickets] = {}
+    keys: list[str] = []
+    for value in values.tolist():
+        service = known.get(value.strip().lower())
+        key = service.id if service else (value.strip() or NO_SERVICE)
+        keys.append(key)
+        if key not in result:
+            result[key] = ServiceTickets(key, service.name if service else key, service is not None)
+    for item in found:
+        if item.kind == "update":
+            continue
+        service_code = codes[item.ticket]
+        for index, key in enumerate(keys):
+            select = service_code == index
+            if not select.any():
+                continue
+            entry = result[key]
+            breached, done = item.breached[select], item.done[select]
+            met, count = int((done & ~breached).sum()), int(breached.sum())
+            finished = item.used[select & item.finished] / _US
+            median = (
+                float(np.percentile(finished, 50, method="inverted_cdf")) if finished.size else None
+            )
+            if item.kind == "response":
+                entry.response_met += met
+                entry.response_breached += count
+                entry.response_median_s = median
+            else:
+                entry.resolution_met += met
+                entry.resolution_breached += count
+                entry.resolution_median_s = median
+                entry.tickets += len(np.unique(item.ticket[select]))
+    ordered = sorted(result.values(), key=lambda e: (not e.in_agreement, e.service.lower()))
+    return {e.service: e for e in ordered if e.tickets}
+
+
+def _changed(
+    tickets: Tickets,
+    changed: dict[int, Segments],
+    found: list[_Verdicts],
+    month_of: npt.NDArray[np.int64],
+    zone: Any,
+    history: History | None,
+) -> list[ChangedTicket]:
+    """Each counted ticket whose priority changed, with the priorities its targets used."""
+    result: list[ChangedTicket] = []
+    measured: dict[tuple[str, int], list[str]] = {}
+    wanted = {t for t in changed if month_of[t] >= 0}
+    for item in found:
+        if item.kind == "update":
+            continue
+        for ticket, code in zip(item.ticket.tolist(), item.priority.tolist(), strict=True):
+            if ticket in wanted:
+                measured.setdefault((item.kind, ticket), []).append(tickets.priority_ids[code])
+    steps_of: dict[int, list[tuple[datetime, str, str, str]]] = {}
+    if history is not None:
+        rows = history.changes
+        for ticket, when, before, after, rule in zip(
+            rows.ticket.tolist(), rows.time.tolist(), rows.before.tolist(),
+            rows.after.tolist(), rows.rule.tolist(), strict=True,
+        ):  # fmt: skip
+            steps_of.setdefault(ticket, []).append(
+                (_utc(when).astimezone(zone), tickets.priority_ids[before],
+                 tickets.priority_ids[after], rule)
+            )  # fmt: skip
+    for ticket in sorted(wanted, key=lambda t: int(tickets.lines[t])):
+        steps = steps_of.get(ticket, [])
+        result.append(
+            ChangedTicket(
+                str(tickets.ids[ticket]),
+                int(tickets.lines[ticket]),
+                steps,
+                {kind: measured.get((kind, ticket), []) for kind in ("response", "resolution")},
+            )
+        )
+    return result
 
 
 def _next(month: tuple[int, int]) -> tuple[int, int]:
@@ -755,6 +1044,12 @@ def _priority_json(item: PriorityFigures) -> dict[str, Any]:
         "resolution_median_s": item.resolution_median_s,
         "resolution_p90_s": item.resolution_p90_s,
         "breaches": item.breaches.as_json(),
+        "update_target_s": item.update_target_s,
+        "update_tickets": item.update_tickets,
+        "update_met": item.update_met,
+        "update_breached": item.update_breached,
+        "update_open": item.update_open,
+        "update_compliance": item.update_compliance,
     }
 
 
@@ -813,6 +1108,58 @@ def report_json(report: Report) -> dict[str, Any]:
     body.update(_figures_json(report.total))
     if len(report.months) > 1:
         body["by_month"] = {m.label: _figures_json(m) for m in report.months}
+    body["tickets_after_as_of"] = report.tickets_after_as_of
+    inputs = report.inputs
+    body["status_history"] = (
+        None
+        if inputs.history_source is None
+        else {
+            "file": inputs.history_source,
+            "status_changes": inputs.status_changes,
+            "pause_statuses": list(inputs.pause_statuses),
+            "reasons_given": inputs.reasons_given,
+        }
+    )
+    body["updates"] = (
+        None
+        if inputs.updates_source is None
+        else {
+            "file": inputs.updates_source,
+            "counted": inputs.updates_counted,
+            "not_counted": inputs.updates_not_counted,
+        }
+    )
+    body["response_authors"] = {
+        "column": inputs.authors_column,
+        "automatic_not_counted": inputs.automatic_responses,
+    }
+    body["tickets_by_service"] = {
+        key: {
+            "name": e.name,
+            "in_agreement": e.in_agreement,
+            "tickets": e.tickets,
+            "response_met": e.response_met,
+            "response_breached": e.response_breached,
+            "response_compliance": e.response_compliance,
+            "response_median_s": e.response_median_s,
+            "resolution_met": e.resolution_met,
+            "resolution_breached": e.resolution_breached,
+            "resolution_compliance": e.resolution_compliance,
+            "resolution_median_s": e.resolution_median_s,
+        }
+        for key, e in report.by_service.items()
+    }
+    body["priority_changes"] = [
+        {
+            "id": c.ticket,
+            "line": c.line,
+            "changes": [
+                {"time": t.isoformat(), "from": a, "to": b, "rule": r} for t, a, b, r in c.changes
+            ],
+            "measured_at": c.measured_at,
+        }
+        for c in report.changed
+    ]
     body["notes"] = report.notes
     body["rejected_rows"] = [
         {"file": r.file, "line": r.line, "reason": r.reason} for r in report.rejected

@@ -14,6 +14,7 @@ from slawriter.clock.calendars import calendars_for
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.library import Library
+from slawriter.measure.history import History, Updates, read_history, read_updates
 from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outages, read_tickets
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.report import Report, build_report
@@ -37,6 +38,9 @@ class Inputs:
     date_order: str | None = None
     library_root: Path | None = None  # its presets/ add to the built-in presets
     response_as_resolution: bool = False  # --no-response-column: asked for, and stated
+    history: Path | None = None  # --status-history
+    updates: Path | None = None  # --updates
+    pause_statuses: tuple[str, ...] | None = None  # --pause-statuses
 
 
 def parse_report_formats(text: str) -> list[str]:
@@ -83,6 +87,19 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
             local,
             order,
         )
+    history: History | None = None
+    if inputs.history is not None:
+        step("reading status history")
+        history = read_history(
+            inputs.history, display_path(inputs.history), mapping, tickets, local, order,
+            inputs.pause_statuses,
+        )  # fmt: skip
+    updates: Updates | None = None
+    if inputs.updates is not None:
+        step("reading updates")
+        updates = read_updates(
+            inputs.updates, display_path(inputs.updates), mapping, tickets, local, order
+        )
     step("computing figures")
     report = build_report(
         agreement=agreement,
@@ -92,8 +109,10 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
         outages=outages,
         period=inputs.period,
         as_of=inputs.as_of,
+        history=history,
+        updates=updates,
     )
-    report.notes = list(tickets.notes)
+    report.notes = list(tickets.notes) + (history.notes if history else [])
     return report
 
 
@@ -139,6 +158,9 @@ def measure_files(
     mapping: Path | None = None,
     date_order: str | None = None,
     response_as_resolution: bool = False,
+    history: Path | None = None,
+    updates: Path | None = None,
+    pause_statuses: Sequence[str] | None = None,
     out_dir: Path | None = None,
     formats: Sequence[str] = ("docx", "md", "html"),
     step: Callable[[str], None] = lambda _: None,
@@ -164,6 +186,9 @@ def measure_files(
         date_order,
         library.root,
         response_as_resolution,
+        history,
+        updates,
+        None if pause_statuses is None else tuple(pause_statuses),
     )
     report = compute(inputs, step)
     outputs = (
