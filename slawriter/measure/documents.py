@@ -410,6 +410,7 @@ def report_document(
         ("breaches", "Breaches", _breaches(report)),
         ("availability", "Availability", _availability(report, charts)),
         ("credits", "Service credits", _credits(report, agreement)),
+        *report.extra_sections,
         ("rejected", "Rows not used", _rejected(report)),
         ("method", "How the figures were calculated", _method(report)),
     ]

@@ -48,6 +48,8 @@ class Mapping:
     confirmed: tuple[str, ...] = ()  # canonical columns checked against the vendor's pages
     source: str = ""  # the vendor's page describing the export
     no_response: str = ""  # why the export has no response column, when it has none
+    # The helpdesk's own SLA verdict (report --compare): verdict kind -> export heading.
+    verdict: dict[str, str] = field(default_factory=dict)
 
     def response_column(self) -> str | None:
         """The canonical column the response time is read from, if any."""

@@ -255,6 +255,13 @@ class Report:
     tickets_outside: int
     rejected: list[Rejected]
     notes: list[str] = field(default_factory=list)  # stated on every document's first page
+    # What the report was computed from, kept for the evidence file and --compare.
+    ticket_data: Tickets | None = None
+    outage_items: list[Outage] = field(default_factory=list)
+    # Sections (key, title, blocks) and JSON keys added by --compare and the forecast
+    # (measure/compare.py, measure/forecast.py), placed before "Rows not used".
+    extra_sections: list[tuple[str, str, list[Any]]] = field(default_factory=list)
+    extra_json: dict[str, Any] = field(default_factory=dict)
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -677,6 +684,8 @@ def build_report(
         tickets_read=len(tickets),
         tickets_outside=int((month_of < 0).sum()),
         rejected=rejected,
+        ticket_data=tickets,
+        outage_items=list(items),
     )
 
 
@@ -813,6 +822,7 @@ def report_json(report: Report) -> dict[str, Any]:
     body.update(_figures_json(report.total))
     if len(report.months) > 1:
         body["by_month"] = {m.label: _figures_json(m) for m in report.months}
+    body.update(report.extra_json)
     body["notes"] = report.notes
     body["rejected_rows"] = [
         {"file": r.file, "line": r.line, "reason": r.reason} for r in report.rejected
