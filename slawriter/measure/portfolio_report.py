@@ -130,7 +130,7 @@ def _table(body: dict[str, Any]) -> None:
     for row in body["agreements"]:
         risk = "-" if row["at_risk"] is None else money(row["at_risk"], row["currency"])
         table.add_row(
-            row["agreement"],
+            Path(row["agreement"]).name,
             row["customer"],
             money(row["owed"], row["currency"]),
             risk,
