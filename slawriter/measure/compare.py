@@ -23,9 +23,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
-from slawriter.clock.calendars import calendars_for
+from slawriter.clock.calendars import calendars_for, without
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
@@ -35,9 +36,6 @@ from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.report import Report, parse_period
 from slawriter.model.agreement import Agreement
 from slawriter.model.provider import Provider
-
-if TYPE_CHECKING:
-    from slawriter.measure.run import Inputs
 
 _US = 1_000_000
 _YES = {"yes", "y", "true", "1", "breached", "breach", "failed", "missed"}
@@ -106,16 +104,6 @@ def _utc(instant: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=instant)
 
 
-def _without_holidays(calendar: Calendar) -> Calendar:
-    return Calendar(calendar.name, calendar.tz_name, calendar.hours, None, (), calendar.reduced)
-
-
-def _without_reduced(calendar: Calendar) -> Calendar:
-    return Calendar(
-        calendar.name, calendar.tz_name, calendar.hours, calendar.holiday_spec, calendar.closed
-    )
-
-
 @dataclass(frozen=True)
 class _Case:
     calendar: Calendar
@@ -134,7 +122,7 @@ def _holiday(case: _Case) -> tuple[str, float] | None:
     if not days:
         return None
     names = ", ".join(f"{name} ({day.isoformat()})" for day, name in days)
-    figure = _without_holidays(case.calendar).elapsed(case.start, case.end, case.pauses)
+    figure = without(case.calendar, holidays=True).elapsed(case.start, case.end, case.pauses)
     return f"holiday: {names} is closed on the agreement's calendar", figure.total_seconds()
 
 
@@ -155,7 +143,7 @@ def _reduced(case: _Case) -> tuple[str, float] | None:
     days = sorted(day for day in case.calendar.reduced if first <= day <= last)
     if not days:
         return None
-    figure = _without_reduced(case.calendar).elapsed(case.start, case.end, case.pauses)
+    figure = without(case.calendar, reduced=True).elapsed(case.start, case.end, case.pauses)
     listed = ", ".join(day.isoformat() for day in days)
     return f"reduced hours: {listed} has shorter hours on the agreement's calendar", float(
         figure.total_seconds()
@@ -221,8 +209,19 @@ def explain(case: _Case, desk: DeskVerdict) -> tuple[str, float | None]:
     return found[0]
 
 
+@dataclass(frozen=True)
+class Source:
+    """The ticket export and how it is read (the report's own --preset or --mapping)."""
+
+    tickets: Path
+    preset: str | None
+    mapping: Path | None
+    library_root: Path | None
+    response_as_resolution: bool
+
+
 def add_comparison(
-    report: Report, agreement: Agreement, provider: Provider, inputs: Inputs
+    report: Report, agreement: Agreement, provider: Provider, inputs: Source
 ) -> None:
     """Add ``comparison`` to the report's JSON and a section to its documents; InputError
     (exit 2) when the export carries no verdict to compare with."""
@@ -260,7 +259,7 @@ def _compare(
     report: Report,
     agreement: Agreement,
     provider: Provider,
-    inputs: Inputs,
+    inputs: Source,
     rows: dict[str, tuple[int, dict[str, str]]],
     present: list[str],
     wanted: dict[str, str],

@@ -172,9 +172,10 @@ def measure_files(
 
     add_forecast(report, loaded.agreement, loaded.provider)
     if compare:
-        from slawriter.measure.compare import add_comparison
+        from slawriter.measure.compare import Source, add_comparison
 
-        add_comparison(report, loaded.agreement, loaded.provider, inputs)
+        source = Source(tickets, preset, mapping, library.root, response_as_resolution)
+        add_comparison(report, loaded.agreement, loaded.provider, source)
     outputs = (
         render(report, loaded.agreement, loaded.provider, formats, library.word_template, step)
         if out_dir is not None
