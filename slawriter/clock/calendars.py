@@ -224,3 +224,16 @@ def basis_name(basis: str, name: str | None, default: str) -> str:
     """The calendar an uptime basis counts on: 24x7 for all-time, else the named calendar
     (None: the default one)."""
     return (name or default) if basis == "business-hours" else ALWAYS_CALENDAR
+
+
+def without(calendar: Calendar, *, holidays: bool = False, reduced: bool = False) -> Calendar:
+    """The same calendar less its holidays and closed dates, or its reduced days: what-ifs
+    for ``report --compare``, which checks whether a rule decides a disagreement."""
+    return Calendar(
+        calendar.name,
+        calendar.tz_name,
+        calendar.hours,
+        None if holidays else calendar.holiday_spec,
+        () if holidays else calendar.closed,
+        {} if reduced else calendar.reduced,
+    )

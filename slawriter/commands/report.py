@@ -96,6 +96,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated statuses in which the clock pauses (default: the preset's, "
         "else Pending, Waiting for customer: the Provider waits on the Customer)",
     )
+    parser.add_argument(
+        "--force", action="store_true", help="replace reports even if someone edited them"
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="list every ticket where the helpdesk's own SLA verdict (a breach flag or SLA "
+        "column the preset or mapping names) and the contract disagree, with the rule that "
+        "decides it",
+    )
+    parser.add_argument(
+        "--portfolio",
+        type=Path,
+        metavar="DIR",
+        help="every agreement in DIR with its exports beside it (NAME.yaml, "
+        "NAME-tickets.csv, NAME-outages.csv): credits owed and at risk per agreement",
+    )
     library_option(parser)
 
 
@@ -118,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
     if args.list_presets:
         _list_presets(library.root)
         return EXIT_OK
+    if args.portfolio is not None:
+        from slawriter.measure.portfolio_report import run_portfolio
+
+        return run_portfolio(args, library)
     missing = [
         name
         for name, value in (
@@ -153,6 +174,8 @@ def run(args: argparse.Namespace) -> int:
             out_dir=out_dir,
             formats=formats,
             step=_progress(stack, err, args.tickets, stages),
+            force=args.force,
+            compare=args.compare,
         )
     report = measured.report
     if args.json:
@@ -167,6 +190,19 @@ def run(args: argparse.Namespace) -> int:
     )
     if measured.written:
         console.print(f"Wrote {', '.join(display_path(p) for p in measured.written)}", markup=False)
+    comparison = report.extra_json.get("comparison")
+    if comparison is not None:
+        from slawriter.measure.compare import summary_lines
+
+        for line in summary_lines(comparison):
+            console.print(line, markup=False)
+    forecast = report.extra_json.get("forecast")
+    if forecast is not None:
+        console.print(
+            f"Forecast for {forecast['month']} (linear, over business time elapsed): "
+            f"credits at risk {forecast['credits_at_risk']:.2f} {report.currency}",
+            markup=False,
+        )
     for note in report.notes:
         err.print(f"{note}.", markup=False)
     # An empty needed column leaves figures that look complete and are not: say so in the code.

@@ -105,7 +105,7 @@ def _summary(report: Report) -> list[Block]:
     lines.append(f"Service credits owed: {money(credit, report.currency, report.locale)}.")
     lines.append(
         f"Rows that could not be used: {len(report.rejected):,}"
-        + (" (listed in section 6)." if report.rejected else ".")
+        + (f" (listed in section {6 + len(report.extra_sections)})." if report.rejected else ".")
     )
     return [
         _para(
@@ -488,6 +488,7 @@ def report_document(
         ("breaches", "Breaches", _breaches(report)),
         ("availability", "Availability", _availability(report, charts)),
         ("credits", "Service credits", _credits(report, agreement)),
+        *report.extra_sections,
         ("rejected", "Rows not used", _rejected(report)),
         ("method", "How the figures were calculated", _method(report)),
     ]

@@ -73,6 +73,34 @@ class OutageColumns(Strict):
     planned: str = "planned"
 
 
+class VerdictColumns(Strict):
+    """Columns holding the helpdesk's own SLA verdict, for ``report --compare``."""
+
+    breached: str | None = Field(default=None, description="Any SLA target breached (yes/no)")
+    response_breached: str | None = Field(
+        default=None, description="First response target breached (yes/no)"
+    )
+    resolution_breached: str | None = Field(
+        default=None, description="Resolution target breached (yes/no)"
+    )
+    response_remaining: str | None = Field(
+        default=None,
+        description="Time left on the first response target when it stopped, negative when "
+        "breached (Jira Service Management: '-1h 30m')",
+    )
+    resolution_remaining: str | None = Field(
+        default=None, description="Time left on the resolution target, negative when breached"
+    )
+    response_business_minutes: str | None = Field(
+        default=None,
+        description="The desk's own business minutes to the first reply (Zendesk: 'First "
+        "reply time in minutes within business hours')",
+    )
+    resolution_business_minutes: str | None = Field(
+        default=None, description="The desk's own business minutes to resolution"
+    )
+
+
 class MappingFile(Strict):
     name: str | None = Field(default=None, description="The desk, e.g. 'Zendesk'")
     description: str | None = Field(default=None, description="What export this reads")
@@ -110,6 +138,7 @@ class MappingFile(Strict):
     no_response: str | None = Field(
         default=None, description="Why the export has no response column, when it has none"
     )
+    verdict: VerdictColumns = Field(default_factory=VerdictColumns)
 
 
 def choose_mapping(
@@ -183,6 +212,7 @@ def load_mapping(path: Path, origin: str = "") -> Mapping:
             if model.automatic_authors is None
             else {"automatic_authors": tuple(model.automatic_authors)}
         ),
+        verdict={k: v for k, v in model.verdict.model_dump().items() if v is not None},
     )
 
 

@@ -71,6 +71,8 @@ class Mapping:
     running_statuses: tuple[str, ...] = ()  # the desk's own statuses that do not pause
     automatic_authors: tuple[str, ...] = ("system", "automatic", "auto-reply", "automation",
                                           "trigger", "bot")  # fmt: skip
+    # The helpdesk's own SLA verdict (report --compare): verdict kind -> export heading.
+    verdict: dict[str, str] = field(default_factory=dict)
 
     def response_column(self) -> str | None:
         """The canonical column the response time is read from, if any."""

@@ -328,6 +328,13 @@ class Report:
     by_service: dict[str, ServiceTickets] = field(default_factory=dict)
     changed: list[ChangedTicket] = field(default_factory=list)
     inputs: Inputs = field(default_factory=Inputs)
+    # What the report was computed from, kept for the evidence file and --compare.
+    ticket_data: Tickets | None = None
+    outage_items: list[Outage] = field(default_factory=list)
+    # Sections (key, title, blocks) and JSON keys added by --compare and the forecast
+    # (measure/compare.py, measure/forecast.py), placed before "Rows not used".
+    extra_sections: list[tuple[str, str, list[Any]]] = field(default_factory=list)
+    extra_json: dict[str, Any] = field(default_factory=dict)
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -857,6 +864,8 @@ def build_report(
         tickets_outside=outside,
         rejected=rejected,
         tickets_after_as_of=int(later.sum()),
+        ticket_data=tickets,
+        outage_items=list(items),
     )
     report.by_service = _by_service(agreement, tickets, found)
     report.changed = _changed(tickets, changed, found, month_of, local.timezone, history)
@@ -1160,6 +1169,7 @@ def report_json(report: Report) -> dict[str, Any]:
         }
         for c in report.changed
     ]
+    body.update(report.extra_json)
     body["notes"] = report.notes
     body["rejected_rows"] = [
         {"file": r.file, "line": r.line, "reason": r.reason} for r in report.rejected

@@ -164,11 +164,12 @@ def measure_files(
     out_dir: Path | None = None,
     formats: Sequence[str] = ("docx", "md", "html"),
     step: Callable[[str], None] = lambda _: None,
+    force: bool = False,
+    compare: bool = False,
 ) -> Measured:
     """Load the agreement, measure the period and, with ``out_dir``, write the documents
     there as AGREEMENT-PERIOD.ext (nothing is written when anything fails before)."""
     from slawriter.files.load import load_agreement
-    from slawriter.files.output import write_set
     from slawriter.measure.report import parse_period
 
     parse_period(period)
@@ -191,6 +192,15 @@ def measure_files(
         None if pause_statuses is None else tuple(pause_statuses),
     )
     report = compute(inputs, step)
+    # --compare, the forecast and the evidence file: measure/compare.py, forecast.py, evidence.py.
+    from slawriter.measure.forecast import add_forecast
+
+    add_forecast(report, loaded.agreement, loaded.provider)
+    if compare:
+        from slawriter.measure.compare import Source, add_comparison
+
+        source = Source(tickets, preset, mapping, library.root, response_as_resolution)
+        add_comparison(report, loaded.agreement, loaded.provider, source)
     outputs = (
         render(report, loaded.agreement, loaded.provider, formats, library.word_template, step)
         if out_dir is not None
@@ -199,7 +209,23 @@ def measure_files(
     step("done")
     written: list[Path] = []
     if out_dir is not None:
+        from slawriter.measure.evidence import evidence_files
+        from slawriter.measure.record import write_report_set
+
         stem = f"{agreement_path.stem}-{report.period}"
         files = {f"{stem}.{ext}": data for ext, data in outputs.items()}
-        written = list(write_set(out_dir, files))
+        sources = {"agreement": agreement_path, "tickets": tickets}
+        if outages is not None:
+            sources["outages"] = outages
+        zone = calendars_for(loaded.agreement, loaded.provider).local.timezone
+        files.update(evidence_files(report, loaded.agreement, zone, stem, sources))
+        written = write_report_set(
+            out_dir,
+            stem,
+            files,
+            agreement_path=agreement_path,
+            agreement_sha256=loaded.source_hash,
+            inputs={k: v for k, v in sources.items() if k != "agreement"},
+            force=force,
+        )
     return Measured(report, written)

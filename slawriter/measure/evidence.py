@@ -1,0 +1,124 @@
+"""The evidence behind the credits owed: a CSV the customer can re-check, and the hashes.
+
+Written beside the report whenever a credit is owed (``AGREEMENT-PERIOD-evidence.csv``): one
+row per input file with its SHA-256 hash, one per month's credit with the figures that set it,
+then the outages and the breached tickets that drove it. ``AGREEMENT-PERIOD-evidence.sha256``
+holds the same hashes in the form ``sha256sum -c`` checks, so the customer can confirm the
+report was computed from the files they hold.
+
+Cells come from exports the customer or a third party typed: any that begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'`` so that a
+spreadsheet shows it as text and never runs it as a formula (OWASP's advice on CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from datetime import UTC, datetime, tzinfo
+from decimal import Decimal
+from pathlib import Path
+
+from slawriter.measure.record import file_hash
+from slawriter.measure.report import Report
+from slawriter.model.agreement import Agreement
+
+HEADER = [
+    "kind", "month", "service", "priority", "item", "source_file", "source_line", "start",
+    "end", "planned", "business_minutes", "target_minutes", "detail",
+]  # fmt: skip
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> str:
+    """A cell a spreadsheet will show as text: formula-starting characters get a ``'``."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(_DANGEROUS) else text
+
+
+def _minutes(seconds: float) -> str:
+    return f"{Decimal(repr(seconds / 60)).quantize(Decimal('0.01'))}"
+
+
+def _local(instant_us: int, zone: tzinfo) -> str:
+    moment = datetime.fromtimestamp(instant_us / 1_000_000, tz=UTC)
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def evidence_files(
+    report: Report,
+    agreement: Agreement,
+    zone: tzinfo,
+    stem: str,
+    sources: Mapping[str, Path],
+) -> dict[str, bytes]:
+    """``{stem}-evidence.csv`` and ``.sha256`` when a credit is owed; else nothing."""
+    owed = any(
+        s.credit > 0 or s.credit_percent > 0 for m in report.months for s in m.services.values()
+    ) or any(m.target_credit is not None and m.target_credit.percent > 0 for m in report.months)
+    if not owed:
+        return {}
+    hashes = {role: (path.name, file_hash(path)) for role, path in sources.items()}
+    rows: list[list[object]] = []
+    for role, (name, digest) in hashes.items():
+        rows.append(["input", "", "", "", role, name, "", "", "", "", "", "", f"sha256 {digest}"])
+    outages_name = hashes["outages"][0] if "outages" in hashes else ""
+    tickets_name = hashes["tickets"][0]
+    as_of_us = round(report.as_of.timestamp() * 1_000_000)
+    spec = agreement.credits.targets if agreement.credits else None
+    for figures in report.months:
+        label = figures.label
+        year, month = (int(part) for part in figures.label.split("-"))
+        begin = datetime(year, month, 1, tzinfo=zone)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+        begin_us, end_us = round(begin.timestamp() * 1e6), round(end.timestamp() * 1e6)
+        for item in figures.services.values():
+            if not (item.credit > 0 or item.credit_percent > 0):
+                continue
+            uptime = "n/a" if item.uptime is None else f"{item.uptime * 100:.4f}%"
+            rows.append([
+                "service_credit", label, item.service, "", "", "", "", "", "", "",
+                _minutes(item.downtime_s), _minutes(item.allowed_downtime_s),
+                f"uptime {uptime} against a target of {item.target}% on "
+                f"{_minutes(item.basis_s)} basis minutes ({item.basis}); credit "
+                f"{item.credit_percent}% = {item.credit} {report.currency}",
+            ])  # fmt: skip
+            for outage in report.outage_items:
+                last = as_of_us if outage.end is None else min(outage.end, as_of_us)
+                if outage.service != item.service or last <= begin_us or outage.start >= end_us:
+                    continue
+                rows.append([
+                    "outage", label, item.service, "", f"line {outage.line}", outages_name,
+                    outage.line, _local(outage.start, zone),
+                    "" if outage.end is None else _local(outage.end, zone),
+                    "yes" if outage.planned else "no", "", "", "",
+                ])  # fmt: skip
+        target = figures.target_credit
+        if spec is None or target is None or target.percent <= 0:
+            continue
+        money = "unknown (a fee is missing)" if target.credit is None else target.credit
+        rows.append([
+            "target_credit", label, spec.service or "", "", "", "", "", "", "", "", "", "",
+            f"{spec.basis}: {target.uncapped_percent}% before the cap of {spec.cap}%, "
+            f"{target.percent}% after = {money} {report.currency}",
+        ])  # fmt: skip
+        for pid in spec.priorities:
+            item_p = figures.priorities.get(pid)
+            if item_p is None:
+                continue
+            for breach in item_p.breaches.first():
+                rows.append([
+                    "breach", label, "", pid, breach.ticket, tickets_name, breach.line, "", "",
+                    "", _minutes(breach.business_s), _minutes(breach.target_s), breach.target
+                    + (" (still open at the as-of time)" if breach.still_open else ""),
+                ])  # fmt: skip
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    writer.writerows([[neutralise(cell) for cell in row] for row in rows])
+    sums = "".join(f"{digest}  {name}\n" for name, digest in hashes.values())
+    return {
+        f"{stem}-evidence.csv": buffer.getvalue().encode("utf-8"),
+        f"{stem}-evidence.sha256": sums.encode("utf-8"),
+    }

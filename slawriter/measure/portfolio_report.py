@@ -1,0 +1,144 @@
+"""``report --portfolio DIR``: credits owed and at risk across a folder of agreements.
+
+The folder's convention: each agreement ``NAME.yaml`` has its ticket export ``NAME-tickets.csv``
+beside it, and optionally its outage log ``NAME-outages.csv``; every export is read with the
+same ``--preset`` or ``--mapping``. A YAML file without a ticket export beside it is an error
+(exit 2) unless it is a provider file, which is passed over. Nothing is written: the table (or
+``--json``) goes to standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from slawriter.errors import EXIT_FOUND, EXIT_OK, InputError
+from slawriter.files.output import display_path
+from slawriter.library import Library
+from slawriter.measure.report import Report
+
+
+def owed(report: Report) -> Decimal:
+    """Service credits and credits for missed targets owed for the period so far."""
+    total = Decimal(0)
+    for month in report.months:
+        total += sum((s.credit for s in month.services.values()), Decimal(0))
+        if month.target_credit is not None and month.target_credit.credit is not None:
+            total += month.target_credit.credit
+    return total
+
+
+def members(folder: Path, library: Library) -> list[tuple[Path, Path, Path | None]]:
+    """(agreement, tickets, outages or None) for each agreement in the folder, by name."""
+    from slawriter.files.load import ProviderFileGiven, load_agreement
+
+    if not folder.is_dir():
+        raise InputError(f"--portfolio: {display_path(folder)} is not a folder")
+    found: list[tuple[Path, Path, Path | None]] = []
+    for path in sorted(folder.glob("*.yaml")):
+        tickets = path.with_name(f"{path.stem}-tickets.csv")
+        outages = path.with_name(f"{path.stem}-outages.csv")
+        if not tickets.is_file():
+            try:
+                load_agreement(path, library)
+            except ProviderFileGiven:
+                continue
+            except InputError:
+                pass  # not loadable either: the missing export is still what to say
+            raise InputError(
+                f"--portfolio: {display_path(path)} has no ticket export beside it (expected "
+                f"{display_path(tickets)}; the outage log, if any, as {outages.name})"
+            )
+        found.append((path, tickets, outages if outages.is_file() else None))
+    if not found:
+        raise InputError(
+            f"--portfolio: {display_path(folder)} holds no agreement (NAME.yaml with "
+            "NAME-tickets.csv beside it)"
+        )
+    return found
+
+
+def run_portfolio(args: argparse.Namespace, library: Library) -> int:
+    from slawriter.measure.moments import parse_moment
+    from slawriter.measure.run import measure_files
+
+    if args.period is None:
+        raise InputError("report --portfolio needs --period")
+    as_of = parse_moment(args.as_of, "--as-of") if args.as_of else datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    left_out = 0
+    for agreement, tickets, outages in members(args.portfolio, library):
+        report = measure_files(
+            agreement,
+            library,
+            tickets=tickets,
+            outages=outages,
+            period=args.period,
+            as_of=as_of,
+            preset=args.preset,
+            mapping=args.mapping,
+            date_order=args.date_order,
+            response_as_resolution=args.no_response_column,
+        ).report
+        forecast = report.extra_json.get("forecast")
+        left_out += len(report.rejected)
+        rows.append(
+            {
+                "agreement": display_path(agreement),
+                "customer": report.customer,
+                "currency": report.currency,
+                "owed": float(owed(report)),
+                "at_risk": None if forecast is None else forecast["credits_at_risk"],
+                "rows_left_out": len(report.rejected),
+                "period_over": report.period_over,
+            }
+        )
+    totals: dict[str, dict[str, float]] = {}
+    for row in rows:
+        money = totals.setdefault(row["currency"], {"owed": 0.0, "at_risk": 0.0})
+        money["owed"] = round(money["owed"] + row["owed"], 2)
+        money["at_risk"] = round(money["at_risk"] + (row["at_risk"] or 0.0), 2)
+    body = {
+        "period": args.period.upper(),
+        "as_of": as_of.isoformat(),
+        "agreements": rows,
+        "totals": totals,
+    }
+    if args.json:
+        sys.stdout.write(json.dumps(body, ensure_ascii=False) + "\n")
+    else:
+        _table(body)
+    return EXIT_FOUND if left_out else EXIT_OK
+
+
+def _table(body: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from slawriter.text.numbers import money
+
+    table = Table(title=f"Portfolio {body['period']}, as of {body['as_of'][:16]}")
+    for heading in ("Agreement", "Customer", "Credits owed", "At risk (forecast)", "Rows left out"):
+        table.add_column(
+            heading, justify="right" if heading != "Agreement" and heading != "Customer" else "left"
+        )
+    for row in body["agreements"]:
+        risk = "-" if row["at_risk"] is None else money(row["at_risk"], row["currency"])
+        table.add_row(
+            Path(row["agreement"]).name,
+            row["customer"],
+            money(row["owed"], row["currency"]),
+            risk,
+            str(row["rows_left_out"]),
+        )
+    for currency, money_total in body["totals"].items():
+        table.add_row(
+            "Total", currency, money(money_total["owed"], currency),
+            money(money_total["at_risk"], currency), "", style="bold",
+        )  # fmt: skip
+    Console(highlight=False, width=120).print(table)
