@@ -35,6 +35,7 @@ __all__ = [
 
 def facts_for(loaded: Loaded, library: Library) -> Facts:
     """Everything the rules need about one agreement."""
+    from slawriter.library.clauses import chosen_variant
     from slawriter.library.wording import load_wording, wording_path
 
     from .context import Facts
@@ -42,7 +43,9 @@ def facts_for(loaded: Loaded, library: Library) -> Facts:
     agreement = loaded.agreement
     clauses = []
     for choice in loaded.profile.clauses:
-        variant = agreement.variants.get(choice.clause, choice.variant)
+        variant = chosen_variant(
+            library.clauses, choice.clause, choice.variant, agreement.variants.get(choice.clause)
+        )
         clause = library.clauses.get((choice.clause, variant))
         if clause is not None:
             clauses.append(clause)

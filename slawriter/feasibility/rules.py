@@ -1235,6 +1235,57 @@ def escalation_clock(facts: Facts) -> list[Finding]:
 
 
 @rule(
+    "escalation-out-of-hours",
+    "warning",
+    "An escalation level after the first answers only in hours a priority's clock outruns, "
+    "and no other level beyond the first covers them",
+)
+def escalation_out_of_hours(facts: Facts) -> list[Finding]:
+    """escalation-clock judges level 1; a later level that answers in Business Hours only
+    leaves a 24x7 P1 with nobody to escalate to at night unless another level works then."""
+    levels = facts.agreement.escalation
+    if "escalation" not in {clause.meta.id for clause in facts.clauses} or len(levels) < 2:
+        return []
+    begin, end = facts.month_bounds
+    hours = [merged_intervals([facts.calendar(level.calendar)], begin, end) for level in levels]
+    found: list[Finding] = []
+    for pid, priority in facts.agreement.priorities.items():
+        clock = merged_intervals([facts.calendar(priority.calendar)], begin, end)
+        for index in range(1, len(levels)):
+            gaps = subtract(clock, hours[index])
+            # Covered when another level beyond the first works every hour this one does not:
+            # out of hours the customer goes to that level (the table says when each answers).
+            others = [h for other, h in enumerate(hours) if other not in (0, index)]
+            if not gaps or any(not subtract(gaps, other) for other in others):
+                continue
+            level = levels[index]
+            start, stop = gaps[0]
+            reply = (
+                f"replies within {level.reply_within.text} on {facts.describe(level.calendar)}"
+                if level.reply_within is not None
+                else f"works on {facts.describe(level.calendar)}"
+            )
+            found.append(
+                Finding(
+                    "escalation-out-of-hours",
+                    "warning",
+                    f"{pid} is counted on {facts.describe(priority.calendar)}, but escalation "
+                    f"level {index + 1} ({level.role}) {reply}, and no other level beyond the "
+                    f"first answers outside those hours: a {pid} escalated past level 1 on "
+                    f"{when(start, facts)} has nobody to go to until {when(stop, facts)}",
+                    [f"escalation[{index}].calendar", f"priorities.{pid}.calendar"],
+                    f"count level {index + 1}'s reply on {pid}'s clock (escalation[{index}]."
+                    f"calendar: {facts.calendar_name(priority.calendar)}), or add a level that "
+                    "answers out of hours (e.g. an on-call duty manager)",
+                )
+            )
+            break  # its first such level says it
+        if found:
+            break  # the most urgent such priority says it
+    return found
+
+
+@rule(
     "restore-vs-hours",
     "warning",
     "A restore time running around the clock while out-of-hours work is not committed",
