@@ -34,8 +34,8 @@ from slawriter.files.load import Loaded
 from slawriter.files.locale import document_locale
 from slawriter.files.output import display_path
 from slawriter.library import Clause, Library, Profile
-from slawriter.library.clauses import chosen_variant
 from slawriter.library.cache import template_cache
+from slawriter.library.clauses import chosen_variant
 from slawriter.library.jurisdictions import NO_SPELLING, Spelling, spell_template
 from slawriter.render.document import (
     SUBJECT_TO_CONTRACT,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date
 from pathlib import Path
-from collections.abc import Container
 from typing import Literal
 
 from pydantic import Field
