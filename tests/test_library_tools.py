@@ -279,7 +279,8 @@ def test_library_init_copies_a_library_that_lints_clean_and_renders(
     assert (target / "templates" / "agreement.docx").is_file()
     assert (target / "README.md").is_file()
     code, lines = lint(capsys, "--library", str(target))
-    assert code == 0 and lines[0].endswith("clean (41 clause files, 2 profiles)")
+    assert code == 0 and lines[0].endswith("clean (42 clause files, 2 profiles)")
+    assert (target / "clauses" / "upstream-platforms.yaml").is_file()
     # A second init into the same folder is refused and changes nothing.
     (target / "clauses" / "exit.standard.md").write_text("edited", "utf-8")
     assert main(["library", "init", str(target)]) == 3
