@@ -279,7 +279,8 @@ def test_library_init_copies_a_library_that_lints_clean_and_renders(
     assert (target / "templates" / "agreement.docx").is_file()
     assert (target / "README.md").is_file()
     code, lines = lint(capsys, "--library", str(target))
-    assert code == 0 and lines[0].endswith("clean (41 clause files, 2 profiles)")
+    assert code == 0 and lines[0].endswith("clean (42 clause files, 2 profiles)")
+    assert (target / "clauses" / "upstream-platforms.yaml").is_file()
     # A second init into the same folder is refused and changes nothing.
     (target / "clauses" / "exit.standard.md").write_text("edited", "utf-8")
     assert main(["library", "init", str(target)]) == 3
@@ -328,7 +329,7 @@ def test_clause_book_in_word_html_and_markdown(
     for ext in ("docx", "html", "md"):
         out = tmp_path / f"book.{ext}"
         assert main(["clauses", "book", "--out", str(out)]) == 0
-        assert "41 variants" in capsys.readouterr().out
+        assert "42 variants" in capsys.readouterr().out
     # Word: contents, every clause file in a metadata table, values highlighted, no parties.
     document = docx.Document(str(tmp_path / "book.docx"))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -346,7 +347,7 @@ def test_clause_book_in_word_html_and_markdown(
     assert "\ue000" not in body and "\ue001" not in body and "Signature" not in body
     # HTML: the variants side by side, values marked; Markdown: values between the brackets.
     page = (tmp_path / "book.html").read_text("utf-8")
-    assert page.count('<div class="column">') == 41
+    assert page.count('<div class="column">') == 42
     assert "<mark>NW-SLA-2027-014</mark>" in page
     markdown = (tmp_path / "book.md").read_text("utf-8")
     assert "⟦Acme Precision Engineering Ltd⟧" in markdown

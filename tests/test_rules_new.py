@@ -366,3 +366,87 @@ def render_markdown(tmp_path: Path, library: Library, name: str) -> str:
     shutil.rmtree(out, ignore_errors=True)
     render_files([tmp_path / name], out, ["md"], library=library)
     return (out / name.replace(".yaml", ".md")).read_text("utf-8")
+
+
+# --- escalation-out-of-hours -------------------------------------------------------------------
+
+
+def test_escalation_out_of_hours(tmp_path: Path, library: Library) -> None:
+    """The standard example as it was: a 24x7 P1 whose later escalation levels work office
+    hours only, so a P1 escalated past level 1 on a Friday night has nobody until Monday."""
+
+    def office_hours(data: dict[str, Any]) -> None:
+        del data["escalation"][1]["calendar"]
+
+    [finding] = only(check(tmp_path, library, agreement=office_hours), "escalation-out-of-hours")
+    assert finding.severity == "warning"
+    assert finding.message == (
+        "P1 is counted on 24x7, but escalation level 2 (Service Delivery Manager) replies "
+        "within 4h on 'business' (Monday to Friday, 08:30 to 17:30), and no other level beyond "
+        "the first answers outside those hours: a P1 escalated past level 1 on Friday 1 January "
+        "2027 00:00 has nobody to go to until Monday 4 January 2027 08:30"
+    )
+    assert finding.paths == ["escalation[1].calendar", "priorities.P1.calendar"]
+    assert finding.suggestion.startswith(
+        "count level 2's reply on P1's clock (escalation[1].calendar: 24x7)"
+    )
+
+
+def test_escalation_out_of_hours_clean_when_another_level_covers(
+    tmp_path: Path, library: Library
+) -> None:
+    # As shipped: level 2 answers at any time, so level 3 (the Managing Director) may keep
+    # office hours.
+    assert only(check(tmp_path, library), "escalation-out-of-hours") == []
+
+
+# --- uptime-vs-upstream: the platform list -----------------------------------------------------
+
+
+def test_uptime_vs_upstream_knows_the_common_platforms(tmp_path: Path, library: Library) -> None:
+    """A platform named only in the systems, from the data file: Slack's 99.99 % is above the
+    promise's 99.9 %, so only a target at or above it is flagged."""
+
+    def on_slack(data: dict[str, Any]) -> None:
+        email = service(data, "email")
+        del email["depends_on"]
+        email["systems"] = ["Slack Business+ workspace"]
+        email["uptime"]["target"] = 99.99
+
+    [finding] = only(check(tmp_path, library, agreement=on_slack), "uptime-vs-upstream")
+    assert "runs on Slack (named in its systems), whose supplier commits to only 99.99%" in (
+        finding.message
+    )
+
+
+def test_uptime_vs_upstream_says_an_unpublished_figure_is_unknown(
+    tmp_path: Path, library: Library
+) -> None:
+    def on_xero(data: dict[str, Any]) -> None:
+        email = service(data, "email")
+        email["depends_on"] = [{"name": "Xero"}]
+
+    [finding] = only(check(tmp_path, library, agreement=on_xero), "uptime-vs-upstream")
+    assert finding.severity == "info"
+    assert "its supplier publishes no uptime figure that slawriter could find" in finding.message
+    assert "https://www.xero.com/legal/terms/" in finding.message
+
+    def on_unknown(data: dict[str, Any]) -> None:
+        service(data, "email")["depends_on"] = [{"name": "Acme Hosted PBX"}]
+
+    [finding] = only(check(tmp_path, library, agreement=on_unknown), "uptime-vs-upstream")
+    assert "slawriter does not know Acme Hosted PBX's published figure" in finding.message
+
+
+def test_uptime_vs_upstream_platform_list_is_data_with_sources() -> None:
+    import yaml
+
+    from slawriter.library import builtin_library_root
+    from slawriter.library.platforms import load_platforms
+
+    folder = builtin_library_root() / "clauses"
+    platforms = load_platforms(folder)
+    names = {p.name for p in platforms.platforms}
+    assert {"Microsoft 365", "Google Workspace", "Amazon EC2", "Slack", "Xero"} <= names
+    raw = yaml.safe_load((folder / "upstream-platforms.yaml").read_text("utf-8"))
+    assert all(p["source"].startswith("https://") for p in raw["platforms"])

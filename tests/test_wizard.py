@@ -1029,3 +1029,66 @@ def test_resuming_a_file_without_its_provider_line_puts_it_back(workdir: Path) -
     session, _ = _session("--resume", "f.yaml", "--defaults")
     assert _code(session) == EXIT_OK  # was an internal error (an assertion) before
     assert roundtrip.plain(roundtrip.load(path))["provider"] == "provider.yaml"
+
+
+# --- issue 11 review: the signatory's title fits the entity; what "down" means --------------
+
+ENTITY = """
+sections:
+  - {id: customer, title: The customer}
+questions:
+  - {key: customer.name, section: customer, prompt: "Customer's legal name", label: Legal name}
+  - key: customer.entity
+    type: choice
+    section: customer
+    prompt: What kind of organisation is the customer?
+    required: false
+    choices: [company, llp, partnership, sole-trader, corporation, professional-corporation, llc]
+  - key: customer.signatory.title
+    section: customer
+    prompt: Their job title
+    default_from: compute:signatory_title
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "downs", "title"),
+    [
+        # The cursor starts on "None" (the last choice); Down wraps to the first.
+        ("Harbourside Dental Practice", 3, "Partner"),  # partnership
+        ("Prairie Dental Lab", 7, "Manager"),  # llc
+        ("Acme Ltd", 0, "Director"),  # None: the name says it is a company
+    ],
+)
+def test_signatory_title_default_fits_the_entity(
+    tmp_path: Path, name: str, downs: int, title: str
+) -> None:
+    wizard, _, _ = make_wizard(tmp_path, ENTITY)
+    with keys(name + ENTER + DOWN * downs + ENTER + ENTER):
+        wizard.run()
+    assert roundtrip.plain(wizard.data)["customer"]["signatory"] == {"title": title}
+
+
+def test_no_title_is_guessed_when_nothing_says_what_the_customer_is(tmp_path: Path) -> None:
+    wizard, _, _ = make_wizard(tmp_path, ENTITY)
+    # "None" for the entity, and a name that says nothing: Enter alone is refused (no
+    # default), so the title must be typed.
+    with keys("Harbourside Dental" + ENTER + ENTER + ENTER + "Partner" + ENTER):
+        wizard.run()
+    assert roundtrip.plain(wizard.data)["customer"]["signatory"] == {"title": "Partner"}
+
+
+def test_down_when_is_asked_with_an_uptime_target_and_printed(workdir: Path) -> None:
+    questions = load_questions(Library.locate(None).root / "profiles" / "questions", "standard")
+    services = next(q for q in questions.questions if q.key == "services")
+    down_when = next(q for q in services.questions if q.key == "down_when")
+    assert down_when.condition == "item.uptime" and not down_when.required
+    down = "no PC at the office can open the shared folders"
+    session, _ = _session(
+        "--profile", "smb", "--out", "a.yaml", "--defaults",
+        *_data(*IDENTITY, "services[0].uptime=yes", f"services[0].down_when={down}"),
+    )  # fmt: skip
+    assert _code(session) == EXIT_OK
+    loaded = load_agreement(workdir / "a.yaml", Library.locate(None))
+    assert loaded.agreement.services[0].down_when == down
+    assert down in (workdir / "out" / "a.md").read_text("utf-8")

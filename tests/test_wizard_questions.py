@@ -80,6 +80,7 @@ SMALL_BUSINESS = (
     + ENTER
     + "Sam Lee"
     + ENTER
+    + ENTER  # entity type: None
     + ENTER
     + ENTER  # title, IT contact
     + ENTER  # keep the agreement's defaults
@@ -94,6 +95,7 @@ SMALL_BUSINESS = (
     + "99.5"  # below Microsoft 365's own 99.9% (uptime-vs-upstream)
     + ENTER
     + ENTER
+    + ENTER  # down_when: one system, nothing to define
     + "y"
     + ENTER  # another service
     + "IT support"
@@ -106,6 +108,7 @@ SMALL_BUSINESS = (
     + ENTER
     + ENTER
     + ENTER  # 99.5% over business hours, the default
+    + ENTER  # down_when
     + "n"
     + ENTER  # no more services
 )
@@ -118,6 +121,7 @@ STANDARD = (
     + ENTER
     + "Jo Bloggs"
     + ENTER
+    + ENTER  # entity type: None
     + "Finance Director"
     + ENTER
     + "Sam Patel"
@@ -139,6 +143,7 @@ STANDARD = (
     + "99.5"  # below Microsoft 365's own 99.9% (uptime-vs-upstream)
     + ENTER
     + ENTER
+    + ENTER  # down_when: one system, nothing to define
     + "£450"
     + ENTER
     + "y"
@@ -155,6 +160,7 @@ STANDARD = (
     + "99.5"
     + ENTER
     + ENTER  # over business hours, the default: nobody works on it out of hours
+    + ENTER  # down_when
     + "600"
     + ENTER
     + "y"
@@ -169,6 +175,7 @@ STANDARD = (
     + ENTER
     + ENTER
     + ENTER
+    + ENTER  # down_when
     + "300"
     + ENTER
     + "n"

@@ -27,13 +27,15 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from slawriter import __version__
-from slawriter.drafting.context import clause_context, document_locale
+from slawriter.drafting.context import clause_context
 from slawriter.drafting.provenance import provenance_properties
 from slawriter.errors import InputError, Problem, RefusedError, TemplateError
 from slawriter.files.load import Loaded
+from slawriter.files.locale import document_locale
 from slawriter.files.output import display_path
 from slawriter.library import Clause, Library, Profile
 from slawriter.library.cache import template_cache
+from slawriter.library.clauses import chosen_variant
 from slawriter.library.jurisdictions import NO_SPELLING, Spelling, spell_template
 from slawriter.render.document import (
     SUBJECT_TO_CONTRACT,
@@ -52,7 +54,7 @@ from slawriter.render.document import (
 )
 from slawriter.templating import Sandbox, make_sandbox
 from slawriter.text.markdown import MarkdownText, escape_markdown
-from slawriter.text.times import long_date
+from slawriter.text.times import long_date, single_stop
 
 # --- escaping -------------------------------------------------------------------------------
 
@@ -357,7 +359,9 @@ def choose_clauses(
     drafts: list[str] = []
     profile_file = str(profile.doc.path) if profile.doc else profile.id
     for choice in profile.clauses:
-        variant = variants.get(choice.clause, choice.variant)
+        variant = chosen_variant(
+            library.clauses, choice.clause, choice.variant, variants.get(choice.clause)
+        )
         clause = library.clauses.get((choice.clause, variant))
         if clause is None:
             have = sorted(v for c, v in library.clauses if c == choice.clause)
@@ -448,7 +452,7 @@ class ClauseRenderer:
                 if not self._included(clause, context):
                     continue
                 try:
-                    text = self.env.get_template(clause.display).render(context)
+                    text = single_stop(self.env.get_template(clause.display).render(context))
                 except Exception as error:  # syntax, sandbox, undefined, or a helper that failed
                     raise _clause_problem(clause, error) from None
                 rendered.append(RenderedClause(clause, text))
@@ -500,6 +504,8 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     info = agreement.agreement
     unapproved = any(c.meta.status == "draft" for c in clauses)
     negotiating = info.status == "draft"
+    # The jurisdiction's marking for a draft under negotiation (clauses/jurisdictions.yaml).
+    label = loaded.jurisdiction.draft_label if loaded.jurisdiction else SUBJECT_TO_CONTRACT
     # The version follows the status, so a draft is never mistaken for the signed text.
     version = f"{info.version} (draft)" if negotiating else info.version
     cover = Cover(
@@ -512,8 +518,8 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         version=version,
         logo=logo,
         draft=unapproved or negotiating,
-        draft_label=SUBJECT_TO_CONTRACT if negotiating else "DRAFT",
-        draft_notice=_draft_notice(unapproved, negotiating),
+        draft_label=label if negotiating else "DRAFT",
+        draft_notice=_draft_notice(unapproved, negotiating, label),
     )
     properties = provenance_properties(
         __version__, profile.id, loaded.source_hash, library.commit, tuple(sections)
@@ -535,10 +541,10 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     )
 
 
-def _draft_notice(unapproved: bool, negotiating: bool) -> str:
+def _draft_notice(unapproved: bool, negotiating: bool, label: str = SUBJECT_TO_CONTRACT) -> str:
     if unapproved and negotiating:
-        return f"{SUBJECT_TO_CONTRACT}. Contains clauses that are not approved. Not for signature."
-    return SUBJECT_TO_CONTRACT if negotiating else UNAPPROVED_NOTICE
+        return f"{label}. Contains clauses that are not approved. Not for signature."
+    return label if negotiating else UNAPPROVED_NOTICE
 
 
 def _property(text: str) -> str:

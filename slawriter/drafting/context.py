@@ -2,41 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 
 from slawriter.files.load import Loaded
+from slawriter.files.locale import document_locale
 from slawriter.model.agreement import ALWAYS_CALENDAR, Agreement, Internal
 from slawriter.model.provider import Provider, ProviderInternal
-
-# Paper that goes with a language when an agreement sets its own (North America uses Letter).
-LETTER_LANGUAGES = frozenset({"en_US", "en_CA"})
-
-
-@dataclass(frozen=True)
-class DocumentLocale:
-    """The language, currency and paper one agreement's document is written in."""
-
-    language: str
-    currency: str
-    page_size: Literal["A4", "Letter"]
-
-
-def document_locale(agreement: Agreement, provider: Provider) -> DocumentLocale:
-    """The agreement's own locale where it sets one, else the provider's. An agreement that
-    changes the language but not the paper gets the paper of that language."""
-    own = agreement.locale
-    language = own.language or provider.locale.language
-    page_size = own.page_size
-    if page_size is None:
-        if own.language and own.language != provider.locale.language:
-            page_size = "Letter" if own.language in LETTER_LANGUAGES else "A4"
-        else:
-            page_size = provider.page_size
-    return DocumentLocale(language, own.currency or provider.locale.currency, page_size)
-
 
 # Agreement fields clause templates do not see: internal, or replaced by a richer name.
 HIDDEN_FIELDS = frozenset(

@@ -19,7 +19,7 @@ from typing import Any
 from slawriter.clock.calendars import basis_name
 from slawriter.clock.downtime import Span, allowed_downtime_seconds, period_seconds
 from slawriter.clock.engine import Calendar
-from slawriter.library.jurisdictions import Jurisdiction, Jurisdictions, Regime, twelve_hour
+from slawriter.library.jurisdictions import Jurisdiction, Jurisdictions, Regime
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR, CalendarSpec
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import DAY_NAMES, WeeklyHours
@@ -31,6 +31,8 @@ from slawriter.text.times import (
     duration_words,
     long_date,
     minutes_words,
+    twelve_hour,
+    weekday_date,
 )
 
 _COUNTRY_NAMES = {
@@ -123,11 +125,12 @@ class CalendarView:
 
     @property
     def reduced(self) -> list[dict[str, Any]]:
-        """Dates with shorter hours: each {"date": date, "hours": "08:30 to 12:30"}."""
+        """Dates with shorter hours: each {"date": date, "day": "Thursday 24 December 2026",
+        "hours": "08:30 to 12:30"}."""
         if self.spec is None:
             return []
         return [
-            {"date": day, "hours": self.day_hours(spans)}
+            {"date": day, "day": weekday_date(day, self.language), "hours": self.day_hours(spans)}
             for day, spans in sorted(self.spec.reduced.items())
         ]
 
@@ -288,11 +291,7 @@ class Helpers:
 
     def day(self, value: datetime_date) -> str:
         """A date with its weekday: 'Friday 26 March 2027', 'Friday, March 26, 2027'."""
-        if self.locale == "en_US":
-            from babel.dates import format_date
-
-            return str(format_date(value, format="full", locale=self.locale))
-        return f"{value:%A} {long_date(value, self.locale)}"
+        return weekday_date(value, self.locale)
 
     def when(self, value: datetime) -> str:
         """'Friday 27 November 2026 at 16:55'; en_US 'Friday, November 27, 2026 at 4:55 p.m.'."""

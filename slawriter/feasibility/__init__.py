@@ -35,6 +35,8 @@ __all__ = [
 
 def facts_for(loaded: Loaded, library: Library) -> Facts:
     """Everything the rules need about one agreement."""
+    from slawriter.library.clauses import chosen_variant
+    from slawriter.library.platforms import load_platforms, platforms_path
     from slawriter.library.wording import load_wording, wording_path
 
     from .context import Facts
@@ -42,7 +44,9 @@ def facts_for(loaded: Loaded, library: Library) -> Facts:
     agreement = loaded.agreement
     clauses = []
     for choice in loaded.profile.clauses:
-        variant = agreement.variants.get(choice.clause, choice.variant)
+        variant = chosen_variant(
+            library.clauses, choice.clause, choice.variant, agreement.variants.get(choice.clause)
+        )
         clause = library.clauses.get((choice.clause, variant))
         if clause is not None:
             clauses.append(clause)
@@ -55,6 +59,15 @@ def facts_for(loaded: Loaded, library: Library) -> Facts:
             folder = builtin_library_root() / "clauses"
         wording = load_wording(folder)
         library.cache["feasibility.wording"] = wording
+    platforms = library.cache.get("feasibility.platforms")
+    if platforms is None:
+        folder = library.clauses_dir
+        if not platforms_path(folder).is_file():  # a firm's own library: use the built-in list
+            from slawriter.library import builtin_library_root
+
+            folder = builtin_library_root() / "clauses"
+        platforms = load_platforms(folder)
+        library.cache["feasibility.platforms"] = platforms
     monitoring = loaded.profile.defaults.get("monitoring")
     generic = monitoring.get("system") if isinstance(monitoring, dict) else None
     return Facts(
@@ -63,6 +76,7 @@ def facts_for(loaded: Loaded, library: Library) -> Facts:
         data=loaded.data,
         clauses=clauses,
         wording=wording,
+        platforms=platforms,
         generic_monitoring=(generic,) if isinstance(generic, str) else (),
     )
 

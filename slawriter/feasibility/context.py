@@ -11,6 +11,7 @@ from typing import Any
 from slawriter.clock.calendars import Calendars, calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.library.clauses import Clause
+from slawriter.library.platforms import Platforms
 from slawriter.library.wording import Wording
 from slawriter.model.agreement import SITE_VISIT as SITE_VISIT_TEXT
 from slawriter.model.agreement import Agreement
@@ -44,6 +45,7 @@ class Facts:
     data: dict[str, Any] = field(default_factory=dict)  # the merged agreement data
     clauses: list[Clause] = field(default_factory=list)  # the clauses a render would use
     wording: Wording | None = None
+    platforms: Platforms | None = None
     cache: dict[str, object] = field(default_factory=dict)
     # The profile's stand-in monitoring text ("the Provider's monitoring system"): a default
     # that names nothing, which monitoring-unnamed must not accept as a data source.

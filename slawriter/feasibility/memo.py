@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from slawriter.files.locale import document_locale
 from slawriter.render.document import (
     Block,
     Cover,
@@ -27,7 +28,7 @@ from slawriter.render.document import (
     party,
 )
 from slawriter.text.numbers import ratio_percent
-from slawriter.text.times import hours_minutes
+from slawriter.text.times import hours_minutes, long_date
 from slawriter.text.times import short_minutes as minutes
 from slawriter.text.words import plural
 
@@ -219,6 +220,8 @@ def build_memo(items: Sequence[Checked]) -> Document:
     customer = first.loaded.agreement.customer
     names = [item.loaded.agreement.customer.name for item in items]
     effective = first.loaded.agreement.agreement.effective_date
+    # The memo follows the (first) agreement's locale, as the agreement document does.
+    locale = document_locale(first.loaded.agreement, provider)
     # An internal memo, not a contract: no "between ... (the "Provider") and ..." block.
     cover = Cover(
         title=MEMO_TITLE,
@@ -230,7 +233,7 @@ def build_memo(items: Sequence[Checked]) -> Document:
             else Party("Customers", "; ".join(names), (f"{len(items)} agreements",), None, "", "")
         ),
         reference=", ".join(item.loaded.agreement.agreement.reference for item in items),
-        effective_date=f"{effective.day} {effective:%B %Y}",
+        effective_date=long_date(effective, locale.language),
         version=first.loaded.agreement.agreement.version,
         parties=False,
     )
@@ -294,7 +297,8 @@ def build_memo(items: Sequence[Checked]) -> Document:
     return Document(
         cover=cover,
         sections=tuple(sections),
-        page_size=provider.page_size,
+        page_size=locale.page_size,
+        language=locale.tag,
         header_text=f"{MEMO_TITLE} | {', '.join(names)}",
         footer_text=f"{provider.name} | Internal: do not send to the customer",
         title=f"{MEMO_TITLE}: {', '.join(names)}",

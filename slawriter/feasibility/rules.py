@@ -18,6 +18,7 @@ from itertools import pairwise
 from typing import Any
 
 from slawriter.clock.engine import Calendar
+from slawriter.library.platforms import Platforms
 from slawriter.library.wording import Hit, Wording
 from slawriter.model.agreement import Constraint, Priority
 from slawriter.model.durations import Duration, parse_duration
@@ -1010,20 +1011,6 @@ def uptime_vs_support(facts: Facts) -> list[Finding]:
     return found
 
 
-# Platforms most often named in a service's systems, with the monthly uptime their suppliers
-# publish (Microsoft's Online Services SLA and Google's Workspace SLA: 99.9 %).
-_PLATFORMS: tuple[tuple[re.Pattern[str], str, Decimal], ...] = (
-    (
-        re.compile(
-            r"\b(microsoft|office|m) ?365\b|exchange online|sharepoint online|onedrive", re.I
-        ),
-        "Microsoft 365",
-        Decimal("99.9"),
-    ),
-    (re.compile(r"google workspace|g suite|\bgmail\b", re.I), "Google Workspace", Decimal("99.9")),
-)
-
-
 @rule(
     "uptime-vs-upstream",
     "error",
@@ -1031,6 +1018,7 @@ _PLATFORMS: tuple[tuple[re.Pattern[str], str, Decimal], ...] = (
 )
 def uptime_vs_upstream(facts: Facts) -> list[Finding]:
     agreement = facts.agreement
+    known_platforms = facts.platforms or Platforms(())
     month = period_seconds(facts.calendar("24x7"), facts.month)
     found: list[Finding] = []
     for budget in service_budgets(facts):
@@ -1044,21 +1032,35 @@ def uptime_vs_upstream(facts: Facts) -> list[Finding]:
         if not declared:
             text = " ".join(service.systems)
             platforms = [
-                (name, target, False, f"{here}.depends_on")
-                for pattern, name, target in _PLATFORMS
-                if pattern.search(text)
+                (known.name, known.target, False, f"{here}.depends_on")
+                for known in known_platforms.named_in(text)
             ]
         for name, target, excluded, path in platforms:
             if excluded:
                 continue
             if target is None:
+                # What the platform list knows of it: a sourced figure to record, or that no
+                # figure is published (said, never guessed).
+                listed = next(iter(known_platforms.named_in(name)), None)
+                if listed is not None and listed.target is not None:
+                    known = (
+                        f"; its supplier publishes {listed.target}% for {listed.covers} "
+                        f"({listed.source})"
+                    )
+                elif listed is not None:
+                    known = (
+                        f"; its supplier publishes no uptime figure that slawriter could find "
+                        f"({listed.covers}: {listed.source})"
+                    )
+                else:
+                    known = f"; slawriter does not know {name}'s published figure"
                 found.append(
                     Finding(
                         "uptime-vs-upstream",
                         "info",
                         f"{service.id}: not checked: it runs on {name}, whose outages count "
                         "against its target, but the platform's own published target is not "
-                        "recorded",
+                        f"recorded{known}",
                         [f"{path}.target"],
                         f"record {name}'s published monthly uptime ({path}.target), or exclude "
                         f"its outages ({path}.excluded: true)",
@@ -1230,6 +1232,57 @@ def escalation_clock(facts: Facts) -> list[Finding]:
                     f"count it on {pid}'s clock ({paths[0]}: {name})",
                 )
             )
+            break  # the most urgent such priority says it
+    return found
+
+
+@rule(
+    "escalation-out-of-hours",
+    "warning",
+    "An escalation level after the first answers only in hours a priority's clock outruns, "
+    "and no other level beyond the first covers them",
+)
+def escalation_out_of_hours(facts: Facts) -> list[Finding]:
+    """escalation-clock judges level 1; a later level that answers in Business Hours only
+    leaves a 24x7 P1 with nobody to escalate to at night unless another level works then."""
+    levels = facts.agreement.escalation
+    if "escalation" not in {clause.meta.id for clause in facts.clauses} or len(levels) < 2:
+        return []
+    begin, end = facts.month_bounds
+    hours = [merged_intervals([facts.calendar(level.calendar)], begin, end) for level in levels]
+    found: list[Finding] = []
+    for pid, priority in facts.agreement.priorities.items():
+        clock = merged_intervals([facts.calendar(priority.calendar)], begin, end)
+        for index in range(1, len(levels)):
+            gaps = subtract(clock, hours[index])
+            # Covered when another level beyond the first works every hour this one does not:
+            # out of hours the customer goes to that level (the table says when each answers).
+            others = [h for other, h in enumerate(hours) if other not in (0, index)]
+            if not gaps or any(not subtract(gaps, other) for other in others):
+                continue
+            level = levels[index]
+            start, stop = gaps[0]
+            reply = (
+                f"replies within {level.reply_within.text} on {facts.describe(level.calendar)}"
+                if level.reply_within is not None
+                else f"works on {facts.describe(level.calendar)}"
+            )
+            found.append(
+                Finding(
+                    "escalation-out-of-hours",
+                    "warning",
+                    f"{pid} is counted on {facts.describe(priority.calendar)}, but escalation "
+                    f"level {index + 1} ({level.role}) {reply}, and no other level beyond the "
+                    f"first answers outside those hours: a {pid} escalated past level 1 on "
+                    f"{when(start, facts)} has nobody to go to until {when(stop, facts)}",
+                    [f"escalation[{index}].calendar", f"priorities.{pid}.calendar"],
+                    f"count level {index + 1}'s reply on {pid}'s clock (escalation[{index}]."
+                    f"calendar: {facts.calendar_name(priority.calendar)}), or add a level that "
+                    "answers out of hours (e.g. an on-call duty manager)",
+                )
+            )
+            break  # its first such level says it
+        if found:
             break  # the most urgent such priority says it
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -111,3 +112,17 @@ def load_clauses(folder: Path) -> dict[tuple[str, str], Clause]:
     if problems:
         raise InputError("the clause library has problems", problems)
     return clauses
+
+
+def chosen_variant(
+    available: Container[tuple[str, str]], clause_id: str, profile_variant: str, asked: str | None
+) -> str:
+    """The variant of ``clause_id`` an agreement gets: the profile's, or the fallback the
+    agreement asks for by name. A fallback comes in the profile's own style where the library
+    has it, as every other clause does: a small-business agreement (whose profile uses the
+    'plain' variants) asking for 'authorisation-pause' gets 'authorisation-pause-plain', so
+    the agreement file names the same position whichever profile it uses."""
+    if asked is None or asked == profile_variant:
+        return profile_variant
+    styled = f"{asked}-{profile_variant}"
+    return styled if (clause_id, styled) in available else asked

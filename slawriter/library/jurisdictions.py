@@ -19,6 +19,7 @@ from slawriter.files.output import display_path
 from slawriter.files.yaml import read_yaml, validate_model
 from slawriter.model.common import HolidayCode, Language, Limit, Line, Slug, Strict
 from slawriter.model.durations import PeriodField
+from slawriter.text.times import twelve_hour
 
 JURISDICTIONS_FILE = "jurisdictions.yaml"
 SPELLING_FILE = "spelling-{language}.yaml"
@@ -54,6 +55,9 @@ class Jurisdiction(Strict):
     limitation: PeriodField
     limitation_law: Line
     entities: dict[Slug, Line] = Field(min_length=1)
+    # What a draft says on its cover and header until the agreement is final: English
+    # practice marks it "subject to contract"; US practice does not use the phrase.
+    draft_label: Line = "DRAFT - subject to contract"
 
 
 class JurisdictionsFile(Strict):
@@ -128,25 +132,6 @@ class SpellingFile(Strict):
         default="24-hour", description="How our own text writes times of day"
     )
     words: Annotated[list[Replacement], Limit(5_000, "words")] = Field(min_length=1)
-
-
-_TIME = re.compile(r"(?<![\w:.])([01]\d|2[0-4]):([0-5]\d)(?![\w:])")
-
-
-def twelve_hour(text: str) -> str:
-    """'08:30 to 17:30' -> '8:30 a.m. to 5:30 p.m.', with noon and midnight named, since
-    '12:00 a.m.' is read both ways."""
-
-    def one(match: re.Match[str]) -> str:
-        hours, minutes = int(match.group(1)), match.group(2)
-        if minutes == "00" and hours in (0, 24):
-            return "midnight"
-        if minutes == "00" and hours == 12:
-            return "noon"
-        suffix = "a.m." if hours % 24 < 12 else "p.m."
-        return f"{(hours % 12) or 12}:{minutes} {suffix}"
-
-    return _TIME.sub(one, text)
 
 
 @dataclass(frozen=True)

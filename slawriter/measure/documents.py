@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from slawriter.files.locale import document_locale
 from slawriter.measure.report import (
     PERCENTILE_METHOD,
     Figures,
@@ -112,7 +113,7 @@ def _summary(report: Report) -> list[Block]:
             f"This report measures the service {report.provider} delivered to "
             f"{report.customer} under agreement {report.reference} in "
             f"{month_label(report.period)}. Tickets are counted in the month they were logged; "
-            f"everything is as it stood at {_when(report.as_of)}."
+            f"everything is as it stood at {_when(report.as_of, report.locale)}."
             f"{_not_over(report, 'at that time')}"
         ),
         _bullets(lines),
@@ -311,7 +312,7 @@ def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
             + "; ".join(f"{item.name}, {_BASES[item.basis]}" for item in bases)
             + ". Downtime, the downtime the target allows and planned maintenance excluded "
             "from the month (as the agreement says, up to its monthly cap) are in minutes."
-            + _not_over(report, f"at {_when(report.as_of)}")
+            + _not_over(report, f"at {_when(report.as_of, report.locale)}")
         )
     )
     for month in report.months:
@@ -429,9 +430,9 @@ def _method(report: Report) -> list[Block]:
                 "Response and resolution times are business time on the priority's calendar "
                 "from when the ticket was logged, less any time paused waiting on the "
                 "customer. A target met exactly on its deadline is met.",
-                f"At {_when(report.as_of)}, a ticket still open past its deadline counts as a "
-                "breach; one still within its deadline is shown as open and is left out of "
-                "the compliance figure.",
+                f"At {_when(report.as_of, report.locale)}, a ticket still open past its "
+                "deadline counts as a breach; one still within its deadline is shown as open "
+                "and is left out of the compliance figure.",
                 f"Median and 90th percentile times use the {PERCENTILE_METHOD} method.",
                 _authors(report),
                 *_history_lines(report),
@@ -506,14 +507,16 @@ def report_document(
         details=(
             ("Agreement", agreement.agreement.reference),
             ("Period", period),
-            ("As of", _when(report.as_of)),
+            ("As of", _when(report.as_of, report.locale)),
             *(("Note", note) for note in report.notes),
         ),
     )
+    locale = document_locale(agreement, provider)
     return Document(
         cover=cover,
         sections=sections,
-        page_size=provider.page_size,
+        page_size=locale.page_size,
+        language=locale.tag,
         header_text=f"{customer.name} | Service Level Report | {period}",
         footer_text=f"{provider.name} | {agreement.agreement.reference}",
         title=f"Service Level Report: {customer.name}, {period}",

@@ -58,6 +58,7 @@ from slawriter.clock.calendars import Calendars, basis_name, calendars_for
 from slawriter.clock.downtime import allowed_downtime_seconds
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
+from slawriter.files.locale import document_locale
 from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
 from slawriter.measure.history import History, Updates, merge_pauses
 from slawriter.measure.importer import Outage, Outages, Rejected, Tickets
@@ -851,8 +852,9 @@ def build_report(
         customer=agreement.customer.name,
         provider=provider.name,
         reference=agreement.agreement.reference,
-        currency=provider.locale.currency,
-        locale=provider.locale.language,
+        # Customer-facing: the agreement's locale, as its agreement document is written.
+        currency=document_locale(agreement, provider).currency,
+        locale=document_locale(agreement, provider).language,
         period=period,
         as_of=as_of,
         months=figures,

@@ -68,8 +68,9 @@ class AgreementInfo(Strict):
     )
     status: Literal["draft", "final"] = Field(
         default="draft",
-        description="draft: every document is marked 'DRAFT - subject to contract' on its "
-        "cover and in its header; final: the version to sign",
+        description="draft: every document is marked 'DRAFT - subject to contract' (in US "
+        "jurisdictions 'DRAFT - for discussion purposes only') on its cover and in its header; "
+        "final: the version to sign",
     )
     jurisdiction: Slug = Field(
         default="england-and-wales",

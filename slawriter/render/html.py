@@ -163,7 +163,7 @@ def render_html(document: Document) -> str:
     meta += [(escape(label), escape(value)) for label, value in cover.rows()]
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{escape(document.language)}"><head><meta charset="utf-8">',
         f"<title>{escape(document.title or cover.title)}</title>",
         f"<style>{_CSS}</style></head><body>",
     ]

@@ -7,6 +7,7 @@ Instants are printed as they are given: callers convert to the calendar's zone f
 from __future__ import annotations
 
 import calendar as calendar_module
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -28,6 +29,9 @@ __all__ = [
     "report_date",
     "report_when",
     "short_minutes",
+    "single_stop",
+    "twelve_hour",
+    "weekday_date",
 ]
 
 
@@ -103,6 +107,27 @@ def business_words(amount: timedelta) -> str:
     return " ".join(parts)
 
 
+# --- times of day --------------------------------------------------------------------------
+
+_TIME = re.compile(r"(?<![\w:.])([01]\d|2[0-4]):([0-5]\d)(?![\w:])")
+
+
+def twelve_hour(text: str) -> str:
+    """'08:30 to 17:30' -> '8:30 a.m. to 5:30 p.m.', with noon and midnight named, since
+    '12:00 a.m.' is read both ways."""
+
+    def one(match: re.Match[str]) -> str:
+        hours, minutes = int(match.group(1)), match.group(2)
+        if minutes == "00" and hours in (0, 24):
+            return "midnight"
+        if minutes == "00" and hours == 12:
+            return "noon"
+        suffix = "a.m." if hours % 24 < 12 else "p.m."
+        return f"{(hours % 12) or 12}:{minutes} {suffix}"
+
+    return _TIME.sub(one, text)
+
+
 # --- dates and instants ---------------------------------------------------------------------
 
 
@@ -118,6 +143,16 @@ def long_date(value: date, locale: str = "en_GB") -> str:
     return str(format_date(value, format="long", locale=locale))
 
 
+def weekday_date(value: date, locale: str = "en_GB") -> str:
+    """A date with its weekday: 'Thursday 24 December 2026'; en_US 'Thursday, December 24,
+    2026'."""
+    if locale == "en_US":
+        from babel.dates import format_date
+
+        return str(format_date(value, format="full", locale=locale))
+    return f"{value:%A} {long_date(value, locale)}"
+
+
 def contract_when(value: datetime, locale: str = "en_GB") -> str:
     """The agreement's instants: 'Friday 27 November 2026 at 16:55'."""
     return f"{value:%A} {long_date(value.date(), locale)} at {value:%H:%M}"
@@ -128,8 +163,11 @@ def memo_when(value: datetime) -> str:
     return f"{value:%A} {value.day} {value:%B %Y %H:%M}"
 
 
-def report_when(value: datetime) -> str:
-    """The report's instants: '5 February 2027 12:00 GMT'."""
+def report_when(value: datetime, locale: str = "en_GB") -> str:
+    """The report's instants: '5 February 2027 12:00 GMT'; en_US, as its agreement writes
+    them, 'February 5, 2027 at noon EST'."""
+    if locale == "en_US":
+        return f"{long_date(value.date(), locale)} at {twelve_hour(f'{value:%H:%M}')} {value:%Z}"
     return value.strftime("%d %B %Y %H:%M %Z").lstrip("0")
 
 
@@ -141,3 +179,13 @@ def report_date(value: date) -> str:
 def cli_when(value: datetime) -> str:
     """The clock and deadline commands' instants: 'Thu 24 Dec 2026 16:00 GMT'."""
     return value.strftime("%a %d %b %Y %H:%M %Z")
+
+
+# A 12-hour time ends in its own full stop ('8:05 a.m.'): when a template puts the sentence's
+# full stop after it, US usage (and the Chicago Manual) keeps one. Ellipses are left alone.
+_DOUBLED_STOP = re.compile(r"\b([ap])\.m\.\.(?!\.)", re.IGNORECASE)
+
+
+def single_stop(text: str) -> str:
+    """'... at 8:05 a.m..' -> '... at 8:05 a.m.': one full stop after a 12-hour time."""
+    return _DOUBLED_STOP.sub(r"\1.m.", text)

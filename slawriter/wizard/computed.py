@@ -142,6 +142,38 @@ def _clock(priority: str) -> Callable[[Wizard, Item | None], Any]:
     return clock
 
 
+# Who normally signs for each kind of organisation: a default that fits, never a company
+# director's title for a partnership.
+_SIGNS_FOR = {
+    "company": "Director",
+    "llp": "Designated Member",
+    "partnership": "Partner",
+    "sole-trader": "Owner",
+    "corporation": "President",
+    "professional-corporation": "President",
+    "llc": "Manager",
+}
+# The kind of organisation a legal name ends with, when the entity type was not given.
+_NAME_ENDINGS = (
+    (re.compile(r"\b(ltd\.?|limited|plc)$", re.I), "company"),
+    (re.compile(r"\bllp$", re.I), "llp"),
+    (re.compile(r"\bl\.?l\.?c\.?$", re.I), "llc"),
+    (re.compile(r"\bp\.c\.?$", re.I), "professional-corporation"),
+    (re.compile(r"\b(inc\.?|corp\.?|corporation|incorporated)$", re.I), "corporation"),
+    (re.compile(r"\b(partners|& co\.?)$", re.I), "partnership"),
+)
+
+
+def _signatory_title(wizard: Wizard, item: Item | None) -> Any:
+    """The title that fits the customer's entity type (or, without one, the ending of its
+    legal name); no default when neither says, so the title is typed, never guessed."""
+    entity = wizard.value("customer.entity")
+    if entity is None:
+        name = str(wizard.value("customer.name") or "").strip().rstrip(",")
+        entity = next((kind for ending, kind in _NAME_ENDINGS if ending.search(name)), None)
+    return _SIGNS_FOR.get(str(entity)) if entity else None
+
+
 COMPUTE: dict[str, Callable[[Wizard, Item | None], Any]] = {
     "credits_possible": _credits_possible,
     "uptime_expected": _uptime_expected,
@@ -153,6 +185,7 @@ COMPUTE: dict[str, Callable[[Wizard, Item | None], Any]] = {
     "page_size": _page_size,
     "timezone": _timezone,
     "holidays": _holidays,
+    "signatory_title": _signatory_title,
     "provider_timezone": lambda w, i: _default_calendar_spec(w, "timezone"),
     "provider_hours": lambda w, i: _default_calendar_spec(w, "hours"),
     "provider_holidays": lambda w, i: _default_calendar_spec(w, "holidays"),
