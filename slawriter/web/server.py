@@ -66,7 +66,10 @@ def serve(
     say("Stop with Ctrl-C.")
     if open_browser:
         _open_later(url)
-    server.run()
+    import contextlib
+
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops cleanly, then passes it on
+        server.run()
     say("Stopped.")
 
 

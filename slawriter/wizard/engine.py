@@ -529,6 +529,12 @@ class Wizard(Answers):
             self._fill_item(item, only_missing=False)
         finally:
             self.prompter = prompter
+        for sub in question.questions:
+            if handler_for(sub).generated and not self.answered(
+                Question(key=sub.from_key or sub.key, prompt="-"), item
+            ):
+                # An id is made from the name, once the name is given (not from nothing).
+                delete(self.data, self.loc(sub, item))
         if not self._items(question)[index:]:
             put(self.data, (*to_loc(question.key), index), {})  # no default at all: empty
         self._save()
