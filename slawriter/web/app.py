@@ -160,7 +160,7 @@ class Guard(BaseHTTPMiddleware):
         response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
 
@@ -194,6 +194,7 @@ def _refused(state: State, message: str, status: int) -> HTMLResponse:
 def _page(state: State, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("csrf", state.settings.csrf)
     context.setdefault("quote", quote)
+    context.setdefault("field_id", pages.field_id)
     html = state.templates.get_template(template).render(**context)
     return HTMLResponse(html, status)
 
@@ -330,7 +331,20 @@ def _section_context(
         "version": state.remember(path),
         "elsewhere": elsewhere,
         "errors": errors or {},
+        "labels": _labels(items),
     }
+
+
+def _labels(items: list[Any]) -> dict[str, str]:
+    labels = {}
+    for entry in items:
+        if isinstance(entry, pages.GroupField):
+            labels |= {
+                f.name: f"{f.label} ({row.label})" for row in entry.items for f in row.fields
+            }
+        else:
+            labels[entry.name] = entry.label
+    return labels
 
 
 def _link(name: str, wizard: Wizard, path: str) -> str | None:
@@ -460,6 +474,50 @@ def _changes(state: State, wizard: Wizard, path: Path, based_on: str) -> list[st
     return lines
 
 
+def _overwrites(state: State, wizard: Wizard, path: Path, based_on: str, form: FormData) -> bool:
+    """True when saving the form would overwrite an answer changed since its page was
+    drawn. A change the same page saved itself (the answer left a moment ago, saved while
+    the button was pressed) posts the value now stored: that is no conflict."""
+    before_bytes = state.seen.get((str(path), based_on))
+    if before_bytes is None:
+        return True  # what the page was based on is unknown: refuse, to be safe
+    old = _flat(plain(roundtrip.loads(before_bytes.decode("utf-8"), path)))
+    new = _flat(plain(wizard.data))
+    changed = [key for key in {*old, *new} if old.get(key) != new.get(key)]
+    shown = {str(name) for name in form.getlist("shown")}
+    current = _fields(state, wizard)
+    for key in changed:
+        for name in shown:
+            if key != name and not key.startswith((f"{name}.", f"{name}[")):
+                continue
+            now = current.get(name)
+            if now is None:
+                return True
+            if now.kind == "checkboxes":
+                if {str(v) for v in form.getlist(name)} != {v for v, _, on in now.choices if on}:
+                    return True
+            elif now.kind == "select":
+                if str(form.get(name, "")) != next((v for v, _, on in now.choices if on), ""):
+                    return True
+            elif str(form.get(name, "")).strip() != now.value.strip():
+                return True
+    return False
+
+
+def _fields(state: State, wizard: Wizard) -> dict[str, pages.Field]:
+    """Every field of every section as the pages would show it now."""
+    out: dict[str, pages.Field] = {}
+    for section in pages.sections(wizard):
+        for question in pages.section_questions(wizard, section.id):
+            if question.type == "group":
+                group = pages.build_group(wizard, question, None)
+                out |= {f.name: f for row in group.items for f in row.fields}
+            else:
+                shown = pages.build_field(wizard, question)
+                out[shown.name] = shown
+    return out
+
+
 def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     if isinstance(data, dict) and data:
@@ -487,16 +545,20 @@ async def section_save(request: Request) -> Response:
     name = request.path_params["name"]
     section_id = request.path_params["section"]
     partial = request.headers.get("hx-request") == "true"
+    shown = {str(field) for field in form.getlist("shown")}
     with state.lock:
         session, wizard, path = state.open(name)
         based_on = str(form.get("version", ""))
-        if based_on != version(path):
+        if based_on != version(path) and _overwrites(state, wizard, path, based_on, form):
             changes = _changes(state, wizard, path, based_on)
             context = _section_context(state, name, session, wizard, path, section_id)
             context.update(stale=changes or ["(the file was changed elsewhere)"])
             context["findings"] = None
             template = "_form.html" if partial else "section.html"
-            return _page(state, template, 409, title=context["section"].title, **context)
+            response = _page(state, template, 409, title=context["section"].title, **context)
+            if partial:
+                response.headers["HX-Reswap"] = "outerHTML"
+            return response
         errors, again = _save(state, session, wizard, section_id, form)
     action = str(form.get("action", "save"))
     if errors or partial:
@@ -505,9 +567,16 @@ async def section_save(request: Request) -> Response:
         )
         context["findings"] = None if partial else _findings(state, name, session, wizard, path)
         template = "_form.html" if partial else "section.html"
+        reswap = partial and (_names(context["items"]) != shown or bool(again))
+        if partial and not reswap:
+            # The same questions: only the version, the count and the messages change, so
+            # nothing the user is typing in another field is replaced.
+            template = "_saved.html"
         response = _page(
             state, template, 422 if errors else 200, title=context["section"].title, **context
         )
+        if reswap:
+            response.headers["HX-Reswap"] = "outerHTML"  # questions came or went
         response.headers["HX-Trigger"] = "saved"
         return response
     target = f"/a/{quote(name)}/s/{section_id}"
@@ -533,6 +602,17 @@ async def section_save(request: Request) -> Response:
     elif anchor:
         target += f"#{anchor}"
     return RedirectResponse(target, 303)
+
+
+def _names(items: list[Any]) -> set[str]:
+    """The names of the fields on a page (what its form posts as 'shown')."""
+    names = set()
+    for entry in items:
+        if isinstance(entry, pages.GroupField):
+            names |= {f.name for row in entry.items for f in row.fields}
+        else:
+            names.add(entry.name)
+    return names
 
 
 def verb_of(action: str) -> str:
