@@ -90,6 +90,7 @@ class Session:
         self.written: list[Path] = []  # the documents the last finish wrote
         self._holding = False  # answers of one page: saved once, together (see batch)
         self._held = False  # a save was asked for while holding
+        self._resumed_incomplete = False
 
     # --- saving ----------------------------------------------------------------------------------
 
@@ -240,10 +241,8 @@ class Session:
         library = Library.locate(request.library)
         self.questions_dir = library.profiles_dir / "questions"
         self.provider_path = find_provider(request.provider)
-        finished = request.resume is not None and not roundtrip.load(request.resume).get(
-            "incomplete"
-        )
         self.data = self._start(library)
+        finished = request.resume is not None and not self._resumed_incomplete
         provider = ensure_provider(self.provider_path, self.questions_dir, None, self.today)
         wizard = self._make_wizard(library, provider, self.questions_dir)
         self._wizard = wizard
@@ -317,6 +316,7 @@ class Session:
         if not path.is_file():
             raise InputError(f"{display_path(path)}: no such file to resume")
         data = roundtrip.load(path)
+        self._resumed_incomplete = bool(data.get("incomplete"))  # before the header is put
         self.path = path
         self._written = path.read_bytes()
         profile = self.request.profile

@@ -296,6 +296,7 @@ def _section_context(
     section_id: str,
     errors: dict[str, tuple[str, str]] | None = None,
     again: dict[str, str] | None = None,
+    count_left: bool = True,
 ) -> dict[str, Any]:
     shown = pages.sections(wizard)
     ids = [s.id for s in shown]
@@ -327,7 +328,7 @@ def _section_context(
         "previous": ids[number - 2] if number > 1 else None,
         "next": ids[number] if 0 < number < len(ids) else None,
         "items": items,
-        "left": len(pages.remaining(wizard)),
+        "left": len(pages.remaining(wizard)) if count_left else None,
         "version": state.remember(path),
         "elsewhere": elsewhere,
         "errors": errors or {},
@@ -336,7 +337,7 @@ def _section_context(
 
 
 def _labels(items: list[Any]) -> dict[str, str]:
-    labels = {}
+    labels: dict[str, str] = {}
     for entry in items:
         if isinstance(entry, pages.GroupField):
             labels |= {
@@ -562,8 +563,17 @@ async def section_save(request: Request) -> Response:
         errors, again = _save(state, session, wizard, section_id, form)
     action = str(form.get("action", "save"))
     if errors or partial:
+        # An autosave answers fast: the count of answers to go waits for the next page.
         context = _section_context(
-            state, name, session, wizard, path, section_id, errors, _again(wizard, again)
+            state,
+            name,
+            session,
+            wizard,
+            path,
+            section_id,
+            errors,
+            _again(wizard, again),
+            count_left=not partial,
         )
         context["findings"] = None if partial else _findings(state, name, session, wizard, path)
         template = "_form.html" if partial else "section.html"
