@@ -44,6 +44,7 @@ __all__ = [
 # The commands, in the order --help lists them: modules in slawriter/commands/.
 COMMANDS = [
     "new",
+    "serve",
     "render",
     "validate",
     "schema",

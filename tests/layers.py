@@ -15,6 +15,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("entry point", ("slawriter.__main__",)),
     ("command line", ("slawriter.cli",)),
     ("commands", ("slawriter.commands",)),
+    # The browser's questionnaire strings the session (pipeline) into pages, as new does.
+    ("browser front end", ("slawriter.web",)),
     ("orchestration", ("slawriter.pipeline",)),
     ("front ends and reviewers' tools", ("slawriter.wizard", "slawriter.review")),
     (
@@ -37,4 +39,6 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "docx": ("slawriter.render.word",),
     "docxtpl": ("slawriter.render.word",),
     "questionary": ("slawriter.wizard.prompts",),
+    "starlette": ("slawriter.web.app",),
+    "uvicorn": ("slawriter.web.server",),
 }

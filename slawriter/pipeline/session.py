@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -85,6 +87,10 @@ class Session:
         self._written: bytes | None = None  # what the last save wrote (to see hand edits)
         self._wizard: Wizard | None = None
         self._last_findings: list[Finding] = []  # of the last check, notes included
+        self.written: list[Path] = []  # the documents the last finish wrote
+        self._holding = False  # answers of one page: saved once, together (see batch)
+        self._held = False  # a save was asked for while holding
+        self._resumed_incomplete = False
 
     # --- saving ----------------------------------------------------------------------------------
 
@@ -92,6 +98,9 @@ class Session:
         from slawriter.files.output import write_atomic
 
         assert self.data is not None
+        if self._holding:
+            self._held = True
+            return
         if self.path is None:
             name = roundtrip.plain(roundtrip.get(self.data, ("customer", "name")))
             if not isinstance(name, str) or not name.strip():
@@ -219,6 +228,55 @@ class Session:
             )
             wizard.ask(question)
 
+    # --- one request at a time (the browser: slawriter serve) --------------------------------
+
+    def open(self) -> Wizard:
+        """The agreement (new, resumed or renewed) and its wizard, nothing asked: what ``run``
+        does before the first question, for a front end that asks a page at a time. A
+        missing provider file is an error here (the terminal asks for it)."""
+        from slawriter.library import Library
+        from slawriter.wizard.provider import ensure_provider, find_provider
+
+        request = self.request
+        library = Library.locate(request.library)
+        self.questions_dir = library.profiles_dir / "questions"
+        self.provider_path = find_provider(request.provider)
+        self.data = self._start(library)
+        finished = request.resume is not None and not self._resumed_incomplete
+        provider = ensure_provider(self.provider_path, self.questions_dir, None, self.today)
+        wizard = self._make_wizard(library, provider, self.questions_dir)
+        self._wizard = wizard
+        wizard.mark_progress(finished=finished or request.source is not None)
+        return wizard
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The answers of one page saved once, when all of them are in."""
+        self._holding, self._held = True, False
+        try:
+            yield
+        finally:
+            self._holding = False
+        if self._held:
+            self.save()
+
+    def accepted_risks(self) -> Accepted:
+        """The risks accepted so far (kept in the internal record until the documents are
+        written), each finding with its reason."""
+        return self._pending_risks()
+
+    def accept_risk(self, finding: Finding, reason: str) -> None:
+        """Accept one error finding with a reason, recorded as the terminal records it."""
+        accepted = self._pending_risks()
+        accepted[(finding.id, finding.message)] = " ".join(reason.split())
+        self._keep_pending_risks(accepted)
+
+    def finish(self) -> Outcome:
+        """Write the documents of an opened agreement with the risks accepted so far."""
+        from slawriter.library import Library
+
+        return self._finish(Library.locate(self.request.library), self._pending_risks(), [])
+
     # --- the agreement's data: new, resumed or renewed ---------------------------------------
 
     def _start(self, library: Library) -> CommentedMap:
@@ -258,6 +316,7 @@ class Session:
         if not path.is_file():
             raise InputError(f"{display_path(path)}: no such file to resume")
         data = roundtrip.load(path)
+        self._resumed_incomplete = bool(data.get("incomplete"))  # before the header is put
         self.path = path
         self._written = path.read_bytes()
         profile = self.request.profile
@@ -570,6 +629,7 @@ class Session:
         self.console.print()
         self.console.print("[bold green]Your agreement is ready.[/bold green]")
         self.console.print(f"  Agreement file: {_show(self.path)}", markup=False)
+        self.written = [file for written in outcome.written for file in written.files]
         for written in outcome.written:
             for file in written.files:
                 kind = {".docx": "Word", ".pdf": "PDF"}.get(file.suffix, "Markdown")
@@ -730,6 +790,9 @@ def _in_their_words(wizard: Wizard | None, text: str) -> str:
         if sid != name:
             text = re.sub(rf"(?<![\w'-]){re.escape(str(sid))}(?![\w-])", name, text)
     return text
+
+
+in_their_words = _in_their_words  # the browser words its findings panel the same way
 
 
 def _not_checked(wizard: Wizard | None, findings: list[Finding]) -> list[str]:

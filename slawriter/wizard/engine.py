@@ -516,6 +516,41 @@ class Wizard(Answers):
                 continue
             self._fill_item(self._item(question, index, defaults), only_missing=False)
 
+    # --- one page at a time (the browser) -----------------------------------------------------
+
+    def add_item(self, question: Question) -> int:
+        """Append an item to a repeating group, filled from its defaults; its index."""
+        if not self.answered(question):
+            put(self.data, to_loc(question.key), [])
+        index = len(self._items(question))
+        item = self._item(question, index, self._group_defaults(question))
+        prompter, self.prompter = self.prompter, None  # only defaults: nothing is asked
+        try:
+            self._fill_item(item, only_missing=False)
+        finally:
+            self.prompter = prompter
+        for sub in question.questions:
+            if handler_for(sub).generated and not self.answered(
+                Question(key=sub.from_key or sub.key, prompt="-"), item
+            ):
+                # An id is made from the name, once the name is given (not from nothing).
+                delete(self.data, self.loc(sub, item))
+        if not self._items(question)[index:]:
+            put(self.data, (*to_loc(question.key), index), {})  # no default at all: empty
+        self._save()
+        return index
+
+    def complete_item(self, question: Question, index: int) -> None:
+        """One item after its answers changed: ids made, answers that no longer apply
+        removed, missing answers taken from their defaults (nothing is asked)."""
+        item = self._item(question, index, self._group_defaults(question))
+        prompter, self.prompter = self.prompter, None
+        try:
+            self._fill_item(item, only_missing=True)
+        finally:
+            self.prompter = prompter
+        self.missing.clear()  # what no default gives stays unanswered on the page
+
     # --- review and edit -----------------------------------------------------------------------
 
     def dependents(self, key: str) -> list[Question]:

@@ -1,0 +1,537 @@
+"""slawriter serve through Starlette's test client: every route, and every refusal.
+
+The browser's pages use the wizard's own questions, handlers and session; these tests read
+what a salesperson would see (the page's text and fields) and what lands in the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from starlette.testclient import TestClient
+
+from slawriter.files import roundtrip
+from slawriter.model.agreement import Agreement
+from slawriter.web.app import Settings, create_app
+from slawriter.web.server import settings_for
+from slawriter.wizard.handlers import validator
+from slawriter.wizard.questions import Question
+from tests.conftest import EXAMPLES
+
+pytestmark = pytest.mark.timeout(60)
+
+TODAY = date(2026, 11, 16)
+BASE = "http://127.0.0.1:8765"
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+# The names the documents are tested with (examples/special-characters.yaml), and a script.
+HOSTILE = "Smith & Sons <Holdings> \"Star\" 'Quote' *Star*_Co_ | Ωμέγα Λτδ 株式会社"
+SCRIPT = "<script>alert('x')</script> & Co"
+
+
+def make_folder(folder: Path) -> Path:
+    provider = (EXAMPLES / "provider.yaml").read_text("utf-8").replace("logo:", "# logo:")
+    (folder / "provider.yaml").write_text(provider, "utf-8")
+    return folder
+
+
+def client(folder: Path, **kwargs: Any) -> TestClient:
+    settings = Settings(folder=folder, provider=folder / "provider.yaml", today=TODAY, **kwargs)
+    return TestClient(create_app(settings), base_url=BASE)
+
+
+class _Form(HTMLParser):
+    """The fields of one form as a browser would post them (checked boxes, chosen options)."""
+
+    def __init__(self, form_id: str | None) -> None:
+        super().__init__()
+        self.form_id, self.inside, self.values = form_id, False, []  # type: ignore[var-annotated]
+        self.select: str | None = None
+        self.first: tuple[str, str] | None = None
+        self.textarea: str | None = None
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and (self.form_id is None or a.get("id") == self.form_id):
+            self.inside = True
+        if not self.inside:
+            return
+        if tag == "input" and "name" in a:
+            if a.get("type") in ("radio", "checkbox") and "checked" not in a:
+                return
+            self.values.append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self.select, self.first = a["name"], None
+        elif tag == "option" and self.select:
+            if self.first is None:
+                self.first = (self.select, a.get("value", ""))
+            if "selected" in a:
+                self.values.append((self.select, a.get("value", "")))
+                self.select = None
+        elif tag == "textarea":
+            self.textarea, self.text = a["name"], ""
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea is not None:
+            self.text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self.select is not None and self.first is not None:
+            self.values.append(self.first)
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.values.append((self.textarea, self.text.removeprefix("\n")))
+            self.textarea = None
+
+
+def form_of(html: str, form_id: str | None = "answers") -> list[tuple[str, str]]:
+    parser = _Form(form_id)
+    parser.feed(html)
+    return list(parser.values)
+
+
+def post(c: TestClient, url: str, values: list[tuple[str, str]], **kwargs: Any) -> Any:
+    return c.post(
+        url,
+        content=urlencode(values),
+        headers={**FORM, **kwargs.pop("headers", {})},
+        follow_redirects=False,
+        **kwargs,
+    )
+
+
+def answer(c: TestClient, url: str, changes: dict[str, Any], action: str = "save") -> Any:
+    """Load a section page, change some fields, post it as the browser would."""
+    values = form_of(c.get(url).text)
+    out = []
+    for name, value in values:
+        if name in changes:
+            if name in [n for n, _ in out]:
+                continue
+            change = changes[name]
+            out += [(name, v) for v in (change if isinstance(change, list) else [change])]
+        else:
+            out.append((name, value))
+    return post(c, url, [*out, ("action", action)])
+
+
+def csrf(c: TestClient) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', c.get("/").text)
+    assert found
+    return found.group(1)
+
+
+def new_agreement(c: TestClient, customer: str = "Corner Shop Ltd", profile: str = "smb") -> str:
+    response = post(c, "/new", [("csrf", csrf(c)), ("customer", customer), ("profile", profile)])
+    assert response.status_code == 303
+    return str(response.headers["location"]).split("/")[2]
+
+
+def draft_all(c: TestClient, name: str, extra: dict[str, Any] | None = None) -> None:
+    """Every section saved with its defaults and the answers no default gives."""
+    wanted = {
+        "customer.address": "1 High St, Bristol BS1 1AA",
+        "customer.signatory.name": "Sam Lee",
+        "monitoring.system": "Datto RMM",
+        **(extra or {}),
+    }
+    url = f"/a/{name}/s/customer"
+    for _ in range(30):
+        response = answer(c, url, wanted, action="next")
+        assert response.status_code == 303, re.findall(r'class="error"[^>]*>([^<]*)', response.text)
+        url = str(response.headers["location"])
+        if url.endswith("/review"):
+            return
+    raise AssertionError("the sections never ended")
+
+
+def saved(folder: Path, name: str) -> dict[str, Any]:
+    data: dict[str, Any] = roundtrip.plain(roundtrip.load(folder / name))
+    return data
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return make_folder(tmp_path)
+
+
+# --- the start page --------------------------------------------------------------------------
+
+
+def test_start_page_lists_finished_and_unfinished_files_with_what_remains(folder: Path) -> None:
+    shutil.copy(EXAMPLES / "special-characters.yaml", folder / "special.yaml")
+    (folder / "special.yaml").write_text(
+        (folder / "special.yaml")
+        .read_text("utf-8")
+        .replace("provider: provider.yaml", "provider: provider.yaml"),
+        "utf-8",
+    )
+    c = client(folder)
+    name = new_agreement(c, "Corner Shop Ltd")
+    page = c.get("/").text
+    assert "corner-shop.yaml" in page and "special.yaml" in page
+    assert re.search(r"Unfinished</span>: \d+ answers? to go", page)
+    assert "Finished" in page
+    assert "provider.yaml</td>" not in page  # the provider file is not an agreement
+    assert name == "corner-shop.yaml"
+    # The hostile name is shown as text, never as markup.
+    assert "Smith &amp; Sons &lt;Holdings&gt;" in page and "<Holdings>" not in page
+
+
+def test_new_agreement_is_saved_at_once_as_incomplete(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c, SCRIPT)
+    data = saved(folder, name)
+    assert data["incomplete"] is True and data["profile"] == "smb"
+    assert data["customer"]["name"] == SCRIPT
+    page = c.get(f"/a/{name}/s/customer").text
+    assert "<script>alert" not in page
+    assert 'value="&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"' in page
+
+
+def test_new_without_a_name_is_refused(folder: Path) -> None:
+    c = client(folder)
+    response = post(c, "/new", [("csrf", csrf(c)), ("customer", " "), ("profile", "smb")])
+    assert response.status_code == 422
+    assert "Give the customer&#39;s legal name" in response.text
+
+
+# --- a section ---------------------------------------------------------------------------------
+
+
+def test_each_answer_is_saved_and_a_bad_one_gets_the_validate_message(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/targets"
+    response = answer(c, url, {"priorities.P1.response": "half an hour"})
+    assert response.status_code == 422
+    question = Question(key="priorities.P1.response", prompt="P1", type="duration")
+    expected = validator(question, Agreement, "priorities.P1.response", False)("half an hour")
+    assert expected and expected.replace("'", "&#39;") in response.text
+    assert "priorities" not in saved(folder, name) or "response" not in saved(folder, name)[
+        "priorities"
+    ].get("P1", {})
+    response = answer(c, url, {"priorities.P1.response": "45m"})
+    assert response.status_code == 303
+    assert saved(folder, name)["priorities"]["P1"]["response"] == "45m"
+    assert saved(folder, name)["incomplete"] is True
+
+
+def test_a_conditional_question_appears_when_its_condition_holds(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/hours"
+    assert 'name="out_of_hours.rate"' not in c.get(url).text
+    response = answer(c, url, {"out_of_hours.available": "yes"})
+    assert response.status_code == 303
+    page = c.get(url).text
+    assert 'name="out_of_hours.rate"' in page and 'name="out_of_hours.calendar"' in page
+    answer(c, url, {"out_of_hours.available": "no"})
+    assert 'name="out_of_hours.rate"' not in c.get(url).text
+    assert saved(folder, name)["out_of_hours"]["available"] is False
+
+
+def test_htmx_save_returns_the_form_and_asks_the_findings_to_refresh(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/hours"
+    values = [*form_of(c.get(url).text)]
+    values = [(k, "yes" if k == "out_of_hours.available" else v) for k, v in values]
+    response = post(c, url, values, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert (
+        response.text.lstrip().startswith("<form") and 'name="out_of_hours.rate"' in response.text
+    )
+    assert response.headers["HX-Trigger"] == "saved"
+
+
+def test_repeating_group_rows_are_added_and_removed(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/services"
+    page = c.get(url).text
+    assert "Service 1: IT support" in page  # the default item, as the terminal offers it
+    answer(c, url, {}, action="add:services")
+    page = c.get(url).text
+    assert 'name="services[1].name"' in page
+    answer(
+        c, url, {"services[1].name": "Email & <calendar>", "services[1].systems": "Microsoft 365"}
+    )
+    data = saved(folder, name)
+    assert [s["name"] for s in data["services"]] == ["IT support", "Email & <calendar>"]
+    assert data["services"][1]["id"] == "email-calendar"
+    assert "Email &amp; &lt;calendar&gt;" in c.get(url).text
+    answer(c, url, {}, action="remove:services:0")
+    assert [s["name"] for s in saved(folder, name)["services"]] == ["Email & <calendar>"]
+    # At least one service: the last one cannot be removed.
+    assert "remove:services:0" not in c.get(url).text
+
+
+def test_a_stale_save_is_refused_and_says_what_changed(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/customer"
+    first_tab = form_of(c.get(url).text)
+    second = answer(c, url, {"customer.signatory.name": "Sam Lee", "customer.address": "1 High St"})
+    assert second.status_code == 303
+    values = [(k, "Someone Else" if k == "customer.signatory.name" else v) for k, v in first_tab]
+    refused = post(c, url, values)
+    assert refused.status_code == 409
+    assert "Not saved" in refused.text
+    assert "Signatory: (none) → Sam Lee" in refused.text
+    assert "Address: (none) → 1 High St" in refused.text
+    assert saved(folder, name)["customer"]["signatory"]["name"] == "Sam Lee"
+
+
+def test_a_changed_answer_asks_its_dependents_again(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    draft_all(c, name)
+    before = saved(folder, name)["agreement"]["reference"]
+    response = answer(c, f"/a/{name}/s/customer", {"customer.name": "Quay Cafe Ltd"})
+    location = str(response.headers["location"])
+    assert "again=agreement.reference" in location
+    page = c.get(location).text
+    assert "Answers asked again because they depend on what you changed" in page
+    after = saved(folder, name)["agreement"]["reference"]
+    assert after != before  # it was the default made from the old name: the new default now
+    page = c.get(f"/a/{name}/s/agreement?again=agreement.reference&after=customer.name").text
+    assert "Asked again because it depends on ‘Legal name’" in page
+
+
+# --- findings, review, finish ------------------------------------------------------------------
+
+
+def test_findings_link_to_their_question_and_a_risk_is_accepted_with_a_reason(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    draft_all(c, name, {"priorities.P1.response": "10h"})
+    review = c.get(f"/a/{name}/review").text
+    assert "Cannot keep" in review
+    assert f'href="/a/{name}/s/targets#q-priorities-P1-response"' in review
+    assert "disabled" in review.split("create the documents")[0].rsplit("<button", 1)[1]
+    key = re.search(r'name="finding" value="([^"]+)"', review)
+    assert key
+    empty = post(
+        c, f"/a/{name}/accept", [("csrf", csrf(c)), ("finding", key.group(1)), ("reason", "")]
+    )
+    assert empty.status_code == 422
+    accepted = post(
+        c,
+        f"/a/{name}/accept",
+        [("csrf", csrf(c)), ("finding", key.group(1)), ("reason", "Customer  agreed <in writing>")],
+    )
+    assert accepted.status_code == 303
+    record = (folder / "out" / f"{Path(name).stem}.slawriter.json").read_text("utf-8")
+    assert "Customer agreed <in writing>" in record and "pending_accepted_risks" in record
+    review = c.get(f"/a/{name}/review").text
+    assert "Risk accepted: Customer agreed &lt;in writing&gt;" in review
+
+
+def test_review_finish_and_download(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    draft_all(c, name)
+    review = c.get(f"/a/{name}/review")
+    assert "Review your answers" in review.text and "Sam Lee" in review.text
+    assert f'href="/a/{name}/s/customer#q-customer-signatory-name"' in review.text
+    done = post(c, f"/a/{name}/finish", [("csrf", csrf(c))])
+    assert done.status_code == 303 and done.headers["location"] == f"/a/{name}/done"
+    page = c.get(f"/a/{name}/done").text
+    assert "Your agreement is ready" in page and "/out/corner-shop.docx" in page
+    assert "incomplete" not in saved(folder, name)
+    document = c.get("/out/corner-shop.docx")
+    assert document.status_code == 200 and document.content[:2] == b"PK"
+    assert "attachment" in document.headers["content-disposition"]
+    memo = c.get(f"/a/{name}/memo")
+    assert memo.status_code == 200 and "attachment" in memo.headers["content-disposition"]
+
+
+def test_preview_is_the_html_renderer_without_scripts(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c, HOSTILE)
+    draft_all(c, name)
+    preview = c.get(f"/a/{name}/preview")
+    assert preview.status_code == 200
+    assert "sandbox" in preview.headers["content-security-policy"]
+    assert "Smith &amp; Sons &lt;Holdings&gt;" in preview.text and "<Holdings>" not in preview.text
+
+
+def test_preview_of_an_unfinished_agreement_says_what_is_missing(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    assert "No preview yet" in c.get(f"/a/{name}/preview").text
+
+
+def test_resume_goes_to_the_first_section_with_an_answer_needed(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    response = c.get(f"/a/{name}/", follow_redirects=False)
+    assert response.headers["location"] == f"/a/{name}/s/customer"
+
+
+def test_renewal_starts_from_a_finished_agreement(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    draft_all(c, name)
+    post(c, f"/a/{name}/finish", [("csrf", csrf(c))])
+    response = post(c, "/renew", [("csrf", csrf(c)), ("source", name)])
+    assert (
+        response.status_code == 303 and "corner-shop-renewal.yaml" in response.headers["location"]
+    )
+    old, new = saved(folder, name), saved(folder, "corner-shop-renewal.yaml")
+    assert new["agreement"]["effective_date"] > old["agreement"]["effective_date"]
+    assert new["agreement"]["reference"] != old["agreement"]["reference"]
+
+
+# --- refusals ------------------------------------------------------------------------------------
+
+
+def test_a_post_without_the_csrf_token_is_refused(folder: Path) -> None:
+    c = client(folder)
+    response = post(c, "/new", [("customer", "Evil Ltd"), ("profile", "smb")])
+    assert response.status_code == 403
+    assert list(folder.glob("evil*")) == []
+
+
+def test_a_post_from_another_origin_is_refused(folder: Path) -> None:
+    c = client(folder)
+    token = csrf(c)
+    response = post(
+        c,
+        "/new",
+        [("csrf", token), ("customer", "Evil Ltd")],
+        headers={"origin": "http://evil.example"},
+    )
+    assert response.status_code == 403 and "another site" in response.text
+    response = post(
+        c,
+        "/new",
+        [("csrf", token), ("customer", "Evil Ltd")],
+        headers={"sec-fetch-site": "cross-site"},
+    )
+    assert response.status_code == 403
+    assert list(folder.glob("evil*")) == []
+
+
+def test_another_host_name_is_refused(folder: Path) -> None:
+    c = client(folder)
+    assert c.get("/", headers={"host": "rebind.example:8765"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name", ["..%2Fsecret.yaml", "%2Fetc%2Fpasswd.yaml", "..", ".hidden.yaml", "x.txt"]
+)
+def test_names_outside_the_folder_are_refused(folder: Path, name: str) -> None:
+    c = client(folder)
+    response = c.get(f"/a/{name}/review")
+    assert response.status_code in (403, 404)
+    assert "secret" not in response.text.lower() or response.status_code == 403
+
+
+def test_a_symlink_out_of_the_folder_is_refused(folder: Path, tmp_path_factory: Any) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "other.yaml"
+    shutil.copy(EXAMPLES / "corner-shop-smb.yaml", outside)
+    (folder / "link.yaml").symlink_to(outside)
+    c = client(folder)
+    assert c.get("/a/link.yaml/review").status_code == 403
+    assert "link.yaml" not in c.get("/").text
+    assert c.get("/out/..%2Fprovider.yaml").status_code in (403, 404)
+
+
+def test_a_missing_file_is_not_found(folder: Path) -> None:
+    c = client(folder)
+    assert c.get("/a/nothing.yaml/review").status_code == 404
+    assert c.get("/out/nothing.docx").status_code == 404
+
+
+def test_beyond_loopback_a_token_is_needed_once_in_the_url_then_as_a_cookie(folder: Path) -> None:
+    settings = settings_for("0.0.0.0", folder, provider=folder / "provider.yaml", today=TODAY)
+    assert settings.token
+    c = TestClient(create_app(settings), base_url="http://office-pc:8765")
+    refused = c.get("/")
+    assert refused.status_code == 403 and "access token" in refused.text
+    assert c.get("/?token=wrong").status_code == 403
+    entered = c.get(f"/?token={settings.token}", follow_redirects=False)
+    assert entered.status_code == 303 and "token" not in entered.headers["location"]
+    assert c.get("/").status_code == 200  # the cookie now
+    stranger = TestClient(create_app(settings), base_url="http://office-pc:8765")
+    assert stranger.post("/new", data={"customer": "x"}).status_code == 403
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for(url: str, timeout: float = 15.0) -> float:
+    """Poll until the page answers; the seconds it took."""
+    import urllib.request
+
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return time.monotonic() - start
+        except OSError:
+            time.sleep(0.02)  # polling interval, not a wait for an outcome
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+def start_server(folder: Path, port: int) -> subprocess.Popen[str]:
+    env = {**os.environ, "SLAWRITER_PROVIDER": str(folder / "provider.yaml")}
+    env.pop("DISPLAY", None)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "slawriter",
+            "serve",
+            "--dir",
+            str(folder),
+            "--port",
+            str(port),
+            "--no-browser",
+            "--today",
+            TODAY.isoformat(),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(folder: Path) -> None:
+    import signal
+
+    port = free_port()
+    server = start_server(folder, port)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=15)
+    assert f"Open http://127.0.0.1:{port}/" in out
+    assert "token" not in out
+    assert server.returncode == 0, err
