@@ -18,7 +18,7 @@ import yaml as pyyaml
 
 from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
-from slawriter.files.reading import MAX_YAML_BYTES, NotReadable, read_regular
+from slawriter.files.reading import MAX_YAML_BYTES, NotReadable, is_stdin, read_regular
 from slawriter.model.paths import Loc, format_path
 from slawriter.text.words import plural
 
@@ -463,7 +463,7 @@ def read_yaml(path: Path) -> YamlDoc:
     def fail(message: str, line: int | None = None, column: int | None = None) -> InputError:
         return InputError(f"{name}: {message}", [Problem(name, message, line, column)])
 
-    if path.is_dir():
+    if path.is_dir() and not is_stdin(path):
         raise fail("is a folder, not a YAML file")
     try:
         raw = read_regular(path, MAX_YAML_BYTES)

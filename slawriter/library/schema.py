@@ -56,6 +56,9 @@ def agreement_schema(library: Library) -> dict[str, Any]:
     profiles = [_as_json(library.profile(p.stem).defaults) for p in _profile_files(library)]
     add_examples(schema, [doc for doc in _examples() if "profile" in doc] + profiles)
     schema["$schema"] = JSON_SCHEMA_DRAFT
+    schema["$comment"] = "Refused by 'slawriter validate' but not by this schema: " + "; ".join(
+        NOT_EXPRESSED
+    )
     schema["title"] = "slawriter agreement file"
     schema["description"] = (
         "One agreement between a provider and a customer. Field reference: "
@@ -80,14 +83,20 @@ def provider_schema() -> dict[str, Any]:
     return schema
 
 
+def examples_folder() -> Path:
+    """The built-in example agreements and provider files (inside the package when
+    installed from a wheel)."""
+    from slawriter.library import builtin_library_root
+
+    return builtin_library_root() / "examples"
+
+
 def _examples() -> list[dict[str, Any]]:
     """The built-in example files (agreements and providers), as JSON sees them."""
     from slawriter.files.yaml import read_yaml
-    from slawriter.library import builtin_library_root
 
-    folder = builtin_library_root() / "examples"
     found = []
-    for path in sorted(Path(folder).glob("*.yaml")):
+    for path in sorted(examples_folder().glob("*.yaml")):
         data = read_yaml(path).data
         if isinstance(data, dict):
             found.append(_as_json(data))
