@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import atexit
 import importlib
+import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
-from contextlib import suppress
+from contextlib import redirect_stdout, suppress
 from types import ModuleType
 from typing import NoReturn
 
@@ -59,6 +61,7 @@ COMMANDS = [
     "staffing",
     "downtime",
     "export-policy",
+    "completion",
 ]
 
 
@@ -77,6 +80,43 @@ def _command(name: str) -> ModuleType:
     return importlib.import_module(f"slawriter.commands.{name.replace('-', '_')}")
 
 
+def _common_options() -> _Parser:
+    """-q and -v, on every command and sub-command (a parent parser). SUPPRESS: a nested
+    parser's default must not undo the flag given to the command above it."""
+    common = _Parser(add_help=False)
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print only problems and the data asked for (JSON, a document on standard "
+        "output); the exit code tells the rest",
+    )
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="also say on standard error which library was used and how long it took, and "
+        "print the traceback of an internal error",
+    )
+    return common
+
+
+def _add_common_to_actions(
+    parser: argparse.ArgumentParser, common: argparse.ArgumentParser
+) -> None:
+    """-q and -v for the actions of a command with actions (clauses lint, library init)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                if not any(o in sub._option_string_actions for o in ("-q", "--quiet")):
+                    for option in common._actions:
+                        sub._add_action(option)
+                _add_common_to_actions(sub, common)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="slawriter",
@@ -91,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"slawriter {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    common = _common_options()
     for name in COMMANDS:
         module = _command(name)
         sub = commands.add_parser(
@@ -99,9 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
             description=module.DESCRIPTION,
             epilog=module.EXAMPLES,
             formatter_class=_formatter,
+            parents=[common],
         )
         module.add_arguments(sub)
-        sub.set_defaults(handler=module.run)
+        _add_common_to_actions(sub, common)
+        sub.set_defaults(
+            handler=module.run,
+            summary_only=getattr(module, "SUMMARY", False),
+            json_errors=getattr(module, "JSON_ERRORS", False),
+        )
+    # The completion command describes the parser it belongs to.
+    parser.set_defaults(root_parser=parser)
     return parser
 
 
@@ -167,10 +216,19 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_BAD_INPUT
+    verbose = getattr(args, "verbose", False)
+    started = time.perf_counter()
     try:
-        result: int = args.handler(args)
+        result: int = _run(args)
+        if verbose:
+            _report_run(args, time.perf_counter() - started)
         return result
     except SlawriterError as error:
+        if getattr(args, "json", False) and getattr(args, "json_errors", False):
+            # --json promises JSON on standard output whatever happens.
+            from slawriter.commands import error_json
+
+            print(json.dumps(error_json(error), indent=2, ensure_ascii=False))
         sys.stderr.write(f"slawriter: {error}\n")
         return error.exit_code
     except KeyboardInterrupt:
@@ -178,12 +236,41 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as error:  # a bug: say so in a sentence, without a traceback
+    except Exception as error:  # a bug: say so in a sentence (the traceback with -v)
+        if verbose:
+            import traceback
+
+            traceback.print_exc()
         sys.stderr.write(
             f"slawriter: internal error ({type(error).__name__}: {error}). This is a bug in "
             "slawriter, not in your files; please report it with the command you ran.\n"
         )
         return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command; with -q, a command whose standard output only reports what it did
+    (SUMMARY in its module) keeps it to itself, unless it prints JSON or a document there."""
+    quiet = getattr(args, "quiet", False)
+    data_on_stdout = getattr(args, "json", False) or str(getattr(args, "out", "")) == "-"
+    if not (quiet and args.summary_only and not data_on_stdout):
+        result: int = args.handler(args)
+        return result
+    with open(os.devnull, "w", encoding="utf-8") as sink, redirect_stdout(sink):
+        result = args.handler(args)
+    return result
+
+
+def _report_run(args: argparse.Namespace, seconds: float) -> None:
+    from slawriter.library import Library
+
+    try:
+        root = str(Library.locate(getattr(args, "library", None)).root)
+    except SlawriterError as error:
+        root = f"none ({error})"
+    sys.stderr.write(
+        f"slawriter {__version__}: {args.command} took {seconds:.2f} s (library: {root})\n"
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -23,8 +24,9 @@ def test_field_reference_is_current() -> None:
     assert committed == agreement_reference.reference(), "run: make docs"
 
 
-@pytest.mark.timeout(120)
-def test_wheel_ships_the_library(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp_path = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
             sys.executable,
@@ -40,8 +42,13 @@ def test_wheel_ships_the_library(tmp_path: Path) -> None:
         ],
         check=True,
         capture_output=True,
+        timeout=100,
     )
-    wheel = next(tmp_path.glob("slawriter-*.whl"))
+    return next(tmp_path.glob("slawriter-*.whl"))
+
+
+@pytest.mark.timeout(120)
+def test_wheel_ships_the_library(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "slawriter/_library/templates/agreement.docx" in names
     assert "slawriter/_library/profiles/standard.yaml" in names
@@ -52,6 +59,68 @@ def test_wheel_ships_the_library(tmp_path: Path) -> None:
     presets = {n for n in names if n.startswith("slawriter/_library/presets/")}
     assert presets == {f"slawriter/_library/presets/{p.name}" for p in (ROOT / "presets").iterdir()}
     assert any(n.endswith("entry_points.txt") for n in names)
+    examples = {n for n in names if n.startswith("slawriter/_library/examples/")}
+    assert examples == {f"slawriter/_library/examples/{p.name}" for p in EXAMPLES.iterdir()}
+
+
+@pytest.mark.wheel
+@pytest.mark.timeout(120)
+def test_the_installed_wheel_works_without_the_repository(wheel: Path, tmp_path: Path) -> None:
+    """Installed into a fresh environment (its dependencies borrowed from this one) and run
+    from a folder outside the repository: the clause book shows example values, render works
+    on the packaged example, and the field reference the files point to is there."""
+    import site
+    import venv
+
+    env = tmp_path / "env"
+    venv.EnvBuilder(with_pip=False).create(env)
+    python = env / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+         "--no-index", "--no-deps", str(wheel)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    target = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True, timeout=30,
+    ).stdout.strip()  # fmt: skip
+    # The dependencies, as a plain path: a .pth line is not a site folder, so this
+    # environment's own .pth files (the editable install of the repository) are not run.
+    (Path(target) / "borrowed.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+
+    def slawriter(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [str(env / "bin" / "slawriter"), *args],
+            cwd=work, env=environment, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done
+
+    imported = subprocess.run(
+        [str(python), "-c", "import slawriter; print(slawriter.__file__)"],
+        cwd=work, env=environment, capture_output=True, text=True, timeout=30,
+    ).stdout  # fmt: skip
+    assert imported.startswith(target), imported
+    folder = Path(slawriter("schema", "--examples").stdout.strip())
+    assert folder.is_relative_to(target) and (folder / "corner-shop-smb.yaml").is_file()
+    book = slawriter("clauses", "book", "--out", "book.md").stdout
+    assert "example values from acme-standard.yaml" in book
+    assert "Harbourside Dental Practice" in (work / "book.md").read_text("utf-8")
+    rendered = slawriter("render", str(folder / "corner-shop-smb.yaml"),
+                         "--out", "out", "--format", "md,docx", "-v")  # fmt: skip
+    assert f"library: {Path(target) / 'slawriter' / '_library'}" in rendered.stderr
+    assert "IT Support Agreement" in (work / "out" / "corner-shop-smb.md").read_text("utf-8")
+    assert (work / "out" / "corner-shop-smb.docx").stat().st_size > 10_000
+    reference = slawriter("schema", "--docs").stdout
+    assert reference == (ROOT / "docs" / "agreement-file.md").read_text("utf-8")
 
 
 def test_pdf_without_libreoffice_says_how_to_install(

@@ -57,7 +57,7 @@ def test_help_lists_the_registered_formats(capsys: pytest.CaptureFixture[str]) -
     render = _help(capsys, "render")
     assert (
         "--format LIST comma-separated, of: docx (Word), html (a web page), md (Markdown), "
-        "pdf (PDF, converted from Word by LibreOffice) (default: docx,md)"
+        "pdf (PDF, converted from Word by LibreOffice) (default: docx,md; md with --out -)"
     ) in render
     assert "(.docx, .html, .md or .pdf: the extension picks the format)" in _help(capsys, "check")
 

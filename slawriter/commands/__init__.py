@@ -10,6 +10,10 @@ line there.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from slawriter.errors import Problem, SlawriterError
 
 
 def library_option(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +23,11 @@ def library_option(parser: argparse.ArgumentParser) -> None:
         help="clause library to use (default: $SLAWRITER_LIBRARY, then 'library:' in "
         ".slawriter.yaml, else the built-in one)",
     )
+
+
+def json_option(parser: argparse.ArgumentParser, text: str) -> None:
+    """--json: the outcome as JSON on standard output, keys in a fixed, documented order."""
+    parser.add_argument("--json", action="store_true", help=text)
 
 
 def known_formats() -> str:
@@ -35,3 +44,23 @@ def format_extensions() -> str:
 
     names = [f".{name}" for name in FORMATS]
     return " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    """One problem as --json prints it: file, line, column, field, message."""
+    return {
+        "file": problem.file,
+        "line": problem.line,
+        "column": problem.column,
+        "field": problem.path,
+        "message": problem.message,
+    }
+
+
+def error_json(error: SlawriterError) -> dict[str, Any]:
+    """What a --json command prints when it stops: error, exit_code, problems."""
+    return {
+        "error": error.message,
+        "exit_code": error.exit_code,
+        "problems": [problem_json(p) for p in error.problems],
+    }

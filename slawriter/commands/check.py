@@ -29,6 +29,7 @@ EXAMPLES = """examples:
   slawriter check --portfolio customers/
   slawriter check examples/acme-standard.yaml --memo out/acme-feasibility.docx
   slawriter check --list-rules"""
+SUMMARY = True  # -q: the exit code says whether a promise cannot be kept
 
 _HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 _STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from slawriter.commands import format_extensions, library_option
+from slawriter.commands import format_extensions, json_option, library_option
 
 NAME = "clauses"
 HELP = "check the clause library (lint) or print it for review (book)"
@@ -19,8 +19,12 @@ DESCRIPTION = (
 EXAMPLES = """examples:
   slawriter clauses lint
   slawriter clauses lint --library ./our-library
+  slawriter clauses lint --json
   slawriter clauses book --out clause-book.docx
+  slawriter clauses book --out - > clause-book.md
   slawriter clauses book --out clause-book.html --library ./our-library"""
+SUMMARY = True  # -q: lint says it with its exit code; book still writes the book
+JSON_ERRORS = True
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "exit codes: 0 clean, 1 findings, 2 the library cannot be found",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    json_option(lint, "print the findings as JSON")
     library_option(lint)
     book = actions.add_parser(
         "book",
@@ -53,7 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         required=True,
         metavar="FILE",
-        help=f"the book to write: {format_extensions()} (the extension picks the format)",
+        help=f"the book to write: {format_extensions()} (the extension picks the format); "
+        "'-' writes the Markdown to standard output",
     )
     book.add_argument(
         "--example",
@@ -84,9 +90,24 @@ def _lint(args: argparse.Namespace) -> int:
     findings = lint(library)
     builtin = library.root.resolve() == builtin_library_root().resolve()
     where = "the built-in library" if builtin else display_path(library.root)
+    clauses = len(list(library.clauses_dir.glob("*.md")))
+    profiles = len(list(library.profiles_dir.glob("*.yaml")))
+    if args.json:
+        import json
+
+        result = {
+            "library": where,
+            "clean": not findings,
+            "clause_files": clauses,
+            "profiles": profiles,
+            "findings": [
+                {"file": f.file, "line": f.line, "kind": f.kind, "what": f.what, "why": f.why}
+                for f in findings
+            ],
+        }
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return EXIT_FOUND if findings else EXIT_OK
     if not findings:
-        clauses = len(list(library.clauses_dir.glob("*.md")))
-        profiles = len(list(library.profiles_dir.glob("*.yaml")))
         print(f"{where}: clean ({clauses} clause files, {profiles} profiles)")
         return EXIT_OK
     for finding in findings:
@@ -98,6 +119,8 @@ def _lint(args: argparse.Namespace) -> int:
 
 
 def _book(args: argparse.Namespace) -> int:
+    import sys
+
     from slawriter.errors import EXIT_OK
     from slawriter.files.output import display_path
     from slawriter.library import Library
@@ -105,5 +128,9 @@ def _book(args: argparse.Namespace) -> int:
 
     library = Library.locate(args.library)
     written = write_book(library, args.out, args.example or [], force=args.force)
+    if str(args.out) == "-":
+        if not getattr(args, "quiet", False):
+            sys.stderr.write(f"Wrote the clause book to standard output ({written.summary})\n")
+        return EXIT_OK
     print(f"Wrote the clause book {display_path(written.path)} ({written.summary})")
     return EXIT_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from slawriter.commands import library_option
+from slawriter.commands import json_option, library_option
 
 NAME = "diff"
 HELP = "compare two agreements (or two library versions): summary and Word redline"
@@ -19,7 +19,10 @@ exit codes: 0 nothing changed, 1 something changed, 2 bad input, 3 --out exists"
 EXAMPLES = """examples:
   slawriter diff old/acme.yaml new/acme.yaml
   slawriter diff old/acme.yaml new/acme.yaml --out acme-redline.docx
-  slawriter diff acme.yaml --old-library ./our-library-v1 --out acme-redline.docx"""
+  slawriter diff acme.yaml --old-library ./our-library-v1 --out acme-redline.docx
+  slawriter diff old/acme.yaml new/acme.yaml --json"""
+SUMMARY = True  # -q: the exit code says whether anything changed
+JSON_ERRORS = True
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,17 +50,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--allow-draft", action="store_true", help="compare drafts made with unapproved clauses"
     )
     parser.add_argument("--force", action="store_true", help="replace an existing redline")
+    json_option(parser, "print the changes (and the redline written) as JSON")
     library_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from slawriter.errors import EXIT_FOUND, EXIT_OK, InputError
     from slawriter.files.output import display_path
+    from slawriter.files.reading import check_stdin_once
     from slawriter.library import Library
     from slawriter.review.diff import Redline, compare_files, parse_change_date
     from slawriter.text.words import plural
 
     paths: list[Path] = args.agreements
+    check_stdin_once(paths)
     if len(paths) > 2 or (len(paths) == 1 and not args.old_library):
         raise InputError(
             "diff compares OLD.yaml NEW.yaml, or one AGREEMENT.yaml with --old-library DIR"
@@ -78,6 +84,25 @@ def run(args: argparse.Namespace) -> int:
         redline=redline,
     )
     old_name, new_name = display_path(old_path), display_path(new_path)
+    if args.json:
+        import json
+
+        result = {
+            "old": {"file": old_name, "library": display_path(old_library.root)},
+            "new": {"file": new_name, "library": display_path(new_library.root)},
+            "changed": bool(compared.lines),
+            "changes": list(compared.lines),
+            "redline": None
+            if args.out is None
+            else {
+                "file": display_path(args.out),
+                "insertions": compared.insertions,
+                "deletions": compared.deletions,
+                "author": args.author,
+            },
+        }
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return EXIT_FOUND if compared.lines else EXIT_OK
     if args.old_library:
         old_name += f" (library {display_path(old_library.root)})"
         new_name += f" (library {display_path(new_library.root)})"

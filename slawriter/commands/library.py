@@ -16,6 +16,7 @@ DESCRIPTION = (
 EXAMPLES = """examples:
   slawriter library init ./our-library
   slawriter render acme.yaml --library ./our-library"""
+SUMMARY = True  # -q: only problems
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from slawriter.commands import known_formats, library_option
+from slawriter.commands import json_option, known_formats, library_option
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,7 +18,11 @@ HELP = "draft the agreement documents (Word and Markdown, or the formats --forma
 DESCRIPTION = "Draft the agreement documents from one or more agreement files."
 EXAMPLES = """examples:
   slawriter render examples/acme-standard.yaml --out out/
-  slawriter render examples/*.yaml --out out/ --format docx,md,pdf"""
+  slawriter render examples/*.yaml --out out/ --format docx,md,pdf
+  slawriter render examples/acme-standard.yaml --out - | less
+  slawriter render examples/*.yaml --json"""
+SUMMARY = True  # -q: only problems; the documents are still written
+JSON_ERRORS = True
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,13 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=Path("out"),
         metavar="DIR",
-        help="folder for the documents (default: out/)",
+        help="folder for the documents (default: out/); '-' writes one agreement's "
+        "Markdown to standard output",
     )
     parser.add_argument(
         "--format",
-        default="docx,md",
         metavar="LIST",
-        help=f"comma-separated, of: {known_formats()} (default: docx,md)",
+        help=f"comma-separated, of: {known_formats()} (default: docx,md; md with --out -)",
     )
     parser.add_argument(
         "--force", action="store_true", help="replace outputs even if someone edited them"
@@ -63,6 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="write the PDF as PDF/A-2b, for archiving (fonts embedded; needs --format with pdf)",
     )
+    json_option(parser, "print what was written, the findings and the accepted risks as JSON")
     library_option(parser)
 
 
@@ -106,10 +111,14 @@ def run(args: argparse.Namespace) -> int:
 
     from slawriter.errors import EXIT_OK
     from slawriter.files.output import display_path
+    from slawriter.files.reading import check_stdin_once
     from slawriter.library import Library
     from slawriter.pipeline.render import parse_formats, render_files
 
-    formats = parse_formats(args.format)
+    check_stdin_once(args.agreements)
+    if str(args.out) == "-":
+        return _to_stdout(args)
+    formats = parse_formats(args.format or "docx,md")
     if args.pdf_a and "pdf" not in formats:
         from slawriter.errors import InputError
 
@@ -127,15 +136,6 @@ def run(args: argparse.Namespace) -> int:
         provenance_appendix=args.provenance_appendix,
         pdf_a=args.pdf_a,
     )
-    console = Console(highlight=False, soft_wrap=True)
-    for note in outcome.skipped:
-        console.print(f"Skipped {note}", markup=False)
-    for path, findings in outcome.findings:
-        print_findings(console, path, findings)
-    notes = [p for p, findings in outcome.findings if any(f.severity == "info" for f in findings)]
-    if notes:
-        names = " ".join(display_path(p) for p in notes)
-        console.print(f"Some promises were not checked: see slawriter check {names}", markup=False)
     if outcome.missing_glyphs:
         from slawriter.render.fonts import describe
 
@@ -147,9 +147,82 @@ def run(args: argparse.Namespace) -> int:
                 "for Chinese, Japanese and Korean) and render again.",
                 markup=False,
             )
+    if args.json:
+        _print_json(outcome)
+        return EXIT_OK
+    console = Console(highlight=False, soft_wrap=True)
+    for note in outcome.skipped:
+        console.print(f"Skipped {note}", markup=False)
+    for path, findings in outcome.findings:
+        print_findings(console, path, findings)
+    notes = [p for p, findings in outcome.findings if any(f.severity == "info" for f in findings)]
+    if notes:
+        names = " ".join(display_path(p) for p in notes)
+        console.print(f"Some promises were not checked: see slawriter check {names}", markup=False)
     for item in outcome.written:
         names = ", ".join(display_path(p) for p in item.files)
         console.print(
             f"[green]Drafted[/green] {display_path(item.agreement)} -> {names}", markup=True
         )
     return EXIT_OK
+
+
+def _to_stdout(args: argparse.Namespace) -> int:
+    """--out -: one agreement's Markdown on standard output; findings on standard error."""
+    import sys
+
+    from rich.console import Console
+
+    from slawriter.errors import EXIT_OK, InputError
+    from slawriter.library import Library
+    from slawriter.pipeline.render import parse_formats, render_document
+
+    formats = parse_formats(args.format or "md")
+    if formats != ["md"] or len(args.agreements) != 1 or args.json:
+        raise InputError(
+            "--out - writes one Markdown document to standard output: give one agreement, "
+            "--format md (or no --format) and no --json"
+        )
+    data, findings, _ = render_document(
+        args.agreements[0],
+        "md",
+        library=Library.locate(args.library),
+        allow_draft=args.allow_draft,
+        accept_risks=parse_accepted_risks(args.accept_risk),
+        provenance_appendix=args.provenance_appendix,
+    )
+    if not getattr(args, "quiet", False):
+        print_findings(Console(stderr=True, highlight=False), args.agreements[0], findings)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
+def _print_json(outcome: Any) -> None:
+    import json
+
+    from slawriter.files.output import display_path
+
+    findings = [
+        {"agreement": display_path(path), **finding.as_dict()}
+        for path, found in outcome.findings
+        for finding in found
+    ]
+    result = {
+        "written": [
+            {
+                "agreement": display_path(item.agreement),
+                "files": [display_path(f) for f in item.files],
+            }
+            for item in outcome.written
+        ],
+        "skipped": list(outcome.skipped),
+        "findings": findings,
+        "accepted_risks": [
+            {"agreement": display_path(item.agreement), **risk}
+            for item in outcome.written
+            for risk in item.accepted_risks
+        ],
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False))

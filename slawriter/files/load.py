@@ -19,6 +19,7 @@ from slawriter.files.output import (
     display_path,
     sha256,
 )
+from slawriter.files.reading import MAX_YAML_BYTES, read_regular
 from slawriter.files.yaml import YamlDoc, deep_merge, locate, read_yaml, validate_model
 from slawriter.library import Library, Profile
 from slawriter.library.jurisdictions import Jurisdiction, Jurisdictions
@@ -215,7 +216,7 @@ def load_agreement(path: Path, library: Library) -> Loaded:
         provider_path,
         profile,
         merged,
-        sha256(path.read_bytes()),
+        sha256(read_regular(path, MAX_YAML_BYTES)),
         library.jurisdictions.get(agreement.agreement.jurisdiction),
         library.jurisdictions,
     )

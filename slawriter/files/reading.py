@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
@@ -71,8 +72,36 @@ def open_regular(path: Path, limit: int) -> BinaryIO:
         raise
 
 
+STDIN = Path("-")  # a file argument of '-': standard input
+_stdin: bytes | None = None  # read once: a command may look at its input more than once
+
+
+def is_stdin(path: Path) -> bool:
+    return str(path) == "-"
+
+
+def check_stdin_once(paths: list[Path]) -> None:
+    """Standard input can be read once: '-' may stand for one file of a command line."""
+    from slawriter.errors import InputError
+
+    if sum(is_stdin(path) for path in paths) > 1:
+        raise InputError("'-' (standard input) may be given once")
+
+
+def _read_stdin(limit: int) -> bytes:
+    global _stdin
+    if _stdin is None:
+        _stdin = sys.stdin.buffer.read(limit + 1)
+    if len(_stdin) > limit:
+        raise NotReadable(f"standard input is larger than {limit:,} bytes")
+    return _stdin
+
+
 def read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes (see :func:`open_regular`)."""
+    """The bytes of a regular file of at most ``limit`` bytes (see :func:`open_regular`);
+    for '-', standard input."""
+    if is_stdin(path):
+        return _read_stdin(limit)
     with open_regular(path, limit) as handle:
         try:
             data = handle.read(limit + 1)

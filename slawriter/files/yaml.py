@@ -4,6 +4,7 @@ with messages that name the file, line and field."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
@@ -17,7 +18,7 @@ import yaml as pyyaml
 
 from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
-from slawriter.files.reading import MAX_YAML_BYTES, NotReadable, read_regular
+from slawriter.files.reading import MAX_YAML_BYTES, NotReadable, is_stdin, read_regular
 from slawriter.model.paths import Loc, format_path
 from slawriter.text.words import plural
 
@@ -117,6 +118,42 @@ class _Fallback(Exception):
     """The fast path does not handle this file: read it with ruamel."""
 
 
+class _NotADate(Exception):
+    """A date such as 2027-02-30, at ``mark``: reported with its line and column."""
+
+    def __init__(self, text: str, mark: Any) -> None:
+        super().__init__(text)
+        self.text = text
+        self.mark = mark
+
+
+def _date_problem(path: Path, text: str, mark: Any) -> InputError:
+    """Both readers' words for a date that does not exist: what is wrong with it, and where."""
+    import calendar
+
+    name = display_path(path)
+    found = _DATE.match(text.strip())
+    reason = "not a date"
+    if found:
+        year, month, day = int(found[1]), int(found[2]), int(found[3])
+        if not 1 <= month <= 12:
+            reason = f"there is no month {month}"
+        elif day < 1 or day > calendar.monthrange(year, month)[1]:
+            month_name = calendar.month_name[month]
+            reason = f"{month_name} {year} has {calendar.monthrange(year, month)[1]} days"
+    return InputError(
+        f"{name} is not valid YAML",
+        [
+            Problem(
+                name,
+                f"'{text.strip()}' is not a date: {reason} (dates are written YYYY-MM-DD)",
+                mark.line + 1 if mark is not None else None,
+                mark.column + 1 if mark is not None else None,
+            )
+        ],
+    )
+
+
 _PLAIN = "tag:slawriter:plain"  # a plain scalar, left for _scalar to resolve
 _TEXT = "tag:slawriter:text"  # quoted or a block scalar, not tagged
 _SEQ = "tag:yaml.org,2002:seq"
@@ -173,8 +210,8 @@ def _scalar(node: Any) -> Any:
     if found:
         try:
             return date(int(found[1]), int(found[2]), int(found[3]))
-        except ValueError:  # ruamel words the error
-            raise _Fallback from None
+        except ValueError:
+            raise _NotADate(value, node.start_mark) from None
     if _NOT_TEXT.fullmatch(value):
         raise _Fallback
     return value
@@ -338,7 +375,26 @@ def parse_yaml(text: str, path: Path) -> YamlDoc:
     except _Fallback:
         check_structure(text, path)
         return _ruamel_parse(text, path)
+    except _NotADate as error:
+        raise _date_problem(path, error.text, error.mark) from None
     return YamlDoc(path, data, positions, text)
+
+
+@functools.cache
+def _ruamel_constructor() -> type:
+    """ruamel's round-trip constructor, except that a date which does not exist (2027-02-30)
+    is raised with its node's place: ruamel's own ValueError has no line or column."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:
+                raise _NotADate(str(node.value), node.start_mark) from None
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
+    return Constructor
 
 
 def _ruamel_parse(text: str, path: Path) -> YamlDoc:
@@ -347,10 +403,13 @@ def _ruamel_parse(text: str, path: Path) -> YamlDoc:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt")
+    yaml.Constructor = _ruamel_constructor()
     yaml.allow_duplicate_keys = False
     name = display_path(path)
     try:
         raw = yaml.load(text)
+    except _NotADate as error:
+        raise _date_problem(path, error.text, error.mark) from None
     except DuplicateKeyError as error:
         mark = error.problem_mark
         key = str(error.problem).split('"')[1] if '"' in str(error.problem) else "?"
@@ -404,7 +463,7 @@ def read_yaml(path: Path) -> YamlDoc:
     def fail(message: str, line: int | None = None, column: int | None = None) -> InputError:
         return InputError(f"{name}: {message}", [Problem(name, message, line, column)])
 
-    if path.is_dir():
+    if path.is_dir() and not is_stdin(path):
         raise fail("is a folder, not a YAML file")
     try:
         raw = read_regular(path, MAX_YAML_BYTES)

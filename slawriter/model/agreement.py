@@ -54,10 +54,15 @@ class Term(Strict):
 
 
 class AgreementInfo(Strict):
-    reference: Line
-    effective_date: Date
-    version: Line = "1.0"
-    term: Term = Field(default_factory=Term)
+    reference: Line = Field(
+        description="The agreement's reference, printed on the cover and in every header",
+        examples=["NW-SB-2027-031"],
+    )
+    effective_date: Date = Field(description="The date the agreement starts, YYYY-MM-DD")
+    version: Line = Field(default="1.0", description="The version of this draft, e.g. 1.0 or 2.1")
+    term: Term = Field(
+        default_factory=Term, description="How long the agreement runs, renews and ends"
+    )
     master_agreement: Line | None = Field(
         default=None,
         description="The main services agreement this SLA belongs to, e.g. "
@@ -101,7 +106,11 @@ class AgreementLocale(Strict):
 
 class Customer(Strict):
     name: Line = Field(description="Legal name")
-    company_number: Line | None = None
+    company_number: Line | None = Field(
+        default=None,
+        description="Registration number, printed in the parties clause",
+        examples=["01234567"],
+    )
     entity: EntityType | None = Field(
         default=None,
         description="company, llp, partnership, sole-trader, corporation, "
@@ -112,22 +121,30 @@ class Customer(Strict):
         description="Where it is registered or incorporated: a jurisdiction id "
         "(default: the agreement's jurisdiction)",
     )
-    address: Annotated[list[Line], Limit(20, "lines")] = Field(min_length=1)
-    signatory: Signatory
-    contact: Contact = Field(default_factory=Contact)
+    address: Annotated[list[Line], Limit(20, "lines")] = Field(
+        min_length=1, description="Registered or main address, one line per entry"
+    )
+    signatory: Signatory = Field(description="Who signs for the customer")
+    contact: Contact = Field(
+        default_factory=Contact, description="Who the provider deals with day to day"
+    )
 
 
 class Uptime(Strict):
-    target: Percent
+    target: Percent = Field(description="Monthly uptime promised, as a percentage, e.g. 99.9")
     basis: Literal["all-time", "business-hours"] = Field(
         default="all-time",
         description="all-time: every minute of the month; business-hours: only the minutes "
         "of the calendar named in 'calendar'",
     )
     calendar: CalendarName | None = Field(
-        default=None, description="Calendar for the business-hours basis (default calendar)"
+        default=None,
+        description="Calendar for the business-hours basis (default calendar)",
+        examples=["business"],
     )
-    period: Literal["calendar-month"] = "calendar-month"
+    period: Literal["calendar-month"] = Field(
+        default="calendar-month", description="Uptime is measured per calendar month"
+    )
 
 
 class Dependency(Strict):
@@ -146,13 +163,23 @@ class Dependency(Strict):
 
 
 class Service(Strict):
-    id: Slug
-    name: Line
-    description: Text | None = None
-    systems: Annotated[list[Line], Limit(100, "systems")] = Field(min_length=1)
-    sites: Annotated[list[Line], Limit(100, "sites")] = Field(default_factory=list)
+    id: Slug = Field(description="Short id that other fields refer to, e.g. email")
+    name: Line = Field(description="The service's name in the document")
+    description: Text | None = Field(
+        default=None,
+        description="What the service does for the customer, in a sentence or two",
+        examples=["Email, calendars and shared mailboxes for all staff"],
+    )
+    systems: Annotated[list[Line], Limit(100, "systems")] = Field(
+        min_length=1, description="The systems, devices and software the service covers"
+    )
+    sites: Annotated[list[Line], Limit(100, "sites")] = Field(
+        default_factory=list, description="Where the covered systems are"
+    )
     users: Line | None = Field(default=None, description="Who is covered, e.g. '85 named users'")
-    uptime: Uptime | None = None
+    uptime: Uptime | None = Field(
+        default=None, description="The uptime promised for the service (none: no uptime target)"
+    )
     monthly_fee: Money | None = Field(default=None, description="For service credits")
     depends_on: Annotated[list[Dependency], Limit(20, "platforms")] = Field(
         default_factory=list,
@@ -166,9 +193,19 @@ class Service(Strict):
 
 
 class CombinedUptime(Strict):
-    target: Percent
-    basis: Literal["all-time", "business-hours"] = "all-time"
-    calendar: CalendarName | None = None
+    target: Percent = Field(
+        description="Monthly uptime promised for the services together, as a percentage"
+    )
+    basis: Literal["all-time", "business-hours"] = Field(
+        default="all-time",
+        description="all-time: every minute of the month; business-hours: only the minutes "
+        "of the calendar named in 'calendar'",
+    )
+    calendar: CalendarName | None = Field(
+        default=None,
+        description="Calendar for the business-hours basis (default calendar)",
+        examples=["business"],
+    )
     services: Annotated[list[Slug], Limit(MOST_SERVICES, "services")] | None = Field(
         default=None, description="Services counted (default: every service with a target)"
     )
@@ -180,7 +217,9 @@ class Monitoring(Strict):
         "profiles' stand-in 'the Provider's monitoring system' names none, and check refuses "
         "it when a service has an uptime target (monitoring-unnamed)"
     )
-    interval: DurationField = Field(default="1m")  # type: ignore[assignment]
+    interval: DurationField = Field(  # type: ignore[assignment]
+        default="1m", description="How often the monitoring system checks each service"
+    )
     minimum_outage: DurationField = Field(
         default="1m",  # type: ignore[assignment]
         description="Shortest unavailability counted as Downtime",
@@ -196,52 +235,84 @@ class Monitoring(Strict):
 class Maintenance(Strict):
     window: HoursField = Field(description="Weekly window, e.g. 'sun 02:00-06:00'")
     calendar: CalendarName | None = Field(
-        default=None, description="Calendar whose time zone the window is in (default calendar)"
+        default=None,
+        description="Calendar whose time zone the window is in (default calendar)",
+        examples=["business"],
     )
-    notice: DurationField = Field(default="5 business days")  # type: ignore[assignment]
-    monthly_cap: DurationField = Field(default="4h")  # type: ignore[assignment]
-    counts_toward_uptime: bool = False
-    emergency_notice: DurationField = Field(default="2h")  # type: ignore[assignment]
-    emergency_counts_toward_uptime: bool = True
+    notice: DurationField = Field(  # type: ignore[assignment]
+        default="5 business days", description="Notice given before planned maintenance"
+    )
+    monthly_cap: DurationField = Field(  # type: ignore[assignment]
+        default="4h", description="Most planned maintenance in a month"
+    )
+    counts_toward_uptime: bool = Field(
+        default=False, description="Whether planned maintenance counts as Downtime"
+    )
+    emergency_notice: DurationField = Field(  # type: ignore[assignment]
+        default="2h", description="Notice given before emergency maintenance"
+    )
+    emergency_counts_toward_uptime: bool = Field(
+        default=True, description="Whether emergency maintenance counts as Downtime"
+    )
 
 
 class Channel(Strict):
-    id: Slug
-    kind: Literal["phone", "email", "portal", "chat", "other"]
-    name: Line | None = None
+    id: Slug = Field(description="Short id of the channel, e.g. phone")
+    kind: Literal["phone", "email", "portal", "chat", "other"] = Field(
+        description="How the customer reaches the service desk this way"
+    )
+    name: Line | None = Field(
+        default=None,
+        description="Name shown in the document (default: from the kind)",
+        examples=["Service desk portal"],
+    )
     contact: Line = Field(description="Number, address or link")
     priorities: Annotated[list[PriorityId], Limit(9, "priorities")] = Field(
         description="Priorities this channel may be used for"
     )
     calendar: CalendarName | None = Field(
-        default=None, description="When the channel is staffed (default: always monitored)"
+        default=None,
+        description="When the channel is staffed (default: always monitored)",
+        examples=["business"],
     )
 
 
 class Reporting(Strict):
-    channels: Annotated[list[Channel], Limit(50, "channels")] = Field(min_length=1)
-    required_information: Annotated[list[Line], Limit(100, "items")] = Field(min_length=1)
+    channels: Annotated[list[Channel], Limit(50, "channels")] = Field(
+        min_length=1, description="The ways to report an Incident, and for which priorities"
+    )
+    required_information: Annotated[list[Line], Limit(100, "items")] = Field(
+        min_length=1, description="What the customer gives when reporting an Incident"
+    )
 
 
 class Priority(Strict):
-    name: Line
-    criteria: Text
-    examples: Annotated[list[Line], Limit(100, "examples")] = Field(default_factory=list)
-    response: DurationField
-    resolution: DurationField
-    update: DurationField
+    name: Line = Field(description="The priority's name, e.g. Critical")
+    criteria: Text = Field(description="When an Incident has this priority")
+    examples: Annotated[list[Line], Limit(100, "examples")] = Field(
+        default_factory=list, description="Typical Incidents of this priority"
+    )
+    response: DurationField = Field(description="Response target")
+    resolution: DurationField = Field(description="Resolution target")
+    update: DurationField = Field(description="How often the customer is updated")
     calendar: CalendarName | None = Field(
         default=None, description="Calendar the targets are counted on (default calendar)"
     )
 
 
 class Escalation(Strict):
-    role: Line
-    contact: Line | None = None
+    role: Line = Field(description="Who is escalated to, e.g. Service Desk Manager")
+    contact: Line | None = Field(
+        default=None,
+        description="How to reach them: a number or an address",
+        examples=["escalations@northwind-it.example"],
+    )
     after: DurationField | None = Field(
         default=None, description="Escalate to this level when a target is this far from breach"
     )
-    reply_within: DurationField | None = None
+    reply_within: DurationField | None = Field(
+        default=None, description="How soon this level replies to an escalation"
+    )
     calendar: CalendarName | None = Field(
         default=None,
         description="Calendar the reply time is counted on (default calendar); use the "
@@ -259,39 +330,60 @@ class PriorityDispute(Strict):
         default=None,
         description="Calendar the decision time is counted on (default: the first escalation "
         "level's calendar, or the default calendar)",
+        examples=["business"],
     )
 
 
 class OutOfHours(Strict):
-    available: bool = False
+    available: bool = Field(
+        default=False, description="Whether support can be called on outside the calendars"
+    )
     calendar: CalendarName | None = Field(
         default=None, description="When out-of-hours support can be called on"
     )
-    priorities: Annotated[list[PriorityId], Limit(9, "priorities")] = Field(default_factory=list)
+    priorities: Annotated[list[PriorityId], Limit(9, "priorities")] = Field(
+        default_factory=list, description="Priorities out-of-hours support may be called for"
+    )
     rate: Money | None = Field(default=None, description="Charge per hour")
-    minimum_charge: DurationField | None = None
+    minimum_charge: DurationField | None = Field(
+        default=None, description="Least time charged for each call-out"
+    )
     authorised_by: Line | None = Field(
         default=None, description="Who at the customer may authorise chargeable work"
     )
 
 
 class ModifiedTarget(Strict):
-    response: DurationField | None = None
-    resolution: DurationField | None = None
-    calendar: CalendarName | None = None
+    response: DurationField | None = Field(
+        default=None, description="Response target while the constraint applies"
+    )
+    resolution: DurationField | None = Field(
+        default=None, description="Resolution target while the constraint applies"
+    )
+    calendar: CalendarName | None = Field(
+        default=None,
+        description="Calendar the modified targets are counted on",
+        examples=["business"],
+    )
 
 
 class Constraint(Strict):
-    id: Slug
-    kind: Literal["site-access", "hardware-warranty", "remote-only", "other"]
+    id: Slug = Field(description="Short id of the constraint, e.g. clinic-hours")
+    kind: Literal["site-access", "hardware-warranty", "remote-only", "other"] = Field(
+        description="What limits the provider's work"
+    )
     title: Line | None = Field(
         default=None,
         description="Heading in the document (default: the kind, e.g. 'Site access'; "
         "an 'other' constraint is titled from its id)",
     )
-    description: Text
-    site: Line | None = None
-    services: Annotated[list[Slug], Limit(MOST_SERVICES, "services")] = Field(default_factory=list)
+    description: Text = Field(description="The constraint in a sentence, printed in the document")
+    site: Line | None = Field(
+        default=None, description="The site it applies to", examples=["22 Quay Road, Bristol"]
+    )
+    services: Annotated[list[Slug], Limit(MOST_SERVICES, "services")] = Field(
+        default_factory=list, description="Ids of the services it affects"
+    )
     calendar: CalendarName | None = Field(
         default=None,
         description="site-access: when the site can be entered; "
@@ -305,7 +397,9 @@ class Constraint(Strict):
         description="site-access: the time on site an on-site fix needs; the modified targets "
         "apply only when the site cannot be entered for this long before the normal target ends",
     )
-    modified_targets: dict[PriorityId, ModifiedTarget] = Field(default_factory=dict)
+    modified_targets: dict[PriorityId, ModifiedTarget] = Field(
+        default_factory=dict, description="Per priority: the targets while the constraint applies"
+    )
 
 
 class Responsibilities(Strict):
@@ -315,13 +409,19 @@ class Responsibilities(Strict):
     hosted_content: bool = Field(
         default=False, description="Include the acceptable-content duty for hosted sites"
     )
-    additional: Annotated[list[Text], Limit(100, "responsibilities")] = Field(default_factory=list)
+    additional: Annotated[list[Text], Limit(100, "responsibilities")] = Field(
+        default_factory=list, description="Further duties of the customer, one per entry"
+    )
 
 
 class Backup(Strict):
-    frequency: DurationField = Field(default="24h")  # type: ignore[assignment]
-    retention: PeriodField = Field(default="30 days")  # type: ignore[assignment]
-    offsite: bool = True
+    frequency: DurationField = Field(  # type: ignore[assignment]
+        default="24h", description="How often the data is backed up"
+    )
+    retention: PeriodField = Field(  # type: ignore[assignment]
+        default="30 days", description="How long backups are kept"
+    )
+    offsite: bool = Field(default=True, description="Whether a copy is kept off site")
     rpo: DurationField | None = Field(default=None, description="Promised recovery point")
     rto: DurationField | None = Field(default=None, description="Promised restore time")
 
@@ -345,12 +445,23 @@ class DataProtection(Strict):
         default_factory=list,
         description="What kinds of personal data it handles, for the processing details",
     )
-    disposal: Literal["return-and-destroy", "destroy", "return"] = "return-and-destroy"
-    disposal_within: PeriodField = Field(default="30 days")  # type: ignore[assignment]
-    measures: Annotated[list[Line], Limit(100, "measures")] = Field(min_length=1)
-    backup: Backup = Field(default_factory=Backup)
-    breach_notice: DurationField = Field(default="24h")  # type: ignore[assignment]
-    personal_data: bool = True
+    disposal: Literal["return-and-destroy", "destroy", "return"] = Field(
+        default="return-and-destroy",
+        description="What happens to the customer's data when the agreement ends",
+    )
+    disposal_within: PeriodField = Field(  # type: ignore[assignment]
+        default="30 days", description="How soon after the end the data is returned or destroyed"
+    )
+    measures: Annotated[list[Line], Limit(100, "measures")] = Field(
+        min_length=1, description="Security measures the provider takes, one per entry"
+    )
+    backup: Backup = Field(default_factory=Backup, description="Backups the provider promises")
+    breach_notice: DurationField = Field(  # type: ignore[assignment]
+        default="24h", description="How soon the customer is told of a personal data breach"
+    )
+    personal_data: bool = Field(
+        default=True, description="Whether the provider handles personal data for the customer"
+    )
     processing_terms: Line | None = Field(
         default=None,
         description="The data processing agreement (or, under HIPAA, the business associate "
@@ -376,8 +487,19 @@ class CreditTier(Strict):
 
 
 class Termination(Strict):
-    consecutive_months: int = Field(default=2, ge=1, le=120)
-    months_in_twelve: int = Field(default=3, ge=1, le=12)
+    consecutive_months: int = Field(
+        default=2,
+        ge=1,
+        le=120,
+        description="The customer may end the agreement when a target is missed this many "
+        "months in a row",
+    )
+    months_in_twelve: int = Field(
+        default=3,
+        ge=1,
+        le=12,
+        description="... or this many months in any twelve",
+    )
 
 
 class TargetCredit(Strict):
@@ -403,11 +525,13 @@ class TargetCredits(Strict):
         default=None,
         description="share-of-tickets: the share of tickets meeting a target "
         "below which its credit is due, e.g. 90",
+        examples=[90],
     )
     service: Slug | None = Field(
         default=None,
         description="The service whose monthly fee the credits are a share of "
         "(default: the monthly fees of all the services together)",
+        examples=["desktop-support"],
     )
     priorities: dict[PriorityId, TargetCredit] = Field(
         min_length=1, description="Per priority: the credit for each missed target"
@@ -430,9 +554,16 @@ class Credits(Strict):
     targets: TargetCredits | None = Field(
         default=None, description="Credits for missed Response and Resolution targets"
     )
-    claim_window: PeriodField = Field(default="30 days")  # type: ignore[assignment]
-    sole_remedy: bool = True
-    termination: Termination | None = Field(default_factory=Termination)
+    claim_window: PeriodField = Field(  # type: ignore[assignment]
+        default="30 days", description="How long after a month the customer may claim its credits"
+    )
+    sole_remedy: bool = Field(
+        default=True, description="Whether credits are the only remedy for missed targets"
+    )
+    termination: Termination | None = Field(
+        default_factory=Termination,
+        description="When repeated misses let the customer end the agreement (null: never)",
+    )
 
 
 class Refund(Strict):
@@ -448,13 +579,18 @@ class Refund(Strict):
         description="A refund is due when more than this percentage of a month's Incidents "
         "(and at least two) miss a Response or fix target",
     )
-    termination: Termination = Field(default_factory=Termination)
+    termination: Termination = Field(
+        default_factory=Termination,
+        description="When repeated misses let the customer end the agreement",
+    )
 
 
 class Fees(Strict):
     """Payment terms of a stand-alone agreement (one with no master agreement)."""
 
-    billing: Literal["monthly-in-advance", "monthly-in-arrears"] = "monthly-in-advance"
+    billing: Literal["monthly-in-advance", "monthly-in-arrears"] = Field(
+        default="monthly-in-advance", description="When fees are invoiced"
+    )
     payment_within: PeriodField = Field(  # type: ignore[assignment]
         default="30 days", description="Invoices are due this long after their date"
     )
@@ -462,6 +598,7 @@ class Fees(Strict):
         default=None,
         description="Where fees not stated per service are set out, e.g. "
         "'the Provider's quotation Q-1042 dated 2 January 2027'",
+        examples=["the Provider's quotation Q-1042 dated 2 January 2027"],
     )
 
 
@@ -476,23 +613,35 @@ class Liability(Strict):
         "paid and payable in this many months",
     )
     cap_minimum: Money | None = Field(
-        default=None, description="A floor for that limit, for small fees"
+        default=None, description="A floor for that limit, for small fees", examples=[5000]
     )
 
 
 class Reviews(Strict):
-    report: Literal["monthly", "quarterly"] = "monthly"
-    report_within: PeriodField = Field(default="10 days")  # type: ignore[assignment]
-    meeting: Literal["monthly", "quarterly", "six-monthly", "annually"] = "quarterly"
+    report: Literal["monthly", "quarterly"] = Field(
+        default="monthly", description="How often the provider sends a service report"
+    )
+    report_within: PeriodField = Field(  # type: ignore[assignment]
+        default="10 days", description="How soon after the period the report is sent"
+    )
+    meeting: Literal["monthly", "quarterly", "six-monthly", "annually"] = Field(
+        default="quarterly", description="How often the parties meet to review the service"
+    )
 
 
 class Exit(Strict):
-    data_format: Line = "the formats in which the data is held, or CSV where it has no format"
-    within: PeriodField = Field(default="30 days")  # type: ignore[assignment]
+    data_format: Line = Field(
+        default="the formats in which the data is held, or CSV where it has no format",
+        description="The form in which the customer's data is handed back at the end",
+    )
+    within: PeriodField = Field(  # type: ignore[assignment]
+        default="30 days", description="How soon after the end the data is handed back"
+    )
     charges: Line | None = Field(
         default=None,
         description="How exit work is charged, e.g. 'at the Provider's rates in force on the "
         "End Date'; needs a day_rate or a cap",
+        examples=["at the Provider's rates in force on the End Date"],
     )
     day_rate: Money | None = Field(
         default=None, description="Fixed charge per person per day of exit work"
@@ -501,32 +650,54 @@ class Exit(Strict):
 
 
 class Asset(Strict):
-    id: Slug
-    description: Line
-    services: Annotated[list[Slug], Limit(MOST_SERVICES, "services")] = Field(default_factory=list)
+    id: Slug = Field(description="Short id of the asset, e.g. file-server")
+    description: Line = Field(description="What the asset is, e.g. 'Dell PowerEdge T150'")
+    services: Annotated[list[Slug], Limit(MOST_SERVICES, "services")] = Field(
+        default_factory=list, description="Ids of the services that need it"
+    )
     warranty: Slug | None = Field(default=None, description="Id of a hardware-warranty constraint")
-    onsite_response: DurationField | None = None
-    calendar: CalendarName | None = None
-    spares_on_site: bool = False
+    onsite_response: DurationField | None = Field(
+        default=None, description="When the vendor's engineer starts work on it"
+    )
+    calendar: CalendarName | None = Field(
+        default=None,
+        description="Calendar the vendor's response is counted on",
+        examples=["business"],
+    )
+    spares_on_site: bool = Field(
+        default=False, description="Whether spare parts are kept at the site"
+    )
 
 
 class BackupFacts(Strict):
-    interval: DurationField | None = None
-    restore_time: DurationField | None = None
+    interval: DurationField | None = Field(
+        default=None, description="How often backups are really taken"
+    )
+    restore_time: DurationField | None = Field(
+        default=None, description="How long a full restore really takes"
+    )
 
 
 class Internal(Strict):
     """Customer-specific facts for the feasibility checker. Never in the customer's document."""
 
-    assets: Annotated[list[Asset], Limit(1_000, "assets")] = Field(default_factory=list)
+    assets: Annotated[list[Asset], Limit(1_000, "assets")] = Field(
+        default_factory=list, description="Hardware the services depend on"
+    )
     redundancy: Annotated[dict[Slug, bool], Limit(MOST_SERVICES, "services")] = Field(
         default_factory=dict, description="Per service id: no single point of failure"
     )
-    backup: BackupFacts = Field(default_factory=BackupFacts)
+    backup: BackupFacts = Field(
+        default_factory=BackupFacts, description="How the backups really perform"
+    )
     expected_tickets: dict[PriorityId, TicketsPerMonth] = Field(
         default_factory=dict, description="Tickets expected per month, per priority"
     )
-    notes: Text | None = None
+    notes: Text | None = Field(
+        default=None,
+        description="Notes for the provider's staff",
+        examples=["The customer's office manager holds the spare keys"],
+    )
 
 
 class Agreement(Strict):
@@ -536,34 +707,55 @@ class Agreement(Strict):
     incomplete: bool = Field(
         default=False, description="Set by the wizard until every question is answered"
     )
-    agreement: AgreementInfo
-    customer: Customer
+    agreement: AgreementInfo = Field(description="Reference, dates, term and governing law")
+    customer: Customer = Field(description="The customer: name, address and signatory")
     locale: AgreementLocale = Field(
         default_factory=AgreementLocale,
         description="Language, currency and paper for this agreement, if not the provider's",
     )
-    default_calendar: CalendarName = "business"
+    default_calendar: CalendarName = Field(
+        default="business", description="Calendar targets are counted on unless they name one"
+    )
     calendars: Annotated[dict[CalendarName, CalendarSpec], Limit(50, "calendars")] = Field(
         default_factory=dict, description="Named calendars; the provider's are inherited"
     )
     services: Annotated[
         list[Service], Limit(MOST_SERVICES, "services", "split them across several agreements")
-    ] = Field(min_length=1)
-    combined_uptime: CombinedUptime | None = None
-    monitoring: Monitoring
-    exclusions: Annotated[list[Text], Limit(200, "exclusions")] = Field(min_length=1)
-    maintenance: Maintenance
-    reporting: Reporting
-    priorities: dict[PriorityId, Priority] = Field(min_length=1)
-    escalation: Annotated[list[Escalation], Limit(20, "levels")] = Field(default_factory=list)
-    priority_dispute: PriorityDispute = Field(default_factory=PriorityDispute)
-    out_of_hours: OutOfHours = Field(default_factory=OutOfHours)
-    constraints: Annotated[list[Constraint], Limit(200, "constraints")] = Field(
-        default_factory=list
+    ] = Field(min_length=1, description="The services covered")
+    combined_uptime: CombinedUptime | None = Field(
+        default=None, description="One uptime target for several services together"
     )
-    responsibilities: Responsibilities = Field(default_factory=Responsibilities)
-    data_protection: DataProtection
-    credits: Credits | None = None
+    monitoring: Monitoring = Field(description="How uptime is measured")
+    exclusions: Annotated[list[Text], Limit(200, "exclusions")] = Field(
+        min_length=1, description="What the agreement does not cover, one per entry"
+    )
+    maintenance: Maintenance = Field(description="Planned and emergency maintenance")
+    reporting: Reporting = Field(description="How Incidents are reported")
+    priorities: dict[PriorityId, Priority] = Field(
+        min_length=1, description="P1, P2, ...: each priority's criteria and targets"
+    )
+    escalation: Annotated[list[Escalation], Limit(20, "levels")] = Field(
+        default_factory=list, description="Escalation levels, first to last"
+    )
+    priority_dispute: PriorityDispute = Field(
+        default_factory=PriorityDispute, description="How a disputed Priority is decided"
+    )
+    out_of_hours: OutOfHours = Field(
+        default_factory=OutOfHours, description="Chargeable support outside the calendars"
+    )
+    constraints: Annotated[list[Constraint], Limit(200, "constraints")] = Field(
+        default_factory=list,
+        description="What limits the provider's work: site access, warranties, remote-only",
+    )
+    responsibilities: Responsibilities = Field(
+        default_factory=Responsibilities, description="Who does what"
+    )
+    data_protection: DataProtection = Field(
+        description="Personal data, security, backups and what happens to the data at the end"
+    )
+    credits: Credits | None = Field(
+        default=None, description="Service credits for missed targets (none: no credits)"
+    )
     refund: Refund = Field(
         default_factory=Refund,
         description="Stand-alone small-business agreements without credits: the refund remedy",
@@ -572,10 +764,17 @@ class Agreement(Strict):
     liability: Liability = Field(
         default_factory=Liability, description="Stand-alone agreements: limit of liability"
     )
-    reviews: Reviews = Field(default_factory=Reviews)
-    exit: Exit = Field(default_factory=Exit)
+    reviews: Reviews = Field(
+        default_factory=Reviews, description="Service reports and review meetings"
+    )
+    exit: Exit = Field(
+        default_factory=Exit, description="Handing back the data when the agreement ends"
+    )
     variants: Annotated[dict[Line, Slug], Limit(500, "variants")] = Field(
         default_factory=dict,
         description="Clause id -> variant, to select a negotiated fallback wording",
     )
-    internal: Internal = Field(default_factory=Internal)
+    internal: Internal = Field(
+        default_factory=Internal,
+        description="Facts for the feasibility checker, never in the customer's document",
+    )

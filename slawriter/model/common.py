@@ -94,6 +94,35 @@ class Limit:
         return json
 
 
+@dataclass(frozen=True, eq=False)  # hashed by identity: the keywords may hold lists
+class JsonSchema:
+    """JSON Schema keywords added to what pydantic writes for a type, for editors and scripts:
+    the same rule the validator enforces (with a better message), so that the schema refuses
+    what ``validate`` refuses wherever JSON Schema can say it. Only ``slawriter schema`` sees it.
+    """
+
+    keywords: tuple[tuple[str, Any], ...]
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json = handler(schema)
+        json.update(dict(self.keywords))
+        return json
+
+
+def json_schema(**keywords: Any) -> JsonSchema:
+    return JsonSchema(tuple(keywords.items()))
+
+
+# What the validators refuse, as JSON Schema (ECMA-262) patterns. The forbidden characters
+# are _FORBIDDEN's, less the surrogate halves, which JSON text cannot carry.
+_PRINTABLE = r"(?![\s\S]*[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff])"
+LINE_PATTERN = "^" + _PRINTABLE + r"\s*[^\n]*\S[^\n]*\s*$"
+TEXT_PATTERN = "^" + _PRINTABLE + r"[\s\S]*\S"
+DATE_PATTERN = r"^(19[7-9][0-9]|2[01][0-9][0-9]|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
 @dataclass(frozen=True)
 class Bound:
     """A limit a validator enforces, as docs/agreement-file.md states it."""
@@ -134,8 +163,19 @@ def _one_line(value: str) -> str:
     return value.strip()
 
 
-Text = Annotated[str, Limit(TEXT_LENGTH), AfterValidator(_no_blank)]
-Line = Annotated[str, Limit(NAME_LENGTH), AfterValidator(_no_blank), AfterValidator(_one_line)]
+Text = Annotated[
+    str,
+    Limit(TEXT_LENGTH),
+    AfterValidator(_no_blank),
+    json_schema(pattern=TEXT_PATTERN, patternErrorMessage="must not be empty"),
+]
+Line = Annotated[
+    str,
+    Limit(NAME_LENGTH),
+    AfterValidator(_no_blank),
+    AfterValidator(_one_line),
+    json_schema(pattern=LINE_PATTERN, patternErrorMessage="one line of text, not empty"),
+]
 
 _SLUG = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -149,7 +189,16 @@ def _slug(value: str) -> str:
     return value
 
 
-Slug = Annotated[str, Limit(NAME_LENGTH), AfterValidator(_slug)]
+Slug = Annotated[
+    str,
+    Limit(NAME_LENGTH),
+    AfterValidator(_slug),
+    json_schema(
+        pattern=_SLUG.pattern,
+        patternErrorMessage="an id: lower-case letters, digits and hyphens, starting with a "
+        "letter (e.g. file-server)",
+    ),
+]
 
 _PRIORITY = re.compile(r"^P[1-9]$")
 
@@ -160,7 +209,11 @@ def _priority_id(value: str) -> str:
     return value
 
 
-PriorityId = Annotated[str, AfterValidator(_priority_id)]
+PriorityId = Annotated[
+    str,
+    AfterValidator(_priority_id),
+    json_schema(pattern=_PRIORITY.pattern, patternErrorMessage="a priority id: P1 to P9"),
+]
 
 
 _NUMBER_LENGTH = 40  # characters of a number written as text: '99.95%', '1200.50'
@@ -211,7 +264,15 @@ Percent = Annotated[
     BeforeValidator(_percent),
     AfterValidator(_percent_range),
     PlainSerializer(lambda d: float(d) if d != d.to_integral() else int(d)),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100, "examples": [99.9]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 100},
+                {"type": "string", "pattern": r"^\s*(100|[0-9]{1,2})(\.[0-9]{1,4})?\s*%?\s*$"},
+            ],
+            "examples": [99.9, "99.95%"],
+        }
+    ),
     Bound(f"0 to 100, at most {DECIMAL_PLACES} decimal places"),
 ]
 
@@ -233,7 +294,15 @@ Money = Annotated[
     BeforeValidator(_money),
     AfterValidator(_money_range),
     PlainSerializer(lambda d: float(d) if d != d.to_integral() else int(d)),
-    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1e9, "examples": [1200]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1e9},
+                {"type": "string", "pattern": r"^\s*[0-9]{1,10}(\.[0-9]{1,4})?\s*$"},
+            ],
+            "examples": [1200, 54.5],
+        }
+    ),
     Bound(f"0 to {MOST_MONEY:,}, at most {DECIMAL_PLACES} decimal places"),
 ]
 
@@ -248,7 +317,12 @@ def _tickets(value: float) -> float:
     return value
 
 
-TicketsPerMonth = Annotated[float, AfterValidator(_tickets), Bound(f"0 to {MOST_TICKETS:,}")]
+TicketsPerMonth = Annotated[
+    float,
+    AfterValidator(_tickets),
+    Bound(f"0 to {MOST_TICKETS:,}"),
+    json_schema(minimum=0, maximum=MOST_TICKETS),
+]
 
 
 def _date_range(value: date) -> date:
@@ -260,7 +334,15 @@ def _date_range(value: date) -> date:
     return value
 
 
-Date = Annotated[date, AfterValidator(_date_range), Bound(f"years {FIRST_YEAR} to {LAST_YEAR}")]
+Date = Annotated[
+    date,
+    AfterValidator(_date_range),
+    Bound(f"years {FIRST_YEAR} to {LAST_YEAR}"),
+    json_schema(
+        pattern=DATE_PATTERN,
+        patternErrorMessage=f"a date, YYYY-MM-DD, in the years {FIRST_YEAR} to {LAST_YEAR}",
+    ),
+]
 
 _HOURS_LENGTH = 1_000  # characters of one weekly-hours spec, all its lines together
 
@@ -290,10 +372,17 @@ HoursField = Annotated[
     PlainSerializer(lambda h: h.canonical(), return_type=str),
     WithJsonSchema(
         {
-            "type": "string",
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": _HOURS_LENGTH},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "maxLength": _HOURS_LENGTH},
+                    "minItems": 1,
+                },
+            ],
             "description": "Weekly hours: 'mon-fri 09:00-17:30', several intervals "
             "'mon-fri 08:00-12:00, 13:00-17:00; sat 09:00-12:00', overnight "
-            "'mon-fri 22:00-06:00', or '24x7'.",
+            "'mon-fri 22:00-06:00', or '24x7'; or a list of such lines.",
             "examples": ["mon-fri 09:00-17:30", "24x7"],
         }
     ),
@@ -329,7 +418,15 @@ DayHoursField = Annotated[
     tuple[tuple[int, int], ...],
     BeforeValidator(_day_hours),
     PlainSerializer(format_day_hours, return_type=str),
-    WithJsonSchema({"type": "string", "examples": ["09:00-12:30"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*([Cc][Ll][Oo][Ss][Ee][Dd]|[0-9]{1,2}:[0-9]{2}\s*[-\u2013]\s*"
+            r"[0-9]{1,2}:[0-9]{2}(\s*,\s*[0-9]{1,2}:[0-9]{2}\s*[-\u2013]\s*[0-9]{1,2}:[0-9]{2})*)"
+            r"\s*$",
+            "examples": ["09:00-12:30"],
+        }
+    ),
 ]
 
 
@@ -343,7 +440,12 @@ def _timezone(value: str) -> str:
     return value
 
 
-TimeZone = Annotated[str, Limit(100), AfterValidator(_timezone)]
+TimeZone = Annotated[
+    str,
+    Limit(100),
+    AfterValidator(_timezone),
+    json_schema(examples=["Europe/London", "America/New_York"]),
+]
 
 _HOLIDAYS = re.compile(r"^[A-Z]{2,3}(-[A-Z0-9]{1,4})?$")
 
@@ -409,7 +511,16 @@ def _alias_of(code: str, aliases: dict[str, str]) -> str:
     return next((name for name, sub in aliases.items() if sub == code and name.isascii()), "")
 
 
-HolidayCode = Annotated[str, Limit(20), AfterValidator(_holiday_code)]
+HolidayCode = Annotated[
+    str,
+    Limit(20),
+    AfterValidator(_holiday_code),
+    json_schema(
+        pattern=_HOLIDAYS.pattern,
+        patternErrorMessage="a country code with an optional subdivision, e.g. GB, GB-ENG, US-NY",
+        examples=["GB-ENG", "US-NY"],
+    ),
+]
 
 # The English-language locales documents can be written in: dates, money, spelling.
 Language = Literal["en_GB", "en_US", "en_IE", "en_AU", "en_NZ", "en_CA", "en_ZA"]
@@ -446,7 +557,7 @@ class CalendarSpec(Strict):
         default=None, description="Public holidays: country and subdivision, e.g. GB-ENG"
     )
     closed: Annotated[list[Date], Limit(1_000, "dates")] = Field(
-        default_factory=list, description="Extra closed dates"
+        default_factory=list, description="Extra closed dates", examples=[["2027-12-29"]]
     )
     reduced: Annotated[dict[Date, DayHoursField], Limit(1_000, "dates")] = Field(
         default_factory=dict, description="Dates with shorter hours, e.g. 2027-12-24: 09:00-12:30"
@@ -457,11 +568,15 @@ CalendarName = Line  # a calendar's name, defined or referred to
 
 
 class Signatory(Strict):
-    name: Line
-    title: Line
+    name: Line = Field(description="The person who signs", examples=["Dr Sofia Lindqvist"])
+    title: Line = Field(description="Their job title", examples=["Practice Owner"])
 
 
 class Contact(Strict):
-    name: Line | None = None
-    email: Line | None = None
-    phone: Line | None = None
+    name: Line | None = Field(default=None, description="Name", examples=["Priya Shah"])
+    email: Line | None = Field(
+        default=None, description="Email address", examples=["it@harbourside.example"]
+    )
+    phone: Line | None = Field(
+        default=None, description="Telephone number", examples=["+44 117 496 0123"]
+    )

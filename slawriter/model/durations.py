@@ -37,6 +37,20 @@ MAX_BUSINESS_DAYS = 261
 _TEXT_LENGTH = 100  # characters: '1 hour 30 minutes 15 seconds' is 29
 
 
+def _any_case(word: str) -> str:
+    """``day`` -> ``[dD][aA][yY]``: JSON Schema patterns have no flag for case."""
+    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in word)
+
+
+# parse_duration's grammar as a JSON Schema pattern, for editors: what it cannot say (a unit
+# twice, zero, more than a year) is left to validate.
+_UNITS = "|".join(_any_case(unit) for unit in sorted(_UNIT_WORDS, key=len, reverse=True))
+DURATION_PATTERN = (
+    rf"^\s*(?:0*[1-9][0-9]*\s+{_any_case('business')}\s+{_any_case('day')}[sS]?"
+    rf"|(?:[0-9]+\s*(?:{_UNITS})\s*)+)$"
+)
+
+
 class DurationError(ValueError):
     pass
 
@@ -158,6 +172,8 @@ DurationField = Annotated[
             "description": "A duration on the target's calendar: 15s, 30m, 4h, 1h 30m, "
             "or N business days. A bare 'day' is refused as ambiguous.",
             "examples": DURATION_EXAMPLES,
+            "pattern": DURATION_PATTERN,
+            "patternErrorMessage": "a duration such as 30m, 4h, 1h 30m or 2 business days",
         }
     ),
 ]
@@ -165,6 +181,10 @@ DurationField = Annotated[
 
 PeriodUnit = Literal["days", "months", "years"]
 _PERIOD = re.compile(r"^(\d+)\s*(day|days|month|months|year|years)$")
+PERIOD_PATTERN = (
+    rf"^\s*0*[1-9][0-9]*\s*(?:{_any_case('day')}|{_any_case('month')}|{_any_case('year')})"
+    r"[sS]?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -230,6 +250,8 @@ PeriodField = Annotated[
             "type": "string",
             "description": "Calendar days, months or years, e.g. '30 days', '12 months'.",
             "examples": ["30 days", "12 months", "7 years"],
+            "pattern": PERIOD_PATTERN,
+            "patternErrorMessage": "a period such as 30 days, 12 months or 7 years",
         }
     ),
 ]

@@ -41,15 +41,19 @@ class Locale(Strict):
 class StaffBand(Strict):
     """People on shift during some weekly hours (internal)."""
 
-    hours: HoursField
-    timezone: TimeZone | None = None
-    agents: int = Field(ge=0, le=MOST_AGENTS)
+    hours: HoursField = Field(description="When this band is on shift")
+    timezone: TimeZone | None = Field(
+        default=None, description="Time zone of the hours (default: the default calendar's)"
+    )
+    agents: int = Field(ge=0, le=MOST_AGENTS, description="People on shift", examples=[3])
 
 
 class OnCall(Strict):
-    hours: HoursField
-    timezone: TimeZone | None = None
-    people: int = Field(default=1, ge=0, le=MOST_AGENTS)
+    hours: HoursField = Field(description="When someone is on call")
+    timezone: TimeZone | None = Field(
+        default=None, description="Time zone of the hours (default: the default calendar's)"
+    )
+    people: int = Field(default=1, ge=0, le=MOST_AGENTS, description="People on call at once")
     attend_within: DurationField | None = Field(
         default=None, description="How soon the person on call starts work"
     )
@@ -63,7 +67,9 @@ class ProviderInternal(Strict):
         description=f"People on shift by weekly hours; at most {MOST_AGENTS:,} agents in all "
         "bands together",
     )
-    on_call: OnCall | None = None
+    on_call: OnCall | None = Field(
+        default=None, description="Who is on call outside the staffed hours"
+    )
     handling_time: Annotated[dict[Line, DurationField], Limit(20, "entries")] = Field(
         default_factory=dict,
         description="Mean handling time per priority id (P1..), with 'default' for the rest",
@@ -88,8 +94,14 @@ class ProviderInternal(Strict):
 class Provider(Strict):
     slawriter: Literal[1] = Field(description="Format version of this file")
     name: Line = Field(description="Legal name")
-    trading_name: Line | None = None
-    company_number: Line | None = None
+    trading_name: Line | None = Field(
+        default=None,
+        description="The name it trades under, if not its legal name",
+        examples=["Northwind IT"],
+    )
+    company_number: Line | None = Field(
+        default=None, description="Registration number, printed in the parties clause"
+    )
     entity: EntityType | None = Field(
         default=None,
         description="company, llp, partnership, sole-trader, corporation, "
@@ -100,14 +112,25 @@ class Provider(Strict):
         description="Where it is registered or incorporated: a jurisdiction id such as "
         "england-and-wales or illinois (default: each agreement's jurisdiction)",
     )
-    address: Annotated[list[Line], Limit(20, "lines")] = Field(min_length=1)
-    signatory: Signatory
-    contact: Contact = Field(default_factory=Contact)
-    website: Line | None = None
+    address: Annotated[list[Line], Limit(20, "lines")] = Field(
+        min_length=1, description="Registered or main address, one line per entry"
+    )
+    signatory: Signatory = Field(description="Who signs for the provider")
+    contact: Contact = Field(
+        default_factory=Contact, description="Who the customer deals with day to day"
+    )
+    website: Line | None = Field(default=None, description="The provider's website")
     logo: Line | None = Field(default=None, description="PNG or JPEG, relative to this file")
-    page_size: Literal["A4", "Letter"] = "A4"
-    locale: Locale = Field(default_factory=Locale)
+    page_size: Literal["A4", "Letter"] = Field(
+        default="A4", description="Paper size of the documents"
+    )
+    locale: Locale = Field(
+        default_factory=Locale, description="Language and currency of the documents"
+    )
     calendars: Annotated[dict[CalendarName, CalendarSpec], Limit(50, "calendars")] = Field(
         default_factory=dict, description="Default calendars for every agreement"
     )
-    internal: ProviderInternal = Field(default_factory=ProviderInternal)
+    internal: ProviderInternal = Field(
+        default_factory=ProviderInternal,
+        description="Facts for the feasibility checker, never in a customer's document",
+    )

@@ -131,6 +131,7 @@ _TEXT = " text"  # not an extension: never written
 class Written:
     agreement: Path
     files: tuple[Path, ...]
+    accepted_risks: tuple[Any, ...] = ()  # as the internal record keeps them
 
 
 @dataclass
@@ -270,9 +271,32 @@ def render_files(
         taken = accepted_risks(findings, risks, reasons)
         batch.update({file_path.name: data for file_path, data in files.items()})
         batch[rec_path.name] = dump_record(_record(loaded, library, record, files, taken))
-        written.append(Written(loaded.path, tuple(files)))
+        written.append(Written(loaded.path, tuple(files), tuple(taken)))
     write_set(out_dir, batch)
     return Outcome(written, skipped, checked, missing_glyphs)
+
+
+def render_document(
+    path: Path,
+    fmt: str,
+    *,
+    library: Library,
+    allow_draft: bool = False,
+    accept_risks: Mapping[str, str] | None = None,
+    provenance_appendix: bool = False,
+) -> tuple[bytes, list[Finding], list[Any]]:
+    """One agreement as one document in memory, for standard output: the bytes, the
+    feasibility findings and the risks accepted. Checked as render_files checks; no record is
+    kept, since nothing is written to a folder."""
+    registry.check_available([fmt])
+    risks = dict(accept_risks or {})
+    with Workers(library, 1, parallel=False) as workers:
+        loaded_all, _ = _load_all([path], library, workers)
+        checked = check_feasibility(loaded_all, library, risks, workers)
+    loaded = loaded_all[0]
+    outputs = render_outputs(loaded, library, [fmt], allow_draft, provenance_appendix)
+    findings = checked[0][1]
+    return outputs[fmt], findings, accepted_risks(findings, risks)
 
 
 def _recorded_reasons(out_dir: Path, loaded_all: Sequence[Loaded]) -> dict[tuple[str, str], str]:

@@ -307,7 +307,7 @@ class Session:
             schema = _schema_line(library)
             data.yaml_set_start_comment(
                 schema + "Service level agreement, drafted with 'slawriter new'. Edit freely: "
-                "comments you add are kept.\nField reference: docs/agreement-file.md"
+                "comments you add are kept.\nField reference: 'slawriter schema --docs'"
             )
         self.data = data
         return data

@@ -367,8 +367,9 @@ def write_book(
     force: bool = False,
     today: date | None = None,
 ) -> Written:
-    fmt = registry.format_of(out, "--out")
-    if out.exists() and not force:
+    to_stdout = str(out) == "-"  # the Markdown, on standard output
+    fmt = "md" if to_stdout else registry.format_of(out, "--out")
+    if not to_stdout and out.exists() and not force:
         raise RefusedError(
             f"Refusing to overwrite {display_path(out)}: pass --force to replace it."
         )
@@ -378,7 +379,15 @@ def write_book(
     commit = f"commit {library.commit[:12]}" if library.commit else "not in Git"
     reference = f"{where}, {commit}"
     document = build_book(library, renderer.render, "Clause Book", reference, today or date.today())
-    write_atomic(out, registry.render(document, fmt, template=library.word_template))
+    data = registry.render(document, fmt, template=library.word_template)
+    if to_stdout:
+        import sys
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(out, data)
     variants = sum(
         len(b.columns) for s in document.sections for b in s.blocks if isinstance(b, Columns)
     )

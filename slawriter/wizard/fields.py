@@ -105,7 +105,7 @@ def check_keys(questions: QuestionSet, model: type[BaseModel]) -> None:
                 Problem(
                     str(questions.source),
                     f"question '{key}' does not name a field of the {model.__name__.lower()} "
-                    "file (see docs/agreement-file.md)",
+                    "file (see 'slawriter schema --docs')",
                 )
             )
             return

@@ -87,7 +87,8 @@ def ensure_provider(
         hint = (
             f"no provider file found (looked for --provider, ${PROVIDER_ENV}, ./provider.yaml "
             f"and {display_path(user_provider_path())}). Run 'slawriter new' in a terminal "
-            "once to create it, or copy examples/provider.yaml there and edit it"
+            "once to create it, or copy the example provider.yaml from the folder "
+            "'slawriter schema --examples' prints, and edit it"
             if new
             else f"{display_path(path)} is not a valid provider file: "
             f"run 'slawriter validate {display_path(path)}'"
@@ -97,7 +98,7 @@ def ensure_provider(
         data = CommentedMap()
         data.yaml_set_start_comment(
             "Your company's details, shared by all your agreements (written by slawriter new).\n"
-            "Edit freely: see docs/agreement-file.md, 'The provider file'."
+            "Edit freely: 'slawriter schema --docs' prints the field reference."
         )
         prompter.note(
             f"\nFirst, a few details about your own company. They are saved in "

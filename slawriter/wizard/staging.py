@@ -108,7 +108,9 @@ def target(answers: Answers, path: str) -> tuple[Loc, Question | None, str]:
     try:
         annotation_at(answers.model, key)
     except (KeyError, ValueError):
-        raise ValueError("not a field of the agreement file (see docs/agreement-file.md)") from None
+        raise ValueError(
+            "not a field of the agreement file (see 'slawriter schema --docs')"
+        ) from None
     return loc, _question(answers, key), key
 
 

@@ -1,0 +1,236 @@
+"""What scripts and shells meet: --json with the keys the README lists, -q and -v on every
+command, '-' for standard input and output, completion scripts, and dates that do not exist
+reported with their line and column."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from slawriter.cli import build_parser, main
+from slawriter.errors import InputError
+from tests.conftest import EXAMPLES, ROOT
+
+
+def _slawriter(
+    *args: str, stdin: str | None = None, cwd: Path = EXAMPLES
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "slawriter", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def _readme_keys(command: str) -> list[str]:
+    """The keys the README's JSON table lists for ``command``, in order, nested ones too."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith(f"| `{command} --json`"))
+    return re.findall(r"`([a-z_]+)`", row.split("|")[2])
+
+
+def _keys(value: object) -> list[str]:
+    """Every key of a JSON document, depth first, each name once, in order of appearance."""
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if key not in found:
+                    found.append(key)
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(value)
+    return found
+
+
+def test_validate_json_has_the_documented_keys_in_order() -> None:
+    done = _slawriter("validate", "--json", "corner-shop-smb.yaml", "provider.yaml")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert list(result) == ["valid", "agreements", "providers", "problems"]
+    assert result["valid"] is True and result["providers"] == ["provider.yaml"]
+    assert _keys(result) == [k for k in _readme_keys("validate") if k != "message"][:10]
+    bad = _slawriter("validate", "--json", "-", stdin="slawriter: 1\nprofile: smb\n")
+    assert bad.returncode == 2
+    refused = json.loads(bad.stdout)
+    assert refused["valid"] is False and refused["agreements"] == []
+    assert list(refused["problems"][0]) == ["file", "line", "column", "field", "message"]
+
+
+def test_render_json_says_what_was_written_and_which_risks_were_accepted(tmp_path: Path) -> None:
+    done = _slawriter(
+        "render", "acme-standard.yaml", "--out", str(tmp_path), "--format", "md", "--json",
+        "--accept-risk", "uptime-vs-recovery=spare server on site",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert list(result) == ["written", "skipped", "findings", "accepted_risks"]
+    assert result["written"][0]["files"] == [str(tmp_path / "acme-standard.md")]
+    assert (tmp_path / "acme-standard.md").is_file()
+    documented = _readme_keys("render")
+    assert [k for k in _keys(result) if k in documented] == _keys(result)
+    for finding in result["findings"]:
+        assert list(finding) == ["agreement", "id", "severity", "message", "paths", "suggestion"]
+
+
+def test_render_json_stops_with_json_too(tmp_path: Path) -> None:
+    done = _slawriter("render", "nowhere.yaml", "--out", str(tmp_path), "--json")
+    assert done.returncode == 2
+    stopped = json.loads(done.stdout)
+    assert list(stopped) == ["error", "exit_code", "problems"]
+    assert stopped["problems"][0]["file"] == "nowhere.yaml"
+    assert "no such file" in done.stderr
+
+
+def test_clauses_lint_and_diff_json() -> None:
+    lint = _slawriter("clauses", "lint", "--json")
+    assert lint.returncode == 0, lint.stderr
+    result = json.loads(lint.stdout)
+    assert _keys(result) == _readme_keys("clauses lint")[:5]
+    assert result["clean"] is True and result["findings"] == []
+    diff = _slawriter("diff", "corner-shop-smb.yaml", "dental-lab-illinois-smb.yaml", "--json")
+    assert diff.returncode == 1
+    compared = json.loads(diff.stdout)
+    assert list(compared) == ["old", "new", "changed", "changes", "redline"]
+    assert compared["changed"] is True and compared["redline"] is None
+    assert "Uptime, IT support for the lab: 99 % -> 98.5 %" in compared["changes"]
+    assert set(_keys(compared)) <= set(_readme_keys("diff"))
+
+
+def _every_parser() -> list[tuple[str, object]]:
+    import argparse
+
+    found = []
+
+    def walk(parser: argparse.ArgumentParser, name: str) -> None:
+        found.append((name, parser))
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    walk(sub, f"{name} {sub_name}".strip())
+
+    walk(build_parser(), "")
+    return found[1:]
+
+
+def test_every_command_and_action_takes_q_and_v() -> None:
+    parsers = _every_parser()
+    assert len(parsers) >= 18
+    for name, parser in parsers:
+        options = parser._option_string_actions  # type: ignore[attr-defined]
+        assert {"-q", "--quiet", "-v", "--verbose"} <= set(options), name
+
+
+def test_quiet_leaves_the_exit_code_and_verbose_says_more(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "-q", str(EXAMPLES / "acme-standard.yaml")]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["clauses", "lint", "-q"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["render", str(EXAMPLES / "corner-shop-smb.yaml"), "--out", str(tmp_path),
+                 "--format", "md", "-q"]) == 0  # fmt: skip
+    assert capsys.readouterr().out == ""
+    assert (tmp_path / "corner-shop-smb.md").is_file()
+    # -q keeps the data asked for.
+    assert main(["validate", "-q", "--json", str(EXAMPLES / "acme-standard.yaml")]) == 0
+    assert json.loads(capsys.readouterr().out)["valid"] is True
+    assert main(["schema", "-q"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "slawriter agreement file"
+    assert main(["validate", "-v", str(EXAMPLES / "acme-standard.yaml")]) == 0
+    shown = capsys.readouterr()
+    assert "valid (standard profile" in shown.out
+    assert re.search(r"slawriter \S+: validate took \d+\.\d\d s \(library: ", shown.err)
+
+
+def test_standard_input_and_output(tmp_path: Path) -> None:
+    text = (EXAMPLES / "corner-shop-smb.yaml").read_text("utf-8")
+    checked = _slawriter("validate", "-", stdin=text)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("-: valid (smb profile")
+    twice = _slawriter("validate", "-", "-", stdin=text)
+    assert twice.returncode == 2 and "may be given once" in twice.stderr
+    # render --out - writes the Markdown itself, the same bytes as the file, and no folder.
+    written = _slawriter("render", "corner-shop-smb.yaml", "--out", str(tmp_path), "--format", "md")
+    assert written.returncode == 0, written.stderr
+    streamed = subprocess.run(
+        [sys.executable, "-m", "slawriter", "render", "-", "--out", "-"],
+        input=text.encode("utf-8"), capture_output=True, cwd=EXAMPLES, timeout=60,
+    )  # fmt: skip
+    assert streamed.returncode == 0, streamed.stderr
+    assert streamed.stdout == (tmp_path / "corner-shop-smb.md").read_bytes()
+    assert not (EXAMPLES / "-").exists()
+    refused = _slawriter("render", "corner-shop-smb.yaml", "--out", "-", "--format", "docx")
+    assert refused.returncode == 2 and "one Markdown document" in refused.stderr
+    book = _slawriter("clauses", "book", "--out", "-")
+    assert book.returncode == 0, book.stderr
+    assert book.stdout.startswith("# Clause Book")
+    assert "Wrote the clause book to standard output" in book.stderr
+
+
+def test_completion_scripts(tmp_path: Path) -> None:
+    from slawriter.commands.completion import SHELLS
+
+    scripts = {}
+    for shell in SHELLS:
+        done = _slawriter("completion", shell)
+        assert done.returncode == 0, done.stderr
+        scripts[shell] = done.stdout
+        assert "clauses" in done.stdout and "accept-risk" in done.stdout
+    bash = tmp_path / "slawriter.bash"
+    bash.write_text(scripts["bash"], "utf-8")
+    subprocess.run(["bash", "-n", str(bash)], check=True, timeout=30)
+    # The function completes as a user's Tab would.
+    probe = (
+        f"source {bash}; "
+        "COMP_WORDS=(slawriter clauses l); COMP_CWORD=2; _slawriter; echo ${COMPREPLY[@]}; "
+        "COMP_WORDS=(slawriter completion ''); COMP_CWORD=2; _slawriter; echo ${COMPREPLY[@]}; "
+        "COMP_WORDS=(slawriter render x.yaml --for); COMP_CWORD=3; _slawriter; "
+        "echo ${COMPREPLY[@]}"
+    )
+    lines = subprocess.run(
+        ["bash", "-c", probe], capture_output=True, text=True, check=True, timeout=30
+    ).stdout.splitlines()
+    assert lines[0] == "lint"
+    assert lines[1].split()[-3:] == ["bash", "zsh", "fish"]
+    assert lines[2] == "--format --force"
+    for shell in ("zsh", "fish"):
+        if shutil.which(shell):
+            path = tmp_path / f"slawriter.{shell}"
+            path.write_text(scripts[shell], "utf-8")
+            subprocess.run([shell, "-n", str(path)], check=True, timeout=30)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agreement:\n  effective_date: 2027-02-30\n",  # the fast path (libyaml)
+        "base: &b 1\nagreement:\n  effective_date: 2027-02-30\n",  # an anchor: ruamel
+    ],
+    ids=["libyaml", "ruamel"],
+)
+def test_a_date_that_does_not_exist_is_reported_where_it_is(text: str) -> None:
+    from slawriter.files import yaml as reader
+
+    line = text.count("\n") - 1 + 1
+    for parse in (reader.parse_yaml, reader._ruamel_parse):
+        with pytest.raises(InputError) as caught:
+            parse(text, Path("x.yaml"))
+        (problem,) = caught.value.problems
+        assert (problem.line, problem.column) == (line, 19)
+        assert problem.message == (
+            "'2027-02-30' is not a date: February 2027 has 28 days (dates are written YYYY-MM-DD)"
+        )
