@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import importlib
 import os
 import signal
@@ -75,7 +76,8 @@ def _command(name: str) -> ModuleType:
     return importlib.import_module(f"slawriter.commands.{name.replace('-', '_')}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(names: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
+    """The command line's parser, with the subcommands ``names`` (all of them by default)."""
     parser = _Parser(
         prog="slawriter",
         description="Draft measurable IT service level agreements from one agreement file.",
@@ -89,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"slawriter {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in names:
         module = _command(name)
         sub = commands.add_parser(
             module.NAME,
@@ -131,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # the command (a traceback, or death by signal with no message).
     if argv is None:
         signal.signal(signal.SIGINT, _on_interrupt)
+        _collect_less()
     _in_command = True
     try:
         code = _main(argv)
@@ -143,6 +146,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         _exit(code)
     return code
+
+
+# Objects the cyclic garbage collector may let build up between collections: a command makes
+# ~75,000 (validate) to ~100,000 (check) long-lived objects (imports, pydantic schemas, year
+# tables), so Python's default of a collection every 700 made ~120 collections and a full one,
+# ~20-45 ms of CPU (7-10 %) spent finding no garbage. Cycles are still collected, less often.
+GC_YOUNG_OBJECTS = 100_000
+
+
+def _collect_less() -> None:
+    """Fewer garbage collections for a command line process (not for a caller's process)."""
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_OBJECTS, middle, old)
 
 
 def _exit(code: int) -> NoReturn:
@@ -159,8 +175,18 @@ def _exit(code: int) -> NoReturn:
     os._exit(code)
 
 
+def _commands_for(argv: Sequence[str]) -> Sequence[str]:
+    """The subcommands the parser needs for ``argv``: only the one named first, when it is
+    one (a subcommand parses the rest on its own), else all of them, for --help, --version and
+    the message that lists the choices. Building all 14 costs ~17 ms of CPU, a fifth of
+    `--help` and ~7 % of `validate`."""
+    if argv and argv[0] in COMMANDS:
+        return [argv[0]]
+    return COMMANDS
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    parser = build_parser(_commands_for(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
