@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 from slawriter.commands import format_extensions, library_option
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from slawriter.feasibility.memo import Checked
+    from slawriter.text.console import Console
 
 NAME = "check"
 HELP = "check that the provider can keep an agreement's promises"
@@ -70,10 +69,9 @@ def _list_rules(as_json: bool) -> None:
 
 
 def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> None:
-    from rich.markup import escape
-
     from slawriter.feasibility.memo import count_words
     from slawriter.files.output import display_path
+    from slawriter.text.console import escape
     from slawriter.text.words import plural
 
     for item in checked:
@@ -100,13 +98,12 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from slawriter.errors import EXIT_FOUND, EXIT_OK
     from slawriter.feasibility.memo import write_memo
     from slawriter.feasibility.portfolio import check_files
     from slawriter.files.output import display_path
     from slawriter.library import Library
+    from slawriter.text.console import console as output_console
 
     if args.list_rules:
         _list_rules(args.json)
@@ -119,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump(result.as_json(args.strict), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        console = Console(highlight=False, soft_wrap=True)
+        console = output_console()
         for note in result.skipped:
             console.print(f"Skipped {note}: a provider file, not an agreement", markup=False)
         _print_human(console, result.checked, result.portfolio)

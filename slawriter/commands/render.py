@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 from slawriter.commands import known_formats, library_option
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from slawriter.feasibility import Finding
+    from slawriter.text.console import Console
 
 NAME = "render"
 HELP = "draft the agreement documents (Word and Markdown, or the formats --format names)"
@@ -80,9 +79,8 @@ def parse_accepted_risks(values: list[str]) -> dict[str, str]:
 
 def print_findings(console: Console, path: Path, findings: list[Finding]) -> None:
     """Errors (accepted as risks) and warnings in full, grouped by severity."""
-    from rich.markup import escape
-
     from slawriter.files.output import display_path
+    from slawriter.text.console import escape
 
     styles = {"error": ("bold red", "Accepted risks"), "warning": ("yellow", "Warnings")}
     for severity, (style, heading) in styles.items():
@@ -97,12 +95,11 @@ def print_findings(console: Console, path: Path, findings: list[Finding]) -> Non
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from slawriter.errors import EXIT_OK
     from slawriter.files.output import display_path
     from slawriter.library import Library
     from slawriter.pipeline.render import parse_formats, render_files
+    from slawriter.text.console import console as output_console
 
     formats = parse_formats(args.format)
     risks = parse_accepted_risks(args.accept_risk)
@@ -117,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         accept_risks=risks,
         provenance_appendix=args.provenance_appendix,
     )
-    console = Console(highlight=False, soft_wrap=True)
+    console = output_console()
     for note in outcome.skipped:
         console.print(f"Skipped {note}", markup=False)
     for path, findings in outcome.findings:
