@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from slawriter.commands import format_extensions, library_option
 
 if TYPE_CHECKING:
-    from slawriter.feasibility.memo import Checked
+    from slawriter.feasibility.findings import Checked
     from slawriter.text.console import Console
 
 NAME = "check"
@@ -69,7 +69,7 @@ def _list_rules(as_json: bool) -> None:
 
 
 def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> None:
-    from slawriter.feasibility.memo import count_words
+    from slawriter.feasibility.findings import count_words
     from slawriter.files.output import display_path
     from slawriter.text.console import escape
     from slawriter.text.words import plural
@@ -99,7 +99,6 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
 
 def run(args: argparse.Namespace) -> int:
     from slawriter.errors import EXIT_FOUND, EXIT_OK
-    from slawriter.feasibility.memo import write_memo
     from slawriter.feasibility.portfolio import check_files
     from slawriter.files.output import display_path
     from slawriter.library import Library
@@ -111,6 +110,8 @@ def run(args: argparse.Namespace) -> int:
     library = Library.locate(args.library)
     result = check_files(args.agreements, library, args.portfolio)
     if args.memo is not None:
+        from slawriter.feasibility.memo import write_memo
+
         write_memo(args.memo, result.checked, library.word_template)
     if args.json:
         json.dump(result.as_json(args.strict), sys.stdout, indent=2, ensure_ascii=False)
