@@ -30,6 +30,7 @@ AWKWARD = [
     "ends with a newline\n",
     "\\[1] and \\\\[bold]x[/bold] and [bold]y[/] and [/bold]",
     "services[remote-access].uptime.target",
+    "[red bold]x[/red bold] and [bold red]y[/bold red] and [ bold]z[/ bold]",
     "wide 日本語 and e\u0301 and 😀",
     "percent 99.9 % and £1,000 and 'quotes' \"double\"",
 ]
@@ -104,6 +105,19 @@ def test_any_text_prints_what_rich_prints(text: str) -> None:
             finally:
                 sys.stdout = saved
             assert said == _rich(line, markup=markup), (line, markup)
+
+
+def test_a_character_the_output_cannot_encode_fails_as_with_rich(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def said(console: object) -> str:
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+        with pytest.raises(UnicodeEncodeError) as error:
+            console.print("fee: £100")  # type: ignore[attr-defined]
+        return str(error.value)
+
+    assert said(PlainConsole()) == said(RichConsole(highlight=False, soft_wrap=True))
+    assert "PYTHONIOENCODING" in said(PlainConsole())
 
 
 @pytest.mark.parametrize("text", [*AWKWARD, "[", "a\\", "a\\\\", "\\[x]", "\\\\[x] [@a] [#f]"])

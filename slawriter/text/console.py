@@ -26,9 +26,10 @@ class Console(Protocol):
         """Print like rich's ``Console.print``."""
 
 
-# rich's markup tags, escaped or not (rich.markup.RE_TAGS), and the styles the commands use.
+# rich's markup tags, escaped or not (rich.markup.RE_TAGS), and the styles the commands use,
+# in the form rich normalises a closing tag's name to (so an opening tag closes the same way).
 _TAGS = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
-_STYLES = re.compile(r"(?:bold|italic|dim|red|green|yellow|cyan|blue|magenta| )+")
+_STYLES = re.compile(r"(?:bold )?(?:red|green|yellow|cyan|blue|magenta)|bold|italic|dim")
 # What rich may change in a text it prints: emoji codes (replaced even without markup), tabs
 # (expanded), control characters (dropped): such lines go to rich itself.
 _RICH_CHANGES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]|:\S*?:")
@@ -100,13 +101,17 @@ class PlainConsole:
         plain: str | None = None
         if isinstance(text, str) and len(objects) <= 1 and soft_wrap is not False:
             plain = text if markup is False else _unmarked(text)
-        if plain is None or _RICH_CHANGES.search(plain):
-            if self._rich is None:
-                self._rich = rich_console()
-            self._rich.print(*objects, markup=markup, soft_wrap=soft_wrap)
-            return
-        sys.stdout.write(plain + "\n")
-        sys.stdout.flush()
+        if plain is not None and not _RICH_CHANGES.search(plain):
+            try:
+                sys.stdout.write(plain + "\n")
+            except UnicodeEncodeError:
+                pass  # nothing was written: rich says it with its own hint
+            else:
+                sys.stdout.flush()
+                return
+        if self._rich is None:
+            self._rich = rich_console()
+        self._rich.print(*objects, markup=markup, soft_wrap=soft_wrap)
 
 
 _ESCAPABLE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
