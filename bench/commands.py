@@ -1,9 +1,12 @@
 """Benchmark: `slawriter validate`, `slawriter check` and `slawriter --help` on one agreement,
 whole process, median wall and CPU time of N runs each.
 
-Run: .venv/bin/python bench/commands.py [--runs 9] [--src DIR]
+Run: .venv/bin/python bench/commands.py [--runs 9] [--src DIR] [--against DIR]
 ``--src`` runs another checkout's slawriter (PYTHONPATH=DIR python -m slawriter), e.g. the
-commit before a change, to measure both in the same conditions.
+commit before a change, to measure both in the same conditions. ``--against`` alternates this
+checkout with another one run by run (load on a shared machine hits both alike) and prints the
+ratio this / other. Each checkout runs on its own example: another version's files may not be
+valid there (fields added since), and a command stopped by the first problem measures nothing.
 """
 
 from __future__ import annotations
@@ -19,12 +22,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-AGREEMENT = str(ROOT / "examples" / "acme-standard.yaml")
-COMMANDS = {
-    "validate": ["validate", AGREEMENT],
-    "check": ["check", AGREEMENT],
-    "--help": ["--help"],
-}
+
+
+def commands(checkout: Path) -> dict[str, list[str]]:
+    agreement = str(checkout / "examples" / "acme-standard.yaml")
+    return {
+        "validate": ["validate", agreement],
+        "check": ["check", agreement],
+        "--help": ["--help"],
+    }
 
 
 def children_cpu() -> float:
@@ -32,33 +38,57 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def run_once(checkout: Path, arguments: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one whole `python -m slawriter` process from `checkout`."""
+    env = dict(os.environ, PYTHONPATH=str(checkout))
+    start, used = time.perf_counter(), children_cpu()
+    done = subprocess.run(
+        [sys.executable, "-m", "slawriter", *arguments],
+        env=env,
+        # Not the checkout: `python -m` puts the working folder first on sys.path, which
+        # would run this checkout's slawriter whatever --src says.
+        cwd=tempfile.gettempdir(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wall, cpu = time.perf_counter() - start, children_cpu() - used
+    if done.returncode > 1:  # 1 is "found problems": the command did its work
+        raise SystemExit(f"slawriter {' '.join(arguments)} from {checkout}: exit {done.returncode}")
+    return wall, cpu
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--src", type=Path, help="the checkout whose slawriter to run")
+    parser.add_argument("--against", type=Path, help="another checkout, run alternately")
     args = parser.parse_args()
-    env = dict(os.environ)
-    if args.src:
-        env["PYTHONPATH"] = str(args.src.resolve())
-    for name, arguments in COMMANDS.items():
-        walls, cpus = [], []
+    ours = (args.src or ROOT).resolve()
+    other = args.against.resolve() if args.against else None
+    for name in commands(ours):
+        times: dict[Path, tuple[list[float], list[float]]] = {}
         for _ in range(args.runs):
-            start, used = time.perf_counter(), children_cpu()
-            subprocess.run(
-                [sys.executable, "-m", "slawriter", *arguments],
-                env=env,
-                # Not the checkout: `python -m` puts the working folder first on sys.path, which
-                # would run this checkout's slawriter whatever --src says.
-                cwd=tempfile.gettempdir(),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            walls.append(time.perf_counter() - start)
-            cpus.append(children_cpu() - used)
-        print(
+            for checkout in (ours, other):
+                if checkout is None:
+                    continue
+                wall, cpu = run_once(checkout, commands(checkout)[name])
+                walls, cpus = times.setdefault(checkout, ([], []))
+                walls.append(wall)
+                cpus.append(cpu)
+        walls, cpus = times[ours]
+        line = (
             f"slawriter {name}: {statistics.median(walls) * 1000:.0f} ms wall, "
             f"{statistics.median(cpus) * 1000:.0f} ms CPU (medians of {args.runs})"
         )
+        if other is not None:
+            other_walls, other_cpus = times[other]
+            line += (
+                f"; other checkout {statistics.median(other_walls) * 1000:.0f} ms wall, "
+                f"{statistics.median(other_cpus) * 1000:.0f} ms CPU; ratio "
+                f"{statistics.median(walls) / statistics.median(other_walls):.2f} wall, "
+                f"{statistics.median(cpus) / statistics.median(other_cpus):.2f} CPU"
+            )
+        print(line)
     return 0
 
 

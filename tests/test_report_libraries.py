@@ -37,6 +37,8 @@ runs = [
     ["downtime", "--month", "2027-02", "--agreement", ex + "acme-standard.yaml",
      "--service", "files"],
     ["completion", "bash"],
+    ["export-policy", ex + "acme-standard.yaml", "--to", "zendesk", "--out", out + "/policy"],
+    ["serve", "--help"],
 ]
 assert {r[0] for r in runs} == set(COMMANDS) - {"report"}, set(COMMANDS) - {r[0] for r in runs}
 codes = {}

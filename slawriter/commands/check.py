@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 from slawriter.commands import format_extensions, library_option
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from slawriter.feasibility.memo import Checked
+    from slawriter.feasibility.findings import Checked
+    from slawriter.text.console import Console
 
 NAME = "check"
 HELP = "check that the provider can keep an agreement's promises"
@@ -71,10 +70,9 @@ def _list_rules(as_json: bool) -> None:
 
 
 def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> None:
-    from rich.markup import escape
-
-    from slawriter.feasibility.memo import count_words
+    from slawriter.feasibility.findings import count_words
     from slawriter.files.output import display_path
+    from slawriter.text.console import escape
     from slawriter.text.words import plural
 
     for item in checked:
@@ -101,13 +99,11 @@ def _print_human(console: Console, checked: list[Checked], portfolio: bool) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from slawriter.errors import EXIT_FOUND, EXIT_OK
-    from slawriter.feasibility.memo import write_memo
     from slawriter.feasibility.portfolio import check_files
     from slawriter.files.output import display_path
     from slawriter.library import Library
+    from slawriter.text.console import console as output_console
 
     if args.list_rules:
         _list_rules(args.json)
@@ -115,12 +111,14 @@ def run(args: argparse.Namespace) -> int:
     library = Library.locate(args.library)
     result = check_files(args.agreements, library, args.portfolio)
     if args.memo is not None:
+        from slawriter.feasibility.memo import write_memo
+
         write_memo(args.memo, result.checked, library.word_template)
     if args.json:
         json.dump(result.as_json(args.strict), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        console = Console(highlight=False, soft_wrap=True)
+        console = output_console()
         for note in result.skipped:
             console.print(f"Skipped {note}: a provider file, not an agreement", markup=False)
         _print_human(console, result.checked, result.portfolio)

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Any
 from slawriter.commands import json_option, known_formats, library_option
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from slawriter.feasibility import Finding
+    from slawriter.text.console import Console
 
 NAME = "render"
 HELP = "draft the agreement documents (Word and Markdown, or the formats --format names)"
@@ -90,9 +89,8 @@ def parse_accepted_risks(values: list[str]) -> dict[str, str]:
 
 def print_findings(console: Console, path: Path, findings: list[Finding]) -> None:
     """Errors (accepted as risks) and warnings in full, grouped by severity."""
-    from rich.markup import escape
-
     from slawriter.files.output import display_path
+    from slawriter.text.console import escape
 
     styles = {"error": ("bold red", "Accepted risks"), "warning": ("yellow", "Warnings")}
     for severity, (style, heading) in styles.items():
@@ -107,13 +105,12 @@ def print_findings(console: Console, path: Path, findings: list[Finding]) -> Non
 
 
 def run(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from slawriter.errors import EXIT_OK
     from slawriter.files.output import display_path
     from slawriter.files.reading import check_stdin_once
     from slawriter.library import Library
     from slawriter.pipeline.render import parse_formats, render_files
+    from slawriter.text.console import console as output_console
 
     check_stdin_once(args.agreements)
     if str(args.out) == "-":
@@ -137,9 +134,11 @@ def run(args: argparse.Namespace) -> int:
         pdf_a=args.pdf_a,
     )
     if outcome.missing_glyphs:
+        from rich.console import Console as RichConsole
+
         from slawriter.render.fonts import describe
 
-        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        err = RichConsole(stderr=True, highlight=False, soft_wrap=True)
         for pdf, characters in outcome.missing_glyphs:
             err.print(
                 f"Warning: {display_path(pdf)}: no installed font has {describe(characters)}: "
@@ -150,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(outcome)
         return EXIT_OK
-    console = Console(highlight=False, soft_wrap=True)
+    console = output_console()
     for note in outcome.skipped:
         console.print(f"Skipped {note}", markup=False)
     for path, findings in outcome.findings:

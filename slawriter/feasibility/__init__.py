@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from slawriter.library import Library
 
     from .context import Facts, TeamLoad
-    from .memo import Checked
+    from .findings import Checked
 
 __all__ = [
     "SEVERITIES",
@@ -93,7 +93,7 @@ def check_agreements(
 ) -> list[Checked]:
     """Every agreement checked. In portfolio mode, agreements with the same provider file
     share its team: each one's staffing check counts the tickets of all of them."""
-    from .memo import Checked
+    from .findings import Checked
     from .rules import run_rules
 
     all_facts = [facts_for(item, library) for item in loaded]

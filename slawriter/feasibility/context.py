@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -108,7 +108,10 @@ class Facts:
     @cached_property
     def _starts(self) -> list[datetime]:
         found = []
-        moment = self.month_start.astimezone(zoneinfo.ZoneInfo("UTC"))
+        # The calendar engine's own UTC (datetime.UTC, not ZoneInfo("UTC")): comparing and
+        # subtracting instants that share one tzinfo object skips two utcoffset() calls each,
+        # and the month's searches make ~30,000 of them (~10 ms of `check`).
+        moment = self.month_start.astimezone(UTC)
         end = self.month_end
         while moment < end:
             found.append(moment)

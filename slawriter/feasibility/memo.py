@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,24 +31,17 @@ from slawriter.text.times import hours_minutes, long_date
 from slawriter.text.times import short_minutes as minutes
 from slawriter.text.words import plural
 
-from .context import HARDWARE_REPAIR, SITE_VISIT, Facts
+from .context import HARDWARE_REPAIR, SITE_VISIT
 from .figures import service_budgets, staffing_figures
-from .findings import Finding
+from .findings import Checked, count_words
+
+__all__ = ["MEMO_TITLE", "Checked", "build_memo", "count_words", "write_memo"]
 
 if TYPE_CHECKING:
-    from slawriter.files.load import Loaded
+    pass
 
 MEMO_TITLE = "Feasibility memo (internal)"
 _LABELS = {"error": "Error", "warning": "Warning", "info": "Note"}
-
-
-@dataclass(frozen=True)
-class Checked:
-    """One agreement as the memo reports it."""
-
-    loaded: Loaded
-    facts: Facts
-    findings: list[Finding]
 
 
 def _text(text: str, bold: bool = False) -> Inline:
@@ -58,13 +50,6 @@ def _text(text: str, bold: bool = False) -> Inline:
 
 def _para(*runs: Run, number: str | None = None) -> Paragraph:
     return Paragraph(tuple(runs), number)
-
-
-def count_words(findings: Sequence[Finding]) -> str:
-    errors = sum(f.severity == "error" for f in findings)
-    warnings = sum(f.severity == "warning" for f in findings)
-    notes = sum(f.severity == "info" for f in findings)
-    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}, {plural(notes, 'note')}"
 
 
 def _sentence(text: str) -> str:

@@ -20,7 +20,7 @@ from slawriter.text.words import plural
 if TYPE_CHECKING:
     from slawriter.library import Library
 
-    from .memo import Checked
+    from .findings import Checked
 
 
 @dataclass(frozen=True)
