@@ -146,6 +146,8 @@ def draft_all(c: TestClient, name: str, extra: dict[str, Any] | None = None) -> 
     wanted = {
         "customer.address": "1 High St, Bristol BS1 1AA",
         "customer.signatory.name": "Sam Lee",
+        # no default title when neither the entity type nor the name says what it is
+        "customer.signatory.title": "Director",
         "monitoring.system": "Datto RMM",
         **(extra or {}),
     }
