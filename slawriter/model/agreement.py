@@ -450,6 +450,13 @@ class Refund(Strict):
     termination: Termination = Field(default_factory=Termination)
 
 
+class Quotation(Strict):
+    """The provider's quotation that a stand-alone agreement incorporates for its fees."""
+
+    number: Line = Field(description="The quotation's number or reference, e.g. 'Q-1042'")
+    date: Date = Field(description="The quotation's date")
+
+
 class Fees(Strict):
     """Payment terms of a stand-alone agreement (one with no master agreement)."""
 
@@ -459,8 +466,14 @@ class Fees(Strict):
     )
     schedule: Line | None = Field(
         default=None,
-        description="Where fees not stated per service are set out, e.g. "
-        "'the Provider's quotation Q-1042 dated 2 January 2027'",
+        description="No longer printed: a fee outside the agreement must come from a "
+        "quotation it incorporates (quotation)",
+    )
+    quotation: Quotation | None = Field(
+        default=None,
+        description="The quotation, by number and date, that sets out the fees of services "
+        "with no monthly_fee; the agreement incorporates it (needed for such services when "
+        "no master agreement is named)",
     )
 
 

@@ -465,3 +465,8 @@ class Contact(Strict):
     name: Line | None = None
     email: Line | None = None
     phone: Line | None = None
+    notices: Line | None = Field(
+        default=None,
+        description="Email address for formal notices (a claim, ending the agreement): a "
+        "person or legal inbox, never the service desk's",
+    )
