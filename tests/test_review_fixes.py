@@ -123,7 +123,9 @@ def old_new_york_tiers(data: dict[str, Any]) -> None:
 
 def test_credit_gap(tmp_path: Path, library: Library) -> None:
     """The New York file as reviewed: Email at 99.9 %, the first tier below 99.5 %."""
-    found = [f for f in check(tmp_path, library, NEW_YORK, old_new_york_tiers) if f.id == "credit-gap"]
+    found = [
+        f for f in check(tmp_path, library, NEW_YORK, old_new_york_tiers) if f.id == "credit-gap"
+    ]
     [finding] = found
     assert finding.severity == "error"
     assert finding.message == (
@@ -290,10 +292,13 @@ def test_a_helpdesk_address_for_notices_does_not_validate(tmp_path: Path, librar
 
 def test_ireland_transfers_rely_on_the_adequacy_decision(tmp_path: Path) -> None:
     transfers = paragraph(document(tmp_path, "ireland-standard.yaml"), "**Transfers between")
-    assert "The Provider is in the United Kingdom and the Customer in the European Economic Area" in (
-        transfers
+    assert (
+        "The Provider is in the United Kingdom and the Customer in the European Economic Area"
+        in (transfers)
     )
-    assert "adequacy decision for the United Kingdom adopted by the European Commission" in transfers
+    assert (
+        "adequacy decision for the United Kingdom adopted by the European Commission" in transfers
+    )
 
 
 def test_no_transfer_sentence_within_one_regime(tmp_path: Path) -> None:

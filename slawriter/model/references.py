@@ -99,7 +99,9 @@ class _References:
             address = who.contact.notices
             desk = desks.get(address.strip().casefold()) if address else None
             if desk is not None:
-                loc: Loc = ("customer", "contact", "notices") if role == "customer" else ("provider",)
+                loc: Loc = (
+                    ("customer", "contact", "notices") if role == "customer" else ("provider",)
+                )
                 self.add(
                     loc,
                     f"{role}.contact.notices: '{address}' is the reporting channel '{desk}', a "
