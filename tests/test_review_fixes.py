@@ -114,42 +114,11 @@ def test_a_quotation_is_incorporated_by_number_and_date(tmp_path: Path) -> None:
     )
 
 
-# --- 2. a credit tier at every target (credit-gap) ---------------------------------------------
+# --- 2. a credit tier at every target (rule credit-gap: tests/test_rules_new.py) ---------------
 
 
 def old_new_york_tiers(data: dict[str, Any]) -> None:
     data["credits"]["tiers"] = [t for t in data["credits"]["tiers"] if t["below"] != 99.9]
-
-
-def test_credit_gap(tmp_path: Path, library: Library) -> None:
-    """The New York file as reviewed: Email at 99.9 %, the first tier below 99.5 %."""
-    found = [
-        f for f in check(tmp_path, library, NEW_YORK, old_new_york_tiers) if f.id == "credit-gap"
-    ]
-    [finding] = found
-    assert finding.severity == "error"
-    assert finding.message == (
-        "email: 99.9% uptime is promised, but the first credit tier is below 99.5%: a month "
-        "between 99.5% and 99.9% misses the target and earns no credit, while credits are the "
-        "sole financial remedy, so the customer has no money remedy for it"
-    )
-    assert finding.paths[0] == "services[email].uptime.target"
-    assert finding.suggestion.startswith("add a tier starting at the target, e.g. {below: 99.9")
-
-
-def test_credit_gap_clean_as_shipped(tmp_path: Path, library: Library) -> None:
-    assert [f for f in check(tmp_path, library, NEW_YORK) if f.id == "credit-gap"] == []
-
-
-def test_credit_gap_clean_when_credits_are_not_the_sole_remedy(
-    tmp_path: Path, library: Library
-) -> None:
-    def other_remedies(data: dict[str, Any]) -> None:
-        old_new_york_tiers(data)
-        data["credits"]["sole_remedy"] = False
-
-    findings = check(tmp_path, library, NEW_YORK, other_remedies)
-    assert [f for f in findings if f.id == "credit-gap"] == []
 
 
 def test_new_york_tiers_start_at_each_target(tmp_path: Path) -> None:
