@@ -217,7 +217,7 @@ def test_provenance_round_trips_and_names_no_local_path(
     assert f"agreement sha256   {digest}" in text
     assert "profile            standard" in text
     assert "library commit     none (the library is not a Git checkout)" in text
-    assert re.search(r"^  uptime +standard +1\.2\.0$", text, re.MULTILINE)
+    assert re.search(r"^  uptime +standard +1\.3\.0$", text, re.MULTILINE)
     assert "clauses (18):" in text
 
     assert main(["provenance", str(document), "--json"]) == 0
