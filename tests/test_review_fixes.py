@@ -91,11 +91,24 @@ def drop_fees(data: dict[str, Any]) -> None:
 def test_a_standalone_agreement_without_its_fees_does_not_validate(
     tmp_path: Path, library: Library
 ) -> None:
+    def final(data: dict[str, Any]) -> None:
+        drop_fees(data)
+        data["agreement"]["status"] = "final"
+
     with pytest.raises(InputError) as raised:
-        load_agreement(setup(tmp_path, ILLINOIS, drop_fees), library)
+        load_agreement(setup(tmp_path, ILLINOIS, final), library)
     messages = [p.message for p in raised.value.problems]
     assert len(messages) == 2
     assert all("fees.quotation (number and date)" in m for m in messages)
+
+
+def test_a_draft_without_its_fees_shows_the_gap(tmp_path: Path) -> None:
+    fees = paragraph(document(tmp_path, ILLINOIS, drop_fees), "**What you pay.**")
+    assert (
+        "The fees for IT support for the lab and Email are "  # brackets escaped in Markdown
+        r"\[to be agreed and written in here before this agreement is final\]." in fees
+    )
+    assert "quotation" not in fees
 
 
 def test_a_quotation_is_incorporated_by_number_and_date(tmp_path: Path) -> None:

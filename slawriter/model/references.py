@@ -80,13 +80,16 @@ class _References:
         """A stand-alone agreement's fees must be inside it: stated per service, or in a
         quotation it incorporates by number and date (its entire-agreement clause excludes
         anything else)."""
-        if self.agreement.agreement.master_agreement or self.agreement.fees.quotation:
+        info = self.agreement.agreement
+        # A draft may leave a fee blank: the document prints a visible gap to fill in, never a
+        # reference to terms outside it; the final text must state every fee.
+        if info.master_agreement or self.agreement.fees.quotation or info.status == "draft":
             return
         for index, service in enumerate(self.agreement.services):
             if service.monthly_fee is None:
                 self.add(
                     ("services", index, "monthly_fee"),
-                    "required when no master agreement is named: the agreement is the whole "
+                    "required in a final agreement that names no master agreement: it is the whole "
                     "agreement, so a fee set out elsewhere would not bind; give each service's "
                     "monthly_fee, or fees.quotation (number and date) to make the quotation "
                     "part of the agreement",
