@@ -554,7 +554,7 @@ def party_block(name: str) -> list[str]:
             f"{name}.company_number",
             para(
                 "CoverText",
-                run(f"Company number {{{{ {name}.company_number }}}}"),
+                run(f"{{{{ {name}.number_label }}}} {{{{ {name}.company_number }}}}"),
                 ppr=spacing(0, 60, 276),
             ),
         ),

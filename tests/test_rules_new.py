@@ -19,6 +19,8 @@ from slawriter.model.durations import parse_duration
 from slawriter.pipeline.render import render_files
 from tests.conftest import copy_examples
 from tests.test_feasibility_rules import check, constraint, only
+from tests.test_lawyer_review import NEW_YORK, old_new_york_tiers
+from tests.test_lawyer_review import check as check_us
 
 SHOP = "corner-shop-smb.yaml"
 NEW_RULES = (
@@ -30,6 +32,7 @@ NEW_RULES = (
     "escalation-clock",
     "restore-vs-hours",
     "authorisation-pauses-p1",
+    "credit-gap",
 )
 
 
@@ -450,3 +453,37 @@ def test_uptime_vs_upstream_platform_list_is_data_with_sources() -> None:
     assert {"Microsoft 365", "Google Workspace", "Amazon EC2", "Slack", "Xero"} <= names
     raw = yaml.safe_load((folder / "upstream-platforms.yaml").read_text("utf-8"))
     assert all(p["source"].startswith("https://") for p in raw["platforms"])
+
+
+# --- credit-gap ---------------------------------------------------------------------------------
+
+
+def test_credit_gap(tmp_path: Path, library: Library) -> None:
+    """The New York file as reviewed: Email at 99.9 %, the first tier below 99.5 %."""
+    found = [
+        f for f in check_us(tmp_path, library, NEW_YORK, old_new_york_tiers) if f.id == "credit-gap"
+    ]
+    [finding] = found
+    assert finding.severity == "error"
+    assert finding.message == (
+        "email: 99.9% uptime is promised, but the first credit tier is below 99.5%: a month "
+        "between 99.5% and 99.9% misses the target and earns no credit, while credits are the "
+        "sole financial remedy, so the customer has no money remedy for it"
+    )
+    assert finding.paths[0] == "services[email].uptime.target"
+    assert finding.suggestion.startswith("add a tier starting at the target, e.g. {below: 99.9")
+
+
+def test_credit_gap_clean_as_shipped(tmp_path: Path, library: Library) -> None:
+    assert [f for f in check_us(tmp_path, library, NEW_YORK) if f.id == "credit-gap"] == []
+
+
+def test_credit_gap_clean_when_credits_are_not_the_sole_remedy(
+    tmp_path: Path, library: Library
+) -> None:
+    def other_remedies(data: dict[str, Any]) -> None:
+        old_new_york_tiers(data)
+        data["credits"]["sole_remedy"] = False
+
+    findings = check_us(tmp_path, library, NEW_YORK, other_remedies)
+    assert [f for f in findings if f.id == "credit-gap"] == []

@@ -511,8 +511,8 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     cover = Cover(
         title=profile.title,
         subtitle=profile.subtitle,
-        provider=party("Provider", provider),
-        customer=party("Customer", customer),
+        provider=party("Provider", provider, _number_label(loaded, provider.registered_in)),
+        customer=party("Customer", customer, _number_label(loaded, customer.registered_in)),
         reference=info.reference,
         effective_date=long_date(info.effective_date, locale.language),
         version=version,
@@ -539,6 +539,14 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         signature_intro=spelling.apply(Document.signature_intro),
         language=locale.language.replace("_", "-"),
     )
+
+
+def _number_label(loaded: Loaded, registered_in: str | None) -> str:
+    """What the cover calls a party's number where it is registered (its own place, else the
+    governing law's): a US state's file number is not a company number."""
+    places = loaded.jurisdictions
+    home = places.get(registered_in or loaded.agreement.agreement.jurisdiction) if places else None
+    return home.number_label if home else "company number"
 
 
 def _draft_notice(unapproved: bool, negotiating: bool, label: str = SUBJECT_TO_CONTRACT) -> str:

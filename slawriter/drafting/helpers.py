@@ -327,6 +327,15 @@ class Helpers:
             return home.entities[entity].replace("{number}", str(number or ""))
         return f"a company registered under number {number}" if number else ""
 
+    def home(self, who: Any) -> Jurisdiction | None:
+        """Where a party is registered (its ``registered_in``, else the governing law's place):
+        clauses compare the parties' homes, e.g. for transfers between GDPR regimes."""
+        places = self.parties.places
+        home_id = getattr(who, "registered_in", None) or (
+            self.parties.jurisdiction.id if self.parties.jurisdiction else None
+        )
+        return places.get(home_id) if places and home_id else None
+
     # -- holidays --------------------------------------------------------------------------
     def calendars_named(self, names: Iterable[str | None]) -> list[CalendarView]:
         """The calendars among ``names`` (None is the default), each once, default first."""
@@ -493,6 +502,7 @@ class Helpers:
             "regimes": list(self.parties.regime_ids),
             "regime": self.regime,
             "party_description": self.party_description,
+            "home": self.home,
             "calendars_named": self.calendars_named,
             "holiday_list": self.holiday_list,
             "holiday_tables": self.holiday_tables,

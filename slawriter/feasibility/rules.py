@@ -1375,6 +1375,38 @@ def authorisation_pauses_p1(facts: Facts) -> list[Finding]:
     ]
 
 
+@rule(
+    "credit-gap",
+    "error",
+    "An uptime target with no credit tier directly below it while credits are the sole remedy",
+)
+def credit_gap(facts: Facts) -> list[Finding]:
+    credits = facts.agreement.credits
+    if credits is None or not credits.tiers or not credits.sole_remedy:
+        return []
+    top = max(tier.below for tier in credits.tiers)
+    top_credit = next(tier.credit for tier in credits.tiers if tier.below == top)
+    found: list[Finding] = []
+    for service in facts.agreement.services:
+        if service.uptime is None or service.uptime.target <= top:
+            continue
+        target = service.uptime.target
+        found.append(
+            Finding(
+                "credit-gap",
+                "error",
+                f"{service.id}: {target}% uptime is promised, but the first credit tier is "
+                f"below {top}%: a month between {top}% and {target}% misses the target and "
+                "earns no credit, while credits are the sole financial remedy, so the customer "
+                "has no money remedy for it",
+                [f"services[{service.id}].uptime.target", "credits.tiers", "credits.sole_remedy"],
+                f"add a tier starting at the target, e.g. {{below: {target}, credit: "
+                f"{min(top_credit, Decimal(5))}}}, or set credits.sole_remedy: false",
+            )
+        )
+    return found
+
+
 def run_rules(facts: Facts) -> list[Finding]:
     """Every rule, in registration order; a rule that cannot compute says so as info."""
     found: list[Finding] = []

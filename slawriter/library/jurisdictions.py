@@ -58,6 +58,19 @@ class Jurisdiction(Strict):
     # What a draft says on its cover and header until the agreement is final: English
     # practice marks it "subject to contract"; US practice does not use the phrase.
     draft_label: Line = "DRAFT - subject to contract"
+    number_label: Line = Field(
+        default="company number", description="What the cover calls a party's company_number"
+    )
+    tax: Line = Field(default="VAT", description="The tax charged on top of the fees")
+    working_days: Line | None = Field(
+        default=None,
+        description="The holidays that are not Working Days, e.g. 'a bank or public holiday "
+        "in England' (default: a public holiday in the place)",
+    )
+
+    @property
+    def working_day_holidays(self) -> str:
+        return self.working_days or f"a public holiday in {self.name}"
 
 
 class JurisdictionsFile(Strict):

@@ -585,6 +585,15 @@ class Refund(Strict):
     )
 
 
+class Quotation(Strict):
+    """The provider's quotation that a stand-alone agreement incorporates for its fees."""
+
+    number: Line = Field(
+        description="The quotation's number or reference, e.g. 'Q-1042'", examples=["Q-1042"]
+    )
+    date: Date = Field(description="The quotation's date", examples=["2027-01-02"])
+
+
 class Fees(Strict):
     """Payment terms of a stand-alone agreement (one with no master agreement)."""
 
@@ -596,9 +605,16 @@ class Fees(Strict):
     )
     schedule: Line | None = Field(
         default=None,
-        description="Where fees not stated per service are set out, e.g. "
-        "'the Provider's quotation Q-1042 dated 2 January 2027'",
+        description="No longer printed: a fee outside the agreement must come from a "
+        "quotation it incorporates (quotation)",
         examples=["the Provider's quotation Q-1042 dated 2 January 2027"],
+    )
+    quotation: Quotation | None = Field(
+        default=None,
+        description="The quotation, by number and date, that sets out the fees of services "
+        "with no monthly_fee; the agreement incorporates it (needed for such services when "
+        "no master agreement is named)",
+        examples=[{"number": "Q-1042", "date": "2027-01-02"}],
     )
 
 

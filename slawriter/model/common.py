@@ -580,3 +580,9 @@ class Contact(Strict):
     phone: Line | None = Field(
         default=None, description="Telephone number", examples=["+44 117 496 0123"]
     )
+    notices: Line | None = Field(
+        default=None,
+        description="Email address for formal notices (a claim, ending the agreement): a "
+        "person or legal inbox, never the service desk's",
+        examples=["legal@harbourside.example"],
+    )

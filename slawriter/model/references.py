@@ -29,6 +29,7 @@ def check_references(agreement: Agreement, provider: Provider) -> list[tuple[Loc
 class _References:
     def __init__(self, agreement: Agreement, provider: Provider) -> None:
         self.agreement = agreement
+        self.provider = provider
         self.calendars = sorted({*provider.calendars, *agreement.calendars, ALWAYS_CALENDAR})
         self.service_ids = [s.id for s in agreement.services]
         self.priority_ids = list(agreement.priorities)
@@ -46,6 +47,8 @@ class _References:
         self.out_of_hours()
         self.constraints()
         self.credits()
+        self.fees()
+        self.notices()
         self.internal()
 
     # -- one reference ---------------------------------------------------------------------
@@ -72,6 +75,41 @@ class _References:
                 f"unknown service '{name}' (defined: {', '.join(self.service_ids)})"
                 + _did_you_mean(name, self.service_ids),
             )
+
+    def fees(self) -> None:
+        """A stand-alone agreement's fees must be inside it: stated per service, or in a
+        quotation it incorporates by number and date (its entire-agreement clause excludes
+        anything else)."""
+        info = self.agreement.agreement
+        # A draft may leave a fee blank: the document prints a visible gap to fill in, never a
+        # reference to terms outside it; the final text must state every fee.
+        if info.master_agreement or self.agreement.fees.quotation or info.status == "draft":
+            return
+        for index, service in enumerate(self.agreement.services):
+            if service.monthly_fee is None:
+                self.add(
+                    ("services", index, "monthly_fee"),
+                    "required in a final agreement that names no master agreement: it is the whole "
+                    "agreement, so a fee set out elsewhere would not bind; give each service's "
+                    "monthly_fee, or fees.quotation (number and date) to make the quotation "
+                    "part of the agreement",
+                )
+
+    def notices(self) -> None:
+        """A formal notice sent to a helpdesk inbox is read as a ticket, if at all."""
+        desks = {c.contact.strip().casefold(): c.id for c in self.agreement.reporting.channels}
+        for role, who in (("customer", self.agreement.customer), ("provider", self.provider)):
+            address = who.contact.notices
+            desk = desks.get(address.strip().casefold()) if address else None
+            if desk is not None:
+                loc: Loc = (
+                    ("customer", "contact", "notices") if role == "customer" else ("provider",)
+                )
+                self.add(
+                    loc,
+                    f"{role}.contact.notices: '{address}' is the reporting channel '{desk}', a "
+                    "service desk inbox; formal notices need an address of their own",
+                )
 
     def once(self, seen: set[str], loc: Loc, item_id: str, what: str) -> None:
         """Report ``item_id`` when it was ``seen`` before; remember it."""

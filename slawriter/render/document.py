@@ -127,9 +127,12 @@ class Party:
     company_number: str | None
     signatory_name: str
     signatory_title: str
+    # What the number is called where the party is registered: a US state's file number is
+    # not a company number.
+    number_label: str = "company number"
 
 
-def party(role: str, who: Any) -> Party:
+def party(role: str, who: Any, number_label: str = "company number") -> Party:
     """The Party for a provider or customer of the agreement file (anything with ``name``,
     ``address``, ``company_number`` and ``signatory``)."""
     return Party(
@@ -139,6 +142,7 @@ def party(role: str, who: Any) -> Party:
         who.company_number,
         who.signatory.name,
         who.signatory.title,
+        number_label,
     )
 
 

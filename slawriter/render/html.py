@@ -130,7 +130,7 @@ def _block(block: Block) -> str:
 def _party(party: Party) -> str:
     parts = [f"<strong>{escape(party.legal_name)}</strong>"]
     if party.company_number:
-        parts.append(f"company number {escape(party.company_number)}")
+        parts.append(f"{escape(party.number_label)} {escape(party.company_number)}")
     parts.append(escape(", ".join(party.address)))
     return ", ".join(parts)
 

@@ -119,7 +119,9 @@ def _block(block: Block) -> list[str]:
 def _party(party: Party) -> str:
     parts = [f"**{escape_markdown(party.legal_name)}**"]
     if party.company_number:
-        parts.append(f"company number {escape_markdown(party.company_number)}")
+        parts.append(
+            f"{escape_markdown(party.number_label)} {escape_markdown(party.company_number)}"
+        )
     parts.append(escape_markdown(", ".join(party.address)))
     return ", ".join(parts)
 

@@ -322,6 +322,7 @@ def _party_context(party: Party) -> dict[str, str]:
         "legal_name": party.legal_name,
         "address": "\n".join(party.address),  # docxtpl turns "\n" into a line break
         "company_number": party.company_number or "",
+        "number_label": party.number_label[:1].upper() + party.number_label[1:],
     }
 
 
