@@ -13,24 +13,18 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from slawriter.errors import EXIT_FOUND, EXIT_OK, InputError
 from slawriter.files.output import display_path
 from slawriter.library import Library
-from slawriter.measure.report import Report
-
-
-def owed(report: Report) -> Decimal:
-    """Service credits and credits for missed targets owed for the period so far."""
-    total = Decimal(0)
-    for month in report.months:
-        total += sum((s.credit for s in month.services.values()), Decimal(0))
-        if month.target_credit is not None and month.target_credit.credit is not None:
-            total += month.target_credit.credit
-    return total
+from slawriter.measure.report import (
+    SERVICE_CREDITS,
+    TARGET_CREDITS,
+    TOTAL_CREDITS,
+    credits_owed,
+)
 
 
 def members(folder: Path, library: Library) -> list[tuple[Path, Path, Path | None]]:
@@ -87,12 +81,15 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
         ).report
         forecast = report.extra_json.get("forecast")
         left_out += len(report.rejected)
+        owed = credits_owed(report.months)
         rows.append(
             {
                 "agreement": display_path(agreement),
                 "customer": report.customer,
                 "currency": report.currency,
-                "owed": float(owed(report)),
+                "service_credits": float(owed.service),
+                "target_credits": float(owed.target),
+                "owed": float(owed.total),
                 "at_risk": None if forecast is None else forecast["credits_at_risk"],
                 "rows_left_out": len(report.rejected),
                 "period_over": report.period_over,
@@ -100,8 +97,12 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
         )
     totals: dict[str, dict[str, float]] = {}
     for row in rows:
-        money = totals.setdefault(row["currency"], {"owed": 0.0, "at_risk": 0.0})
-        money["owed"] = round(money["owed"] + row["owed"], 2)
+        money = totals.setdefault(
+            row["currency"],
+            {"service_credits": 0.0, "target_credits": 0.0, "owed": 0.0, "at_risk": 0.0},
+        )
+        for key in ("service_credits", "target_credits", "owed"):
+            money[key] = round(money[key] + row[key], 2)
         money["at_risk"] = round(money["at_risk"] + (row["at_risk"] or 0.0), 2)
     body = {
         "period": args.period.upper(),
@@ -123,22 +124,26 @@ def _table(body: dict[str, Any]) -> None:
     from slawriter.text.numbers import money
 
     table = Table(title=f"Portfolio {body['period']}, as of {body['as_of'][:16]}")
-    for heading in ("Agreement", "Customer", "Credits owed", "At risk (forecast)", "Rows left out"):
-        table.add_column(
-            heading, justify="right" if heading != "Agreement" and heading != "Customer" else "left"
-        )
+    headings = ("Agreement", "Customer", SERVICE_CREDITS, TARGET_CREDITS,
+                f"{TOTAL_CREDITS} owed", "At risk (forecast)", "Rows left out")  # fmt: skip
+    for heading in headings:
+        text = heading in ("Agreement", "Customer")
+        table.add_column(heading, justify="left" if text else "right")
     for row in body["agreements"]:
         risk = "-" if row["at_risk"] is None else money(row["at_risk"], row["currency"])
         table.add_row(
             Path(row["agreement"]).name,
             row["customer"],
+            money(row["service_credits"], row["currency"]),
+            money(row["target_credits"], row["currency"]),
             money(row["owed"], row["currency"]),
             risk,
             str(row["rows_left_out"]),
         )
     for currency, money_total in body["totals"].items():
         table.add_row(
-            "Total", currency, money(money_total["owed"], currency),
+            "Total", currency, money(money_total["service_credits"], currency),
+            money(money_total["target_credits"], currency), money(money_total["owed"], currency),
             money(money_total["at_risk"], currency), "", style="bold",
         )  # fmt: skip
     Console(highlight=False, width=120).print(table)

@@ -351,6 +351,49 @@ class Report:
     extra_json: dict[str, Any] = field(default_factory=dict)
 
 
+# The one wording of the credits, in every document, the JSON, the portfolio and the evidence.
+SERVICE_CREDITS = "Service credits (uptime)"
+TARGET_CREDITS = "Target credits (response and resolution)"
+TOTAL_CREDITS = "Total"
+
+
+@dataclass(frozen=True)
+class CreditsOwed:
+    """The credits owed for the period so far: for missed uptime, for missed Response and
+    Resolution targets, and both together."""
+
+    service: Decimal
+    target: Decimal
+    target_fee_known: bool  # False: a target credit is owed but a fee it is a share of is not
+
+    @property
+    def total(self) -> Decimal:
+        return self.service + self.target
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "service": float(self.service),
+            "target": float(self.target),
+            "total": float(self.total),
+            "target_fee_known": self.target_fee_known,
+        }
+
+
+def credits_owed(months: Sequence[Figures]) -> CreditsOwed:
+    service = target = Decimal(0)
+    known = True
+    for month in months:
+        service += sum((s.credit for s in month.services.values()), Decimal(0))
+        owed = month.target_credit
+        if owed is None:
+            continue
+        if owed.credit is not None:
+            target += owed.credit
+        elif owed.percent > 0:
+            known = False
+    return CreditsOwed(service, target, known)
+
+
 def _ratio(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
@@ -1157,6 +1200,7 @@ def report_json(report: Report) -> dict[str, Any]:
     body.update(_figures_json(report.total))
     if len(report.months) > 1:
         body["by_month"] = {m.label: _figures_json(m) for m in report.months}
+    body["credits_owed"] = credits_owed(report.months).as_json()
     body["tickets_after_as_of"] = report.tickets_after_as_of
     inputs = report.inputs
     body["status_history"] = (
