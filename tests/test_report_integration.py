@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,33 @@ def test_mid_month_with_every_input_tells_one_story(
     # --compare judged the same verdicts.
     rules = {i["id"]: i["rule"] for i in body["comparison"]["disagreements"]}
     assert rules == {"601": "priority change", "602": "auto-reply", "603": "pause"}
+
+
+def test_portfolio_owes_what_the_report_says(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _targets(agreement)
+    folder = tmp_path / "portfolio"
+    folder.mkdir()
+    for name in ("provider.yaml", "northwind-logo.png", "acme.yaml"):
+        shutil.copy(agreement.parent / name, folder / name)
+    for source, name in (("tickets.csv", "acme-tickets.csv"), ("history.csv",
+                         "acme-history.csv"), ("updates.csv", "acme-updates.csv")):  # fmt: skip
+        shutil.copy(HISTORY / source, folder / name)
+    (folder / "acme-outages.csv").write_text(
+        "service,start,end,planned\nemail,2027-01-12 10:00,2027-01-12 12:00,no\n", "utf-8"
+    )
+    mapping = str(HISTORY / "zendesk-history.yaml")
+    args = ["report", "--portfolio", str(folder), "--mapping", mapping, "--period", "2027-01",
+            "--as-of", "2027-01-20T12:00"]  # fmt: skip
+    assert main([*args, "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)["agreements"]
+    # As the report of test_mid_month_with_every_input_tells_one_story: 42.50 for email's
+    # uptime, 8.50 for 602's response (with the history: 601 is met at P2), 59.50 at risk.
+    assert (row["service_credits"], row["target_credits"], row["owed"]) == (42.5, 8.5, 51.0)
+    assert row["at_risk"] == 59.5
+    assert main(args) == 0
+    table = capsys.readouterr().out
+    assert "£42.50" in table and "£8.50" in table and "£51.00" in table and "£59.50" in table

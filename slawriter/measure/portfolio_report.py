@@ -1,8 +1,10 @@
 """``report --portfolio DIR``: credits owed and at risk across a folder of agreements.
 
 The folder's convention: each agreement ``NAME.yaml`` has its ticket export ``NAME-tickets.csv``
-beside it, and optionally its outage log ``NAME-outages.csv``; every export is read with the
-same ``--preset`` or ``--mapping``. A YAML file without a ticket export beside it is an error
+beside it, and optionally its outage log ``NAME-outages.csv``, status history
+``NAME-history.csv`` and updates ``NAME-updates.csv`` (read as --status-history and --updates,
+so the figures are the agreement's own report's); every export is read with the same
+``--preset`` or ``--mapping``. A YAML file without a ticket export beside it is an error
 (exit 2) unless it is a provider file, which is passed over. Nothing is written: the table (or
 ``--json``) goes to standard output.
 """
@@ -67,11 +69,16 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
     rows: list[dict[str, Any]] = []
     left_out = 0
     for agreement, tickets, outages in members(args.portfolio, library):
+        # The status history and updates beside it count as in the agreement's own report.
+        history = tickets.with_name(f"{agreement.stem}-history.csv")
+        updates = tickets.with_name(f"{agreement.stem}-updates.csv")
         report = measure_files(
             agreement,
             library,
             tickets=tickets,
             outages=outages,
+            history=history if history.is_file() else None,
+            updates=updates if updates.is_file() else None,
             period=args.period,
             as_of=as_of,
             preset=args.preset,
