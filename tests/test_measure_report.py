@@ -444,7 +444,7 @@ def test_documents_are_written_and_deterministic(
         assert first == (tmp_path / "b" / f"acme-2027-01.{ext}").read_bytes(), ext
     md = (tmp_path / "a" / "acme-2027-01.md").read_text(encoding="utf-8")
     assert "| Email and calendar | 99.9% | 99.731% | 120 | 44.64 | 0 | missed |" in md
-    assert "Service credits owed: £162.50." in md
+    assert "Credits owed: service credits (uptime) £162.50." in md
     assert "## Signatures" not in md
     html = (tmp_path / "a" / "acme-2027-01.html").read_text(encoding="utf-8")
     assert html.count('src="data:image/png;base64,') == 2
@@ -493,5 +493,5 @@ def test_libreoffice_opens_the_word_report(
     text = (tmp_path / "txt" / "acme-2027-01.txt").read_text(encoding="utf-8-sig")
     assert "Service Level Report" in text and "January 2027" in text
     assert "Response targets met: 3 of 6 (50.0%)." in text
-    assert "Service credits owed: £162.50." in text
+    assert "Credits owed: service credits (uptime) £162.50." in text
     assert "unknown priority 'P9'" in text

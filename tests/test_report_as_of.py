@@ -60,7 +60,10 @@ def test_before_the_period_nothing_has_gone_down(
         assert (service["outages"], service["downtime_s"], service["credit"]) == (0, 0, 0)
     assert body["period_over"] is False
     assert _row(markdown, "Email and calendar")["Downtime"] == "0"
-    assert "Service credits owed: £0.00." in markdown
+    assert (
+        "Credits owed: service credits (uptime) £0.00; target credits (response and "
+        "resolution) £0.00; total £0.00." in markdown
+    )
     assert (
         "January 2027 was not over at 6 December 2026 12:00 GMT: downtime is counted up to "
         "then, and outages after it are not in this report." in markdown

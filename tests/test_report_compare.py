@@ -360,7 +360,9 @@ def test_portfolio_totals_owed_and_at_risk(
     # beta: 120 minutes so far: uptime 99.7312%: 5% = 42.50 owed; projected 120 x 3.1 = 372
     # minutes: uptime 99.1667%, below 99.5: 10% of 850 = 85.00 at risk.
     assert (rows["beta.yaml"]["owed"], rows["beta.yaml"]["at_risk"]) == (42.5, 85.0)
-    assert body["totals"] == {"GBP": {"owed": 42.5, "at_risk": 127.5}}
+    assert body["totals"] == {
+        "GBP": {"service_credits": 42.5, "target_credits": 0.0, "owed": 42.5, "at_risk": 127.5}
+    }
     assert main(["report", "--portfolio", str(folder), "--period", "2027-01", "--as-of",
                  "2027-01-11T00:00"]) == 0  # fmt: skip
     table = capsys.readouterr().out

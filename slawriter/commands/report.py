@@ -198,9 +198,11 @@ def run(args: argparse.Namespace) -> int:
             console.print(line, markup=False)
     forecast = report.extra_json.get("forecast")
     if forecast is not None:
+        from slawriter.measure.forecast import at_risk_line
+
         console.print(
-            f"Forecast for {forecast['month']} (linear, over business time elapsed): "
-            f"credits at risk {forecast['credits_at_risk']:.2f} {report.currency}",
+            "Forecast (linear over the business time elapsed). "
+            f"{at_risk_line(forecast, report.currency, report.locale)}.",
             markup=False,
         )
     for note in report.notes:

@@ -7,21 +7,26 @@ then that figure against the agreement's target). Each decided target (met or br
 as-of time, in the period) is compared with the contract's figure from the agreement's
 calendar.
 
+The contract's verdicts are the report's own (report.measured): with --status-history the
+priority each target was measured at and the pauses of the history count, and with an author
+column automatic replies are not Responses, exactly as in the report's figures.
+
 The rule that decides a disagreement is found by checking, not guessing: the contract's
-business time is computed again with one rule taken away at a time (pauses; the calendar's
-public holidays; its reduced days; the clock change, by counting wall-clock time across it; the
-agreement's calendar itself, by counting clock time or the default calendar instead). A rule
-decides the ticket when, without it, the contract's verdict becomes the desk's; when the desk
-gave a figure, the rule whose figure comes nearest to the desk's is named. Priority changes and
-auto-replies need the status history and the replies' authors, which this reading of the
-export does not have: a disagreement no rule accounts for is listed as "not explained".
+business time is computed again with one rule taken away at a time (an automatic reply counted
+as the Response; the priority changes, measuring from logging at the priority the ticket
+ended at or at the one it was logged at; the status history's pauses; the paused column's
+pauses; the calendar's public holidays; its reduced days; the clock change, by counting
+wall-clock time across it; the agreement's calendar itself, by counting clock time or the
+default calendar instead). A rule decides the ticket when, without it, the contract's verdict
+becomes the desk's; when the desk gave a figure, the rule whose figure comes nearest to the
+desk's is named. A disagreement no rule accounts for is listed as "not explained".
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -33,7 +38,7 @@ from slawriter.files.output import display_path
 from slawriter.measure.batch import NOT_A_TIME
 from slawriter.measure.importer import _read_columns, shown
 from slawriter.measure.mapping import choose_mapping
-from slawriter.measure.report import Report, parse_period
+from slawriter.measure.report import Report
 from slawriter.model.agreement import Agreement
 from slawriter.model.provider import Provider
 
@@ -104,17 +109,34 @@ def _utc(instant: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=instant)
 
 
+Spans = list[tuple[datetime, datetime]]
+
+
 @dataclass(frozen=True)
 class _Case:
+    """One decided target as the report measured it, and what each rule needs to undo it."""
+
     calendar: Calendar
     default: Calendar
     start: datetime
     end: datetime
-    pauses: list[tuple[datetime, datetime]]
+    pauses: Spans  # every pause: the export's paused column and the status history's
     target_s: int
+    column_pauses: Spans = field(default_factory=list)
+    history_pauses: Spans = field(default_factory=list)
+    pause_statuses: tuple[str, ...] = ()
+    # Without the priority changes: from logging to the event, at the logged priority or at
+    # the one it ended at (id, calendar, target); and what the changes were.
+    logged: tuple[datetime, datetime, tuple[tuple[str, Calendar, int], ...]] | None = None
+    changes: str = ""
+    automatic_at: datetime | None = None  # a Response target whose reply was automatic
+    authors_column: str = ""
 
 
-def _holiday(case: _Case) -> tuple[str, float] | None:
+Finding = tuple[str, float, int]  # the reason, the contract's figure without it, its target
+
+
+def _holiday(case: _Case) -> Finding | None:
     days = case.calendar.holidays_between(
         case.start.astimezone(case.calendar.timezone).date(),
         case.end.astimezone(case.calendar.timezone).date(),
@@ -123,21 +145,89 @@ def _holiday(case: _Case) -> tuple[str, float] | None:
         return None
     names = ", ".join(f"{name} ({day.isoformat()})" for day, name in days)
     figure = without(case.calendar, holidays=True).elapsed(case.start, case.end, case.pauses)
-    return f"holiday: {names} is closed on the agreement's calendar", figure.total_seconds()
-
-
-def _pause(case: _Case) -> tuple[str, float] | None:
-    if not case.pauses:
-        return None
-    figure = case.calendar.elapsed(case.start, case.end)
-    paused = figure - case.calendar.elapsed(case.start, case.end, case.pauses)
-    minutes = paused.total_seconds() / 60
-    return f"pause: {minutes:g} business minutes paused stop the contract's clock", float(
-        figure.total_seconds()
+    return (
+        f"holiday: {names} is closed on the agreement's calendar",
+        figure.total_seconds(),
+        case.target_s,
     )
 
 
-def _reduced(case: _Case) -> tuple[str, float] | None:
+def _paused_minutes(case: _Case, kept: Spans) -> tuple[float, float]:
+    """The business minutes the pauses not kept took off, and the figure without them."""
+    figure = case.calendar.elapsed(case.start, case.end, kept).total_seconds()
+    with_all = case.calendar.elapsed(case.start, case.end, case.pauses).total_seconds()
+    return (figure - with_all) / 60, figure
+
+
+def _pause(case: _Case) -> Finding | None:
+    """Pauses from the export's own paused column."""
+    if not case.column_pauses:
+        return None
+    minutes, figure = _paused_minutes(case, case.history_pauses)
+    if minutes <= 0:
+        return None
+    return (
+        f"pause: {minutes:g} business minutes paused stop the contract's clock",
+        figure,
+        case.target_s,
+    )
+
+
+def _history_pause(case: _Case) -> Finding | None:
+    """Pauses from the time the status history shows in a pausing status."""
+    if not case.history_pauses:
+        return None
+    minutes, figure = _paused_minutes(case, case.column_pauses)
+    if minutes <= 0:
+        return None
+    return (
+        f"pause: {minutes:g} business minutes in a pausing status of the status history "
+        f"({', '.join(case.pause_statuses)}) stop the contract's clock",
+        figure,
+        case.target_s,
+    )
+
+
+def _from_logging(case: _Case, which: int, told: str) -> Finding | None:
+    if case.logged is None:
+        return None
+    start, end, options = case.logged
+    pid, calendar, target_s = options[which]
+    figure = calendar.elapsed(start, end, case.pauses).total_seconds()
+    return (
+        f"priority change: {case.changes}; at {told} {pid} from logging it would be "
+        f"{_hm(figure)} of {_hm(target_s)}",
+        figure,
+        target_s,
+    )
+
+
+def _priority_change(case: _Case) -> Finding | None:
+    """As a desk that re-applies the new priority's targets from logging would count it."""
+    return _from_logging(case, 1, "the priority it ended at,")
+
+
+def _priority_logged(case: _Case) -> Finding | None:
+    """As a desk that never changed the priority would count it."""
+    return _from_logging(case, 0, "the logged priority,")
+
+
+def _auto_reply(case: _Case) -> Finding | None:
+    if case.automatic_at is None:
+        return None
+    zone = case.calendar.timezone
+    reply = max(case.automatic_at, case.start)
+    figure = case.calendar.elapsed(case.start, reply, case.pauses).total_seconds()
+    return (
+        f"auto-reply: the reply at {case.automatic_at.astimezone(zone):%Y-%m-%d %H:%M} was "
+        f"automatic ('{case.authors_column}'), which the contract does not count as a "
+        "Response",
+        figure,
+        case.target_s,
+    )
+
+
+def _reduced(case: _Case) -> Finding | None:
     zone = case.calendar.timezone
     first, last = case.start.astimezone(zone).date(), case.end.astimezone(zone).date()
     days = sorted(day for day in case.calendar.reduced if first <= day <= last)
@@ -145,12 +235,14 @@ def _reduced(case: _Case) -> tuple[str, float] | None:
         return None
     figure = without(case.calendar, reduced=True).elapsed(case.start, case.end, case.pauses)
     listed = ", ".join(day.isoformat() for day in days)
-    return f"reduced hours: {listed} has shorter hours on the agreement's calendar", float(
-        figure.total_seconds()
+    return (
+        f"reduced hours: {listed} has shorter hours on the agreement's calendar",
+        figure.total_seconds(),
+        case.target_s,
     )
 
 
-def _clock_change(case: _Case) -> tuple[str, float] | None:
+def _clock_change(case: _Case) -> Finding | None:
     zone = case.calendar.timezone
     before, after = case.start.astimezone(zone).utcoffset(), case.end.astimezone(zone).utcoffset()
     if before is None or after is None or before == after:
@@ -162,32 +254,38 @@ def _clock_change(case: _Case) -> tuple[str, float] | None:
     return (
         f"clock change: the clocks went {'forward' if shift > 0 else 'back'} "
         f"{abs(shift):g} hour(s) in {case.calendar.tz_name} during the ticket",
-        float(figure.total_seconds()),
+        figure.total_seconds(),
+        case.target_s,
     )
 
 
-def _calendar(case: _Case) -> tuple[str, float] | None:
+def _calendar(case: _Case) -> Finding | None:
     clock = (case.end - case.start).total_seconds()
     return (
         f"calendar: the contract counts business time on calendar '{case.calendar.name}', "
         "not clock time",
-        float(clock),
+        clock,
+        case.target_s,
     )
 
 
-def _default_calendar(case: _Case) -> tuple[str, float] | None:
+def _default_calendar(case: _Case) -> Finding | None:
     if case.default is case.calendar:
         return None
     figure = case.default.elapsed(case.start, case.end, case.pauses)
     return (
         f"calendar: this priority's targets run on calendar '{case.calendar.name}', not the "
         f"default calendar '{case.default.name}'",
-        float(figure.total_seconds()),
+        figure.total_seconds(),
+        case.target_s,
     )
 
 
-RULES: tuple[Callable[[_Case], tuple[str, float] | None], ...] = (
-    _pause, _holiday, _reduced, _clock_change, _default_calendar, _calendar,
+# In order of preference when the desk gives no figure: what the report knows from the
+# ticket's own history first, then the calendar's rules.
+RULES: tuple[Callable[[_Case], Finding | None], ...] = (
+    _auto_reply, _priority_change, _priority_logged, _history_pause, _pause, _holiday,
+    _reduced, _clock_change, _default_calendar, _calendar,
 )  # fmt: skip
 
 
@@ -198,8 +296,8 @@ def explain(case: _Case, desk: DeskVerdict) -> tuple[str, float | None]:
         result = rule(case)
         if result is None:
             continue
-        reason, figure = result
-        if (figure > case.target_s) == desk.breached:
+        reason, figure, target_s = result
+        if (figure > target_s) == desk.breached:
             found.append((reason, figure))
     if not found:
         return NOT_EXPLAINED, None
@@ -255,6 +353,28 @@ def add_comparison(
     report.extra_sections.append(("comparison", "Helpdesk and contract compared", _blocks(result)))
 
 
+def _spans(owner: Any, first: Any, last: Any, ticket: int, floor: int, ceiling: int) -> Spans:
+    """One ticket's pauses (owners sorted) clipped to [floor, ceiling]: a pause still going
+    on has no end of its own."""
+    import numpy as np
+
+    low, high = np.searchsorted(owner, ticket, "left"), np.searchsorted(owner, ticket, "right")
+    spans = []
+    for a, b in zip(first[low:high].tolist(), last[low:high].tolist(), strict=True):
+        a, b = max(a, floor), min(b, ceiling)
+        if a < b:
+            spans.append((_utc(a), _utc(b)))
+    return spans
+
+
+def _sorted(pauses: tuple[Any, Any, Any]) -> tuple[Any, Any, Any]:
+    import numpy as np
+
+    owner, first, last = pauses
+    order = np.argsort(owner, kind="stable")
+    return owner[order], first[order], last[order]
+
+
 def _compare(
     report: Report,
     agreement: Agreement,
@@ -265,85 +385,129 @@ def _compare(
     wanted: dict[str, str],
     name: str,
 ) -> dict[str, Any]:
-    tickets = report.ticket_data
-    assert tickets is not None
+    tickets, measured = report.ticket_data, report.measured
+    assert tickets is not None and measured is not None
     calendars = calendars_for(agreement, provider)
     zone = calendars.local.timezone
-    months = parse_period(report.period)
-    (year, month), (last_year, last_month) = months[0], months[-1]
-    begin = datetime(year, month, 1, tzinfo=zone)
-    end = datetime(last_year + last_month // 12, last_month % 12 + 1, 1, tzinfo=zone)
-    begin_us = round(begin.timestamp() * _US)
-    end_us = round(end.timestamp() * _US)
     as_of_us = round(report.as_of.timestamp() * _US)
     default = calendars[agreement.default_calendar]
-    pauses_of: dict[int, list[tuple[datetime, datetime]]] = {}
-    for owner, first, last in zip(
-        tickets.pause_owner.tolist(),
-        tickets.pause_start.tolist(),
-        tickets.pause_end.tolist(),
-        strict=True,
-    ):
-        pauses_of.setdefault(owner, []).append((_utc(first), _utc(last)))
+    ids = tickets.priority_ids
+    column = _sorted((tickets.pause_owner, tickets.pause_start, tickets.pause_end))
+    history = _sorted(measured.history_pauses)
+    merged = measured.pauses  # merged by owner, so sorted
+    automatic = tickets.automatic_at if len(tickets.automatic_at) == len(tickets) else None
+    # The decided stretch of each ticket's target: its first breached group, else its last.
+    decided: dict[tuple[str, int], int] = {}
+    for target in ("response", "resolution"):
+        item = measured.verdicts[target]
+        for position, (ticket, breached, done) in enumerate(
+            zip(item.ticket.tolist(), item.breached.tolist(), item.done.tolist(), strict=True)
+        ):
+            key = (target, ticket)
+            if not (breached or done):
+                continue  # still open within its target: nothing decided to compare
+            if key not in decided or not item.breached[decided[key]]:
+                decided[key] = position
+
+    def case_of(target: str, index: int, position: int) -> tuple[bool, float, int, _Case]:
+        item = measured.verdicts[target]
+        code = int(item.priority[position])
+        priority = agreement.priorities[ids[code]]
+        calendar = calendars[priority.calendar or agreement.default_calendar]
+        first, last = int(item.start[position]), int(item.end[position])
+        created = int(tickets.created[index])
+        event = int(measured.responded[index] if target == "response" else tickets.resolved[index])
+        stop = event if event != NOT_A_TIME and event <= as_of_us else as_of_us
+        ceiling = max(stop, last)
+        logged: tuple[datetime, datetime, tuple[tuple[str, Calendar, int], ...]] | None = None
+        changes = ""
+        parts = measured.segments.get(index)
+        if parts:
+            options = []
+            # The priority before the first change (a disputed one replaced it from logging:
+            # then the export's own value is all there is).
+            first_code = int(tickets.priority[index]) if parts[0][2] else parts[0][1]
+            for at_code in (first_code, parts[-1][1]):
+                at = agreement.priorities[ids[at_code]]
+                at_calendar = calendars[at.calendar or agreement.default_calendar]
+                amount = at.response if target == "response" else at.resolution
+                options.append((ids[at_code], at_calendar, at_calendar.target_seconds(amount)))
+            logged = (_utc(created), _utc(max(stop, created)), tuple(options))
+            steps = "; ".join(
+                f"{rule} to {ids[c]} at {_utc(when).astimezone(zone):%Y-%m-%d %H:%M}"
+                for when, c, rule in parts
+                if rule
+            )
+            changes = (
+                f"{steps}, so the contract measures this target at {ids[code]} from "
+                f"{_utc(first).astimezone(zone):%Y-%m-%d %H:%M}"
+            )
+        reply = (
+            int(automatic[index])
+            if automatic is not None and target == "response" and automatic[index] != NOT_A_TIME
+            else None
+        )
+        case = _Case(
+            calendar=calendar,
+            default=default,
+            start=_utc(first),
+            end=_utc(last),
+            pauses=_spans(*merged, index, created, ceiling),
+            target_s=int(item.limit[position] // _US),
+            column_pauses=_spans(*column, index, created, ceiling),
+            history_pauses=_spans(*history, index, created, ceiling),
+            pause_statuses=report.inputs.pause_statuses,
+            logged=logged,
+            changes=changes,
+            automatic_at=None if reply is None else _utc(reply),
+            authors_column=tickets.authors_column or "",
+        )
+        return bool(item.breached[position]), int(item.used[position]) / _US, code, case
+
     compared = agreed = 0
     disagreements: list[dict[str, Any]] = []
     unreadable: list[str] = []
     for index, ticket in enumerate(tickets.ids.tolist()):
-        created = int(tickets.created[index])
-        if ticket not in rows or not begin_us <= created < end_us:
+        if ticket not in rows:
             continue
         line, values = rows[ticket]
-        pid = tickets.priority_ids[int(tickets.priority[index])]
-        priority = agreement.priorities[pid]
-        calendar = calendars[priority.calendar or agreement.default_calendar]
-        pauses = pauses_of.get(index, [])
-        start = _utc(created)
-        ours: dict[str, tuple[bool, float, datetime, int]] = {}
-        resolved = int(tickets.resolved[index])
-        responded = int(tickets.responded[index])
-        if responded == NOT_A_TIME:
-            responded = resolved
-        for target, done_at, amount in (
-            ("response", responded, priority.response),
-            ("resolution", resolved, priority.resolution),
-        ):
+        ours: dict[str, tuple[bool, float, int, _Case]] = {}
+        for target in ("response", "resolution"):
             if target == "response" and inputs.response_as_resolution:
                 continue  # the response figure is the resolution: nothing of its own to compare
-            target_s = calendar.target_seconds(amount)
-            done = done_at != NOT_A_TIME and done_at <= as_of_us
-            stop = _utc(max(done_at if done else as_of_us, created))
-            used = calendar.elapsed(start, stop, pauses).total_seconds()
-            if done or used > target_s:
-                ours[target] = (used > target_s, used, stop, target_s)
+            found = decided.get((target, index))
+            if found is not None:
+                ours[target] = case_of(target, index, found)
         for kind in present:
             text = values[kind].strip()
             if not text:
                 continue
             targets = ["response", "resolution"] if kind == "breached" else [kind.split("_")[0]]
-            decided = [t for t in targets if t in ours]
-            if not decided or (kind == "breached" and len(decided) < len(targets)):
+            chosen_targets = [t for t in targets if t in ours]
+            if not chosen_targets or (kind == "breached" and len(chosen_targets) < len(targets)):
                 continue
-            target_s = ours[decided[0]][3]
+            target_s = ours[chosen_targets[0]][3].target_s
             try:
                 desk = _desk(kind, text, target_s)
             except ValueError as error:
                 unreadable.append(f"{name}:{line}: {wanted[kind]}: {error}")
                 continue
             compared += 1
-            contract_breached = any(ours[t][0] for t in decided)
+            contract_breached = any(ours[t][0] for t in chosen_targets)
             if desk.breached == contract_breached:
                 agreed += 1
                 continue
             # The target that differs: the breached one when the contract says breached.
-            chosen = next((t for t in decided if ours[t][0] == contract_breached), decided[0])
-            breached, used, stop, target_s = ours[chosen]
-            case = _Case(calendar, default, start, stop, pauses, target_s)
+            chosen = next(
+                (t for t in chosen_targets if ours[t][0] == contract_breached), chosen_targets[0]
+            )
+            breached, used, code, case = ours[chosen]
             reason, figure = explain(case, desk)
             disagreements.append(
                 {
                     "id": ticket,
                     "line": line,
-                    "priority": pid,
+                    "priority": ids[code],
                     "target": chosen,
                     "column": wanted[kind],
                     "desk_value": text,
@@ -351,7 +515,7 @@ def _compare(
                     "desk_business_s": desk.figure_s,
                     "contract_breached": breached,
                     "contract_business_s": used,
-                    "target_s": target_s,
+                    "target_s": case.target_s,
                     "rule": reason.split(":", 1)[0],
                     "explanation": reason,
                     "figure_without_rule_s": figure,

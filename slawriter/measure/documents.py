@@ -12,9 +12,13 @@ from decimal import Decimal
 from slawriter.files.locale import document_locale
 from slawriter.measure.report import (
     PERCENTILE_METHOD,
+    SERVICE_CREDITS,
+    TARGET_CREDITS,
+    TOTAL_CREDITS,
     Figures,
     Report,
     ServiceFigures,
+    credits_owed,
     month_label,
 )
 from slawriter.model.agreement import Agreement
@@ -77,7 +81,7 @@ def _table(
 # --- sections -----------------------------------------------------------------------------------
 
 
-def _summary(report: Report) -> list[Block]:
+def _summary(report: Report, agreement: Agreement) -> list[Block]:
     total = report.total
     tickets = sum(p.tickets for p in total.priorities.values())
     met = sum(p.response_met for p in total.priorities.values())
@@ -85,9 +89,7 @@ def _summary(report: Report) -> list[Block]:
     res_met = sum(p.resolution_met for p in total.priorities.values())
     res_decided = res_met + sum(p.resolution_breached for p in total.priorities.values())
     still_open = sum(p.open for p in total.priorities.values())
-    services = list(total.services.values())
     meeting = sum(1 for s in _monthly_services(report) if s.met)
-    credit = sum((s.credit for s in services), Decimal(0))
     lines = [
         f"Tickets logged in the period: {tickets:,} ({still_open:,} still open within target).",
         f"Response targets met: {met:,} of {decided:,} "
@@ -95,6 +97,13 @@ def _summary(report: Report) -> list[Block]:
         f"Resolution targets met: {res_met:,} of {res_decided:,} "
         f"({percent(res_met / res_decided if res_decided else None)}).",
     ]
+    if report.inputs.updates_source is not None:
+        up_met = sum(p.update_met for p in total.priorities.values())
+        up_decided = up_met + sum(p.update_breached for p in total.priorities.values())
+        lines.append(
+            f"Update intervals met: {up_met:,} of {plural(up_decided, 'ticket')} "
+            f"({percent(up_met / up_decided if up_decided else None)})."
+        )
     monthly = _monthly_services(report)
     if monthly:
         lines.append(f"Uptime targets met: {meeting} of {plural(len(monthly), 'service-month')}.")
@@ -103,7 +112,7 @@ def _summary(report: Report) -> list[Block]:
             f"Combined uptime: {percent(total.combined.uptime, 3)} "
             f"(target {_target(total.combined)})."
         )
-    lines.append(f"Service credits owed: {money(credit, report.currency, report.locale)}.")
+    lines.append(_owed_line(report, agreement))
     lines.append(
         f"Rows that could not be used: {len(report.rejected):,}"
         + (f" (listed in section {6 + len(report.extra_sections)})." if report.rejected else ".")
@@ -118,6 +127,23 @@ def _summary(report: Report) -> list[Block]:
         ),
         _bullets(lines),
     ]
+
+
+def _owed_line(report: Report, agreement: Agreement) -> str:
+    """The credits owed, split and totalled as the portfolio and the evidence file say."""
+    owed = credits_owed(report.months)
+
+    def cash(amount: Decimal) -> str:
+        return money(amount, report.currency, report.locale)
+
+    if agreement.credits is None or agreement.credits.targets is None:
+        return f"Credits owed: {SERVICE_CREDITS.lower()} {cash(owed.service)}."
+    unknown = "" if owed.target_fee_known else " (a fee they are a share of is not known)"
+    return (
+        f"Credits owed: {SERVICE_CREDITS.lower()} {cash(owed.service)}; "
+        f"{TARGET_CREDITS.lower()} {cash(owed.target)}{unknown}; "
+        f"{TOTAL_CREDITS.lower()} {cash(owed.total)}."
+    )
 
 
 def _not_over(report: Report, when: str) -> str:
@@ -199,7 +225,16 @@ def _tickets(report: Report, charts: dict[str, bytes]) -> list[Block]:
         _table(_COUNT_HEADER, _count_rows(report.total, "response")),
         _para(f"Resolution targets, {period}:", bold=True),
         _table(_COUNT_HEADER, _count_rows(report.total, "resolution")),
-        _para("Open: still within the target at the as-of time, so not counted in compliance."),
+        _para(
+            "Open: still within the target at the as-of time, so not counted in compliance."
+            + (
+                " Tickets are counted at the priority each ended at; met, breached and open "
+                "targets at the priority each target was measured at (see the priority "
+                "changes below), so a priority's targets can outnumber its tickets."
+                if report.changed
+                else ""
+            )
+        ),
         _para("Business time taken:", bold=True),
         _table(_TIME_HEADER, _time_rows(report.total)),
         _para(
@@ -360,13 +395,14 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
     blocks: list[Block] = []
     credits = agreement.credits
     if credits.tiers and credits.cap is not None:
-        rows.append(["Total", "", "", "", "", money(total, report.currency, report.locale)])
+        rows.append([f"Total {SERVICE_CREDITS.lower()}", "", "", "", "",
+                     money(total, report.currency, report.locale)])  # fmt: skip
         tiers = "; ".join(
             f"below {target_percent(t.below)}: {target_percent(t.credit)}" for t in credits.tiers
         )
         blocks += [
             _para(
-                f"Credits by the agreement's tiers ({tiers}), at most "
+                f"{SERVICE_CREDITS}, by the agreement's tiers ({tiers}), at most "
                 f"{target_percent(credits.cap)} of a service's monthly fee."
             ),
             _table(["Month", "Service", "Monthly fee", "Uptime", "Credit", "Amount"], rows, 2),
@@ -374,7 +410,7 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
     if credits.targets is not None:
         blocks.append(
             _para(
-                "Credits for missed Response and Resolution targets, at most "
+                f"{TARGET_CREDITS}, for missed Response and Resolution targets, at most "
                 f"{target_percent(credits.targets.cap)} of the fee:"
             )
         )
@@ -399,6 +435,7 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
         blocks.append(
             _table(["Month", "Fee", "Earned", "Credit (capped)", "Amount"], target_rows, 1)
         )
+    blocks.append(_para(_owed_line(report, agreement)))
     return blocks
 
 
@@ -484,11 +521,11 @@ def report_document(
 ) -> Document:
     """The customer's report as a document tree; ``charts`` from :mod:`.charts`."""
     parts: list[tuple[str, str, list[Block]]] = [
-        ("summary", "Summary", _summary(report)),
+        ("summary", "Summary", _summary(report, agreement)),
         ("tickets", "Response and resolution", _tickets(report, charts)),
         ("breaches", "Breaches", _breaches(report)),
         ("availability", "Availability", _availability(report, charts)),
-        ("credits", "Service credits", _credits(report, agreement)),
+        ("credits", "Credits", _credits(report, agreement)),
         *report.extra_sections,
         ("rejected", "Rows not used", _rejected(report)),
         ("method", "How the figures were calculated", _method(report)),

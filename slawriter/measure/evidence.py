@@ -1,10 +1,13 @@
 """The evidence behind the credits owed: a CSV the customer can re-check, and the hashes.
 
 Written beside the report whenever a credit is owed (``AGREEMENT-PERIOD-evidence.csv``): one
-row per input file with its SHA-256 hash, one per month's credit with the figures that set it,
-then the outages and the breached tickets that drove it. ``AGREEMENT-PERIOD-evidence.sha256``
-holds the same hashes in the form ``sha256sum -c`` checks, so the customer can confirm the
-report was computed from the files they hold.
+row per input file with its SHA-256 hash, one with the credits owed (service credits for uptime,
+target credits for Response and Resolution, and the total, as the report's summary says them),
+one per month's credit with the figures that set it, then the outages and the breached
+tickets that drove it: the breaches of the targets a credit is owed for, at the priority the
+report measured them at (update intervals earn no credit, so they are not listed).
+``AGREEMENT-PERIOD-evidence.sha256`` holds the same hashes in the form ``sha256sum -c``
+checks, so the customer can confirm the report was computed from the files they hold.
 
 Cells come from exports the customer or a third party typed: any that begins with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'`` so that a
@@ -21,7 +24,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from slawriter.measure.record import file_hash
-from slawriter.measure.report import Report
+from slawriter.measure.report import (
+    SERVICE_CREDITS,
+    TARGET_CREDITS,
+    TOTAL_CREDITS,
+    Report,
+    credits_owed,
+)
 from slawriter.model.agreement import Agreement
 
 HEADER = [
@@ -63,6 +72,13 @@ def evidence_files(
     rows: list[list[object]] = []
     for role, (name, digest) in hashes.items():
         rows.append(["input", "", "", "", role, name, "", "", "", "", "", "", f"sha256 {digest}"])
+    owed_now = credits_owed(report.months)
+    rows.append([
+        "credits_owed", report.period, "", "", "", "", "", "", "", "", "", "",
+        f"{SERVICE_CREDITS.lower()} {owed_now.service} {report.currency}; "
+        f"{TARGET_CREDITS.lower()} {owed_now.target} {report.currency}; "
+        f"{TOTAL_CREDITS.lower()} {owed_now.total} {report.currency}",
+    ])  # fmt: skip
     outages_name = hashes["outages"][0] if "outages" in hashes else ""
     tickets_name = hashes["tickets"][0]
     as_of_us = round(report.as_of.timestamp() * 1_000_000)
@@ -103,11 +119,28 @@ def evidence_files(
             f"{spec.basis}: {target.uncapped_percent}% before the cap of {spec.cap}%, "
             f"{target.percent}% after = {money} {report.currency}",
         ])  # fmt: skip
-        for pid in spec.priorities:
+        for pid, rates in spec.priorities.items():
             item_p = figures.priorities.get(pid)
             if item_p is None:
                 continue
+            # Only the breaches a credit is owed for: a target with a rate and, on the
+            # share-of-tickets basis, only where the priority's compliance fell below the line.
+            owing = set()
+            for kind, rate, compliance in (
+                ("response", rates.response, item_p.response_compliance),
+                ("resolution", rates.resolution, item_p.resolution_compliance),
+            ):
+                if rate is None:
+                    continue
+                if spec.basis == "per-breach" or (
+                    compliance is not None
+                    and spec.below is not None
+                    and Decimal(repr(compliance * 100)) < spec.below
+                ):
+                    owing.add(kind)
             for breach in item_p.breaches.first():
+                if breach.target not in owing:
+                    continue  # an update interval, or a target no credit is owed for
                 rows.append([
                     "breach", label, "", pid, breach.ticket, tickets_name, breach.line, "", "",
                     "", _minutes(breach.business_s), _minutes(breach.target_s), breach.target

@@ -26,6 +26,9 @@ from typing import Any
 from slawriter.clock.calendars import basis_name, calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.measure.report import (
+    SERVICE_CREDITS,
+    TARGET_CREDITS,
+    TOTAL_CREDITS,
     PriorityFigures,
     Report,
     ServiceFigures,
@@ -78,7 +81,7 @@ def add_forecast(report: Report, agreement: Agreement, provider: Provider) -> No
         return
     share = _share(agreement, year, month)
     services: dict[str, dict[str, Any]] = {}
-    at_risk = Decimal(0)
+    at_risk = service_risk = Decimal(0)
     for service in agreement.services:
         item = figures.services.get(service.id)
         if item is None or service.uptime is None:
@@ -93,7 +96,7 @@ def add_forecast(report: Report, agreement: Agreement, provider: Provider) -> No
         projected.downtime_s = min(item.basis_s, item.downtime_s / fraction)
         projected.credit_percent, projected.credit = Decimal(0), Decimal(0)
         _credit(agreement, projected, share)
-        at_risk += projected.credit
+        service_risk += projected.credit
         services[service.id] = {
             "name": item.name,
             "elapsed_fraction": fraction,
@@ -128,12 +131,14 @@ def add_forecast(report: Report, agreement: Agreement, provider: Provider) -> No
         }
     target = _target_credit(agreement, projected_priorities, share)
     target_json = None
+    target_risk = Decimal(0)
     if target is not None:
         target_json = {
             "percent": float(target.percent / 100),
             "credit": None if target.credit is None else float(target.credit),
         }
-        at_risk += target.credit or Decimal(0)
+        target_risk = target.credit or Decimal(0)
+    at_risk = service_risk + target_risk
     if not services and not priorities:
         return
     body = {
@@ -142,6 +147,9 @@ def add_forecast(report: Report, agreement: Agreement, provider: Provider) -> No
         "services": services,
         "priorities": priorities,
         "target_credit": target_json,
+        # Labelled as the report's credits owed: uptime, targets, and both together.
+        "service_credits": float(service_risk),
+        "target_credits": float(target_risk),
         "credits_at_risk": float(at_risk),
     }
     report.extra_json["forecast"] = body
@@ -172,8 +180,8 @@ def _blocks(report: Report, body: dict[str, Any]) -> list[Any]:
                 percent(item["projected_uptime"], 3)
                 if item["projected_uptime"] is not None
                 else "-",
-                percent(item["target"]),
-                percent(item["credit_percent"]),
+                percent(item["target"], None),
+                percent(item["credit_percent"], None),
                 money(Decimal(repr(item["credit"])), report.currency, report.locale),
             ]
             for item in body["services"].values()
@@ -194,19 +202,24 @@ def _blocks(report: Report, body: dict[str, Any]) -> list[Any]:
         header = ["Priority", "Elapsed", "Breached so far (response / resolution)",
                   "Projected breaches"]  # fmt: skip
         blocks.append(_table(header, rows))
-    target = body["target_credit"]
-    if target is not None and target["credit"] is not None:
-        blocks.append(
-            _para(
-                "Projected credit for missed targets: "
-                f"{percent(target['percent'])}, "
-                f"{money(Decimal(repr(target['credit'])), report.currency, report.locale)}."
-            )
-        )
-    blocks.append(
-        _para(
-            "Credits at risk this month: "
-            f"{money(Decimal(repr(body['credits_at_risk'])), report.currency, report.locale)}."
-        )
-    )
+    blocks.append(_para(at_risk_line(body, report.currency, report.locale) + "."))
     return blocks
+
+
+def at_risk_line(body: dict[str, Any], currency: str, locale: str) -> str:
+    """The forecast's credits, split and totalled as the credits owed are."""
+    from slawriter.text.numbers import money
+
+    def cash(amount: float) -> str:
+        return money(Decimal(repr(amount)), currency, locale)
+
+    label = month_label(body["month"])
+    if body["target_credit"] is None:
+        return f"Credits at risk for {label}: {SERVICE_CREDITS.lower()} " + cash(
+            body["service_credits"]
+        )
+    return (
+        f"Credits at risk for {label}: {SERVICE_CREDITS.lower()} {cash(body['service_credits'])}"
+        f"; {TARGET_CREDITS.lower()} {cash(body['target_credits'])}; "
+        f"{TOTAL_CREDITS.lower()} {cash(body['credits_at_risk'])}"
+    )

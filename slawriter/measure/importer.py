@@ -151,6 +151,7 @@ class Tickets:
     # None when the export cannot tell an automatic acknowledgement from a person's reply.
     automatic: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     authors_column: str | None = None
+    automatic_at: Instants = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -617,6 +618,7 @@ def read_tickets(
         rejected=rejected,
         notes=notes,
         automatic=joined("automatic"),
+        automatic_at=joined("automatic_at"),
         authors_column=(
             wanted["responded_by"] if any("responded_by" in p.filled for p in parts) else None
         ),
@@ -647,6 +649,7 @@ class _Chunk:
     reasons: dict[int, str]
     filled: dict[str, bool]  # canonical column -> a row that is not empty has a value in it
     automatic: npt.NDArray[np.bool_]
+    automatic_at: Instants  # the automatic reply's time (for --compare), else NOT_A_TIME
 
 
 def _ticket_chunk(
@@ -712,11 +715,13 @@ def _ticket_chunk(
     if "first_reply_minutes" in columns:
         responded = _after_minutes(columns["first_reply_minutes"], created, wanted, reject)
     automatic = np.zeros(size, dtype=bool)
+    automatic_at = np.full(size, NOT_A_TIME, dtype=np.int64)
     if "responded_by" in columns:
         # The contract's definition: an automatic acknowledgement is not a Response.
         marks = {value.strip().lower() for value in mapping.automatic_authors}
         authors = columns["responded_by"].str.strip().str.lower()
         automatic = authors.isin(marks).to_numpy() & (responded != NOT_A_TIME)
+        automatic_at = np.where(automatic, responded, NOT_A_TIME)
         responded = np.where(automatic, NOT_A_TIME, responded)
     reject(
         (created == NOT_A_TIME) & ~empty_row,
@@ -763,6 +768,7 @@ def _ticket_chunk(
         reasons=reasons,
         filled=filled,
         automatic=automatic,
+        automatic_at=automatic_at,
     )
 
 

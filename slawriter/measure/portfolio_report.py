@@ -1,8 +1,10 @@
 """``report --portfolio DIR``: credits owed and at risk across a folder of agreements.
 
 The folder's convention: each agreement ``NAME.yaml`` has its ticket export ``NAME-tickets.csv``
-beside it, and optionally its outage log ``NAME-outages.csv``; every export is read with the
-same ``--preset`` or ``--mapping``. A YAML file without a ticket export beside it is an error
+beside it, and optionally its outage log ``NAME-outages.csv``, status history
+``NAME-history.csv`` and updates ``NAME-updates.csv`` (read as --status-history and --updates,
+so the figures are the agreement's own report's); every export is read with the same
+``--preset`` or ``--mapping``. A YAML file without a ticket export beside it is an error
 (exit 2) unless it is a provider file, which is passed over. Nothing is written: the table (or
 ``--json``) goes to standard output.
 """
@@ -13,24 +15,18 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from slawriter.errors import EXIT_FOUND, EXIT_OK, InputError
 from slawriter.files.output import display_path
 from slawriter.library import Library
-from slawriter.measure.report import Report
-
-
-def owed(report: Report) -> Decimal:
-    """Service credits and credits for missed targets owed for the period so far."""
-    total = Decimal(0)
-    for month in report.months:
-        total += sum((s.credit for s in month.services.values()), Decimal(0))
-        if month.target_credit is not None and month.target_credit.credit is not None:
-            total += month.target_credit.credit
-    return total
+from slawriter.measure.report import (
+    SERVICE_CREDITS,
+    TARGET_CREDITS,
+    TOTAL_CREDITS,
+    credits_owed,
+)
 
 
 def members(folder: Path, library: Library) -> list[tuple[Path, Path, Path | None]]:
@@ -73,11 +69,16 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
     rows: list[dict[str, Any]] = []
     left_out = 0
     for agreement, tickets, outages in members(args.portfolio, library):
+        # The status history and updates beside it count as in the agreement's own report.
+        history = tickets.with_name(f"{agreement.stem}-history.csv")
+        updates = tickets.with_name(f"{agreement.stem}-updates.csv")
         report = measure_files(
             agreement,
             library,
             tickets=tickets,
             outages=outages,
+            history=history if history.is_file() else None,
+            updates=updates if updates.is_file() else None,
             period=args.period,
             as_of=as_of,
             preset=args.preset,
@@ -87,12 +88,15 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
         ).report
         forecast = report.extra_json.get("forecast")
         left_out += len(report.rejected)
+        owed = credits_owed(report.months)
         rows.append(
             {
                 "agreement": display_path(agreement),
                 "customer": report.customer,
                 "currency": report.currency,
-                "owed": float(owed(report)),
+                "service_credits": float(owed.service),
+                "target_credits": float(owed.target),
+                "owed": float(owed.total),
                 "at_risk": None if forecast is None else forecast["credits_at_risk"],
                 "rows_left_out": len(report.rejected),
                 "period_over": report.period_over,
@@ -100,8 +104,12 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
         )
     totals: dict[str, dict[str, float]] = {}
     for row in rows:
-        money = totals.setdefault(row["currency"], {"owed": 0.0, "at_risk": 0.0})
-        money["owed"] = round(money["owed"] + row["owed"], 2)
+        money = totals.setdefault(
+            row["currency"],
+            {"service_credits": 0.0, "target_credits": 0.0, "owed": 0.0, "at_risk": 0.0},
+        )
+        for key in ("service_credits", "target_credits", "owed"):
+            money[key] = round(money[key] + row[key], 2)
         money["at_risk"] = round(money["at_risk"] + (row["at_risk"] or 0.0), 2)
     body = {
         "period": args.period.upper(),
@@ -123,22 +131,26 @@ def _table(body: dict[str, Any]) -> None:
     from slawriter.text.numbers import money
 
     table = Table(title=f"Portfolio {body['period']}, as of {body['as_of'][:16]}")
-    for heading in ("Agreement", "Customer", "Credits owed", "At risk (forecast)", "Rows left out"):
-        table.add_column(
-            heading, justify="right" if heading != "Agreement" and heading != "Customer" else "left"
-        )
+    headings = ("Agreement", "Customer", SERVICE_CREDITS, TARGET_CREDITS,
+                f"{TOTAL_CREDITS} owed", "At risk (forecast)", "Rows left out")  # fmt: skip
+    for heading in headings:
+        text = heading in ("Agreement", "Customer")
+        table.add_column(heading, justify="left" if text else "right")
     for row in body["agreements"]:
         risk = "-" if row["at_risk"] is None else money(row["at_risk"], row["currency"])
         table.add_row(
             Path(row["agreement"]).name,
             row["customer"],
+            money(row["service_credits"], row["currency"]),
+            money(row["target_credits"], row["currency"]),
             money(row["owed"], row["currency"]),
             risk,
             str(row["rows_left_out"]),
         )
     for currency, money_total in body["totals"].items():
         table.add_row(
-            "Total", currency, money(money_total["owed"], currency),
+            "Total", currency, money(money_total["service_credits"], currency),
+            money(money_total["target_credits"], currency), money(money_total["owed"], currency),
             money(money_total["at_risk"], currency), "", style="bold",
         )  # fmt: skip
     Console(highlight=False, width=120).print(table)

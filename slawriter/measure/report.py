@@ -306,6 +306,18 @@ class Inputs:
     automatic_responses: int = 0
 
 
+@dataclass(frozen=True)
+class Measured:
+    """How each target was decided, kept so --compare judges the same verdicts the report
+    counts (priority changes, pauses from the status history, automatic replies and all)."""
+
+    verdicts: dict[str, _Verdicts]  # "response", "resolution", "update"
+    pauses: tuple[npt.NDArray[np.int64], Instants, Instants]  # every pause, merged, by ticket
+    history_pauses: tuple[npt.NDArray[np.int64], Instants, Instants]  # the history's own
+    segments: dict[int, Segments]  # priority changes by ticket (timeline.segments)
+    responded: Instants  # the response each target used (updates and resolution filled in)
+
+
 @dataclass
 class Report:
     agreement: str
@@ -332,10 +344,54 @@ class Report:
     # What the report was computed from, kept for the evidence file and --compare.
     ticket_data: Tickets | None = None
     outage_items: list[Outage] = field(default_factory=list)
+    measured: Measured | None = None
     # Sections (key, title, blocks) and JSON keys added by --compare and the forecast
     # (measure/compare.py, measure/forecast.py), placed before "Rows not used".
     extra_sections: list[tuple[str, str, list[Any]]] = field(default_factory=list)
     extra_json: dict[str, Any] = field(default_factory=dict)
+
+
+# The one wording of the credits, in every document, the JSON, the portfolio and the evidence.
+SERVICE_CREDITS = "Service credits (uptime)"
+TARGET_CREDITS = "Target credits (response and resolution)"
+TOTAL_CREDITS = "Total"
+
+
+@dataclass(frozen=True)
+class CreditsOwed:
+    """The credits owed for the period so far: for missed uptime, for missed Response and
+    Resolution targets, and both together."""
+
+    service: Decimal
+    target: Decimal
+    target_fee_known: bool  # False: a target credit is owed but a fee it is a share of is not
+
+    @property
+    def total(self) -> Decimal:
+        return self.service + self.target
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "service": float(self.service),
+            "target": float(self.target),
+            "total": float(self.total),
+            "target_fee_known": self.target_fee_known,
+        }
+
+
+def credits_owed(months: Sequence[Figures]) -> CreditsOwed:
+    service = target = Decimal(0)
+    known = True
+    for month in months:
+        service += sum((s.credit for s in month.services.values()), Decimal(0))
+        owed = month.target_credit
+        if owed is None:
+            continue
+        if owed.credit is not None:
+            target += owed.credit
+        elif owed.percent > 0:
+            known = False
+    return CreditsOwed(service, target, known)
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -343,6 +399,19 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 # --- tickets ------------------------------------------------------------------------------------
+
+
+def response_times(tickets: Tickets, updates: Updates | None) -> Instants:
+    """Each ticket's Response as the report counts it."""
+    responded = tickets.responded
+    if updates is not None and len(updates.ticket):
+        # No response (or an automatic one): the first public update by an agent is it.
+        owners, first = np.unique(updates.ticket, return_index=True)
+        earliest = np.full(len(tickets.created), NOT_A_TIME, dtype=np.int64)
+        earliest[owners] = updates.time[first]
+        responded = np.where(responded == NOT_A_TIME, earliest, responded)
+    result: Instants = np.where(responded == NOT_A_TIME, tickets.resolved, responded)
+    return result
 
 
 def _ticket_figures(
@@ -355,6 +424,7 @@ def _ticket_figures(
     pauses: tuple[npt.NDArray[np.int64], Instants, Instants],
     changed: dict[int, Segments],
     updates: Updates | None,
+    responded: Instants,
 ) -> tuple[list[dict[str, PriorityFigures]], dict[str, PriorityFigures], list[_Verdicts]]:
     per_month: list[dict[str, PriorityFigures]] = [{} for _ in range(months)]
     total: dict[str, PriorityFigures] = {}
@@ -375,14 +445,6 @@ def _ticket_figures(
             table[pid] = PriorityFigures(pid, priority.name, spec[code][1], spec[code][2])
             table[pid].update_target_s = spec[code][3]
     created = tickets.created
-    responded = tickets.responded
-    if updates is not None and len(updates.ticket):
-        # No response (or an automatic one): the first public update by an agent is it.
-        owners, first = np.unique(updates.ticket, return_index=True)
-        earliest = np.full(len(created), NOT_A_TIME, dtype=np.int64)
-        earliest[owners] = updates.time[first]
-        responded = np.where(responded == NOT_A_TIME, earliest, responded)
-    responded = np.where(responded == NOT_A_TIME, tickets.resolved, responded)
     final = final_priority(tickets.priority, changed)
     found: list[_Verdicts] = []
     for kind, event in (("response", responded), ("resolution", tickets.resolved)):
@@ -413,6 +475,8 @@ def _ticket_figures(
                 done[pick] & (rows.cut[pick] == NOT_A_TIME),
                 done[pick],
                 rows.rule[pick],
+                rows.start[pick],
+                end[pick],
             )
         )
     if updates is not None:
@@ -449,7 +513,8 @@ def _ticket_figures(
 
 @dataclass(frozen=True)
 class _Verdicts:
-    """One target (response, resolution, update) of every counted ticket, as columns."""
+    """One target (response, resolution, update) of every counted ticket, as columns: the
+    stretch that decided it (``start`` to ``end``, at ``priority``), as --compare re-checks it."""
 
     kind: str
     ticket: npt.NDArray[np.int64]
@@ -460,6 +525,8 @@ class _Verdicts:
     finished: npt.NDArray[np.bool_]  # done by as-of, measured to the event (in the figures)
     done: npt.NDArray[np.bool_]  # the event happened by as-of
     rule: npt.NDArray[np.object_]
+    start: Instants
+    end: Instants
 
 
 def _update_verdicts(
@@ -505,6 +572,8 @@ def _update_verdicts(
         done & ~over[worst],
         done,
         np.full(len(ticket), "", dtype=object),
+        gaps.start[worst],
+        gaps.end[worst],
     )
 
 
@@ -815,9 +884,11 @@ def build_report(
         changed = segments(tickets.created, tickets.priority, history.changes, as_of_us)
     else:
         pauses = merge_pauses(*pauses)
+    responded = response_times(tickets, updates)
     per_month, total_priorities, found = _ticket_figures(
-        agreement, calendars, tickets, month_of, len(months), as_of_us, pauses, changed, updates
-    )
+        agreement, calendars, tickets, month_of, len(months), as_of_us, pauses, changed, updates,
+        responded,
+    )  # fmt: skip
     items = outages.items if outages else []
     figures: list[Figures] = []
     for index, (year, month) in enumerate(months):
@@ -868,6 +939,16 @@ def build_report(
         tickets_after_as_of=int(later.sum()),
         ticket_data=tickets,
         outage_items=list(items),
+    )
+    no_pauses = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    report.measured = Measured(
+        verdicts={item.kind: item for item in found},
+        pauses=pauses,
+        history_pauses=(
+            (history.pause_owner, history.pause_start, history.pause_end) if history else no_pauses
+        ),
+        segments=changed,
+        responded=responded,
     )
     report.by_service = _by_service(agreement, tickets, found)
     report.changed = _changed(tickets, changed, found, month_of, local.timezone, history)
@@ -1119,6 +1200,7 @@ def report_json(report: Report) -> dict[str, Any]:
     body.update(_figures_json(report.total))
     if len(report.months) > 1:
         body["by_month"] = {m.label: _figures_json(m) for m in report.months}
+    body["credits_owed"] = credits_owed(report.months).as_json()
     body["tickets_after_as_of"] = report.tickets_after_as_of
     inputs = report.inputs
     body["status_history"] = (

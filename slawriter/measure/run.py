@@ -217,6 +217,11 @@ def measure_files(
         sources = {"agreement": agreement_path, "tickets": tickets}
         if outages is not None:
             sources["outages"] = outages
+        # The history and updates decide verdicts and credits too: hashed like the rest.
+        if history is not None:
+            sources["status_history"] = history
+        if updates is not None:
+            sources["updates"] = updates
         zone = calendars_for(loaded.agreement, loaded.provider).local.timezone
         files.update(evidence_files(report, loaded.agreement, zone, stem, sources))
         written = write_report_set(
