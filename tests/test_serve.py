@@ -146,6 +146,8 @@ def draft_all(c: TestClient, name: str, extra: dict[str, Any] | None = None) -> 
     wanted = {
         "customer.address": "1 High St, Bristol BS1 1AA",
         "customer.signatory.name": "Sam Lee",
+        # Asked when the name does not say what kind of company it is (no "Ltd").
+        "customer.signatory.title": "Director",
         "monitoring.system": "Datto RMM",
         **(extra or {}),
     }
@@ -297,6 +299,42 @@ def test_a_stale_save_is_refused_and_says_what_changed(folder: Path) -> None:
     assert saved(folder, name)["customer"]["signatory"]["name"] == "Sam Lee"
 
 
+def test_a_change_made_in_the_terminal_is_seen_and_a_stale_save_still_refused(
+    folder: Path,
+) -> None:
+    """The server keeps the open agreement in memory: an edit on disk (the terminal, an
+    editor; here one of the same size, written in place) is read again, not overwritten."""
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/customer"
+    first = {"customer.signatory.name": "Sam Lee", "customer.address": "1 High St"}
+    assert answer(c, url, first).status_code == 303
+    page = c.get(url).text  # the document is now kept in memory
+    path = folder / name
+    text = path.read_text("utf-8")
+    with path.open("r+", encoding="utf-8") as edited:  # same inode, same size
+        edited.write(text.replace("name: Sam Lee", "name: Kim Poe"))
+    assert 'value="Kim Poe"' in c.get(url).text
+    refused = post(c, url, [*form_of(page), ("action", "save")])
+    assert refused.status_code == 409 and "Signatory: Sam Lee → Kim Poe" in refused.text
+    assert saved(folder, name)["customer"]["signatory"]["name"] == "Kim Poe"
+    # A save from the page that saw the edit goes through, and the next page shows it.
+    assert answer(c, url, {"customer.signatory.name": "Ann Orr"}).status_code == 303
+    assert 'value="Ann Orr"' in c.get(url).text
+    assert saved(folder, name)["customer"]["signatory"]["name"] == "Ann Orr"
+
+
+def test_a_refused_answer_leaves_the_kept_document_as_the_file_has_it(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/customer"
+    refused = answer(c, url, {"customer.name": "", "customer.address": "1 High St"})
+    assert refused.status_code == 422 and "An answer is needed here" in refused.text
+    assert saved(folder, name)["customer"]["name"] == "Corner Shop Ltd"
+    page = c.get(url).text
+    assert 'value="Corner Shop Ltd"' in page and "1 High St" in page
+
+
 def test_a_changed_answer_asks_its_dependents_again(folder: Path) -> None:
     c = client(folder)
     name = new_agreement(c)
@@ -388,7 +426,12 @@ def test_renewal_starts_from_a_finished_agreement(folder: Path) -> None:
     c = client(folder)
     name = new_agreement(c)
     draft_all(c, name)
+    page = c.get("/").text
+    assert 'id="renew-source"' not in page and "No finished agreement yet" in page
     post(c, f"/a/{name}/finish", [("csrf", csrf(c))])
+    page = c.get("/").text
+    assert '<option value="corner-shop.yaml">Corner Shop Ltd (corner-shop.yaml)</option>' in page
+    assert "No finished agreement yet" not in page
     response = post(c, "/renew", [("csrf", csrf(c)), ("source", name)])
     assert (
         response.status_code == 303 and "corner-shop-renewal.yaml" in response.headers["location"]

@@ -17,11 +17,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -35,11 +36,18 @@ from slawriter.files import roundtrip
 from slawriter.files.roundtrip import plain
 from slawriter.pipeline.session import Request as Wanted
 from slawriter.pipeline.session import Session, in_their_words
-from slawriter.web import pages
-from slawriter.web.folder import Folder, version
-from slawriter.wizard.answers import Item, to_loc
-from slawriter.wizard.engine import Wizard
-from slawriter.wizard.handlers import handler_for
+from slawriter.pipeline.warm import Stamp, Warm, stamp
+from slawriter.web.anchors import field_id
+from slawriter.web.folder import Folder, Listed, version
+
+if TYPE_CHECKING:
+    from slawriter.library import Library
+    from slawriter.web import pages
+    from slawriter.wizard.answers import Item
+    from slawriter.wizard.engine import Wizard
+
+# The questions, the model and the wizard are imported by the pages that need them: the start
+# page is drawn before they are loaded, so 'slawriter serve' shows it at once.
 
 HERE = Path(__file__).parent
 TOKEN_COOKIE = "slawriter_token"
@@ -70,6 +78,9 @@ class State:
         self.settings = settings
         self.folder = Folder(settings.folder)
         self.formats = settings.formats or document_formats()
+        self.warm = Warm()
+        self.warmed = False
+        self.counted: dict[Stamp, int] = {}  # answers to go, by the file's stamp
         # One writer at a time: a save checks the version and writes under this lock.
         self.lock = threading.RLock()
         # The bytes behind the versions pages were drawn from, to say what changed since.
@@ -96,11 +107,48 @@ class State:
             self.seen.popitem(last=False)
         return current
 
+    def library(self) -> Library:
+        return self.warm.library(self.settings.library)
+
+    def left(self, entry: Listed) -> int | None:
+        """How many answers an unfinished agreement still needs (None: finished, or it
+        cannot be opened); counted once per change of the file."""
+        from slawriter.web import pages
+
+        if entry.finished:
+            return None
+        key = stamp(self.folder.agreement(entry.name))
+        if key is not None and key in self.counted:
+            return self.counted[key]
+        try:
+            _session, wizard, _path = self.open(entry.name)
+            count = len(pages.remaining(wizard))
+        except SlawriterError:
+            return None
+        if key is not None:
+            self.counted[key] = count
+        return count
+
+    def warm_up(self) -> None:
+        """Read what every agreement page needs (see start)."""
+        from slawriter.model.agreement import Agreement
+        from slawriter.web import pages  # noqa: F401  (the model and the wizard)
+        from slawriter.wizard.provider import find_provider
+
+        try:
+            library = self.library()
+            questions = library.profiles_dir / "questions"
+            for path in sorted(library.profiles_dir.glob("*.yaml")):
+                self.warm.questions(questions, library.profile(path.stem).id, Agreement)
+            self.warm.provider(find_provider(self.settings.provider), questions, self.today())
+        except SlawriterError:
+            pass  # said to the user on the page that needs it
+
     def session(self, wanted: Wanted) -> Session:
         from rich.console import Console
 
         console = Console(file=io.StringIO(), width=100, highlight=False, soft_wrap=True)
-        return Session(wanted, None, self.today(), console)
+        return Session(wanted, None, self.today(), console, self.warm)
 
     def wanted(self, **kwargs: Any) -> Wanted:
         s = self.settings
@@ -194,7 +242,7 @@ def _refused(state: State, message: str, status: int) -> HTMLResponse:
 def _page(state: State, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("csrf", state.settings.csrf)
     context.setdefault("quote", quote)
-    context.setdefault("field_id", pages.field_id)
+    context.setdefault("field_id", field_id)
     html = state.templates.get_template(template).render(**context)
     return HTMLResponse(html, status)
 
@@ -204,29 +252,25 @@ def _page(state: State, template: str, status: int = 200, **context: Any) -> HTM
 
 async def start(request: Request) -> Response:
     state: State = request.app.state.slawriter
-    from slawriter.library import Library
-
-    library = Library.locate(state.settings.library)
+    library = state.library()
     profiles = sorted(p.stem for p in library.profiles_dir.glob("*.yaml"))
-    listed = []
-    for entry in state.folder.agreements():
-        left = None
-        if not entry.finished:
-            try:
-                _session, wizard, _path = state.open(entry.name)
-                left = len(pages.remaining(wizard))
-            except SlawriterError:
-                left = None
-        listed.append((entry, left))
-    return _page(
+    listed = [(entry, state.left(entry)) for entry in state.folder.agreements(state.warm.peek)]
+    response = _page(
         state,
         "start.html",
         title="Agreements",
         folder=str(state.folder.root),
         listed=listed,
+        renewable=[entry for entry, _left in listed if entry.finished],
         profiles=profiles,
         message=request.query_params.get("message"),
     )
+    if not state.warmed:
+        # Once the first page is on screen: the questions, the model and the provider file
+        # are read while the salesperson reads it, so the next click is quick.
+        state.warmed = True
+        response.background = BackgroundTask(state.warm_up)
+    return response
 
 
 async def new(request: Request) -> Response:
@@ -276,6 +320,8 @@ async def _start_with(request: Request, message: str, status: int) -> Response:
 
 
 async def resume(request: Request) -> Response:
+    from slawriter.web import pages
+
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     _session, wizard, _path = state.open(name)
@@ -298,6 +344,8 @@ def _section_context(
     again: dict[str, str] | None = None,
     count_left: bool = True,
 ) -> dict[str, Any]:
+    from slawriter.web import pages
+
     shown = pages.sections(wizard)
     ids = [s.id for s in shown]
     if section_id not in wizard.questions.section_by_id:
@@ -337,6 +385,8 @@ def _section_context(
 
 
 def _labels(items: list[Any]) -> dict[str, str]:
+    from slawriter.web import pages
+
     labels: dict[str, str] = {}
     for entry in items:
         if isinstance(entry, pages.GroupField):
@@ -350,17 +400,21 @@ def _labels(items: list[Any]) -> dict[str, str]:
 
 def _link(name: str, wizard: Wizard, path: str) -> str | None:
     """The address of the question that sets a field path (for findings and problems)."""
+    from slawriter.web import pages
+
     found = wizard.locate(path)
     if found is None:
         return None
     question, item, sub = found
-    anchor = pages.field_id(question.key)
+    anchor = field_id(question.key)
     if item is not None and sub is not None:
-        anchor = pages.field_id(pages.field_name(wizard, sub, item))
+        anchor = field_id(pages.field_name(wizard, sub, item))
     return f"/a/{quote(name)}/s/{question.section}#{anchor}"
 
 
 async def section_page(request: Request) -> Response:
+    from slawriter.web import pages
+
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     section_id = request.path_params["section"]
@@ -385,6 +439,10 @@ def _save(
     state: State, session: Session, wizard: Wizard, section_id: str, form: FormData
 ) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """Store the section's posted answers; the refused ones and the dependents asked again."""
+    from slawriter.web import pages
+    from slawriter.wizard.answers import Item, to_loc
+    from slawriter.wizard.handlers import handler_for
+
     errors: dict[str, tuple[str, str]] = {}
     again: dict[str, str] = {}
     shown = {str(name) for name in form.getlist("shown")}
@@ -430,6 +488,8 @@ def _store_one(
     errors: dict[str, tuple[str, str]],
     again: dict[str, str],
 ) -> None:
+    from slawriter.web import pages
+
     name = pages.field_name(wizard, question, item)
     if name not in shown:
         return
@@ -507,6 +567,8 @@ def _overwrites(state: State, wizard: Wizard, path: Path, based_on: str, form: F
 
 def _fields(state: State, wizard: Wizard) -> dict[str, pages.Field]:
     """Every field of every section as the pages would show it now."""
+    from slawriter.web import pages
+
     out: dict[str, pages.Field] = {}
     for section in pages.sections(wizard):
         for question in pages.section_questions(wizard, section.id):
@@ -541,6 +603,8 @@ def _shown(value: Any) -> str:
 
 
 async def section_save(request: Request) -> Response:
+    from slawriter.web import pages
+
     state: State = request.app.state.slawriter
     form = await posted(request)
     name = request.path_params["name"]
@@ -608,7 +672,7 @@ async def section_save(request: Request) -> Response:
             pass
     anchor = str(form.get("anchor", ""))
     if verb_of(action) in ("add", "remove"):
-        target += f"#{pages.field_id(action.split(':')[1])}"
+        target += f"#{field_id(action.split(':')[1])}"
     elif anchor:
         target += f"#{anchor}"
     return RedirectResponse(target, 303)
@@ -616,6 +680,8 @@ async def section_save(request: Request) -> Response:
 
 def _names(items: list[Any]) -> set[str]:
     """The names of the fields on a page (what its form posts as 'shown')."""
+    from slawriter.web import pages
+
     names = set()
     for entry in items:
         if isinstance(entry, pages.GroupField):
@@ -657,9 +723,8 @@ def _findings(
     """The feasibility findings and validation problems, in the user's words."""
     from slawriter.feasibility import check_agreement
     from slawriter.files.load import load_agreement
-    from slawriter.library import Library
 
-    library = Library.locate(state.settings.library)
+    library = state.library()
     problems: list[tuple[str, str, str | None]] = []
     try:
         loaded = load_agreement(path, library)
@@ -716,7 +781,6 @@ async def accept(request: Request) -> Response:
     name = request.path_params["name"]
     from slawriter.feasibility import check_agreement
     from slawriter.files.load import load_agreement
-    from slawriter.library import Library
 
     reason = " ".join(str(form.get("reason", "")).split())
     back = str(form.get("back", "")) or f"/a/{quote(name)}/review"
@@ -734,7 +798,7 @@ async def accept(request: Request) -> Response:
                 "record.",
                 back=back,
             )
-        library = Library.locate(state.settings.library)
+        library = state.library()
         for finding in check_agreement(load_agreement(path, library), library):
             if _finding_key(finding.id, finding.message) == form.get("finding"):
                 if finding.severity != "error":
@@ -755,13 +819,12 @@ async def preview(request: Request) -> Response:
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     from slawriter.files.load import load_agreement
-    from slawriter.library import Library
     from slawriter.pipeline.render import render_outputs
 
     path = state.folder.agreement(name)
     if not path.is_file():
         raise NotFound(f"There is no agreement file called {name} in this folder.")
-    library = Library.locate(state.settings.library)
+    library = state.library()
     try:
         loaded = load_agreement(path, library)
         html = render_outputs(loaded, library, ["html"], allow_draft=True)["html"]
@@ -776,6 +839,9 @@ async def preview(request: Request) -> Response:
 
 
 async def review(request: Request) -> Response:
+    from slawriter.web import pages
+    from slawriter.wizard.answers import to_loc
+
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     session, wizard, path = state.open(name)
@@ -868,13 +934,12 @@ async def memo(request: Request) -> Response:
     from slawriter.feasibility import check_agreements
     from slawriter.feasibility.memo import build_memo
     from slawriter.files.load import load_agreement
-    from slawriter.library import Library
     from slawriter.render.registry import render
 
     path = state.folder.agreement(name)
     if not path.is_file():
         raise NotFound(f"There is no agreement file called {name} in this folder.")
-    library = Library.locate(state.settings.library)
+    library = state.library()
     checked = check_agreements([load_agreement(path, library)], library)
     data = render(build_memo(checked), "md")
     return Response(

@@ -5,11 +5,11 @@ check and show every answer, so a message in the browser is the one the terminal
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from slawriter.files.roundtrip import get, plain
+from slawriter.web.anchors import field_id
 from slawriter.wizard.answers import MISSING, Item, to_loc
 from slawriter.wizard.engine import Wizard
 from slawriter.wizard.handlers import (
@@ -58,10 +58,6 @@ class GroupField:
     item_name: str
     items: list[GroupItem]
     again: str | None = None
-
-
-def field_id(name: str) -> str:
-    return "q-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
 def field_name(wizard: Wizard, question: Question, item: Item | None) -> str:
