@@ -47,7 +47,8 @@ def make_folder(folder: Path) -> Path:
 
 
 def client(folder: Path, **kwargs: Any) -> TestClient:
-    settings = Settings(folder=folder, provider=folder / "provider.yaml", today=TODAY, **kwargs)
+    kwargs.setdefault("today", TODAY)
+    settings = Settings(folder=folder, provider=folder / "provider.yaml", **kwargs)
     return TestClient(create_app(settings), base_url=BASE)
 
 
@@ -397,6 +398,49 @@ def test_review_finish_and_download(folder: Path) -> None:
     assert "attachment" in document.headers["content-disposition"]
     memo = c.get(f"/a/{name}/memo")
     assert memo.status_code == 200 and "attachment" in memo.headers["content-disposition"]
+
+
+def test_finish_page_offers_the_clause_book_and_the_compliance_report(folder: Path) -> None:
+    shutil.copy(EXAMPLES / "acme-standard.yaml", folder / "acme.yaml")
+    c = client(folder, today=date(2027, 2, 5))  # January 2027 is over
+    page = c.get("/a/acme.yaml/done").text
+    assert "slawriter report acme.yaml --tickets tickets.csv --outages outages.csv " in page
+    assert "--period 2027-01 --out out/" in page and 'value="2027-01"' in page
+    book = post(c, "/a/acme.yaml/book", [("csrf", csrf(c))])
+    assert book.status_code == 303
+    page = c.get("/a/acme.yaml/done").text
+    assert 'href="/out/acme-clause-book.docx"' in page
+    assert c.get("/out/acme-clause-book.docx").content.startswith(b"PK")
+    tickets = (EXAMPLES / "acme-2027-01-tickets.csv").read_bytes()
+    outages = (EXAMPLES / "acme-2027-01-outages.csv").read_bytes()
+    written = c.post(
+        "/a/acme.yaml/report",
+        data={"csrf": csrf(c), "period": "2027-01", "preset": ""},
+        files={"tickets": ("t.csv", tickets, "text/csv"), "outages": ("o.csv", outages)},
+        follow_redirects=False,
+    )
+    assert written.status_code == 303, written.text
+    page = c.get("/a/acme.yaml/done").text
+    assert "Word: acme-2027-01.docx" in page and "Markdown: acme-2027-01.md" in page
+    report = c.get("/out/acme-2027-01.md").text
+    assert "2027" in report and "P1" in report
+    no_export = c.post(
+        "/a/acme.yaml/report",
+        data={"csrf": csrf(c), "period": "2027-01"},
+        follow_redirects=False,
+    )
+    assert no_export.status_code == 422 and "Choose the ticket export" in no_export.text
+    bad_period = c.post(
+        "/a/acme.yaml/report",
+        data={"csrf": csrf(c), "period": "January"},
+        files={"tickets": ("t.csv", tickets, "text/csv")},
+        follow_redirects=False,
+    )
+    assert bad_period.status_code == 422 and "is not a month" in bad_period.text
+    refused = c.post(
+        "/a/acme.yaml/report", data={"period": "2027-01"}, files={"tickets": ("t.csv", tickets)}
+    )
+    assert refused.status_code == 403  # no CSRF token
 
 
 def test_preview_is_the_html_renderer_without_scripts(folder: Path) -> None:

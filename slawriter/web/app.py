@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import io
 import secrets
+import shlex
 import shutil
 import threading
 from collections import OrderedDict
@@ -224,6 +225,7 @@ async def posted(request: Request) -> FormData:
     form = await request.form()
     token = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
     if not hmac.compare_digest(token, state.settings.csrf):
+        await form.close()
         raise Forbidden(
             "This form is out of date or did not come from slawriter: reload the page and "
             "try again."
@@ -904,20 +906,152 @@ async def done(request: Request) -> Response:
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     path = state.folder.agreement(name)
-    files = []
-    for suffix in (".docx", ".pdf", ".md"):
-        written = state.folder.out / f"{path.stem}{suffix}"
-        if written.is_file():
-            kind = {".docx": "Word", ".pdf": "PDF", ".md": "Markdown"}[suffix]
-            files.append((kind, written.name, written.stat().st_size))
+    files = _written(state, path.stem, (".docx", ".pdf", ".md"))
+    reports = sorted(
+        {f for f in _written(state, f"{path.stem}-*", (".docx", ".md")) if _is_report(f[1])},
+        key=lambda f: f[1],
+    )
+    book = _written(state, f"{path.stem}-clause-book", (".docx",))
     return _page(
         state,
         "done.html",
         title="Your agreement is ready",
         name=name,
         files=files,
+        reports=reports,
+        book=book,
+        presets=_presets(state),
+        period=_last_month(state.today()),
+        shell_name=shlex.quote(name),
         finished=bool(files) and not roundtrip.load(path).get("incomplete"),
     )
+
+
+def _written(state: State, stem: str, suffixes: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    """Documents in out/ named ``stem`` (a glob) with one of ``suffixes``: kind, name, size."""
+    kinds = {".docx": "Word", ".pdf": "PDF", ".md": "Markdown"}
+    found = []
+    for suffix in suffixes:
+        for written in sorted(state.folder.out.glob(f"{stem}{suffix}")):
+            if written.is_file():
+                found.append((kinds[suffix], written.name, written.stat().st_size))
+    return found
+
+
+def _is_report(file: str) -> bool:
+    """AGREEMENT-2027-01.docx or AGREEMENT-2027-Q1.md: a compliance report's name."""
+    import re
+
+    return re.search(r"-\d{4}-(?:\d{2}|Q[1-4])\.(?:docx|md)$", file) is not None
+
+
+def _last_month(today: date) -> str:
+    first = today.replace(day=1)
+    previous = date.fromordinal(first.toordinal() - 1)
+    return f"{previous.year:04d}-{previous.month:02d}"
+
+
+def _presets(state: State) -> list[str]:
+    from slawriter.measure.presets import preset_files
+
+    return list(preset_files(state.library().root))
+
+
+async def book(request: Request) -> Response:
+    """The clause book (every clause and variant) with this agreement's values filled in."""
+    state: State = request.app.state.slawriter
+    await posted(request)
+    name = request.path_params["name"]
+    from slawriter.review.book import write_book
+
+    path = state.folder.agreement(name)
+    if not path.is_file():
+        raise NotFound(f"There is no agreement file called {name} in this folder.")
+    out = state.folder.document(f"{path.stem}-clause-book.docx")
+    with state.lock:
+        out.parent.mkdir(exist_ok=True)
+        write_book(state.library(), out, [path], force=True, today=state.today())
+    return RedirectResponse(f"/a/{quote(name)}/done#book", 303)
+
+
+async def report(request: Request) -> Response:
+    """The compliance report of one month or quarter from a ticket export (and an outage
+    log), as 'slawriter report' writes it."""
+    state: State = request.app.state.slawriter
+    form = await posted(request)
+    try:
+        return await _report(state, form, request.path_params["name"])
+    finally:
+        await form.close()  # the uploads' temporary files
+
+
+async def _report(state: State, form: FormData, name: str) -> Response:
+    import re
+    from datetime import datetime, time
+
+    from starlette.datastructures import UploadFile
+
+    from slawriter.files.output import write_atomic
+    from slawriter.measure.run import measure_files
+
+    path = state.folder.agreement(name)
+    if not path.is_file():
+        raise NotFound(f"There is no agreement file called {name} in this folder.")
+    back = f"/a/{quote(name)}/done#report"
+    period = str(form.get("period", "")).strip().upper()
+    if not re.fullmatch(r"\d{4}-(?:0[1-9]|1[0-2]|Q[1-4])", period):
+        return _page(
+            state,
+            "message.html",
+            422,
+            title="No report",
+            message=f"The period '{period}' is not a month (2027-01) or a quarter (2027-Q1).",
+            back=back,
+        )
+    preset = str(form.get("preset", "")) or None
+    if preset is not None and preset not in _presets(state):
+        preset = None
+    uploads: dict[str, Path] = {}
+    out = state.folder.out
+    for field_name in ("tickets", "outages"):
+        upload = form.get(field_name)
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        data = await upload.read()
+        if not data:
+            continue
+        # Kept beside the report: its record names and hashes the exports it was made from.
+        kept = out / f"{path.stem}-{period}-{field_name}.csv"
+        out.mkdir(exist_ok=True)
+        write_atomic(kept, data)
+        uploads[field_name] = kept
+    if "tickets" not in uploads:
+        return _page(
+            state,
+            "message.html",
+            422,
+            title="No report",
+            message="Choose the ticket export (a CSV file) to measure.",
+            back=back,
+        )
+    now = (
+        datetime.combine(state.settings.today, time(23, 59))
+        if state.settings.today
+        else datetime.now()
+    )
+    with state.lock:
+        measure_files(
+            path,
+            state.library(),
+            tickets=uploads["tickets"],
+            outages=uploads.get("outages"),
+            period=period,
+            as_of=now,
+            preset=preset,
+            out_dir=out,
+            formats=("docx", "md"),
+        )
+    return RedirectResponse(back, 303)
 
 
 async def download(request: Request) -> Response:
@@ -982,6 +1116,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/a/{name}/finish", finish, methods=["POST"]),
         Route("/a/{name}/done", done),
         Route("/a/{name}/memo", memo),
+        Route("/a/{name}/book", book, methods=["POST"]),
+        Route("/a/{name}/report", report, methods=["POST"]),
         Route("/out/{file}", download),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
