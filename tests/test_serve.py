@@ -336,6 +336,30 @@ def test_a_refused_answer_leaves_the_kept_document_as_the_file_has_it(folder: Pa
     assert 'value="Corner Shop Ltd"' in page and "1 High St" in page
 
 
+def test_other_hours_typed_for_a_calendar_become_a_calendar_as_in_the_terminal(
+    folder: Path,
+) -> None:
+    c = client(folder)
+    name = new_agreement(c, "Corner Shop Ltd", "standard")
+    url = f"/a/{name}/s/targets"
+    page = c.get(url).text
+    assert '<option value="__typed_hours__" >Other hours (type them below)</option>' in page
+    assert '<label class="sub" for="q-priorities-P1-calendar-hours">' in page
+    typed = "priorities.P1.calendar~hours"
+    bad = answer(c, url, {"priorities.P1.calendar": "__typed_hours__", typed: "weekdays late"})
+    assert bad.status_code == 422
+    assert 'value="weekdays late"' in bad.text
+    assert '<option value="__typed_hours__" selected>' in bad.text
+    good = answer(
+        c, url, {"priorities.P1.calendar": "__typed_hours__", typed: "mon-sat 07:00-19:00"}
+    )
+    assert good.status_code == 303, re.findall(r'class="error"[^>]*>([^<]*)', good.text)
+    data = saved(folder, name)
+    chosen = data["priorities"]["P1"]["calendar"]
+    assert data["calendars"][chosen]["hours"] == "mon-sat 07:00-19:00"
+    assert f'<option value="{chosen}" selected>' in c.get(url).text
+
+
 def test_a_changed_answer_asks_its_dependents_again(folder: Path) -> None:
     c = client(folder)
     name = new_agreement(c)
@@ -483,6 +507,17 @@ def test_renewal_starts_from_a_finished_agreement(folder: Path) -> None:
     old, new = saved(folder, name), saved(folder, "corner-shop-renewal.yaml")
     assert new["agreement"]["effective_date"] > old["agreement"]["effective_date"]
     assert new["agreement"]["reference"] != old["agreement"]["reference"]
+    # Typing the old reference back is refused, as the terminal refuses it.
+    url = "/a/corner-shop-renewal.yaml/s/agreement"
+    for c_now in (c, client(folder)):  # also after the server was started again
+        typed_back = answer(c_now, url, {"agreement.reference": old["agreement"]["reference"]})
+        assert typed_back.status_code == 422
+        assert (
+            "The renewal needs its own reference: the old agreement uses "
+            f"{old['agreement']['reference']}." in typed_back.text
+        )
+        renewal = saved(folder, "corner-shop-renewal.yaml")
+        assert renewal["agreement"]["reference"] == new["agreement"]["reference"]
 
 
 # --- refusals ------------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ class State:
         self.warm = Warm()
         self.warmed = False
         self.counted: dict[Stamp, int] = {}  # answers to go, by the file's stamp
+        self.renewals: dict[str, str] = {}  # a renewal's file -> the file it renews
         # One writer at a time: a save checks the version and writes under this lock.
         self.lock = threading.RLock()
         # The bytes behind the versions pages were drawn from, to say what changed since.
@@ -310,6 +311,7 @@ async def renew(request: Request) -> Response:
         session = state.session(state.wanted(source=source, out=state.folder.agreement(name)))
         session.open()
         session.save()
+        state.renewals[name] = source.name
     return RedirectResponse(f"/a/{quote(name)}/s/agreement?renewal=1", 303)
 
 
@@ -462,6 +464,14 @@ def _save(
                         _store_one(wizard, sub, item, form, shown, errors, again)
                     wizard.complete_item(question, index)
                 continue
+            if question.key == "agreement.reference" and _old_reference(state, session, form):
+                name = pages.field_name(wizard, question, None)
+                old = _old_reference(state, session, form)
+                errors[name] = (
+                    str(form.get(name, "")),
+                    f"The renewal needs its own reference: the old agreement uses {old}.",
+                )
+                continue
             _store_one(wizard, question, None, form, shown, errors, again)
         for question in wizard.questions.questions:
             if not wizard.applies(question) and wizard.answered(question):
@@ -479,6 +489,26 @@ def _save(
                     if count > group.min_items:
                         wizard.remove((*to_loc(key), int(position)))
     return errors, again
+
+
+def _old_reference(state: State, session: Session, form: FormData) -> str | None:
+    """The reference of the agreement this one renews, when the form gives it back (the
+    terminal asks until the renewal has its own)."""
+    if session.path is None:
+        return None
+    typed = " ".join(str(form.get("agreement.reference", "")).split())
+    source = state.renewals.get(session.path.name)
+    if source is None and session.path.stem.rpartition("-renewal")[1]:
+        # Started before this server was: the name 'slawriter serve' gave it says.
+        source = f"{session.path.stem.rpartition('-renewal')[0]}{session.path.suffix}"
+    if not typed or source is None:
+        return None
+    try:
+        old = roundtrip.plain(state.warm.peek(state.folder.agreement(source)))
+    except (SlawriterError, OSError):
+        return None
+    reference = (old.get("agreement") or {}).get("reference") if isinstance(old, dict) else None
+    return str(reference) if reference is not None and str(reference) == typed else None
 
 
 def _store_one(
