@@ -467,6 +467,66 @@ def test_finish_page_offers_the_clause_book_and_the_compliance_report(folder: Pa
     assert refused.status_code == 403  # no CSRF token
 
 
+def test_a_new_user_sets_up_their_company_in_the_browser_first(tmp_path: Path) -> None:
+    c = client(tmp_path)  # no provider file yet
+    assert "First, your company's details" in c.get("/").text
+    started = post(c, "/new", [("csrf", csrf(c)), ("customer", "Corner Shop Ltd")])
+    assert started.headers["location"] == "/provider/"
+    url = str(c.get("/provider/", follow_redirects=False).headers["location"])
+    assert url.startswith("/provider/s/company")
+    ours = {
+        "name": "Northwind IT Ltd",
+        "address": "2 Low St, Leeds LS1 1AA",
+        "signatory.name": "Pat Doe",
+        "contact.email": "help@northwind.example",
+    }
+    bad = answer(c, url, {**ours, "name": ""}, action="next")
+    assert bad.status_code == 422 and "An answer is needed here" in bad.text
+    for _ in range(6):
+        response = answer(c, url, ours, action="next")
+        assert response.status_code == 303, re.findall(r"<li>([^<]*)</li>", response.text)
+        url = str(response.headers["location"])
+        if not url.startswith("/provider/"):
+            break
+    assert url.startswith("/?message=")
+    assert "Saved your company&#39;s details in provider.yaml." in c.get(url).text
+    provider = saved(tmp_path, "provider.yaml")
+    assert provider["name"] == "Northwind IT Ltd" and provider["internal"]["staffing"]
+    name = new_agreement(c)  # the questionnaire starts now
+    assert saved(tmp_path, name)["provider"] == "provider.yaml"
+
+
+def test_a_staffing_finding_offers_the_teams_hours_and_the_change_clears_it(
+    folder: Path,
+) -> None:
+    provider = folder / "provider.yaml"
+    text = provider.read_text("utf-8")
+    for before, after in (
+        ("mon-fri 08:30-17:30\n      agents: 4", "mon-fri 10:00-12:00\n      agents: 4"),
+        ("mon-fri 07:00-08:30, 17:30-20:00; sat 09:00-13:00", "sat 09:00-10:00"),
+        ("  on_call:\n    hours: 24x7\n    people: 1\n    attend_within: 30m\n", ""),
+    ):
+        assert text.count(before) == 1
+        text = text.replace(before, after)
+    provider.write_text(text, "utf-8")
+    c = client(folder)
+    name = new_agreement(c)
+    draft_all(c, name)
+    review = c.get(f"/a/{name}/review").text
+    assert "nobody is on shift in Business Hours" in review
+    link = re.search(r'<a href="(/provider/s/team\?back=[^"]+)">change your team', review)
+    assert link, review
+    url = link.group(1).replace("&amp;", "&")
+    page = c.get(url).text
+    assert 'value="mon-fri 10:00-12:00"' in page
+    changed = answer(c, url, {"internal.staffing[0].hours": "mon-fri 08:30-17:30"}, "next")
+    assert changed.status_code == 303 and changed.headers["location"] == f"/a/{name}/review"
+    assert "nobody is on shift in Business Hours" not in c.get(f"/a/{name}/review").text
+    assert saved(folder, "provider.yaml")["internal"]["staffing"][0]["hours"] == (
+        "mon-fri 08:30-17:30"
+    )
+
+
 def test_preview_is_the_html_renderer_without_scripts(folder: Path) -> None:
     c = client(folder)
     name = new_agreement(c, HOSTILE)

@@ -811,6 +811,7 @@ def _in_their_words(wizard: Wizard | None, text: str) -> str:
 
 
 in_their_words = _in_their_words  # the browser words its findings panel the same way
+TEAM_RULES = _TEAM_RULES  # the browser offers the team's hours for these findings too
 
 
 def _not_checked(wizard: Wizard | None, findings: list[Finding]) -> list[str]:

@@ -35,8 +35,8 @@ from starlette.staticfiles import StaticFiles
 from slawriter.errors import InputError, RefusedError, SlawriterError
 from slawriter.files import roundtrip
 from slawriter.files.roundtrip import plain
+from slawriter.pipeline.session import TEAM_RULES, Session, in_their_words
 from slawriter.pipeline.session import Request as Wanted
-from slawriter.pipeline.session import Session, in_their_words
 from slawriter.pipeline.warm import Stamp, Warm, stamp
 from slawriter.web.anchors import field_id
 from slawriter.web.folder import Folder, Listed, version
@@ -44,6 +44,7 @@ from slawriter.web.folder import Folder, Listed, version
 if TYPE_CHECKING:
     from slawriter.library import Library
     from slawriter.web import pages
+    from slawriter.web.provider import ProviderFile
     from slawriter.wizard.answers import Item
     from slawriter.wizard.engine import Wizard
 
@@ -265,6 +266,7 @@ async def start(request: Request) -> Response:
         folder=str(state.folder.root),
         listed=listed,
         renewable=[entry for entry, _left in listed if entry.finished],
+        provider_ready=_provider_path(state).is_file(),
         profiles=profiles,
         message=request.query_params.get("message"),
     )
@@ -276,9 +278,17 @@ async def start(request: Request) -> Response:
     return response
 
 
+def _provider_path(state: State) -> Path:
+    from slawriter.wizard.provider import find_provider
+
+    return find_provider(state.settings.provider)
+
+
 async def new(request: Request) -> Response:
     state: State = request.app.state.slawriter
     form = await posted(request)
+    if not _provider_path(state).is_file():  # a new user: their company's details come first
+        return RedirectResponse("/provider/", 303)
     from slawriter.wizard.fields import slug
 
     customer = " ".join(str(form.get("customer", "")).split())
@@ -440,7 +450,11 @@ async def section_page(request: Request) -> Response:
 
 
 def _save(
-    state: State, session: Session, wizard: Wizard, section_id: str, form: FormData
+    state: State,
+    session: Session | ProviderFile,
+    wizard: Wizard,
+    section_id: str,
+    form: FormData,
 ) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """Store the section's posted answers; the refused ones and the dependents asked again."""
     from slawriter.web import pages
@@ -491,7 +505,7 @@ def _save(
     return errors, again
 
 
-def _old_reference(state: State, session: Session, form: FormData) -> str | None:
+def _old_reference(state: State, session: Session | ProviderFile, form: FormData) -> str | None:
     """The reference of the agreement this one renews, when the form gives it back (the
     terminal asks until the renewal has its own)."""
     if session.path is None:
@@ -747,6 +761,7 @@ class Shown:
     links: list[tuple[str, str]]
     key: str  # identifies the finding in the accept form
     accepted: str | None
+    team: bool = False  # fixed where the team's hours are too (the provider file)
 
 
 def _findings(
@@ -787,6 +802,7 @@ def _findings(
                 links=links,
                 key=_finding_key(finding.id, finding.message),
                 accepted=accepted.get((finding.id, finding.message)),
+                team=finding.id in TEAM_RULES,
             )
         )
     return {"problems": [], "findings": shown, "valid": True}
@@ -1113,6 +1129,141 @@ async def memo(request: Request) -> Response:
     )
 
 
+# --- your company's details (the provider file) ------------------------------------------------
+
+
+def _provider_file(state: State) -> ProviderFile:
+    from slawriter.web.provider import ProviderFile
+    from slawriter.wizard.provider import find_provider
+
+    questions = state.library().profiles_dir / "questions"
+    return ProviderFile(
+        find_provider(state.settings.provider), questions, state.today(), state.warm
+    )
+
+
+def _back(value: str) -> str:
+    """Where to go once the details are saved: a page of an agreement, else the start."""
+    return value if value.startswith("/a/") and "//" not in value else "/"
+
+
+async def provider_start(request: Request) -> Response:
+    from slawriter.web import pages
+
+    state: State = request.app.state.slawriter
+    file = _provider_file(state)
+    shown = [s.id for s in pages.sections(file.wizard)]
+    target = shown[0]
+    for key, _prompt in pages.remaining(file.wizard):
+        found = file.wizard.locate(key)
+        if found is not None and found[0].section in shown:
+            target = found[0].section
+            break
+    back = quote(_back(request.query_params.get("back", "")), safe="/")
+    return RedirectResponse(f"/provider/s/{target}?back={back}", 303)
+
+
+def _provider_context(
+    state: State,
+    file: ProviderFile,
+    section_id: str,
+    back: str,
+    errors: dict[str, tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    from slawriter.web import pages
+
+    wizard = file.wizard
+    if section_id not in wizard.questions.section_by_id:
+        raise NotFound(f"There is no section '{section_id}'.")
+    shown = pages.sections(wizard)
+    ids = [s.id for s in shown]
+    items: list[Any] = [
+        pages.build_group(wizard, q, errors)
+        if q.type == "group"
+        else pages.build_field(wizard, q, None, errors)
+        for q in pages.section_questions(wizard, section_id)
+    ]
+    number = ids.index(section_id) + 1 if section_id in ids else 0
+    return {
+        "name": "",
+        "file": str(file.path),
+        "new": file.new,
+        "section": wizard.questions.section_by_id[section_id],
+        "sections": shown,
+        "number": number,
+        "total": len(shown),
+        "previous": ids[number - 2] if number > 1 else None,
+        "next": ids[number] if 0 < number < len(ids) else None,
+        "items": items,
+        "left": None,
+        "version": "",
+        "elsewhere": [],
+        "errors": errors or {},
+        "labels": _labels(items),
+        "back": back,
+        "form_action": f"/provider/s/{section_id}",
+        "autosave": False,
+        "problems": [],
+    }
+
+
+async def provider_page(request: Request) -> Response:
+    from slawriter.web import pages
+
+    state: State = request.app.state.slawriter
+    section_id = request.path_params["section"]
+    back = _back(request.query_params.get("back", ""))
+    with state.lock:
+        file = _provider_file(state)
+        if section_id in file.wizard.questions.section_by_id and not file.new:
+            with file.batch():
+                pages.fill_groups(file.wizard, section_id)
+    context = _provider_context(state, file, section_id, back)
+    return _page(state, "provider.html", title=context["section"].title, **context)
+
+
+async def provider_save(request: Request) -> Response:
+    from slawriter.web import pages
+
+    state: State = request.app.state.slawriter
+    form = await posted(request)
+    section_id = request.path_params["section"]
+    back = _back(str(form.get("back", "")))
+    with state.lock:
+        file = _provider_file(state)
+        if section_id not in file.wizard.questions.section_by_id:
+            raise NotFound(f"There is no section '{section_id}'.")
+        errors, _again = _save(state, file, file.wizard, section_id, form)
+        if not errors and file.new:
+            with file.batch():  # a new file gets the default rows its groups offer
+                for section in pages.sections(file.wizard):
+                    pages.fill_groups(file.wizard, section.id)
+    action = str(form.get("action", "save"))
+    context = _provider_context(state, file, section_id, back, errors)
+    if errors:
+        return _page(state, "provider.html", 422, title=context["section"].title, **context)
+    target = f"/provider/s/{section_id}"
+    if verb_of(action) in ("add", "remove"):
+        target += f"?back={quote(back, safe='/')}#{field_id(action.split(':')[1])}"
+        return RedirectResponse(target, 303)
+    if action == "next" and context["next"]:
+        return RedirectResponse(f"/provider/s/{context['next']}?back={quote(back, safe='/')}", 303)
+    if action == "next":
+        problems = file.problems()
+        left = pages.remaining(file.wizard)
+        if problems or left:
+            context["problems"] = [
+                *(f"{prompt}: an answer is needed" for _k, prompt in left),
+                *problems,
+            ]
+            return _page(state, "provider.html", 422, title=context["section"].title, **context)
+        message = f"Saved your company's details in {file.path.name}."
+        if back != "/":
+            return RedirectResponse(back, 303)
+        return RedirectResponse(f"/?message={quote(message)}", 303)
+    return RedirectResponse(f"{target}?back={quote(back, safe='/')}", 303)
+
+
 # --- the application -----------------------------------------------------------------------
 
 
@@ -1149,6 +1300,9 @@ def create_app(settings: Settings) -> Starlette:
         Route("/a/{name}/book", book, methods=["POST"]),
         Route("/a/{name}/report", report, methods=["POST"]),
         Route("/out/{file}", download),
+        Route("/provider/", provider_start),
+        Route("/provider/s/{section}", provider_page),
+        Route("/provider/s/{section}", provider_save, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(
