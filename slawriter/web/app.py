@@ -34,6 +34,7 @@ from starlette.staticfiles import StaticFiles
 
 from slawriter.errors import InputError, RefusedError, SlawriterError
 from slawriter.files import roundtrip
+from slawriter.files.output import display_path
 from slawriter.files.roundtrip import plain
 from slawriter.pipeline.session import TEAM_RULES, Session, in_their_words
 from slawriter.pipeline.session import Request as Wanted
@@ -1186,7 +1187,7 @@ def _provider_context(
     number = ids.index(section_id) + 1 if section_id in ids else 0
     return {
         "name": "",
-        "file": str(file.path),
+        "file": display_path(file.path),
         "new": file.new,
         "section": wizard.questions.section_by_id[section_id],
         "sections": shown,
