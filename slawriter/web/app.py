@@ -273,9 +273,14 @@ async def start(request: Request) -> Response:
     )
     if not state.warmed:
         # Once the first page is on screen: the questions, the model and the provider file
-        # are read while the salesperson reads it, so the next click is quick.
+        # are read while the salesperson reads it, so the next click is quick. On the event
+        # loop, not a thread: no request runs beside it (the readers share parsers).
         state.warmed = True
-        response.background = BackgroundTask(state.warm_up)
+
+        async def warm_up() -> None:
+            state.warm_up()
+
+        response.background = BackgroundTask(warm_up)
     return response
 
 
