@@ -257,8 +257,16 @@ def test_no_serious_accessibility_violation_on_any_page_type(
     page.get_by_text("Cannot keep").first.wait_for()
     no_serious_violations(page)
     shot(page, "section-with-finding")
+    typed = page.locator('[name="priorities.P2.calendar~hours"]')
+    assert not typed.is_visible()  # shown once "Other hours" is chosen
+    page.locator('[name="priorities.P2.calendar"]').select_option("__typed_hours__")
+    typed.wait_for(state="visible")
+    page.get_by_text("Type the weekly hours below the choice").wait_for()
     page.goto(base + "/a/corner-shop.yaml/s/services")
     no_serious_violations(page)  # a repeating group
+    page.goto(base + "/provider/s/team")
+    no_serious_violations(page)  # your company's details
+    shot(page, "provider")
     page.goto(base + "/a/corner-shop.yaml/review")
     no_serious_violations(page)
     shot(page, "review")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from slawriter.feasibility.findings import Finding
     from slawriter.files.load import Loaded
     from slawriter.library import Library
+    from slawriter.pipeline.warm import Warm
     from slawriter.wizard.engine import Wizard
     from slawriter.wizard.handlers import Prompter
 
@@ -70,10 +71,12 @@ class Session:
         prompter: Prompter | None,
         today: date,
         console: Console | None = None,
+        warm: Warm | None = None,
     ) -> None:
         from rich.console import Console
 
         self.request = request
+        self.warm = warm  # a server's files read once per change (pipeline/warm.py)
         self.prompter = prompter
         self.today = today
         self.console = console or Console(highlight=False, soft_wrap=True)
@@ -120,6 +123,8 @@ class Session:
         text = roundtrip.dumps(self.data).encode("utf-8")
         write_atomic(self.path, text)
         self._written = text
+        if self.warm is not None:
+            self.warm.saved(self.path, self.data, text)
 
     def _set_provider_reference(self) -> None:
         import os
@@ -234,16 +239,18 @@ class Session:
         """The agreement (new, resumed or renewed) and its wizard, nothing asked: what ``run``
         does before the first question, for a front end that asks a page at a time. A
         missing provider file is an error here (the terminal asks for it)."""
-        from slawriter.library import Library
         from slawriter.wizard.provider import ensure_provider, find_provider
 
         request = self.request
-        library = Library.locate(request.library)
+        library = self._library()
         self.questions_dir = library.profiles_dir / "questions"
         self.provider_path = find_provider(request.provider)
         self.data = self._start(library)
         finished = request.resume is not None and not self._resumed_incomplete
-        provider = ensure_provider(self.provider_path, self.questions_dir, None, self.today)
+        if self.warm is not None:
+            provider = self.warm.provider(self.provider_path, self.questions_dir, self.today)
+        else:
+            provider = ensure_provider(self.provider_path, self.questions_dir, None, self.today)
         wizard = self._make_wizard(library, provider, self.questions_dir)
         self._wizard = wizard
         wizard.mark_progress(finished=finished or request.source is not None)
@@ -273,9 +280,14 @@ class Session:
 
     def finish(self) -> Outcome:
         """Write the documents of an opened agreement with the risks accepted so far."""
+        return self._finish(self._library(), self._pending_risks(), [])
+
+    def _library(self) -> Library:
         from slawriter.library import Library
 
-        return self._finish(Library.locate(self.request.library), self._pending_risks(), [])
+        if self.warm is not None:
+            return self.warm.library(self.request.library)
+        return Library.locate(self.request.library)
 
     # --- the agreement's data: new, resumed or renewed ---------------------------------------
 
@@ -315,10 +327,13 @@ class Session:
     def _resumed(self, path: Path) -> CommentedMap:
         if not path.is_file():
             raise InputError(f"{display_path(path)}: no such file to resume")
-        data = roundtrip.load(path)
+        if self.warm is not None:
+            data, self._written = self.warm.document(path)
+        else:
+            data = roundtrip.load(path)
+            self._written = path.read_bytes()
         self._resumed_incomplete = bool(data.get("incomplete"))  # before the header is put
         self.path = path
-        self._written = path.read_bytes()
         profile = self.request.profile
         if profile and data.get("profile") not in (None, profile):
             raise InputError(
@@ -368,8 +383,11 @@ class Session:
 
         assert self.data is not None
         profile = library.profile(str(self.data["profile"]))
-        questions = load_questions(questions_dir, profile.id)
-        check_keys(questions, Agreement)
+        if self.warm is not None:
+            questions = self.warm.questions(questions_dir, profile.id, Agreement)
+        else:
+            questions = load_questions(questions_dir, profile.id)
+            check_keys(questions, Agreement)
         sources = Sources(profile_defaults=profile.defaults, provider=provider, today=self.today)
         wizard = Wizard(questions, self.data, sources, Agreement, self.save, self.prompter)
         if self.prompter is not None:
@@ -793,6 +811,7 @@ def _in_their_words(wizard: Wizard | None, text: str) -> str:
 
 
 in_their_words = _in_their_words  # the browser words its findings panel the same way
+TEAM_RULES = _TEAM_RULES  # the browser offers the team's hours for these findings too
 
 
 def _not_checked(wizard: Wizard | None, findings: list[Finding]) -> list[str]:

@@ -11,17 +11,19 @@ from __future__ import annotations
 import hmac
 import io
 import secrets
+import shlex
 import shutil
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -32,14 +34,23 @@ from starlette.staticfiles import StaticFiles
 
 from slawriter.errors import InputError, RefusedError, SlawriterError
 from slawriter.files import roundtrip
+from slawriter.files.output import display_path
 from slawriter.files.roundtrip import plain
+from slawriter.pipeline.session import TEAM_RULES, Session, in_their_words
 from slawriter.pipeline.session import Request as Wanted
-from slawriter.pipeline.session import Session, in_their_words
-from slawriter.web import pages
-from slawriter.web.folder import Folder, version
-from slawriter.wizard.answers import Item, to_loc
-from slawriter.wizard.engine import Wizard
-from slawriter.wizard.handlers import handler_for
+from slawriter.pipeline.warm import Stamp, Warm, stamp
+from slawriter.web.anchors import field_id
+from slawriter.web.folder import Folder, Listed, version
+
+if TYPE_CHECKING:
+    from slawriter.library import Library
+    from slawriter.web import pages
+    from slawriter.web.provider import ProviderFile
+    from slawriter.wizard.answers import Item
+    from slawriter.wizard.engine import Wizard
+
+# The questions, the model and the wizard are imported by the pages that need them: the start
+# page is drawn before they are loaded, so 'slawriter serve' shows it at once.
 
 HERE = Path(__file__).parent
 TOKEN_COOKIE = "slawriter_token"
@@ -70,6 +81,10 @@ class State:
         self.settings = settings
         self.folder = Folder(settings.folder)
         self.formats = settings.formats or document_formats()
+        self.warm = Warm()
+        self.warmed = False
+        self.counted: dict[Stamp, int] = {}  # answers to go, by the file's stamp
+        self.renewals: dict[str, str] = {}  # a renewal's file -> the file it renews
         # One writer at a time: a save checks the version and writes under this lock.
         self.lock = threading.RLock()
         # The bytes behind the versions pages were drawn from, to say what changed since.
@@ -96,11 +111,48 @@ class State:
             self.seen.popitem(last=False)
         return current
 
+    def library(self) -> Library:
+        return self.warm.library(self.settings.library)
+
+    def left(self, entry: Listed) -> int | None:
+        """How many answers an unfinished agreement still needs (None: finished, or it
+        cannot be opened); counted once per change of the file."""
+        from slawriter.web import pages
+
+        if entry.finished:
+            return None
+        key = stamp(self.folder.agreement(entry.name))
+        if key is not None and key in self.counted:
+            return self.counted[key]
+        try:
+            _session, wizard, _path = self.open(entry.name)
+            count = len(pages.remaining(wizard))
+        except SlawriterError:
+            return None
+        if key is not None:
+            self.counted[key] = count
+        return count
+
+    def warm_up(self) -> None:
+        """Read what every agreement page needs (see start)."""
+        from slawriter.model.agreement import Agreement
+        from slawriter.web import pages  # noqa: F401  (the model and the wizard)
+        from slawriter.wizard.provider import find_provider
+
+        try:
+            library = self.library()
+            questions = library.profiles_dir / "questions"
+            for path in sorted(library.profiles_dir.glob("*.yaml")):
+                self.warm.questions(questions, library.profile(path.stem).id, Agreement)
+            self.warm.provider(find_provider(self.settings.provider), questions, self.today())
+        except SlawriterError:
+            pass  # said to the user on the page that needs it
+
     def session(self, wanted: Wanted) -> Session:
         from rich.console import Console
 
         console = Console(file=io.StringIO(), width=100, highlight=False, soft_wrap=True)
-        return Session(wanted, None, self.today(), console)
+        return Session(wanted, None, self.today(), console, self.warm)
 
     def wanted(self, **kwargs: Any) -> Wanted:
         s = self.settings
@@ -176,6 +228,7 @@ async def posted(request: Request) -> FormData:
     form = await request.form()
     token = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
     if not hmac.compare_digest(token, state.settings.csrf):
+        await form.close()
         raise Forbidden(
             "This form is out of date or did not come from slawriter: reload the page and "
             "try again."
@@ -194,7 +247,7 @@ def _refused(state: State, message: str, status: int) -> HTMLResponse:
 def _page(state: State, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("csrf", state.settings.csrf)
     context.setdefault("quote", quote)
-    context.setdefault("field_id", pages.field_id)
+    context.setdefault("field_id", field_id)
     html = state.templates.get_template(template).render(**context)
     return HTMLResponse(html, status)
 
@@ -204,34 +257,44 @@ def _page(state: State, template: str, status: int = 200, **context: Any) -> HTM
 
 async def start(request: Request) -> Response:
     state: State = request.app.state.slawriter
-    from slawriter.library import Library
-
-    library = Library.locate(state.settings.library)
+    library = state.library()
     profiles = sorted(p.stem for p in library.profiles_dir.glob("*.yaml"))
-    listed = []
-    for entry in state.folder.agreements():
-        left = None
-        if not entry.finished:
-            try:
-                _session, wizard, _path = state.open(entry.name)
-                left = len(pages.remaining(wizard))
-            except SlawriterError:
-                left = None
-        listed.append((entry, left))
-    return _page(
+    listed = [(entry, state.left(entry)) for entry in state.folder.agreements(state.warm.peek)]
+    response = _page(
         state,
         "start.html",
         title="Agreements",
         folder=str(state.folder.root),
         listed=listed,
+        renewable=[entry for entry, _left in listed if entry.finished],
+        provider_ready=_provider_path(state).is_file(),
         profiles=profiles,
         message=request.query_params.get("message"),
     )
+    if not state.warmed:
+        # Once the first page is on screen: the questions, the model and the provider file
+        # are read while the salesperson reads it, so the next click is quick. On the event
+        # loop, not a thread: no request runs beside it (the readers share parsers).
+        state.warmed = True
+
+        async def warm_up() -> None:
+            state.warm_up()
+
+        response.background = BackgroundTask(warm_up)
+    return response
+
+
+def _provider_path(state: State) -> Path:
+    from slawriter.wizard.provider import find_provider
+
+    return find_provider(state.settings.provider)
 
 
 async def new(request: Request) -> Response:
     state: State = request.app.state.slawriter
     form = await posted(request)
+    if not _provider_path(state).is_file():  # a new user: their company's details come first
+        return RedirectResponse("/provider/", 303)
     from slawriter.wizard.fields import slug
 
     customer = " ".join(str(form.get("customer", "")).split())
@@ -264,6 +327,7 @@ async def renew(request: Request) -> Response:
         session = state.session(state.wanted(source=source, out=state.folder.agreement(name)))
         session.open()
         session.save()
+        state.renewals[name] = source.name
     return RedirectResponse(f"/a/{quote(name)}/s/agreement?renewal=1", 303)
 
 
@@ -276,6 +340,8 @@ async def _start_with(request: Request, message: str, status: int) -> Response:
 
 
 async def resume(request: Request) -> Response:
+    from slawriter.web import pages
+
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     _session, wizard, _path = state.open(name)
@@ -298,6 +364,8 @@ def _section_context(
     again: dict[str, str] | None = None,
     count_left: bool = True,
 ) -> dict[str, Any]:
+    from slawriter.web import pages
+
     shown = pages.sections(wizard)
     ids = [s.id for s in shown]
     if section_id not in wizard.questions.section_by_id:
@@ -337,6 +405,8 @@ def _section_context(
 
 
 def _labels(items: list[Any]) -> dict[str, str]:
+    from slawriter.web import pages
+
     labels: dict[str, str] = {}
     for entry in items:
         if isinstance(entry, pages.GroupField):
@@ -350,17 +420,21 @@ def _labels(items: list[Any]) -> dict[str, str]:
 
 def _link(name: str, wizard: Wizard, path: str) -> str | None:
     """The address of the question that sets a field path (for findings and problems)."""
+    from slawriter.web import pages
+
     found = wizard.locate(path)
     if found is None:
         return None
     question, item, sub = found
-    anchor = pages.field_id(question.key)
+    anchor = field_id(question.key)
     if item is not None and sub is not None:
-        anchor = pages.field_id(pages.field_name(wizard, sub, item))
+        anchor = field_id(pages.field_name(wizard, sub, item))
     return f"/a/{quote(name)}/s/{question.section}#{anchor}"
 
 
 async def section_page(request: Request) -> Response:
+    from slawriter.web import pages
+
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     section_id = request.path_params["section"]
@@ -382,9 +456,17 @@ async def section_page(request: Request) -> Response:
 
 
 def _save(
-    state: State, session: Session, wizard: Wizard, section_id: str, form: FormData
+    state: State,
+    session: Session | ProviderFile,
+    wizard: Wizard,
+    section_id: str,
+    form: FormData,
 ) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """Store the section's posted answers; the refused ones and the dependents asked again."""
+    from slawriter.web import pages
+    from slawriter.wizard.answers import Item, to_loc
+    from slawriter.wizard.handlers import handler_for
+
     errors: dict[str, tuple[str, str]] = {}
     again: dict[str, str] = {}
     shown = {str(name) for name in form.getlist("shown")}
@@ -401,6 +483,14 @@ def _save(
                             continue
                         _store_one(wizard, sub, item, form, shown, errors, again)
                     wizard.complete_item(question, index)
+                continue
+            if question.key == "agreement.reference" and _old_reference(state, session, form):
+                name = pages.field_name(wizard, question, None)
+                old = _old_reference(state, session, form)
+                errors[name] = (
+                    str(form.get(name, "")),
+                    f"The renewal needs its own reference: the old agreement uses {old}.",
+                )
                 continue
             _store_one(wizard, question, None, form, shown, errors, again)
         for question in wizard.questions.questions:
@@ -421,6 +511,26 @@ def _save(
     return errors, again
 
 
+def _old_reference(state: State, session: Session | ProviderFile, form: FormData) -> str | None:
+    """The reference of the agreement this one renews, when the form gives it back (the
+    terminal asks until the renewal has its own)."""
+    if session.path is None:
+        return None
+    typed = " ".join(str(form.get("agreement.reference", "")).split())
+    source = state.renewals.get(session.path.name)
+    if source is None and session.path.stem.rpartition("-renewal")[1]:
+        # Started before this server was: the name 'slawriter serve' gave it says.
+        source = f"{session.path.stem.rpartition('-renewal')[0]}{session.path.suffix}"
+    if not typed or source is None:
+        return None
+    try:
+        old = roundtrip.plain(state.warm.peek(state.folder.agreement(source)))
+    except (SlawriterError, OSError):
+        return None
+    reference = (old.get("agreement") or {}).get("reference") if isinstance(old, dict) else None
+    return str(reference) if reference is not None and str(reference) == typed else None
+
+
 def _store_one(
     wizard: Wizard,
     question: Any,
@@ -430,6 +540,8 @@ def _store_one(
     errors: dict[str, tuple[str, str]],
     again: dict[str, str],
 ) -> None:
+    from slawriter.web import pages
+
     name = pages.field_name(wizard, question, item)
     if name not in shown:
         return
@@ -507,6 +619,8 @@ def _overwrites(state: State, wizard: Wizard, path: Path, based_on: str, form: F
 
 def _fields(state: State, wizard: Wizard) -> dict[str, pages.Field]:
     """Every field of every section as the pages would show it now."""
+    from slawriter.web import pages
+
     out: dict[str, pages.Field] = {}
     for section in pages.sections(wizard):
         for question in pages.section_questions(wizard, section.id):
@@ -541,6 +655,8 @@ def _shown(value: Any) -> str:
 
 
 async def section_save(request: Request) -> Response:
+    from slawriter.web import pages
+
     state: State = request.app.state.slawriter
     form = await posted(request)
     name = request.path_params["name"]
@@ -608,7 +724,7 @@ async def section_save(request: Request) -> Response:
             pass
     anchor = str(form.get("anchor", ""))
     if verb_of(action) in ("add", "remove"):
-        target += f"#{pages.field_id(action.split(':')[1])}"
+        target += f"#{field_id(action.split(':')[1])}"
     elif anchor:
         target += f"#{anchor}"
     return RedirectResponse(target, 303)
@@ -616,6 +732,8 @@ async def section_save(request: Request) -> Response:
 
 def _names(items: list[Any]) -> set[str]:
     """The names of the fields on a page (what its form posts as 'shown')."""
+    from slawriter.web import pages
+
     names = set()
     for entry in items:
         if isinstance(entry, pages.GroupField):
@@ -649,6 +767,7 @@ class Shown:
     links: list[tuple[str, str]]
     key: str  # identifies the finding in the accept form
     accepted: str | None
+    team: bool = False  # fixed where the team's hours are too (the provider file)
 
 
 def _findings(
@@ -657,9 +776,8 @@ def _findings(
     """The feasibility findings and validation problems, in the user's words."""
     from slawriter.feasibility import check_agreement
     from slawriter.files.load import load_agreement
-    from slawriter.library import Library
 
-    library = Library.locate(state.settings.library)
+    library = state.library()
     problems: list[tuple[str, str, str | None]] = []
     try:
         loaded = load_agreement(path, library)
@@ -690,6 +808,7 @@ def _findings(
                 links=links,
                 key=_finding_key(finding.id, finding.message),
                 accepted=accepted.get((finding.id, finding.message)),
+                team=finding.id in TEAM_RULES,
             )
         )
     return {"problems": [], "findings": shown, "valid": True}
@@ -716,7 +835,6 @@ async def accept(request: Request) -> Response:
     name = request.path_params["name"]
     from slawriter.feasibility import check_agreement
     from slawriter.files.load import load_agreement
-    from slawriter.library import Library
 
     reason = " ".join(str(form.get("reason", "")).split())
     back = str(form.get("back", "")) or f"/a/{quote(name)}/review"
@@ -734,7 +852,7 @@ async def accept(request: Request) -> Response:
                 "record.",
                 back=back,
             )
-        library = Library.locate(state.settings.library)
+        library = state.library()
         for finding in check_agreement(load_agreement(path, library), library):
             if _finding_key(finding.id, finding.message) == form.get("finding"):
                 if finding.severity != "error":
@@ -755,13 +873,12 @@ async def preview(request: Request) -> Response:
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     from slawriter.files.load import load_agreement
-    from slawriter.library import Library
     from slawriter.pipeline.render import render_outputs
 
     path = state.folder.agreement(name)
     if not path.is_file():
         raise NotFound(f"There is no agreement file called {name} in this folder.")
-    library = Library.locate(state.settings.library)
+    library = state.library()
     try:
         loaded = load_agreement(path, library)
         html = render_outputs(loaded, library, ["html"], allow_draft=True)["html"]
@@ -776,6 +893,9 @@ async def preview(request: Request) -> Response:
 
 
 async def review(request: Request) -> Response:
+    from slawriter.web import pages
+    from slawriter.wizard.answers import to_loc
+
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     session, wizard, path = state.open(name)
@@ -838,20 +958,152 @@ async def done(request: Request) -> Response:
     state: State = request.app.state.slawriter
     name = request.path_params["name"]
     path = state.folder.agreement(name)
-    files = []
-    for suffix in (".docx", ".pdf", ".md"):
-        written = state.folder.out / f"{path.stem}{suffix}"
-        if written.is_file():
-            kind = {".docx": "Word", ".pdf": "PDF", ".md": "Markdown"}[suffix]
-            files.append((kind, written.name, written.stat().st_size))
+    files = _written(state, path.stem, (".docx", ".pdf", ".md"))
+    reports = sorted(
+        {f for f in _written(state, f"{path.stem}-*", (".docx", ".md")) if _is_report(f[1])},
+        key=lambda f: f[1],
+    )
+    book = _written(state, f"{path.stem}-clause-book", (".docx",))
     return _page(
         state,
         "done.html",
         title="Your agreement is ready",
         name=name,
         files=files,
+        reports=reports,
+        book=book,
+        presets=_presets(state),
+        period=_last_month(state.today()),
+        shell_name=shlex.quote(name),
         finished=bool(files) and not roundtrip.load(path).get("incomplete"),
     )
+
+
+def _written(state: State, stem: str, suffixes: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    """Documents in out/ named ``stem`` (a glob) with one of ``suffixes``: kind, name, size."""
+    kinds = {".docx": "Word", ".pdf": "PDF", ".md": "Markdown"}
+    found = []
+    for suffix in suffixes:
+        for written in sorted(state.folder.out.glob(f"{stem}{suffix}")):
+            if written.is_file():
+                found.append((kinds[suffix], written.name, written.stat().st_size))
+    return found
+
+
+def _is_report(file: str) -> bool:
+    """AGREEMENT-2027-01.docx or AGREEMENT-2027-Q1.md: a compliance report's name."""
+    import re
+
+    return re.search(r"-\d{4}-(?:\d{2}|Q[1-4])\.(?:docx|md)$", file) is not None
+
+
+def _last_month(today: date) -> str:
+    first = today.replace(day=1)
+    previous = date.fromordinal(first.toordinal() - 1)
+    return f"{previous.year:04d}-{previous.month:02d}"
+
+
+def _presets(state: State) -> list[str]:
+    from slawriter.measure.presets import preset_files
+
+    return list(preset_files(state.library().root))
+
+
+async def book(request: Request) -> Response:
+    """The clause book (every clause and variant) with this agreement's values filled in."""
+    state: State = request.app.state.slawriter
+    await posted(request)
+    name = request.path_params["name"]
+    from slawriter.review.book import write_book
+
+    path = state.folder.agreement(name)
+    if not path.is_file():
+        raise NotFound(f"There is no agreement file called {name} in this folder.")
+    out = state.folder.document(f"{path.stem}-clause-book.docx")
+    with state.lock:
+        out.parent.mkdir(exist_ok=True)
+        write_book(state.library(), out, [path], force=True, today=state.today())
+    return RedirectResponse(f"/a/{quote(name)}/done#book", 303)
+
+
+async def report(request: Request) -> Response:
+    """The compliance report of one month or quarter from a ticket export (and an outage
+    log), as 'slawriter report' writes it."""
+    state: State = request.app.state.slawriter
+    form = await posted(request)
+    try:
+        return await _report(state, form, request.path_params["name"])
+    finally:
+        await form.close()  # the uploads' temporary files
+
+
+async def _report(state: State, form: FormData, name: str) -> Response:
+    import re
+    from datetime import datetime, time
+
+    from starlette.datastructures import UploadFile
+
+    from slawriter.files.output import write_atomic
+    from slawriter.measure.run import measure_files
+
+    path = state.folder.agreement(name)
+    if not path.is_file():
+        raise NotFound(f"There is no agreement file called {name} in this folder.")
+    back = f"/a/{quote(name)}/done#report"
+    period = str(form.get("period", "")).strip().upper()
+    if not re.fullmatch(r"\d{4}-(?:0[1-9]|1[0-2]|Q[1-4])", period):
+        return _page(
+            state,
+            "message.html",
+            422,
+            title="No report",
+            message=f"The period '{period}' is not a month (2027-01) or a quarter (2027-Q1).",
+            back=back,
+        )
+    preset = str(form.get("preset", "")) or None
+    if preset is not None and preset not in _presets(state):
+        preset = None
+    uploads: dict[str, Path] = {}
+    out = state.folder.out
+    for field_name in ("tickets", "outages"):
+        upload = form.get(field_name)
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            continue
+        data = await upload.read()
+        if not data:
+            continue
+        # Kept beside the report: its record names and hashes the exports it was made from.
+        kept = out / f"{path.stem}-{period}-{field_name}.csv"
+        out.mkdir(exist_ok=True)
+        write_atomic(kept, data)
+        uploads[field_name] = kept
+    if "tickets" not in uploads:
+        return _page(
+            state,
+            "message.html",
+            422,
+            title="No report",
+            message="Choose the ticket export (a CSV file) to measure.",
+            back=back,
+        )
+    now = (
+        datetime.combine(state.settings.today, time(23, 59))
+        if state.settings.today
+        else datetime.now()
+    )
+    with state.lock:
+        measure_files(
+            path,
+            state.library(),
+            tickets=uploads["tickets"],
+            outages=uploads.get("outages"),
+            period=period,
+            as_of=now,
+            preset=preset,
+            out_dir=out,
+            formats=("docx", "md"),
+        )
+    return RedirectResponse(back, 303)
 
 
 async def download(request: Request) -> Response:
@@ -868,13 +1120,12 @@ async def memo(request: Request) -> Response:
     from slawriter.feasibility import check_agreements
     from slawriter.feasibility.memo import build_memo
     from slawriter.files.load import load_agreement
-    from slawriter.library import Library
     from slawriter.render.registry import render
 
     path = state.folder.agreement(name)
     if not path.is_file():
         raise NotFound(f"There is no agreement file called {name} in this folder.")
-    library = Library.locate(state.settings.library)
+    library = state.library()
     checked = check_agreements([load_agreement(path, library)], library)
     data = render(build_memo(checked), "md")
     return Response(
@@ -882,6 +1133,141 @@ async def memo(request: Request) -> Response:
         media_type="text/markdown; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{path.stem}-memo.md"'},
     )
+
+
+# --- your company's details (the provider file) ------------------------------------------------
+
+
+def _provider_file(state: State) -> ProviderFile:
+    from slawriter.web.provider import ProviderFile
+    from slawriter.wizard.provider import find_provider
+
+    questions = state.library().profiles_dir / "questions"
+    return ProviderFile(
+        find_provider(state.settings.provider), questions, state.today(), state.warm
+    )
+
+
+def _back(value: str) -> str:
+    """Where to go once the details are saved: a page of an agreement, else the start."""
+    return value if value.startswith("/a/") and "//" not in value else "/"
+
+
+async def provider_start(request: Request) -> Response:
+    from slawriter.web import pages
+
+    state: State = request.app.state.slawriter
+    file = _provider_file(state)
+    shown = [s.id for s in pages.sections(file.wizard)]
+    target = shown[0]
+    for key, _prompt in pages.remaining(file.wizard):
+        found = file.wizard.locate(key)
+        if found is not None and found[0].section in shown:
+            target = found[0].section
+            break
+    back = quote(_back(request.query_params.get("back", "")), safe="/")
+    return RedirectResponse(f"/provider/s/{target}?back={back}", 303)
+
+
+def _provider_context(
+    state: State,
+    file: ProviderFile,
+    section_id: str,
+    back: str,
+    errors: dict[str, tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    from slawriter.web import pages
+
+    wizard = file.wizard
+    if section_id not in wizard.questions.section_by_id:
+        raise NotFound(f"There is no section '{section_id}'.")
+    shown = pages.sections(wizard)
+    ids = [s.id for s in shown]
+    items: list[Any] = [
+        pages.build_group(wizard, q, errors)
+        if q.type == "group"
+        else pages.build_field(wizard, q, None, errors)
+        for q in pages.section_questions(wizard, section_id)
+    ]
+    number = ids.index(section_id) + 1 if section_id in ids else 0
+    return {
+        "name": "",
+        "file": display_path(file.path),
+        "new": file.new,
+        "section": wizard.questions.section_by_id[section_id],
+        "sections": shown,
+        "number": number,
+        "total": len(shown),
+        "previous": ids[number - 2] if number > 1 else None,
+        "next": ids[number] if 0 < number < len(ids) else None,
+        "items": items,
+        "left": None,
+        "version": "",
+        "elsewhere": [],
+        "errors": errors or {},
+        "labels": _labels(items),
+        "back": back,
+        "form_action": f"/provider/s/{section_id}",
+        "autosave": False,
+        "problems": [],
+    }
+
+
+async def provider_page(request: Request) -> Response:
+    from slawriter.web import pages
+
+    state: State = request.app.state.slawriter
+    section_id = request.path_params["section"]
+    back = _back(request.query_params.get("back", ""))
+    with state.lock:
+        file = _provider_file(state)
+        if section_id in file.wizard.questions.section_by_id and not file.new:
+            with file.batch():
+                pages.fill_groups(file.wizard, section_id)
+    context = _provider_context(state, file, section_id, back)
+    return _page(state, "provider.html", title=context["section"].title, **context)
+
+
+async def provider_save(request: Request) -> Response:
+    from slawriter.web import pages
+
+    state: State = request.app.state.slawriter
+    form = await posted(request)
+    section_id = request.path_params["section"]
+    back = _back(str(form.get("back", "")))
+    with state.lock:
+        file = _provider_file(state)
+        if section_id not in file.wizard.questions.section_by_id:
+            raise NotFound(f"There is no section '{section_id}'.")
+        errors, _again = _save(state, file, file.wizard, section_id, form)
+        if not errors and file.new:
+            with file.batch():  # a new file gets the default rows its groups offer
+                for section in pages.sections(file.wizard):
+                    pages.fill_groups(file.wizard, section.id)
+    action = str(form.get("action", "save"))
+    context = _provider_context(state, file, section_id, back, errors)
+    if errors:
+        return _page(state, "provider.html", 422, title=context["section"].title, **context)
+    target = f"/provider/s/{section_id}"
+    if verb_of(action) in ("add", "remove"):
+        target += f"?back={quote(back, safe='/')}#{field_id(action.split(':')[1])}"
+        return RedirectResponse(target, 303)
+    if action == "next" and context["next"]:
+        return RedirectResponse(f"/provider/s/{context['next']}?back={quote(back, safe='/')}", 303)
+    if action == "next":
+        problems = file.problems()
+        left = pages.remaining(file.wizard)
+        if problems or left:
+            context["problems"] = [
+                *(f"{prompt}: an answer is needed" for _k, prompt in left),
+                *problems,
+            ]
+            return _page(state, "provider.html", 422, title=context["section"].title, **context)
+        message = f"Saved your company's details in {file.path.name}."
+        if back != "/":
+            return RedirectResponse(back, 303)
+        return RedirectResponse(f"/?message={quote(message)}", 303)
+    return RedirectResponse(f"{target}?back={quote(back, safe='/')}", 303)
 
 
 # --- the application -----------------------------------------------------------------------
@@ -917,7 +1303,12 @@ def create_app(settings: Settings) -> Starlette:
         Route("/a/{name}/finish", finish, methods=["POST"]),
         Route("/a/{name}/done", done),
         Route("/a/{name}/memo", memo),
+        Route("/a/{name}/book", book, methods=["POST"]),
+        Route("/a/{name}/report", report, methods=["POST"]),
         Route("/out/{file}", download),
+        Route("/provider/", provider_start),
+        Route("/provider/s/{section}", provider_page),
+        Route("/provider/s/{section}", provider_save, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(

@@ -7,12 +7,17 @@ hidden files, and no symbolic link that leads out of the folder.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slawriter.errors import RefusedError, SlawriterError
 from slawriter.files import roundtrip
+
+if TYPE_CHECKING:
+    from ruamel.yaml.comments import CommentedMap
 
 AGREEMENT_SUFFIXES = (".yaml", ".yml")
 DOCUMENT_SUFFIXES = (".docx", ".md", ".pdf")
@@ -57,15 +62,16 @@ class Folder:
             raise RefusedError(f"'{name}' leads out of this folder: refused")
         return path
 
-    def agreements(self) -> list[Listed]:
-        """The agreement files of the folder, newest first (provider files left out)."""
+    def agreements(self, read: Callable[[Path], CommentedMap] = roundtrip.load) -> list[Listed]:
+        """The agreement files of the folder, newest first (provider files left out);
+        ``read`` reads one (the server's reads each once per change)."""
         found = []
         for path in sorted(self.root.iterdir()):
             if path.name.startswith(".") or path.suffix.lower() not in AGREEMENT_SUFFIXES:
                 continue
             try:
                 self.agreement(path.name)
-                data = roundtrip.plain(roundtrip.load(path))
+                data = roundtrip.plain(read(path))
             except (SlawriterError, OSError, ValueError):  # unreadable: left off the list
                 continue
             if not isinstance(data, dict) or "profile" not in data:

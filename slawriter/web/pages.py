@@ -5,20 +5,23 @@ check and show every answer, so a message in the browser is the one the terminal
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from slawriter.files.roundtrip import get, plain
+from slawriter.web.anchors import field_id
 from slawriter.wizard.answers import MISSING, Item, to_loc
 from slawriter.wizard.engine import Wizard
 from slawriter.wizard.handlers import (
     NONE,
+    TYPED_HOURS,
     Asked,
     Prompter,
     check_answer,
     handler_for,
+    hours_problem,
     parse_answer,
+    typed_calendar,
 )
 from slawriter.wizard.questions import Question, Section
 
@@ -39,6 +42,9 @@ class Field:
     required: bool = False
     internal: bool = False
     again: str | None = None  # why it is asked again (it depends on a changed answer)
+    typed_hours: str | None = None  # a calendar's field for weekly hours typed on the spot
+    typed_id: str = ""
+    typed_value: str = ""
 
 
 @dataclass
@@ -60,8 +66,7 @@ class GroupField:
     again: str | None = None
 
 
-def field_id(name: str) -> str:
-    return "q-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
+HOURS_SUFFIX = "~hours"  # the typed hours' field beside a calendar's choice
 
 
 def field_name(wizard: Wizard, question: Question, item: Item | None) -> str:
@@ -133,6 +138,11 @@ def build_field(
         ]
         if not any(c[2] for c in shown.choices) and shown.choices and value is not None:
             shown.choices.insert(0, (str(value), str(value), True))
+        if kind == "calendar" and not question.choices:
+            # As the terminal offers it: hours typed on the spot become a calendar.
+            shown.choices.append((TYPED_HOURS, "Other hours (type them below)", False))
+            shown.typed_hours = f"{name}{HOURS_SUFFIX}"
+            shown.typed_id = field_id(shown.typed_hours)
     elif kind == "multi":
         shown.kind = "checkboxes"
         picked = {str(v) for v in (value or [])} if isinstance(value, list) else set()
@@ -163,6 +173,9 @@ def build_field(
         shown.value = "" if value is None else handler.typed(question, value)
     if posted is not None and name in posted:
         shown.value, shown.error = posted[name]
+        if shown.typed_hours and shown.value:
+            shown.typed_value = shown.value
+            shown.choices = [(v, label, v == TYPED_HOURS) for v, label, _on in shown.choices]
     return shown
 
 
@@ -251,6 +264,16 @@ def read_answer(wizard: Wizard, question: Question, item: Item | None, form: Any
     stored = wizard.stored(question, item)
     if kind in ("choice", "calendar"):
         raw = str(form.get(name, ""))
+        if kind == "calendar" and raw == TYPED_HOURS and not question.choices:
+            text = str(form.get(f"{name}{HOURS_SUFFIX}", "")).strip()
+            problem = (
+                hours_problem(text)
+                if text
+                else "Type the weekly hours below the choice, e.g. mon-fri 08:00-18:00"
+            )
+            if problem:
+                raise Refused(text, problem)
+            return typed_calendar(wizard, text)
         asked = _asked(wizard, question, item, None)
         for value, _label in _choices(wizard, question, asked.optional):
             if str(value) == raw:

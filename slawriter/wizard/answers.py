@@ -12,7 +12,7 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -48,6 +48,7 @@ class Item:
     defaults: dict[str, Any]
 
 
+@lru_cache(maxsize=4096)  # the browser turns the same paths many times a request
 def to_loc(path: str) -> Loc:
     return tuple(
         int(p[1:-1]) if isinstance(p, str) and p[1:-1].isdigit() else p for p in parse_path(path)

@@ -403,29 +403,34 @@ class Calendar(Choice):
         return None if picked == NONE else picked
 
     def _typed_calendar(self, asked: Asked) -> str:
-        """Weekly hours typed at the prompt: a calendar named after them, in the time zone and
-        with the public holidays of the customer's business hours."""
+        text = asked.prompter.text("Weekly hours", "", hours_problem).strip()
+        return typed_calendar(asked.answers, text)
 
-        def check(text: str) -> str | None:
-            try:
-                parse_weekly_hours(text)
-            except HoursError as error:
-                return str(error)
-            return None
 
-        text = asked.prompter.text("Weekly hours", "", check).strip()
-        answers = asked.answers
-        specs = dict(answers.sources.provider.get("calendars") or {})
-        specs.update(plain(answers.data.get("calendars")) or {})
-        base = specs.get(answers.value("default_calendar") or "business") or {}
-        name = fields.slug(text)
-        if name in specs and specs[name].get("hours") != text:
-            name = fields.slug(text, set(specs))
-        spec: dict[str, Any] = {"hours": text, "timezone": base.get("timezone") or "UTC"}
-        if base.get("holidays"):
-            spec["holidays"] = base["holidays"]
-        put(answers.data, ("calendars", name), spec)
-        return name
+def hours_problem(text: str) -> str | None:
+    """Why typed weekly hours (mon-fri 08:00-18:00) cannot be read; None when they can."""
+    try:
+        parse_weekly_hours(text)
+    except HoursError as error:
+        return str(error)
+    return None
+
+
+def typed_calendar(answers: Answers, text: str) -> str:
+    """Weekly hours typed on the spot (checked with hours_problem): a calendar named after
+    them, in the time zone and with the public holidays of the customer's business hours."""
+    text = text.strip()
+    specs = dict(answers.sources.provider.get("calendars") or {})
+    specs.update(plain(answers.data.get("calendars")) or {})
+    base = specs.get(answers.value("default_calendar") or "business") or {}
+    name = fields.slug(text)
+    if name in specs and specs[name].get("hours") != text:
+        name = fields.slug(text, set(specs))
+    spec: dict[str, Any] = {"hours": text, "timezone": base.get("timezone") or "UTC"}
+    if base.get("holidays"):
+        spec["holidays"] = base["holidays"]
+    put(answers.data, ("calendars", name), spec)
+    return name
 
 
 class Multi(Handler):
