@@ -33,6 +33,7 @@ from slawriter.measure.importer import (
     _expected,
     _read_columns,
     _to_instants,
+    distinct_codes,
     out_of_range,
     parse_times,
     priority_lookup,
@@ -167,17 +168,6 @@ def _unknown_ticket(heading: str, tickets: Tickets, values: Any) -> Any:
 _CODED = ("field", "from", "to", "reason")
 
 
-def _coded(series: Any) -> tuple[npt.NDArray[np.int64], list[str]]:
-    """A column as codes into its distinct values (a categorical's own, else factorized)."""
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy().astype(np.int64)
-        return codes, [str(value) for value in series.cat.categories.tolist()]
-    found, uniques = pd.factorize(series.to_numpy(dtype=object))
-    return np.asarray(found, dtype=np.int64), [str(value) for value in uniques.tolist()]
-
-
 def _each(values: Sequence[str], test: Any) -> npt.NDArray[np.bool_]:
     """``test`` of each distinct value, as an array to index with the codes."""
     return np.fromiter((bool(test(value)) for value in values), dtype=bool, count=len(values))
@@ -218,7 +208,7 @@ def _history_part(
     rows = _Rows(size, offset, reasons)
     owner = np.asarray(ids.get_indexer(frame["ticket_id"].to_numpy(dtype=object)), np.int64)
     empty = (frame["ticket_id"] == "").to_numpy() & (frame["time"] == "").to_numpy()
-    coded = {column: _coded(frame[column]) for column in _CODED if column in frame}
+    coded = {column: distinct_codes(frame[column]) for column in _CODED if column in frame}
     for column in ("from", "to"):
         codes, values = coded[column]
         empty &= _each(values, lambda v: v == "")[codes]

@@ -506,6 +506,18 @@ def _to_instants(calendar: Calendar, local: Instants, absolute: npt.NDArray[np.b
     return result
 
 
+def distinct_codes(series: Any) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """A column as codes into its distinct values (a categorical's own, else factorized), so
+    that a test on the text is made once per value, not once per row."""
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy().astype(np.int64)
+        return codes, [str(value) for value in series.cat.categories.tolist()]
+    found, uniques = pd.factorize(series.to_numpy(dtype=object))
+    return np.asarray(found, dtype=np.int64), [str(value) for value in uniques.tolist()]
+
+
 # --- priorities ---------------------------------------------------------------------------------
 
 
@@ -574,7 +586,8 @@ def read_tickets(
     else:
         wanted[response] = mapping.tickets[response]
         required.append(response)
-    chunks = _read_columns(path, name, wanted, required, "ticket", origin=mapping.origin)
+    chunks = _read_columns(path, name, wanted, required, "ticket", origin=mapping.origin,
+                           categories=("priority", "service"))  # fmt: skip
     priority_ids = list(priorities)
     parts: list[_Chunk] = []
     offset = 0
@@ -686,16 +699,18 @@ def _ticket_chunk(
     ids = columns["id"]
     reject((ids == "").to_numpy() & ~empty_row, f"{wanted['id']}: the ticket id is empty")
 
-    raw_priority = columns["priority"]
-    lookup = priority_lookup(raw_priority.unique().tolist(), priorities, spellings)
+    # Each distinct priority value is looked up once; rows get it through their codes.
+    value_of, values = distinct_codes(columns["priority"])
+    lookup = priority_lookup(values, priorities, spellings)
     priority_ids = list(priorities)
     codes = {value: priority_ids.index(pid) for value, pid in lookup.items()}
-    priority = raw_priority.map(codes).fillna(-1).to_numpy().astype(np.int64)
+    each = np.fromiter((codes.get(v, -1) for v in values), np.int64, count=len(values))
+    priority = each[value_of]
     known = ", ".join(priority_ids)
     reject(
         (priority < 0) & ~empty_row,
         lambda i: (
-            f"{wanted['priority']}: unknown priority '{shown(raw_priority.iloc[i])}' "
+            f"{wanted['priority']}: unknown priority '{shown(values[value_of[i]])}' "
             f"(the agreement has {known})"
         ),
     )
@@ -864,8 +879,9 @@ def _read_pauses(
     lasts: list[str] = []
     texts: list[str] = []
     problems: dict[int, str] = {}
-    for index in np.flatnonzero((paused != "").to_numpy()):
-        for part in str(paused.iloc[index]).split(";"):
+    where = np.flatnonzero((paused != "").to_numpy())
+    for index, value in zip(where.tolist(), paused.to_numpy()[where].tolist(), strict=True):
+        for part in str(value).split(";"):
             part = part.strip()
             if not part:
                 continue
