@@ -358,6 +358,21 @@ def read_history(
     )
 
 
+def by_owner(owner: npt.NDArray[np.int64], when: Instants) -> npt.NDArray[np.intp]:
+    """The stable order by owner, then time: np.lexsort's, in a tenth of its time when both
+    fit one int64 key (a history is mostly runs already in order, which a stable sort of one
+    key merges quickly, and lexsort does not)."""
+    if not len(owner):
+        return np.zeros(0, dtype=np.intp)
+    low, high = int(when.min()), int(when.max())
+    span = high - low + 1
+    if int(owner.min()) >= 0 and span * (int(owner.max()) + 1) < 2**62:
+        order: npt.NDArray[np.intp] = np.argsort(owner * span + (when - low), kind="stable")
+        return order
+    fallback: npt.NDArray[np.intp] = np.lexsort((when, owner))
+    return fallback
+
+
 def _pauses(
     owner: npt.NDArray[np.int64],
     when: Instants,
@@ -370,7 +385,7 @@ def _pauses(
     A ticket whose first change leaves a pausing status was paused from its logging."""
     if not len(owner):
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    order = np.lexsort((when, owner))  # stable: changes at the same time keep file order
+    order = by_owner(owner, when)  # changes at the same time keep file order
     owner, when = owner[order], when[order]
     from_paused, to_paused = from_paused[order], to_paused[order]
     last = np.ones(len(owner), dtype=bool)
@@ -396,7 +411,7 @@ def _changes(
     workaround: npt.NDArray[np.bool_],
 ) -> PriorityChanges:
     """The changes (rows in file order) sorted by ticket and time, each with its rule."""
-    order = np.lexsort((when, owner))  # stable: changes at the same time keep file order
+    order = by_owner(owner, when)  # changes at the same time keep file order
     raised = after[order] < before[order]  # the agreement lists priorities most urgent first
     rule = np.where(raised, RAISED, LOWERED).astype(object)
     rule[workaround[order] & ~raised] = WORKAROUND
@@ -413,7 +428,7 @@ def merge_pauses(
         return owner, start, end
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-    order = np.lexsort((start, owner))
+    order = by_owner(owner, start)
     owner, start, end = owner[order], start[order], end[order]
     reach = pd.Series(end).groupby(owner).cummax().to_numpy()
     opens = np.ones(len(owner), dtype=bool)
