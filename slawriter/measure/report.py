@@ -930,7 +930,7 @@ def _by_service(
                 entry.resolution_met += met
                 entry.resolution_breached += count
                 entry.resolution_median_s = median
-                entry.tickets += len(np.unique(item.ticket[select]))
+                entry.tickets += int(np.count_nonzero(np.bincount(item.ticket[select])))
     ordered = sorted(result.values(), key=lambda e: (not e.in_agreement, e.service.lower()))
     return {e.service: e for e in ordered if e.tickets}
 
