@@ -189,6 +189,7 @@ class _Part:
     disputed: npt.NDArray[np.bool_]  # the reason mentions a dispute
     workaround: npt.NDArray[np.bool_]  # the reason mentions a Workaround
     unknown: dict[str, dict[str, int]]  # column -> unknown status -> its first line
+    skipped: int  # rows changing other fields, not read (skip_other_fields)
 
 
 def _history_part(
@@ -213,22 +214,28 @@ def _history_part(
         codes, values = coded[column]
         empty &= _each(values, lambda v: v == "")[codes]
     usable = ~empty
-    rows.reject((owner < 0) & usable, _unknown_ticket(wanted["ticket_id"], tickets,
-                                                      frame["ticket_id"]))  # fmt: skip
-    when = _times(frame["time"], wanted["time"], rows, usable, calendar, date_order,
-                  mapping.date_formats)  # fmt: skip
     if "field" in coded:
         codes, values = coded["field"]
         is_priority = _each(values, lambda v: v.strip().lower() == "priority")[codes]
         is_status = _each(values, lambda v: v.strip().lower() in ("status", ""))[codes]
+    else:
+        is_priority, is_status = np.zeros(size, dtype=bool), np.ones(size, dtype=bool)
+    other = usable & ~is_priority & ~is_status
+    skipped = 0
+    if mapping.skip_other_fields:  # an export of every field's changes: the rest not needed
+        skipped = int(other.sum())
+        usable &= ~other
+    rows.reject((owner < 0) & usable, _unknown_ticket(wanted["ticket_id"], tickets,
+                                                      frame["ticket_id"]))  # fmt: skip
+    when = _times(frame["time"], wanted["time"], rows, usable, calendar, date_order,
+                  mapping.date_formats)  # fmt: skip
+    if "field" in coded and not mapping.skip_other_fields:
         rows.reject(
-            usable & ~is_priority & ~is_status,
+            other,
             lambda i, c=codes, v=values: (
                 f"{wanted.get('field', 'field')}: '{shown(v[c[i]])}' is not status or priority"
             ),
         )
-    else:
-        is_priority, is_status = np.zeros(size, dtype=bool), np.ones(size, dtype=bool)
     keep = usable & ~rows.bad
     if keep.any() and (when[keep] < tickets.created[owner[keep]]).any():
         early = keep & (when < np.where(owner >= 0, tickets.created[np.maximum(owner, 0)], 0))
@@ -280,6 +287,7 @@ def _history_part(
         owner[status_rows], when[status_rows], paused["from"][status_rows],
         paused["to"][status_rows], changes + offset, owner[changes], when[changes],
         priority["from"][changes], priority["to"][changes], disputed, workaround, unknown,
+        skipped,
     )  # fmt: skip
 
 
@@ -334,6 +342,12 @@ def read_history(
             f"{', '.join(pausing)}; give --pause-statuses to say otherwise)"
         )
 
+    skipped = sum(part.skipped for part in parts)
+    if skipped:
+        notes.append(
+            f"{name}: {skipped:,} row{'s' if skipped > 1 else ''} changing fields other than "
+            f"status and priority {'were' if skipped > 1 else 'was'} not read (not needed)"
+        )
     status_owner = joined("status_owner", np.int64)
     pause_owner, pause_start, pause_end = _pauses(
         status_owner, joined("status_time", np.int64), joined("from_paused", bool),

@@ -71,6 +71,9 @@ class Mapping:
     running_statuses: tuple[str, ...] = ()  # the desk's own statuses that do not pause
     automatic_authors: tuple[str, ...] = ("system", "automatic", "auto-reply", "automation",
                                           "trigger", "bot")  # fmt: skip
+    history_source: str = ""  # the vendor's page documenting the history export, if any
+    history_note: str = ""  # what the desk documents (or not) about its history export
+    skip_other_fields: bool = False  # history rows changing other fields are not read
 
     def response_column(self) -> str | None:
         """The canonical column the response time is read from, if any."""
