@@ -46,6 +46,7 @@ from slawriter.measure.presets import (
     UPDATE_COLUMNS,
     Mapping,
 )
+from slawriter.text.words import plural
 
 FOREVER = np.iinfo(np.int64).max  # a pause still going on: clipped to the interval measured
 _TRUE = {"true", "yes", "1", "public", "y"}
@@ -345,8 +346,8 @@ def read_history(
     skipped = sum(part.skipped for part in parts)
     if skipped:
         notes.append(
-            f"{name}: {skipped:,} row{'s' if skipped > 1 else ''} changing fields other than "
-            f"status and priority {'were' if skipped > 1 else 'was'} not read (not needed)"
+            f"{name}: {plural(skipped, 'row')} changing fields other than status and "
+            f"priority not read (not needed)"
         )
     status_owner = joined("status_owner", np.int64)
     pause_owner, pause_start, pause_end = _pauses(
