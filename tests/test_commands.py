@@ -351,21 +351,39 @@ def test_report_lists_the_presets_with_their_descriptions(
     assert main(["report", "--list-presets"]) == EXIT_OK
     lines = capsys.readouterr().out.splitlines()
     unconfirmed = "(column names not confirmed against the vendor's documentation)"
+    pad = " " * 13
+    none = f"{pad}status history: no documented export"
+    canonical = "; read with the canonical columns"
+    not_found = f"{none}: no documentation of a status history export by the vendor was found"
     assert lines == [
         "canonical    slawriter's own column names (the default)",
-        "autotask     Autotask PSA ticket export (import template format) (not confirmed "
-        "against the vendor's documentation: 'Priority', 'First Response Date/Time', "
+        "autotask     Autotask PSA ticket export (import template format) (not "
+        "confirmed against the vendor's documentation: 'Priority', 'First Response Date/Time', "
         "'Complete Date/Time', 'Issue Type')",
-        "             https://autotask.net/help/content/4_admin/_UTILITIES_IMPORT/Ticket_Import.htm",
+        f"{pad}https://autotask.net/help/content/4_admin/_UTILITIES_IMPORT/Ticket_Import.htm",
+        f"{not_found}{canonical}",
         f"connectwise  ConnectWise Manage service ticket export {unconfirmed}",
+        f"{not_found}{canonical}",
         f"freshdesk    Freshdesk ticket export {unconfirmed}",
+        f"{not_found}{canonical}",
         f"halopsa      HaloPSA ticket export {unconfirmed}",
+        f"{not_found}{canonical}",
         "jira         Jira / Jira Service Management issue export (CSV) (column names "
         "confirmed against the vendor's documentation)",
-        "             https://support.atlassian.com/jira-software-cloud/docs/export-issues/",
-        "zendesk      Zendesk Support CSV ticket export (column names confirmed against the "
-        "vendor's documentation)",
-        "             https://support.zendesk.com/hc/en-us/articles/4408886165402",
+        f"{pad}https://support.atlassian.com/jira-software-cloud/docs/export-issues/",
+        f"{none}: the CSV issue export has no history; Jira Data Center's data pipeline "
+        f"writes one (preset jira-dc){canonical}",
+        "jira-dc      Jira (Service Management) Data Center data pipeline export "
+        "(issues, issue_history) (not confirmed against the vendor's documentation: "
+        "'priority', 'created_date', 'resolution_date')",
+        f"{pad}https://confluence.atlassian.com/display/ADMINJIRASERVER/Data+pipeline+export+schema",
+        f"{pad}status history: the vendor's documented export (https://ja.confluence.atlassian."
+        "com/display/ADMINJIRASERVER0908/_SvIncludePlusContent-_DP_Schema_Issue_History_Jira)",
+        "zendesk      Zendesk Support CSV ticket export (column names confirmed against "
+        "the vendor's documentation)",
+        f"{pad}https://support.zendesk.com/hc/en-us/articles/4408886165402",
+        f"{none}: Zendesk documents ticket history only through its API (ticket audits and "
+        f"the incremental ticket event export, JSON), not as a CSV export{canonical}",
     ]
 
 
@@ -417,6 +435,10 @@ def test_the_presets_keep_the_columns_they_had() -> None:
         "jira": ("Jira Service Management", "Created", {"highest": "P1", "high": "P2",
                                                         "medium": "P3", "low": "P4",
                                                         "lowest": "P4"}),
+        # Added by issue 13: the data pipeline's files, which carry the status history.
+        "jira-dc": ("Jira Data Center data pipeline", "created_date",
+                    {"highest": "P1", "high": "P2", "medium": "P3", "low": "P4",
+                     "lowest": "P4"}),
         "zendesk": ("Zendesk", "Created at", {"urgent": "P1", "high": "P2", "medium": "P3",
                                               "normal": "P3", "low": "P4"}),
     }  # fmt: skip

@@ -244,6 +244,15 @@ def _list_presets(library_root: Path) -> None:
         print(f"{name:<{width}}  {mapping.description or mapping.name}{_checked(name, mapping)}")
         if mapping.source:
             print(f"{'':<{width}}  {mapping.source}")
+        if name != "canonical":
+            history = (
+                f"the vendor's documented export ({mapping.history_source})"
+                if mapping.history_source
+                else "no documented export"
+                + (f": {mapping.history_note}" if mapping.history_note else "")
+                + "; read with the canonical columns"
+            )
+            print(f"{'':<{width}}  status history: {history}")
 
 
 def _checked(name: str, mapping: Mapping) -> str:

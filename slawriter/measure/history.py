@@ -33,6 +33,7 @@ from slawriter.measure.importer import (
     _expected,
     _read_columns,
     _to_instants,
+    distinct_codes,
     out_of_range,
     parse_times,
     priority_lookup,
@@ -45,6 +46,7 @@ from slawriter.measure.presets import (
     UPDATE_COLUMNS,
     Mapping,
 )
+from slawriter.text.words import plural
 
 FOREVER = np.iinfo(np.int64).max  # a pause still going on: clipped to the interval measured
 _TRUE = {"true", "yes", "1", "public", "y"}
@@ -117,15 +119,18 @@ def _rows_to_tickets(
 
 
 class _Rows:
-    """Reasons for rows left out, by row index; the first reason of a row wins."""
+    """Reasons for rows left out, by row index in the file; the first reason of a row wins.
 
-    def __init__(self, size: int) -> None:
-        self.reasons: dict[int, str] = {}
+    ``bad`` covers the rows of one chunk, which start at row ``offset`` of the file."""
+
+    def __init__(self, size: int, offset: int = 0, reasons: dict[int, str] | None = None) -> None:
+        self.reasons: dict[int, str] = {} if reasons is None else reasons
+        self.offset = offset
         self.bad = np.zeros(size, dtype=bool)
 
     def reject(self, mask: npt.NDArray[np.bool_], reason: Any) -> None:
         for index in np.flatnonzero(mask & ~self.bad).tolist():
-            self.reasons[index] = reason(index) if callable(reason) else reason
+            self.reasons[self.offset + index] = reason(index) if callable(reason) else reason
         self.bad |= mask
 
     def listed(self, name: str) -> list[Rejected]:
@@ -159,6 +164,134 @@ def _unknown_ticket(heading: str, tickets: Tickets, values: Any) -> Any:
     )
 
 
+# Columns with few distinct values (a handful of statuses, priorities and reasons): read as
+# categoricals, and every test on their text is made once per distinct value, not per row.
+_CODED = ("field", "from", "to", "reason")
+
+
+def _each(values: Sequence[str], test: Any) -> npt.NDArray[np.bool_]:
+    """``test`` of each distinct value, as an array to index with the codes."""
+    return np.fromiter((bool(test(value)) for value in values), dtype=bool, count=len(values))
+
+
+@dataclass
+class _Part:
+    """What one chunk of a status history contributes, as columns (rows in file order)."""
+
+    status_owner: npt.NDArray[np.int64]
+    status_time: Instants
+    from_paused: npt.NDArray[np.bool_]
+    to_paused: npt.NDArray[np.bool_]
+    change_row: npt.NDArray[np.int64]  # row index in the file of each priority change
+    change_owner: npt.NDArray[np.int64]
+    change_time: Instants
+    before: npt.NDArray[np.int64]
+    after: npt.NDArray[np.int64]
+    disputed: npt.NDArray[np.bool_]  # the reason mentions a dispute
+    workaround: npt.NDArray[np.bool_]  # the reason mentions a Workaround
+    unknown: dict[str, dict[str, int]]  # column -> unknown status -> its first line
+    skipped: int  # rows changing other fields, not read (skip_other_fields)
+
+
+def _history_part(
+    frame: dict[str, Any],
+    offset: int,
+    reasons: dict[int, str],
+    wanted: dict[str, str],
+    mapping: Mapping,
+    tickets: Tickets,
+    ids: Any,
+    calendar: Calendar,
+    date_order: str,
+    keys: tuple[set[str], set[str]],
+) -> _Part:
+    """Read one chunk (rows from ``offset`` on); left-out rows go to ``reasons``."""
+    size = len(frame["ticket_id"])
+    rows = _Rows(size, offset, reasons)
+    owner = np.asarray(ids.get_indexer(frame["ticket_id"].to_numpy(dtype=object)), np.int64)
+    empty = (frame["ticket_id"] == "").to_numpy() & (frame["time"] == "").to_numpy()
+    coded = {column: distinct_codes(frame[column]) for column in _CODED if column in frame}
+    for column in ("from", "to"):
+        codes, values = coded[column]
+        empty &= _each(values, lambda v: v == "")[codes]
+    usable = ~empty
+    if "field" in coded:
+        codes, values = coded["field"]
+        is_priority = _each(values, lambda v: v.strip().lower() == "priority")[codes]
+        is_status = _each(values, lambda v: v.strip().lower() in ("status", ""))[codes]
+    else:
+        is_priority, is_status = np.zeros(size, dtype=bool), np.ones(size, dtype=bool)
+    other = usable & ~is_priority & ~is_status
+    skipped = 0
+    if mapping.skip_other_fields:  # an export of every field's changes: the rest not needed
+        skipped = int(other.sum())
+        usable &= ~other
+    rows.reject((owner < 0) & usable, _unknown_ticket(wanted["ticket_id"], tickets,
+                                                      frame["ticket_id"]))  # fmt: skip
+    when = _times(frame["time"], wanted["time"], rows, usable, calendar, date_order,
+                  mapping.date_formats)  # fmt: skip
+    if "field" in coded and not mapping.skip_other_fields:
+        rows.reject(
+            other,
+            lambda i, c=codes, v=values: (
+                f"{wanted.get('field', 'field')}: '{shown(v[c[i]])}' is not status or priority"
+            ),
+        )
+    keep = usable & ~rows.bad
+    if keep.any() and (when[keep] < tickets.created[owner[keep]]).any():
+        early = keep & (when < np.where(owner >= 0, tickets.created[np.maximum(owner, 0)], 0))
+        rows.reject(early, f"{wanted['time']}: before the ticket was logged")
+
+    # Priority changes: both values must be priorities of the agreement.
+    names = {pid: pid for pid in tickets.priority_ids}
+    priority: dict[str, npt.NDArray[np.int64]] = {}
+    for column in ("from", "to"):
+        codes, values = coded[column]
+        used = [values[k] for k in np.unique(codes[is_priority]).tolist()]
+        lookup = priority_lookup(used, names, mapping.priorities)
+        number = {value: tickets.priority_ids.index(pid) for value, pid in lookup.items()}
+        each = np.fromiter((number.get(v, -1) for v in values), np.int64, count=len(values))
+        priority[column] = each[codes]
+        rows.reject(
+            usable & is_priority & (priority[column] < 0),
+            lambda i, c=codes, v=values, h=wanted[column]: (
+                f"{h}: unknown priority '{shown(v[c[i]])}' (the "
+                f"agreement has {', '.join(tickets.priority_ids)})"
+            ),
+        )
+
+    # Statuses: pausing ones by the contract, running ones known, anything else reported.
+    pause_keys, known_keys = keys
+    keep = usable & ~rows.bad
+    status_rows = keep & is_status
+    paused: dict[str, npt.NDArray[np.bool_]] = {}
+    unknown: dict[str, dict[str, int]] = {}
+    for column in ("from", "to"):
+        codes, values = coded[column]
+        paused[column] = _each(values, lambda v: v.strip().lower() in pause_keys)[codes]
+        odd = np.flatnonzero(
+            status_rows & ~_each(values, lambda v: v.strip().lower() in known_keys)[codes]
+        )
+        distinct, first = np.unique(codes[odd], return_index=True)
+        unknown[column] = {}
+        for row, code in sorted(zip(odd[first].tolist(), distinct.tolist(), strict=True)):
+            unknown[column].setdefault(values[code].strip(), offset + row + 2)
+
+    changes = np.flatnonzero(keep & is_priority & (priority["from"] != priority["to"]))
+    disputed = np.zeros(len(changes), dtype=bool)
+    workaround = np.zeros(len(changes), dtype=bool)
+    if "reason" in coded:
+        codes, values = coded["reason"]
+        disputed = _each(values, lambda v: "disput" in v.lower())[codes[changes]]
+        workaround = _each(values, lambda v: "workaround" in v.lower())[codes[changes]]
+    return _Part(
+        owner[status_rows], when[status_rows], paused["from"][status_rows],
+        paused["to"][status_rows], changes + offset, owner[changes], when[changes],
+        priority["from"][changes], priority["to"][changes], disputed, workaround, unknown,
+        skipped,
+    )  # fmt: skip
+
+
 def read_history(
     path: Path,
     name: str,
@@ -168,75 +301,38 @@ def read_history(
     date_order: str,
     pause_statuses: Sequence[str] | None = None,
 ) -> History:
-    """Read a status history: pauses from the time in pausing statuses, priority changes."""
+    """Read a status history: pauses from the time in pausing statuses, priority changes.
+
+    The file is read a chunk at a time and each chunk turned into columns of numbers at once,
+    so no more than one chunk's text is held (a history has several rows per ticket)."""
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
     wanted = dict(mapping.history)
-    frame = _frame(path, name, wanted, REQUIRED_HISTORY_COLUMNS, "status history",
-                   mapping.origin)  # fmt: skip
-    size = len(frame["ticket_id"])
-    rows = _Rows(size)
-    owner, empty = _rows_to_tickets(frame["ticket_id"], tickets)
-    for column in ("time", "from", "to"):
-        empty &= (frame[column] == "").to_numpy()
-    usable = ~empty
-    rows.reject((owner < 0) & usable, _unknown_ticket(wanted["ticket_id"], tickets,
-                                                      frame["ticket_id"]))  # fmt: skip
-    when = _times(frame["time"], wanted["time"], rows, usable, calendar, date_order,
-                  mapping.date_formats)  # fmt: skip
-    kinds = (
-        frame["field"].str.strip().str.lower().to_numpy(dtype=object)
-        if "field" in frame
-        else np.full(size, "", dtype=object)
-    )
-    is_priority = kinds == "priority"
-    is_status = (kinds == "status") | (kinds == "")
-    field_texts = frame["field"].to_numpy() if "field" in frame else kinds
-    rows.reject(
-        usable & ~is_priority & ~is_status,
-        lambda i: (
-            f"{wanted.get('field', 'field')}: '{shown(field_texts[i])}' is not status or priority"
-        ),
-    )
-    keep = usable & ~rows.bad
-    if keep.any() and (when[keep] < tickets.created[owner[keep]]).any():
-        early = keep & (when < np.where(owner >= 0, tickets.created[np.maximum(owner, 0)], 0))
-        rows.reject(early, f"{wanted['time']}: before the ticket was logged")
-
-    # Priority changes: both values must be priorities of the agreement.
-    names = {pid: pid for pid in tickets.priority_ids}
-    codes: dict[str, npt.NDArray[np.int64]] = {}
-    for column in ("from", "to"):
-        series = frame[column]
-        lookup = priority_lookup(series[is_priority].unique().tolist(), names,
-                                 mapping.priorities)  # fmt: skip
-        index = {value: tickets.priority_ids.index(pid) for value, pid in lookup.items()}
-        codes[column] = series.map(index).fillna(-1).to_numpy().astype(np.int64)
-        texts = series.to_numpy()
-        rows.reject(
-            usable & is_priority & (codes[column] < 0),
-            lambda i, t=texts, c=column: (
-                f"{wanted[c]}: unknown priority '{shown(t[i])}' (the "
-                f"agreement has {', '.join(tickets.priority_ids)})"
-            ),
-        )
-
-    # Statuses: pausing ones by the contract, running ones known, anything else reported.
     pausing = tuple(pause_statuses) if pause_statuses is not None else mapping.pause_statuses
     pause_keys = {s.strip().lower() for s in pausing}
     run_keys = {s.strip().lower() for s in (*RUNNING_STATUSES, *mapping.running_statuses)}
-    keep = usable & ~rows.bad
-    status_rows = keep & is_status
+    ids = pd.Index(tickets.ids)
+    reasons: dict[int, str] = {}
+    parts: list[_Part] = []
+    found: set[str] = set(wanted)  # a file without rows: as if every column were there
+    offset = 0
+    for frame in _read_columns(path, name, wanted, REQUIRED_HISTORY_COLUMNS, "status history",
+                               origin=mapping.origin, categories=_CODED):  # fmt: skip
+        found = set(frame)
+        keys = (pause_keys, pause_keys | run_keys | {""})
+        parts.append(_history_part(frame, offset, reasons, wanted, mapping, tickets, ids,
+                                   calendar, date_order, keys))  # fmt: skip
+        offset += len(frame["ticket_id"])
+
+    def joined(column: str, dtype: Any) -> Any:
+        return np.concatenate([getattr(p, column) for p in parts] or [np.zeros(0, dtype)])
+
     notes: list[str] = []
-    to_key = frame["to"].str.strip().str.lower()
-    from_key = frame["from"].str.strip().str.lower()
-    to_paused = to_key.isin(pause_keys).to_numpy()
-    from_paused = from_key.isin(pause_keys).to_numpy()
     unknown: dict[str, int] = {}
     for column in ("from", "to"):
-        key = to_key if column == "to" else from_key
-        odd = status_rows & ~key.isin(pause_keys | run_keys | {""}).to_numpy()
-        for row in np.flatnonzero(odd).tolist():
-            text = str(frame[column].iloc[row]).strip()
-            unknown.setdefault(text, row + 2)
+        for part in parts:
+            for text, line in part.unknown[column].items():
+                unknown.setdefault(text, line)
     if unknown:
         listed = ", ".join(f"'{shown(s)}' (line {n})" for s, n in list(unknown.items())[:10])
         more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
@@ -247,25 +343,49 @@ def read_history(
             f"{', '.join(pausing)}; give --pause-statuses to say otherwise)"
         )
 
+    skipped = sum(part.skipped for part in parts)
+    if skipped:
+        notes.append(
+            f"{name}: {plural(skipped, 'row')} changing fields other than status and "
+            f"priority not read (not needed)"
+        )
+    status_owner = joined("status_owner", np.int64)
     pause_owner, pause_start, pause_end = _pauses(
-        owner[status_rows], when[status_rows], from_paused[status_rows],
-        to_paused[status_rows], tickets.created,
+        status_owner, joined("status_time", np.int64), joined("from_paused", bool),
+        joined("to_paused", bool), tickets.created,
     )  # fmt: skip
     changes = _changes(
-        owner, when, codes["from"], codes["to"], keep & is_priority, frame.get("reason")
-    )
+        joined("change_row", np.int64), joined("change_owner", np.int64),
+        joined("change_time", np.int64), joined("before", np.int64), joined("after", np.int64),
+        joined("disputed", bool), joined("workaround", bool),
+    )  # fmt: skip
     return History(
         source=name,
         pause_owner=pause_owner,
         pause_start=pause_start,
         pause_end=pause_end,
         changes=changes,
-        status_changes=int(status_rows.sum()),
+        status_changes=len(status_owner),
         pause_statuses=tuple(pausing),
-        reasons_given="reason" in frame,
-        rejected=rows.listed(name),
+        reasons_given="reason" in found,
+        rejected=[Rejected(name, row + 2, reasons[row]) for row in sorted(reasons)],
         notes=notes,
     )
+
+
+def by_owner(owner: npt.NDArray[np.int64], when: Instants) -> npt.NDArray[np.intp]:
+    """The stable order by owner, then time: np.lexsort's, in a tenth of its time when both
+    fit one int64 key (a history is mostly runs already in order, which a stable sort of one
+    key merges quickly, and lexsort does not)."""
+    if not len(owner):
+        return np.zeros(0, dtype=np.intp)
+    low, high = int(when.min()), int(when.max())
+    span = high - low + 1
+    if int(owner.min()) >= 0 and span * (int(owner.max()) + 1) < 2**62:
+        order: npt.NDArray[np.intp] = np.argsort(owner * span + (when - low), kind="stable")
+        return order
+    fallback: npt.NDArray[np.intp] = np.lexsort((when, owner))
+    return fallback
 
 
 def _pauses(
@@ -280,7 +400,7 @@ def _pauses(
     A ticket whose first change leaves a pausing status was paused from its logging."""
     if not len(owner):
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-    order = np.lexsort((when, owner))  # stable: changes at the same time keep file order
+    order = by_owner(owner, when)  # changes at the same time keep file order
     owner, when = owner[order], when[order]
     from_paused, to_paused = from_paused[order], to_paused[order]
     last = np.ones(len(owner), dtype=bool)
@@ -297,29 +417,22 @@ def _pauses(
 
 
 def _changes(
+    row: npt.NDArray[np.int64],
     owner: npt.NDArray[np.int64],
     when: Instants,
     before: npt.NDArray[np.int64],
     after: npt.NDArray[np.int64],
-    rows: npt.NDArray[np.bool_],
-    reasons: Any,
+    disputed: npt.NDArray[np.bool_],
+    workaround: npt.NDArray[np.bool_],
 ) -> PriorityChanges:
-    where = np.flatnonzero(rows & (before != after))
-    order = where[np.lexsort((when[where], owner[where]))]
-    said = (
-        reasons.str.lower().to_numpy(dtype=object)[order]
-        if reasons is not None
-        else np.full(len(order), "", dtype=object)
-    )
+    """The changes (rows in file order) sorted by ticket and time, each with its rule."""
+    order = by_owner(owner, when)  # changes at the same time keep file order
     raised = after[order] < before[order]  # the agreement lists priorities most urgent first
     rule = np.where(raised, RAISED, LOWERED).astype(object)
-    for k, text in enumerate(said.tolist()):
-        if "disput" in text:
-            rule[k] = DISPUTE
-        elif "workaround" in text and not raised[k]:
-            rule[k] = WORKAROUND
+    rule[workaround[order] & ~raised] = WORKAROUND
+    rule[disputed[order]] = DISPUTE
     return PriorityChanges(owner[order], when[order], before[order], after[order], rule,
-                           order.astype(np.int64) + 2)  # fmt: skip
+                           row[order] + 2)  # fmt: skip
 
 
 def merge_pauses(
@@ -330,7 +443,7 @@ def merge_pauses(
         return owner, start, end
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-    order = np.lexsort((start, owner))
+    order = by_owner(owner, start)
     owner, start, end = owner[order], start[order], end[order]
     reach = pd.Series(end).groupby(owner).cummax().to_numpy()
     opens = np.ones(len(owner), dtype=bool)

@@ -139,6 +139,17 @@ class MappingFile(Strict):
         default=None, description="Why the export has no response column, when it has none"
     )
     verdict: VerdictColumns = Field(default_factory=VerdictColumns)
+    history_source: str | None = Field(
+        default=None, description="The vendor's page documenting its status history export"
+    )
+    history_note: str | None = Field(
+        default=None, description="What the vendor documents (or not) of a history export"
+    )
+    other_history_fields: Literal["rejected", "skipped"] = Field(
+        default="rejected",
+        description="History rows whose field is neither status nor priority: listed as "
+        "rows left out (rejected), or not read (skipped: an export of every field's changes)",
+    )
 
 
 def choose_mapping(
@@ -207,6 +218,9 @@ def load_mapping(path: Path, origin: str = "") -> Mapping:
             DEFAULT_PAUSE_STATUSES if model.pause_statuses is None else model.pause_statuses
         ),
         running_statuses=tuple(model.running_statuses),
+        history_source=model.history_source or "",
+        history_note=model.history_note or "",
+        skip_other_fields=model.other_history_fields == "skipped",
         **(
             {}
             if model.automatic_authors is None

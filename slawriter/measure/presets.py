@@ -73,6 +73,9 @@ class Mapping:
                                           "trigger", "bot")  # fmt: skip
     # The helpdesk's own SLA verdict (report --compare): verdict kind -> export heading.
     verdict: dict[str, str] = field(default_factory=dict)
+    history_source: str = ""  # the vendor's page documenting the history export, if any
+    history_note: str = ""  # what the desk documents (or not) about its history export
+    skip_other_fields: bool = False  # history rows changing other fields are not read
 
     def response_column(self) -> str | None:
         """The canonical column the response time is read from, if any."""
