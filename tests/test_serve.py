@@ -146,6 +146,8 @@ def draft_all(c: TestClient, name: str, extra: dict[str, Any] | None = None) -> 
     wanted = {
         "customer.address": "1 High St, Bristol BS1 1AA",
         "customer.signatory.name": "Sam Lee",
+        # Typed: a name without Ltd or Inc gives no title to offer (the hostile name).
+        "customer.signatory.title": "Director",
         "monitoring.system": "Datto RMM",
         **(extra or {}),
     }
@@ -535,3 +537,37 @@ def test_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(folder: Path) -
     assert f"Open http://127.0.0.1:{port}/" in out
     assert "token" not in out
     assert server.returncode == 0, err
+
+
+# --- issue 14 review: dependents, line endings, choices, bad answers, labels ---------------------
+
+
+def test_out_of_hours_back_to_yes_puts_p1_on_the_24x7_clock_again(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    draft_all(c, name)
+    hours = f"/a/{name}/s/hours"
+    answer(c, hours, {"out_of_hours.available": "yes"})
+    response = answer(c, hours, {}, action="next")  # the cover and priorities now shown
+    assert saved(folder, name)["priorities"]["P1"]["calendar"] == "24x7"
+    assert saved(folder, name)["out_of_hours"]["priorities"] == ["P1"]
+    answer(c, hours, {"out_of_hours.available": "no"}, action="next")
+    assert saved(folder, name)["priorities"]["P1"]["calendar"] == "business"
+    answer(c, hours, {"out_of_hours.available": "yes"})
+    response = answer(c, hours, {}, action="next")
+    data = saved(folder, name)
+    assert data["out_of_hours"]["calendar"] == "24x7" and data["out_of_hours"]["priorities"] == [
+        "P1"
+    ]
+    assert data["priorities"]["P1"]["calendar"] == "24x7"
+    assert data["priorities"]["P2"]["calendar"] == "business"
+    # "Save and continue" goes to the answer asked again, marked with the question's label.
+    location = str(response.headers["location"])
+    assert location.startswith(f"/a/{name}/s/targets?again=")
+    page = c.get(location).text
+    assert re.search(
+        r"q-priorities-P1-calendar-wrap.*?Asked again because it depends on ‘Out-of-hours (cover|priorities)’",
+        page,
+        re.S,
+    )
+    assert "priorities.P1.calendar</a>" not in page
