@@ -566,8 +566,27 @@ def test_out_of_hours_back_to_yes_puts_p1_on_the_24x7_clock_again(folder: Path) 
     assert location.startswith(f"/a/{name}/s/targets?again=")
     page = c.get(location).text
     assert re.search(
-        r"q-priorities-P1-calendar-wrap.*?Asked again because it depends on ‘Out-of-hours (cover|priorities)’",
+        r"q-priorities-P1-calendar-wrap.*?"
+        r"Asked again because it depends on ‘Out-of-hours (cover|priorities)’",
         page,
         re.S,
     )
     assert "priorities.P1.calendar</a>" not in page
+
+
+def test_an_autosave_then_the_button_with_crlf_text_areas_is_no_conflict(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/reporting"
+    page = form_of(c.get(url).text)  # the version both posts are based on
+    typed = {"reporting.required_information": "Your name\r\nWhat stopped working\r\n"}
+    assert "reporting.required_information" in dict(page)  # a text area: the browser sends CRLF
+    values = [(k, typed.get(k, v)) for k, v in page]
+    autosave = post(c, url, values, headers={"HX-Request": "true"})
+    assert autosave.status_code == 200
+    pressed = post(c, url, [*values, ("action", "next")])  # the same page, a moment later
+    assert pressed.status_code == 303, re.findall(r"Not saved[^<]*", pressed.text)
+    assert saved(folder, name)["reporting"]["required_information"] == [
+        "Your name",
+        "What stopped working",
+    ]

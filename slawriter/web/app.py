@@ -500,9 +500,16 @@ def _overwrites(state: State, wizard: Wizard, path: Path, based_on: str, form: F
             elif now.kind == "select":
                 if str(form.get(name, "")) != next((v for v, _, on in now.choices if on), ""):
                     return True
-            elif str(form.get(name, "")).strip() != now.value.strip():
+            elif _lines(str(form.get(name, ""))) != _lines(now.value):
                 return True
     return False
+
+
+def _lines(text: str) -> str:
+    """Typed text as compared for a conflict: a text area posts CRLF line ends (the HTML
+    standard) and an address is shown on one line but typed on several, so only the words
+    count, never the white space between them."""
+    return " ".join(text.split())
 
 
 def _fields(state: State, wizard: Wizard) -> dict[str, pages.Field]:
