@@ -590,3 +590,26 @@ def test_an_autosave_then_the_button_with_crlf_text_areas_is_no_conflict(folder:
         "Your name",
         "What stopped working",
     ]
+
+
+def test_entity_type_is_a_choice_and_the_company_number_message_names_it_once(
+    folder: Path,
+) -> None:
+    from slawriter.library import Library
+    from slawriter.wizard.questions import load_questions
+
+    questions = load_questions(Library.locate(None).profiles_dir / "questions", "smb")
+    entity = questions.find("customer.entity")
+    assert entity is not None and entity.type == "choice"  # the terminal offers a list too
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/customer"
+    page = c.get(url).text
+    assert '<select id="q-customer-entity"' in page
+    assert re.search(r'<option value="company"[^>]*>A company \(Ltd, plc\)</option>', page)
+    assert "Required for a company" in page
+    draft_all(c, name)
+    answer(c, url, {"customer.entity": "company", "customer.company_number": ""})
+    panel = c.get(f"/a/{name}/findings").text
+    assert "customer.company_number: customer.company_number" not in panel
+    assert "required, because the customer is described as" in panel
