@@ -537,3 +537,79 @@ def test_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(folder: Path) -
     assert f"Open http://127.0.0.1:{port}/" in out
     assert "token" not in out
     assert server.returncode == 0, err
+
+
+# --- issue 14 review: dependents, line endings, choices, bad answers, labels ---------------------
+
+
+def test_out_of_hours_back_to_yes_puts_p1_on_the_24x7_clock_again(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    draft_all(c, name)
+    hours = f"/a/{name}/s/hours"
+    answer(c, hours, {"out_of_hours.available": "yes"})
+    response = answer(c, hours, {}, action="next")  # the cover and priorities now shown
+    assert saved(folder, name)["priorities"]["P1"]["calendar"] == "24x7"
+    assert saved(folder, name)["out_of_hours"]["priorities"] == ["P1"]
+    answer(c, hours, {"out_of_hours.available": "no"}, action="next")
+    assert saved(folder, name)["priorities"]["P1"]["calendar"] == "business"
+    answer(c, hours, {"out_of_hours.available": "yes"})
+    response = answer(c, hours, {}, action="next")
+    data = saved(folder, name)
+    assert data["out_of_hours"]["calendar"] == "24x7" and data["out_of_hours"]["priorities"] == [
+        "P1"
+    ]
+    assert data["priorities"]["P1"]["calendar"] == "24x7"
+    assert data["priorities"]["P2"]["calendar"] == "business"
+    # "Save and continue" goes to the answer asked again, marked with the question's label.
+    location = str(response.headers["location"])
+    assert location.startswith(f"/a/{name}/s/targets?again=")
+    page = c.get(location).text
+    assert re.search(
+        r"q-priorities-P1-calendar-wrap.*?"
+        r"Asked again because it depends on ‘Out-of-hours (cover|priorities)’",
+        page,
+        re.S,
+    )
+    assert "priorities.P1.calendar</a>" not in page
+
+
+def test_an_autosave_then_the_button_with_crlf_text_areas_is_no_conflict(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/reporting"
+    page = form_of(c.get(url).text)  # the version both posts are based on
+    typed = {"reporting.required_information": "Your name\r\nWhat stopped working\r\n"}
+    assert "reporting.required_information" in dict(page)  # a text area: the browser sends CRLF
+    values = [(k, typed.get(k, v)) for k, v in page]
+    autosave = post(c, url, values, headers={"HX-Request": "true"})
+    assert autosave.status_code == 200
+    pressed = post(c, url, [*values, ("action", "next")])  # the same page, a moment later
+    assert pressed.status_code == 303, re.findall(r"Not saved[^<]*", pressed.text)
+    assert saved(folder, name)["reporting"]["required_information"] == [
+        "Your name",
+        "What stopped working",
+    ]
+
+
+def test_entity_type_is_a_choice_and_the_company_number_message_names_it_once(
+    folder: Path,
+) -> None:
+    from slawriter.library import Library
+    from slawriter.wizard.questions import load_questions
+
+    questions = load_questions(Library.locate(None).profiles_dir / "questions", "smb")
+    entity = questions.find("customer.entity")
+    assert entity is not None and entity.type == "choice"  # the terminal offers a list too
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/customer"
+    page = c.get(url).text
+    assert '<select id="q-customer-entity"' in page
+    assert re.search(r'<option value="company"[^>]*>A company \(Ltd, plc\)</option>', page)
+    assert "Required for a company" in page
+    draft_all(c, name)
+    answer(c, url, {"customer.entity": "company", "customer.company_number": ""})
+    panel = c.get(f"/a/{name}/findings").text
+    assert "customer.company_number: customer.company_number" not in panel
+    assert "required, because the customer is described as" in panel

@@ -1092,3 +1092,35 @@ def test_down_when_is_asked_with_an_uptime_target_and_printed(workdir: Path) -> 
     loaded = load_agreement(workdir / "a.yaml", Library.locate(None))
     assert loaded.agreement.services[0].down_when == down
     assert down in (workdir / "out" / "a.md").read_text("utf-8")
+
+
+@pytest.mark.timeout(60)
+def test_out_of_hours_yes_again_offers_p1_the_24x7_clock(tmp_path: Path) -> None:
+    """Changing out-of-hours support back to yes asks its cover first, then offers P1's
+    clock the default that cover makes (it was business while out-of-hours was no)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    questions = load_questions(Library.locate(None).profiles_dir / "questions", "smb")
+    provider = roundtrip.plain(roundtrip.load(EXAMPLES / "provider.yaml"))
+    prompter, _ = terminal()
+    data = roundtrip.load(EXAMPLES / "corner-shop-smb.yaml")
+    roundtrip.put(data, ("out_of_hours",), CommentedMap({"available": False}))
+    for priority in ("P1", "P2", "P3"):
+        roundtrip.put(data, ("priorities", priority, "calendar"), "business")
+    defaults = Library.locate(None).profile("smb").defaults
+    sources = Sources(profile_defaults=defaults, provider=provider, today=TODAY)
+    filled = Wizard(questions, data, sources, Agreement, lambda: None, None)
+    filled.run()  # what the example leaves out takes its default: only the change is asked
+    assert not filled.missing
+    wizard = Wizard(questions, data, sources, Agreement, lambda: None, prompter)
+    question = questions.find("out_of_hours.available")
+    assert question is not None
+    # yes; then every question takes what it offers (cover 24x7, P1, no rate, the clocks,
+    # and the answers the example file leaves to the profile: the review asks them too).
+    with keys("y" + ENTER + ENTER * 80):
+        wizard.edit(question)
+    saved = roundtrip.plain(wizard.data)
+    assert saved["out_of_hours"]["calendar"] == "24x7"
+    assert saved["out_of_hours"]["priorities"] == ["P1"]
+    assert saved["priorities"]["P1"]["calendar"] == "24x7"
+    assert saved["priorities"]["P2"]["calendar"] == "business"

@@ -254,8 +254,8 @@ def _check_jurisdiction(
             problems.append(
                 (
                     (*where, "registered_in") if role == "customer" else where,
-                    f"{role}.registered_in: '{registered}' is not a jurisdiction the library "
-                    f"knows (known: {places.known()})",
+                    f"{_named(role, 'registered_in')}'{registered}' is not a jurisdiction "
+                    f"the library knows (known: {places.known()})",
                 )
             )
             continue
@@ -266,19 +266,25 @@ def _check_jurisdiction(
             problems.append(
                 (
                     (*where, "entity") if role == "customer" else where,
-                    f"{role}.entity: a {party.entity} is not a form of entity registered in "
-                    f"{home.name} (there: {', '.join(home.entities)})",
+                    f"{_named(role, 'entity')}a {party.entity} is not a form of entity "
+                    f"registered in {home.name} (there: {', '.join(home.entities)})",
                 )
             )
         elif "{number}" in phrase and not party.company_number:
             problems.append(
                 (
                     (*where, "company_number") if role == "customer" else where,
-                    f"{role}.company_number: required, because the {role} is described as "
-                    f"'{phrase.replace('{number}', '...')}'",
+                    f"{_named(role, 'company_number')}required, because the {role} is "
+                    f"described as '{phrase.replace('{number}', '...')}'",
                 )
             )
     return problems
+
+
+def _named(role: str, name: str) -> str:
+    """The field a problem is about, in its message only where its path does not name it
+    already (the customer's own fields are located; the provider file as a whole is)."""
+    return "" if role == "customer" else f"{role}.{name}: "
 
 
 def _profile(

@@ -383,7 +383,7 @@ def _section_context(
             items.append(one)
     number = ids.index(section_id) + 1 if section_id in ids else 0
     elsewhere = [
-        (key, because, _link(name, wizard, key))
+        (q.title, because, _link(name, wizard, key))
         for key, because in (again or {}).items()
         if (q := wizard.questions.find(key)) is not None and q.section != section_id
     ]
@@ -471,6 +471,7 @@ def _save(
     again: dict[str, str] = {}
     shown = {str(name) for name in form.getlist("shown")}
     with session.batch():
+        offered = wizard.dependent_defaults()
         for question in pages.section_questions(wizard, section_id):
             if not wizard.applies(question):
                 continue
@@ -496,6 +497,10 @@ def _save(
         for question in wizard.questions.questions:
             if not wizard.applies(question) and wizard.answered(question):
                 wizard.remove(to_loc(question.key))  # a "no" above made it not apply
+        # A dependent whose offered default changed (P1's clock after out-of-hours cover
+        # for P1) takes the new default when it held the old one, as the terminal offers it.
+        for key, cause in wizard.follow_defaults(offered).items():
+            again.setdefault(key, cause)
         action = str(form.get("action", ""))
         verb, _, rest = action.partition(":")
         if verb in ("add", "remove"):
@@ -555,16 +560,11 @@ def _store_one(
     if answered and old == value:
         return
     dependents = wizard.dependents(question.key) if item is None and answered else []
-    old_defaults = {d.key: wizard.default_for(d) for d in dependents}
     wizard.store(question, value, item)
     for dependent in dependents:
-        if not wizard.applies(dependent):
-            continue
-        again[dependent.key] = question.key
-        if dependent.type != "group" and wizard.value(dependent.key) == old_defaults[dependent.key]:
-            fresh = wizard.default_for(dependent)
-            if fresh is not None:
-                wizard.store(dependent, fresh)  # it was the old default: the new one now
+        if wizard.applies(dependent):
+            # Asked again; a new default is taken by follow_defaults once all are stored.
+            again[dependent.key] = question.key
 
 
 def _changes(state: State, wizard: Wizard, path: Path, based_on: str) -> list[str]:
@@ -612,9 +612,16 @@ def _overwrites(state: State, wizard: Wizard, path: Path, based_on: str, form: F
             elif now.kind == "select":
                 if str(form.get(name, "")) != next((v for v, _, on in now.choices if on), ""):
                     return True
-            elif str(form.get(name, "")).strip() != now.value.strip():
+            elif _lines(str(form.get(name, ""))) != _lines(now.value):
                 return True
     return False
+
+
+def _lines(text: str) -> str:
+    """Typed text as compared for a conflict: a text area posts CRLF line ends (the HTML
+    standard) and an address is shown on one line but typed on several, so only the words
+    count, never the white space between them."""
+    return " ".join(text.split())
 
 
 def _fields(state: State, wizard: Wizard) -> dict[str, pages.Field]:
@@ -706,7 +713,13 @@ async def section_save(request: Request) -> Response:
         response.headers["HX-Trigger"] = "saved"
         return response
     target = f"/a/{quote(name)}/s/{section_id}"
-    if action == "next":
+    asked_again = [
+        q for q in wizard.questions.questions if q.key in again and q.section and wizard.applies(q)
+    ]
+    if action in ("next", "review") and asked_again:
+        # Answers asked again come first: their page, before going on.
+        target = f"/a/{quote(name)}/s/{asked_again[0].section}"
+    elif action == "next":
         following = [s.id for s in pages.sections(wizard)]
         here = following.index(section_id) if section_id in following else -1
         target = (

@@ -299,7 +299,7 @@ def read_answer(wizard: Wizard, question: Question, item: Item | None, form: Any
         if not yes:
             return None
         return plain(stored) if isinstance(plain(stored), dict) else {}
-    text = str(form.get(name, ""))
+    text = str(form.get(name, "")).replace("\r\n", "\n").replace("\r", "\n")
     if kind == "list" and not question.separator:
         text = "; ".join(line.strip() for line in text.splitlines() if line.strip())
     default = plain(stored) if stored is not MISSING else None

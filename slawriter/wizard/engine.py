@@ -577,27 +577,80 @@ class Wizard(Answers):
             self.edit_group(question)
         else:
             self.ask(question)
-        for dependent in dependents:
-            if not self.applies(dependent):
+        depending = {d.key for d in dependents}
+        asked: set[str] = set()
+        # In asking order, so the questions that now apply (the out-of-hours cover after
+        # "yes" to out-of-hours support) are answered before a dependent is offered the
+        # default they make (P1's clock: 24x7 when that cover includes P1).
+        for other in self.questions.questions:
+            if other.key == question.key or not self.applies(other):
                 continue
-            stored = self.value(dependent.key)
-            self.prompter.note(f"  Asked again because it depends on '{question.title}':", "yellow")
-            # An answer that was the old default is offered the new default.
-            self.ask(dependent, fresh=stored is not None and stored == old_defaults[dependent.key])
-        self._settle(before)
+            if other.key in depending:
+                stored = self.value(other.key)
+                self.prompter.note(
+                    f"  Asked again because it depends on '{question.title}':", "yellow"
+                )
+                # An answer that was the old default is offered the new default.
+                self.ask(other, fresh=stored is not None and stored == old_defaults[other.key])
+                asked.add(other.key)
+            elif other.key not in before:
+                self.ask(other)
+                asked.add(other.key)
+        self._settle(before, asked)
 
-    def _settle(self, before: set[str]) -> None:
+    def dependent_defaults(self) -> dict[str, Any]:
+        """What each question with ``depends_on`` would be offered now (and the answers it
+        depends on): taken before answers change, for ``follow_defaults``."""
+        out: dict[str, Any] = {}
+        for question in self.questions.questions:
+            if question.depends_on and question.type != "group":
+                out[question.key] = self.default_for(question)
+                for key in question.depends_on:
+                    out.setdefault(f"answer:{key}", self.value(key))
+        return out
+
+    def follow_defaults(self, before: dict[str, Any]) -> dict[str, str]:
+        """After answers changed: a dependent whose offered default changed takes the new
+        one when its answer was the old default (or it had none), and is kept otherwise.
+        Returns each such dependent's key with the answer it depends on that changed."""
+        again: dict[str, str] = {}
+        for question in self.questions.questions:
+            if question.key not in before or not self.applies(question):
+                continue
+            old, new = before[question.key], self.default_for(question)
+            if old == new:
+                continue
+            cause = next(
+                (
+                    key
+                    for key in question.depends_on
+                    if before.get(f"answer:{key}") != self.value(key)
+                ),
+                question.depends_on[0],
+            )
+            again[question.key] = cause
+            if new is not None and (
+                not self.answered(question) or plain(self.stored(question)) == old
+            ):
+                self.store(question, new)
+        return again
+
+    def _settle(self, before: set[str], asked: set[str] | None = None) -> None:
         """After an edit: answers that no longer apply go; new or needed questions are asked."""
         for other in self.questions.questions:
             applies = self.applies(other)
             if not applies and self.answered(other):
                 self.remove(to_loc(other.key))
-            elif applies and (
-                other.key not in before
-                or (
-                    other.required
-                    and not self.answered(other)
-                    and not handler_for(other).left_out_means_no
+            elif (
+                applies
+                and other.key not in (asked or set())
+                and (
+                    other.key not in before
+                    or (
+                        other.required
+                        and not self.answered(other)
+                        and not handler_for(other).left_out_means_no
+                    )
                 )
             ):
                 self.ask(other)  # newly applicable, or needed

@@ -122,6 +122,10 @@ class Question(_Strict):
             if isinstance(data.get("depends_on"), str):
                 data["depends_on"] = [data["depends_on"]]
             choices = data.get("choices")
+            if choices and data.get("type", "text") == "text":
+                # A list of choices is offered as a choice in both front ends, never as a
+                # free-text box where anything else could be typed.
+                data["type"] = "choice"
             if isinstance(choices, list):
                 data["choices"] = [
                     {"value": c, "label": str(c)} if not isinstance(c, dict) else c for c in choices
