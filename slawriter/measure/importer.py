@@ -151,6 +151,9 @@ class Tickets:
     # None when the export cannot tell an automatic acknowledgement from a person's reply.
     automatic: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     authors_column: str | None = None
+    # (created heading, duration heading) when the response time is derived from a duration
+    # (created + minutes), as for Zendesk: the method section must say so.
+    response_derived: tuple[str, str] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -619,6 +622,11 @@ def read_tickets(
         automatic=joined("automatic"),
         authors_column=(
             wanted["responded_by"] if any("responded_by" in p.filled for p in parts) else None
+        ),
+        response_derived=(
+            (wanted["created"], wanted["first_reply_minutes"])
+            if "first_reply_minutes" in wanted
+            else None
         ),
     )
 

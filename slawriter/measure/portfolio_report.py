@@ -65,7 +65,7 @@ def members(folder: Path, library: Library) -> list[tuple[Path, Path, Path | Non
 
 def run_portfolio(args: argparse.Namespace, library: Library) -> int:
     from slawriter.measure.moments import parse_moment
-    from slawriter.measure.run import measure_files
+    from slawriter.measure.run import NotInForce, measure_files
 
     if args.period is None:
         raise InputError("report --portfolio needs --period")
@@ -73,18 +73,24 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
     rows: list[dict[str, Any]] = []
     left_out = 0
     for agreement, tickets, outages in members(args.portfolio, library):
-        report = measure_files(
-            agreement,
-            library,
-            tickets=tickets,
-            outages=outages,
-            period=args.period,
-            as_of=as_of,
-            preset=args.preset,
-            mapping=args.mapping,
-            date_order=args.date_order,
-            response_as_resolution=args.no_response_column,
-        ).report
+        try:
+            measured = measure_files(
+                agreement,
+                library,
+                tickets=tickets,
+                outages=outages,
+                period=args.period,
+                as_of=as_of,
+                preset=args.preset,
+                mapping=args.mapping,
+                date_order=args.date_order,
+                response_as_resolution=args.no_response_column,
+            )
+        except NotInForce as error:
+            # Nothing is owed under an agreement not yet in force: say so, not 0.00.
+            rows.append(_not_in_force(agreement, str(error)))
+            continue
+        report = measured.report
         forecast = report.extra_json.get("forecast")
         left_out += len(report.rejected)
         rows.append(
@@ -96,10 +102,14 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
                 "at_risk": None if forecast is None else forecast["credits_at_risk"],
                 "rows_left_out": len(report.rejected),
                 "period_over": report.period_over,
+                "uptime_measured": outages is not None,
+                "note": None if outages is not None else "no outage log: uptime not measured",
             }
         )
     totals: dict[str, dict[str, float]] = {}
     for row in rows:
+        if row["owed"] is None:
+            continue
         money = totals.setdefault(row["currency"], {"owed": 0.0, "at_risk": 0.0})
         money["owed"] = round(money["owed"] + row["owed"], 2)
         money["at_risk"] = round(money["at_risk"] + (row["at_risk"] or 0.0), 2)
@@ -116,6 +126,20 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
     return EXIT_FOUND if left_out else EXIT_OK
 
 
+def _not_in_force(agreement: Path, reason: str) -> dict[str, Any]:
+    return {
+        "agreement": display_path(agreement),
+        "customer": "",
+        "currency": "",
+        "owed": None,
+        "at_risk": None,
+        "rows_left_out": 0,
+        "period_over": None,
+        "uptime_measured": False,
+        "note": reason,
+    }
+
+
 def _table(body: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -127,12 +151,17 @@ def _table(body: dict[str, Any]) -> None:
         table.add_column(
             heading, justify="right" if heading != "Agreement" and heading != "Customer" else "left"
         )
+    notes: list[str] = []
     for row in body["agreements"]:
         risk = "-" if row["at_risk"] is None else money(row["at_risk"], row["currency"])
+        owed_text = "-" if row["owed"] is None else money(row["owed"], row["currency"])
+        if row["note"]:
+            notes.append(f"{Path(row['agreement']).name}: {row['note']}")
+            owed_text += f" [{len(notes)}]"
         table.add_row(
             Path(row["agreement"]).name,
             row["customer"],
-            money(row["owed"], row["currency"]),
+            owed_text,
             risk,
             str(row["rows_left_out"]),
         )
@@ -141,4 +170,7 @@ def _table(body: dict[str, Any]) -> None:
             "Total", currency, money(money_total["owed"], currency),
             money(money_total["at_risk"], currency), "", style="bold",
         )  # fmt: skip
-    Console(highlight=False, width=120).print(table)
+    console = Console(highlight=False, width=120)
+    console.print(table)
+    for number, note in enumerate(notes, start=1):
+        console.print(f"[{number}] {note}", markup=False)

@@ -1,0 +1,147 @@
+"""An MSP manager's review of report and export-policy (issue 13, items 5 to 13).
+
+Every export here is typed in by hand; the figures asserted are worked out in the comments
+on the agreement that ``agreement`` pins (tests/test_measure_report.py: Europe/London,
+mon-fri 08:30-17:30, P1 30m / 4h on 24x7, P2 1h / 8h).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from slawriter.cli import main
+from tests.test_measure_report import AS_OF, agreement, run_json  # noqa: F401
+
+TICKETS = (
+    "id,priority,created,responded,resolved,service\n"
+    "T1,P2,2027-01-05 09:00,2027-01-05 09:30,2027-01-05 12:00,email\n"
+)
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- 5: no outage log is not "100% uptime" -----------------------------------------------------
+
+
+def test_without_an_outage_log_uptime_is_not_measured(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tickets = _write(tmp_path, "t.csv", TICKETS)
+    code, body = run_json(
+        capsys, str(agreement), "--tickets", str(tickets), "--period", "2027-01", "--as-of", AS_OF
+    )
+    assert code == 0
+    assert any("availability not measured" in note for note in body["notes"])
+    for service in body["services"].values():
+        assert (service["uptime"], service["met"], service["credit"]) == (None, None, None)
+    out = tmp_path / "out"
+    args = ["report", str(agreement), "--tickets", str(tickets), "--period", "2027-01",
+            "--as-of", AS_OF, "--out", str(out), "--format", "md"]  # fmt: skip
+    assert main(args) == 0
+    md = (out / "acme-2027-01.md").read_text(encoding="utf-8")
+    assert "Uptime targets met" not in md  # the bug: "Uptime targets met: 3 of 3"
+    assert "Uptime: not measured (no outage log given)." in md
+    assert "100.000%" not in md
+    availability = md.split("## 4. Availability", 1)[1].split("## 5.", 1)[0]
+    assert "| met |" not in availability and "| n/a |" in availability
+
+
+# -- 6: months before the effective date -------------------------------------------------------
+
+
+def _effective(path: Path, when: str) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["agreement"]["effective_date"] = when
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_a_period_before_the_effective_date_is_refused(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _effective(agreement, "2027-03-01")
+    tickets = _write(tmp_path, "t.csv", TICKETS)
+    args = ["report", str(agreement), "--tickets", str(tickets), "--period", "2027-01",
+            "--as-of", AS_OF, "--json"]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "not in force in 2027-01 (effective 2027-03-01)" in err
+
+
+def test_a_quarter_partly_in_force_measures_only_that_part(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _effective(agreement, "2027-03-01")
+    # T1 (January) was logged before the agreement took effect; T2 (March) after.
+    tickets = _write(
+        tmp_path,
+        "t.csv",
+        TICKETS + "T2,P2,2027-03-02 09:00,2027-03-02 11:00,2027-03-02 12:00,email\n",
+    )
+    code, body = run_json(
+        capsys, str(agreement), "--tickets", str(tickets), "--period", "2027-Q1",
+        "--as-of", "2027-04-10T12:00",
+    )  # fmt: skip
+    # T2: response after 2 business hours against 1h: breached. T1 is not counted at all.
+    assert body["priorities"]["P2"]["tickets"] == 1
+    assert body["priorities"]["P2"]["response_breached"] == 1
+    assert any(
+        "took effect on 2027-03-01: only the part of 2027-Q1 from then is measured "
+        "(1 ticket logged before then is left out)" in note
+        for note in body["notes"]
+    )
+    assert code == 0
+
+
+def test_portfolio_names_an_agreement_not_yet_in_force(
+    agreement: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _effective(agreement, "2027-03-01")
+    _write(agreement.parent, "acme-tickets.csv", TICKETS)
+    args = ["report", "--portfolio", str(agreement.parent), "--period", "2027-01",
+            "--as-of", AS_OF, "--json"]  # fmt: skip
+    assert main(args) == 0
+    import json
+
+    [row] = json.loads(capsys.readouterr().out)["agreements"]
+    assert row["owed"] is None  # the bug: 0.00, as if measured
+    assert "not in force in 2027-01 (effective 2027-03-01)" in row["note"]
+
+
+# -- 11: a derived response time is stated in the method -----------------------------------------
+
+
+def test_method_says_a_zendesk_response_is_derived(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    tickets = _write(
+        tmp_path,
+        "zd.csv",
+        "ID,Priority,Group,Created at,Solved at,First reply time in minutes\n"
+        "101,Urgent,Email,2027-01-05 09:00:00,2027-01-05 10:00:00,20\n",
+    )
+    out = tmp_path / "out"
+    args = ["report", str(agreement), "--tickets", str(tickets), "--preset", "zendesk",
+            "--period", "2027-01", "--as-of", AS_OF, "--out", str(out),
+            "--format", "md"]  # fmt: skip
+    assert main(args) == 0
+    method = (out / "acme-2027-01.md").read_text(encoding="utf-8").split("How the figures", 1)[1]
+    assert (
+        "Response times are derived, not read: the export gives the first reply only as a "
+        "duration, so each ticket's response time is its 'Created at' time plus its 'First "
+        "reply time in minutes' (calendar minutes)"
+    ) in " ".join(method.split())
