@@ -145,3 +145,136 @@ def test_method_says_a_zendesk_response_is_derived(
         "duration, so each ticket's response time is its 'Created at' time plus its 'First "
         "reply time in minutes' (calendar minutes)"
     ) in " ".join(method.split())
+
+
+# -- 7: the wrong period or the wrong date order -------------------------------------------------
+
+
+def test_tickets_all_outside_the_period_are_a_warning(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tickets = _write(tmp_path, "t.csv", TICKETS)
+    code, body = run_json(
+        capsys, str(agreement), "--tickets", str(tickets), "--period", "2027-03",
+        "--as-of", "2027-04-10T12:00",
+    )  # fmt: skip
+    assert code == 1  # the bug: exit 0 and 0 owed, no hint
+    assert (
+        "Warning: 1 of 1 ticket in t.csv was logged outside 2027-03: check --period and the "
+        "date order (read day-first)"
+    ) in [note.replace(str(tmp_path) + "/", "") for note in body["notes"]]
+
+
+AUTOTASK_US = (
+    "Autotask Ticket Number,Title,Priority,Create Date/Time,First Response Date/Time,"
+    "Complete Date/Time\n"
+    "T1,Mail,Critical,01/05/2027 9:00 AM,01/05/2027 9:20 AM,01/05/2027 1:00 PM\n"
+    "T2,Printer,High,01/12/2027 4:00 PM,01/12/2027 5:30 PM,01/13/2027 10:00 AM\n"
+)
+
+
+def test_dates_that_prove_month_first_name_the_option(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tickets = _write(tmp_path, "at.csv", AUTOTASK_US)
+    code, body = run_json(
+        capsys, str(agreement), "--tickets", str(tickets), "--preset", "autotask",
+        "--period", "2027-01", "--as-of", AS_OF,
+    )  # fmt: skip
+    assert code == 1
+    # 01/13/2027 cannot be day-first (no month 13); every such date reads month-first.
+    [reason] = [r["reason"] for r in body["rejected_rows"]]
+    assert reason.endswith("; it reads month-first: pass --date-order month-first")
+    assert any(
+        n.startswith("Warning: dates in 'Complete Date/Time' such as '01/13/2027 10:00 AM'")
+        and "pass --date-order month-first" in n
+        for n in body["notes"]
+    )
+
+
+# -- 9: a repeated heading -----------------------------------------------------------------------
+
+
+def test_a_repeated_heading_is_said_and_its_first_non_empty_value_used(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tickets = _write(
+        tmp_path,
+        "jira.csv",
+        "Issue key,Priority,Created,Resolved,Component/s,Component/s\n"
+        "SD-1,High,05/Jan/27 9:00 AM,05/Jan/27 10:00 AM,Email,Files\n"
+        "SD-2,High,05/Jan/27 9:00 AM,05/Jan/27 10:00 AM,,Files\n",
+    )
+    code, body = run_json(
+        capsys, str(agreement), "--tickets", str(tickets), "--preset", "jira",
+        "--no-response-column", "--period", "2027-01", "--as-of", AS_OF,
+    )  # fmt: skip
+    assert code == 0
+    assert any(
+        "The heading 'Component/s' appears 2 times in" in n
+        and "(columns 5, 6): each row's first non-empty value under it is used" in n
+        for n in body["notes"]
+    )
+    # SD-1 under Email (the first listed), SD-2 under Files (its first non-empty value); the
+    # bug put SD-2 under no service.
+    counts = {key: item["tickets"] for key, item in body["tickets_by_service"].items()}
+    assert counts == {"email": 1, "files": 1}
+
+
+# -- 10: physical line numbers ---------------------------------------------------------------------
+
+
+def test_rejected_rows_give_the_physical_line_after_a_multi_line_subject(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tickets = _write(
+        tmp_path,
+        "t.csv",
+        "id,subject,priority,created,responded,resolved\n"
+        'A1,"Printer\nline two\nline three",P2,2027-01-05 09:00,2027-01-05 09:30,\n'
+        "A2,Empty priority,,2027-01-05 09:00,,\n"
+        "A1,Again,P2,2027-01-05 09:00,,\n",
+    )
+    code, body = run_json(
+        capsys, str(agreement), "--tickets", str(tickets), "--period", "2027-01", "--as-of", AS_OF
+    )
+    assert code == 1
+    # A1 starts on line 2 and takes three lines: A2 is on line 5, the second A1 on line 6.
+    assert [(r["line"], r["reason"]) for r in body["rejected_rows"]] == [
+        (5, "priority: empty: a ticket needs a priority (the agreement has P1, P2, P3, P4)"),
+        (6, "id: ticket 'A1' is also on line 2"),
+    ]
+
+
+def test_record_lines_on_a_plain_file_are_the_records_plus_one(tmp_path: Path) -> None:
+    from slawriter.measure.importer import record_lines
+
+    plain = _write(tmp_path, "p.csv", "a,b\n1,2\n3,4")
+    assert record_lines(plain, 2).tolist() == [2, 3]
+    quoted = _write(tmp_path, "q.csv", 'a,b\n"x\r\ny",2\r\n3,4\r\n')
+    assert record_lines(quoted, 2).tolist() == [2, 4]
+
+
+# -- minor: a semicolon-separated export -----------------------------------------------------------
+
+
+def test_a_semicolon_separated_export_is_read(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tickets = _write(tmp_path, "semi.csv", TICKETS.replace(",", ";"))
+    code, body = run_json(
+        capsys, str(agreement), "--tickets", str(tickets), "--period", "2027-01", "--as-of", AS_OF
+    )
+    assert code == 0
+    assert body["priorities"]["P2"]["response_met"] == 1  # 30 minutes against 1 hour
+    assert any("uses ';' between columns" in n for n in body["notes"])

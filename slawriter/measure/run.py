@@ -116,6 +116,15 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
     report.notes = list(tickets.notes) + (history.notes if history else [])
     if outages is None and any(s.uptime is not None for s in agreement.services):
         report.notes.append(NO_OUTAGE_LOG)
+    counted = report.tickets_read - report.tickets_outside
+    if report.tickets_read and counted * 2 < report.tickets_read:
+        # Often a wrong --period or a wrong date order, with figures that look like a quiet
+        # month: 0 owed.
+        report.notes.append(
+            f"Warning: {report.tickets_outside:,} of {plural(report.tickets_read, 'ticket')} "
+            f"in {tickets.source} {plural(report.tickets_outside, 'was', 'were', with_count=False)} "
+            f"logged outside {inputs.period}: check --period and the date order (read {order})"
+        )
     effective = agreement.agreement.effective_date
     first = parse_period(inputs.period)[0]
     if (effective.year, effective.month, effective.day) > (*first, 1):
