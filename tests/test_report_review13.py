@@ -8,6 +8,7 @@ mon-fri 08:30-17:30, P1 30m / 4h on 24x7, P2 1h / 8h).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -278,3 +279,70 @@ def test_a_semicolon_separated_export_is_read(
     assert code == 0
     assert body["priorities"]["P2"]["response_met"] == 1  # 30 minutes against 1 hour
     assert any("uses ';' between columns" in n for n in body["notes"])
+
+
+# -- 13: export-policy --check -------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "acme-standard.yaml"
+
+
+def _zendesk_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    import json
+
+    assert main(["export-policy", str(EXAMPLE), "--to", "zendesk", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    [path] = tmp_path.glob("*zendesk-sla-policy.json")
+    body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return body
+
+
+def _check(tmp_path: Path, capsys: pytest.CaptureFixture[str], body: object) -> tuple[int, str]:
+    import json
+
+    policy = _write(tmp_path, "edited.json", json.dumps(body))
+    code = main(["export-policy", "--check", str(policy), str(EXAMPLE)])
+    captured = capsys.readouterr()
+    return code, " ".join((captured.out + captured.err).split())
+
+
+def test_check_reports_a_metric_set_twice_and_targets_exactly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = _zendesk_policy(tmp_path, capsys)
+    metrics = body["sla_policy"]["policy_metrics"]
+    urgent = next(
+        m for m in metrics if (m["priority"], m["metric"]) == ("urgent", "first_reply_time")
+    )
+    # The same metric again at 20 minutes (the bug reported only the 20), and a fractional
+    # target on another (the bug printed 480.5 as 480).
+    metrics.append({**urgent, "target": 20})
+    high = next(m for m in metrics if (m["priority"], m["metric"]) == ("high", "first_reply_time"))
+    high["target"] = 480.5
+    code, out = _check(tmp_path, capsys, body)
+    assert code == 1
+    assert (
+        f"P1 (urgent) first_reply_time: set 2 times in the policy ({urgent['target']} minutes, "
+        "20 minutes)"
+    ) in out
+    assert "P2 (high) first_reply_time: target 480.5 minutes in the policy" in out
+
+
+def test_check_names_the_policy_it_took_from_a_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = _zendesk_policy(tmp_path, capsys)
+    ours = {**body["sla_policy"], "id": 7}
+    other = {**ours, "title": "Other customer", "id": 3}
+    code, out = _check(tmp_path, capsys, {"sla_policies": [other, ours]})
+    assert code == 0
+    assert f"Compared the policy {ours['title']!r} (id 7), 2 of 2 in the list" in out
+
+
+def test_check_broken_json_gives_line_and_column_and_the_list_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = _write(tmp_path, "broken.json", '{\n "sla_policies": [\n  {"title": "unfinished')
+    assert main(["export-policy", "--check", str(policy), str(EXAMPLE)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "not JSON (line 3, column 13: unterminated string starting there)" in err
+    assert '{"sla_policies": [...]}' in err

@@ -242,7 +242,7 @@ def _more_targets(report: Report) -> list[Block]:
         ]
     if report.by_service:
         rows = [
-            [e.service + ("" if e.in_agreement else " (not in the agreement)"), f"{e.tickets:,}",
+            [e.name + ("" if e.in_agreement else " (not in the agreement)"), f"{e.tickets:,}",
              percent(e.response_compliance), percent(e.resolution_compliance)]
             for e in report.by_service.values()
         ]  # fmt: skip

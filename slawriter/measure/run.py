@@ -120,10 +120,11 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
     if report.tickets_read and counted * 2 < report.tickets_read:
         # Often a wrong --period or a wrong date order, with figures that look like a quiet
         # month: 0 owed.
+        were = plural(report.tickets_outside, "was", "were", with_count=False)
         report.notes.append(
             f"Warning: {report.tickets_outside:,} of {plural(report.tickets_read, 'ticket')} "
-            f"in {tickets.source} {plural(report.tickets_outside, 'was', 'were', with_count=False)} "
-            f"logged outside {inputs.period}: check --period and the date order (read {order})"
+            f"in {tickets.source} {were} logged outside {inputs.period}: check --period and "
+            f"the date order (read {order})"
         )
     effective = agreement.agreement.effective_date
     first = parse_period(inputs.period)[0]
