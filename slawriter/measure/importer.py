@@ -389,45 +389,51 @@ def record_lines(path: Path, records: int) -> npt.NDArray[np.int64]:
     """The physical line each of the first ``records`` data records starts on (header: 1).
 
     A quoted field may span lines (a subject typed over two), so record n is not always on
-    line n + 1. The usual file, with one line per record, is recognised by counting its line
-    ends (a fraction of a second for a million rows); only a file with more line ends than
-    records is read again with the csv module, which knows where each record starts. Its
-    bytes are read as Latin-1: quotes, separators and line ends are the same bytes in UTF-8
-    and Windows-1252, and Latin-1 decodes any byte."""
+    line n + 1. A line starts a record when an even number of quote characters comes before
+    it (a doubled quote inside a field adds two): counted a block at a time with numpy (0.7 s
+    for a million rows, only when the file has more line ends than records). Quotes and line ends are the same bytes
+    in UTF-8 and Windows-1252."""
     plain: npt.NDArray[np.int64] = np.arange(records, dtype=np.int64) + 2
+    # The usual file has one line per record: counting line ends (0.2 s for a million rows)
+    # says so, and the quotes need not be counted.
     ends = 0
-    last = b""
     with path.open("rb") as handle:
         while block := handle.read(_BLOCK):
             ends += block.count(b"\n")
-            last = block[-1:]
-    lines = ends + (last not in (b"\n", b""))
-    if lines <= records + 1:
+    if ends <= records + 1:
         return plain
-    starts = np.empty(records, dtype=np.int64)
-    count = 0
-    with path.open(encoding="latin-1", newline="") as handle:
-        delimiter = _delimiter_of(handle.readline())
-        handle.seek(0)
-        reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            next(reader, None)  # the header
-            start = reader.line_num + 1
-            for _ in reader:
-                if count == records:
-                    break
-                starts[count] = start
-                start = reader.line_num + 1
-                count += 1
-        except csv.Error:
-            return plain  # pandas read it all the same: number the records then
-    return starts if count == records else plain
+    starts: list[npt.NDArray[np.int64]] = []
+    quotes = 0  # quote characters before the block
+    lines = 1  # physical lines begun before the block
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            data = np.frombuffer(block, dtype=np.uint8)
+            quote_at = np.flatnonzero(data == 0x22)
+            ends = np.flatnonzero(data == 0x0A)
+            outside = ((quotes + np.searchsorted(quote_at, ends)) & 1) == 0
+            # The line after each line end, numbered; kept when it starts outside quotes.
+            numbers = lines + 1 + np.arange(len(ends), dtype=np.int64)
+            starts.append(numbers[outside])
+            quotes += len(quote_at)
+            lines += len(ends)
+            size += len(block)
+    found = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    # A line end at the very end of the file begins no line.
+    if len(found) and found[-1] == lines and _ends_with_newline(path, size):
+        found = found[:-1]
+    if len(found) < records:
+        return plain  # not the records pandas read: number them as records
+    result: npt.NDArray[np.int64] = found[:records]
+    return result
 
 
-def _delimiter_of(header: str) -> str:
-    if "," in header or not any(mark in header for mark in ";\t|"):
-        return ","
-    return max(";\t|", key=header.count)
+def _ends_with_newline(path: Path, size: int) -> bool:
+    if size == 0:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(size - 1)
+        return handle.read(1) == b"\n"
 
 
 def parse_times(
