@@ -391,8 +391,8 @@ def record_lines(path: Path, records: int) -> npt.NDArray[np.int64]:
     A quoted field may span lines (a subject typed over two), so record n is not always on
     line n + 1. A line starts a record when an even number of quote characters comes before
     it (a doubled quote inside a field adds two): counted a block at a time with numpy (0.7 s
-    for a million rows, only when the file has more line ends than records). Quotes and line ends are the same bytes
-    in UTF-8 and Windows-1252."""
+    for a million rows, only when the file has more line ends than records). Quotes and line
+    ends are the same bytes in UTF-8 and Windows-1252."""
     plain: npt.NDArray[np.int64] = np.arange(records, dtype=np.int64) + 2
     # The usual file has one line per record: counting line ends (0.2 s for a million rows)
     # says so, and the quotes need not be counted.
