@@ -346,3 +346,15 @@ def test_check_broken_json_gives_line_and_column_and_the_list_shape(
     err = " ".join(capsys.readouterr().err.split())
     assert "not JSON (line 3, column 13: unterminated string starting there)" in err
     assert '{"sla_policies": [...]}' in err
+
+
+def test_portfolio_says_an_as_of_without_offset_is_local_to_each_agreement(
+    agreement: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _write(agreement.parent, "acme-tickets.csv", TICKETS)
+    args = ["report", "--portfolio", str(agreement.parent), "--period", "2027-01",
+            "--as-of", AS_OF]  # fmt: skip
+    assert main(args) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "as of 2027-02-01T12:00 in each agreement's own time zone" in out

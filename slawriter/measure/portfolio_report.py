@@ -115,6 +115,9 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
         money["at_risk"] = round(money["at_risk"] + (row["at_risk"] or 0.0), 2)
     body = {
         "period": args.period.upper(),
+        # Without an offset, --as-of is read in each agreement's own zone: a different
+        # instant per agreement, which the header must say.
+        "as_of_local": as_of.tzinfo is None,
         "as_of": as_of.isoformat(),
         "agreements": rows,
         "totals": totals,
@@ -146,7 +149,8 @@ def _table(body: dict[str, Any]) -> None:
 
     from slawriter.text.numbers import money
 
-    table = Table(title=f"Portfolio {body['period']}, as of {body['as_of'][:16]}")
+    local = " in each agreement's own time zone" if body["as_of_local"] else ""
+    table = Table(title=f"Portfolio {body['period']}, as of {body['as_of'][:16]}{local}")
     for heading in ("Agreement", "Customer", "Credits owed", "At risk (forecast)", "Rows left out"):
         table.add_column(
             heading, justify="right" if heading != "Agreement" and heading != "Customer" else "left"
