@@ -361,7 +361,7 @@ def test_report_lists_the_presets_with_their_descriptions(
         f"freshdesk    Freshdesk ticket export {unconfirmed}",
         f"halopsa      HaloPSA ticket export {unconfirmed}",
         "jira         Jira / Jira Service Management issue export (CSV) (column names "
-        "confirmed against the vendor's documentation)",
+        "not confirmed against the vendor's documentation)",
         "             https://support.atlassian.com/jira-software-cloud/docs/export-issues/",
         "zendesk      Zendesk Support CSV ticket export (column names confirmed against the "
         "vendor's documentation)",
