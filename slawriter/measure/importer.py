@@ -410,13 +410,13 @@ def record_lines(path: Path, records: int) -> npt.NDArray[np.int64]:
         while block := handle.read(_BLOCK):
             data = np.frombuffer(block, dtype=np.uint8)
             quote_at = np.flatnonzero(data == 0x22)
-            ends = np.flatnonzero(data == 0x0A)
-            outside = ((quotes + np.searchsorted(quote_at, ends)) & 1) == 0
+            line_ends = np.flatnonzero(data == 0x0A)
+            outside = ((quotes + np.searchsorted(quote_at, line_ends)) & 1) == 0
             # The line after each line end, numbered; kept when it starts outside quotes.
-            numbers = lines + 1 + np.arange(len(ends), dtype=np.int64)
+            numbers = lines + 1 + np.arange(len(line_ends), dtype=np.int64)
             starts.append(numbers[outside])
             quotes += len(quote_at)
-            lines += len(ends)
+            lines += len(line_ends)
             size += len(block)
     found = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
     # A line end at the very end of the file begins no line.
