@@ -369,7 +369,7 @@ def test_report_lists_the_presets_with_their_descriptions(
         f"halopsa      HaloPSA ticket export {unconfirmed}",
         f"{not_found}{canonical}",
         "jira         Jira / Jira Service Management issue export (CSV) (column names "
-        "confirmed against the vendor's documentation)",
+        "not confirmed against the vendor's documentation)",
         f"{pad}https://support.atlassian.com/jira-software-cloud/docs/export-issues/",
         f"{none}: the CSV issue export has no history; Jira Data Center's data pipeline "
         f"writes one (preset jira-dc){canonical}",

@@ -12,6 +12,7 @@ import docx
 import pytest
 
 from slawriter.cli import main
+from slawriter.measure.run import NO_OUTAGE_LOG
 from tests.conftest import EXAMPLES, copy_examples
 
 BOOK_LABELS = ["Library", "Clause files", "Date"]
@@ -70,6 +71,7 @@ def test_the_reports_cover(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         ("Agreement", "NW-SLA-2027-014"),
         ("Period", "January 2027"),
         ("As of", "5 February 2027 12:00 GMT"),
+        ("Note", NO_OUTAGE_LOG),  # no --outages: availability not measured, said first
     ]
     assert _html_cover((out / "acme-standard-2027-01.html").read_text("utf-8")) == markdown
     assert _word_cover(out / "acme-standard-2027-01.docx") == [

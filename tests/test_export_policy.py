@@ -259,7 +259,7 @@ def test_freshdesk_list_as_its_api_returns_it(capsys: pytest.CaptureFixture[str]
     ("content", "says"),
     [
         (None, "zendesk-show-schedule.json: not an SLA policy slawriter knows"),
-        ("{not json", "not JSON (Expecting property name enclosed in double quotes, line 1)"),
+        ("{not json", "not JSON (line 1, column 2: expecting property name enclosed in double"),
         (
             json.dumps(
                 {

@@ -1369,9 +1369,18 @@ def test_a_report_at_the_edges_of_the_computable_years_is_measured(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _copy_provider(tmp_path)
-    shutil.copy(EXAMPLES / AGREEMENTS[0], tmp_path / AGREEMENTS[0])
-    argv = ["report", str(tmp_path / AGREEMENTS[0]), "--json"]
-    argv += ["--tickets", str(EXAMPLES / "acme-2027-01-tickets.csv")]
+    # In force from the first computable year (a period before the effective date is refused),
+    # with no tickets (tickets all outside the period are a warning).
+    text = (EXAMPLES / AGREEMENTS[0]).read_text(encoding="utf-8")
+    (tmp_path / AGREEMENTS[0]).write_text(
+        text.replace("effective_date: 2027-01-01", "effective_date: 1970-01-01"), encoding="utf-8"
+    )
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        (EXAMPLES / "acme-2027-01-tickets.csv").read_text(encoding="utf-8").splitlines()[0],
+        encoding="utf-8",
+    )
+    argv = ["report", str(tmp_path / AGREEMENTS[0]), "--json", "--tickets", str(tickets)]
     assert main([*argv, "--period", "2200-12", "--as-of", "2200-12-31T23:59"]) == 0
     assert main([*argv, "--period", "1970-01", "--as-of", "1970-01-01T00:00"]) == 0
     assert '"period": "1970-01"' in capsys.readouterr().out

@@ -360,7 +360,7 @@ def test_a_preset_with_the_wrong_export_names_the_missing_columns(
     assert main([*args, "--preset", "autotask", "--json"]) == 2
     err = capsys.readouterr().err
     assert "no column 'Autotask Ticket Number', 'Create Date/Time'" in err
-    assert "preset 'autotask' reads them; the columns are 'ID', 'Priority', 'Created at'" in err
+    assert "named by preset 'autotask'; the columns are 'ID', 'Priority', 'Created at'" in err
 
 
 def test_a_mapping_file_describes_any_other_export(

@@ -17,6 +17,7 @@ import pytest
 
 from slawriter.cli import main
 from slawriter.measure.importer import parse_one
+from slawriter.measure.run import NO_OUTAGE_LOG
 from tests.test_measure_report import AS_OF, agreement, run_json  # noqa: F401
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
@@ -64,7 +65,7 @@ def test_zendesk_reply_minutes_are_added_to_the_created_time(
     assert [(r["line"], r["reason"]) for r in body["rejected_rows"]] == [
         (6, "First reply time in minutes: 'abc' is not a number of minutes")
     ]
-    assert body["notes"] == []
+    assert body["notes"] == [NO_OUTAGE_LOG]  # tickets only: uptime not measured
 
 
 def test_zendesk_report_says_response_targets_met_one_of_two(
@@ -159,7 +160,9 @@ def test_autotask_day_first_reads_the_same_format_the_other_way(
 ) -> None:
     code, body = _report(capsys, agreement, "--tickets", str(EXPORTS / "autotask.csv"),
                          "--preset", "autotask", "--date-order", "day-first")  # fmt: skip
-    assert code == 0
+    # Most tickets fall outside the month read this way: a warning (exit 1), not a quiet month.
+    assert code == 1
+    assert any(n.startswith("Warning: 2 of 3 tickets") for n in body["notes"])
     # Day-first, only 02/01/2027 (Saturday 2 January) is in January; answered at 11:00 AM
     # the same Saturday: no business time, met; never completed: breached by 1 February.
     assert body["tickets_outside_period"] == 2
@@ -197,10 +200,12 @@ def test_list_presets_says_which_are_confirmed(capsys: pytest.CaptureFixture[str
         line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line[0] != " "
     }
     unconfirmed = "(column names not confirmed against the vendor's documentation)"
-    for preset in ("connectwise", "halopsa", "freshdesk"):
+    # Jira's headings come from a quoted export; docs/measurement.md says the Atlassian page
+    # could not be retrieved, so the list must not call them confirmed.
+    for preset in ("connectwise", "halopsa", "freshdesk", "jira"):
         assert unconfirmed in lines[preset]
     assert "confirmed against the vendor's documentation)" in lines["zendesk"]
-    assert unconfirmed not in lines["zendesk"] and unconfirmed not in lines["jira"]
+    assert unconfirmed not in lines["zendesk"]
     assert "not confirmed against the vendor's documentation: 'Priority'" in lines["autotask"]
 
 
@@ -223,7 +228,7 @@ def test_a_missing_response_column_names_the_column_and_the_preset(
             "--period", "2027-01", "--as-of", AS_OF, "--json"]  # fmt: skip
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert "no column 'First reply time in minutes' (preset 'zendesk' reads it;" in err
+    assert "no column 'First reply time in minutes' (named by preset 'zendesk';" in err
     assert "--no-response-column" in err
     code, body = run_json(capsys, *args[1:-1], "--no-response-column")
     assert code == 0

@@ -266,9 +266,12 @@ def test_a_part_month_is_measured_and_credited_pro_rata(
     assert email["downtime_s"] == 3600
     # 99.74% is below 99.9%: 5% of 850 x 16/31 = 21.935...
     assert email["credit_percent"] == 0.05 and email["credit"] == 21.94
-    # 4.5% of 5,000 x 16/31 = 2,580.65 -> 116.13
+    # The fee is 5,000 x 16/31 = 2,580.65; every ticket was logged before the 16th, when no
+    # target applied, so none is measured and no target credit is earned (issue 13, item 6).
     assert body["target_credit"]["fee"] == 2580.65
-    assert body["target_credit"]["credit"] == 116.13
+    assert body["target_credit"]["credit"] == 0
+    assert sum(p["tickets"] for p in body["priorities"].values()) == 0
+    assert any("(5 tickets logged before then are left out)" in n for n in body["notes"])
 
 
 # --- termination, exit, records ---------------------------------------------------------------

@@ -46,7 +46,12 @@ def _report(
 
 def _row(markdown: str, service: str) -> dict[str, str]:
     header = ["Service", "Target", "Uptime", "Downtime", "Allowed", "Planned", "Result"]
-    rows = [line for line in markdown.splitlines() if line.startswith(f"| {service} |")]
+    # The availability table's row (the by-service ticket table names services too).
+    rows = [
+        line
+        for line in markdown.splitlines()
+        if line.startswith(f"| {service} |") and line.count("|") == len(header) + 1
+    ]
     assert len(rows) == 1, rows
     return dict(zip(header, rows[0].strip("| ").split(" | "), strict=True))
 

@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     if args.check is not None:
         drift = compare(args.check, promises(loaded))
         name = escape(display_path(args.check))
+        if drift.chosen:
+            console.print(f"Compared the policy {escape(drift.chosen)}")
         if not drift.differences:
             console.print(
                 f"{name} ({drift.target}) agrees with {escape(display_path(loaded.path))}: no drift"

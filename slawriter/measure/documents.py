@@ -89,7 +89,7 @@ def _summary(report: Report, agreement: Agreement) -> list[Block]:
     res_met = sum(p.resolution_met for p in total.priorities.values())
     res_decided = res_met + sum(p.resolution_breached for p in total.priorities.values())
     still_open = sum(p.open for p in total.priorities.values())
-    meeting = sum(1 for s in _monthly_services(report) if s.met)
+    meeting = sum(1 for s in _monthly_services(report) if s.result == "met")
     lines = [
         f"Tickets logged in the period: {tickets:,} ({still_open:,} still open within target).",
         f"Response targets met: {met:,} of {decided:,} "
@@ -105,7 +105,9 @@ def _summary(report: Report, agreement: Agreement) -> list[Block]:
             f"({percent(up_met / up_decided if up_decided else None)})."
         )
     monthly = _monthly_services(report)
-    if monthly:
+    if monthly and not any(s.measured for s in monthly):
+        lines.append("Uptime: not measured (no outage log given).")
+    elif monthly:
         lines.append(f"Uptime targets met: {meeting} of {plural(len(monthly), 'service-month')}.")
     if total.combined is not None:
         lines.append(
@@ -275,7 +277,7 @@ def _more_targets(report: Report) -> list[Block]:
         ]
     if report.by_service:
         rows = [
-            [e.service + ("" if e.in_agreement else " (not in the agreement)"), f"{e.tickets:,}",
+            [e.name + ("" if e.in_agreement else " (not in the agreement)"), f"{e.tickets:,}",
              percent(e.response_compliance), percent(e.resolution_compliance)]
             for e in report.by_service.values()
         ]  # fmt: skip
@@ -323,14 +325,15 @@ def _breaches(report: Report) -> list[Block]:
 
 
 def _service_row(item: ServiceFigures, report: Report) -> list[str]:
+    unknown = "n/a"  # no outage log: no downtime is known, not none
     return [
         item.name,
         _target(item),
         percent(item.uptime, 3),
-        minutes(item.downtime_s),
+        minutes(item.downtime_s) if item.measured else unknown,
         minutes(item.allowed_downtime_s),
-        minutes(item.planned_excluded_s),
-        "met" if item.met else "missed",
+        minutes(item.planned_excluded_s) if item.measured else unknown,
+        item.result,
     ]
 
 
@@ -387,8 +390,10 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
                     item.name,
                     fee,
                     percent(item.uptime, 3),
-                    target_percent(item.credit_percent),
-                    money(item.credit, report.currency, report.locale),
+                    target_percent(item.credit_percent) if item.measured else "n/a",
+                    money(item.credit, report.currency, report.locale)
+                    if item.measured
+                    else "not measured",
                 ]
             )
             total += item.credit
@@ -471,12 +476,25 @@ def _method(report: Report) -> list[Block]:
                 "deadline counts as a breach; one still within its deadline is shown as open "
                 "and is left out of the compliance figure.",
                 f"Median and 90th percentile times use the {PERCENTILE_METHOD} method.",
+                *_derived(report),
                 _authors(report),
                 *_history_lines(report),
                 "Uptime = (minutes in the basis - downtime) / minutes in the basis, per "
                 "calendar month; allowed downtime = minutes in the basis x (100% - target).",
             ]
         )
+    ]
+
+
+def _derived(report: Report) -> list[str]:
+    """A response time the export does not hold, worked out from one it does."""
+    if report.inputs.response_derived is None:
+        return []
+    created, minutes = report.inputs.response_derived
+    return [
+        "Response times are derived, not read: the export gives the first reply only as a "
+        f"duration, so each ticket's response time is its '{created}' time plus its "
+        f"'{minutes}' (calendar minutes), then measured in business time like any other."
     ]
 
 

@@ -7,8 +7,9 @@ zone and follow the clock's rules for clock changes; times with an offset (``Z``
 are absolute. ISO dates (2027-01-05 09:30) are always read year-first; dates with slashes,
 dashes or dots (05/01/2027 09:30) are read day-first or month-first as the caller says.
 
-Every row that cannot be used is returned as a :class:`Rejected` with its line number (the
-header is line 1; a quoted field spanning lines throws later numbers off) and the reason.
+Every row that cannot be used is returned as a :class:`Rejected` with the physical line its
+record starts on (the header is line 1; a quoted field spanning lines counts every line it
+takes, as an editor shows them) and the reason.
 Rows where every field is empty are skipped without comment.
 """
 
@@ -152,6 +153,9 @@ class Tickets:
     automatic: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))
     authors_column: str | None = None
     automatic_at: Instants = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # (created heading, duration heading) when the response time is derived from a duration
+    # (created + minutes), as for Zendesk: the method section must say so.
+    response_derived: tuple[str, str] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -241,13 +245,16 @@ def _read_columns(
     chunk_rows: int = CHUNK_ROWS,
     origin: str = "",
     categories: Collection[str] = (),
+    notes: list[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The wanted columns (canonical -> export heading) as pandas Series of str, in chunks.
 
     Columns named in ``categories`` come as pandas categoricals of str instead: the C reader
     then makes one string object per distinct value, not one per row, which for a status or
     priority column of millions of rows saves most of the reading time and memory.
-    Raises InputError before the first chunk when a required column is missing.
+    Raises InputError before the first chunk when a required column is missing. A wanted
+    heading the export repeats (Jira writes one ``Component/s`` column per component) is read
+    from every column under it, each row taking its first non-empty value; ``notes`` is told.
     """
 
     try:
@@ -269,6 +276,15 @@ def _read_columns(
             raise InputError(f"{name}:1: the header line cannot be read ({error})") from None
     if not header:
         raise InputError(f"{name}: the file is empty (expected a header line of {what} columns)")
+    delimiter = ","
+    if len(header) == 1:
+        # Excel in much of Europe saves "CSV" with ';' between columns (',' is the decimal
+        # mark there): a one-column header that splits on one of these is read that way.
+        counts = {mark: header[0].count(mark) for mark in ";\t|"}
+        mark = max(counts, key=lambda m: counts[m])
+        if counts[mark]:
+            delimiter = mark
+            header = next(csv.reader([header[0]], delimiter=mark))
     for number, heading in enumerate(header, start=1):
         if len(heading) > MAX_HEADING:
             raise InputError(
@@ -277,18 +293,26 @@ def _read_columns(
             )
     # Headings are matched without surrounding spaces or case, and columns are then read by
     # position: pandas would look for the heading exactly as written.
-    by_key: dict[str, int] = {}
+    by_key: dict[str, list[int]] = {}
     for index, heading in enumerate(header):
-        by_key.setdefault(heading.strip().lower(), index)
-    found: dict[str, int] = {}
+        by_key.setdefault(heading.strip().lower(), []).append(index)
+    found: dict[str, list[int]] = {}
     for canonical, heading in wanted.items():
         actual = by_key.get(heading.strip().lower())
         if actual is not None:
             found[canonical] = actual
+            if len(actual) > 1 and notes is not None:
+                notes.append(
+                    f"The heading '{shown(heading)}' appears {len(actual)} times in {name} "
+                    f"(columns {', '.join(str(i + 1) for i in actual)}): each row's first "
+                    "non-empty value under it is used"
+                )
+    if delimiter != "," and notes is not None:
+        notes.append(f"{name} uses '{delimiter}' between columns, and was read so")
     missing = [wanted[c] for c in required if c not in found]
     if missing:
         listed = ", ".join(f"'{h}'" for h in header[:12]) + (" ..." if len(header) > 12 else "")
-        reader = f"{origin} reads {'it' if len(missing) == 1 else 'them'}; " if origin else ""
+        reader = f"named by {origin}; " if origin else ""
         response = any(c in RESPONSE_COLUMNS and c not in found for c in required)
         raise InputError(
             f"{name}: no column {', '.join(repr(m) for m in missing)} ({reader}the columns are "
@@ -300,8 +324,8 @@ def _read_columns(
                 else ""
             )
         )
-    coded = {index for canonical, index in found.items() if canonical in categories}
-    return _chunks(path, name, encoding, found, chunk_rows, coded)
+    coded = {canonical for canonical in found if canonical in categories}
+    return _chunks(path, name, encoding, found, chunk_rows, delimiter, coded)
 
 
 MAX_HEADER_LINE = 1_000_000  # characters in the header line: 1,000 headings of 1,000
@@ -329,24 +353,35 @@ def _chunks(
     path: Path,
     name: str,
     encoding: str,
-    found: dict[str, int],
+    found: dict[str, list[int]],
     chunk_rows: int,
-    coded: Collection[int] = (),
+    delimiter: str = ",",
+    coded: Collection[str] = (),
 ) -> Iterator[dict[str, Any]]:
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-    columns = sorted(set(found.values()))
+    columns = sorted({index for indices in found.values() for index in indices})
+    # A repeated heading's columns are merged value by value, which categoricals cannot do.
+    categorical = {indices[0] for c, indices in found.items() if c in coded and len(indices) == 1}
+
+    def column(frame: Any, indices: list[int]) -> Any:
+        series = frame.iloc[:, columns.index(indices[0])]
+        for index in indices[1:]:
+            series = series.where(series != "", frame.iloc[:, columns.index(index)])
+        return series
+
     try:
         reader = pd.read_csv(
             path,
             encoding=encoding,
             usecols=columns,
-            dtype={index: "category" if index in coded else str for index in columns},
+            dtype={index: "category" if index in categorical else str for index in columns},
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
             skipinitialspace=True,
             engine="c",
+            sep=delimiter,
             chunksize=chunk_rows,
         )
         with reader:
@@ -354,12 +389,60 @@ def _chunks(
                 # No blanket strip (it would copy every column): leading spaces go as the
                 # file is read; the few values with trailing ones are stripped where they
                 # fail to parse.
-                yield {
-                    canonical: frame.iloc[:, columns.index(index)]
-                    for canonical, index in found.items()
-                }
+                yield {canonical: column(frame, indices) for canonical, indices in found.items()}
     except (ValueError, pd.errors.ParserError) as error:
         raise InputError(f"{name}: not a readable CSV file ({error})") from None
+
+
+def record_lines(path: Path, records: int) -> npt.NDArray[np.int64]:
+    """The physical line each of the first ``records`` data records starts on (header: 1).
+
+    A quoted field may span lines (a subject typed over two), so record n is not always on
+    line n + 1. A line starts a record when an even number of quote characters comes before
+    it (a doubled quote inside a field adds two): counted a block at a time with numpy (0.7 s
+    for a million rows, only when the file has more line ends than records). Quotes and line
+    ends are the same bytes in UTF-8 and Windows-1252."""
+    plain: npt.NDArray[np.int64] = np.arange(records, dtype=np.int64) + 2
+    # The usual file has one line per record: counting line ends (0.2 s for a million rows)
+    # says so, and the quotes need not be counted.
+    ends = 0
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            ends += block.count(b"\n")
+    if ends <= records + 1:
+        return plain
+    starts: list[npt.NDArray[np.int64]] = []
+    quotes = 0  # quote characters before the block
+    lines = 1  # physical lines begun before the block
+    size = 0
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            data = np.frombuffer(block, dtype=np.uint8)
+            quote_at = np.flatnonzero(data == 0x22)
+            line_ends = np.flatnonzero(data == 0x0A)
+            outside = ((quotes + np.searchsorted(quote_at, line_ends)) & 1) == 0
+            # The line after each line end, numbered; kept when it starts outside quotes.
+            numbers = lines + 1 + np.arange(len(line_ends), dtype=np.int64)
+            starts.append(numbers[outside])
+            quotes += len(quote_at)
+            lines += len(line_ends)
+            size += len(block)
+    found = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    # A line end at the very end of the file begins no line.
+    if len(found) and found[-1] == lines and _ends_with_newline(path, size):
+        found = found[:-1]
+    if len(found) < records:
+        return plain  # not the records pandas read: number them as records
+    result: npt.NDArray[np.int64] = found[:records]
+    return result
+
+
+def _ends_with_newline(path: Path, size: int) -> bool:
+    if size == 0:
+        return False
+    with path.open("rb") as handle:
+        handle.seek(size - 1)
+        return handle.read(1) == b"\n"
 
 
 def parse_times(
@@ -588,7 +671,7 @@ def read_tickets(
         wanted[response] = mapping.tickets[response]
         required.append(response)
     chunks = _read_columns(path, name, wanted, required, "ticket", origin=mapping.origin,
-                           categories=("priority", "service"))  # fmt: skip
+                           categories=("priority", "service"), notes=notes)  # fmt: skip
     priority_ids = list(priorities)
     parts: list[_Chunk] = []
     offset = 0
@@ -606,18 +689,28 @@ def read_tickets(
                     f"Warning: the column '{wanted[column]}' is empty in every row of {name}: "
                     f"{_EMPTY_MEANS[column]}"
                 )
+    hints = {c: p.wrong_order[c] for p in reversed(parts) for c in p.wrong_order}
+    if hints:
+        headings = ", ".join(f"'{wanted[c]}'" for c in wanted if c in hints)
+        other, example = next(iter(hints.values()))
+        notes.append(
+            f"Warning: dates in {headings} such as '{shown(example)}' cannot be read "
+            f"{date_order} but read {other}: the export looks {other}, so pass --date-order "
+            f"{other} (the dates that read both ways were read {date_order})"
+        )
     ids = np.concatenate([p.ids for p in parts])
     empty_row = np.concatenate([p.empty_row for p in parts])
     reasons: dict[int, str] = {}
     for part in parts:
         reasons.update(part.reasons)
-    _reject_duplicates(ids, empty_row, reasons, wanted["id"])
     size = len(ids)
+    physical = record_lines(path, size)
+    _reject_duplicates(ids, empty_row, reasons, wanted["id"], physical)
     bad_rows = np.zeros(size, dtype=bool)
     if reasons:
         bad_rows[np.fromiter(reasons, dtype=np.int64, count=len(reasons))] = True
     keep = ~bad_rows & ~empty_row
-    rejected = [Rejected(name, index + 2, reasons[index]) for index in sorted(reasons)]
+    rejected = [Rejected(name, int(physical[i]), reasons[i]) for i in sorted(reasons)]
     new_index = np.cumsum(keep) - 1
     owner = np.concatenate([p.pause_owner for p in parts])
     kept_pauses = keep[owner]
@@ -628,7 +721,7 @@ def read_tickets(
     return Tickets(
         source=name,
         ids=ids[keep],
-        lines=(np.arange(size, dtype=np.int64) + 2)[keep],
+        lines=physical[keep],
         priority=joined("priority"),
         priority_ids=priority_ids,
         created=joined("created"),
@@ -644,6 +737,11 @@ def read_tickets(
         automatic_at=joined("automatic_at"),
         authors_column=(
             wanted["responded_by"] if any("responded_by" in p.filled for p in parts) else None
+        ),
+        response_derived=(
+            (wanted["created"], wanted["first_reply_minutes"])
+            if "first_reply_minutes" in wanted
+            else None
         ),
     )
 
@@ -673,6 +771,8 @@ class _Chunk:
     filled: dict[str, bool]  # canonical column -> a row that is not empty has a value in it
     automatic: npt.NDArray[np.bool_]
     automatic_at: Instants  # the automatic reply's time (for --compare), else NOT_A_TIME
+    # column -> (the date order that reads every date this one cannot, an example date)
+    wrong_order: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _ticket_chunk(
@@ -713,12 +813,18 @@ def _ticket_chunk(
     reject(
         (priority < 0) & ~empty_row,
         lambda i: (
-            f"{wanted['priority']}: unknown priority '{shown(values[value_of[i]])}' "
-            f"(the agreement has {known})"
+            f"{wanted['priority']}: "
+            + (
+                f"unknown priority '{shown(values[value_of[i]])}'"
+                if values[value_of[i]].strip()
+                else "empty: a ticket needs a priority"
+            )
+            + f" (the agreement has {known})"
         ),
     )
 
     times: dict[str, Instants] = {}
+    wrong_order: dict[str, tuple[str, str]] = {}
     for column in ("created", "responded", "resolved"):
         if column not in columns:
             times[column] = np.full(size, NOT_A_TIME, dtype=np.int64)
@@ -726,10 +832,19 @@ def _ticket_chunk(
         series = columns[column]
         local, absolute, bad = parse_times(series, date_order, declared)
         texts = series.to_numpy()  # indexing a Series row by row costs 20 us a row
+        hint = ""
+        if bad.any():
+            # 01/13/2027 proves the export month-first (and 13/01/2027 day-first): when every
+            # date the order in force cannot read reads the other way, say which to pass.
+            other = DATE_ORDERS[1 - DATE_ORDERS.index(date_order)]
+            _, _, still = parse_times(series[bad], other, declared)
+            if not still.any():
+                hint = f"; it reads {other}: pass --date-order {other}"
+                wrong_order.setdefault(column, (other, str(texts[np.flatnonzero(bad)[0]])))
         reject(
             bad,
-            lambda i, s=texts, c=column: (
-                f"{wanted[c]}: '{shown(s[i])}' is not a date and time ({_expected(date_order)})"
+            lambda i, s=texts, c=column, h=hint: (
+                f"{wanted[c]}: '{shown(s[i])}' is not a date and time ({_expected(date_order)}){h}"
             ),
         )
         distant = out_of_range(local)
@@ -794,6 +909,7 @@ def _ticket_chunk(
         filled=filled,
         automatic=automatic,
         automatic_at=automatic_at,
+        wrong_order=wrong_order,
     )
 
 
@@ -843,6 +959,7 @@ def _reject_duplicates(
     empty_row: npt.NDArray[np.bool_],
     reasons: dict[int, str],
     heading: str,
+    physical: npt.NDArray[np.int64],
 ) -> None:
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
@@ -853,7 +970,7 @@ def _reject_duplicates(
     repeated = set(series[duplicated].tolist())
     first_line: dict[str, int] = {}
     for index in np.flatnonzero(series.isin(repeated).to_numpy()).tolist():
-        first_line.setdefault(ids[index], index + 2)
+        first_line.setdefault(ids[index], int(physical[index]))
     for index in np.flatnonzero(duplicated & ~empty_row).tolist():
         reasons.setdefault(
             index, f"{heading}: ticket '{ids[index]}' is also on line {first_line[ids[index]]}"
@@ -973,8 +1090,9 @@ def read_outages(
     items: list[Outage] = []
     rejected: list[Rejected] = []
     known = {s.lower(): s for s in services}
+    physical = record_lines(path, size)
     for index in range(size):
-        line = index + 2
+        line = int(physical[index])
         row = {c: str(columns[c].iloc[index]) if c in columns else "" for c in OUTAGE_COLUMNS}
         if not any(row.values()):
             continue

@@ -61,7 +61,7 @@ def members(folder: Path, library: Library) -> list[tuple[Path, Path, Path | Non
 
 def run_portfolio(args: argparse.Namespace, library: Library) -> int:
     from slawriter.measure.moments import parse_moment
-    from slawriter.measure.run import measure_files
+    from slawriter.measure.run import NotInForce, measure_files
 
     if args.period is None:
         raise InputError("report --portfolio needs --period")
@@ -72,20 +72,26 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
         # The status history and updates beside it count as in the agreement's own report.
         history = tickets.with_name(f"{agreement.stem}-history.csv")
         updates = tickets.with_name(f"{agreement.stem}-updates.csv")
-        report = measure_files(
-            agreement,
-            library,
-            tickets=tickets,
-            outages=outages,
-            history=history if history.is_file() else None,
-            updates=updates if updates.is_file() else None,
-            period=args.period,
-            as_of=as_of,
-            preset=args.preset,
-            mapping=args.mapping,
-            date_order=args.date_order,
-            response_as_resolution=args.no_response_column,
-        ).report
+        try:
+            measured = measure_files(
+                agreement,
+                library,
+                tickets=tickets,
+                outages=outages,
+                history=history if history.is_file() else None,
+                updates=updates if updates.is_file() else None,
+                period=args.period,
+                as_of=as_of,
+                preset=args.preset,
+                mapping=args.mapping,
+                date_order=args.date_order,
+                response_as_resolution=args.no_response_column,
+            )
+        except NotInForce as error:
+            # Nothing is owed under an agreement not yet in force: say so, not 0.00.
+            rows.append(_not_in_force(agreement, str(error)))
+            continue
+        report = measured.report
         forecast = report.extra_json.get("forecast")
         left_out += len(report.rejected)
         owed = credits_owed(report.months)
@@ -100,10 +106,14 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
                 "at_risk": None if forecast is None else forecast["credits_at_risk"],
                 "rows_left_out": len(report.rejected),
                 "period_over": report.period_over,
+                "uptime_measured": outages is not None,
+                "note": None if outages is not None else "no outage log: uptime not measured",
             }
         )
     totals: dict[str, dict[str, float]] = {}
     for row in rows:
+        if row["owed"] is None:
+            continue
         money = totals.setdefault(
             row["currency"],
             {"service_credits": 0.0, "target_credits": 0.0, "owed": 0.0, "at_risk": 0.0},
@@ -113,6 +123,9 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
         money["at_risk"] = round(money["at_risk"] + (row["at_risk"] or 0.0), 2)
     body = {
         "period": args.period.upper(),
+        # Without an offset, --as-of is read in each agreement's own zone: a different
+        # instant per agreement, which the header must say.
+        "as_of_local": as_of.tzinfo is None,
         "as_of": as_of.isoformat(),
         "agreements": rows,
         "totals": totals,
@@ -124,26 +137,49 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
     return EXIT_FOUND if left_out else EXIT_OK
 
 
+def _not_in_force(agreement: Path, reason: str) -> dict[str, Any]:
+    return {
+        "agreement": display_path(agreement),
+        "customer": "",
+        "currency": "",
+        "service_credits": None,
+        "target_credits": None,
+        "owed": None,
+        "at_risk": None,
+        "rows_left_out": 0,
+        "period_over": None,
+        "uptime_measured": False,
+        "note": reason,
+    }
+
+
 def _table(body: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     from slawriter.text.numbers import money
 
-    table = Table(title=f"Portfolio {body['period']}, as of {body['as_of'][:16]}")
+    local = " in each agreement's own time zone" if body["as_of_local"] else ""
+    table = Table(title=f"Portfolio {body['period']}, as of {body['as_of'][:16]}{local}")
     headings = ("Agreement", "Customer", SERVICE_CREDITS, TARGET_CREDITS,
                 f"{TOTAL_CREDITS} owed", "At risk (forecast)", "Rows left out")  # fmt: skip
     for heading in headings:
         text = heading in ("Agreement", "Customer")
         table.add_column(heading, justify="left" if text else "right")
+    notes: list[str] = []
     for row in body["agreements"]:
         risk = "-" if row["at_risk"] is None else money(row["at_risk"], row["currency"])
+        owed_texts = [
+            "-" if row["owed"] is None else money(row[key], row["currency"])
+            for key in ("service_credits", "target_credits", "owed")
+        ]
+        if row["note"]:
+            notes.append(f"{Path(row['agreement']).name}: {row['note']}")
+            owed_texts[-1] += f" [{len(notes)}]"
         table.add_row(
             Path(row["agreement"]).name,
             row["customer"],
-            money(row["service_credits"], row["currency"]),
-            money(row["target_credits"], row["currency"]),
-            money(row["owed"], row["currency"]),
+            *owed_texts,
             risk,
             str(row["rows_left_out"]),
         )
@@ -153,4 +189,7 @@ def _table(body: dict[str, Any]) -> None:
             money(money_total["target_credits"], currency), money(money_total["owed"], currency),
             money(money_total["at_risk"], currency), "", style="bold",
         )  # fmt: skip
-    Console(highlight=False, width=120).print(table)
+    console = Console(highlight=False, width=120)
+    console.print(table)
+    for number, note in enumerate(notes, start=1):
+        console.print(f"[{number}] {note}", markup=False)

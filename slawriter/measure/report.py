@@ -225,15 +225,27 @@ class ServiceFigures:
     credit_percent: Decimal = Decimal(0)
     credit: Decimal = Decimal(0)
     monthly_fee: Decimal | None = None
+    # False when no outage log was given: nothing is known about availability, so the
+    # uptime is n/a, the target is neither met nor missed, and no credit is computed.
+    measured: bool = True
 
     @property
     def uptime(self) -> float | None:
-        return None if self.basis_s <= 0 else (self.basis_s - self.downtime_s) / self.basis_s
+        if not self.measured or self.basis_s <= 0:
+            return None
+        return (self.basis_s - self.downtime_s) / self.basis_s
 
     @property
     def met(self) -> bool:
         uptime = self.uptime
         return uptime is None or uptime * 100 >= float(self.target)
+
+    @property
+    def result(self) -> str:
+        """'met', 'missed', or 'n/a' when availability was not measured (no log, no basis)."""
+        if self.uptime is None:
+            return "n/a"
+        return "met" if self.met else "missed"
 
 
 @dataclass
@@ -304,6 +316,7 @@ class Inputs:
     updates_not_counted: dict[str, int] = field(default_factory=dict)
     authors_column: str | None = None  # None: automatic replies cannot be told apart
     automatic_responses: int = 0
+    response_derived: tuple[str, str] | None = None  # (created, minutes) headings
 
 
 @dataclass(frozen=True)
@@ -338,6 +351,7 @@ class Report:
     rejected: list[Rejected]
     notes: list[str] = field(default_factory=list)  # stated on every document's first page
     tickets_after_as_of: int = 0
+    tickets_before_effective: int = 0  # logged in the period before the agreement took effect
     by_service: dict[str, ServiceTickets] = field(default_factory=dict)
     changed: list[ChangedTicket] = field(default_factory=list)
     inputs: Inputs = field(default_factory=Inputs)
@@ -788,6 +802,7 @@ def _service_month(
     end: int,
     as_of: int,
     share: Decimal,
+    measured: bool = True,
 ) -> tuple[dict[str, ServiceFigures], ServiceFigures | None]:
     result: dict[str, ServiceFigures] = {}
     begin = _covered(agreement, calendars, begin, end)
@@ -808,7 +823,9 @@ def _service_month(
         )
         _measure(figures, calendar, begin, end, counted.down, counted.excluded)
         figures.outages, figures.ignored_short = counted.outages, counted.ignored_short
-        _credit(agreement, figures, share)
+        figures.measured = measured
+        if measured:
+            _credit(agreement, figures, share)
         result[service.id] = figures
     combined: ServiceFigures | None = None
     spec = agreement.combined_uptime
@@ -819,6 +836,7 @@ def _service_month(
         down = merge([s for m in members for s in down_by_service.get(m, [])])
         excluded = merge([s for m in members for s in excluded_by_service.get(m, [])])
         _measure(combined, calendar, begin, end, down, excluded)
+        combined.measured = measured
         combined.outages = sum(result[m].outages for m in members if m in result)
     return result, combined
 
@@ -873,6 +891,10 @@ def build_report(
     # A ticket logged after the as-of time has not happened yet: it is not counted at all.
     later = (month_of >= 0) & (tickets.created > as_of_us)
     month_of = np.where(later, -1, month_of)
+    # Nor is one logged before the agreement took effect: no target applied to it then.
+    in_force = _covered(agreement, calendars, bounds[0], bounds[-1])
+    early = (month_of >= 0) & (tickets.created < in_force)
+    month_of = np.where(early, -1, month_of)
     pauses = (tickets.pause_owner, tickets.pause_start, tickets.pause_end)
     changed: dict[int, Segments] = {}
     if history is not None:
@@ -894,8 +916,9 @@ def build_report(
     for index, (year, month) in enumerate(months):
         share = _share(agreement, year, month)
         services, combined = _service_month(
-            agreement, calendars, items, bounds[index], bounds[index + 1], as_of_us, share
-        )
+            agreement, calendars, items, bounds[index], bounds[index + 1], as_of_us, share,
+            measured=outages is not None,
+        )  # fmt: skip
         target_credit = _target_credit(agreement, per_month[index], share)
         figures.append(
             Figures(f"{year}-{month:02d}", per_month[index], services, combined, target_credit)
@@ -937,6 +960,7 @@ def build_report(
         tickets_outside=outside,
         rejected=rejected,
         tickets_after_as_of=int(later.sum()),
+        tickets_before_effective=int(early.sum()),
         ticket_data=tickets,
         outage_items=list(items),
     )
@@ -961,6 +985,7 @@ def build_report(
         updates_counted=len(updates.ticket) if updates else 0,
         updates_not_counted=dict(updates.not_counted) if updates else {},
         authors_column=tickets.authors_column,
+        response_derived=tickets.response_derived,
         automatic_responses=int(tickets.automatic[month_of >= 0].sum())
         if len(tickets.automatic) == len(tickets)
         else 0,
@@ -1086,6 +1111,7 @@ def _add(total: ServiceFigures, month: ServiceFigures) -> None:
     total.ignored_short += month.ignored_short
     total.credit += month.credit
     total.credit_percent = max(total.credit_percent, month.credit_percent)
+    total.measured = total.measured and month.measured
 
 
 def _sum_services(months: list[dict[str, ServiceFigures]]) -> dict[str, ServiceFigures]:
@@ -1162,7 +1188,8 @@ def _service_json(item: ServiceFigures) -> dict[str, Any]:
         "target": float(item.target / 100),
         "basis": item.basis,
         "uptime": item.uptime,
-        "met": item.met,
+        "met": None if item.uptime is None else item.met,
+        "measured": item.measured,
         "basis_s": item.basis_s,
         "planned_excluded_s": item.planned_excluded_s,
         "downtime_s": item.downtime_s,
@@ -1170,7 +1197,7 @@ def _service_json(item: ServiceFigures) -> dict[str, Any]:
         "outages": item.outages,
         "ignored_short_outages": item.ignored_short,
         "credit_percent": float(item.credit_percent / 100),
-        "credit": float(item.credit),
+        "credit": float(item.credit) if item.measured else None,
     }
 
 

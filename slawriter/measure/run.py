@@ -17,11 +17,12 @@ from slawriter.library import Library
 from slawriter.measure.history import History, Updates, read_history, read_updates
 from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outages, read_tickets
 from slawriter.measure.mapping import choose_mapping
-from slawriter.measure.report import Report, build_report
+from slawriter.measure.report import Report, build_report, parse_period
 from slawriter.model.agreement import Agreement
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.provider import Provider
 from slawriter.render import registry
+from slawriter.text.words import plural
 
 
 @dataclass
@@ -113,7 +114,54 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
         updates=updates,
     )
     report.notes = list(tickets.notes) + (history.notes if history else [])
+    if outages is None and any(s.uptime is not None for s in agreement.services):
+        report.notes.append(NO_OUTAGE_LOG)
+    counted = report.tickets_read - report.tickets_outside
+    if report.tickets_read and counted * 2 < report.tickets_read:
+        # Often a wrong --period or a wrong date order, with figures that look like a quiet
+        # month: 0 owed.
+        were = plural(report.tickets_outside, "was", "were", with_count=False)
+        report.notes.append(
+            f"Warning: {report.tickets_outside:,} of {plural(report.tickets_read, 'ticket')} "
+            f"in {tickets.source} {were} logged outside {inputs.period}: check --period and "
+            f"the date order (read {order})"
+        )
+    effective = agreement.agreement.effective_date
+    first = parse_period(inputs.period)[0]
+    if (effective.year, effective.month, effective.day) > (*first, 1):
+        left_out = report.tickets_before_effective
+        report.notes.append(
+            f"The agreement took effect on {effective.isoformat()}: only the part of "
+            f"{inputs.period} from then is measured"
+            + (
+                f" ({plural(left_out, 'ticket')} logged before then "
+                f"{plural(left_out, 'is', 'are', with_count=False)} left out)"
+                if left_out
+                else ""
+            )
+        )
     return report
+
+
+class NotInForce(InputError):
+    """The period asked for ends before the agreement took effect."""
+
+
+def not_in_force(agreement: Agreement, period: str, months: Sequence[tuple[int, int]]) -> None:
+    """NotInForce when no day of the period is covered by the agreement."""
+    effective = agreement.agreement.effective_date
+    year, month = months[-1]
+    if (effective.year, effective.month) > (year, month):
+        raise NotInForce(
+            f"the agreement is not in force in {period} (effective {effective.isoformat()}): "
+            "choose a --period from then on"
+        )
+
+
+NO_OUTAGE_LOG = (
+    "No outage log given (--outages): availability not measured, so uptime is shown as n/a, "
+    "no uptime target is counted as met or missed, and no uptime credits are computed"
+)
 
 
 def render(
@@ -170,10 +218,10 @@ def measure_files(
     """Load the agreement, measure the period and, with ``out_dir``, write the documents
     there as AGREEMENT-PERIOD.ext (nothing is written when anything fails before)."""
     from slawriter.files.load import load_agreement
-    from slawriter.measure.report import parse_period
 
-    parse_period(period)
+    months = parse_period(period)
     loaded = load_agreement(agreement_path, library)
+    not_in_force(loaded.agreement, period.upper(), months)
     inputs = Inputs(
         loaded.agreement,
         loaded.provider,

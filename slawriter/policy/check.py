@@ -19,8 +19,9 @@ from slawriter.policy.targets import Promises, ladder
 
 EXPECTED = (
     'expected a Zendesk SLA policy ({"sla_policy": {"policy_metrics": [...]}}, as '
-    'GET /api/v2/slas/policies/{id} returns it), a Freshdesk SLA policy ({"sla_target": '
-    "{...}}, as GET /api/v2/sla_policies returns it) or the "
+    'GET /api/v2/slas/policies/{id} returns it, or {"sla_policies": [...]}, as '
+    'GET /api/v2/slas/policies lists them), a Freshdesk SLA policy ({"sla_target": '
+    "{...}}, or a list of them, as GET /api/v2/sla_policies returns it) or the "
     f"{jira.FORMAT} file of slawriter export-policy --to jira"
 )
 
@@ -33,6 +34,8 @@ class Drift:
     target: str  # zendesk, freshdesk or jira
     title: str  # the policy's own name
     differences: list[str]
+    # Which policy of a list was compared ("'Gold' (id 2), 1 of 3"): empty for a single one.
+    chosen: str = ""
 
 
 def _fail(name: str, what: str) -> InputError:
@@ -45,10 +48,16 @@ def _object(value: Any, name: str, where: str) -> dict[str, Any]:
     return value
 
 
-def _number(value: Any, name: str, where: str) -> int:
+def _number(value: Any, name: str, where: str) -> int | float:
+    """The number as given: 480.5 minutes is not 480, and drift must show it."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(name, f"{where} is not a number ({json.dumps(value)})")
-    return round(value)
+    return int(value) if float(value).is_integer() else value
+
+
+def _minutes(seconds: int | float) -> int | float:
+    minutes = seconds / 60
+    return int(minutes) if float(minutes).is_integer() else minutes
 
 
 def _flag(value: Any, name: str, where: str) -> bool:
@@ -61,15 +70,31 @@ def _pick(items: list[Any], key: str, title: str, name: str) -> dict[str, Any]:
     """One policy from a list the helpdesk returned: ours by its title, or the only one."""
     policies = [_object(item, name, "an entry of the list") for item in items]
     if len(policies) == 1:
-        return policies[0]
-    for policy in policies:
+        return _chosen(policies[0], key, 1, 1)
+    for number, policy in enumerate(policies, start=1):
         if policy.get(key) == title:
-            return policy
+            return _chosen(policy, key, number, len(policies))
     titles = ", ".join(repr(p.get(key)) for p in policies) or "none"
     raise InputError(
         f"{name} lists {len(policies)} SLA policies ({titles}) and none is called {title!r}: "
         "save the one to check on its own"
     )
+
+
+CHOSEN = "_chosen"  # where _pick notes which policy of a list it took
+
+
+def _chosen(policy: dict[str, Any], key: str, number: int, count: int) -> dict[str, Any]:
+    ident = f" (id {policy['id']})" if "id" in policy else ""
+    return {**policy, CHOSEN: f"{policy.get(key)!r}{ident}, {number} of {count} in the list"}
+
+
+def _repeat(settings: Settings, key: tuple[str, str], setting: dict[str, Any]) -> None:
+    """Set a metric; one set twice keeps every value, for compare to report."""
+    earlier = settings.get(key)
+    if earlier is not None:
+        setting["repeated"] = [*earlier.get("repeated", [earlier["target"]]), setting["target"]]
+    settings[key] = setting
 
 
 def _zendesk(data: Any, name: str, title: str) -> tuple[str, Settings]:
@@ -92,14 +117,20 @@ def _zendesk(data: Any, name: str, title: str) -> tuple[str, Settings]:
         if "target" in item:
             minutes = _number(item["target"], name, f"{where}.target")
         else:  # newer accounts may give seconds only
-            minutes = (
-                _number(item.get("target_in_seconds"), name, f"{where}.target_in_seconds") // 60
+            minutes = _minutes(
+                _number(item.get("target_in_seconds"), name, f"{where}.target_in_seconds")
             )
-        settings[(priority, metric)] = {
+        setting = {
             "target": minutes,
             "business_hours": _flag(item.get("business_hours"), name, f"{where}.business_hours"),
         }
-    return str(policy.get("title", "")), settings
+        _repeat(settings, (priority, metric), setting)
+    return _title(policy, "title"), settings
+
+
+def _title(policy: dict[str, Any], key: str) -> str:
+    title = str(policy.get(key, ""))
+    return f"{title}\0{policy[CHOSEN]}" if CHOSEN in policy else title
 
 
 def _freshdesk(data: Any, name: str, title: str) -> tuple[str, Settings]:
@@ -112,8 +143,9 @@ def _freshdesk(data: Any, name: str, title: str) -> tuple[str, Settings]:
         for field in ("respond_within", "resolve_within"):
             if field in item:
                 seconds = _number(item[field], name, f"sla_target.{level}.{field}")
-                settings[(level, field)] = {"target": seconds // 60, "business_hours": hours}
-    return str(policy.get("name", "")), settings
+                setting = {"target": _minutes(seconds), "business_hours": hours}
+                _repeat(settings, (level, field), setting)
+    return _title(policy, "name"), settings
 
 
 _GOAL = re.compile(r"^\s*(?:(\d+)\s*w)?\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*$")
@@ -195,9 +227,15 @@ def _label(promised: Promises, target: str, level: str) -> str:
 
 
 def _show(target: str, setting: dict[str, Any]) -> str:
+    return _amount(target, setting["target"])
+
+
+def _amount(target: str, minutes: float) -> str:
+    """A target exactly as the policy gives it (480.5 minutes, not 480)."""
     unit = "seconds" if target == "freshdesk" else "minutes"
-    value = setting["target"] * (60 if target == "freshdesk" else 1)
-    return f"{value} {unit}"
+    value = minutes * (60 if target == "freshdesk" else 1)
+    value = round(value, 6)  # 7.5 * 60 stays 450, not 450.00000000000006
+    return f"{int(value) if float(value).is_integer() else value} {unit}"
 
 
 def compare(path: Path, promised: Promises) -> Drift:
@@ -211,13 +249,25 @@ def compare(path: Path, promised: Promises) -> Drift:
     except UnicodeDecodeError:
         raise _fail(name, "not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        raise _fail(name, f"not JSON ({error.msg}, line {error.lineno})") from None
+        # json's messages end "... starting at" where they mean the place given after them.
+        what = re.sub(r" at$", " there", error.msg)
+        what = what[:1].lower() + what[1:]
+        raise _fail(name, f"not JSON (line {error.lineno}, column {error.colno}: {what})") from None
     target = _which(data)
     if target is None:
         raise _fail(name, "not an SLA policy slawriter knows")
     wanted_title, wanted = expected(promised, target)
     title, found = READERS[target](data, name, wanted_title)
+    title, _, chosen = title.partition("\0")
     differences: list[str] = []
+    for (level, metric), setting in found.items():
+        if "repeated" in setting:
+            values = ", ".join(_amount(target, v) for v in setting["repeated"])
+            differences.append(
+                f"{_label(promised, target, level)} {metric}: set {len(setting['repeated'])} "
+                f"times in the policy ({values}); the helpdesk applies one of them, so keep "
+                "one (the last is compared below)"
+            )
     for key in [*wanted, *(k for k in found if k not in wanted)]:
         level, metric = key
         label = f"{_label(promised, target, level)} {metric}"
@@ -247,7 +297,7 @@ def compare(path: Path, promised: Promises) -> Drift:
                 f"{label}: calendar '{theirs.get('calendar')}' in the policy, "
                 f"'{ours['calendar']}' in the agreement"
             )
-    return Drift(target, title, differences)
+    return Drift(target, title, differences, chosen)
 
 
 def _onoff(value: bool) -> str:
