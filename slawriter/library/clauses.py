@@ -1,7 +1,5 @@
 """Clause files: YAML front matter and a Markdown body with Jinja2."""
 
-from __future__ import annotations
-
 from collections.abc import Container
 from datetime import date
 from pathlib import Path

@@ -5,8 +5,6 @@ The facts live in the library, beside the clauses that print them, so a firm's l
 a court or a limitation period once and every clause that names it follows.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from pathlib import Path

@@ -1,7 +1,5 @@
 """Profiles: which clauses an agreement gets, in which order, with which defaults."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

@@ -5,8 +5,6 @@ measured. Everything under ``internal`` is for the provider only and never reach
 customer's document.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -469,7 +467,7 @@ class DataProtection(Strict):
     )
 
     @model_validator(mode="after")
-    def _baa_named(self) -> DataProtection:
+    def _baa_named(self) -> "DataProtection":
         # HIPAA forbids a business associate to handle protected health information before
         # the written agreement of 45 CFR 164.504(e) exists: the document must name it.
         if self.regimes and "hipaa" in self.regimes and not self.processing_terms:

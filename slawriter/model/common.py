@@ -1,7 +1,5 @@
 """Field types shared by the agreement and provider models."""
 
-from __future__ import annotations
-
 import functools
 import math
 import re

@@ -1,7 +1,5 @@
 """The provider file: one per managed service provider, shared by all its agreements."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Annotated, Literal
 
