@@ -5,6 +5,9 @@ measured. Everything under ``internal`` is for the provider only and never reach
 customer's document.
 """
 
+# No `from __future__ import annotations` in the model modules: pydantic would then compile
+# and evaluate every field's annotation as a string when the models are built (docs/performance.md).
+
 from decimal import Decimal
 from typing import Annotated, Literal
 

@@ -1,5 +1,8 @@
 """The provider file: one per managed service provider, shared by all its agreements."""
 
+# No `from __future__ import annotations` in the model modules: pydantic would then compile
+# and evaluate every field's annotation as a string when the models are built (docs/performance.md).
+
 from decimal import Decimal
 from typing import Annotated, Literal
 
