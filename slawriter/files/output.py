@@ -8,8 +8,6 @@ import hashlib
 import json
 import os
 import signal
-import tempfile
-import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -45,12 +43,18 @@ def _reason(error: NotReadable) -> str:
     return str(error).split(":", 1)[0]
 
 
+# tempfile (with random) and threading are imported where they are used: `validate` and
+# `check` only need display_path from this module.
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so a reader sees the old file or the new one, never half."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -281,6 +285,8 @@ def _write_partials(folder: Path, files: Mapping[str, bytes]) -> list[tuple[str,
 
 
 def _write_partial(folder: Path, name: str, data: bytes) -> str:
+    import tempfile
+
     handle, path = tempfile.mkstemp(prefix=f".{name}.", suffix=PARTIAL_SUFFIX, dir=folder)
     try:
         view = memoryview(data)
@@ -385,6 +391,8 @@ def _folder_lock(folder: Path) -> Iterator[None]:
 @contextmanager
 def _signals_deferred() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP until the block is over, then deliver them."""
+    import threading
+
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread can handle signals, so only it is ever interrupted
         return

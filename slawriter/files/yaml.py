@@ -3,7 +3,6 @@ with messages that name the file, line and field."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import types
@@ -543,6 +542,8 @@ def _message(error: Mapping[str, Any], model: type[BaseModel], loc: Loc) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
+        import difflib  # only for a file with an unknown field
+
         name = str(loc[-1])
         allowed = _fields_at(model, loc[:-1])
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)

@@ -11,10 +11,8 @@ nearest folder above it; ``library:`` in ``$XDG_CONFIG_HOME/slawriter/config.yam
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +83,8 @@ def builtin_library_root() -> Path:
     source_tree = Path(__file__).resolve().parents[2]
     if (source_tree / "clauses").is_dir() and (source_tree / "profiles").is_dir():
         return source_tree
+    from importlib import resources  # with tempfile: only an installed package needs it
+
     return Path(str(resources.files("slawriter") / "_library"))
 
 
@@ -171,6 +171,8 @@ class Library:
         # One git process for both: porcelain v2 with --branch starts with "# branch.oid
         # <sha>" (the commit `git rev-parse HEAD` gives, or "(initial)" before the first
         # commit), and lists every changed or untracked path below its "#" lines.
+        import subprocess  # only render and report ask: validate and check never do
+
         try:
             result = subprocess.run(
                 [

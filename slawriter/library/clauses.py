@@ -1,6 +1,7 @@
 """Clause files: YAML front matter and a Markdown body with Jinja2."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic would then compile
+# and evaluate every field's annotation as a string when the models are built (docs/performance.md).
 
 from collections.abc import Container
 from datetime import date

@@ -5,7 +5,8 @@ The facts live in the library, beside the clauses that print them, so a firm's l
 a court or a limitation period once and every clause that names it follows.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic would then compile
+# and evaluate every field's annotation as a string when the models are built (docs/performance.md).
 
 import re
 from dataclasses import dataclass

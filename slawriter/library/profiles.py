@@ -1,6 +1,7 @@
 """Profiles: which clauses an agreement gets, in which order, with which defaults."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic would then compile
+# and evaluate every field's annotation as a string when the models are built (docs/performance.md).
 
 from pathlib import Path
 from typing import Any

@@ -5,7 +5,8 @@ measured. Everything under ``internal`` is for the provider only and never reach
 customer's document.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic would then compile
+# and evaluate every field's annotation as a string when the models are built (docs/performance.md).
 
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -469,7 +470,7 @@ class DataProtection(Strict):
     )
 
     @model_validator(mode="after")
-    def _baa_named(self) -> DataProtection:
+    def _baa_named(self) -> "DataProtection":
         # HIPAA forbids a business associate to handle protected health information before
         # the written agreement of 45 CFR 164.504(e) exists: the document must name it.
         if self.regimes and "hipaa" in self.regimes and not self.processing_terms:

@@ -1,6 +1,7 @@
 """Field types shared by the agreement and provider models."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic would then compile
+# and evaluate every field's annotation as a string when the models are built (docs/performance.md).
 
 import functools
 import math

@@ -1,6 +1,7 @@
 """The provider file: one per managed service provider, shared by all its agreements."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` in the model modules: pydantic would then compile
+# and evaluate every field's annotation as a string when the models are built (docs/performance.md).
 
 from decimal import Decimal
 from typing import Annotated, Literal
