@@ -237,3 +237,26 @@ def test_no_figure_in_the_evidence_is_in_scientific_notation(
     assert "mapping" in inputs
     record = json.loads((out / "acme-2027-01.slawriter.json").read_text(encoding="utf-8"))
     assert "mapping" in record["inputs"] and record["preset"] is None
+
+
+def test_the_forecast_charges_no_response_by_proxy(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _targets(agreement)
+    tickets = tmp_path / "jira.csv"
+    tickets.write_text(JIRA, encoding="utf-8")
+    code = main(["report", str(agreement), "--tickets", str(tickets), "--preset", "jira",
+                 "--no-response-column", "--period", "2027-01", "--as-of", "2027-01-11T00:00",
+                 "--json"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    forecast = json.loads(captured.out)["forecast"]
+    # P2's business days in January 2027: 20 (1 January a holiday); 5 of them by 11 January, so
+    # f = 1/4 and SD-13's resolution breach projects to 4: 4 x 1% = 4% of £850 = £34.00. With
+    # the proxy's responses charged it was P1 3 x 1% (1 / (10/31) = 3.1) + P2 8 x 0.5%: capped 10%.
+    assert (forecast["target_credit"]["percent"], forecast["target_credit"]["credit"]) == (
+        0.04,
+        34.0,
+    )
