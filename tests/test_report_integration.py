@@ -171,8 +171,8 @@ def test_mid_month_with_every_input_tells_one_story(
         encoding="utf-8"), newline="")))  # fmt: skip
     [summary] = [row for row in table if row["kind"] == "credits_owed"]
     assert summary["detail"] == (
-        "service credits (uptime) 42.50 GBP; target credits (response and resolution) 8.50 "
-        "GBP; total 51.00 GBP"
+        "service credits (uptime) £42.50; target credits (response and resolution) £8.50; "
+        "total £51.00"
     )
     inputs = {row["item"]: row["detail"] for row in table if row["kind"] == "input"}
     assert sorted(inputs) == ["agreement", "outages", "status_history", "tickets", "updates"]
