@@ -242,12 +242,12 @@ def test_evidence_lists_what_drove_the_credits_and_is_injection_safe(
     # Email: 120 minutes down of 44,640: uptime 99.7312%, below 99.9 and not 99.5: 5% of 850.
     [credit] = [row for row in table if row["kind"] == "service_credit"]
     assert (credit["service"], credit["business_minutes"]) == ("email", "120.00")
-    assert "uptime 99.7312%" in credit["detail"] and "= 42.50 GBP" in credit["detail"]
+    assert "uptime 99.7312%" in credit["detail"] and "= £42.50" in credit["detail"]
     [outage] = [row for row in table if row["kind"] == "outage"]
     assert (outage["source_line"], outage["start"]) == ("2", "2027-01-12T10:00:00+00:00")
     # Six responses of 2h against 1h: 6 x 1% = 6% of email's 850 = 51.00.
     [target] = [row for row in table if row["kind"] == "target_credit"]
-    assert "6% after = 51.00 GBP" in target["detail"]
+    assert "6% after = £51.00" in target["detail"]
     breaches = [row for row in table if row["kind"] == "breach"]
     assert [row["item"] for row in breaches] == ["'" + ident for ident in HOSTILE]
     assert all(row["business_minutes"] == "120.00" for row in breaches)

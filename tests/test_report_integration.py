@@ -165,17 +165,19 @@ def test_mid_month_with_every_input_tells_one_story(
     assert f"- {owed}" in markdown  # the summary
     assert f"\n{owed}\n" in markdown  # the credits section
     assert "- Update intervals met: 3 of 4 tickets (75.0%)." in markdown
-    # The evidence: the same three figures, the hashes of all five inputs, and only the
-    # breach a credit is owed for (602's response), as the report counted it.
+    # The evidence: the same three figures, the hashes of all five inputs and the mapping
+    # file, and only the breach a credit is owed for (602's response), as the report counted it.
     table = list(csv.DictReader(io.StringIO((out / "acme-2027-01-evidence.csv").read_text(
         encoding="utf-8"), newline="")))  # fmt: skip
     [summary] = [row for row in table if row["kind"] == "credits_owed"]
     assert summary["detail"] == (
-        "service credits (uptime) 42.50 GBP; target credits (response and resolution) 8.50 "
-        "GBP; total 51.00 GBP"
+        "service credits (uptime) £42.50; target credits (response and resolution) £8.50; "
+        "total £51.00"
     )
     inputs = {row["item"]: row["detail"] for row in table if row["kind"] == "input"}
-    assert sorted(inputs) == ["agreement", "outages", "status_history", "tickets", "updates"]
+    assert sorted(inputs) == [
+        "agreement", "mapping", "outages", "status_history", "tickets", "updates"
+    ]  # fmt: skip
     digest = hashlib.sha256((HISTORY / "history.csv").read_bytes()).hexdigest()
     assert inputs["status_history"] == f"sha256 {digest}"
     breaches = [(r["item"], r["priority"], r["detail"]) for r in table if r["kind"] == "breach"]

@@ -20,6 +20,11 @@ wall-clock time across it; the agreement's calendar itself, by counting clock ti
 default calendar instead). A rule decides the ticket when, without it, the contract's verdict
 becomes the desk's; when the desk gave a figure, the rule whose figure comes nearest to the
 desk's is named. A disagreement no rule accounts for is listed as "not explained".
+
+Under --no-response-column the contract has no Response of its own (it is the resolution), so a
+Response the contract calls breached and the desk calls met is put down to that, and the
+desk's verdict is named the better evidence (the report charges no response credit then).
+A target with no verdict column to compare with is said to be skipped, and why.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.report import Report
 from slawriter.model.agreement import Agreement
 from slawriter.model.provider import Provider
+from slawriter.text.numbers import count_text, decimal_text
 
 _US = 1_000_000
 _YES = {"yes", "y", "true", "1", "breached", "breach", "failed", "missed"}
@@ -131,6 +137,7 @@ class _Case:
     changes: str = ""
     automatic_at: datetime | None = None  # a Response target whose reply was automatic
     authors_column: str = ""
+    proxy: bool = False  # a Response measured as the resolution (--no-response-column)
 
 
 Finding = tuple[str, float, int]  # the reason, the contract's figure without it, its target
@@ -167,7 +174,7 @@ def _pause(case: _Case) -> Finding | None:
     if minutes <= 0:
         return None
     return (
-        f"pause: {minutes:g} business minutes paused stop the contract's clock",
+        f"pause: {_figure(minutes)} business minutes paused stop the contract's clock",
         figure,
         case.target_s,
     )
@@ -181,7 +188,7 @@ def _history_pause(case: _Case) -> Finding | None:
     if minutes <= 0:
         return None
     return (
-        f"pause: {minutes:g} business minutes in a pausing status of the status history "
+        f"pause: {_figure(minutes)} business minutes in a pausing status of the status history "
         f"({', '.join(case.pause_statuses)}) stop the contract's clock",
         figure,
         case.target_s,
@@ -253,7 +260,7 @@ def _clock_change(case: _Case) -> Finding | None:
     shift = (after - before).total_seconds() / 3600
     return (
         f"clock change: the clocks went {'forward' if shift > 0 else 'back'} "
-        f"{abs(shift):g} hour(s) in {case.calendar.tz_name} during the ticket",
+        f"{_figure(abs(shift))} hour(s) in {case.calendar.tz_name} during the ticket",
         figure.total_seconds(),
         case.target_s,
     )
@@ -289,8 +296,30 @@ RULES: tuple[Callable[[_Case], Finding | None], ...] = (
 )  # fmt: skip
 
 
+def _figure(value: float) -> str:
+    """A figure in a sentence as the report prints one: to the hundredth, never 1e+06."""
+    return decimal_text(round(value, 2))
+
+
+PROXY_RULE = "no response time"
+
+
+def _proxy(case: _Case, desk: DeskVerdict) -> str:
+    told = (
+        f"{_hm(desk.figure_s)} of {_hm(case.target_s)}, met" if desk.figure_s is not None else "met"
+    )
+    return (
+        f"{PROXY_RULE}: the export gives none (--no-response-column), so the contract's "
+        f"response figure is the resolution; the helpdesk's own verdict ({told}) is the better "
+        "evidence of the Response, and no response credit is charged"
+    )
+
+
 def explain(case: _Case, desk: DeskVerdict) -> tuple[str, float | None]:
     """The rule that decides the disagreement, and the contract's figure without it."""
+    if case.proxy and not desk.breached:
+        # The contract's "breached" is the resolution's time: it says nothing of the Response.
+        return _proxy(case, desk), desk.figure_s
     found: list[tuple[str, float]] = []
     for rule in RULES:
         result = rule(case)
@@ -461,6 +490,7 @@ def _compare(
             changes=changes,
             automatic_at=None if reply is None else _utc(reply),
             authors_column=tickets.authors_column or "",
+            proxy=target == "response" and inputs.response_as_resolution,
         )
         return bool(item.breached[position]), int(item.used[position]) / _US, code, case
 
@@ -473,8 +503,6 @@ def _compare(
         line, values = rows[ticket]
         ours: dict[str, tuple[bool, float, int, _Case]] = {}
         for target in ("response", "resolution"):
-            if target == "response" and inputs.response_as_resolution:
-                continue  # the response figure is the resolution: nothing of its own to compare
             found = decided.get((target, index))
             if found is not None:
                 ours[target] = case_of(target, index, found)
@@ -527,7 +555,26 @@ def _compare(
         "agreed": agreed,
         "disagreements": disagreements,
         "unreadable": unreadable,
+        "notes": _notes(present, inputs.response_as_resolution),
     }
+
+
+def _notes(present: list[str], proxy: bool) -> list[str]:
+    """What was not compared and why, and what a proxied Response means: never silent."""
+    notes = []
+    for target in ("response", "resolution"):
+        if not any(k == "breached" or k.startswith(f"{target}_") for k in present):
+            notes.append(
+                f"{target.capitalize()} targets not compared: the export has no column with "
+                f"the helpdesk's own {target} verdict"
+            )
+        elif target == "response" and proxy:
+            notes.append(
+                "Response targets: the export gives no response time (--no-response-column), "
+                "so the contract's response figure is the resolution; where the helpdesk's "
+                "response verdict differs, the helpdesk's is the better evidence"
+            )
+    return notes
 
 
 def _hm(seconds: float | None) -> str:
@@ -546,8 +593,10 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     items = result["disagreements"]
     lines = [
         f"Compared with the helpdesk's verdict ({', '.join(result['columns'].values())}): "
-        f"{result['compared']} targets, {result['agreed']} agree, {len(items)} disagree"
+        f"{count_text(result['compared'])} targets, {count_text(result['agreed'])} agree, "
+        f"{count_text(len(items))} disagree"
     ]
+    lines.extend(f"  {note}" for note in result.get("notes", []))
     for item in items:
         lines.append(
             f"  {item['id']} ({item['priority']} {item['target']}): helpdesk "
@@ -566,12 +615,14 @@ def _blocks(result: dict[str, Any]) -> list[Any]:
     blocks: list[Any] = [
         _para(
             f"The helpdesk's own verdict ({', '.join(result['columns'].values())}) was compared "
-            f"with the contract's for {result['compared']} targets: {result['agreed']} agree, "
-            f"{len(items)} disagree. For each disagreement, the rule named is the one without "
+            f"with the contract's for {count_text(result['compared'])} targets: "
+            f"{count_text(result['agreed'])} agree, {count_text(len(items))} disagree. "
+            "For each disagreement, the rule named is the one without "
             "which the contract's verdict would be the helpdesk's; \"not explained\" means no "
             "rule checked accounts for it."
         )
     ]
+    blocks.extend(_para(f"{note}.") for note in result.get("notes", []))
     if items:
         rows = [
             [

@@ -12,6 +12,7 @@ from decimal import Decimal
 from slawriter.files.locale import document_locale
 from slawriter.measure.report import (
     PERCENTILE_METHOD,
+    PROXY_NO_RESPONSE_CREDIT,
     SERVICE_CREDITS,
     TARGET_CREDITS,
     TOTAL_CREDITS,
@@ -440,6 +441,10 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
         blocks.append(
             _table(["Month", "Fee", "Earned", "Credit (capped)", "Amount"], target_rows, 1)
         )
+        if report.response_by_proxy and any(
+            rates.response is not None for rates in credits.targets.priorities.values()
+        ):
+            blocks.append(_para(f"{PROXY_NO_RESPONSE_CREDIT}."))
     blocks.append(_para(_owed_line(report, agreement)))
     return blocks
 

@@ -3,9 +3,12 @@
 Written beside the report whenever a credit is owed (``AGREEMENT-PERIOD-evidence.csv``): one
 row per input file with its SHA-256 hash, one with the credits owed (service credits for uptime,
 target credits for Response and Resolution, and the total, as the report's summary says them),
-one per month's credit with the figures that set it, then the outages and the breached
-tickets that drove it: the breaches of the targets a credit is owed for, at the priority the
-report measured them at (update intervals earn no credit, so they are not listed).
+the as-of time and the preset or mapping file the export was read with, one per month's
+credit with the figures that set it, then the outages and the breached tickets that drove it:
+the breaches of the targets a credit is owed for, at the priority the report measured them at
+(update intervals earn no credit, so they are not listed; nor are Response targets measured
+by proxy under --no-response-column, which a ``note`` row states). Figures in the text read
+as in the report (slawriter.text.numbers): never in scientific notation.
 ``AGREEMENT-PERIOD-evidence.sha256`` holds the same hashes in the form ``sha256sum -c``
 checks, so the customer can confirm the report was computed from the files they hold.
 
@@ -25,6 +28,7 @@ from pathlib import Path
 
 from slawriter.measure.record import file_hash
 from slawriter.measure.report import (
+    PROXY_NO_RESPONSE_CREDIT,
     SERVICE_CREDITS,
     TARGET_CREDITS,
     TOTAL_CREDITS,
@@ -32,6 +36,7 @@ from slawriter.measure.report import (
     credits_owed,
 )
 from slawriter.model.agreement import Agreement
+from slawriter.text.numbers import minutes_figure, money, percent, ratio_percent
 
 HEADER = [
     "kind", "month", "service", "priority", "item", "source_file", "source_line", "start",
@@ -47,12 +52,18 @@ def neutralise(cell: object) -> str:
 
 
 def _minutes(seconds: float) -> str:
-    return f"{Decimal(repr(seconds / 60)).quantize(Decimal('0.01'))}"
+    """Minutes to the hundredth for a numeric column: plain digits, no grouping, no exponent."""
+    return format(Decimal(repr(seconds / 60)).quantize(Decimal("0.01")), "f")
 
 
 def _local(instant_us: int, zone: tzinfo) -> str:
     moment = datetime.fromtimestamp(instant_us / 1_000_000, tz=UTC)
     return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def evidence_names(stem: str) -> tuple[str, str]:
+    """The evidence files of a report set: written only when a credit is owed."""
+    return f"{stem}-evidence.csv", f"{stem}-evidence.sha256"
 
 
 def evidence_files(
@@ -72,17 +83,39 @@ def evidence_files(
     rows: list[list[object]] = []
     for role, (name, digest) in hashes.items():
         rows.append(["input", "", "", "", role, name, "", "", "", "", "", "", f"sha256 {digest}"])
+
+    def cash(amount: Decimal) -> str:
+        return money(amount, report.currency, report.locale)
+
+    rows.append([
+        "as_of", "", "", "", "", "", "", "", "", "", "", "",
+        f"measured as things stood at {report.as_of.isoformat(timespec='seconds')}",
+    ])  # fmt: skip
+    proxy = " (--no-response-column: each response counted as the resolution)"
+    rows.append([
+        "read_with", "", "", "", "", "", "", "", "", "", "", "",
+        f"ticket export read with {report.read_with}"
+        + (proxy if report.response_by_proxy else ""),
+    ])  # fmt: skip
+    spec = agreement.credits.targets if agreement.credits else None
+    if (
+        report.response_by_proxy
+        and spec is not None
+        and any(rates.response is not None for rates in spec.priorities.values())
+    ):
+        rows.append([
+            "note", "", "", "", "", "", "", "", "", "", "", "", PROXY_NO_RESPONSE_CREDIT,
+        ])  # fmt: skip
     owed_now = credits_owed(report.months)
     rows.append([
         "credits_owed", report.period, "", "", "", "", "", "", "", "", "", "",
-        f"{SERVICE_CREDITS.lower()} {owed_now.service} {report.currency}; "
-        f"{TARGET_CREDITS.lower()} {owed_now.target} {report.currency}; "
-        f"{TOTAL_CREDITS.lower()} {owed_now.total} {report.currency}",
+        f"{SERVICE_CREDITS.lower()} {cash(owed_now.service)}; "
+        f"{TARGET_CREDITS.lower()} {cash(owed_now.target)}; "
+        f"{TOTAL_CREDITS.lower()} {cash(owed_now.total)}",
     ])  # fmt: skip
     outages_name = hashes["outages"][0] if "outages" in hashes else ""
     tickets_name = hashes["tickets"][0]
     as_of_us = round(report.as_of.timestamp() * 1_000_000)
-    spec = agreement.credits.targets if agreement.credits else None
     for figures in report.months:
         label = figures.label
         year, month = (int(part) for part in figures.label.split("-"))
@@ -92,13 +125,12 @@ def evidence_files(
         for item in figures.services.values():
             if not (item.credit > 0 or item.credit_percent > 0):
                 continue
-            uptime = "n/a" if item.uptime is None else f"{item.uptime * 100:.4f}%"
             rows.append([
                 "service_credit", label, item.service, "", "", "", "", "", "", "",
                 _minutes(item.downtime_s), _minutes(item.allowed_downtime_s),
-                f"uptime {uptime} against a target of {item.target}% on "
-                f"{_minutes(item.basis_s)} basis minutes ({item.basis}); credit "
-                f"{item.credit_percent}% = {item.credit} {report.currency}",
+                f"uptime {ratio_percent(item.uptime, 4)} against a target of "
+                f"{percent(item.target)} on {minutes_figure(item.basis_s)} basis minutes "
+                f"({item.basis}); credit {percent(item.credit_percent)} = {cash(item.credit)}",
             ])  # fmt: skip
             for outage in report.outage_items:
                 last = as_of_us if outage.end is None else min(outage.end, as_of_us)
@@ -113,11 +145,11 @@ def evidence_files(
         target = figures.target_credit
         if spec is None or target is None or target.percent <= 0:
             continue
-        money = "unknown (a fee is missing)" if target.credit is None else target.credit
+        amount = "unknown (a fee is missing)" if target.credit is None else cash(target.credit)
         rows.append([
             "target_credit", label, spec.service or "", "", "", "", "", "", "", "", "", "",
-            f"{spec.basis}: {target.uncapped_percent}% before the cap of {spec.cap}%, "
-            f"{target.percent}% after = {money} {report.currency}",
+            f"{spec.basis}: {percent(target.uncapped_percent)} before the cap of "
+            f"{percent(spec.cap)}, {percent(target.percent)} after = {amount}",
         ])  # fmt: skip
         for pid, rates in spec.priorities.items():
             item_p = figures.priorities.get(pid)
@@ -127,7 +159,12 @@ def evidence_files(
             # share-of-tickets basis, only where the priority's compliance fell below the line.
             owing = set()
             for kind, rate, compliance in (
-                ("response", rates.response, item_p.response_compliance),
+                # A response measured by proxy earns no credit: none of its breaches is owed.
+                (
+                    "response",
+                    None if report.response_by_proxy else rates.response,
+                    item_p.response_compliance,
+                ),
                 ("resolution", rates.resolution, item_p.resolution_compliance),
             ):
                 if rate is None:
@@ -151,7 +188,5 @@ def evidence_files(
     writer.writerow(HEADER)
     writer.writerows([[neutralise(cell) for cell in row] for row in rows])
     sums = "".join(f"{digest}  {name}\n" for name, digest in hashes.values())
-    return {
-        f"{stem}-evidence.csv": buffer.getvalue().encode("utf-8"),
-        f"{stem}-evidence.sha256": sums.encode("utf-8"),
-    }
+    table, checksums = evidence_names(stem)
+    return {table: buffer.getvalue().encode("utf-8"), checksums: sums.encode("utf-8")}

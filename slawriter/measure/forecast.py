@@ -129,7 +129,7 @@ def add_forecast(report: Report, agreement: Agreement, provider: Provider) -> No
             "projected_response_compliance": guess.response_compliance,
             "projected_resolution_compliance": guess.resolution_compliance,
         }
-    target = _target_credit(agreement, projected_priorities, share)
+    target = _target_credit(agreement, projected_priorities, share, report.response_by_proxy)
     target_json = None
     target_risk = Decimal(0)
     if target is not None:

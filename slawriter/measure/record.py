@@ -3,20 +3,27 @@
 A report someone edited after slawriter wrote it (or a file of the same name slawriter did not
 write) is never replaced without ``--force``: the same check, message and exit code (3) as
 ``render``. The record names the agreement and the input files with their SHA-256 hashes, so
-a report can be traced back to exactly what it was computed from.
+a report can be traced back to exactly what it was computed from, with the as-of time and the
+preset or mapping file the export was read with.
+
+A file of the set that a new run no longer writes (the evidence, once nothing is owed) is
+removed and dropped from the record when the record shows slawriter wrote it and it is
+unchanged; an edited one is refused (exit 3) unless ``--force``, as a replaced output is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from slawriter import __version__
+from slawriter.errors import RefusedError
 from slawriter.files.output import (
     check_overwrite,
     display_path,
     dump_record,
+    own_name,
     read_record,
     record_path,
     sha256,
@@ -44,14 +51,22 @@ def write_report_set(
     agreement_sha256: str,
     inputs: Mapping[str, Path],
     force: bool,
+    details: Mapping[str, Any] | None = None,
+    retired: Sequence[str] = (),
 ) -> list[Path]:
     """Write ``files`` (name -> bytes) and the record ``stem.slawriter.json`` all or nothing,
-    refusing (exit 3) to replace an edited output unless ``force``."""
+    refusing (exit 3) to replace an edited output unless ``force``. ``details`` go into the
+    record as they are; ``retired`` names files of the set this run does not write: removed
+    when slawriter wrote them and they are unedited (edited: exit 3 unless ``force``)."""
     rec_path = record_path(out_dir, stem)
     record = read_record(rec_path)
     outputs = {out_dir / name: data for name, data in files.items()}
     check_overwrite(outputs, record, force, source=agreement_path)
     known = dict(record.get("files", {}))
+    stale = _stale(out_dir, [n for n in retired if n not in files], known, force)
+    for name in retired:
+        if name not in files:
+            known.pop(name, None)
     known.update({name: sha256(data) for name, data in files.items()})
     body: dict[str, Any] = {
         "about": "Internal record written by slawriter: do not send to the customer.",
@@ -63,7 +78,38 @@ def write_report_set(
             role: {"path": display_path(path), "sha256": file_hash(path)}
             for role, path in inputs.items()
         },
+        **(details or {}),
         "files": known,
     }
     written = write_set(out_dir, {**files, rec_path.name: dump_record(body)})
+    # After the record no longer names them: an interrupted run leaves a file the record
+    # does not claim, never a record claiming a file that is gone.
+    for path in stale:
+        path.unlink(missing_ok=True)
     return written[:-1]
+
+
+def _stale(
+    out_dir: Path, names: Sequence[str], known: Mapping[str, str], force: bool
+) -> list[Path]:
+    """The files of ``names`` to remove: those the record says slawriter wrote, unedited
+    (with ``force``, edited ones too). A file the record does not name is not slawriter's:
+    left alone."""
+    stale: list[Path] = []
+    refused: list[str] = []
+    for name in names:
+        path = out_dir / name
+        recorded = known.get(name)
+        if recorded is None or not path.is_file() or path.is_symlink():
+            continue
+        if force or sha256(path.read_bytes()) == recorded:
+            stale.append(path)
+        else:
+            refused.append(own_name(path))
+    if refused:
+        raise RefusedError(
+            f"Refusing to remove {', '.join(refused)}: this run owes nothing, so it no longer "
+            "belongs to the report, but it was edited after slawriter wrote it. Move it "
+            "away, or pass --force to remove it."
+        )
+    return stale

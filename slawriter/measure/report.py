@@ -363,12 +363,21 @@ class Report:
     # (measure/compare.py, measure/forecast.py), placed before "Rows not used".
     extra_sections: list[tuple[str, str, list[Any]]] = field(default_factory=list)
     extra_json: dict[str, Any] = field(default_factory=dict)
+    # --no-response-column: every Response is the resolution, so response credits are never
+    # charged (PROXY_NO_RESPONSE_CREDIT says why in the documents and the evidence).
+    response_by_proxy: bool = False
+    read_with: str = "the canonical columns"  # the preset or mapping file the export was read with
 
 
 # The one wording of the credits, in every document, the JSON, the portfolio and the evidence.
 SERVICE_CREDITS = "Service credits (uptime)"
 TARGET_CREDITS = "Target credits (response and resolution)"
 TOTAL_CREDITS = "Total"
+PROXY_NO_RESPONSE_CREDIT = (
+    "No credit is charged for missed Response targets: the export gave no response time "
+    "(--no-response-column), so each Response was measured by proxy as the resolution, which "
+    "is no evidence that a Response was late"
+)
 
 
 @dataclass(frozen=True)
@@ -739,9 +748,13 @@ def _cents(amount: Decimal) -> Decimal:
 
 
 def _target_credit(
-    agreement: Agreement, priorities: dict[str, PriorityFigures], share: Decimal
+    agreement: Agreement,
+    priorities: dict[str, PriorityFigures],
+    share: Decimal,
+    response_by_proxy: bool = False,
 ) -> TargetCreditFigures | None:
-    """The month's credit for missed Response and Resolution targets."""
+    """The month's credit for missed Response and Resolution targets; with
+    ``response_by_proxy`` (the response is the resolution) none for Response targets."""
     spec = agreement.credits.targets if agreement.credits else None
     if spec is None:
         return None
@@ -751,9 +764,10 @@ def _target_credit(
         if item is None:
             continue
         for rate, breached, compliance in (
-            (credit.response, item.response_breached, item.response_compliance),
+            (None if response_by_proxy else credit.response, item.response_breached,
+             item.response_compliance),
             (credit.resolution, item.resolution_breached, item.resolution_compliance),
-        ):
+        ):  # fmt: skip
             if rate is None:
                 continue
             if spec.basis == "per-breach":
@@ -870,6 +884,7 @@ def build_report(
     as_of: datetime,
     history: History | None = None,
     updates: Updates | None = None,
+    response_by_proxy: bool = False,
 ) -> Report:
     """Every figure of the report. ``as_of`` naive means local to the default calendar (a
     time in the spring-forward gap moves forward by the gap). ``history`` adds pauses and
@@ -919,7 +934,7 @@ def build_report(
             agreement, calendars, items, bounds[index], bounds[index + 1], as_of_us, share,
             measured=outages is not None,
         )  # fmt: skip
-        target_credit = _target_credit(agreement, per_month[index], share)
+        target_credit = _target_credit(agreement, per_month[index], share, response_by_proxy)
         figures.append(
             Figures(f"{year}-{month:02d}", per_month[index], services, combined, target_credit)
         )
@@ -963,6 +978,7 @@ def build_report(
         tickets_before_effective=int(early.sum()),
         ticket_data=tickets,
         outage_items=list(items),
+        response_by_proxy=response_by_proxy,
     )
     no_pauses = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
     report.measured = Measured(
@@ -1234,6 +1250,8 @@ def report_json(report: Report) -> dict[str, Any]:
         "outages_file": report.outages_source,
         "tickets_read": report.tickets_read,
         "tickets_outside_period": report.tickets_outside,
+        "read_with": report.read_with,
+        "response_by_proxy": report.response_by_proxy,
     }
     body.update(_figures_json(report.total))
     if len(report.months) > 1:

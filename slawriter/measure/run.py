@@ -112,7 +112,9 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
         as_of=inputs.as_of,
         history=history,
         updates=updates,
+        response_by_proxy=inputs.response_as_resolution,
     )
+    report.read_with = mapping.origin
     report.notes = list(tickets.notes) + (history.notes if history else [])
     if outages is None and any(s.uptime is not None for s in agreement.services):
         report.notes.append(NO_OUTAGE_LOG)
@@ -257,7 +259,7 @@ def measure_files(
     step("done")
     written: list[Path] = []
     if out_dir is not None:
-        from slawriter.measure.evidence import evidence_files
+        from slawriter.measure.evidence import evidence_files, evidence_names
         from slawriter.measure.record import write_report_set
 
         stem = f"{agreement_path.stem}-{report.period}"
@@ -270,6 +272,8 @@ def measure_files(
             sources["status_history"] = history
         if updates is not None:
             sources["updates"] = updates
+        if mapping is not None:
+            sources["mapping"] = mapping  # it decides which column is which
         zone = calendars_for(loaded.agreement, loaded.provider).local.timezone
         files.update(evidence_files(report, loaded.agreement, zone, stem, sources))
         written = write_report_set(
@@ -280,5 +284,12 @@ def measure_files(
             agreement_sha256=loaded.source_hash,
             inputs={k: v for k, v in sources.items() if k != "agreement"},
             force=force,
+            details={
+                "as_of": report.as_of.isoformat(timespec="seconds"),
+                "read_with": report.read_with,
+                "preset": preset,
+                "response_as_resolution": response_as_resolution,
+            },
+            retired=evidence_names(stem),
         )
     return Measured(report, written)
