@@ -230,7 +230,54 @@ def test_a_date_that_does_not_exist_is_reported_where_it_is(text: str) -> None:
         with pytest.raises(InputError) as caught:
             parse(text, Path("x.yaml"))
         (problem,) = caught.value.problems
-        assert (problem.line, problem.column) == (line, 19)
+        assert (problem.line, problem.column, problem.path) == (
+            line,
+            19,
+            "agreement.effective_date",
+        )
         assert problem.message == (
             "'2027-02-30' is not a date: February 2027 has 28 days (dates are written YYYY-MM-DD)"
         )
+
+
+@pytest.mark.parametrize("anchor", ["", "%YAML 1.2\n---\n"], ids=["libyaml", "ruamel"])
+def test_a_date_that_does_not_exist_hides_no_other_problem(
+    tmp_path: Path, anchor: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import copy_examples
+
+    copy_examples(tmp_path, "ireland-standard.yaml")
+    text = (tmp_path / "ireland-standard.yaml").read_text("utf-8")
+    text = re.sub(r"effective_date: \S+", "effective_date: 2027-02-30\n  verison: x", text)
+    text = text.replace("closed: [2027-12-27]", "closed: [2027-12-27, 2027-02-29]")
+    text = text.replace("2028-12-22: 08:30", "2028-02-30: 08:30")
+    path = tmp_path / "bad.yaml"
+    path.write_text(anchor + text, "utf-8")
+    assert main(["validate", "--json", str(path)]) == 2
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    found = {p["field"]: p["message"] for p in problems}
+    assert found == {
+        "agreement.effective_date": "'2027-02-30' is not a date: February 2027 has 28 days "
+        "(dates are written YYYY-MM-DD)",
+        "agreement.verison": "unknown field 'verison'; did you mean 'version'?",
+        "calendars.business.closed[1]": "'2027-02-29' is not a date: February 2027 has 28 days "
+        "(dates are written YYYY-MM-DD)",
+        "calendars.business.reduced.2028-02-30": "'2028-02-30' is not a date: February 2028 has "
+        "29 days (dates are written YYYY-MM-DD)",
+    }
+    assert all(p["line"] and p["column"] for p in problems)
+
+
+def test_a_date_written_without_leading_zeros_is_explained(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import copy_examples
+
+    copy_examples(tmp_path, "acme-standard.yaml")
+    path = tmp_path / "acme-standard.yaml"
+    path.write_text(re.sub(r"effective_date: \S+", "effective_date: 2027-1-1", path.read_text()))
+    assert main(["validate", str(path)]) == 2
+    assert (
+        "agreement.effective_date: expected a date as YYYY-MM-DD, e.g. 2027-01-01, "
+        "found '2027-1-1'" in capsys.readouterr().err
+    )
