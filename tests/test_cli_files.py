@@ -281,3 +281,51 @@ def test_a_date_written_without_leading_zeros_is_explained(
         "agreement.effective_date: expected a date as YYYY-MM-DD, e.g. 2027-01-01, "
         "found '2027-1-1'" in capsys.readouterr().err
     )
+
+
+def test_completion_offers_the_choices_of_options_and_hides_hidden_options(
+    tmp_path: Path,
+) -> None:
+    from slawriter.commands.completion import SHELLS
+
+    scripts = {shell: _slawriter("completion", shell).stdout for shell in SHELLS}
+    bash = tmp_path / "slawriter.bash"
+    bash.write_text(scripts["bash"], "utf-8")
+    (tmp_path / "agreement.yaml").write_text("", "utf-8")  # a file Tab must not offer here
+    probes = [
+        "slawriter export-policy x.yaml --to ''",
+        "slawriter render x.yaml --format docx,h",
+        "slawriter render x.yaml --format ''",
+        "slawriter new --profile ''",
+        "slawriter downtime ''",
+        "slawriter serve --to",
+        "slawriter validate agr",
+    ]
+    probe = f"source {bash}; " + "".join(
+        f"COMP_WORDS=({words}); COMP_CWORD={len(words.split()) - 1}; _slawriter; "
+        "echo ${COMPREPLY[@]}; "
+        for words in probes
+    )
+    lines = subprocess.run(
+        ["bash", "-c", probe], capture_output=True, text=True, check=True, timeout=30, cwd=tmp_path
+    ).stdout.splitlines()
+    assert lines[0] == "zendesk freshdesk jira openslo"
+    assert lines[1] == "docx,html"
+    assert lines[2] == "docx html md pdf"
+    assert lines[3] == "smb standard"
+    assert "agreement.yaml" not in lines[4] and all(w.startswith("-") for w in lines[4].split())
+    assert lines[5] == ""  # --today is hidden
+    assert lines[6] == "agreement.yaml"
+    # zsh runs the same function; fish has its own lines.
+    assert (
+        '"export-policy|--to") kind=choice; values="zendesk freshdesk jira openslo"'
+        in (scripts["zsh"])
+    )
+    assert '"new|--profile") kind=choice; values="smb standard"' in scripts["zsh"]
+    fish = scripts["fish"]
+    assert "-l to -x -a 'zendesk freshdesk jira openslo'" in fish
+    assert "-l profile -x -a 'smb standard'" in fish
+    assert "printf \\'%s\\\\n\\' docx html md pdf" in fish
+    assert "-l to -r -F" not in fish and "-l profile -r" not in fish
+    for text in scripts.values():
+        assert "today" not in text
