@@ -329,3 +329,21 @@ def test_completion_offers_the_choices_of_options_and_hides_hidden_options(
     assert "-l to -r -F" not in fish and "-l profile -r" not in fish
     for text in scripts.values():
         assert "today" not in text
+
+
+def test_an_agreement_from_standard_input_is_named_by_its_reference(tmp_path: Path) -> None:
+    text = (EXAMPLES / "corner-shop-smb.yaml").read_text("utf-8")
+    done = _slawriter("render", "-", "--out", str(tmp_path), "--format", "md", stdin=text)
+    assert done.returncode == 0, done.stderr
+    reference = re.search(r"reference: (\S+)", text)
+    assert reference
+    stem = reference[1].lower()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{stem}.md", f"{stem}.slawriter.json"]
+    assert "check -" not in done.stdout
+    assert "Some promises in the agreement read from standard input were not checked" in (
+        done.stdout
+    )
+    nameless = re.sub(r"reference: \S+", "reference: '***'", text)
+    again = _slawriter("render", "-", "--out", str(tmp_path), "--format", "md", stdin=nameless)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "stdin-agreement.md").is_file()

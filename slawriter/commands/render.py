@@ -156,8 +156,19 @@ def run(args: argparse.Namespace) -> int:
         print_findings(console, path, findings)
     notes = [p for p, findings in outcome.findings if any(f.severity == "info" for f in findings)]
     if notes:
-        names = " ".join(display_path(p) for p in notes)
-        console.print(f"Some promises were not checked: see slawriter check {names}", markup=False)
+        # Standard input has been read: 'slawriter check -' would wait for it again.
+        named = [display_path(p) for p in notes if str(p) != "-"]
+        if named:
+            names = " ".join(named)
+            console.print(
+                f"Some promises were not checked: see slawriter check {names}", markup=False
+            )
+        if len(named) < len(notes):
+            console.print(
+                "Some promises in the agreement read from standard input were not checked: "
+                "run slawriter check on the agreement file",
+                markup=False,
+            )
     for item in outcome.written:
         names = ", ".join(display_path(p) for p in item.files)
         console.print(
