@@ -347,3 +347,18 @@ def test_an_agreement_from_standard_input_is_named_by_its_reference(tmp_path: Pa
     again = _slawriter("render", "-", "--out", str(tmp_path), "--format", "md", stdin=nameless)
     assert again.returncode == 0, again.stderr
     assert (tmp_path / "stdin-agreement.md").is_file()
+
+
+def test_export_policy_is_quiet_with_q_and_warns_on_standard_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["export-policy", str(EXAMPLES / "acme-standard.yaml"), "--to", "jira"]
+    assert main([*args, "--out", str(tmp_path / "loud")]) == 0
+    loud = capsys.readouterr()
+    assert "Exported" in loud.out and "Not expressed" not in loud.out
+    assert "Not expressed in jira" in loud.err
+    assert main([*args, "--out", str(tmp_path / "quiet"), "-q"]) == 0
+    quiet = capsys.readouterr()
+    assert quiet.out == ""
+    assert "Not expressed in jira" in quiet.err
+    assert any((tmp_path / "quiet").iterdir())
