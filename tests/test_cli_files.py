@@ -362,3 +362,13 @@ def test_export_policy_is_quiet_with_q_and_warns_on_standard_error(
     assert quiet.out == ""
     assert "Not expressed in jira" in quiet.err
     assert any((tmp_path / "quiet").iterdir())
+
+
+def test_q_and_v_may_come_before_the_command(capsys: pytest.CaptureFixture[str]) -> None:
+    agreement = str(EXAMPLES / "acme-standard.yaml")
+    assert main(["-q", "validate", agreement]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["--verbose", "validate", agreement]) == 0
+    shown = capsys.readouterr()
+    assert "valid (standard profile" in shown.out
+    assert "validate took" in shown.err
