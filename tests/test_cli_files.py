@@ -84,6 +84,15 @@ def test_render_json_says_what_was_written_and_which_risks_were_accepted(tmp_pat
     assert [k for k in _keys(result) if k in documented] == _keys(result)
     for finding in result["findings"]:
         assert list(finding) == ["agreement", "id", "severity", "message", "paths", "suggestion"]
+    # A provider file in the list (as a glob picks it up) is passed over, with the reason.
+    both = _slawriter(
+        "render", "corner-shop-smb.yaml", "provider.yaml", "--out", str(tmp_path),
+        "--format", "md", "--json",
+    )  # fmt: skip
+    assert both.returncode == 0, both.stderr
+    assert json.loads(both.stdout)["skipped"] == [
+        {"file": "provider.yaml", "reason": "a provider file, not an agreement"}
+    ]
 
 
 def test_render_json_stops_with_json_too(tmp_path: Path) -> None:
@@ -99,8 +108,9 @@ def test_clauses_lint_and_diff_json() -> None:
     lint = _slawriter("clauses", "lint", "--json")
     assert lint.returncode == 0, lint.stderr
     result = json.loads(lint.stdout)
-    assert _keys(result) == _readme_keys("clauses lint")[:5]
+    assert _keys(result) == _readme_keys("clauses lint")[:6]
     assert result["clean"] is True and result["findings"] == []
+    assert result["builtin"] is True and (Path(result["library"]) / "clauses").is_dir()
     diff = _slawriter("diff", "corner-shop-smb.yaml", "dental-lab-illinois-smb.yaml", "--json")
     assert diff.returncode == 1
     compared = json.loads(diff.stdout)
@@ -372,3 +382,16 @@ def test_q_and_v_may_come_before_the_command(capsys: pytest.CaptureFixture[str])
     shown = capsys.readouterr()
     assert "valid (standard profile" in shown.out
     assert "validate took" in shown.err
+
+
+def test_the_missing_glyph_warning_names_the_font_for_the_characters() -> None:
+    from slawriter.render.fonts import font_advice
+
+    assert font_advice("株式") == (
+        "Install a font that has them (e.g. fonts-noto-cjk for Chinese, Japanese and Korean)"
+    )
+    assert font_advice("\U0001f600") == (
+        "Install a font that has them (e.g. fonts-noto-color-emoji for emoji)"
+    )
+    assert "noto-cjk" in font_advice("株\U0001f600") and "emoji" in font_advice("株\U0001f600")
+    assert font_advice("\u16a0") == "Install a font that has them"  # a rune

@@ -138,7 +138,7 @@ class Written:
 @dataclass
 class Outcome:
     written: list[Written]
-    skipped: list[str]  # notes about files passed over (provider files in a glob)
+    skipped: list[tuple[Path, str]]  # files passed over (provider files in a glob), and why
     # Feasibility findings per agreement (errors among them were accepted as risks).
     findings: list[tuple[Path, list[Finding]]] = field(default_factory=list)
     # Characters of a PDF that no installed font has (they print as empty boxes), per PDF.
@@ -339,16 +339,16 @@ def _check_stems(paths: Sequence[Path], out_dir: Path) -> None:
 
 def _load_all(
     paths: Sequence[Path], library: Library, workers: Workers
-) -> tuple[list[Loaded], list[str]]:
+) -> tuple[list[Loaded], list[tuple[Path, str]]]:
     """Every agreement loaded, provider files passed over; every problem raised together."""
     problems: list[Problem] = []
     loaded_all: list[Loaded] = []
-    skipped: list[str] = []
+    skipped: list[tuple[Path, str]] = []
     results = workers.map(_load_job, [(path, library.root) for path in paths])
     for path, result in zip(paths, results, strict=True):
         if isinstance(result, ProviderFileGiven):
             # A glob such as examples/*.yaml picks up the provider file too: pass over it.
-            skipped.append(f"{display_path(path)}: a provider file, not an agreement")
+            skipped.append((path, "a provider file, not an agreement"))
         elif isinstance(result, SlawriterError):
             problems.extend(result.problems or [Problem(display_path(path), result.message)])
         else:
@@ -363,7 +363,7 @@ def _load_all(
                 )
             loaded_all.append(result)
     if not loaded_all and skipped and not problems:
-        raise InputError(skipped[0])
+        raise InputError(f"{display_path(skipped[0][0])}: {skipped[0][1]}")
     if problems:
         count = len(problems)
         raise InputError(f"nothing was written: {plural(count, 'problem')}", problems)
