@@ -52,6 +52,7 @@ COMMANDS = [
     "render",
     "validate",
     "schema",
+    "docs",
     "library",
     "clauses",
     "provenance",
