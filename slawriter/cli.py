@@ -11,6 +11,7 @@ import argparse
 import atexit
 import gc
 import importlib
+import itertools
 import json
 import os
 import signal
@@ -51,6 +52,7 @@ COMMANDS = [
     "render",
     "validate",
     "schema",
+    "docs",
     "library",
     "clauses",
     "provenance",
@@ -132,8 +134,10 @@ def build_parser(names: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
         formatter_class=_formatter,
     )
     parser.add_argument("--version", action="version", version=f"slawriter {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     common = _common_options()
+    # -q and -v before the command too ('slawriter -q validate x'), as scripts write them.
+    parser._add_container_actions(common)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in names:
         module = _command(name)
         sub = commands.add_parser(
@@ -228,12 +232,16 @@ def _exit(code: int) -> NoReturn:
     os._exit(code)
 
 
+_LOUDNESS = ("-q", "--quiet", "-v", "--verbose")
+
+
 def _commands_for(argv: Sequence[str]) -> Sequence[str]:
     """The subcommands the parser needs for ``argv``: only the one named first, when it is
     one (a subcommand parses the rest on its own), else all of them, for --help, --version and
     the message that lists the choices. Building all 14 costs ~17 ms of CPU, a fifth of
     `--help` and ~7 % of `validate`."""
     # completion describes the whole command line, so it needs every subcommand
+    argv = list(itertools.dropwhile(lambda word: word in _LOUDNESS, argv))
     if argv and argv[0] in COMMANDS and argv[0] != "completion":
         return [argv[0]]
     return COMMANDS

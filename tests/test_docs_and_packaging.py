@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -121,6 +122,10 @@ def test_the_installed_wheel_works_without_the_repository(wheel: Path, tmp_path:
     assert (work / "out" / "corner-shop-smb.docx").stat().st_size > 10_000
     reference = slawriter("schema", "--docs").stdout
     assert reference == (ROOT / "docs" / "agreement-file.md").read_text("utf-8")
+    # Every page a message points to ('see slawriter docs NAME') is in the wheel.
+    for name in sorted(_pages_named_in_messages()):
+        page = slawriter("docs", name).stdout
+        assert page == (ROOT / "docs" / f"{name}.md").read_text("utf-8"), name
 
 
 def test_pdf_without_libreoffice_says_how_to_install(
@@ -141,3 +146,59 @@ def test_pdf_without_libreoffice_says_how_to_install(
     assert code == 2
     assert "LibreOffice" in err and "apt-get install libreoffice-writer-nogui" in err
     assert not (tmp_path / "o").exists()
+
+
+def _strings_users_read() -> list[tuple[str, str]]:
+    """(where, text) of every string in slawriter/ that is not a docstring, and of every
+    shipped YAML file (its comments are what a user reads who opens it)."""
+    import ast
+
+    found: list[tuple[str, str]] = []
+    for path in sorted((ROOT / "slawriter").rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+            ):
+                found.append((f"{path.relative_to(ROOT)}:{node.lineno}", node.value))
+    for folder in ("profiles", "presets", "templates", "examples"):
+        for path in sorted((ROOT / folder).rglob("*.yaml")):
+            found.append((str(path.relative_to(ROOT)), path.read_text("utf-8")))
+    return found
+
+
+def _pages_named_in_messages() -> set[str]:
+    return {
+        name
+        for _, text in _strings_users_read()
+        for name in re.findall(r"slawriter docs ([a-z-]+)", text)
+    }
+
+
+def test_messages_point_to_documentation_an_installed_user_has(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repository_paths = [
+        (where, match)
+        for where, text in _strings_users_read()
+        for match in re.findall(r"(?<![\w/.])docs/[\w.-]+", text)
+    ]
+    assert repository_paths == []  # an installed user has no docs/ folder: 'slawriter docs'
+    named = _pages_named_in_messages()
+    assert {"clause-authors", "wizard", "measurement"} <= named
+    assert main(["docs"]) == 0
+    listed = capsys.readouterr().out.split()
+    for name in named:
+        assert name in listed
+        assert main(["docs", name]) == 0
+        assert capsys.readouterr().out == (ROOT / "docs" / f"{name}.md").read_text("utf-8")

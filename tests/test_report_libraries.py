@@ -23,6 +23,7 @@ runs = [
     ["render", ex + "corner-shop-smb.yaml", "--out", out, "--format", "md,docx,html"],
     ["schema"],
     ["schema", "--docs"],
+    ["docs", "wizard"],
     ["library", "--help"],
     ["clauses", "lint"],
     ["provenance", out + "/corner-shop-smb.docx"],

@@ -315,3 +315,27 @@ def test_plain_pdf_is_tagged_but_not_pdf_a() -> None:
     assert '"UseTaggedPDF":{"type":"boolean","value":"true"}' in export_filter(False)
     assert "SelectPdfVersion" not in export_filter(False)
     assert '"SelectPdfVersion":{"type":"long","value":"2"}' in export_filter(True)
+
+
+def test_chart_alt_text_gives_the_figures_and_the_logo_reads_the_same_everywhere(
+    documents: dict[str, Document], trees: dict[str, Path]
+) -> None:
+    import html
+    import re
+
+    root = etree.fromstring(zipfile.ZipFile(trees["report"]).read("word/document.xml"))
+    described = [p.get("descr") for p in root.iter(f"{WP}docPr")]
+    compliance = next(d for d in described if d.startswith("Compliance per priority"))
+    downtime = next(d for d in described if d.startswith("Downtime against allowed downtime"))
+    # The figures, not the caption again: every priority and service with its numbers.
+    assert re.fullmatch(r"Compliance per priority, response and resolution: (P\d [^,]+(, )?)+",
+                        compliance)  # fmt: skip
+    assert re.search(r"P2 100% and 66\.7%", compliance), compliance
+    assert re.fullmatch(
+        r"Downtime against allowed downtime: ([\w-]+ [\d,.]+ of [\d,.]+ minutes(, )?)+", downtime
+    )
+    page = registry.render(documents["report"], "html").decode("utf-8")
+    alts = [html.unescape(a) for a in re.findall(r'<img[^>]* alt="([^"]*)"', page)]
+    assert compliance in alts and downtime in alts
+    agreement = registry.render(documents["agreement"], "html").decode("utf-8")
+    assert 'alt="Logo of Northwind IT Services Ltd"' in agreement

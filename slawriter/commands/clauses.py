@@ -96,7 +96,8 @@ def _lint(args: argparse.Namespace) -> int:
         import json
 
         result = {
-            "library": where,
+            "library": display_path(library.root),  # a path, as diff --json gives it
+            "builtin": builtin,
             "clean": not findings,
             "clause_files": clauses,
             "profiles": profiles,

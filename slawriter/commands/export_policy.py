@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.text.words import plural
 
     console = Console(highlight=False, soft_wrap=True)
+    warnings = Console(stderr=True, highlight=False, soft_wrap=True)
+    quiet = getattr(args, "quiet", False)  # -q: only problems (drift); warnings still shown
     loaded = load_agreement(args.agreement, Library.locate(args.library))
     if args.check is not None:
         drift = compare(args.check, promises(loaded))
@@ -67,9 +69,11 @@ def run(args: argparse.Namespace) -> int:
         if drift.chosen:
             console.print(f"Compared the policy {escape(drift.chosen)}")
         if not drift.differences:
-            console.print(
-                f"{name} ({drift.target}) agrees with {escape(display_path(loaded.path))}: no drift"
-            )
+            if not quiet:
+                console.print(
+                    f"{name} ({drift.target}) agrees with "
+                    f"{escape(display_path(loaded.path))}: no drift"
+                )
             return EXIT_OK
         count = plural(len(drift.differences), "place")
         agreement = escape(display_path(loaded.path))
@@ -86,12 +90,14 @@ def run(args: argparse.Namespace) -> int:
         )
     written, export = write(loaded, args.to, args.out, args.force)
     if export.not_expressed:
-        console.print(
+        warnings.print(
             f"[yellow]Not expressed in {args.to}[/yellow] ({len(export.not_expressed)}; "
             "listed in the NOT-EXPRESSED file):"
         )
         for item in export.not_expressed:
-            console.print(f"  - {escape(item)}")
+            warnings.print(f"  - {escape(item)}")
+    if quiet:
+        return EXIT_OK
     names = ", ".join(display_path(p) for p in written)
     console.print(f"[green]Exported[/green] {escape(display_path(loaded.path))} -> {escape(names)}")
     return EXIT_OK

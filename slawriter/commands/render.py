@@ -136,28 +136,38 @@ def run(args: argparse.Namespace) -> int:
     if outcome.missing_glyphs:
         from rich.console import Console as RichConsole
 
-        from slawriter.render.fonts import describe
+        from slawriter.render.fonts import describe, font_advice
 
         err = RichConsole(stderr=True, highlight=False, soft_wrap=True)
         for pdf, characters in outcome.missing_glyphs:
             err.print(
                 f"Warning: {display_path(pdf)}: no installed font has {describe(characters)}: "
-                "they print as empty boxes. Install a font that has them (e.g. fonts-noto-cjk "
-                "for Chinese, Japanese and Korean) and render again.",
+                f"they print as empty boxes. {font_advice(characters)} and render again.",
                 markup=False,
             )
     if args.json:
         _print_json(outcome)
         return EXIT_OK
     console = output_console()
-    for note in outcome.skipped:
-        console.print(f"Skipped {note}", markup=False)
+    for path, reason in outcome.skipped:
+        console.print(f"Skipped {display_path(path)}: {reason}", markup=False)
     for path, findings in outcome.findings:
         print_findings(console, path, findings)
     notes = [p for p, findings in outcome.findings if any(f.severity == "info" for f in findings)]
     if notes:
-        names = " ".join(display_path(p) for p in notes)
-        console.print(f"Some promises were not checked: see slawriter check {names}", markup=False)
+        # Standard input has been read: 'slawriter check -' would wait for it again.
+        named = [display_path(p) for p in notes if str(p) != "-"]
+        if named:
+            names = " ".join(named)
+            console.print(
+                f"Some promises were not checked: see slawriter check {names}", markup=False
+            )
+        if len(named) < len(notes):
+            console.print(
+                "Some promises in the agreement read from standard input were not checked: "
+                "run slawriter check on the agreement file",
+                markup=False,
+            )
     for item in outcome.written:
         names = ", ".join(display_path(p) for p in item.files)
         console.print(
@@ -216,7 +226,9 @@ def _print_json(outcome: Any) -> None:
             }
             for item in outcome.written
         ],
-        "skipped": list(outcome.skipped),
+        "skipped": [
+            {"file": display_path(path), "reason": reason} for path, reason in outcome.skipped
+        ],
         "findings": findings,
         "accepted_risks": [
             {"agreement": display_path(item.agreement), **risk}

@@ -85,7 +85,7 @@ def _check_version(doc: YamlDoc, what: str) -> None:
 
 
 def load_provider(path: Path) -> Provider:
-    doc = read_yaml(path)
+    doc = read_yaml(path, keep_bad_dates=True)
     _check_version(doc, "a slawriter provider file")
     provider = validate_model(Provider, doc.data, [doc], "the provider file")
     _check_logo(doc, provider)
@@ -179,7 +179,7 @@ def load_agreement(path: Path, library: Library) -> Loaded:
     """The agreement at ``path`` with its provider and profile, validated; every problem in
     it (and in its provider file) raised together as one InputError."""
     _check_file_name(path)
-    doc = read_yaml(path)
+    doc = read_yaml(path, keep_bad_dates=True)
     name = display_path(path)
     if _looks_like_provider(doc.data):
         raise ProviderFileGiven(

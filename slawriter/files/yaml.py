@@ -37,6 +37,9 @@ class YamlDoc:
     data: Any
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     text: str = ""
+    # Dates that do not exist (2027-02-30), kept in ``data`` as their text so the rest of the
+    # file is still checked: validate_model reports them with the other problems.
+    bad_dates: list[BadDate] = field(default_factory=list)
 
     def position(self, loc: Loc) -> tuple[int, int] | None:
         """Line and column (1-based) of ``loc``, or of its nearest ancestor in this file."""
@@ -54,10 +57,15 @@ def _plain(node: Any, loc: Loc, positions: dict[Loc, tuple[int, int]]) -> Any:
     """ruamel's round-trip objects -> dict/list/str/int/float/bool/date, recording positions."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    if isinstance(node, _Unread):
+        return node  # kept as it is: _collect_bad_dates finds it
     if isinstance(node, CommentedMap):
         out: dict[Any, Any] = {}
         for key in node:
-            plain_key = _plain(key, (), {}) if not isinstance(key, str) else str(key)
+            plain_key = (
+                key if isinstance(key, _Unread) else str(key) if isinstance(key, str)
+                else _plain(key, (), {})
+            )  # fmt: skip
             try:
                 line, column = node.lc.key(key)
             except (KeyError, TypeError):  # a key merged in with '<<:' has no place of its own
@@ -117,20 +125,56 @@ class _Fallback(Exception):
     """The fast path does not handle this file: read it with ruamel."""
 
 
-class _NotADate(Exception):
-    """A date such as 2027-02-30, at ``mark``: reported with its line and column."""
+class _Unread(str):
+    """A date such as 2027-02-30 as the readers give it: its text, and the ``mark`` of its
+    place. The rest of the file is read on; _collect_bad_dates turns these into plain text
+    and notes each one's field, so every problem in the file is reported at once."""
 
-    def __init__(self, text: str, mark: Any) -> None:
-        super().__init__(text)
-        self.text = text
-        self.mark = mark
+    mark: Any = None
 
 
-def _date_problem(path: Path, text: str, mark: Any) -> InputError:
-    """Both readers' words for a date that does not exist: what is wrong with it, and where."""
+def _unread(text: str, mark: Any) -> _Unread:
+    value = _Unread(text)
+    value.mark = mark
+    return value
+
+
+@dataclass(frozen=True)
+class BadDate:
+    """A date that does not exist, where it is: its field's location, line and column."""
+
+    loc: Loc
+    text: str
+    line: int | None
+    column: int | None
+
+
+def _collect_bad_dates(node: Any, loc: Loc, found: list[BadDate]) -> Any:
+    """``node`` with every _Unread turned into plain text, each one noted in ``found``."""
+
+    def note(value: _Unread, where: Loc) -> str:
+        mark = value.mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        found.append(BadDate(where, str(value), line, column))
+        return str(value)
+
+    if isinstance(node, dict):
+        out: dict[Any, Any] = {}
+        for key, value in node.items():
+            plain_key = note(key, (*loc, str(key))) if isinstance(key, _Unread) else key
+            out[plain_key] = _collect_bad_dates(value, (*loc, plain_key), found)
+        return out
+    if isinstance(node, list):
+        return [_collect_bad_dates(item, (*loc, index), found) for index, item in enumerate(node)]
+    if isinstance(node, _Unread):
+        return note(node, loc)
+    return node
+
+
+def _date_message(text: str) -> str:
+    """Both readers' words for a date that does not exist: what is wrong with it."""
     import calendar
 
-    name = display_path(path)
     found = _DATE.match(text.strip())
     reason = "not a date"
     if found:
@@ -140,17 +184,22 @@ def _date_problem(path: Path, text: str, mark: Any) -> InputError:
         elif day < 1 or day > calendar.monthrange(year, month)[1]:
             month_name = calendar.month_name[month]
             reason = f"{month_name} {year} has {calendar.monthrange(year, month)[1]} days"
-    return InputError(
-        f"{name} is not valid YAML",
-        [
-            Problem(
-                name,
-                f"'{text.strip()}' is not a date: {reason} (dates are written YYYY-MM-DD)",
-                mark.line + 1 if mark is not None else None,
-                mark.column + 1 if mark is not None else None,
-            )
-        ],
-    )
+    return f"'{text.strip()}' is not a date: {reason} (dates are written YYYY-MM-DD)"
+
+
+def date_problems(doc: YamlDoc, data: Any = None) -> list[Problem]:
+    """The dates in ``doc`` that do not exist, as problems with their field paths (named by
+    the ids in ``data``, the document's own data unless given)."""
+    return [
+        Problem(
+            display_path(doc.path),
+            _date_message(bad.text),
+            bad.line,
+            bad.column,
+            format_path(bad.loc, doc.data if data is None else data),
+        )
+        for bad in doc.bad_dates
+    ]
 
 
 _PLAIN = "tag:slawriter:plain"  # a plain scalar, left for _scalar to resolve
@@ -210,7 +259,7 @@ def _scalar(node: Any) -> Any:
         try:
             return date(int(found[1]), int(found[2]), int(found[3]))
         except ValueError:
-            raise _NotADate(value, node.start_mark) from None
+            return _unread(value, node.start_mark)
     if _NOT_TEXT.fullmatch(value):
         raise _Fallback
     return value
@@ -368,21 +417,30 @@ def _scan(events: Iterable[Any], path: Path, kinds: Any) -> None:
             counts[-1] += size
 
 
-def parse_yaml(text: str, path: Path) -> YamlDoc:
+def parse_yaml(text: str, path: Path, *, keep_bad_dates: bool = False) -> YamlDoc:
+    """The YAML ``text`` of ``path``. A date that does not exist is an InputError, unless
+    ``keep_bad_dates``: then it is left in ``bad_dates`` for validate_model to report along
+    with every other problem of the file."""
     try:
         data, positions = _fast_parse(text)
     except _Fallback:
         check_structure(text, path)
-        return _ruamel_parse(text, path)
-    except _NotADate as error:
-        raise _date_problem(path, error.text, error.mark) from None
-    return YamlDoc(path, data, positions, text)
+        return _ruamel_parse(text, path, keep_bad_dates=keep_bad_dates)
+    return _finish(YamlDoc(path, data, positions, text), keep_bad_dates)
+
+
+def _finish(doc: YamlDoc, keep_bad_dates: bool) -> YamlDoc:
+    doc.data = _collect_bad_dates(doc.data, (), doc.bad_dates)
+    if doc.bad_dates and not keep_bad_dates:
+        name = display_path(doc.path)
+        raise InputError(f"{name} is not valid YAML", date_problems(doc))
+    return doc
 
 
 @functools.cache
 def _ruamel_constructor() -> type:
     """ruamel's round-trip constructor, except that a date which does not exist (2027-02-30)
-    is raised with its node's place: ruamel's own ValueError has no line or column."""
+    is read as its text with its node's place: ruamel's own ValueError has no line or column."""
     from ruamel.yaml.constructor import RoundTripConstructor
 
     class Constructor(RoundTripConstructor):
@@ -390,13 +448,13 @@ def _ruamel_constructor() -> type:
             try:
                 return super().construct_yaml_timestamp(node, values)
             except ValueError:
-                raise _NotADate(str(node.value), node.start_mark) from None
+                return _unread(str(node.value), node.start_mark)
 
     Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
     return Constructor
 
 
-def _ruamel_parse(text: str, path: Path) -> YamlDoc:
+def _ruamel_parse(text: str, path: Path, *, keep_bad_dates: bool = False) -> YamlDoc:
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -407,8 +465,6 @@ def _ruamel_parse(text: str, path: Path) -> YamlDoc:
     name = display_path(path)
     try:
         raw = yaml.load(text)
-    except _NotADate as error:
-        raise _date_problem(path, error.text, error.mark) from None
     except DuplicateKeyError as error:
         mark = error.problem_mark
         key = str(error.problem).split('"')[1] if '"' in str(error.problem) else "?"
@@ -453,10 +509,11 @@ def _ruamel_parse(text: str, path: Path) -> YamlDoc:
         ) from None
     positions: dict[Loc, tuple[int, int]] = {}
     data = _plain(raw, (), positions)
-    return YamlDoc(path, data, positions, text)
+    return _finish(YamlDoc(path, data, positions, text), keep_bad_dates)
 
 
-def read_yaml(path: Path) -> YamlDoc:
+def read_yaml(path: Path, *, keep_bad_dates: bool = False) -> YamlDoc:
+    """The YAML file at ``path`` (see parse_yaml for ``keep_bad_dates``)."""
     name = display_path(path)
 
     def fail(message: str, line: int | None = None, column: int | None = None) -> InputError:
@@ -475,7 +532,7 @@ def read_yaml(path: Path) -> YamlDoc:
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         raise fail("is not UTF-8 text: save the file as UTF-8", line, column) from None
-    return parse_yaml(text, path)
+    return parse_yaml(text, path, keep_bad_dates=keep_bad_dates)
 
 
 def deep_merge(base: Any, over: Any) -> Any:
@@ -560,15 +617,16 @@ def _message(error: Mapping[str, Any], model: type[BaseModel], loc: Loc) -> str:
         return f"expected a list, found {_describe(error.get('input'))}"
     if kind in ("string_type",):
         return f"expected text, found {_describe(error.get('input'))}"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return (
+            f"expected a date as YYYY-MM-DD, e.g. 2027-01-01, found {_describe(error.get('input'))}"
+        )
     if kind in (
         "int_type",
         "int_parsing",
         "float_parsing",
         "decimal_parsing",
         "bool_parsing",
-        "date_from_datetime_parsing",
-        "date_parsing",
-        "date_type",
         "int_from_float",
     ):
         return f"{message.lower()}, found {_describe(error.get('input'))}"
@@ -578,14 +636,22 @@ def _message(error: Mapping[str, Any], model: type[BaseModel], loc: Loc) -> str:
 
 
 def validation_problems(
-    error: ValidationError, model: type[BaseModel], data: Any, docs: Iterable[YamlDoc]
+    error: ValidationError,
+    model: type[BaseModel],
+    data: Any,
+    docs: Iterable[YamlDoc],
+    skip: Iterable[Loc] = (),
 ) -> list[Problem]:
+    """pydantic's errors as problems, except those at or inside a location in ``skip``."""
     docs = list(docs)
+    skip = list(skip)
     problems = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if p != "[key]")
         # pydantic adds the validator name to a location in some unions; drop such parts
         loc = tuple(p for p in loc if isinstance(p, int) or "[" not in str(p))
+        if any(loc[: len(place)] == place for place in skip):
+            continue
         problems.append(_locate(loc, _message(item, model, loc), data, docs))
     return problems
 
@@ -622,12 +688,18 @@ def validate_model(model: type[M], data: Any, docs: Iterable[YamlDoc], what: str
         )
     from pydantic import ValidationError
 
+    # A date that does not exist is reported in its own words, not pydantic's as well.
+    problems = [problem for doc in docs for problem in date_problems(doc, data)]
+    skip = [bad.loc for doc in docs for bad in doc.bad_dates]
     try:
-        return model.model_validate(data)
+        validated = model.model_validate(data)
     except ValidationError as error:
-        problems = validation_problems(error, model, data, docs)
-        count = len(problems)
-        raise InputError(
-            f"{display_path(docs[0].path)}: {plural(count, 'problem')} in {what}",
-            sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0)),
-        ) from None
+        problems += validation_problems(error, model, data, docs, skip)
+    else:
+        if not problems:
+            return validated
+    count = len(problems)
+    raise InputError(
+        f"{display_path(docs[0].path)}: {plural(count, 'problem')} in {what}",
+        sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0)),
+    )

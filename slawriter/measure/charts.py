@@ -106,3 +106,33 @@ def downtime_chart(months: Sequence[Figures]) -> bytes:
     axes.legend(fontsize=6)
     figure.tight_layout()
     return _png(figure)
+
+
+# What a screen reader says for each chart: its figures, not its title again (the caption
+# under the picture already says that). Plain text, no matplotlib.
+
+
+def compliance_alt(total: Figures) -> str:
+    """'Compliance per priority, response and resolution: P1 100% and 95%, P2 80% and n/a'."""
+    from slawriter.text.numbers import ratio_percent
+
+    def shown(ratio: float | None) -> str:  # 0.6666 -> '66.7%', 1.0 -> '100%'
+        return ratio_percent(None if ratio is None else round(ratio, 3), None)
+
+    parts = [
+        f"{pid} {shown(item.response_compliance)} and {shown(item.resolution_compliance)}"
+        for pid, item in total.priorities.items()
+    ]
+    return "Compliance per priority, response and resolution: " + ", ".join(parts)
+
+
+def downtime_alt(total: Figures) -> str:
+    """'Downtime against allowed downtime: email 12 of 43.2 minutes, files 0 of 180 minutes'."""
+    from slawriter.text.numbers import minutes_figure
+
+    parts = [
+        f"{sid} {minutes_figure(item.downtime_s)} of {minutes_figure(item.allowed_downtime_s)} "
+        "minutes"
+        for sid, item in total.services.items()
+    ]
+    return "Downtime against allowed downtime: " + ", ".join(parts)

@@ -358,7 +358,7 @@ def add_comparison(
         raise InputError(
             f"--compare: {mapping.origin} names no column with the helpdesk's own SLA verdict, "
             "so there is nothing to compare; name the export's breach flag or SLA column "
-            "under 'verdict:' in a --mapping file (see docs/measurement.md)"
+            "under 'verdict:' in a --mapping file (see slawriter docs measurement)"
         )
     wanted = {"id": mapping.tickets["id"], **mapping.verdict}
     chunks = list(_read_columns(inputs.tickets, name, wanted, ("id",), "ticket"))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from slawriter.files.locale import document_locale
+from slawriter.measure.charts import compliance_alt, downtime_alt
 from slawriter.measure.report import (
     PERCENTILE_METHOD,
     PROXY_NO_RESPONSE_CREDIT,
@@ -244,7 +245,12 @@ def _tickets(report: Report, charts: dict[str, bytes]) -> list[Block]:
             "Times are business time on each priority's calendar, less time paused waiting "
             f"on the customer; median and 90th percentile by the {PERCENTILE_METHOD} method."
         ),
-        Image(charts["compliance"], CHART_WIDTH_MM, "Compliance per priority"),
+        Image(
+            charts["compliance"],
+            CHART_WIDTH_MM,
+            "Compliance per priority",
+            compliance_alt(report.total),
+        ),
     ]
     return blocks + _more_targets(report)
 
@@ -369,7 +375,8 @@ def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
         ]
         blocks.append(_para("Uptime by month, side by side:"))
         blocks.append(_table(["Service", *labels], rows))
-    blocks.append(Image(charts["downtime"], CHART_WIDTH_MM, "Downtime against allowed downtime"))
+    caption = "Downtime against allowed downtime"
+    blocks.append(Image(charts["downtime"], CHART_WIDTH_MM, caption, downtime_alt(report.total)))
     return blocks
 
 

@@ -6,6 +6,7 @@ functions; they call the loader, the checker, the drafting package and the rende
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,7 +138,7 @@ class Written:
 @dataclass
 class Outcome:
     written: list[Written]
-    skipped: list[str]  # notes about files passed over (provider files in a glob)
+    skipped: list[tuple[Path, str]]  # files passed over (provider files in a glob), and why
     # Feasibility findings per agreement (errors among them were accepted as risks).
     findings: list[tuple[Path, list[Finding]]] = field(default_factory=list)
     # Characters of a PDF that no installed font has (they print as empty boxes), per PDF.
@@ -256,9 +257,9 @@ def render_files(
 
             missing = uncovered(text.decode("utf-8"))
             if missing:
-                missing_glyphs.append((out_dir / f"{loaded.path.stem}.pdf", missing))
-        files = {out_dir / f"{loaded.path.stem}.{ext}": data for ext, data in outputs.items()}
-        rec_path = record_path(out_dir, loaded.path.stem)
+                missing_glyphs.append((out_dir / f"{output_stem(loaded)}.pdf", missing))
+        files = {out_dir / f"{output_stem(loaded)}.{ext}": data for ext, data in outputs.items()}
+        rec_path = record_path(out_dir, output_stem(loaded))
         record = read_record(rec_path)
         check_overwrite(files, record, force, source=loaded.path)
         plans.append((loaded, files, rec_path, record))
@@ -304,7 +305,7 @@ def _recorded_reasons(out_dir: Path, loaded_all: Sequence[Loaded]) -> dict[tuple
     reasons: dict[tuple[str, str], str] = {}
     for loaded in loaded_all:
         try:
-            record = read_record(record_path(out_dir, loaded.path.stem))
+            record = read_record(record_path(out_dir, output_stem(loaded)))
         except SlawriterError:
             continue
         if record.get("agreement_path") not in (None, str(loaded.path.resolve())):
@@ -313,6 +314,15 @@ def _recorded_reasons(out_dir: Path, loaded_all: Sequence[Loaded]) -> dict[tuple
             if isinstance(risk, dict) and {"rule", "message", "reason"} <= set(risk):
                 reasons[(str(risk["rule"]), str(risk["message"]))] = str(risk["reason"])
     return reasons
+
+
+def output_stem(loaded: Loaded) -> str:
+    """The name of an agreement's documents: its file's, or for standard input ('-') its
+    reference made fit for a file name (a file named '-.docx' is hard to open)."""
+    if str(loaded.path) != "-":
+        return loaded.path.stem
+    slug = re.sub(r"[^a-z0-9]+", "-", loaded.agreement.agreement.reference.lower()).strip("-")
+    return slug or "stdin-agreement"
 
 
 def _check_stems(paths: Sequence[Path], out_dir: Path) -> None:
@@ -329,16 +339,16 @@ def _check_stems(paths: Sequence[Path], out_dir: Path) -> None:
 
 def _load_all(
     paths: Sequence[Path], library: Library, workers: Workers
-) -> tuple[list[Loaded], list[str]]:
+) -> tuple[list[Loaded], list[tuple[Path, str]]]:
     """Every agreement loaded, provider files passed over; every problem raised together."""
     problems: list[Problem] = []
     loaded_all: list[Loaded] = []
-    skipped: list[str] = []
+    skipped: list[tuple[Path, str]] = []
     results = workers.map(_load_job, [(path, library.root) for path in paths])
     for path, result in zip(paths, results, strict=True):
         if isinstance(result, ProviderFileGiven):
             # A glob such as examples/*.yaml picks up the provider file too: pass over it.
-            skipped.append(f"{display_path(path)}: a provider file, not an agreement")
+            skipped.append((path, "a provider file, not an agreement"))
         elif isinstance(result, SlawriterError):
             problems.extend(result.problems or [Problem(display_path(path), result.message)])
         else:
@@ -353,7 +363,7 @@ def _load_all(
                 )
             loaded_all.append(result)
     if not loaded_all and skipped and not problems:
-        raise InputError(skipped[0])
+        raise InputError(f"{display_path(skipped[0][0])}: {skipped[0][1]}")
     if problems:
         count = len(problems)
         raise InputError(f"nothing was written: {plural(count, 'problem')}", problems)

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import unicodedata
 
-__all__ = ["describe", "uncovered"]
+__all__ = ["describe", "font_advice", "uncovered"]
 
 LIMIT = 400  # distinct characters asked about one by one, at most (a few ms each)
 
@@ -50,3 +50,30 @@ def describe(characters: str, shown: int = 8) -> str:
     names = [f"{c} (U+{ord(c):04X})" for c in characters[:shown]]
     more = len(characters) - shown
     return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+# Unicode blocks and the Debian/Ubuntu font package that draws them.
+_CJK = (
+    (0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x3000, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF),
+    (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF),
+)  # fmt: skip
+_EMOJI = (
+    (0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2B00, 0x2BFF), (0xFE00, 0xFE0F), (0x1F1E6, 0x1F1FF),
+)  # fmt: skip
+
+
+def _in(character: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= ord(character) <= high for low, high in ranges)
+
+
+def font_advice(characters: str) -> str:
+    """Which font to install for ``characters``: 'fonts-noto-color-emoji (emoji)', 'fonts-noto-cjk
+    (Chinese, Japanese and Korean)', both, or, for anything else, a font that has them."""
+    wanted = []
+    if any(_in(c, _CJK) for c in characters):
+        wanted.append("fonts-noto-cjk for Chinese, Japanese and Korean")
+    if any(_in(c, _EMOJI) for c in characters):
+        wanted.append("fonts-noto-color-emoji for emoji")
+    if not wanted:
+        return "Install a font that has them"
+    return "Install a font that has them (e.g. " + " and ".join(wanted) + ")"

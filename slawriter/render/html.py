@@ -115,7 +115,7 @@ def _block(block: Block) -> str:
     if isinstance(block, ListBlock):
         return _list(block)
     if isinstance(block, Image):
-        picture = _picture(block.png, "", block.caption, f"width:{block.width_mm:g}mm")
+        picture = _picture(block.png, "", block.alt or block.caption, f"width:{block.width_mm:g}mm")
         caption = f"<figcaption>{escape(block.caption)}</figcaption>" if block.caption else ""
         return f"<figure>{picture}{caption}</figure>"
     if isinstance(block, Columns):
@@ -170,7 +170,10 @@ def render_html(document: Document) -> str:
     if cover.draft:
         out.append(f'<p class="draft">{escape(cover.draft_notice)}</p>')
     if cover.logo:
-        out.append(f"<p>{_picture(cover.logo, 'logo', cover.provider.legal_name)}</p>")
+        owner = cover.provider.legal_name  # the same words as the Word document's alt text
+        out.append(
+            f"<p>{_picture(cover.logo, 'logo', f'Logo of {owner}' if owner else 'Logo')}</p>"
+        )
     out += [
         f"<h1>{escape(cover.title)}</h1>",
         f'<p class="subtitle">{escape(cover.subtitle)}</p>',

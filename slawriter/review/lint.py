@@ -388,7 +388,7 @@ class TemplateChecker:
             "unknown-name",
             f"'{name}' is not a name a clause can use{hint}",
             "the agreement and the documented helpers have no such name, so "
-            "rendering would stop with an error (see docs/clause-authors.md)",
+            "rendering would stop with an error (see slawriter docs clause-authors)",
         )
 
     # -- security: scanned over the whole tree, whatever the walker understands ----------------
@@ -941,8 +941,8 @@ class LibraryLinter:
                 self._load_failed(
                     path,
                     error,
-                    "the front matter must follow the clause schema (docs/clause-authors.md) "
-                    "or the library cannot be loaded",
+                    "the front matter must follow the clause schema (slawriter docs "
+                    "clause-authors) or the library cannot be loaded",
                 )
                 continue
             if clause.key in clauses:
@@ -1022,7 +1022,7 @@ class LibraryLinter:
                         clause.body_line + offset,
                         "layout",
                         what,
-                        "the agreement layout is fixed (docs/clause-authors.md): rendering "
+                        "the agreement layout is fixed (slawriter docs clause-authors): rendering "
                         "would stop with an error",
                     )
                     break

@@ -328,7 +328,7 @@ def load_questions(folder: Path, name: str, _seen: tuple[str, ...] = ()) -> Ques
     if not path.is_file():
         raise InputError(
             f"no questions for '{name}': expected {display_path(path)} "
-            "(each profile needs a question file; see docs/wizard.md)"
+            "(each profile needs a question file; see slawriter docs wizard)"
         )
     if name in _seen:
         raise InputError(f"{display_path(path)}: based_on goes round in a circle")
