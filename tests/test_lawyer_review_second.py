@@ -1,0 +1,92 @@
+"""The customer's lawyer's second review: the examples the lawyer refused (Ireland, the
+Illinois dental lab, the corner-shop dental practice) and the master-agreement wording of the
+two accepted, each asserted on the document it prints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_lawyer_review import ILLINOIS, NEW_YORK, clause, document, paragraph
+
+IRELAND = "ireland-standard.yaml"
+CORNER_SHOP = "corner-shop-smb.yaml"
+ACME = "acme-standard.yaml"
+
+
+# --- 5. the master agreement does not defeat the remedies --------------------------------------
+
+
+@pytest.mark.parametrize("name", [NEW_YORK, ACME])
+def test_credits_and_termination_survive_a_master_agreement_that_prevails(
+    tmp_path: Path, name: str
+) -> None:
+    master = clause(document(tmp_path, name), "1.3")
+    assert "the Master Agreement prevails to the extent of the conflict, except that the " in master
+    assert (
+        "Service Credits, and the right to end this Agreement or a service for repeated "
+        "failure and the effects of doing so, apply as this Agreement states despite anything "
+        "in the Master Agreement" in master
+    )
+
+
+def test_no_exception_when_the_sla_prevails(tmp_path: Path) -> None:
+    def sla_first(data: dict[str, Any]) -> None:
+        data["agreement"]["precedence"] = "sla"
+
+    master = clause(document(tmp_path, ACME, sla_first), "1.3")
+    assert "this Agreement prevails to the extent of the conflict. Matters" in master
+
+
+# --- 10. one payment rule, in one place ---------------------------------------------------------
+
+
+def test_ireland_states_when_invoices_are_due_once(tmp_path: Path) -> None:
+    text = document(tmp_path, IRELAND)
+    assert "within 30 calendar days of the date of the invoice" in clause(text, "18.3")
+    charges = "pay the Provider's charges for the Services as the Fees and Payment clause requires"
+    assert charges in text
+    assert "receiving it. The fees" not in text
+    assert len(re.findall(r"30 calendar days of the date of", text)) == 1
+
+
+def test_plain_invoices_are_due_from_their_date(tmp_path: Path) -> None:
+    text = document(tmp_path, CORNER_SHOP)
+    assert "you pay within 30 calendar days of the invoice's date" in paragraph(text, "**Paying.**")
+    assert "pay our invoices when they are due." in text
+
+
+# --- 11. a fee rise is known before the last day to give notice --------------------------------
+
+
+def test_ireland_fee_notice_comes_before_the_non_renewal_deadline(tmp_path: Path) -> None:
+    change = paragraph(document(tmp_path, IRELAND), "**Changes to the fees.**")
+    assert (
+        "only by written notice given at least 30 calendar days before the last day on which the "
+        "Customer may give notice that this Agreement will not renew" in change
+    )
+    assert "90 calendar days before the current term ends" not in change
+
+
+@pytest.mark.parametrize("name", [ILLINOIS, CORNER_SHOP])
+def test_plain_fee_notice_comes_before_the_non_renewal_deadline(tmp_path: Path, name: str) -> None:
+    fees = paragraph(document(tmp_path, name), "**What you pay.**")
+    assert (
+        "at least 30 calendar days before the last day on which you can give notice not to "
+        "renew" in fees
+    )
+
+
+# --- 14. a Workaround counts only when the Customer has accepted it -----------------------------
+
+
+@pytest.mark.parametrize("name", [NEW_YORK, IRELAND, ACME])
+def test_a_workaround_lowers_the_priority_only_when_accepted(tmp_path: Path, name: str) -> None:
+    text = document(tmp_path, name)
+    accepted = "a Workaround that the Customer has accepted, acting reasonably, is in place"
+    assert accepted in paragraph(text, "**Changing a Priority.**")
+    assert accepted in paragraph(text, "stops the Resolution clock")
+    assert "Workaround is in place" not in text
