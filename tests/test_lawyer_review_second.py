@@ -90,3 +90,40 @@ def test_a_workaround_lowers_the_priority_only_when_accepted(tmp_path: Path, nam
     assert accepted in paragraph(text, "**Changing a Priority.**")
     assert accepted in paragraph(text, "stops the Resolution clock")
     assert "Workaround is in place" not in text
+
+
+# --- 6. New York: the provider reminds the customer before an automatic renewal ---------------
+
+
+def test_new_york_renewal_needs_the_providers_reminder(tmp_path: Path) -> None:
+    term = clause(document(tmp_path, NEW_YORK), "1.4")
+    assert (
+        "Before each renewal, the Provider shall serve on the Customer, by personal service or "
+        "certified mail, a written reminder that this Agreement will renew unless notice is given, "
+        "stating the last day for that notice, at least 15 and not more than 30 calendar days "
+        "before that day, as section 5-903 of the New York General Obligations Law requires" in term
+    )
+
+
+def test_plain_new_york_renewal_reminder(tmp_path: Path) -> None:
+    def in_new_york(data: dict[str, Any]) -> None:
+        data["agreement"]["jurisdiction"] = "new-york"
+
+    text = document(tmp_path, ILLINOIS, in_new_york)
+    assert (
+        "We remind you in writing, by personal service or certified mail, 15 to 30 calendar days "
+        "before your last day to give that notice, as section 5-903 of the New York General "
+        "Obligations Law requires" in text
+    )
+
+
+@pytest.mark.parametrize("name", [ILLINOIS, ACME])
+def test_no_renewal_reminder_elsewhere(tmp_path: Path, name: str) -> None:
+    assert "5-903" not in document(tmp_path, name)
+
+
+def test_no_renewal_reminder_without_renewal(tmp_path: Path) -> None:
+    def fixed_term(data: dict[str, Any]) -> None:
+        data["agreement"]["term"]["renewal"] = None
+
+    assert "5-903" not in document(tmp_path, NEW_YORK, fixed_term)

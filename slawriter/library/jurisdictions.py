@@ -40,6 +40,20 @@ class Regime(Strict):
     authority: Line = Field(description="Who regulates it, e.g. 'the Information Commissioner'")
 
 
+class RenewalReminder(Strict):
+    """A written reminder the provider must serve before the customer's last day to give notice
+    not to renew, or the automatic renewal does not bind the customer."""
+
+    earliest: Annotated[int, Field(ge=1, le=365)] = Field(
+        description="Served no more than this many days before the notice deadline"
+    )
+    latest: Annotated[int, Field(ge=1, le=365)] = Field(
+        description="Served at least this many days before the notice deadline"
+    )
+    served_by: Line = Field(description="How it is served, e.g. 'certified mail'")
+    law: Line = Field(description="The statute that requires it (printed)")
+
+
 class Jurisdiction(Strict):
     id: str = ""  # filled from the key
     name: Line
@@ -62,6 +76,10 @@ class Jurisdiction(Strict):
         default="company number", description="What the cover calls a party's company_number"
     )
     tax: Line = Field(default="VAT", description="The tax charged on top of the fees")
+    renewal_reminder: RenewalReminder | None = Field(
+        default=None,
+        description="A reminder of automatic renewal that the law requires the provider to serve",
+    )
     working_days: Line | None = Field(
         default=None,
         description="The holidays that are not Working Days, e.g. 'a bank or public holiday "
