@@ -127,3 +127,47 @@ def test_no_renewal_reminder_without_renewal(tmp_path: Path) -> None:
         data["agreement"]["term"]["renewal"] = None
 
     assert "5-903" not in document(tmp_path, NEW_YORK, fixed_term)
+
+
+# --- 4. stand-alone contracts end for breach, insolvency and a long force majeure -------------
+
+
+def test_ireland_standalone_terms_end_for_breach_insolvency_and_force_majeure(
+    tmp_path: Path,
+) -> None:
+    text = document(tmp_path, IRELAND)
+    breach = text.split("**Termination for breach or insolvency.**")[1].split("**Prolonged")[0]
+    assert (
+        "commits a material breach of this Agreement and, if the breach can be remedied, has "
+        "not remedied it within 30 calendar days after receiving written notice" in breach
+    )
+    assert "becomes unable to pay its debts as they fall due" in breach
+    assert "so far as the law that applies to the insolvency allows" in breach
+    assert (
+        "If a Force Majeure Event prevents the Provider from providing a service, or any "
+        "substantial part of it, for more than 30 consecutive calendar days, the Customer may end "
+        "this Agreement, or only that service" in paragraph(text, "**Prolonged Force Majeure")
+    )
+    assert (
+        "refund any fees paid for any period after the termination takes effect and pay any "
+        "Service Credits outstanding" in paragraph(text, "**Effect of termination.**")
+    )
+
+
+@pytest.mark.parametrize("name", [ILLINOIS, CORNER_SHOP])
+def test_plain_standalone_terms_end_for_breach_insolvency_and_force_majeure(
+    tmp_path: Path, name: str
+) -> None:
+    early = paragraph(document(tmp_path, name), "**Ending this agreement early.**")
+    assert (
+        "(a) seriously breaks it and, where the breach can be put right, has not done so within "
+        "30 calendar days of a written notice saying what is wrong; or (b) becomes insolvent"
+    ) in early
+    assert "stops that service, or most of it, for more than 30 calendar days in a row" in early
+    assert "we refund any fees paid for the time after the end" in early
+
+
+def test_no_early_termination_terms_under_a_master_agreement(tmp_path: Path) -> None:
+    text = document(tmp_path, ACME)
+    assert "Termination for breach or insolvency" not in text
+    assert "Prolonged Force Majeure" not in text
