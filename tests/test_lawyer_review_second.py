@@ -171,3 +171,39 @@ def test_no_early_termination_terms_under_a_master_agreement(tmp_path: Path) -> 
     text = document(tmp_path, ACME)
     assert "Termination for breach or insolvency" not in text
     assert "Prolonged Force Majeure" not in text
+
+
+# --- 1. desktop support has a remedy ------------------------------------------------------------
+
+
+def test_ireland_desktop_support_earns_target_credits(tmp_path: Path) -> None:
+    text = document(tmp_path, IRELAND)
+    assert clause(text, "10.4").endswith(
+        "Desktop and user support has no uptime target; its Incidents are subject only to the "
+        "Response, Resolution and Updates clause, and a missed Response or Resolution target earns "
+        "the Service Credits, and counts towards the Failure Months, that the Service Credits "
+        "clause sets out."
+    )
+    assert (
+        "For each Incident that misses its Response target or its Resolution target, the Customer "
+        "is entitled to a Service Credit of the percentage of the monthly fee of Desktop and user "
+        "support shown below" in paragraph(text, "**Response and Resolution credits.**")
+    )
+    assert "| P1 Critical | 2% per Incident | 5% per Incident |" in text
+    assert (
+        "These Service Credits shall not exceed 15% of the monthly fee of Desktop and user support "
+        "in a Month" in text
+    )
+    assert (
+        "or Service Credits for missed Response or Resolution targets are due for that Month (this "
+        "applies to Desktop and user support only)" in paragraph(text, "**Failure Month**")
+    )
+
+
+# --- 8. the credit cap is reachable -------------------------------------------------------------
+
+
+def test_ireland_credit_cap_is_the_top_tier(tmp_path: Path) -> None:
+    text = document(tmp_path, IRELAND)
+    assert "| Below 95% | 40% of the monthly fee |" in text
+    assert "shall not exceed 40% of its monthly fee" in paragraph(text, "**Cap.**")
