@@ -207,3 +207,38 @@ def test_ireland_credit_cap_is_the_top_tier(tmp_path: Path) -> None:
     text = document(tmp_path, IRELAND)
     assert "| Below 95% | 40% of the monthly fee |" in text
     assert "shall not exceed 40% of its monthly fee" in paragraph(text, "**Cap.**")
+
+
+# --- 9. VAT between the United Kingdom and the European Union -----------------------------------
+
+
+def test_ireland_invoices_from_a_uk_provider_apply_the_reverse_charge(tmp_path: Path) -> None:
+    payment = clause(document(tmp_path, IRELAND), "18.3")
+    assert (
+        "The fees and charges are exclusive of VAT. For VAT, the Provider belongs in the United "
+        "Kingdom and the Customer in the European Union: where the law requires the Customer to "
+        "account for VAT on the Services under the reverse charge, the Provider's invoices charge "
+        "no VAT and say that the reverse charge applies, and the Customer accounts for it; "
+        "otherwise the Customer shall pay VAT in addition" in payment
+    )
+
+
+def test_plain_reverse_charge_for_an_irish_customer(tmp_path: Path) -> None:
+    def irish(data: dict[str, Any]) -> None:
+        data["customer"]["registered_in"] = "ireland"
+
+    fees = paragraph(document(tmp_path, CORNER_SHOP, irish), "**What you pay.**")
+    assert (
+        "We are in the United Kingdom and you in the European Union: where the law makes you "
+        "account for the VAT under the reverse charge, we charge none" in fees
+    )
+
+
+def test_no_reverse_charge_within_the_united_kingdom(tmp_path: Path) -> None:
+    def scottish(data: dict[str, Any]) -> None:
+        data["customer"]["registered_in"] = "scotland"
+        data["customer"]["entity"] = "sole-trader"
+
+    text = document(tmp_path, CORNER_SHOP, scottish)
+    assert "reverse charge" not in text
+    assert "The fees do not include VAT, which you pay on top" in text

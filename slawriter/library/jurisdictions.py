@@ -76,6 +76,12 @@ class Jurisdiction(Strict):
         default="company number", description="What the cover calls a party's company_number"
     )
     tax: Line = Field(default="VAT", description="The tax charged on top of the fees")
+    vat_area: Line | None = Field(
+        default=None,
+        description="The VAT area the place is in ('the United Kingdom', 'the European Union'): "
+        "a supplier in one area invoicing a business in another charges no VAT where the "
+        "customer must account for it under the reverse charge",
+    )
     renewal_reminder: RenewalReminder | None = Field(
         default=None,
         description="A reminder of automatic renewal that the law requires the provider to serve",
