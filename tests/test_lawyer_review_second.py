@@ -242,3 +242,30 @@ def test_no_reverse_charge_within_the_united_kingdom(tmp_path: Path) -> None:
     text = document(tmp_path, CORNER_SHOP, scottish)
     assert "reverse charge" not in text
     assert "The fees do not include VAT, which you pay on top" in text
+
+
+# --- 7. notice periods in Working Days ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "notice"),
+    [
+        (ACME, "written notice at least 5 Working Days before each Scheduled Maintenance"),
+        (NEW_YORK, "written notice at least 5 Working Days before each Scheduled Maintenance"),
+        (CORNER_SHOP, "with written notice at least 2 Working Days ahead"),
+    ],
+)
+def test_maintenance_notice_is_in_working_days(tmp_path: Path, name: str, notice: str) -> None:
+    text = document(tmp_path, name)
+    assert notice in text
+    assert not re.search(r"notice (of )?at least \d+ Business Days?", text)
+
+
+def test_one_business_day_of_notice_is_one_working_day(tmp_path: Path) -> None:
+    def short(data: dict[str, Any]) -> None:
+        data["maintenance"]["notice"] = "1 business day"
+        data["maintenance"]["emergency_notice"] = "4h"
+
+    text = document(tmp_path, ACME, short)
+    assert "written notice at least 1 Working Day before each Scheduled Maintenance" in text
+    assert "after notice of at least 4 hours to the Customer's contact" in text

@@ -274,6 +274,15 @@ class Helpers:
             return ""
         return value.words()
 
+    def notice(self, value: Duration | Period | None) -> str:
+        """A notice period as the document prints it. Notice runs in whole days, not on the
+        service clock, so a file's '5 business days' prints as '5 Working Days' (a day the
+        Definitions clause defines); every other unit prints as written."""
+        if isinstance(value, Duration) and value.business_days:
+            days = value.business_days
+            return f"{days} Working Day{'' if days == 1 else 's'}"
+        return self.duration(value)
+
     def target(self, value: Duration, calendar: str | None = None) -> str:
         """A target as the priority matrix prints it: '4 Business Hours', '30 minutes'."""
         if value.business_days or self.calendar(calendar).is_always:
@@ -481,6 +490,7 @@ class Helpers:
     def filters(self) -> dict[str, Any]:
         return {
             "duration": self.duration,
+            "notice": self.notice,
             "target": self.target,
             "percent": self.percent,
             "money": self.money,

@@ -240,7 +240,10 @@ class Maintenance(Strict):
         examples=["business"],
     )
     notice: DurationField = Field(  # type: ignore[assignment]
-        default="5 business days", description="Notice given before planned maintenance"
+        default="5 business days",
+        description="Notice given before planned maintenance; a number of business days "
+        "prints as that many Working Days (whole weekdays that are not holidays), since "
+        "notice is not counted on the service clock",
     )
     monthly_cap: DurationField = Field(  # type: ignore[assignment]
         default="4h", description="Most planned maintenance in a month"
@@ -249,7 +252,9 @@ class Maintenance(Strict):
         default=False, description="Whether planned maintenance counts as Downtime"
     )
     emergency_notice: DurationField = Field(  # type: ignore[assignment]
-        default="2h", description="Notice given before emergency maintenance"
+        default="2h",
+        description="Notice given before emergency maintenance; business days print as "
+        "Working Days",
     )
     emergency_counts_toward_uptime: bool = Field(
         default=True, description="Whether emergency maintenance counts as Downtime"
