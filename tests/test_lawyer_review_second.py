@@ -56,7 +56,7 @@ def test_ireland_states_when_invoices_are_due_once(tmp_path: Path) -> None:
 def test_plain_invoices_are_due_from_their_date(tmp_path: Path) -> None:
     text = document(tmp_path, CORNER_SHOP)
     assert "you pay within 30 calendar days of the invoice's date" in paragraph(text, "**Paying.**")
-    assert "pay our invoices when they are due." in text
+    assert "pay our invoices on time." in text
 
 
 # --- 11. a fee rise is known before the last day to give notice --------------------------------
@@ -75,8 +75,8 @@ def test_ireland_fee_notice_comes_before_the_non_renewal_deadline(tmp_path: Path
 def test_plain_fee_notice_comes_before_the_non_renewal_deadline(tmp_path: Path, name: str) -> None:
     fees = paragraph(document(tmp_path, name), "**What you pay.**")
     assert (
-        "at least 30 calendar days before the last day on which you can give notice not to "
-        "renew" in fees
+        "telling you in writing at least 30 calendar days before your last day to give notice not "
+        "to renew" in fees
     )
 
 
@@ -160,11 +160,14 @@ def test_plain_standalone_terms_end_for_breach_insolvency_and_force_majeure(
 ) -> None:
     early = paragraph(document(tmp_path, name), "**Ending this agreement early.**")
     assert (
-        "(a) seriously breaks it and, where the breach can be put right, has not done so within "
-        "30 calendar days of a written notice saying what is wrong; or (b) becomes insolvent"
+        "(a) seriously breaks it and does not put it right (if it can be) within 30 calendar days "
+        "of written notice; or (b) becomes insolvent (so far as the law allows)"
     ) in early
-    assert "stops that service, or most of it, for more than 30 calendar days in a row" in early
-    assert "we refund any fees paid for the time after the end" in early
+    assert (
+        "You may also end it, or a service, by written notice if an event excused under What Is "
+        "Not Covered stops most of that service for over 30 calendar days in a row." in early
+    )
+    assert "We then refund, within 30 calendar days, fees paid for the time after the end." in early
 
 
 def test_no_early_termination_terms_under_a_master_agreement(tmp_path: Path) -> None:
@@ -269,3 +272,93 @@ def test_one_business_day_of_notice_is_one_working_day(tmp_path: Path) -> None:
     text = document(tmp_path, ACME, short)
     assert "written notice at least 1 Working Day before each Scheduled Maintenance" in text
     assert "after notice of at least 4 hours to the Customer's contact" in text
+
+
+# --- 2. the processor terms of the plain variant ------------------------------------------------
+
+
+def test_corner_shop_processor_terms_are_complete(tmp_path: Path) -> None:
+    data = paragraph(document(tmp_path, CORNER_SHOP), "**Your data is yours.**")
+    assert (
+        "we act only on your written instructions, telling you at once if one seems unlawful;"
+        in (data)
+    )
+    assert (
+        "we use another processor only with your written consent, on these terms, and remain "
+        "responsible to you for it" in data
+    )
+    assert (
+        "we help you with people's requests about their data, security, breaches, impact "
+        "assessments and prior consultation with the Information Commissioner" in data
+    )
+    assert (
+        "We process it to support and back up your systems, during this agreement and while we "
+        "keep its records: names, contact details and appointment records of patients and staff, "
+        "including patients' health records and X-rays, special-category data under Article 9 of "
+        "the UK GDPR." in data
+    )
+
+
+def test_standard_processing_details_name_special_categories(tmp_path: Path) -> None:
+    def health(data: dict[str, Any]) -> None:
+        data["data_protection"]["special_categories"] = ["occupational health records"]
+
+    details = paragraph(document(tmp_path, IRELAND, health), "**Processing details.**")
+    assert details.endswith(
+        "Special categories of personal data (Article 9 of the GDPR): occupational health records."
+    )
+
+
+def test_plain_processing_details_without_special_categories(tmp_path: Path) -> None:
+    data = paragraph(document(tmp_path, ILLINOIS, edit_in_england), "**Your data is yours.**")
+    assert "while we keep its records: the personal data held on those systems" in data
+    assert "special-category" not in data
+
+
+def edit_in_england(data: dict[str, Any]) -> None:
+    data["agreement"]["jurisdiction"] = "england-and-wales"
+    data["customer"]["entity"] = "sole-trader"
+    data["data_protection"]["regimes"] = ["uk-gdpr"]
+
+
+# --- 3. breach notice the law allows -------------------------------------------------------------
+
+
+def test_illinois_breach_notice_is_immediate(tmp_path: Path) -> None:
+    incidents = paragraph(document(tmp_path, ILLINOIS), "**Security incidents.**")
+    assert incidents.startswith(
+        "**10.4** **Security incidents.** A security incident is actual unauthorized access to, or "
+        "use, disclosure, change or destruction of, your data or the systems we support. "
+        "Immediately on discovering one, and in any event within 24 hours "
+        "(around the clock), as section 10(b) of the Personal Information Protection Act (815 ILCS "
+        "530/10(b)) requires, we will tell your contact person"
+    )
+    assert (
+        "Failed attempts (such as blocked log-ins) are not incidents; our monthly report totals "
+        "them." in incidents
+    )
+    assert "48 hours" not in incidents
+
+
+def test_corner_shop_health_data_breach_notice_is_24_hours(tmp_path: Path) -> None:
+    incidents = paragraph(document(tmp_path, CORNER_SHOP), "**Security incidents.**")
+    assert "Without undue delay, and in any event within 24 hours (around the clock) of " in (
+        incidents
+    )
+    assert "Immediately" not in incidents
+
+
+def test_without_special_category_data_the_files_notice_stands(tmp_path: Path) -> None:
+    def no_health(data: dict[str, Any]) -> None:
+        del data["data_protection"]["special_categories"]
+
+    incidents = paragraph(document(tmp_path, CORNER_SHOP, no_health), "**Security incidents.**")
+    assert "in any event within 48 hours (around the clock)" in incidents
+
+
+def test_a_shorter_notice_in_the_file_is_kept(tmp_path: Path) -> None:
+    def twelve(data: dict[str, Any]) -> None:
+        data["data_protection"]["breach_notice"] = "12h"
+
+    incidents = paragraph(document(tmp_path, ILLINOIS, twelve), "**Security incidents.**")
+    assert "Immediately on discovering one, and in any event within 12 hours" in incidents

@@ -321,6 +321,30 @@ class Helpers:
             raise ValueError(f"the library's jurisdiction data has no regime '{regime_id}'")
         return found
 
+    def breach_notice(self, protection: Any) -> dict[str, Any]:
+        """The breach notice the document gives: the file's period, shortened to the governing
+        law's limit and, with special-category data, to each regime's limit for it; and
+        whether the law says 'immediately'."""
+        period: Duration = protection.breach_notice
+        limits: list[Duration] = []
+        place = self.parties.jurisdiction
+        law = place.breach_notice if place else None
+        if law is not None:
+            limits.append(law.within)
+        if protection.special_categories and self.parties.places:
+            for regime_id in self.parties.regime_ids:
+                regime = self.parties.places.regimes.get(regime_id)
+                if regime is not None and regime.special_breach_notice is not None:
+                    limits.append(regime.special_breach_notice)
+        for limit in limits:
+            if period.business_days or period.seconds > limit.seconds:
+                period = limit
+        return {
+            "period": period.words(),
+            "immediately": bool(law and law.immediately),
+            "law": law.law if law else None,
+        }
+
     def party_description(self, who: Any) -> str:
         """How the parties clause describes a party: 'a company registered in England and
         Wales under number 04512377', 'an Illinois professional corporation'. Without an
@@ -513,6 +537,7 @@ class Helpers:
             "regime": self.regime,
             "party_description": self.party_description,
             "home": self.home,
+            "breach_notice": self.breach_notice,
             "calendars_named": self.calendars_named,
             "holiday_list": self.holiday_list,
             "holiday_tables": self.holiday_tables,

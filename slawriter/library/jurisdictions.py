@@ -18,7 +18,7 @@ from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
 from slawriter.files.yaml import read_yaml, validate_model
 from slawriter.model.common import HolidayCode, Language, Limit, Line, Slug, Strict
-from slawriter.model.durations import PeriodField
+from slawriter.model.durations import DurationField, PeriodField
 from slawriter.text.times import twelve_hour
 
 JURISDICTIONS_FILE = "jurisdictions.yaml"
@@ -38,6 +38,21 @@ class Regime(Strict):
     name: Line = Field(description="Short name for running text, e.g. 'the UK GDPR'")
     law: Line = Field(description="Full citation, printed once")
     authority: Line = Field(description="Who regulates it, e.g. 'the Information Commissioner'")
+    special_breach_notice: DurationField | None = Field(
+        default=None,
+        description="The longest a processor may take to tell the customer of a breach when "
+        "special-category data is handled, leaving the customer most of its own deadline",
+    )
+
+
+class BreachLaw(Strict):
+    """What the place's breach law requires of a provider holding data for its owner."""
+
+    within: DurationField = Field(description="The longest the document allows, e.g. 24h")
+    immediately: bool = Field(
+        default=False, description="Whether the law says 'immediately following discovery'"
+    )
+    law: Line = Field(description="The provision (printed)")
 
 
 class RenewalReminder(Strict):
@@ -81,6 +96,10 @@ class Jurisdiction(Strict):
         description="The VAT area the place is in ('the United Kingdom', 'the European Union'): "
         "a supplier in one area invoicing a business in another charges no VAT where the "
         "customer must account for it under the reverse charge",
+    )
+    breach_notice: BreachLaw | None = Field(
+        default=None,
+        description="The breach-notice duty of a provider that holds data for the customer",
     )
     renewal_reminder: RenewalReminder | None = Field(
         default=None,

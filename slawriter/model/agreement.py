@@ -450,6 +450,13 @@ class DataProtection(Strict):
         default_factory=list,
         description="What kinds of personal data it handles, for the processing details",
     )
+    special_categories: Annotated[list[Line], Limit(50, "items")] = Field(
+        default_factory=list,
+        description="Special-category personal data it handles (GDPR Article 9: health, "
+        "biometric, genetic data and the like), for the processing details, e.g. \"patients' "
+        "health records\"; breach notice is then at most the regime's limit for such data",
+        examples=[["patients' dental and medical records"]],
+    )
     disposal: Literal["return-and-destroy", "destroy", "return"] = Field(
         default="return-and-destroy",
         description="What happens to the customer's data when the agreement ends",
