@@ -34,6 +34,7 @@ from slawriter.text.times import (
     twelve_hour,
     weekday_date,
 )
+from slawriter.text.words import plural
 
 _COUNTRY_NAMES = {
     "GB": "the United Kingdom", "US": "the United States", "IE": "Ireland", "AU": "Australia",
@@ -279,8 +280,7 @@ class Helpers:
         service clock, so a file's '5 business days' prints as '5 Working Days' (a day the
         Definitions clause defines); every other unit prints as written."""
         if isinstance(value, Duration) and value.business_days:
-            days = value.business_days
-            return f"{days} Working Day{'' if days == 1 else 's'}"
+            return plural(value.business_days, "Working Day")
         return self.duration(value)
 
     def target(self, value: Duration, calendar: str | None = None) -> str:
