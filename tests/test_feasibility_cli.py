@@ -103,8 +103,9 @@ def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", "--list-rules")
     assert code == 0
     ids = [line.split()[0] for line in out.splitlines()]
-    assert ids[0] == "warranty-vs-resolution" and "vague-term" in ids and len(ids) == 22
+    assert ids[0] == "warranty-vs-resolution" and "vague-term" in ids and len(ids) == 24
     assert "escalation-out-of-hours" in ids
+    assert ids[-2:] == ["service-without-remedy", "credit-cap-vs-tiers"]
 
 
 def test_portfolio_second_customer_tips_the_first(

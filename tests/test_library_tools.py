@@ -217,7 +217,7 @@ def test_provenance_round_trips_and_names_no_local_path(
     assert f"agreement sha256   {digest}" in text
     assert "profile            standard" in text
     assert "library commit     none (the library is not a Git checkout)" in text
-    assert re.search(r"^  uptime +standard +1\.3\.0$", text, re.MULTILINE)
+    assert re.search(r"^  uptime +standard +1\.4\.0$", text, re.MULTILINE)
     assert "clauses (18):" in text
 
     assert main(["provenance", str(document), "--json"]) == 0
@@ -451,7 +451,7 @@ def test_diff_between_two_library_versions(
     newer = tmp_path / "library-v2"
     shutil.copytree(library, newer)
     clause = newer / "clauses" / "data-protection.standard.md"
-    text = clause.read_text("utf-8").replace("version: 1.3.0", "version: 1.4.0", 1)
+    text = clause.read_text("utf-8").replace("version: 1.5.0", "version: 1.6.0", 1)
     clause.write_text(text.replace("every copy it holds", "every copy it holds or controls"))
     sneaky = newer / "clauses" / "exit.standard.md"
     sneaky.write_text(
@@ -461,7 +461,7 @@ def test_diff_between_two_library_versions(
     args = ["diff", agreement, "--old-library", str(library), "--library", str(newer)]
     assert main(args) == 1
     out = capsys.readouterr().out
-    assert "  clause data-protection 1.3.0 -> 1.4.0\n" in out
+    assert "  clause data-protection 1.5.0 -> 1.6.0\n" in out
     assert "  clause exit 1.1.0: wording changed but the version number was not raised\n" in out
     assert "P1 response" not in out
 

@@ -80,7 +80,7 @@ def test_standalone_standard_agreement_has_general_terms(tmp_path: Path) -> None
     text = markdown(tmp_path, standalone(example("acme-standard")))
     assert headings(text)[-4:] == STANDARD_GENERAL
     assert "Stand-alone agreement." in text
-    assert "shall pay each invoice within 30 calendar days of receiving it" in text
+    assert "shall pay each invoice within 30 calendar days of the date of the invoice" in text
     assert "| Desktop and user support | £2,550.00 |" in text
     assert "shall not exceed 12 times the total monthly fees for the Services" in text
     assert "death or personal injury caused by its negligence, for fraud" in text

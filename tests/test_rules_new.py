@@ -33,6 +33,8 @@ NEW_RULES = (
     "restore-vs-hours",
     "authorisation-pauses-p1",
     "credit-gap",
+    "service-without-remedy",
+    "credit-cap-vs-tiers",
 )
 
 
@@ -487,3 +489,92 @@ def test_credit_gap_clean_when_credits_are_not_the_sole_remedy(
 
     findings = check_us(tmp_path, library, NEW_YORK, other_remedies)
     assert [f for f in findings if f.id == "credit-gap"] == []
+
+
+# --- service-without-remedy ---------------------------------------------------------------------
+
+IRELAND = "ireland-standard.yaml"
+
+
+def ireland_as_reviewed(data: dict[str, Any]) -> None:
+    """The Irish file the lawyer refused: desktop support, no uptime, no target credits."""
+    del data["credits"]["targets"]
+
+
+def test_service_without_remedy(tmp_path: Path, library: Library) -> None:
+    found = only(
+        check_us(tmp_path, library, IRELAND, ireland_as_reviewed), "service-without-remedy"
+    )
+    [finding] = found
+    assert finding.severity == "error"
+    assert finding.message == (
+        "desktop: no uptime target and no credits for missed Response or Resolution targets, "
+        "while credits are the sole financial remedy: missing its targets earns no credit and "
+        "never makes a Failure Month, so the customer has no remedy for it"
+    )
+    assert finding.paths[0] == "services[desktop]"
+    assert finding.suggestion.startswith("add credits.targets with a credit per priority and a cap")
+
+
+def test_service_without_remedy_when_target_credits_measure_another_service(
+    tmp_path: Path, library: Library
+) -> None:
+    def elsewhere(data: dict[str, Any]) -> None:
+        data["credits"]["targets"]["service"] = "email"
+
+    found = only(check_us(tmp_path, library, IRELAND, elsewhere), "service-without-remedy")
+    assert [f.message.split(":")[0] for f in found] == ["desktop"]
+
+
+@pytest.mark.parametrize("name", [IRELAND, NEW_YORK, "acme-standard.yaml"])
+def test_service_without_remedy_clean_as_shipped(
+    tmp_path: Path, library: Library, name: str
+) -> None:
+    assert only(check_us(tmp_path, library, name), "service-without-remedy") == []
+
+
+def test_service_without_remedy_clean_when_credits_are_not_the_sole_remedy(
+    tmp_path: Path, library: Library
+) -> None:
+    def other_remedies(data: dict[str, Any]) -> None:
+        ireland_as_reviewed(data)
+        data["credits"]["sole_remedy"] = False
+
+    assert (
+        only(check_us(tmp_path, library, IRELAND, other_remedies), "service-without-remedy") == []
+    )
+
+
+# --- credit-cap-vs-tiers ------------------------------------------------------------------------
+
+
+def test_credit_cap_vs_tiers_cap_above_the_top_tier(tmp_path: Path, library: Library) -> None:
+    def as_reviewed(data: dict[str, Any]) -> None:
+        data["credits"]["tiers"] = [t for t in data["credits"]["tiers"] if t["below"] != 95.0]
+
+    [finding] = only(check_us(tmp_path, library, IRELAND, as_reviewed), "credit-cap-vs-tiers")
+    assert finding.severity == "warning"
+    assert finding.message == (
+        "the uptime credit cap is 40% but the largest tier gives 25%: tiers do not add up, so no "
+        "Month can reach the cap, and the document's 'Maximum Service Credit per Month' is a "
+        "figure no Month can earn"
+    )
+    assert (
+        finding.suggestion == "add a tier that gives 40% (e.g. below 95.0) or lower the cap to 25"
+    )
+
+
+def test_credit_cap_vs_tiers_cap_below_a_tier(tmp_path: Path, library: Library) -> None:
+    def low_cap(data: dict[str, Any]) -> None:
+        data["credits"]["cap"] = 20
+
+    [finding] = only(check_us(tmp_path, library, IRELAND, low_cap), "credit-cap-vs-tiers")
+    assert finding.message == (
+        "the uptime credit cap is 20% but a tier gives 25%, 40%: the cap cuts it down, so the "
+        "document promises a credit it never pays"
+    )
+
+
+@pytest.mark.parametrize("name", [IRELAND, NEW_YORK, "acme-standard.yaml"])
+def test_credit_cap_vs_tiers_clean_as_shipped(tmp_path: Path, library: Library, name: str) -> None:
+    assert only(check_us(tmp_path, library, name), "credit-cap-vs-tiers") == []

@@ -34,6 +34,7 @@ from slawriter.text.times import (
     twelve_hour,
     weekday_date,
 )
+from slawriter.text.words import plural
 
 _COUNTRY_NAMES = {
     "GB": "the United Kingdom", "US": "the United States", "IE": "Ireland", "AU": "Australia",
@@ -274,6 +275,14 @@ class Helpers:
             return ""
         return value.words()
 
+    def notice(self, value: Duration | Period | None) -> str:
+        """A notice period as the document prints it. Notice runs in whole days, not on the
+        service clock, so a file's '5 business days' prints as '5 Working Days' (a day the
+        Definitions clause defines); every other unit prints as written."""
+        if isinstance(value, Duration) and value.business_days:
+            return plural(value.business_days, "Working Day")
+        return self.duration(value)
+
     def target(self, value: Duration, calendar: str | None = None) -> str:
         """A target as the priority matrix prints it: '4 Business Hours', '30 minutes'."""
         if value.business_days or self.calendar(calendar).is_always:
@@ -311,6 +320,30 @@ class Helpers:
         if found is None:
             raise ValueError(f"the library's jurisdiction data has no regime '{regime_id}'")
         return found
+
+    def breach_notice(self, protection: Any) -> dict[str, Any]:
+        """The breach notice the document gives: the file's period, shortened to the governing
+        law's limit and, with special-category data, to each regime's limit for it; and
+        whether the law says 'immediately'."""
+        period: Duration = protection.breach_notice
+        limits: list[Duration] = []
+        place = self.parties.jurisdiction
+        law = place.breach_notice if place else None
+        if law is not None:
+            limits.append(law.within)
+        if protection.special_categories and self.parties.places:
+            for regime_id in self.parties.regime_ids:
+                regime = self.parties.places.regimes.get(regime_id)
+                if regime is not None and regime.special_breach_notice is not None:
+                    limits.append(regime.special_breach_notice)
+        for limit in limits:
+            if period.business_days or period.seconds > limit.seconds:
+                period = limit
+        return {
+            "period": period.words(),
+            "immediately": bool(law and law.immediately),
+            "law": law.law if law else None,
+        }
 
     def party_description(self, who: Any) -> str:
         """How the parties clause describes a party: 'a company registered in England and
@@ -481,6 +514,7 @@ class Helpers:
     def filters(self) -> dict[str, Any]:
         return {
             "duration": self.duration,
+            "notice": self.notice,
             "target": self.target,
             "percent": self.percent,
             "money": self.money,
@@ -503,6 +537,7 @@ class Helpers:
             "regime": self.regime,
             "party_description": self.party_description,
             "home": self.home,
+            "breach_notice": self.breach_notice,
             "calendars_named": self.calendars_named,
             "holiday_list": self.holiday_list,
             "holiday_tables": self.holiday_tables,

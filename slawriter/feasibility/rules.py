@@ -23,7 +23,7 @@ from slawriter.library.wording import Hit, Wording
 from slawriter.model.agreement import Constraint, Priority
 from slawriter.model.durations import Duration, parse_duration
 from slawriter.model.paths import format_path
-from slawriter.text.numbers import ratio_percent
+from slawriter.text.numbers import percent, ratio_percent
 from slawriter.text.times import hours_minutes
 from slawriter.text.times import short_minutes as minutes
 from slawriter.text.words import plural
@@ -1405,6 +1405,83 @@ def credit_gap(facts: Facts) -> list[Finding]:
             )
         )
     return found
+
+
+@rule(
+    "service-without-remedy",
+    "error",
+    "A service with no uptime target and no credits for missed Response or Resolution targets "
+    "while credits are the sole remedy",
+)
+def service_without_remedy(facts: Facts) -> list[Finding]:
+    # Desktop support is often the largest fee and has no uptime target: with uptime credits
+    # as the only money remedy, it could be neglected without a credit or a Failure Month.
+    credits = facts.agreement.credits
+    if credits is None or not credits.sole_remedy:
+        return []
+    targets = credits.targets
+    found: list[Finding] = []
+    for service in facts.agreement.services:
+        if service.uptime is not None:
+            continue
+        if targets is not None and targets.service in (None, service.id):
+            continue
+        found.append(
+            Finding(
+                "service-without-remedy",
+                "error",
+                f"{service.id}: no uptime target and no credits for missed Response or "
+                "Resolution targets, while credits are the sole financial remedy: missing its "
+                "targets earns no credit and never makes a Failure Month, so the customer has "
+                "no remedy for it",
+                [f"services[{service.id}]", "credits.targets", "credits.sole_remedy"],
+                f"add credits.targets with a credit per priority and a cap (service: {service.id} "
+                "to measure them on its fee), or set credits.sole_remedy: false",
+            )
+        )
+    return found
+
+
+@rule(
+    "credit-cap-vs-tiers",
+    "warning",
+    "An uptime credit cap that the tiers can never reach, or a tier the cap never pays in full",
+)
+def credit_cap_vs_tiers(facts: Facts) -> list[Finding]:
+    # Tiers do not add up, so the most a Month can earn is the largest tier's credit.
+    credits = facts.agreement.credits
+    if credits is None or not credits.tiers or credits.cap is None:
+        return []
+    top = max(tier.credit for tier in credits.tiers)
+    paths = ["credits.cap", "credits.tiers"]
+    if credits.cap > top:
+        return [
+            Finding(
+                "credit-cap-vs-tiers",
+                "warning",
+                f"the uptime credit cap is {percent(credits.cap)} but the largest tier gives "
+                f"{percent(top)}: "
+                "tiers do not add up, so no Month can reach the cap, and the document's "
+                "'Maximum Service Credit per Month' is a figure no Month can earn",
+                paths,
+                f"add a tier that gives {percent(credits.cap)} (e.g. below 95.0) or lower the cap "
+                f"to {top}",
+            )
+        ]
+    if credits.cap < top:
+        unpaid = sorted({tier.credit for tier in credits.tiers if tier.credit > credits.cap})
+        shown = ", ".join(percent(credit) for credit in unpaid)
+        return [
+            Finding(
+                "credit-cap-vs-tiers",
+                "warning",
+                f"the uptime credit cap is {percent(credits.cap)} but a tier gives {shown}: the "
+                "cap cuts it down, so the document promises a credit it never pays",
+                paths,
+                f"raise the cap to {top} or lower the tier to {percent(credits.cap)}",
+            )
+        ]
+    return []
 
 
 def run_rules(facts: Facts) -> list[Finding]:

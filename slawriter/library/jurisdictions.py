@@ -19,7 +19,7 @@ from slawriter.errors import InputError, Problem
 from slawriter.files.output import display_path
 from slawriter.files.yaml import read_yaml, validate_model
 from slawriter.model.common import HolidayCode, Language, Limit, Line, Slug, Strict
-from slawriter.model.durations import PeriodField
+from slawriter.model.durations import DurationField, PeriodField
 from slawriter.text.times import twelve_hour
 
 JURISDICTIONS_FILE = "jurisdictions.yaml"
@@ -39,6 +39,35 @@ class Regime(Strict):
     name: Line = Field(description="Short name for running text, e.g. 'the UK GDPR'")
     law: Line = Field(description="Full citation, printed once")
     authority: Line = Field(description="Who regulates it, e.g. 'the Information Commissioner'")
+    special_breach_notice: DurationField | None = Field(
+        default=None,
+        description="The longest a processor may take to tell the customer of a breach when "
+        "special-category data is handled, leaving the customer most of its own deadline",
+    )
+
+
+class BreachLaw(Strict):
+    """What the place's breach law requires of a provider holding data for its owner."""
+
+    within: DurationField = Field(description="The longest the document allows, e.g. 24h")
+    immediately: bool = Field(
+        default=False, description="Whether the law says 'immediately following discovery'"
+    )
+    law: Line = Field(description="The provision (printed)")
+
+
+class RenewalReminder(Strict):
+    """A written reminder the provider must serve before the customer's last day to give notice
+    not to renew, or the automatic renewal does not bind the customer."""
+
+    earliest: Annotated[int, Field(ge=1, le=365)] = Field(
+        description="Served no more than this many days before the notice deadline"
+    )
+    latest: Annotated[int, Field(ge=1, le=365)] = Field(
+        description="Served at least this many days before the notice deadline"
+    )
+    served_by: Line = Field(description="How it is served, e.g. 'certified mail'")
+    law: Line = Field(description="The statute that requires it (printed)")
 
 
 class Jurisdiction(Strict):
@@ -63,6 +92,20 @@ class Jurisdiction(Strict):
         default="company number", description="What the cover calls a party's company_number"
     )
     tax: Line = Field(default="VAT", description="The tax charged on top of the fees")
+    vat_area: Line | None = Field(
+        default=None,
+        description="The VAT area the place is in ('the United Kingdom', 'the European Union'): "
+        "a supplier in one area invoicing a business in another charges no VAT where the "
+        "customer must account for it under the reverse charge",
+    )
+    breach_notice: BreachLaw | None = Field(
+        default=None,
+        description="The breach-notice duty of a provider that holds data for the customer",
+    )
+    renewal_reminder: RenewalReminder | None = Field(
+        default=None,
+        description="A reminder of automatic renewal that the law requires the provider to serve",
+    )
     working_days: Line | None = Field(
         default=None,
         description="The holidays that are not Working Days, e.g. 'a bank or public holiday "

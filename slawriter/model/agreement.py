@@ -241,7 +241,10 @@ class Maintenance(Strict):
         examples=["business"],
     )
     notice: DurationField = Field(  # type: ignore[assignment]
-        default="5 business days", description="Notice given before planned maintenance"
+        default="5 business days",
+        description="Notice given before planned maintenance; a number of business days "
+        "prints as that many Working Days (whole weekdays that are not holidays), since "
+        "notice is not counted on the service clock",
     )
     monthly_cap: DurationField = Field(  # type: ignore[assignment]
         default="4h", description="Most planned maintenance in a month"
@@ -250,7 +253,9 @@ class Maintenance(Strict):
         default=False, description="Whether planned maintenance counts as Downtime"
     )
     emergency_notice: DurationField = Field(  # type: ignore[assignment]
-        default="2h", description="Notice given before emergency maintenance"
+        default="2h",
+        description="Notice given before emergency maintenance; business days print as "
+        "Working Days",
     )
     emergency_counts_toward_uptime: bool = Field(
         default=True, description="Whether emergency maintenance counts as Downtime"
@@ -445,6 +450,13 @@ class DataProtection(Strict):
     data_types: Annotated[list[Line], Limit(50, "items")] = Field(
         default_factory=list,
         description="What kinds of personal data it handles, for the processing details",
+    )
+    special_categories: Annotated[list[Line], Limit(50, "items")] = Field(
+        default_factory=list,
+        description="Special-category personal data it handles (GDPR Article 9: health, "
+        "biometric, genetic data and the like), for the processing details, e.g. \"patients' "
+        "health records\"; breach notice is then at most the regime's limit for such data",
+        examples=[["patients' dental and medical records"]],
     )
     disposal: Literal["return-and-destroy", "destroy", "return"] = Field(
         default="return-and-destroy",
