@@ -1,0 +1,78 @@
+"""Leftovers of an MSP manager's review of report (issue 13).
+
+Every export here is typed in by hand. The agreement is the one ``agreement`` pins
+(tests/test_measure_report.py: Europe/London, mon-fri 08:30-17:30, P1 30m / 4h on 24x7,
+P2 1h / 8h); the tickets are tests/fixtures/month13/tickets.csv (A1..A7, January 2027).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_measure_report import agreement, run_json  # noqa: F401
+
+MONTH = Path(__file__).parent / "fixtures" / "month13"
+AS_OF = "2027-01-20T12:00"
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _run(capsys: pytest.CaptureFixture[str], agreement: Path, *extra: str) -> Any:  # noqa: F811
+    return run_json(
+        capsys, str(agreement), "--tickets", str(MONTH / "tickets.csv"), "--period", "2027-01",
+        "--as-of", AS_OF, *extra,
+    )  # fmt: skip
+
+
+# -- 1: history and updates rows numbered by physical line ---------------------------------------
+
+
+def test_history_messages_give_the_physical_line_after_a_multi_line_reason(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    history = _write(
+        tmp_path,
+        "history.csv",
+        "ticket_id,time,field,from,to,reason\n"
+        'A3,2027-01-07 10:00,priority,P3,P1,"Customer rang:\nwhole office down"\n'
+        "ZZ9,2027-01-07 10:00,status,Open,Pending,\n"
+        "A2,2027-01-07 09:00,status,Open,Awaiting parts,\n",
+    )
+    code, body = _run(capsys, agreement, "--status-history", str(history))
+    assert code == 1
+    # The A3 record takes lines 2 and 3: ZZ9 is on line 4, 'Awaiting parts' on line 5 (the
+    # bug said 3 and 4, the record numbers).
+    assert [(r["line"], r["reason"].split(":")[0]) for r in body["rejected_rows"]] == [
+        (4, "ticket_id"),
+    ]
+    [note] = [n for n in body["notes"] if "unknown status" in n]
+    assert "'Awaiting parts' (line 5)" in note
+
+
+def test_updates_rows_left_out_give_the_physical_line(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    updates = _write(
+        tmp_path,
+        "updates.csv",
+        "ticket_id,time,public,author_type,body\n"
+        'A1,2027-01-05 09:40,true,agent,"Hello,\n\nwe are on it.\nRegards"\n'
+        "A1,2027-01-05 10:00,perhaps,agent,x\n",
+    )
+    code, body = _run(capsys, agreement, "--updates", str(updates))
+    assert code == 1
+    # The first update takes lines 2 to 5: the second is on line 6 (the bug said 3).
+    assert [(r["line"], r["reason"]) for r in body["rejected_rows"]] == [
+        (6, "public: 'perhaps' is not true or false"),
+    ]
