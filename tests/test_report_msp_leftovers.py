@@ -76,3 +76,30 @@ def test_updates_rows_left_out_give_the_physical_line(
     assert [(r["line"], r["reason"]) for r in body["rejected_rows"]] == [
         (6, "public: 'perhaps' is not true or false"),
     ]
+
+
+# -- 5: --compare's figures carry their units ------------------------------------------------------
+
+
+def test_compare_shows_the_desks_minutes_with_their_unit(
+    agreement: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from slawriter.cli import main
+
+    fixtures = Path(__file__).parent / "fixtures" / "compare"
+    code = main(["report", str(agreement), "--tickets", str(fixtures / "zendesk-sla.csv"),
+                 "--preset", "zendesk", "--period", "2027-01", "--as-of", "2027-02-01T12:00",
+                 "--compare", "--json"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    # 201 (P2, 1h): Zendesk's own 480 business minutes (it has no New Year's Day) against the
+    # contract's 30 minutes (the bug printed "helpdesk breached (480)").
+    assert (
+        "201 (P2 response): helpdesk: breached (480 minutes), contract: met (30m of 1h 00m): "
+        "holiday: New Year's Day (2027-01-01)" in captured.err
+    )
+    import json
+
+    [item] = json.loads(captured.out)["comparison"]["disagreements"]
+    assert (item["desk_value"], item["desk_shown"]) == ("480", "480 minutes")
