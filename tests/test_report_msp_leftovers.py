@@ -78,7 +78,7 @@ def test_updates_rows_left_out_give_the_physical_line(
     ]
 
 
-# -- 5: --compare's figures carry their units ------------------------------------------------------
+# -- 5: --compare's figures carry their units -------------------------------------------------
 
 
 def test_compare_shows_the_desks_minutes_with_their_unit(
@@ -103,3 +103,60 @@ def test_compare_shows_the_desks_minutes_with_their_unit(
 
     [item] = json.loads(captured.out)["comparison"]["disagreements"]
     assert (item["desk_value"], item["desk_shown"]) == ("480", "480 minutes")
+
+
+# -- 2: a missing provider logo does not stop a report ---------------------------------------
+
+
+def test_a_missing_logo_is_a_warning_for_a_report(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from slawriter.cli import main
+
+    (agreement.parent / "northwind-logo.png").unlink()
+    out = tmp_path / "out"
+    code = main(["report", str(agreement), "--tickets", str(MONTH / "tickets.csv"),
+                 "--period", "2027-01", "--as-of", AS_OF, "--out", str(out),
+                 "--format", "md,docx"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0, err  # the figures are whole: the logo only decorated the document
+    assert (out / "acme-2027-01.md").is_file() and (out / "acme-2027-01.docx").is_file()
+    assert "Warning: " in err and "provider.yaml: logo 'northwind-logo.png' not found at" in err
+    assert "left out (the logo only decorates the document" in err
+
+
+def test_a_missing_logo_does_not_block_the_portfolio(
+    agreement: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    from slawriter.cli import main
+
+    (agreement.parent / "northwind-logo.png").unlink()
+    (agreement.parent / "acme-tickets.csv").write_text(
+        (MONTH / "tickets.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    code = main(["report", "--portfolio", str(agreement.parent), "--period", "2027-01",
+                 "--as-of", AS_OF, "--json"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    [row] = json.loads(captured.out)["agreements"]
+    assert row["agreement"].endswith("acme.yaml") and row["owed"] is not None
+    assert "acme.yaml: " in captured.err
+    assert "logo 'northwind-logo.png' not found" in captured.err
+
+
+def test_a_missing_logo_still_stops_the_agreement_document(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from slawriter.cli import main
+
+    (agreement.parent / "northwind-logo.png").unlink()
+    code = main(["render", str(agreement), "--out", str(tmp_path / "doc"), "--format", "md"])
+    assert code == 2
+    assert "logo 'northwind-logo.png' not found" in capsys.readouterr().err

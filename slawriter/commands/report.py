@@ -188,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
         f"as of {report.as_of.isoformat(timespec='minutes')}",
         markup=False,
     )
+    for warning in measured.warnings:
+        err.print(f"Warning: {warning}.", markup=False)
     if measured.written:
         console.print(f"Wrote {', '.join(display_path(p) for p in measured.written)}", markup=False)
     comparison = report.extra_json.get("comparison")
