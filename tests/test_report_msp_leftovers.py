@@ -160,3 +160,50 @@ def test_a_missing_logo_still_stops_the_agreement_document(
     code = main(["render", str(agreement), "--out", str(tmp_path / "doc"), "--format", "md"])
     assert code == 2
     assert "logo 'northwind-logo.png' not found" in capsys.readouterr().err
+
+
+# -- 4: one rendering of the as-of time everywhere -------------------------------------------------
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    document = Document(str(path))
+    cells = [
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    ]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("as_of", ["2027-02-01T12:00Z", "2027-02-01T17:00+05:00"])
+def test_the_as_of_time_reads_the_same_in_every_output(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    as_of: str,
+) -> None:
+    import html
+    import json
+
+    from slawriter.cli import main
+
+    out = tmp_path / "out"
+    code = main(["report", str(agreement), "--tickets", str(MONTH / "tickets.csv"),
+                 "--period", "2027-01", "--as-of", as_of, "--out", str(out),
+                 "--format", "md,html,docx", "--json"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    # The same instant, in the agreement's zone (Europe/London, GMT in February): the bug
+    # wrote "UTC" (or "+05:00") in the documents and "GMT" where the time was read locally.
+    shown = "1 February 2027 12:00 GMT"
+    outputs = {
+        "md": (out / "acme-2027-01.md").read_text(encoding="utf-8"),
+        "html": html.unescape((out / "acme-2027-01.html").read_text(encoding="utf-8")),
+        "docx": _docx_text(out / "acme-2027-01.docx"),
+        "terminal": captured.err,
+    }
+    for name, text in outputs.items():
+        assert shown in text, name
+        assert "UTC" not in text and "+05" not in text, name
+    assert json.loads(captured.out)["as_of"] == "2027-02-01T12:00:00+00:00"
+    assert f"measured, as of {shown}" in captured.err
