@@ -169,9 +169,7 @@ def _docx_text(path: Path) -> str:
     from docx import Document
 
     document = Document(str(path))
-    cells = [
-        cell.text for table in document.tables for row in table.rows for cell in row.cells
-    ]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
@@ -207,3 +205,52 @@ def test_the_as_of_time_reads_the_same_in_every_output(
         assert "UTC" not in text and "+05" not in text, name
     assert json.loads(captured.out)["as_of"] == "2027-02-01T12:00:00+00:00"
     assert f"measured, as of {shown}" in captured.err
+
+
+# -- 3: Zendesk's own words: the status Hold, the author end-user ----------------------------------
+
+
+ZENDESK_TICKETS = (
+    "ID,Subject,Priority,Group,Created at,Solved at,First reply time in minutes\n"
+    "101,Mail down,High,Email,2027-01-05 09:00,2027-01-05 15:00,40\n"
+)
+
+
+def test_zendesk_hold_runs_the_clock_and_end_user_is_the_customer(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    tickets = _write(tmp_path, "zendesk.csv", ZENDESK_TICKETS)
+    # Zendesk's API words, lower case: hold (On-hold: waiting on a third party) and pending.
+    history = _write(
+        tmp_path,
+        "history.csv",
+        "ticket_id,time,field,from,to\n"
+        "101,2027-01-05 10:00,status,open,hold\n"
+        "101,2027-01-05 11:00,status,hold,pending\n"
+        "101,2027-01-05 12:00,status,pending,open\n",
+    )
+    updates = _write(
+        tmp_path,
+        "updates.csv",
+        "ticket_id,time,public,author_type\n"
+        "101,2027-01-05 09:40,true,agent\n"
+        "101,2027-01-05 10:30,true,end-user\n"
+        "101,2027-01-05 12:30,true,admin\n",
+    )
+    code, body = run_json(
+        capsys, str(agreement), "--tickets", str(tickets), "--preset", "zendesk",
+        "--period", "2027-01", "--as-of", AS_OF, "--status-history", str(history),
+        "--updates", str(updates),
+    )  # fmt: skip
+    # The bug: 'hold' was an unknown status (a warning, exit 1) and 'end-user' a row left out.
+    assert body["rejected_rows"] == []
+    assert not [n for n in body["notes"] if "unknown status" in n]
+    assert code == 0
+    # 101, High = P2 (8h on business hours): 09:00 -> 15:00 = 6h less Pending 11:00-12:00 =
+    # 5h; Hold 10:00-11:00 does not pause (pausing it too would give 4h).
+    assert body["priorities"]["P2"]["resolution_median_s"] == 5 * 3600
+    # Updates: the agent's and the admin's count; the end-user's is the customer's.
+    assert body["updates"]["counted"] == 2
+    assert body["updates"]["not_counted"]["customer"] == 1

@@ -487,6 +487,8 @@ def read_updates(
         lambda i: f"{wanted['public']}: '{shown(public_texts[i])}' is not true or false",
     )
     author = frame["author_type"].str.strip().str.lower()
+    if mapping.authors:  # the desk's own words ('end-user'), a handful of distinct values
+        author = author.replace(mapping.authors)
     author_texts = frame["author_type"].to_numpy()
     rows.reject(
         usable & ~author.isin(_AUTHORS).to_numpy(),
