@@ -131,7 +131,7 @@ def test_compare_names_the_clock_change(
     [item] = body["comparison"]["disagreements"]
     assert (item["id"], item["rule"]) == ("301", "clock change")
     assert (item["contract_business_s"], item["figure_without_rule_s"]) == (20 * 60, 80 * 60)
-    assert "went forward 1 hour(s) in Europe/London" in item["explanation"]
+    assert "went forward 1 hour in Europe/London during" in item["explanation"]
 
 
 def test_compare_pause_reduced_hours_and_not_explained(
@@ -151,14 +151,14 @@ def test_compare_pause_reduced_hours_and_not_explained(
     out = captured.out
     # 401: Wed 6 Jan 09:00 to Thu 7 Jan 10:00 = 8h30 + 1h30 = 10h, less the 3h pause = 7h of
     # 8h: met; the desk, not pausing, says breached.
-    assert "401 (P2 resolution): helpdesk breached (yes), contract met (7h 00m of 8h 00m): " \
+    assert "401 (P2 resolution): helpdesk: breached (yes), contract: met (7h 00m of 8h 00m): " \
         "pause: 180 business minutes paused" in out  # fmt: skip
     # 402: Thu 7 Jan (reduced to 08:30-12:30) 12:00-12:30 + Fri 08:30-12:30 = 4h30: met;
     # on full hours it would be 5h30 + 4h = 9h30: breached, as the desk says.
-    assert "402 (P2 resolution): helpdesk breached (yes), contract met (4h 30m of 8h 00m): " \
+    assert "402 (P2 resolution): helpdesk: breached (yes), contract: met (4h 30m of 8h 00m): " \
         "reduced hours: 2027-01-07" in out  # fmt: skip
     # 403: 1 hour; breached by no rule: never guessed.
-    assert "403 (P2 resolution): helpdesk breached (yes), contract met (1h 00m of 8h 00m): " \
+    assert "403 (P2 resolution): helpdesk: breached (yes), contract: met (1h 00m of 8h 00m): " \
         "not explained" in out  # fmt: skip
     assert "4 targets, 1 agree, 3 disagree" in out
     assert "not compared: " in out and "desk.csv:6: Resolution breached: 'maybe' is not yes" in out

@@ -88,7 +88,7 @@ def test_a_report_of_one_ticket_says_ticket(
             "--as-of", "2027-02-05T12:00"]  # fmt: skip
     assert main(args) == EXIT_OK
     out = capsys.readouterr().out
-    assert "acme-standard.yaml 2027-01: 1 ticket measured, as of 2027-02-05T12:00" in out
+    assert "acme-standard.yaml 2027-01: 1 ticket measured, as of 5 February 2027 12:00 GMT" in out
 
 
 def test_a_redline_of_one_change_counts_one_insertion_and_one_deletion(

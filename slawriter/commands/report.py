@@ -129,6 +129,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.measure.moments import parse_moment
     from slawriter.measure.report import report_json
     from slawriter.measure.run import measure_files, parse_report_formats
+    from slawriter.text.times import report_when
     from slawriter.text.words import plural
 
     library = Library.locate(args.library)
@@ -185,9 +186,11 @@ def run(args: argparse.Namespace) -> int:
     tickets = sum(p.tickets for p in report.total.priorities.values())
     console.print(
         f"{display_path(args.agreement)} {report.period}: {plural(tickets, 'ticket')} measured, "
-        f"as of {report.as_of.isoformat(timespec='minutes')}",
+        f"as of {report_when(report.as_of, report.locale)}",
         markup=False,
     )
+    for warning in measured.warnings:
+        err.print(f"Warning: {warning}.", markup=False)
     if measured.written:
         console.print(f"Wrote {', '.join(display_path(p) for p in measured.written)}", markup=False)
     comparison = report.extra_json.get("comparison")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class Loaded:
     # The governing law's facts and every place the library knows (parties' registrations).
     jurisdiction: Jurisdiction | None = None
     jurisdictions: Jurisdictions | None = None
+    # What was let pass because the caller does not need it (load_agreement's logo=False).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _check_version(doc: YamlDoc, what: str) -> None:
@@ -84,11 +86,23 @@ def _check_version(doc: YamlDoc, what: str) -> None:
         )
 
 
-def load_provider(path: Path) -> Provider:
+def load_provider(path: Path, warnings: list[str] | None = None) -> Provider:
+    """The provider file. With ``warnings``, a logo that cannot be used is not an error: it
+    is told there and left out (for documents it only decorates, such as a report)."""
     doc = read_yaml(path, keep_bad_dates=True)
     _check_version(doc, "a slawriter provider file")
     provider = validate_model(Provider, doc.data, [doc], "the provider file")
-    _check_logo(doc, provider)
+    try:
+        _check_logo(doc, provider)
+    except InputError as error:
+        if warnings is None:
+            raise
+        warnings.extend(
+            f"{problem.file}: {problem.message}: left out (the logo only decorates "
+            "the document; add the file, or remove the logo line)"
+            for problem in error.problems
+        )
+        provider = provider.model_copy(update={"logo": None})
     return provider
 
 
@@ -175,9 +189,11 @@ def _check_logo(doc: YamlDoc, provider: Provider) -> None:
         )
 
 
-def load_agreement(path: Path, library: Library) -> Loaded:
+def load_agreement(path: Path, library: Library, *, logo: bool = True) -> Loaded:
     """The agreement at ``path`` with its provider and profile, validated; every problem in
-    it (and in its provider file) raised together as one InputError."""
+    it (and in its provider file) raised together as one InputError. ``logo=False``: a
+    provider's logo that cannot be used goes to ``Loaded.warnings`` (a report's figures do
+    not need it)."""
     _check_file_name(path)
     doc = read_yaml(path, keep_bad_dates=True)
     name = display_path(path)
@@ -190,7 +206,8 @@ def load_agreement(path: Path, library: Library) -> Loaded:
     raw: dict[str, Any] = doc.data
     problems: list[Problem] = []
     profile = _profile(raw, doc, library, problems)
-    provider_path, provider = _provider(path, raw, doc, problems)
+    warnings: list[str] = []
+    provider_path, provider = _provider(path, raw, doc, problems, None if logo else warnings)
     docs = [doc] + ([profile.doc] if profile and profile.doc else [])
     merged = _with_defaults(raw, profile)
     agreement: Agreement | None = None
@@ -219,6 +236,7 @@ def load_agreement(path: Path, library: Library) -> Loaded:
         sha256(read_regular(path, MAX_YAML_BYTES)),
         library.jurisdictions.get(agreement.agreement.jurisdiction),
         library.jurisdictions,
+        warnings,
     )
 
 
@@ -303,7 +321,11 @@ def _profile(
 
 
 def _provider(
-    path: Path, raw: dict[str, Any], doc: YamlDoc, problems: list[Problem]
+    path: Path,
+    raw: dict[str, Any],
+    doc: YamlDoc,
+    problems: list[Problem],
+    warnings: list[str] | None = None,
 ) -> tuple[Path, Provider | None]:
     """(the provider file's path, the provider), or None with the problems added."""
     provider_ref = raw.get("provider")
@@ -316,7 +338,7 @@ def _provider(
         problems.append(locate(("provider",), wrong, raw, [doc]))
         return provider_path, None
     try:
-        return provider_path, load_provider(provider_path)
+        return provider_path, load_provider(provider_path, warnings)
     except InputError as error:
         problems.extend(error.problems or [Problem(display_path(provider_path), error.message)])
         return provider_path, None

@@ -47,6 +47,7 @@ from slawriter.measure.report import Report
 from slawriter.model.agreement import Agreement
 from slawriter.model.provider import Provider
 from slawriter.text.numbers import count_text, decimal_text
+from slawriter.text.times import duration_words, minutes_words
 
 _US = 1_000_000
 _YES = {"yes", "y", "true", "1", "breached", "breach", "failed", "missed"}
@@ -260,7 +261,8 @@ def _clock_change(case: _Case) -> Finding | None:
     shift = (after - before).total_seconds() / 3600
     return (
         f"clock change: the clocks went {'forward' if shift > 0 else 'back'} "
-        f"{_figure(abs(shift))} hour(s) in {case.calendar.tz_name} during the ticket",
+        f"{duration_words(timedelta(hours=abs(shift)))} in {case.calendar.tz_name} during "
+        "the ticket",
         figure.total_seconds(),
         case.target_s,
     )
@@ -539,6 +541,7 @@ def _compare(
                     "target": chosen,
                     "column": wanted[kind],
                     "desk_value": text,
+                    "desk_shown": _desk_text(kind, text),
                     "desk_breached": desk.breached,
                     "desk_business_s": desk.figure_s,
                     "contract_breached": breached,
@@ -588,6 +591,14 @@ def _verdict(breached: bool) -> str:
     return "breached" if breached else "met"
 
 
+def _desk_text(kind: str, text: str) -> str:
+    """The desk's own figure with its unit: a column of business minutes holds bare numbers
+    ('750 minutes'); a time left ('-1h 30m') and a breach flag ('yes') are shown as given."""
+    if kind.endswith("_business_minutes"):
+        return minutes_words(float(text) * 60)
+    return text
+
+
 def summary_lines(result: dict[str, Any]) -> list[str]:
     """What the command prints: one line per disagreement, then unreadable verdicts."""
     items = result["disagreements"]
@@ -599,8 +610,8 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     lines.extend(f"  {note}" for note in result.get("notes", []))
     for item in items:
         lines.append(
-            f"  {item['id']} ({item['priority']} {item['target']}): helpdesk "
-            f"{_verdict(item['desk_breached'])} ({item['desk_value']}), contract "
+            f"  {item['id']} ({item['priority']} {item['target']}): helpdesk: "
+            f"{_verdict(item['desk_breached'])} ({item['desk_shown']}), contract: "
             f"{_verdict(item['contract_breached'])} ({_hm(item['contract_business_s'])} of "
             f"{_hm(item['target_s'])}): {item['explanation']}"
         )
@@ -628,7 +639,7 @@ def _blocks(result: dict[str, Any]) -> list[Any]:
             [
                 str(item["id"]),
                 f"{item['priority']} {item['target']}",
-                f"{_verdict(item['desk_breached'])} ({item['desk_value']})",
+                f"{_verdict(item['desk_breached'])} ({item['desk_shown']})",
                 f"{_verdict(item['contract_breached'])} ({_hm(item['contract_business_s'])})",
                 _hm(item["target_s"]),
                 item["explanation"],

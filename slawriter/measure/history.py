@@ -37,6 +37,7 @@ from slawriter.measure.importer import (
     out_of_range,
     parse_times,
     priority_lookup,
+    record_lines,
     shown,
 )
 from slawriter.measure.presets import (
@@ -133,8 +134,12 @@ class _Rows:
             self.reasons[self.offset + index] = reason(index) if callable(reason) else reason
         self.bad |= mask
 
-    def listed(self, name: str) -> list[Rejected]:
-        return [Rejected(name, index + 2, self.reasons[index]) for index in sorted(self.reasons)]
+    def listed(self, name: str, physical: npt.NDArray[np.int64]) -> list[Rejected]:
+        """The rows left out, each with the physical line its record starts on."""
+        return [
+            Rejected(name, int(physical[index]), self.reasons[index])
+            for index in sorted(self.reasons)
+        ]
 
 
 def _times(
@@ -189,7 +194,7 @@ class _Part:
     after: npt.NDArray[np.int64]
     disputed: npt.NDArray[np.bool_]  # the reason mentions a dispute
     workaround: npt.NDArray[np.bool_]  # the reason mentions a Workaround
-    unknown: dict[str, dict[str, int]]  # column -> unknown status -> its first line
+    unknown: dict[str, dict[str, int]]  # column -> unknown status -> its first row index
     skipped: int  # rows changing other fields, not read (skip_other_fields)
 
 
@@ -275,7 +280,7 @@ def _history_part(
         distinct, first = np.unique(codes[odd], return_index=True)
         unknown[column] = {}
         for row, code in sorted(zip(odd[first].tolist(), distinct.tolist(), strict=True)):
-            unknown[column].setdefault(values[code].strip(), offset + row + 2)
+            unknown[column].setdefault(values[code].strip(), offset + row)
 
     changes = np.flatnonzero(keep & is_priority & (priority["from"] != priority["to"]))
     disputed = np.zeros(len(changes), dtype=bool)
@@ -327,12 +332,15 @@ def read_history(
     def joined(column: str, dtype: Any) -> Any:
         return np.concatenate([getattr(p, column) for p in parts] or [np.zeros(0, dtype)])
 
+    # Messages name the physical line, as the ticket export's do: a quoted field (a comment
+    # typed over two lines) makes a record span lines.
+    physical = record_lines(path, offset)
     notes: list[str] = []
     unknown: dict[str, int] = {}
     for column in ("from", "to"):
         for part in parts:
-            for text, line in part.unknown[column].items():
-                unknown.setdefault(text, line)
+            for text, row in part.unknown[column].items():
+                unknown.setdefault(text, int(physical[row]))
     if unknown:
         listed = ", ".join(f"'{shown(s)}' (line {n})" for s, n in list(unknown.items())[:10])
         more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
@@ -355,7 +363,7 @@ def read_history(
         joined("to_paused", bool), tickets.created,
     )  # fmt: skip
     changes = _changes(
-        joined("change_row", np.int64), joined("change_owner", np.int64),
+        physical[joined("change_row", np.int64)], joined("change_owner", np.int64),
         joined("change_time", np.int64), joined("before", np.int64), joined("after", np.int64),
         joined("disputed", bool), joined("workaround", bool),
     )  # fmt: skip
@@ -368,7 +376,7 @@ def read_history(
         status_changes=len(status_owner),
         pause_statuses=tuple(pausing),
         reasons_given="reason" in found,
-        rejected=[Rejected(name, row + 2, reasons[row]) for row in sorted(reasons)],
+        rejected=[Rejected(name, int(physical[row]), reasons[row]) for row in sorted(reasons)],
         notes=notes,
     )
 
@@ -417,7 +425,7 @@ def _pauses(
 
 
 def _changes(
-    row: npt.NDArray[np.int64],
+    lines: npt.NDArray[np.int64],
     owner: npt.NDArray[np.int64],
     when: Instants,
     before: npt.NDArray[np.int64],
@@ -425,14 +433,15 @@ def _changes(
     disputed: npt.NDArray[np.bool_],
     workaround: npt.NDArray[np.bool_],
 ) -> PriorityChanges:
-    """The changes (rows in file order) sorted by ticket and time, each with its rule."""
+    """The changes (in file order, ``lines`` their physical lines) sorted by ticket and time,
+    each with its rule."""
     order = by_owner(owner, when)  # changes at the same time keep file order
     raised = after[order] < before[order]  # the agreement lists priorities most urgent first
     rule = np.where(raised, RAISED, LOWERED).astype(object)
     rule[workaround[order] & ~raised] = WORKAROUND
     rule[disputed[order]] = DISPUTE
     return PriorityChanges(owner[order], when[order], before[order], after[order], rule,
-                           row[order] + 2)  # fmt: skip
+                           lines[order])  # fmt: skip
 
 
 def merge_pauses(
@@ -478,6 +487,8 @@ def read_updates(
         lambda i: f"{wanted['public']}: '{shown(public_texts[i])}' is not true or false",
     )
     author = frame["author_type"].str.strip().str.lower()
+    if mapping.authors:  # the desk's own words ('end-user'), a handful of distinct values
+        author = author.replace(mapping.authors)
     author_texts = frame["author_type"].to_numpy()
     rows.reject(
         usable & ~author.isin(_AUTHORS).to_numpy(),
@@ -496,4 +507,4 @@ def read_updates(
     order = np.flatnonzero(counted)
     order = order[np.lexsort((when[order], owner[order]))]
     return Updates(name, owner[order], when[order], int(usable.sum()), not_counted,
-                   rows.listed(name))  # fmt: skip
+                   rows.listed(name, record_lines(path, size)))  # fmt: skip

@@ -119,6 +119,11 @@ class MappingFile(Strict):
     automatic_authors: list[str] | None = Field(
         default=None, description="Values of responded_by that mark an automatic reply"
     )
+    authors: dict[str, Literal["agent", "customer", "system"]] = Field(
+        default_factory=dict,
+        description="The desk's own words in the updates' author_type -> agent, customer or "
+        "system, e.g. 'end-user': customer (Zendesk's user roles)",
+    )
     priorities: dict[str, str] = Field(
         default_factory=dict, description="Export value -> priority id, e.g. 'Sev 1': P1"
     )
@@ -218,6 +223,7 @@ def load_mapping(path: Path, origin: str = "") -> Mapping:
             DEFAULT_PAUSE_STATUSES if model.pause_statuses is None else model.pause_statuses
         ),
         running_statuses=tuple(model.running_statuses),
+        authors={word.strip().lower(): kind for word, kind in model.authors.items()},
         history_source=model.history_source or "",
         history_note=model.history_note or "",
         skip_other_fields=model.other_history_fields == "skipped",

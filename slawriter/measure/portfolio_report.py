@@ -91,6 +91,8 @@ def run_portfolio(args: argparse.Namespace, library: Library) -> int:
             # Nothing is owed under an agreement not yet in force: say so, not 0.00.
             rows.append(_not_in_force(agreement, str(error)))
             continue
+        for warning in measured.warnings:
+            sys.stderr.write(f"Warning: {display_path(agreement)}: {warning}.\n")
         report = measured.report
         forecast = report.extra_json.get("forecast")
         left_out += len(report.rejected)

@@ -69,6 +69,8 @@ class Mapping:
     updates: dict[str, str] = field(default_factory=dict)  # canonical -> heading
     pause_statuses: tuple[str, ...] = DEFAULT_PAUSE_STATUSES
     running_statuses: tuple[str, ...] = ()  # the desk's own statuses that do not pause
+    # The desk's own author words in an updates export -> agent, customer or system.
+    authors: dict[str, str] = field(default_factory=dict)
     automatic_authors: tuple[str, ...] = ("system", "automatic", "auto-reply", "automation",
                                           "trigger", "bot")  # fmt: skip
     # The helpdesk's own SLA verdict (report --compare): verdict kind -> export heading.

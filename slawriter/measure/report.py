@@ -892,8 +892,9 @@ def build_report(
     months = parse_period(period)
     calendars = calendars_for(agreement, provider)
     local = calendars.local
-    if as_of.tzinfo is None:
-        as_of = local.localize(as_of)
+    # Shown in the agreement's zone everywhere (documents, JSON, the terminal): '12:00 GMT',
+    # never 'UTC' in one and 'GMT' in another for the same instant.
+    as_of = local.localize(as_of) if as_of.tzinfo is None else as_of.astimezone(local.timezone)
     as_of_us = round((as_of - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() * _US)
     bounds = []
     for year, month in [*months, _next(months[-1])]:

@@ -6,7 +6,7 @@ Each step is a named function so the command (and the benchmark) can time and re
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -194,6 +194,8 @@ class Measured:
 
     report: Report
     written: list[Path]
+    # Not about the figures (a provider logo that cannot be used): told, exit code unchanged.
+    warnings: list[str] = field(default_factory=list)
 
 
 def measure_files(
@@ -222,7 +224,8 @@ def measure_files(
     from slawriter.files.load import load_agreement
 
     months = parse_period(period)
-    loaded = load_agreement(agreement_path, library)
+    # The report's figures do not need the provider's logo: a missing one is a warning.
+    loaded = load_agreement(agreement_path, library, logo=False)
     not_in_force(loaded.agreement, period.upper(), months)
     inputs = Inputs(
         loaded.agreement,
@@ -292,4 +295,4 @@ def measure_files(
             },
             retired=evidence_names(stem),
         )
-    return Measured(report, written)
+    return Measured(report, written, loaded.warnings)
