@@ -32,6 +32,7 @@ from slawriter.measure.report import (
     SERVICE_CREDITS,
     TARGET_CREDITS,
     TOTAL_CREDITS,
+    BreachTable,
     Report,
     credits_owed,
 )
@@ -54,6 +55,45 @@ def neutralise(cell: object) -> str:
 def _minutes(seconds: float) -> str:
     """Minutes to the hundredth for a numeric column: plain digits, no grouping, no exponent."""
     return format(Decimal(repr(seconds / 60)).quantize(Decimal("0.01")), "f")
+
+
+class _Rows(list[list[str]]):
+    """The table's rows, each cell neutralised as the row is added."""
+
+    def append(self, row: list[object]) -> None:  # type: ignore[override]
+        super().append([neutralise(cell) for cell in row])
+
+
+class _Minutes(dict[float, str]):
+    """_minutes, neutralised, once per distinct figure: a big month has hundreds of
+    thousands of breaches but far fewer distinct durations, and Decimal is slow."""
+
+    def __call__(self, seconds: float) -> str:
+        text = self.get(seconds)
+        if text is None:
+            text = self[seconds] = neutralise(_minutes(seconds))
+        return text
+
+
+def _breach_rows(
+    breaches: BreachTable, owing: set[str], label: str, pid: str, tickets_name: str,
+    minutes: _Minutes,
+) -> list[list[str]]:  # fmt: skip
+    """The rows of the breaches a credit is owed for, neutralised, built from the table's
+    columns (no Breach object per row): the cells shared by every row are neutralised once."""
+    shared = [neutralise(cell) for cell in ("breach", label, "", pid)]
+    source = neutralise(tickets_name)
+    open_text = " (still open at the as-of time)"
+    return [
+        [*shared, neutralise(ticket), source, neutralise(line), "", "", "", minutes(used),
+         minutes(allowed), neutralise(target + open_text if still_open else target)]
+        for ticket, line, target, used, allowed, still_open in zip(
+            breaches.ids.tolist(), breaches.lines.tolist(), breaches.targets.tolist(),
+            breaches.business_s.tolist(), breaches.target_s.tolist(),
+            breaches.still_open.tolist(), strict=True,
+        )
+        if target in owing  # not an update interval, nor a target no credit is owed for
+    ]  # fmt: skip
 
 
 def _local(instant_us: int, zone: tzinfo) -> str:
@@ -80,7 +120,8 @@ def evidence_files(
     if not owed:
         return {}
     hashes = {role: (path.name, file_hash(path)) for role, path in sources.items()}
-    rows: list[list[object]] = []
+    rows: _Rows = _Rows()
+    minutes = _Minutes()
     for role, (name, digest) in hashes.items():
         rows.append(["input", "", "", "", role, name, "", "", "", "", "", "", f"sha256 {digest}"])
 
@@ -127,7 +168,7 @@ def evidence_files(
                 continue
             rows.append([
                 "service_credit", label, item.service, "", "", "", "", "", "", "",
-                _minutes(item.downtime_s), _minutes(item.allowed_downtime_s),
+                minutes(item.downtime_s), minutes(item.allowed_downtime_s),
                 f"uptime {ratio_percent(item.uptime, 4)} against a target of "
                 f"{percent(item.target)} on {minutes_figure(item.basis_s)} basis minutes "
                 f"({item.basis}); credit {percent(item.credit_percent)} = {cash(item.credit)}",
@@ -175,18 +216,11 @@ def evidence_files(
                     and Decimal(repr(compliance * 100)) < spec.below
                 ):
                     owing.add(kind)
-            for breach in item_p.breaches.first():
-                if breach.target not in owing:
-                    continue  # an update interval, or a target no credit is owed for
-                rows.append([
-                    "breach", label, "", pid, breach.ticket, tickets_name, breach.line, "", "",
-                    "", _minutes(breach.business_s), _minutes(breach.target_s), breach.target
-                    + (" (still open at the as-of time)" if breach.still_open else ""),
-                ])  # fmt: skip
+            rows.extend(_breach_rows(item_p.breaches, owing, label, pid, tickets_name, minutes))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows([[neutralise(cell) for cell in row] for row in rows])
+    writer.writerows(rows)
     sums = "".join(f"{digest}  {name}\n" for name, digest in hashes.values())
     table, checksums = evidence_names(stem)
     return {table: buffer.getvalue().encode("utf-8"), checksums: sums.encode("utf-8")}
