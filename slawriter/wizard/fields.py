@@ -92,6 +92,29 @@ def model_error(model: type[BaseModel], key: str, value: Any) -> str | None:
     return None
 
 
+def item_error(model: type[BaseModel], key: str, item: Any, value: Any) -> str | None:
+    """The model's complaint about ``value`` at ``key`` beside the item's other answers: a
+    rule that reads a sibling (a phone channel's contact is a telephone number) is checked
+    with it, so the prompt refuses what ``validate`` would. Other fields' problems are not
+    this answer's and are left to their own questions."""
+    head, _, last = key.rpartition(".")
+    if not head.endswith("]") or not isinstance(item, dict):
+        return None
+    try:
+        parent = _base(_unwrap(annotation_at(model, head))[0])
+    except (KeyError, ValueError):
+        return None
+    if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
+        return None
+    try:
+        parent.model_validate({**item, last: value})
+    except ValidationError as error:
+        for found in error.errors():
+            if tuple(found["loc"]) == (last,):
+                return str(found["msg"]).removeprefix("Value error, ")
+    return None
+
+
 def check_keys(questions: QuestionSet, model: type[BaseModel]) -> None:
     """Every key names a field of the model: a misspelt key is an error naming the file."""
     problems = []
