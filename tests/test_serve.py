@@ -700,3 +700,21 @@ def test_validate_refuses_a_bad_email_phone_and_uptime_naming_the_field(tmp_path
     assert "reporting.channels[email].contact" in out and "not an email address" in out
     assert "reporting.channels[phone].contact" in out and "not a telephone number" in out
     assert "uptime.target" in out and "not a meaningful uptime target" in out
+
+
+def test_problems_name_the_fields_by_their_labels_never_by_their_paths(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/services"
+    answer(c, url, {}, action="add:services")
+    refused = answer(c, url, {"services[1].systems": "Microsoft 365"})
+    errors = refused.text.split('id="form-errors"')[1].split("</div>")[0]
+    assert "Service name (Service 2)</a>: An answer is needed here" in errors
+    preview = c.get(f"/a/{name}/preview").text
+    panel = c.get(f"/a/{name}/findings").text
+    for page in (preview, panel):
+        assert "Service name (Service 2): an answer is needed here" in page
+        assert "The agreement: an answer is needed here" in page
+        assert "required field is missing" not in page
+        assert not re.search(r"<li>[^<]*\w\[\d\]", page)  # no services[1].id
+        assert "<li>agreement:" not in page and ".id" not in page
