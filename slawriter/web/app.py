@@ -792,8 +792,8 @@ def _findings(
 ) -> dict[str, Any]:
     """The feasibility findings and validation problems, in the user's words."""
     from slawriter.feasibility import check_agreement
-    from slawriter.web import pages
     from slawriter.files.load import load_agreement
+    from slawriter.web import pages
 
     library = state.library()
     problems: list[tuple[str, str, str | None]] = []
