@@ -718,3 +718,19 @@ def test_problems_name_the_fields_by_their_labels_never_by_their_paths(folder: P
         assert "required field is missing" not in page
         assert not re.search(r"<li>[^<]*\w\[\d\]", page)  # no services[1].id
         assert "<li>agreement:" not in page and ".id" not in page
+
+
+@pytest.mark.parametrize(
+    ("customer", "file"),
+    [
+        ("Société Générale Zürich", "societe-generale-zurich.yaml"),
+        ("../../etc/passwd", "etc-passwd.yaml"),
+        (HOSTILE, "smith-sons-holdings-star-quote-star-co.yaml"),
+    ],
+)
+def test_a_new_agreements_file_name_is_the_customers_name_in_plain_letters(
+    folder: Path, customer: str, file: str
+) -> None:
+    c = client(folder)
+    assert new_agreement(c, customer) == file
+    assert (folder / file).is_file()

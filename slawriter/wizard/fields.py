@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -246,8 +247,10 @@ def format_answer(question: Question, value: Any) -> str:
 
 
 def slug(text: str, taken: typing.Collection[str] = ()) -> str:
-    """An id made from a name: ``Email and calendar`` -> ``email-and-calendar``, unique."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "item"
+    """An id made from a name: ``Email and calendar`` -> ``email-and-calendar``, unique.
+    Accents are taken off (``Société Générale`` -> ``societe-generale``), not made gaps."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "item"
     if not base[0].isalpha():
         base = f"item-{base}"
     base = base[:40].rstrip("-")
