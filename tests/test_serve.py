@@ -613,3 +613,124 @@ def test_entity_type_is_a_choice_and_the_company_number_message_names_it_once(
     panel = c.get(f"/a/{name}/findings").text
     assert "customer.company_number: customer.company_number" not in panel
     assert "required, because the customer is described as" in panel
+
+
+# --- review 14: invalid answers refused by the model, shown at their field ------------------
+
+
+def _field_error(page: str, field: str) -> str:
+    """The message shown beside a field (its aria-describedby names it), '' if none."""
+    tag = re.search(rf'<(?:input|textarea|select)[^>]*name="{re.escape(field)}"[^>]*>', page)
+    assert tag, field
+    assert 'aria-invalid="true"' in tag.group(), tag.group()
+    described = re.search(r'aria-describedby="([^"]*)"', tag.group())
+    assert described
+    error_id = next(i for i in described.group(1).split() if i.endswith("-error"))
+    found = re.search(rf'id="{re.escape(error_id)}"[^>]*>([^<]*)<', page)
+    assert found
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("section", "field", "typed", "message"),
+    [
+        ("customer", "customer.contact.email", "not-an-email", "is not an email address"),
+        ("services", "services[0].uptime.target", "0", "is not a meaningful uptime target"),
+    ],
+)
+def test_an_invalid_answer_is_refused_beside_its_field_and_kept(
+    folder: Path, section: str, field: str, typed: str, message: str
+) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/{section}"
+    extra = (
+        {"customer.contact.name": "Priya Shah", "customer.address": "1 High St"}
+        | {"customer.signatory.name": "Sam Lee", "customer.signatory.title": "Director"}
+        if section == "customer"
+        else {"services[0].uptime": "yes"}
+    )
+    answer(c, url, extra)  # the field appears once its condition holds
+    response = answer(c, url, {**extra, field: typed})
+    assert response.status_code == 422
+    assert message in _field_error(response.text, field)
+    assert f'value="{typed}"' in response.text  # the rejected text stays to be corrected
+    assert message in response.text.split('id="form-errors"')[1].split("</div>")[0]
+    data = saved(folder, name)
+    assert typed not in str(data)
+
+
+def test_a_channel_contact_must_fit_its_kind(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/reporting"
+    page = c.get(url).text
+    kinds = dict(
+        re.findall(r'name="(reporting\.channels\[\d\]\.kind)".*?selected>(\w+)', page, re.S)
+    )
+    phone = next(k for k, v in kinds.items() if v.startswith("phone")).replace(".kind", ".contact")
+    response = answer(c, url, {phone: "call us maybe"})
+    assert response.status_code == 422
+    assert "is not a telephone number" in _field_error(response.text, phone)
+    assert answer(c, url, {phone: "+44 (0)117 496 0000 ext. 12"}).status_code == 303
+
+
+def test_validate_refuses_a_bad_email_phone_and_uptime_naming_the_field(tmp_path: Path) -> None:
+    text = (EXAMPLES / "acme-standard.yaml").read_text("utf-8")
+    bad = {
+        "contact: service@northwind-it.example": "contact: not-an-email",
+        'contact: "+44 117 496 0000"': "contact: call us maybe",
+        "uptime: {target: 99.9, basis: all-time}": "uptime: {target: 0, basis: all-time}",
+    }
+    for old, new in bad.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, "utf-8")
+    (tmp_path / "provider.yaml").write_text((EXAMPLES / "provider.yaml").read_text("utf-8"))
+    run = subprocess.run(
+        [sys.executable, "-m", "slawriter", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=EXAMPLES,
+    )
+    assert run.returncode != 0
+    out = run.stdout + run.stderr
+    assert "reporting.channels[email].contact" in out and "not an email address" in out
+    assert "reporting.channels[phone].contact" in out and "not a telephone number" in out
+    assert "uptime.target" in out and "not a meaningful uptime target" in out
+
+
+def test_problems_name_the_fields_by_their_labels_never_by_their_paths(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/services"
+    answer(c, url, {}, action="add:services")
+    refused = answer(c, url, {"services[1].systems": "Microsoft 365"})
+    errors = refused.text.split('id="form-errors"')[1].split("</div>")[0]
+    assert "Service name (Service 2)</a>: An answer is needed here" in errors
+    preview = c.get(f"/a/{name}/preview").text
+    panel = c.get(f"/a/{name}/findings").text
+    for page in (preview, panel):
+        assert "Service name (Service 2): an answer is needed here" in page
+        assert "The agreement: an answer is needed here" in page
+        assert "required field is missing" not in page
+        assert not re.search(r"<li>[^<]*\w\[\d\]", page)  # no services[1].id
+        assert "<li>agreement:" not in page and ".id" not in page
+
+
+@pytest.mark.parametrize(
+    ("customer", "file"),
+    [
+        ("Société Générale Zürich", "societe-generale-zurich.yaml"),
+        ("../../etc/passwd", "etc-passwd.yaml"),
+        (HOSTILE, "smith-sons-holdings-star-quote-star-co.yaml"),
+    ],
+)
+def test_a_new_agreements_file_name_is_the_customers_name_in_plain_letters(
+    folder: Path, customer: str, file: str
+) -> None:
+    c = client(folder)
+    assert new_agreement(c, customer) == file
+    assert (folder / file).is_file()

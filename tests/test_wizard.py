@@ -112,7 +112,10 @@ def make_wizard(tmp_path: Path, text: str = SMALL) -> tuple[Wizard, Terminal, li
     saves: list[int] = []
     prompter, _ = terminal()
     data = roundtrip.load(tmp_path / "missing.yaml")
-    provider = {"name": "Northwind IT Services Ltd", "contact": {"phone": "+44 1", "email": "a@b"}}
+    provider = {
+        "name": "Northwind IT Services Ltd",
+        "contact": {"phone": "+44 117 496 0000", "email": "a@b"},
+    }
     wizard = Wizard(
         question_set(tmp_path, text),
         data,
@@ -669,7 +672,7 @@ def test_no_provider_file_asks_for_the_providers_details_first(
     session, stream = _session("--profile", "smb", "--out", "shop.yaml")
     with keys(
         "Northwind IT Ltd" + ENTER + ENTER + "1 Harbour St" + ENTER + ENTER
-        + "Priya Raman" + ENTER + ENTER + "+44 1" + ENTER + "help@example.com" + ENTER
+        + "Priya Raman" + ENTER + ENTER + "+44 117 496 0000" + ENTER + "help@example.com" + ENTER
         + ENTER * 6  # language, currency, paper, hours, zone, holidays
         + CTRL_C
     ):  # fmt: skip

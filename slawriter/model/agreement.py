@@ -11,7 +11,7 @@ customer's document.
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from slawriter.model.common import (
     CalendarName,
@@ -31,6 +31,9 @@ from slawriter.model.common import (
     Strict,
     Text,
     TicketsPerMonth,
+    UptimePercent,
+    check_email,
+    check_phone,
 )
 from slawriter.model.durations import DurationField, PeriodField
 
@@ -132,7 +135,10 @@ class Customer(Strict):
 
 
 class Uptime(Strict):
-    target: Percent = Field(description="Monthly uptime promised, as a percentage, e.g. 99.9")
+    target: UptimePercent = Field(
+        description="Monthly uptime promised, as a percentage, e.g. 99.9 (90 to 100: below 90 "
+        "is no promise anyone would sign)"
+    )
     basis: Literal["all-time", "business-hours"] = Field(
         default="all-time",
         description="all-time: every minute of the month; business-hours: only the minutes "
@@ -194,8 +200,8 @@ class Service(Strict):
 
 
 class CombinedUptime(Strict):
-    target: Percent = Field(
-        description="Monthly uptime promised for the services together, as a percentage"
+    target: UptimePercent = Field(
+        description="Monthly uptime promised for the services together, as a percentage (90 to 100)"
     )
     basis: Literal["all-time", "business-hours"] = Field(
         default="all-time",
@@ -272,7 +278,10 @@ class Channel(Strict):
         description="Name shown in the document (default: from the kind)",
         examples=["Service desk portal"],
     )
-    contact: Line = Field(description="Number, address or link")
+    contact: Line = Field(
+        description="Number, address or link: a telephone number for a phone channel, an "
+        "email address for an email channel"
+    )
     priorities: Annotated[list[PriorityId], Limit(9, "priorities")] = Field(
         description="Priorities this channel may be used for"
     )
@@ -281,6 +290,16 @@ class Channel(Strict):
         description="When the channel is staffed (default: always monitored)",
         examples=["business"],
     )
+
+    @field_validator("contact")
+    @classmethod
+    def _contact_fits_kind(cls, value: str, info: ValidationInfo) -> str:
+        kind = info.data.get("kind")
+        if kind == "email":
+            return check_email(value)
+        if kind == "phone":
+            return check_phone(value)
+        return value
 
 
 class Reporting(Strict):

@@ -201,6 +201,47 @@ Slug = Annotated[
     ),
 ]
 
+# An address is checked only for its shape (something@domain, no spaces): whether a mailbox
+# exists is for the customer to say; a sentence typed where an address belongs is refused.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+EMAIL_PATTERN = r"^\s*[^@\s]+@[^@\s]+\s*$"
+
+
+def check_email(value: str) -> str:
+    if not _EMAIL.match(value.strip()):
+        raise ValueError(f"'{value}' is not an email address, such as service@example.com")
+    return value.strip()
+
+
+Email = Annotated[
+    Line,
+    AfterValidator(check_email),
+    json_schema(pattern=EMAIL_PATTERN, patternErrorMessage="an email address"),
+]
+
+# A telephone number as people write it: digits, spaces, +, -, (), '.', and an extension
+# ('ext', 'x'). Six digits at least: fewer is no number anyone can dial.
+_PHONE = re.compile(r"^\+?[0-9 ().\-]+((ext\.?|x)\s*[0-9]+)?$", re.IGNORECASE)
+PHONE_PATTERN = r"^\s*\+?[0-9 ().\-]+(([Ee][Xx][Tt]\.?|[Xx])\s*[0-9]+)?\s*$"
+MIN_PHONE_DIGITS = 6
+
+
+def check_phone(value: str) -> str:
+    text = value.strip()
+    if not _PHONE.match(text) or sum(c.isdigit() for c in text) < MIN_PHONE_DIGITS:
+        raise ValueError(
+            f"'{value}' is not a telephone number: use digits, spaces, +, -, brackets and "
+            f"'ext', with at least {MIN_PHONE_DIGITS} digits, such as +44 117 496 0123"
+        )
+    return text
+
+
+Phone = Annotated[
+    Line,
+    AfterValidator(check_phone),
+    json_schema(pattern=PHONE_PATTERN, patternErrorMessage="a telephone number"),
+]
+
 _PRIORITY = re.compile(r"^P[1-9]$")
 
 
@@ -275,6 +316,28 @@ Percent = Annotated[
         }
     ),
     Bound(f"0 to 100, at most {DECIMAL_PLACES} decimal places"),
+]
+
+
+# An uptime target below 90% allows three days' downtime a month: no customer would sign it,
+# so a lower figure is a typing error (0 for 100, 9.99 for 99.9).
+MIN_UPTIME = Decimal(90)
+
+
+def _uptime_floor(value: Decimal) -> Decimal:
+    if value < MIN_UPTIME:
+        raise ValueError(
+            f"{value}% is not a meaningful uptime target: it allows more than three days of "
+            f"downtime a month; use {MIN_UPTIME}% to 100% (e.g. 99.9)"
+        )
+    return value
+
+
+UptimePercent = Annotated[
+    Percent,
+    AfterValidator(_uptime_floor),
+    Bound(f"at least {MIN_UPTIME}"),
+    json_schema(minimum=int(MIN_UPTIME)),
 ]
 
 
@@ -575,13 +638,13 @@ class Signatory(Strict):
 
 class Contact(Strict):
     name: Line | None = Field(default=None, description="Name", examples=["Priya Shah"])
-    email: Line | None = Field(
+    email: Email | None = Field(
         default=None, description="Email address", examples=["it@harbourside.example"]
     )
-    phone: Line | None = Field(
+    phone: Phone | None = Field(
         default=None, description="Telephone number", examples=["+44 117 496 0123"]
     )
-    notices: Line | None = Field(
+    notices: Email | None = Field(
         default=None,
         description="Email address for formal notices (a claim, ending the agreement): a "
         "person or legal inbox, never the service desk's",

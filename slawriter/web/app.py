@@ -411,7 +411,9 @@ def _labels(items: list[Any]) -> dict[str, str]:
     for entry in items:
         if isinstance(entry, pages.GroupField):
             labels |= {
-                f.name: f"{f.label} ({row.label})" for row in entry.items for f in row.fields
+                f.name: f"{f.label} ({entry.item_name.capitalize()} {row.index + 1})"
+                for row in entry.items
+                for f in row.fields
             }
         else:
             labels[entry.name] = entry.label
@@ -569,6 +571,8 @@ def _store_one(
 
 def _changes(state: State, wizard: Wizard, path: Path, based_on: str) -> list[str]:
     """What changed in the file since the page was drawn, by the questions' names."""
+    from slawriter.web import pages
+
     before_bytes = state.seen.get((str(path), based_on))
     if before_bytes is None:
         return []
@@ -579,7 +583,7 @@ def _changes(state: State, wizard: Wizard, path: Path, based_on: str) -> list[st
     for key in [*old, *(k for k in new if k not in old)]:
         if old.get(key) == new.get(key):
             continue
-        title = wizard.title_of(key) or key
+        title = pages.where(wizard, key)
         line = f"{title}: {_shown(old.get(key))} → {_shown(new.get(key))}"
         if line not in seen_titles:
             seen_titles.add(line)
@@ -789,6 +793,7 @@ def _findings(
     """The feasibility findings and validation problems, in the user's words."""
     from slawriter.feasibility import check_agreement
     from slawriter.files.load import load_agreement
+    from slawriter.web import pages
 
     library = state.library()
     problems: list[tuple[str, str, str | None]] = []
@@ -796,10 +801,9 @@ def _findings(
         loaded = load_agreement(path, library)
     except InputError as error:
         for problem in error.problems or []:
-            where = problem.path or problem.file
-            title = wizard.title_of(problem.path) if problem.path else None
+            where = pages.where(wizard, problem.path) if problem.path else problem.file
             link = _link(name, wizard, problem.path) if problem.path else None
-            problems.append((title or where, f"{where}: {problem.message}", link))
+            problems.append((where, f"{where}: {pages.in_words(problem.message)}", link))
         if not error.problems:
             problems.append(("", error.message, None))
         return {"problems": problems, "findings": [], "valid": False}
@@ -808,7 +812,7 @@ def _findings(
     for finding in check_agreement(loaded, library):
         links = []
         for field_path in finding.paths:
-            title = wizard.title_of(field_path)
+            title = pages.where(wizard, field_path) if wizard.locate(field_path) else None
             link = _link(name, wizard, field_path)
             if title and link and (title, link) not in links:
                 links.append((title, link))
@@ -896,7 +900,16 @@ async def preview(request: Request) -> Response:
         loaded = load_agreement(path, library)
         html = render_outputs(loaded, library, ["html"], allow_draft=True)["html"]
     except SlawriterError as error:
-        return _page(state, "preview-missing.html", 200, title="Preview", error=error)
+        from slawriter.web import pages
+
+        _session, wizard, _path = state.open(name)
+        problems = [
+            (pages.where(wizard, p.path) if p.path else p.file, pages.in_words(p.message))
+            for p in error.problems or []
+        ]
+        return _page(
+            state, "preview-missing.html", 200, title="Preview", error=error, problems=problems
+        )
     response = Response(html, media_type="text/html")
     # The document is data, never a program: no script runs in the preview.
     response.headers["Content-Security-Policy"] = (

@@ -311,3 +311,36 @@ def read_answer(wizard: Wizard, question: Question, item: Item | None, form: Any
     if problem:
         raise Refused(str(form.get(name, "")), problem)
     return parse_answer(question, text)
+
+
+def item_title(group: Question, index: int) -> str:
+    """'Service 2': an item as the page heads it, whatever is (not yet) typed in it."""
+    return f"{group.item_name.capitalize()} {index + 1}"
+
+
+def where(wizard: Wizard, path: str) -> str:
+    """The label a field shows on its page, for a field path in a message: 'Uptime target
+    (Service 2)', never ``services[1].uptime.target``. An id is made from another answer
+    (the name), so a missing id is that answer's. A whole part of the file that is missing
+    ('agreement') is its section's."""
+    found = wizard.locate(path)
+    if found is not None:
+        question, item, sub = found
+        if item is None or sub is None:
+            return question.title
+        if handler_for(sub).generated and sub.from_key:
+            sub = next((q for q in question.questions if q.key == sub.from_key), sub)
+        index = item.loc[-1]
+        assert isinstance(index, int)
+        return f"{sub.prompt} ({item_title(question, index)})"
+    for question in wizard.questions.questions:
+        if question.key.startswith((f"{path}.", f"{path}[")):
+            section = wizard.questions.section_by_id.get(question.section or "")
+            if section is not None:
+                return section.title
+    return path
+
+
+def in_words(message: str) -> str:
+    """A model's message as the page says it."""
+    return "an answer is needed here" if message == "required field is missing" else message

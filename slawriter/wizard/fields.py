@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -89,6 +90,29 @@ def model_error(model: type[BaseModel], key: str, value: Any) -> str | None:
         if first["type"] == "missing":
             return "required field is missing"
         return message
+    return None
+
+
+def item_error(model: type[BaseModel], key: str, item: Any, value: Any) -> str | None:
+    """The model's complaint about ``value`` at ``key`` beside the item's other answers: a
+    rule that reads a sibling (a phone channel's contact is a telephone number) is checked
+    with it, so the prompt refuses what ``validate`` would. Other fields' problems are not
+    this answer's and are left to their own questions."""
+    head, _, last = key.rpartition(".")
+    if not head.endswith("]") or not isinstance(item, dict):
+        return None
+    try:
+        parent = _base(_unwrap(annotation_at(model, head))[0])
+    except (KeyError, ValueError):
+        return None
+    if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
+        return None
+    try:
+        parent.model_validate({**item, last: value})
+    except ValidationError as error:
+        for found in error.errors():
+            if tuple(found["loc"]) == (last,):
+                return str(found["msg"]).removeprefix("Value error, ")
     return None
 
 
@@ -223,8 +247,10 @@ def format_answer(question: Question, value: Any) -> str:
 
 
 def slug(text: str, taken: typing.Collection[str] = ()) -> str:
-    """An id made from a name: ``Email and calendar`` -> ``email-and-calendar``, unique."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "item"
+    """An id made from a name: ``Email and calendar`` -> ``email-and-calendar``, unique.
+    Accents are taken off (``Société Générale`` -> ``societe-generale``), not made gaps."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "item"
     if not base[0].isalpha():
         base = f"item-{base}"
     base = base[:40].rstrip("-")

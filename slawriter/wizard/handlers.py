@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 
-from slawriter.files.roundtrip import plain, put
+from slawriter.files.roundtrip import get, plain, put
 from slawriter.model.agreement import ALWAYS_CALENDAR
 from slawriter.model.durations import parse_duration, parse_period
 from slawriter.model.hours import HoursError, parse_weekly_hours
@@ -231,7 +231,20 @@ class Handler:
         return asked.question.prompt
 
     def validator(self, asked: Asked, allow_empty: bool) -> Validator:
-        return validator(asked.question, asked.answers.model, asked.key, allow_empty)
+        general = validator(asked.question, asked.answers.model, asked.key, allow_empty)
+        item = asked.item
+        if item is None or not self.model_checks:
+            return general
+
+        def validate(text: str) -> str | None:
+            problem = general(text)
+            if problem or text.strip() in ("", "-"):
+                return problem
+            siblings = plain(get(asked.answers.data, item.loc))
+            value = parse_answer(asked.question, text)
+            return fields.item_error(asked.answers.model, asked.key, siblings, value)
+
+        return validate
 
     def show(self, answers: Answers, question: Question, item: Item | None, value: Any) -> str:
         """A stored answer in the review (never MISSING: the wizard says "not answered")."""
