@@ -508,11 +508,16 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     label = loaded.jurisdiction.draft_label if loaded.jurisdiction else SUBJECT_TO_CONTRACT
     # The version follows the status, so a draft is never mistaken for the signed text.
     version = f"{info.version} (draft)" if negotiating else info.version
+    signing = loaded.jurisdiction.signature_block if loaded.jurisdiction else "on-behalf"
     cover = Cover(
         title=profile.title,
         subtitle=profile.subtitle,
-        provider=party("Provider", provider, _number_label(loaded, provider.registered_in)),
-        customer=party("Customer", customer, _number_label(loaded, customer.registered_in)),
+        provider=party(
+            "Provider", provider, _number_label(loaded, provider.registered_in), signing
+        ),
+        customer=party(
+            "Customer", customer, _number_label(loaded, customer.registered_in), signing
+        ),
         reference=info.reference,
         effective_date=long_date(info.effective_date, locale.language),
         version=version,

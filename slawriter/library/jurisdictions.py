@@ -62,6 +62,11 @@ class Jurisdiction(Strict):
         default="company number", description="What the cover calls a party's company_number"
     )
     tax: Line = Field(default="VAT", description="The tax charged on top of the fees")
+    signature_block: Literal["on-behalf", "by"] = Field(
+        default="on-behalf",
+        description="How a party signs: 'Signed for and on behalf of' (English practice) or "
+        "'By: / Name: / Title: / Date:' (US practice)",
+    )
     working_days: Line | None = Field(
         default=None,
         description="The holidays that are not Working Days, e.g. 'a bank or public holiday "

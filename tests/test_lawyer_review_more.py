@@ -1,0 +1,39 @@
+"""More of what the customer's lawyer found, each asserted on the document it prints: the
+combined figure's remedy, top-level escalation out of hours, English partnerships, records
+and their limitation period, a Failure Month threshold, cross-references, US signature
+blocks and times, posting notices, one holiday phrase and the memo's times."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_lawyer_review import NEW_YORK, clause, document, paragraph, setup
+
+ACME = "acme-standard.yaml"
+CORNER = "corner-shop-smb.yaml"
+IRELAND = "ireland-standard.yaml"
+ILLINOIS = "dental-lab-illinois-smb.yaml"
+
+
+def signatures(text: str) -> str:
+    return text.split("## Signatures", 1)[1]
+
+
+# --- 20. US signature blocks ------------------------------------------------------------------
+
+
+def test_a_us_agreement_is_signed_by_name_and_title(tmp_path: Path) -> None:
+    block = signatures(document(tmp_path, NEW_YORK))
+    assert "| By: | By: |" in block
+    assert "| Name: Marcus Bell | Name: Dr. Angela Ruiz |" in block
+    assert "Signed for and on behalf of" not in block
+
+
+def test_an_english_agreement_keeps_signed_for_and_on_behalf_of(tmp_path: Path) -> None:
+    block = signatures(document(tmp_path, ACME))
+    assert "| Signed for and on behalf of | Signed for and on behalf of |" in block
+    assert "By:" not in block
