@@ -174,7 +174,7 @@ def test_spelling_dates_and_times_follow_the_language(rendered: Path, pair: Pair
         assert "authorized representatives" in text
         assert f"| **Effective date** | {effective:%B} {effective.day}, {effective.year} |" in text
         assert not re.search(r"\b\d\d:\d\d\b", text), "24-hour times in a US document"
-        assert re.search(r"\b\d{1,2}:\d\d [ap]\.m\.", text)
+        assert re.search(r"\b\d{1,2}:\d\d\u00a0[ap]\.m\.", text)
         assert "federal holidays" in text
     else:
         assert "authorised representatives" in text

@@ -37,3 +37,17 @@ def test_an_english_agreement_keeps_signed_for_and_on_behalf_of(tmp_path: Path) 
     block = signatures(document(tmp_path, ACME))
     assert "| Signed for and on behalf of | Signed for and on behalf of |" in block
     assert "By:" not in block
+
+
+# --- 21. US times: a.m. kept with its time, midnight said which ----------------------------------
+
+
+def test_us_times_keep_a_m_on_the_line_of_their_time(tmp_path: Path) -> None:
+    text = document(tmp_path, NEW_YORK)
+    assert "8:00\u00a0a.m. to 6:00\u00a0p.m." in text
+    assert not re.search(r"\d:\d\d [ap]\.m\.", text)
+
+
+def test_illinois_maintenance_window_says_which_midnight(tmp_path: Path) -> None:
+    window = paragraph(document(tmp_path, ILLINOIS), "**Maintenance.**")
+    assert "Sunday, midnight at the start of Sunday to 6:00\u00a0a.m. (America/Chicago time)" in window
