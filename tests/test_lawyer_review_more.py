@@ -50,4 +50,31 @@ def test_us_times_keep_a_m_on_the_line_of_their_time(tmp_path: Path) -> None:
 
 def test_illinois_maintenance_window_says_which_midnight(tmp_path: Path) -> None:
     window = paragraph(document(tmp_path, ILLINOIS), "**Maintenance.**")
-    assert "Sunday, midnight at the start of Sunday to 6:00\u00a0a.m. (America/Chicago time)" in window
+    assert (
+        "Sunday, midnight at the start of Sunday to 6:00\u00a0a.m. (America/Chicago time)" in window
+    )
+
+
+# --- 22. posting notices: the place's tracked post, longer across a border ------------------------
+
+
+def test_irish_notices_go_by_registered_post_and_take_longer_from_abroad(tmp_path: Path) -> None:
+    notices = clause(document(tmp_path, IRELAND), "20.1")
+    assert "sent by pre-paid registered post to the other party" in notices
+    assert (
+        "if posted, at 09:00 on the fifth Working Day after posting (the parties being in "
+        "different countries);" in notices
+    )
+
+
+def test_english_notices_between_english_parties_arrive_on_the_second_working_day(
+    tmp_path: Path,
+) -> None:
+    notices = paragraph(document(tmp_path, CORNER), "**Formal notices**")
+    assert "sent by recorded post to the other's address above" in notices
+    assert "at 09:00 on the second Working Day after posting, or when emailed" in notices
+
+
+def test_us_notices_go_by_certified_mail(tmp_path: Path) -> None:
+    notices = paragraph(document(tmp_path, ILLINOIS), "**Formal notices**")
+    assert "sent by certified mail (return receipt requested) to the other's address" in notices

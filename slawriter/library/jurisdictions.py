@@ -62,6 +62,11 @@ class Jurisdiction(Strict):
         default="company number", description="What the cover calls a party's company_number"
     )
     tax: Line = Field(default="VAT", description="The tax charged on top of the fees")
+    post: Line = Field(
+        default="recorded post",
+        description="The tracked postal service notices are sent by, e.g. 'registered post' "
+        "(Ireland), 'certified mail' (US)",
+    )
     signature_block: Literal["on-behalf", "by"] = Field(
         default="on-behalf",
         description="How a party signs: 'Signed for and on behalf of' (English practice) or "
