@@ -161,7 +161,7 @@ def test_notices_count_working_days(tmp_path: Path, name: str, holidays: str) ->
         text,
     )
     if "master_agreement" not in (EXAMPLES / name).read_text("utf-8"):  # own general terms
-        notices = paragraph(text, "Working Day after posting")
+        notices = paragraph(text, "Working Day after ")
         assert "on the next Working Day" in notices
     assert "Business Day after" not in text
     # Day counts in our own wording (answers, minutes, proposals) are Working Days; targets

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from tests.test_lawyer_review import NEW_YORK, clause, document, paragraph, setup
+from tests.test_lawyer_review import NEW_YORK, clause, document, paragraph
 
 ACME = "acme-standard.yaml"
 CORNER = "corner-shop-smb.yaml"
