@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.test_lawyer_review import NEW_YORK, clause, document, paragraph
 
 ACME = "acme-standard.yaml"
@@ -75,3 +77,16 @@ def test_english_notices_between_english_parties_arrive_on_the_second_working_da
 def test_us_notices_go_by_certified_mail(tmp_path: Path) -> None:
     notices = paragraph(document(tmp_path, ILLINOIS), "**Formal notices**")
     assert "sent by certified mail (return receipt requested) to the other's address" in notices
+
+
+# --- 23. one phrase for English holidays ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [ACME, CORNER])
+def test_english_holidays_are_named_as_the_working_day_names_them(
+    tmp_path: Path, name: str
+) -> None:
+    text = document(tmp_path, name)
+    assert "bank or public holiday in England" in text  # the Working Day
+    assert "except on bank and public holidays in England" in text  # support hours
+    assert not re.search(r"(?<![Bb]ank and )public holidays in England", text)

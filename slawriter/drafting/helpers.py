@@ -113,7 +113,7 @@ class CalendarView:
 
     @property
     def holidays(self) -> str:
-        """e.g. 'public holidays in England', 'federal holidays'; empty when none."""
+        """e.g. 'bank and public holidays in England', 'federal holidays'; empty when none."""
         if self.spec is None or not self.spec.holidays:
             return ""
         code = self.spec.holidays
@@ -121,6 +121,10 @@ class CalendarView:
             return "federal holidays"
         if code.startswith("US-"):
             return f"federal holidays and the public holidays of {holiday_region(code)}"
+        if code.startswith("GB"):
+            # The same words as a Working Day's 'bank or public holiday in England': UK bank
+            # holidays are not all public holidays, and one phrase must mean one set of days.
+            return f"bank and public holidays in {holiday_region(code)}"
         return f"public holidays in {holiday_region(code)}"
 
     @property
