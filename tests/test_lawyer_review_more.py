@@ -90,3 +90,21 @@ def test_english_holidays_are_named_as_the_working_day_names_them(
     assert "bank or public holiday in England" in text  # the Working Day
     assert "except on bank and public holidays in England" in text  # support hours
     assert not re.search(r"(?<![Bb]ank and )public holidays in England", text)
+
+
+# --- 12. the combined figure keeps a remedy ------------------------------------------------------
+
+
+def test_the_combined_figure_is_outside_the_sole_remedy_and_damages_remain(tmp_path: Path) -> None:
+    text = document(tmp_path, ACME)
+    assert clause(text, "15.4").endswith(
+        "The combined figure in the Service Availability clause does not itself give rise to a "
+        "Service Credit or a Failure Month, and it is not one of the uptime targets for which "
+        "Service Credits are a sole remedy: the Customer may claim damages for a failure to "
+        "meet it under the Master Agreement, subject to the limits of liability that apply."
+    )
+
+
+def test_without_a_combined_figure_nothing_is_said_of_one(tmp_path: Path) -> None:
+    text = document(tmp_path, ACME, lambda data: data.pop("combined_uptime"))
+    assert "combined figure" not in text
