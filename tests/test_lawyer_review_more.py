@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +109,23 @@ def test_the_combined_figure_is_outside_the_sole_remedy_and_damages_remain(tmp_p
 def test_without_a_combined_figure_nothing_is_said_of_one(tmp_path: Path) -> None:
     text = document(tmp_path, ACME, lambda data: data.pop("combined_uptime"))
     assert "combined figure" not in text
+
+
+# --- 17. a Failure Month needs more than one missed target --------------------------------------
+
+
+def test_a_failure_month_for_missed_targets_needs_the_threshold(tmp_path: Path) -> None:
+    text = document(tmp_path, ACME)
+    assert (
+        "A Month is a **Failure Month** for a service if its Monthly Uptime Percentage is below "
+        "its uptime target, or at least 3 Incidents that affected that service missed their "
+        "Response or Resolution target in that Month." in clause(text, "15.11")
+    )
+
+
+def test_the_failure_month_threshold_comes_from_the_file(tmp_path: Path) -> None:
+    def five(data: dict[str, Any]) -> None:
+        data["credits"]["termination"]["missed_targets"] = 5
+
+    text = document(tmp_path, ACME, five)
+    assert "or at least 5 Incidents that affected that service missed their" in text

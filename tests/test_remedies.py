@@ -152,7 +152,7 @@ def test_credits_for_missed_targets_are_printed_per_priority(tmp_path: Path) -> 
     assert "| P1 Critical | 1% per Incident | 2% per Incident |" in text
     assert "| P2 High | 0.5% per Incident | 1% per Incident |" in text
     assert "shall not exceed 10% of the total monthly fees of all the Services in a Month" in text
-    assert "or Service Credits for missed Response or Resolution targets are due" in text
+    assert "or at least 3 Incidents that affected that service missed their Response" in text
     assert "**Part Months.**" in text
 
 

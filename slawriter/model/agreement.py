@@ -500,6 +500,14 @@ class Termination(Strict):
         le=12,
         description="... or this many months in any twelve",
     )
+    missed_targets: int = Field(
+        default=3,
+        ge=1,
+        le=1000,
+        description="With credits per missed Response or Resolution target: how many "
+        "Incidents of a service must miss a target in a month to make it a Failure Month (one "
+        "missed P2 Response is a credit, not a reason to end the agreement)",
+    )
 
 
 class TargetCredit(Strict):
