@@ -122,9 +122,14 @@ def test_parties_and_records_follow_the_jurisdiction(rendered: Path, pair: Pair)
     assert home is not None and customer.entity
     described = home.entities[customer.entity].replace("{number}", customer.company_number or "")
     assert f"**{customer.name}**, {described}, of" in text
-    # Records are kept for the limitation period of the governing law, with its statute.
+    # Records are kept for the limitation period of the governing law, with its statute; under
+    # a master agreement, whose governing law this file does not name, for that law's period.
     assert f"for {place.limitation} after this" in text
-    assert place.limitation_law in text
+    if loaded.agreement.agreement.master_agreement:
+        assert "the limitation period for a claim under the Master Agreement under the law" in text
+        assert place.limitation_law not in text
+    else:
+        assert place.limitation_law in text
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=IDS)

@@ -236,9 +236,7 @@ def test_english_liability_keeps_english_wording(tmp_path: Path) -> None:
 
 def test_failure_months_are_per_service(tmp_path: Path) -> None:
     failure = paragraph(document(tmp_path, "acme-standard.yaml"), "**Failure Month**")
-    assert "at least one Incident that missed its target in that Month affected that service" in (
-        failure
-    )
+    assert "at least 3 Incidents that affected that service missed their" in failure
     assert "Each service has its own Failure Months." in failure
 
 

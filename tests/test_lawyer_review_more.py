@@ -129,3 +129,35 @@ def test_the_failure_month_threshold_comes_from_the_file(tmp_path: Path) -> None
 
     text = document(tmp_path, ACME, five)
     assert "or at least 5 Incidents that affected that service missed their" in text
+
+
+# --- 16. records kept on the controller's instruction --------------------------------------------
+
+
+def test_irish_records_are_kept_on_the_customers_instruction(tmp_path: Path) -> None:
+    text = document(tmp_path, IRELAND)
+    records = paragraph(text, "**Records.**")
+    assert (
+        "**Records.** The Customer instructs the Provider to keep, after this Agreement ends, "
+        "only the records of the Services needed to make or answer a claim about them" in records
+    )
+    assert (
+        "and to keep them for 6 years after this Agreement ends (the limitation period" in records
+    )
+    deletion = paragraph(text, "at the Customer's choice, delete or return all the personal data")
+    assert (
+        "unless the law requires it to be kept; the records the Customer instructs the Provider "
+        "to keep under the Records paragraph are kept on that instruction;" in deletion
+    )
+
+
+# --- 18. records and the law governing the Master Agreement --------------------------------------
+
+
+def test_records_under_a_master_agreement_follow_its_governing_law(tmp_path: Path) -> None:
+    records = paragraph(document(tmp_path, NEW_YORK), "**Records.**")
+    assert (
+        "for 6 years after this Agreement ends or, if longer, the limitation period for a claim "
+        "under the Master Agreement under the law that governs it" in records
+    )
+    assert "Civil Practice Law" not in records

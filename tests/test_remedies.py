@@ -289,7 +289,9 @@ def test_exit_charges_have_a_rate_and_a_ceiling(tmp_path: Path) -> None:
 def test_records_are_kept_for_the_limitation_period_unless_the_file_says(
     tmp_path: Path,
 ) -> None:
-    text = markdown(tmp_path / "default", example("acme-standard"))
+    data = example("acme-standard")
+    del data["agreement"]["master_agreement"]  # its own governing law, not a master agreement's
+    text = markdown(tmp_path / "default", data)
     assert (
         "for 6 years after this Agreement ends (the limitation period for a claim under this "
         "Agreement, under section 5 of the Limitation Act 1980, so that either party can show "
