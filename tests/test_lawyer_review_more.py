@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_lawyer_review import NEW_YORK, clause, document, paragraph
+from slawriter.cli import main
+from tests.test_lawyer_review import NEW_YORK, clause, document, paragraph, setup
 
 ACME = "acme-standard.yaml"
 CORNER = "corner-shop-smb.yaml"
@@ -161,3 +162,25 @@ def test_records_under_a_master_agreement_follow_its_governing_law(tmp_path: Pat
         "under the Master Agreement under the law that governs it" in records
     )
     assert "Civil Practice Law" not in records
+
+
+# --- 24. the memo's times follow the agreement's locale ------------------------------------------
+
+
+def memo(tmp_path: Path, name: str) -> str:
+    path = setup(tmp_path, name)
+    out = tmp_path / "memo.md"
+    main(["check", str(path), "--memo", str(out)])  # findings may make the exit code non-zero
+    return out.read_text("utf-8")
+
+
+def test_a_us_memo_writes_times_on_a_12_hour_clock(tmp_path: Path) -> None:
+    text = memo(tmp_path, NEW_YORK)
+    assert "(Monday to Friday, 8:00\u00a0a.m. to 6:00\u00a0p.m.)" in text
+    assert not re.search(r"\b\d\d:\d\d\b", text)
+
+
+def test_a_british_memo_keeps_the_24_hour_clock(tmp_path: Path) -> None:
+    text = memo(tmp_path, ACME)
+    assert "08:30 to 17:30" in text
+    assert "a.m." not in text
