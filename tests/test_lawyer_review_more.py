@@ -184,3 +184,18 @@ def test_a_british_memo_keeps_the_24_hour_clock(tmp_path: Path) -> None:
     text = memo(tmp_path, ACME)
     assert "08:30 to 17:30" in text
     assert "a.m." not in text
+
+
+# --- 13. the top escalation level out of hours ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "role"), [(ACME, "Managing Director"), (NEW_YORK, "Account Manager")]
+)
+def test_the_top_escalation_level_answers_a_p1_at_any_time(
+    tmp_path: Path, name: str, role: str
+) -> None:
+    row = paragraph(document(tmp_path, name), f"| 3 | {role} |")
+    assert row.endswith(
+        "| 1 Business Day; for a P1 Incident, by telephone within 2 hours, counted at any time |"
+    )

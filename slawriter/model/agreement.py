@@ -318,6 +318,13 @@ class Escalation(Strict):
         description="Calendar the reply time is counted on (default calendar); use the "
         "calendar of the priorities escalated to this level, e.g. 24x7 for a 24x7 P1",
     )
+    reply_out_of_hours: DurationField | None = Field(
+        default=None,
+        description="For an Incident whose priority is counted 24x7 (e.g. P1): this level "
+        "answers by telephone within this time counted at any time, so a level that "
+        "otherwise works office hours can still be reached at night",
+        examples=["2h"],
+    )
 
 
 class PriorityDispute(Strict):
