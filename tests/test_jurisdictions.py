@@ -121,7 +121,12 @@ def test_parties_and_records_follow_the_jurisdiction(rendered: Path, pair: Pair)
     home = LIBRARY.jurisdictions.get(customer.registered_in or place.id)
     assert home is not None and customer.entity
     described = home.entities[customer.entity].replace("{number}", customer.company_number or "")
-    assert f"**{customer.name}**, {described}, of" in text
+    if "{partners}" in described:  # the partners contract, trading as the firm
+        partners = " and ".join(customer.partners)
+        described = described.replace("{partners}", partners).replace("{name}", customer.name)
+        assert f"**{described}**, of" in text
+    else:
+        assert f"**{customer.name}**, {described}, of" in text
     # Records are kept for the limitation period of the governing law, with its statute; under
     # a master agreement, whose governing law this file does not name, for that law's period.
     assert f"for {place.limitation} after this" in text

@@ -12,7 +12,12 @@ from typing import Any
 import pytest
 
 from slawriter.cli import main
-from tests.test_lawyer_review import NEW_YORK, clause, document, paragraph, setup
+from slawriter.errors import InputError
+from slawriter.files.load import load_agreement
+from slawriter.library import Library
+from tests.test_lawyer_review import NEW_YORK, clause, document, library, paragraph, setup
+
+__all__ = ["library"]  # the module's fixture, used here too
 
 ACME = "acme-standard.yaml"
 CORNER = "corner-shop-smb.yaml"
@@ -198,4 +203,44 @@ def test_the_top_escalation_level_answers_a_p1_at_any_time(
     row = paragraph(document(tmp_path, name), f"| 3 | {role} |")
     assert row.endswith(
         "| 1 Business Day; for a P1 Incident, by telephone within 2 hours, counted at any time |"
+    )
+
+
+# --- 15. an English partnership contracts through its partners --------------------------------
+
+
+def test_an_english_partnership_is_named_by_its_partners(tmp_path: Path) -> None:
+    text = document(tmp_path, CORNER)
+    assert (
+        "- (b) **Dr Sofia Lindqvist and Dr Tom Hale trading in partnership as Harbourside Dental "
+        'Practice**, of 22 Quay Road, Bristol BS1 5AB (the **Customer** or "**you**").' in text
+    )
+    notices = paragraph(text, "**Formal notices**")
+    assert "or partners@harbourside-dental.example (you), never to the service desk" in notices
+
+
+def test_an_english_partnership_without_its_partners_does_not_validate(
+    tmp_path: Path, library: Library
+) -> None:
+    def unnamed(data: dict[str, Any]) -> None:
+        del data["customer"]["partners"]
+
+    with pytest.raises(InputError) as raised:
+        load_agreement(setup(tmp_path, CORNER, unnamed), library)
+    assert [p.message for p in raised.value.problems] == [
+        "customer.partners: required, because a partnership in England and Wales has no legal "
+        "personality of its own: its partners contract 'trading in partnership as' the firm's "
+        "name"
+    ]
+
+
+def test_a_scottish_partnership_contracts_in_its_own_name(tmp_path: Path) -> None:
+    def scottish(data: dict[str, Any]) -> None:
+        del data["customer"]["partners"]
+        data["customer"]["registered_in"] = "scotland"
+
+    text = document(tmp_path, CORNER, scottish)
+    assert (
+        "**Harbourside Dental Practice**, a partnership (which in Scotland has legal "
+        "personality), of 22 Quay Road" in text
     )

@@ -328,7 +328,9 @@ class Helpers:
         )
         home = places.get(home_id) if places and home_id else None
         if entity and home and entity in home.entities:
-            return home.entities[entity].replace("{number}", str(number or ""))
+            partners = join(getattr(who, "partners", None) or [])
+            phrase = home.entities[entity].replace("{number}", str(number or ""))
+            return phrase.replace("{partners}", partners).replace("{name}", who.name)
         return f"a company registered under number {number}" if number else ""
 
     def home(self, who: Any) -> Jurisdiction | None:

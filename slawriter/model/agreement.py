@@ -121,6 +121,13 @@ class Customer(Strict):
         description="Where it is registered or incorporated: a jurisdiction id "
         "(default: the agreement's jurisdiction)",
     )
+    partners: Annotated[list[Line], Limit(50, "partners")] = Field(
+        default_factory=list,
+        description="For a partnership without legal personality of its own (England and "
+        "Wales, Ireland, Australia): the partners' names, who contract 'trading in "
+        "partnership as' the firm's name; required there",
+        examples=[["Dr Sofia Lindqvist", "Dr Tom Hale"]],
+    )
     address: Annotated[list[Line], Limit(20, "lines")] = Field(
         min_length=1, description="Registered or main address, one line per entry"
     )
