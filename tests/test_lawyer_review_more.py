@@ -244,3 +244,47 @@ def test_a_scottish_partnership_contracts_in_its_own_name(tmp_path: Path) -> Non
         "**Harbourside Dental Practice**, a partnership (which in Scotland has legal "
         "personality), of 22 Quay Road" in text
     )
+
+
+# --- 19. terms defined and used; cross-references by number --------------------------------------
+
+
+def test_business_minute_is_defined_only_when_printed(tmp_path: Path) -> None:
+    text = document(tmp_path, ACME)
+    assert "a **Business Hour** is an hour within them." in text
+    assert "Business Minute" not in text
+
+    def half_hour(data: dict[str, Any]) -> None:
+        data["priorities"]["P2"]["response"] = "1h 30m"
+
+    (tmp_path / "minutes").mkdir()
+    text = document(tmp_path / "minutes", ACME, half_hour)
+    assert "1 Business Hour 30 Business Minutes" in text
+    assert "a **Business Hour** and a **Business Minute** are an hour and a minute" in text
+
+
+def test_terms_defined_elsewhere_list_baa_and_failure_month(tmp_path: Path) -> None:
+    assert clause(document(tmp_path, NEW_YORK), "2.2") == (
+        "**2.2** The terms Effective Date, Master Agreement, BAA, Force Majeure Event, excluded "
+        "minutes, Maintenance Window, Failure Month and End Date are defined where they appear "
+        "in bold elsewhere in this Agreement."
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "remedy", "ending", "target"),
+    [(ACME, "15.10", "15.13", "15.11"), (NEW_YORK, "15.7", "15.10", "15.8"),
+     (IRELAND, "14.7", "14.10", "14.8")],
+)  # fmt: skip
+def test_termination_is_cross_referenced_by_number(
+    tmp_path: Path, name: str, remedy: str, ending: str, target: str
+) -> None:
+    text = document(tmp_path, name)
+    assert clause(text, target).startswith(f"**{target}** **Termination for repeated failure.**")
+    assert clause(text, remedy).endswith(
+        f"or its right to end this Agreement under paragraph {target}."
+    )
+    assert clause(text, ending).startswith(
+        f"**{ending}** Ending this whole Agreement under paragraph {target} ends every Service"
+    )
+    assert "terminate below" not in text and "under this paragraph" not in text

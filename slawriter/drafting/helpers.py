@@ -24,6 +24,7 @@ from slawriter.model.common import FIRST_YEAR, LAST_YEAR, CalendarSpec
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import DAY_NAMES, WeeklyHours
 from slawriter.model.hours import format_minutes as format_time_of_day
+from slawriter.text.markdown import MarkdownText
 from slawriter.text.numbers import money, percent, whole_minutes
 from slawriter.text.times import (
     business_time_words,
@@ -41,6 +42,9 @@ _COUNTRY_NAMES = {
     "FR": "France", "NL": "the Netherlands",
 }  # fmt: skip
 
+
+# A cross-reference waiting for its paragraph's number (not characters a clause writes).
+REF_OPEN, REF_CLOSE = "\u27ea", "\u27eb"
 
 _DAY_RANGE = re.compile(rf"\b({'|'.join(DAY_NAMES)}) to ({'|'.join(DAY_NAMES)})\b")
 
@@ -484,6 +488,12 @@ class Helpers:
         due = clock.deadline(logged, timedelta(seconds=clock.target_seconds(target)))
         return self.when(due)
 
+    def ref(self, title: str) -> MarkdownText:
+        """A cross-reference to the numbered paragraph whose bold run-in title is ``title``
+        ('Termination for repeated failure'): its number ('15.11'), filled in once the
+        document is numbered (drafting.assemble.resolve_references)."""
+        return MarkdownText(f"{REF_OPEN}{title}{REF_CLOSE}")
+
     def filters(self) -> dict[str, Any]:
         return {
             "duration": self.duration,
@@ -517,4 +527,8 @@ class Helpers:
             "records_retention": self.parties.retention,
             "language": self.locale,
             "deadline_on": self.deadline_on,
+            "ref": self.ref,
+            # The definitions clause defines "Business Minute" only if another clause prints
+            # it; the assembler re-renders that clause with False when none does.
+            "define_business_minute": True,
         }
