@@ -121,10 +121,20 @@ def test_parties_and_records_follow_the_jurisdiction(rendered: Path, pair: Pair)
     home = LIBRARY.jurisdictions.get(customer.registered_in or place.id)
     assert home is not None and customer.entity
     described = home.entities[customer.entity].replace("{number}", customer.company_number or "")
-    assert f"**{customer.name}**, {described}, of" in text
-    # Records are kept for the limitation period of the governing law, with its statute.
+    if "{partners}" in described:  # the partners contract, trading as the firm
+        partners = " and ".join(customer.partners)
+        described = described.replace("{partners}", partners).replace("{name}", customer.name)
+        assert f"**{described}**, of" in text
+    else:
+        assert f"**{customer.name}**, {described}, of" in text
+    # Records are kept for the limitation period of the governing law, with its statute; under
+    # a master agreement, whose governing law this file does not name, for that law's period.
     assert f"for {place.limitation} after this" in text
-    assert place.limitation_law in text
+    if loaded.agreement.agreement.master_agreement:
+        assert "the limitation period for a claim under the Master Agreement under the law" in text
+        assert place.limitation_law not in text
+    else:
+        assert place.limitation_law in text
 
 
 @pytest.mark.parametrize("pair", PAIRS, ids=IDS)
@@ -174,7 +184,7 @@ def test_spelling_dates_and_times_follow_the_language(rendered: Path, pair: Pair
         assert "authorized representatives" in text
         assert f"| **Effective date** | {effective:%B} {effective.day}, {effective.year} |" in text
         assert not re.search(r"\b\d\d:\d\d\b", text), "24-hour times in a US document"
-        assert re.search(r"\b\d{1,2}:\d\d [ap]\.m\.", text)
+        assert re.search(r"\b\d{1,2}:\d\d\u00a0[ap]\.m\.", text)
         assert "federal holidays" in text
     else:
         assert "authorised representatives" in text

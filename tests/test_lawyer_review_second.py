@@ -188,8 +188,8 @@ def test_ireland_desktop_support_earns_target_credits(tmp_path: Path) -> None:
         "clause sets out."
     )
     assert (
-        "For each Incident that misses its Response target or its Resolution target, the Customer "
-        "is entitled to a Service Credit of the percentage of the monthly fee of Desktop and user "
+        "For each Incident affecting Desktop and user support that misses its Response target or "
+        "its Resolution target, the Customer is entitled to a Service Credit of the percentage of the monthly fee of Desktop and user "
         "support shown below" in paragraph(text, "**Response and Resolution credits.**")
     )
     assert "| P1 Critical | 2% per Incident | 5% per Incident |" in text
@@ -198,8 +198,9 @@ def test_ireland_desktop_support_earns_target_credits(tmp_path: Path) -> None:
         "in a Month" in text
     )
     assert (
-        "or Service Credits for missed Response or Resolution targets are due for that Month (this "
-        "applies to Desktop and user support only)" in paragraph(text, "**Failure Month**")
+        "or at least 3 Incidents affecting Desktop and user support missed their Response or "
+        "Resolution target in that Month (this applies to Desktop and user support only)"
+        in paragraph(text, "**Failure Month**")
     )
 
 

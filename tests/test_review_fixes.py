@@ -73,7 +73,7 @@ def test_no_doubled_full_stop_in_us_documents(tmp_path: Path, name: str) -> None
 def test_the_worked_example_ends_with_one_stop(tmp_path: Path) -> None:
     out = draft(tmp_path, example("dental-lab-illinois-smb"), "dental")
     text = (out / "dental.md").read_text("utf-8")
-    assert "we give a Response on Monday, April 5, 2027 at 8:05 a.m. The response time" in text
+    assert "we give a Response on Monday, April 5, 2027 at 8:05\u00a0a.m. The response time" in text
 
 
 # --- 2. shorter days carry their weekday --------------------------------------------------------
@@ -83,7 +83,7 @@ def test_shorter_days_print_the_weekday_in_each_locale(tmp_path: Path) -> None:
     us = (draft(tmp_path / "us", example("dental-lab-illinois-smb"), "d") / "d.md").read_text(
         "utf-8"
     )
-    assert "Friday, November 26, 2027 (8:00 a.m. to noon only)" in us
+    assert "Friday, November 26, 2027 (8:00\u00a0a.m. to noon only)" in us
     uk = (draft(tmp_path / "uk", example("corner-shop-smb"), "c") / "c.md").read_text("utf-8")
     assert "Friday 24 December 2027 (08:30 to 12:30 only)" in uk
 

@@ -382,6 +382,7 @@ def test_escalation_out_of_hours(tmp_path: Path, library: Library) -> None:
 
     def office_hours(data: dict[str, Any]) -> None:
         del data["escalation"][1]["calendar"]
+        del data["escalation"][2]["reply_out_of_hours"]
 
     [finding] = only(check(tmp_path, library, agreement=office_hours), "escalation-out-of-hours")
     assert finding.severity == "warning"
@@ -400,9 +401,27 @@ def test_escalation_out_of_hours(tmp_path: Path, library: Library) -> None:
 def test_escalation_out_of_hours_clean_when_another_level_covers(
     tmp_path: Path, library: Library
 ) -> None:
-    # As shipped: level 2 answers at any time, so level 3 (the Managing Director) may keep
-    # office hours.
+    # As shipped: level 2 answers at any time, and level 3 (the Managing Director) keeps
+    # office hours but answers a P1 by telephone within 2 hours at any time.
     assert only(check(tmp_path, library), "escalation-out-of-hours") == []
+
+
+def test_escalation_out_of_hours_the_top_level_must_answer_itself(
+    tmp_path: Path, library: Library
+) -> None:
+    """Level 2 answering at night does not help a P1 that level 2 could not settle: the top
+    level has nobody above it."""
+
+    def office_only(data: dict[str, Any]) -> None:
+        del data["escalation"][2]["reply_out_of_hours"]
+
+    [finding] = only(check(tmp_path, library, agreement=office_only), "escalation-out-of-hours")
+    assert finding.message.startswith(
+        "P1 is counted on 24x7, but escalation level 3 (Managing Director) replies within 1 "
+        "business day on 'business' (Monday to Friday, 08:30 to 17:30), and it is the top "
+        "level, with nobody above it: "
+    )
+    assert "escalation[2].reply_out_of_hours" in finding.suggestion
 
 
 # --- uptime-vs-upstream: the platform list -----------------------------------------------------

@@ -7,9 +7,10 @@ CommonMark with GitHub tables) into the format-neutral tree of slawriter.documen
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from jinja2 import (
@@ -28,6 +29,7 @@ from markdown_it.token import Token
 
 from slawriter import __version__
 from slawriter.drafting.context import clause_context
+from slawriter.drafting.helpers import REF_CLOSE, REF_OPEN
 from slawriter.drafting.provenance import provenance_properties
 from slawriter.errors import InputError, Problem, RefusedError, TemplateError
 from slawriter.files.load import Loaded
@@ -481,6 +483,7 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     locale = document_locale(agreement, provider)
     spelling = library.spelling(locale.language)
     rendered = render_clauses(library, clauses, names, filters, locale.language)
+    rendered = _define_only_used(library, rendered, names, filters, locale.language)
     sections = []
     for number, item in enumerate(rendered, start=1):
         meta = item.clause.meta
@@ -490,6 +493,7 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
                 str(number), spelling.apply(meta.title), meta.id, meta.variant, meta.version, blocks
             )
         )
+    sections = resolve_references(sections)
     logo = None
     if provider.logo:
         logo_path = loaded.provider_path.parent / provider.logo
@@ -508,11 +512,16 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
     label = loaded.jurisdiction.draft_label if loaded.jurisdiction else SUBJECT_TO_CONTRACT
     # The version follows the status, so a draft is never mistaken for the signed text.
     version = f"{info.version} (draft)" if negotiating else info.version
+    signing = loaded.jurisdiction.signature_block if loaded.jurisdiction else "on-behalf"
     cover = Cover(
         title=profile.title,
         subtitle=profile.subtitle,
-        provider=party("Provider", provider, _number_label(loaded, provider.registered_in)),
-        customer=party("Customer", customer, _number_label(loaded, customer.registered_in)),
+        provider=party(
+            "Provider", provider, _number_label(loaded, provider.registered_in), signing
+        ),
+        customer=party(
+            "Customer", customer, _number_label(loaded, customer.registered_in), signing
+        ),
         reference=info.reference,
         effective_date=long_date(info.effective_date, locale.language),
         version=version,
@@ -539,6 +548,77 @@ def assemble_document(loaded: Loaded, library: Library, allow_draft: bool = Fals
         signature_intro=spelling.apply(Document.signature_intro),
         language=locale.language.replace("_", "-"),
     )
+
+
+def _define_only_used(
+    library: Library,
+    rendered: list[RenderedClause],
+    names: Mapping[str, Any],
+    filters: Mapping[str, Callable[..., Any]],
+    language: str,
+) -> list[RenderedClause]:
+    """The clauses, with the definitions clause rendered again without "Business Minute" when
+    no other clause prints it (a term defined and never used)."""
+    others = [item.markdown for item in rendered if item.clause.meta.id != "definitions"]
+    if any("Business Minute" in text for text in others):
+        return rendered
+    names = {**names, "define_business_minute": False}
+    return [
+        render_clauses(library, [item.clause], names, filters, language)[0]
+        if item.clause.meta.id == "definitions"
+        else item
+        for item in rendered
+    ]
+
+
+_REF = re.compile(f"{REF_OPEN}([^{REF_CLOSE}]*){REF_CLOSE}")
+
+
+def resolve_references(sections: Sequence[Section]) -> list[Section]:
+    """Each ``ref("Title")`` replaced by the number of the paragraph whose bold run-in title is
+    "Title." ('15.11'), now that every paragraph is numbered."""
+    numbers: dict[str, str] = {}
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, Paragraph) and block.number and block.runs:
+                first = block.runs[0]
+                if first.bold:
+                    numbers.setdefault(first.text.strip().rstrip("."), block.number)
+
+    def fill(runs: Inline) -> Inline:
+        if not any(REF_OPEN in run.text for run in runs):
+            return runs
+
+        def number(match: re.Match[str]) -> str:
+            title = match.group(1)
+            if title not in numbers:
+                raise TemplateError(
+                    f"a cross-reference names no paragraph: no paragraph is titled '{title}.'"
+                )
+            return numbers[title]
+
+        return tuple(replace(run, text=_REF.sub(number, run.text)) for run in runs)
+
+    def block_of(block: Block) -> Block:
+        if isinstance(block, Paragraph):
+            return replace(block, runs=fill(block.runs))
+        if isinstance(block, ListBlock):
+            return replace(block, items=tuple(item_of(item) for item in block.items))
+        if isinstance(block, Table):
+            return replace(
+                block,
+                header=tuple(fill(cell) for cell in block.header),
+                rows=tuple(tuple(fill(cell) for cell in row) for row in block.rows),
+            )
+        return block
+
+    def item_of(item: ListItem) -> ListItem:
+        children = block_of(item.children) if item.children else None
+        return replace(item, runs=fill(item.runs), children=children)  # type: ignore[arg-type]
+
+    return [
+        replace(section, blocks=tuple(block_of(b) for b in section.blocks)) for section in sections
+    ]
 
 
 def _number_label(loaded: Loaded, registered_in: str | None) -> str:

@@ -24,6 +24,7 @@ from slawriter.model.common import FIRST_YEAR, LAST_YEAR, CalendarSpec
 from slawriter.model.durations import Duration, Period
 from slawriter.model.hours import DAY_NAMES, WeeklyHours
 from slawriter.model.hours import format_minutes as format_time_of_day
+from slawriter.text.markdown import MarkdownText
 from slawriter.text.numbers import money, percent, whole_minutes
 from slawriter.text.times import (
     business_time_words,
@@ -42,6 +43,9 @@ _COUNTRY_NAMES = {
     "FR": "France", "NL": "the Netherlands",
 }  # fmt: skip
 
+
+# A cross-reference waiting for its paragraph's number (not characters a clause writes).
+REF_OPEN, REF_CLOSE = "\u27ea", "\u27eb"
 
 _DAY_RANGE = re.compile(rf"\b({'|'.join(DAY_NAMES)}) to ({'|'.join(DAY_NAMES)})\b")
 
@@ -114,7 +118,7 @@ class CalendarView:
 
     @property
     def holidays(self) -> str:
-        """e.g. 'public holidays in England', 'federal holidays'; empty when none."""
+        """e.g. 'bank and public holidays in England', 'federal holidays'; empty when none."""
         if self.spec is None or not self.spec.holidays:
             return ""
         code = self.spec.holidays
@@ -122,6 +126,10 @@ class CalendarView:
             return "federal holidays"
         if code.startswith("US-"):
             return f"federal holidays and the public holidays of {holiday_region(code)}"
+        if code.startswith("GB"):
+            # The same words as a Working Day's 'bank or public holiday in England': UK bank
+            # holidays are not all public holidays, and one phrase must mean one set of days.
+            return f"bank and public holidays in {holiday_region(code)}"
         return f"public holidays in {holiday_region(code)}"
 
     @property
@@ -357,7 +365,9 @@ class Helpers:
         )
         home = places.get(home_id) if places and home_id else None
         if entity and home and entity in home.entities:
-            return home.entities[entity].replace("{number}", str(number or ""))
+            partners = join(getattr(who, "partners", None) or [])
+            phrase = home.entities[entity].replace("{number}", str(number or ""))
+            return phrase.replace("{partners}", partners).replace("{name}", who.name)
         return f"a company registered under number {number}" if number else ""
 
     def home(self, who: Any) -> Jurisdiction | None:
@@ -511,6 +521,12 @@ class Helpers:
         due = clock.deadline(logged, timedelta(seconds=clock.target_seconds(target)))
         return self.when(due)
 
+    def ref(self, title: str) -> MarkdownText:
+        """A cross-reference to the numbered paragraph whose bold run-in title is ``title``
+        ('Termination for repeated failure'): its number ('15.11'), filled in once the
+        document is numbered (drafting.assemble.resolve_references)."""
+        return MarkdownText(f"{REF_OPEN}{title}{REF_CLOSE}")
+
     def filters(self) -> dict[str, Any]:
         return {
             "duration": self.duration,
@@ -546,4 +562,8 @@ class Helpers:
             "records_retention": self.parties.retention,
             "language": self.locale,
             "deadline_on": self.deadline_on,
+            "ref": self.ref,
+            # The definitions clause defines "Business Minute" only if another clause prints
+            # it; the assembler re-renders that clause with False when none does.
+            "define_business_minute": True,
         }

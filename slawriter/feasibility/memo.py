@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from slawriter.render.document import (
     party,
 )
 from slawriter.text.numbers import ratio_percent
-from slawriter.text.times import hours_minutes, long_date
+from slawriter.text.times import hours_minutes, long_date, twelve_hour
 from slawriter.text.times import short_minutes as minutes
 from slawriter.text.words import plural
 
@@ -198,6 +199,23 @@ def _assumptions(number: str) -> list[Block]:
     return [_para(Run(line), number=f"{number}.{index}") for index, line in enumerate(lines, 1)]
 
 
+def _runs_12(runs: Inline) -> Inline:
+    return tuple(replace(run, text=twelve_hour(run.text)) for run in runs)
+
+
+def _clock_12(block: Block) -> Block:
+    """``block`` with its times of day on a 12-hour clock ('08:00' -> '8:00 a.m.')."""
+    if isinstance(block, Paragraph):
+        return replace(block, runs=_runs_12(block.runs))
+    if isinstance(block, Table):
+        return replace(
+            block,
+            header=tuple(_runs_12(cell) for cell in block.header),
+            rows=tuple(tuple(_runs_12(cell) for cell in row) for row in block.rows),
+        )
+    return block
+
+
 def build_memo(items: Sequence[Checked]) -> Document:
     """The memo for one agreement, or for a portfolio sharing one team."""
     first = items[0]
@@ -279,6 +297,13 @@ def build_memo(items: Sequence[Checked]) -> Document:
             tuple(_assumptions(str(len(sections) + 1))),
         )
     )
+    if locale.language == "en_US":
+        # The findings describe hours on the engine's 24-hour clock; a US reader gets the
+        # 12-hour times of the agreement itself.
+        sections = [
+            replace(section, blocks=tuple(_clock_12(block) for block in section.blocks))
+            for section in sections
+        ]
     return Document(
         cover=cover,
         sections=tuple(sections),

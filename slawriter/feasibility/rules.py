@@ -1240,7 +1240,7 @@ def escalation_clock(facts: Facts) -> list[Finding]:
     "escalation-out-of-hours",
     "warning",
     "An escalation level after the first answers only in hours a priority's clock outruns, "
-    "and no other level beyond the first covers them",
+    "and no other level beyond the first covers them (the top level must answer itself)",
 )
 def escalation_out_of_hours(facts: Facts) -> list[Finding]:
     """escalation-clock judges level 1; a later level that answers in Business Hours only
@@ -1252,12 +1252,24 @@ def escalation_out_of_hours(facts: Facts) -> list[Finding]:
     hours = [merged_intervals([facts.calendar(level.calendar)], begin, end) for level in levels]
     found: list[Finding] = []
     for pid, priority in facts.agreement.priorities.items():
+        always = facts.calendar(priority.calendar).is_always
         clock = merged_intervals([facts.calendar(priority.calendar)], begin, end)
+        # A level with an out-of-hours telephone reply answers a 24x7 priority at any time.
+        reach = [
+            clock if always and level.reply_out_of_hours is not None else hours[index]
+            for index, level in enumerate(levels)
+        ]
+        last = len(levels) - 1
         for index in range(1, len(levels)):
-            gaps = subtract(clock, hours[index])
+            gaps = subtract(clock, reach[index])
             # Covered when another level beyond the first works every hour this one does not:
             # out of hours the customer goes to that level (the table says when each answers).
-            others = [h for other, h in enumerate(hours) if other not in (0, index)]
+            # The top level has nobody above it: it must itself be reachable.
+            others = (
+                []
+                if index == last
+                else [h for other, h in enumerate(reach) if other not in (0, index)]
+            )
             if not gaps or any(not subtract(gaps, other) for other in others):
                 continue
             level = levels[index]
@@ -1272,13 +1284,24 @@ def escalation_out_of_hours(facts: Facts) -> list[Finding]:
                     "escalation-out-of-hours",
                     "warning",
                     f"{pid} is counted on {facts.describe(priority.calendar)}, but escalation "
-                    f"level {index + 1} ({level.role}) {reply}, and no other level beyond the "
-                    f"first answers outside those hours: a {pid} escalated past level 1 on "
+                    f"level {index + 1} ({level.role}) {reply}, and "
+                    + (
+                        "it is the top level, with nobody above it"
+                        if index == last
+                        else "no other level beyond the first answers outside those hours"
+                    )
+                    + f": a {pid} escalated past level 1 on "
                     f"{when(start, facts)} has nobody to go to until {when(stop, facts)}",
                     [f"escalation[{index}].calendar", f"priorities.{pid}.calendar"],
                     f"count level {index + 1}'s reply on {pid}'s clock (escalation[{index}]."
-                    f"calendar: {facts.calendar_name(priority.calendar)}), or add a level that "
-                    "answers out of hours (e.g. an on-call duty manager)",
+                    f"calendar: {facts.calendar_name(priority.calendar)}), "
+                    + (
+                        f"or give it a telephone reply out of hours (escalation[{index}]."
+                        "reply_out_of_hours, e.g. 2h)"
+                        if index == last
+                        else "or add a level that answers out of hours (e.g. an on-call duty "
+                        "manager)"
+                    ),
                 )
             )
             break  # its first such level says it

@@ -288,6 +288,15 @@ def _check_jurisdiction(
                     f"registered in {home.name} (there: {', '.join(home.entities)})",
                 )
             )
+        elif "{partners}" in phrase and not getattr(party, "partners", None):
+            problems.append(
+                (
+                    (*where, "partners") if role == "customer" else where,
+                    f"{role}.partners: required, because a partnership in {home.name} has no "
+                    "legal personality of its own: its partners contract 'trading in "
+                    "partnership as' the firm's name",
+                )
+            )
         elif "{number}" in phrase and not party.company_number:
             problems.append(
                 (

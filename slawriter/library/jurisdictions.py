@@ -106,6 +106,16 @@ class Jurisdiction(Strict):
         default=None,
         description="A reminder of automatic renewal that the law requires the provider to serve",
     )
+    post: Line = Field(
+        default="recorded post",
+        description="The tracked postal service notices are sent by, e.g. 'registered post' "
+        "(Ireland), 'certified mail' (US)",
+    )
+    signature_block: Literal["on-behalf", "by"] = Field(
+        default="on-behalf",
+        description="How a party signs: 'Signed for and on behalf of' (English practice) or "
+        "'By: / Name: / Title: / Date:' (US practice)",
+    )
     working_days: Line | None = Field(
         default=None,
         description="The holidays that are not Working Days, e.g. 'a bank or public holiday "

@@ -125,6 +125,13 @@ class Customer(Strict):
         description="Where it is registered or incorporated: a jurisdiction id "
         "(default: the agreement's jurisdiction)",
     )
+    partners: Annotated[list[Line], Limit(50, "partners")] = Field(
+        default_factory=list,
+        description="For a partnership without legal personality of its own (England and "
+        "Wales, Ireland, Australia): the partners' names, who contract 'trading in "
+        "partnership as' the firm's name; required there",
+        examples=[["Dr Sofia Lindqvist", "Dr Tom Hale"]],
+    )
     address: Annotated[list[Line], Limit(20, "lines")] = Field(
         min_length=1, description="Registered or main address, one line per entry"
     )
@@ -343,6 +350,13 @@ class Escalation(Strict):
         description="Calendar the reply time is counted on (default calendar); use the "
         "calendar of the priorities escalated to this level, e.g. 24x7 for a 24x7 P1",
     )
+    reply_out_of_hours: DurationField | None = Field(
+        default=None,
+        description="For an Incident whose priority is counted 24x7 (e.g. P1): this level "
+        "answers by telephone within this time counted at any time, so a level that "
+        "otherwise works office hours can still be reached at night",
+        examples=["2h"],
+    )
 
 
 class PriorityDispute(Strict):
@@ -531,6 +545,14 @@ class Termination(Strict):
         ge=1,
         le=12,
         description="... or this many months in any twelve",
+    )
+    missed_targets: int = Field(
+        default=3,
+        ge=1,
+        le=1000,
+        description="With credits per missed Response or Resolution target: how many "
+        "Incidents of a service must miss a target in a month to make it a Failure Month (one "
+        "missed P2 Response is a credit, not a reason to end the agreement)",
     )
 
 

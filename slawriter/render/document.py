@@ -130,9 +130,14 @@ class Party:
     # What the number is called where the party is registered: a US state's file number is
     # not a company number.
     number_label: str = "company number"
+    # How the governing law's practice lays out a signature: "on-behalf" (English "Signed for
+    # and on behalf of") or "by" (US "By: / Name: / Title: / Date:").
+    signature_block: str = "on-behalf"
 
 
-def party(role: str, who: Any, number_label: str = "company number") -> Party:
+def party(
+    role: str, who: Any, number_label: str = "company number", signature_block: str = "on-behalf"
+) -> Party:
     """The Party for a provider or customer of the agreement file (anything with ``name``,
     ``address``, ``company_number`` and ``signatory``)."""
     return Party(
@@ -143,12 +148,23 @@ def party(role: str, who: Any, number_label: str = "company number") -> Party:
         who.signatory.name,
         who.signatory.title,
         number_label,
+        signature_block,
     )
 
 
 def signature_rows(provider: Party, customer: Party) -> tuple[tuple[str, str, str], ...]:
     """The signature block, one (kind, provider's line, customer's line) per row, the
     parties' roles first: every writer prints these words, so the formats say the same."""
+    if provider.signature_block == "by":
+        # US practice: the company's name, then the signatory signs "By:" on its behalf.
+        return (
+            ("role", provider.role, customer.role),
+            ("name", provider.legal_name, customer.legal_name),
+            ("by", "By:", "By:"),  # the line signed on, labelled
+            ("text", f"Name: {provider.signatory_name}", f"Name: {customer.signatory_name}"),
+            ("text", f"Title: {provider.signatory_title}", f"Title: {customer.signatory_title}"),
+            ("date", "Date:", "Date:"),
+        )
     on_behalf = "Signed for and on behalf of"
     return (
         ("role", provider.role, customer.role),

@@ -605,8 +605,8 @@ class _Body:
                     run = paragraph.add_run(text)
                     run.bold = True if kind in ("name", "role") else None
                     run.italic = True if kind == "caption" else None
-                if kind in ("line", "date"):
-                    paragraph.paragraph_format.space_before = Pt(30 if kind == "line" else 14)
+                if kind in ("line", "by", "date"):
+                    paragraph.paragraph_format.space_before = Pt(14 if kind == "date" else 30)
                     paragraph.paragraph_format.right_indent = Twips(567)
                     _bottom_border(paragraph)
 

@@ -112,9 +112,18 @@ def business_words(amount: timedelta) -> str:
 _TIME = re.compile(r"(?<![\w:.])([01]\d|2[0-4]):([0-5]\d)(?![\w:])")
 
 
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+# "Sunday, 00:00 to 06:00": a bare "Sunday, midnight" is read as the end of Sunday as often
+# as its start, so midnight after a day's name says which.
+_ONE_DAY_MIDNIGHT = re.compile(rf"(?<!to )\b({_WEEKDAY}), 00:00(?![\w:])")
+_DAYS_MIDNIGHT = re.compile(rf"\b({_WEEKDAY}), 00:00(?![\w:])")
+_END_MIDNIGHT = re.compile(r"\bto 24:00(?![\w:])")
+
+
 def twelve_hour(text: str) -> str:
     """'08:30 to 17:30' -> '8:30 a.m. to 5:30 p.m.', with noon and midnight named, since
-    '12:00 a.m.' is read both ways."""
+    '12:00 a.m.' is read both ways. The time and its a.m. or p.m. are joined by a no-break
+    space (U+00A0), so a line never ends with '9:00' and starts with 'a.m.'."""
 
     def one(match: re.Match[str]) -> str:
         hours, minutes = int(match.group(1)), match.group(2)
@@ -123,8 +132,11 @@ def twelve_hour(text: str) -> str:
         if minutes == "00" and hours == 12:
             return "noon"
         suffix = "a.m." if hours % 24 < 12 else "p.m."
-        return f"{(hours % 12) or 12}:{minutes} {suffix}"
+        return f"{(hours % 12) or 12}:{minutes}\u00a0{suffix}"
 
+    text = _ONE_DAY_MIDNIGHT.sub(r"\1, midnight at the start of \1", text)
+    text = _DAYS_MIDNIGHT.sub(r"\1, midnight at the start of the day", text)
+    text = _END_MIDNIGHT.sub("to midnight at the end of the day", text)
     return _TIME.sub(one, text)
 
 
