@@ -734,3 +734,31 @@ def test_a_new_agreements_file_name_is_the_customers_name_in_plain_letters(
     c = client(folder)
     assert new_agreement(c, customer) == file
     assert (folder / file).is_file()
+
+
+# --- one count of answers to go, names on the header, resume, a stale save kept ----------------
+
+
+def _to_go(page: str) -> int:
+    found = re.search(r"(\d+) answers? to go", page)
+    return int(found.group(1)) if found else 0
+
+
+def test_answers_to_go_are_the_same_everywhere_and_defaults_are_shown_as_defaults(
+    folder: Path,
+) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    answer(c, f"/a/{name}/s/customer", {"customer.address": "1 High St"})
+    start = c.get("/").text
+    review = c.get(f"/a/{name}/review").text
+    sections = [c.get(f"/a/{name}/s/{s}").text for s in ("agreement", "customer", "services")]
+    counts = {_to_go(start), _to_go(review), *(_to_go(page) for page in sections)}
+    assert counts == {2}, counts
+    # Each page says where the answers to go are asked, with a link to them.
+    for page in [review, *sections]:
+        assert "Who signs for the customer?" in page or "Signatory" in page
+        assert f'href="/a/{name}/s/customer#' in page
+    # A default not yet saved is shown as the value it will take, not as not answered.
+    assert "(default)" in review
+    assert review.count("(not answered)") <= 2

@@ -396,12 +396,26 @@ def _section_context(
         "previous": ids[number - 2] if number > 1 else None,
         "next": ids[number] if 0 < number < len(ids) else None,
         "items": items,
-        "left": len(pages.remaining(wizard)) if count_left else None,
+        "left": _to_go(name, wizard) if count_left else None,
         "version": state.remember(path),
         "elsewhere": elsewhere,
         "errors": errors or {},
         "labels": _labels(items),
     }
+
+
+def _to_go(name: str, wizard: Wizard) -> list[tuple[str, str | None]]:
+    """The answers to go (the engine's: what no default gives), each with where it is asked:
+    the same list on every section page and the review, and its length on the start page."""
+    from slawriter.web import pages
+
+    out = []
+    for path, _prompt in pages.remaining(wizard):
+        found = wizard.locate(path)
+        section = wizard.questions.section_by_id.get(found[0].section or "") if found else None
+        label = pages.where(wizard, path) + (f" ({section.title})" if section else "")
+        out.append((label, _link(name, wizard, path)))
+    return out
 
 
 def _labels(items: list[Any]) -> dict[str, str]:
@@ -934,13 +948,10 @@ async def review(request: Request) -> Response:
                 lines = [wizard.item_line(question, i) for i in range(count)] or ["none"]
                 answers.append((question.title, lines, _link(name, wizard, question.key)))
             else:
-                answers.append(
-                    (
-                        question.title,
-                        [wizard.answer_text(question)],
-                        _link(name, wizard, question.key),
-                    )
-                )
+                text = wizard.answer_text(question)
+                if text == "(not answered)":
+                    text = pages.default_text(wizard, question) or text
+                answers.append((question.title, [text], _link(name, wizard, question.key)))
         rows.append((section, answers))
     findings = _findings(state, name, session, wizard, path)
     standing = [f for f in findings["findings"] if f.severity == "error" and not f.accepted]
@@ -952,7 +963,7 @@ async def review(request: Request) -> Response:
         rows=rows,
         findings=findings,
         standing=standing,
-        left=len(pages.remaining(wizard)),
+        left=_to_go(name, wizard),
         sections=pages.sections(wizard),
         formats=state.formats,
         error=request.query_params.get("error"),

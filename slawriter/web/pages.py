@@ -234,6 +234,17 @@ def remaining(wizard: Wizard) -> list[tuple[str, str]]:
     return trial.missing
 
 
+def default_text(wizard: Wizard, question: Question) -> str | None:
+    """What the review shows for an answer not in the file that a default gives: the default,
+    marked as one (the answers to go are only those no default gives, as ``remaining``)."""
+    if wizard.stored(question) is not MISSING or question.type == "group":
+        return None
+    default = plain(wizard.default_for(question))
+    if default is None:
+        return None
+    return f"{handler_for(question).show(wizard, question, None, default)} (default)"
+
+
 def fill_groups(wizard: Wizard, section_id: str) -> bool:
     """Repeating groups of a section not yet answered get their default items, as the
     terminal offers them; True when one was filled."""
