@@ -762,3 +762,22 @@ def test_answers_to_go_are_the_same_everywhere_and_defaults_are_shown_as_default
     # A default not yet saved is shown as the value it will take, not as not answered.
     assert "(default)" in review
     assert review.count("(not answered)") <= 2
+
+
+def test_a_new_agreement_for_a_customer_already_in_the_folder_offers_to_resume_it(
+    folder: Path,
+) -> None:
+    c = client(folder)
+    first = new_agreement(c, SCRIPT)
+    again = post(c, "/new", [("csrf", csrf(c)), ("customer", SCRIPT), ("profile", "smb")])
+    assert again.status_code == 409
+    assert f"Resume {first}" in again.text
+    assert f'href="/a/{first}/"' in again.text
+    assert "Start a second agreement for &lt;script&gt;" in again.text
+    assert "<script>alert" not in again.text
+    assert sorted(p.name for p in folder.glob("*.yaml")) == sorted(["provider.yaml", first])
+    second = post(c, "/new", form_of(again.text, None))
+    assert second.status_code == 303
+    assert sorted(p.name for p in folder.glob("*.yaml")) == sorted(
+        ["provider.yaml", first, first.replace(".yaml", "-2.yaml")]
+    )

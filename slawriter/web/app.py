@@ -304,6 +304,19 @@ async def new(request: Request) -> Response:
     base = slug(customer)
     for suffix in ("ltd", "limited", "llc", "inc", "plc"):
         base = base.removesuffix(f"-{suffix}")
+    existing = state.folder.agreement(f"{base}.yaml")
+    if existing.is_file() and str(form.get("second", "")) != "yes":
+        # The same customer again is most often the same deal come back to: offer it first.
+        return _page(
+            state,
+            "exists.html",
+            409,
+            title="Already started",
+            customer=customer,
+            profile=profile,
+            existing=existing.name,
+            finished=not roundtrip.load(existing).get("incomplete"),
+        )
     with state.lock:
         name = state.folder.free_name(base)
         path = state.folder.agreement(name)
