@@ -781,3 +781,14 @@ def test_a_new_agreement_for_a_customer_already_in_the_folder_offers_to_resume_i
     assert sorted(p.name for p in folder.glob("*.yaml")) == sorted(
         ["provider.yaml", first, first.replace(".yaml", "-2.yaml")]
     )
+
+
+def test_the_header_names_the_customer_escaped_with_the_file_name_smaller(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c, SCRIPT)
+    for url in (f"/a/{name}/s/customer", f"/a/{name}/review"):
+        header = re.search(r'<header class="top">.*?</header>', c.get(url).text, re.S)
+        assert header is not None
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in header.group(0)
+        assert f'<small class="file">{name}</small>' in header.group(0)
+        assert "<script>" not in header.group(0)

@@ -244,10 +244,26 @@ def _refused(state: State, message: str, status: int) -> HTMLResponse:
     return _page(state, "message.html", status, title="Refused", message=message)
 
 
+AGREEMENT_PAGES = ("section.html", "review.html", "done.html")  # headed by the customer
+
+
+def _customer(state: State, name: str) -> str:
+    """The customer's name in an agreement file (empty when not given or unreadable)."""
+    try:
+        data = roundtrip.plain(state.warm.peek(state.folder.agreement(name)))
+    except (SlawriterError, OSError, ValueError):
+        return ""
+    about = data.get("customer") if isinstance(data, dict) else None
+    found = about.get("name") if isinstance(about, dict) else None
+    return str(found or "")
+
+
 def _page(state: State, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("csrf", state.settings.csrf)
     context.setdefault("quote", quote)
     context.setdefault("field_id", field_id)
+    if template in AGREEMENT_PAGES:
+        context.setdefault("customer", _customer(state, str(context["name"])))
     html = state.templates.get_template(template).render(**context)
     return HTMLResponse(html, status)
 
