@@ -792,3 +792,31 @@ def test_the_header_names_the_customer_escaped_with_the_file_name_smaller(folder
         assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in header.group(0)
         assert f'<small class="file">{name}</small>' in header.group(0)
         assert "<script>" not in header.group(0)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_refused_stale_save_keeps_what_was_typed_and_says_not_saved(
+    folder: Path, htmx: bool
+) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/customer"
+    first_tab = form_of(c.get(url).text)
+    other = {"customer.address": "1 High St", "customer.signatory.name": "Sam Lee"}
+    assert answer(c, url, other).status_code == 303
+    typed = {"customer.signatory.name": "Someone Else", "customer.signatory.title": "Owner"}
+    values = [(k, typed.get(k, v)) for k, v in first_tab]
+    headers = {"hx-request": "true"} if htmx else {}
+    refused = post(c, url, values, headers=headers)
+    assert refused.status_code == 409
+    status = re.search(r'id="status"[^>]*>([^<]*)', refused.text)
+    assert status is not None and "Not saved" in status.group(1)
+    assert "Saved as you go" not in refused.text
+    kept = dict(form_of(refused.text))
+    assert kept["customer.signatory.name"] == "Someone Else"
+    assert kept["customer.signatory.title"] == "Owner"
+    assert saved(folder, name)["customer"]["signatory"]["name"] == "Sam Lee"
+    # Saved again on the version now shown, the kept answers are stored.
+    assert post(c, url, [*form_of(refused.text), ("action", "save")]).status_code == 303
+    assert saved(folder, name)["customer"]["signatory"]["name"] == "Someone Else"
+    assert saved(folder, name)["customer"]["address"] == ["1 High St"]  # not undone

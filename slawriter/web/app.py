@@ -651,17 +651,35 @@ def _overwrites(state: State, wizard: Wizard, path: Path, based_on: str, form: F
             if key != name and not key.startswith((f"{name}.", f"{name}[")):
                 continue
             now = current.get(name)
-            if now is None:
-                return True
-            if now.kind == "checkboxes":
-                if {str(v) for v in form.getlist(name)} != {v for v, _, on in now.choices if on}:
-                    return True
-            elif now.kind == "select":
-                if str(form.get(name, "")) != next((v for v, _, on in now.choices if on), ""):
-                    return True
-            elif _lines(str(form.get(name, ""))) != _lines(now.value):
+            if now is None or _differs(now, name, form):
                 return True
     return False
+
+
+def _differs(now: pages.Field, name: str, form: FormData) -> bool:
+    """True when the form posts another answer for ``name`` than the field shows."""
+    if now.kind == "checkboxes":
+        return {str(v) for v in form.getlist(name)} != {v for v, _, on in now.choices if on}
+    if now.kind == "select":
+        return str(form.get(name, "")) != next((v for v, _, on in now.choices if on), "")
+    return _lines(str(form.get(name, ""))) != _lines(now.value)
+
+
+def _typed_here(
+    state: State, wizard: Wizard, path: Path, based_on: str, form: FormData
+) -> set[str]:
+    """The fields of a refused form whose answer the user changed on the page (the others
+    show the answer now in the file, so another tab's change is not undone by saving again)."""
+    from slawriter.wizard.engine import Wizard as Engine
+
+    shown = {str(name) for name in form.getlist("shown")}
+    before_bytes = state.seen.get((str(path), based_on))
+    if before_bytes is None:
+        return shown  # what the page showed is unknown: keep all that was typed
+    before = roundtrip.loads(before_bytes.decode("utf-8"), path)
+    base = Engine(wizard.questions, before, wizard.sources, wizard.model, lambda: None)
+    was = _fields(state, base)
+    return {name for name in shown if name not in was or _differs(was[name], name, form)}
 
 
 def _lines(text: str) -> str:
@@ -724,6 +742,9 @@ async def section_save(request: Request) -> Response:
             changes = _changes(state, wizard, path, based_on)
             context = _section_context(state, name, session, wizard, path, section_id)
             context.update(stale=changes or ["(the file was changed elsewhere)"])
+            pages.keep_typed(
+                context["items"], form, _typed_here(state, wizard, path, based_on, form)
+            )
             context["findings"] = None
             template = "_form.html" if partial else "section.html"
             response = _page(state, template, 409, title=context["section"].title, **context)
