@@ -734,3 +734,89 @@ def test_a_new_agreements_file_name_is_the_customers_name_in_plain_letters(
     c = client(folder)
     assert new_agreement(c, customer) == file
     assert (folder / file).is_file()
+
+
+# --- one count of answers to go, names on the header, resume, a stale save kept ----------------
+
+
+def _to_go(page: str) -> int:
+    found = re.search(r"(\d+) answers? to go", page)
+    return int(found.group(1)) if found else 0
+
+
+def test_answers_to_go_are_the_same_everywhere_and_defaults_are_shown_as_defaults(
+    folder: Path,
+) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    answer(c, f"/a/{name}/s/customer", {"customer.address": "1 High St"})
+    start = c.get("/").text
+    review = c.get(f"/a/{name}/review").text
+    sections = [c.get(f"/a/{name}/s/{s}").text for s in ("agreement", "customer", "services")]
+    counts = {_to_go(start), _to_go(review), *(_to_go(page) for page in sections)}
+    assert counts == {2}, counts
+    # Each page says where the answers to go are asked, with a link to them.
+    for page in [review, *sections]:
+        assert "Who signs for the customer?" in page or "Signatory" in page
+        assert f'href="/a/{name}/s/customer#' in page
+    # A default not yet saved is shown as the value it will take, not as not answered.
+    assert "(default)" in review
+    assert review.count("(not answered)") <= 2
+
+
+def test_a_new_agreement_for_a_customer_already_in_the_folder_offers_to_resume_it(
+    folder: Path,
+) -> None:
+    c = client(folder)
+    first = new_agreement(c, SCRIPT)
+    again = post(c, "/new", [("csrf", csrf(c)), ("customer", SCRIPT), ("profile", "smb")])
+    assert again.status_code == 409
+    assert f"Resume {first}" in again.text
+    assert f'href="/a/{first}/"' in again.text
+    assert "Start a second agreement for &lt;script&gt;" in again.text
+    assert "<script>alert" not in again.text
+    assert sorted(p.name for p in folder.glob("*.yaml")) == sorted(["provider.yaml", first])
+    second = post(c, "/new", form_of(again.text, None))
+    assert second.status_code == 303
+    assert sorted(p.name for p in folder.glob("*.yaml")) == sorted(
+        ["provider.yaml", first, first.replace(".yaml", "-2.yaml")]
+    )
+
+
+def test_the_header_names_the_customer_escaped_with_the_file_name_smaller(folder: Path) -> None:
+    c = client(folder)
+    name = new_agreement(c, SCRIPT)
+    for url in (f"/a/{name}/s/customer", f"/a/{name}/review"):
+        header = re.search(r'<header class="top">.*?</header>', c.get(url).text, re.S)
+        assert header is not None
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co" in header.group(0)
+        assert f'<small class="file">{name}</small>' in header.group(0)
+        assert "<script>" not in header.group(0)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_refused_stale_save_keeps_what_was_typed_and_says_not_saved(
+    folder: Path, htmx: bool
+) -> None:
+    c = client(folder)
+    name = new_agreement(c)
+    url = f"/a/{name}/s/customer"
+    first_tab = form_of(c.get(url).text)
+    other = {"customer.address": "1 High St", "customer.signatory.name": "Sam Lee"}
+    assert answer(c, url, other).status_code == 303
+    typed = {"customer.signatory.name": "Someone Else", "customer.signatory.title": "Owner"}
+    values = [(k, typed.get(k, v)) for k, v in first_tab]
+    headers = {"hx-request": "true"} if htmx else {}
+    refused = post(c, url, values, headers=headers)
+    assert refused.status_code == 409
+    status = re.search(r'id="status"[^>]*>([^<]*)', refused.text)
+    assert status is not None and "Not saved" in status.group(1)
+    assert "Saved as you go" not in refused.text
+    kept = dict(form_of(refused.text))
+    assert kept["customer.signatory.name"] == "Someone Else"
+    assert kept["customer.signatory.title"] == "Owner"
+    assert saved(folder, name)["customer"]["signatory"]["name"] == "Sam Lee"
+    # Saved again on the version now shown, the kept answers are stored.
+    assert post(c, url, [*form_of(refused.text), ("action", "save")]).status_code == 303
+    assert saved(folder, name)["customer"]["signatory"]["name"] == "Someone Else"
+    assert saved(folder, name)["customer"]["address"] == ["1 High St"]  # not undone

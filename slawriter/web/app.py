@@ -244,10 +244,26 @@ def _refused(state: State, message: str, status: int) -> HTMLResponse:
     return _page(state, "message.html", status, title="Refused", message=message)
 
 
+AGREEMENT_PAGES = ("section.html", "review.html", "done.html")  # headed by the customer
+
+
+def _customer(state: State, name: str) -> str:
+    """The customer's name in an agreement file (empty when not given or unreadable)."""
+    try:
+        data = roundtrip.plain(state.warm.peek(state.folder.agreement(name)))
+    except (SlawriterError, OSError, ValueError):
+        return ""
+    about = data.get("customer") if isinstance(data, dict) else None
+    found = about.get("name") if isinstance(about, dict) else None
+    return str(found or "")
+
+
 def _page(state: State, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("csrf", state.settings.csrf)
     context.setdefault("quote", quote)
     context.setdefault("field_id", field_id)
+    if template in AGREEMENT_PAGES:
+        context.setdefault("customer", _customer(state, str(context["name"])))
     html = state.templates.get_template(template).render(**context)
     return HTMLResponse(html, status)
 
@@ -304,6 +320,19 @@ async def new(request: Request) -> Response:
     base = slug(customer)
     for suffix in ("ltd", "limited", "llc", "inc", "plc"):
         base = base.removesuffix(f"-{suffix}")
+    existing = state.folder.agreement(f"{base}.yaml")
+    if existing.is_file() and str(form.get("second", "")) != "yes":
+        # The same customer again is most often the same deal come back to: offer it first.
+        return _page(
+            state,
+            "exists.html",
+            409,
+            title="Already started",
+            customer=customer,
+            profile=profile,
+            existing=existing.name,
+            finished=not roundtrip.load(existing).get("incomplete"),
+        )
     with state.lock:
         name = state.folder.free_name(base)
         path = state.folder.agreement(name)
@@ -396,12 +425,26 @@ def _section_context(
         "previous": ids[number - 2] if number > 1 else None,
         "next": ids[number] if 0 < number < len(ids) else None,
         "items": items,
-        "left": len(pages.remaining(wizard)) if count_left else None,
+        "left": _to_go(name, wizard) if count_left else None,
         "version": state.remember(path),
         "elsewhere": elsewhere,
         "errors": errors or {},
         "labels": _labels(items),
     }
+
+
+def _to_go(name: str, wizard: Wizard) -> list[tuple[str, str | None]]:
+    """The answers to go (the engine's: what no default gives), each with where it is asked:
+    the same list on every section page and the review, and its length on the start page."""
+    from slawriter.web import pages
+
+    out = []
+    for path, _prompt in pages.remaining(wizard):
+        found = wizard.locate(path)
+        section = wizard.questions.section_by_id.get(found[0].section or "") if found else None
+        label = pages.where(wizard, path) + (f" ({section.title})" if section else "")
+        out.append((label, _link(name, wizard, path)))
+    return out
 
 
 def _labels(items: list[Any]) -> dict[str, str]:
@@ -608,17 +651,35 @@ def _overwrites(state: State, wizard: Wizard, path: Path, based_on: str, form: F
             if key != name and not key.startswith((f"{name}.", f"{name}[")):
                 continue
             now = current.get(name)
-            if now is None:
-                return True
-            if now.kind == "checkboxes":
-                if {str(v) for v in form.getlist(name)} != {v for v, _, on in now.choices if on}:
-                    return True
-            elif now.kind == "select":
-                if str(form.get(name, "")) != next((v for v, _, on in now.choices if on), ""):
-                    return True
-            elif _lines(str(form.get(name, ""))) != _lines(now.value):
+            if now is None or _differs(now, name, form):
                 return True
     return False
+
+
+def _differs(now: pages.Field, name: str, form: FormData) -> bool:
+    """True when the form posts another answer for ``name`` than the field shows."""
+    if now.kind == "checkboxes":
+        return {str(v) for v in form.getlist(name)} != {v for v, _, on in now.choices if on}
+    if now.kind == "select":
+        return str(form.get(name, "")) != next((v for v, _, on in now.choices if on), "")
+    return _lines(str(form.get(name, ""))) != _lines(now.value)
+
+
+def _typed_here(
+    state: State, wizard: Wizard, path: Path, based_on: str, form: FormData
+) -> set[str]:
+    """The fields of a refused form whose answer the user changed on the page (the others
+    show the answer now in the file, so another tab's change is not undone by saving again)."""
+    from slawriter.wizard.engine import Wizard as Engine
+
+    shown = {str(name) for name in form.getlist("shown")}
+    before_bytes = state.seen.get((str(path), based_on))
+    if before_bytes is None:
+        return shown  # what the page showed is unknown: keep all that was typed
+    before = roundtrip.loads(before_bytes.decode("utf-8"), path)
+    base = Engine(wizard.questions, before, wizard.sources, wizard.model, lambda: None)
+    was = _fields(state, base)
+    return {name for name in shown if name not in was or _differs(was[name], name, form)}
 
 
 def _lines(text: str) -> str:
@@ -681,6 +742,9 @@ async def section_save(request: Request) -> Response:
             changes = _changes(state, wizard, path, based_on)
             context = _section_context(state, name, session, wizard, path, section_id)
             context.update(stale=changes or ["(the file was changed elsewhere)"])
+            pages.keep_typed(
+                context["items"], form, _typed_here(state, wizard, path, based_on, form)
+            )
             context["findings"] = None
             template = "_form.html" if partial else "section.html"
             response = _page(state, template, 409, title=context["section"].title, **context)
@@ -934,13 +998,10 @@ async def review(request: Request) -> Response:
                 lines = [wizard.item_line(question, i) for i in range(count)] or ["none"]
                 answers.append((question.title, lines, _link(name, wizard, question.key)))
             else:
-                answers.append(
-                    (
-                        question.title,
-                        [wizard.answer_text(question)],
-                        _link(name, wizard, question.key),
-                    )
-                )
+                text = wizard.answer_text(question)
+                if text == "(not answered)":
+                    text = pages.default_text(wizard, question) or text
+                answers.append((question.title, [text], _link(name, wizard, question.key)))
         rows.append((section, answers))
     findings = _findings(state, name, session, wizard, path)
     standing = [f for f in findings["findings"] if f.severity == "error" and not f.accepted]
@@ -952,7 +1013,7 @@ async def review(request: Request) -> Response:
         rows=rows,
         findings=findings,
         standing=standing,
-        left=len(pages.remaining(wizard)),
+        left=_to_go(name, wizard),
         sections=pages.sections(wizard),
         formats=state.formats,
         error=request.query_params.get("error"),

@@ -179,6 +179,33 @@ def build_field(
     return shown
 
 
+def keep_typed(items: list[Field | GroupField], form: Any, shown: set[str]) -> None:
+    """Put what was typed (a refused save's form) back in the page's fields, so nothing
+    typed is lost; only the fields the page showed (an unticked box is not posted)."""
+    fields = [
+        f
+        for entry in items
+        for f in (
+            [f for row in entry.items for f in row.fields]
+            if isinstance(entry, GroupField)
+            else [entry]
+        )
+    ]
+    for f in fields:
+        if f.name not in shown:
+            continue
+        if f.kind == "select":
+            raw = str(form.get(f.name, ""))
+            if f.typed_hours and raw == TYPED_HOURS:
+                f.typed_value = str(form.get(f.typed_hours, ""))
+            f.choices = [(v, label, v == raw) for v, label, _on in f.choices]
+        elif f.kind == "checkboxes":
+            picked = {str(v) for v in form.getlist(f.name)}
+            f.choices = [(v, label, v in picked) for v, label, _on in f.choices]
+        else:
+            f.value = str(form.get(f.name, "")).replace("\r\n", "\n")
+
+
 def build_group(wizard: Wizard, question: Question, posted: dict[str, Any] | None) -> GroupField:
     items = []
     count = len(plain(get(wizard.data, to_loc(question.key))) or [])
@@ -232,6 +259,17 @@ def remaining(wizard: Wizard) -> list[tuple[str, str]]:
     trial.mark_progress()
     trial.run()
     return trial.missing
+
+
+def default_text(wizard: Wizard, question: Question) -> str | None:
+    """What the review shows for an answer not in the file that a default gives: the default,
+    marked as one (the answers to go are only those no default gives, as ``remaining``)."""
+    if wizard.stored(question) is not MISSING or question.type == "group":
+        return None
+    default = plain(wizard.default_for(question))
+    if default is None:
+        return None
+    return f"{handler_for(question).show(wizard, question, None, default)} (default)"
 
 
 def fill_groups(wizard: Wizard, section_id: str) -> bool:
