@@ -189,8 +189,9 @@ def test_ireland_desktop_support_earns_target_credits(tmp_path: Path) -> None:
     )
     assert (
         "For each Incident affecting Desktop and user support that misses its Response target or "
-        "its Resolution target, the Customer is entitled to a Service Credit of the percentage of the monthly fee of Desktop and user "
-        "support shown below" in paragraph(text, "**Response and Resolution credits.**")
+        "its Resolution target, the Customer is entitled to a Service Credit of the percentage of "
+        "the monthly fee of Desktop and user support shown below"
+        in paragraph(text, "**Response and Resolution credits.**")
     )
     assert "| P1 Critical | 2% per Incident | 5% per Incident |" in text
     assert (
