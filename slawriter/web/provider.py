@@ -20,7 +20,7 @@ from slawriter.wizard.provider import provider_problems
 
 NEW_FILE_COMMENT = (
     "Your company's details, shared by all your agreements (written by slawriter serve).\n"
-    "Edit freely: see docs/agreement-file.md, 'The provider file'."
+    "Edit freely: 'slawriter schema --docs' prints the field reference."
 )
 
 
