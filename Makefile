@@ -30,7 +30,7 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check slawriter tests bench scripts
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check slawriter tests bench scripts
