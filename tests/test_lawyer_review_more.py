@@ -288,3 +288,23 @@ def test_termination_is_cross_referenced_by_number(
         f"**{ending}** Ending this whole Agreement under paragraph {target} ends every Service"
     )
     assert "terminate below" not in text and "Agreement under this paragraph" not in text
+
+
+def test_third_review_renewal_reminder_keeps_the_statute_and_incidents_include_suspected(
+    tmp_path: Path,
+) -> None:
+    """The fallback for a missed reminder is not a waiver of section 5-903; a security
+    incident includes a suspected one (Illinois PIPA) and accidental loss (GDPR Art 4(12))."""
+    (tmp_path / "ny").mkdir()
+    (tmp_path / "ie").mkdir()
+    new_york = document(tmp_path / "ny", NEW_YORK)
+    assert (
+        "30 calendar days' written notice, without prejudice to its rights under section 5-903 "
+        "of the New York General Obligations Law." in new_york
+    )
+    ireland = document(tmp_path / "ie", IRELAND)
+    assert (
+        "actual or reasonably suspected unauthorised access to, or use, disclosure, "
+        "modification, loss or destruction of, Customer Data (including accidental loss or "
+        "destruction)" in ireland
+    )

@@ -329,8 +329,9 @@ def edit_in_england(data: dict[str, Any]) -> None:
 def test_illinois_breach_notice_is_immediate(tmp_path: Path) -> None:
     incidents = paragraph(document(tmp_path, ILLINOIS), "**Security incidents.**")
     assert incidents.startswith(
-        "**10.4** **Security incidents.** A security incident is actual unauthorized access to, or "
-        "use, disclosure, change or destruction of, your data or the systems we support. "
+        "**10.4** **Security incidents.** A security incident is actual or reasonably suspected "
+        "unauthorized access to, or use, disclosure, change, loss or destruction of, your data or "
+        "the systems we support, including accidental loss or destruction. "
         "Immediately on discovering one, and in any event within 24 hours "
         "(around the clock), as section 10(b) of the Personal Information Protection Act (815 ILCS "
         "530/10(b)) requires, we will tell your contact person"

@@ -452,7 +452,7 @@ def test_diff_between_two_library_versions(
     newer = tmp_path / "library-v2"
     shutil.copytree(library, newer)
     clause = newer / "clauses" / "data-protection.standard.md"
-    text = clause.read_text("utf-8").replace("version: 1.6.0", "version: 1.7.0", 1)
+    text = clause.read_text("utf-8").replace("version: 1.7.0", "version: 1.8.0", 1)
     clause.write_text(text.replace("every copy it holds", "every copy it holds or controls"))
     sneaky = newer / "clauses" / "exit.standard.md"
     sneaky.write_text(
@@ -462,7 +462,7 @@ def test_diff_between_two_library_versions(
     args = ["diff", agreement, "--old-library", str(library), "--library", str(newer)]
     assert main(args) == 1
     out = capsys.readouterr().out
-    assert "  clause data-protection 1.6.0 -> 1.7.0\n" in out
+    assert "  clause data-protection 1.7.0 -> 1.8.0\n" in out
     assert "  clause exit 1.1.0: wording changed but the version number was not raised\n" in out
     assert "P1 response" not in out
 
