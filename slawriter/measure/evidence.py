@@ -26,7 +26,6 @@ from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
-from slawriter.measure.record import file_hash
 from slawriter.measure.report import (
     PROXY_NO_RESPONSE_CREDIT,
     SERVICE_CREDITS,
@@ -111,15 +110,16 @@ def evidence_files(
     agreement: Agreement,
     zone: tzinfo,
     stem: str,
-    sources: Mapping[str, Path],
+    sources: Mapping[str, tuple[Path, str]],
 ) -> dict[str, bytes]:
-    """``{stem}-evidence.csv`` and ``.sha256`` when a credit is owed; else nothing."""
+    """``{stem}-evidence.csv`` and ``.sha256`` when a credit is owed; else nothing.
+    ``sources``: role -> (path, SHA-256), hashed once by the caller."""
     owed = any(
         s.credit > 0 or s.credit_percent > 0 for m in report.months for s in m.services.values()
     ) or any(m.target_credit is not None and m.target_credit.percent > 0 for m in report.months)
     if not owed:
         return {}
-    hashes = {role: (path.name, file_hash(path)) for role, path in sources.items()}
+    hashes = {role: (path.name, digest) for role, (path, digest) in sources.items()}
     rows: _Rows = _Rows()
     minutes = _Minutes()
     for role, (name, digest) in hashes.items():

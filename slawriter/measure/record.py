@@ -49,15 +49,16 @@ def write_report_set(
     *,
     agreement_path: Path,
     agreement_sha256: str,
-    inputs: Mapping[str, Path],
+    inputs: Mapping[str, tuple[Path, str]],
     force: bool,
     details: Mapping[str, Any] | None = None,
     retired: Sequence[str] = (),
 ) -> list[Path]:
     """Write ``files`` (name -> bytes) and the record ``stem.slawriter.json`` all or nothing,
     refusing (exit 3) to replace an edited output unless ``force``. ``details`` go into the
-    record as they are; ``retired`` names files of the set this run does not write: removed
-    when slawriter wrote them and they are unedited (edited: exit 3 unless ``force``)."""
+    record as they are; ``inputs`` are role -> (path, SHA-256); ``retired`` names files of the
+    set this run does not write: removed when slawriter wrote them and they are unedited
+    (edited: exit 3 unless ``force``)."""
     rec_path = record_path(out_dir, stem)
     record = read_record(rec_path)
     outputs = {out_dir / name: data for name, data in files.items()}
@@ -75,8 +76,8 @@ def write_report_set(
         "agreement_path": str(agreement_path.resolve()),
         "agreement_sha256": agreement_sha256,
         "inputs": {
-            role: {"path": display_path(path), "sha256": file_hash(path)}
-            for role, path in inputs.items()
+            role: {"path": display_path(path), "sha256": digest}
+            for role, (path, digest) in inputs.items()
         },
         **(details or {}),
         "files": known,

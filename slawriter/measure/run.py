@@ -263,7 +263,7 @@ def measure_files(
     written: list[Path] = []
     if out_dir is not None:
         from slawriter.measure.evidence import evidence_files, evidence_names
-        from slawriter.measure.record import write_report_set
+        from slawriter.measure.record import file_hash, write_report_set
 
         stem = f"{agreement_path.stem}-{report.period}"
         files = {f"{stem}.{ext}": data for ext, data in outputs.items()}
@@ -278,14 +278,20 @@ def measure_files(
         if mapping is not None:
             sources["mapping"] = mapping  # it decides which column is which
         zone = calendars_for(loaded.agreement, loaded.provider).local.timezone
-        files.update(evidence_files(report, loaded.agreement, zone, stem, sources))
+        # Each input hashed once, for the evidence and the record alike (an export may be
+        # hundreds of megabytes); the agreement's hash is the one taken when it was read.
+        hashed = {
+            role: (path, loaded.source_hash if role == "agreement" else file_hash(path))
+            for role, path in sources.items()
+        }
+        files.update(evidence_files(report, loaded.agreement, zone, stem, hashed))
         written = write_report_set(
             out_dir,
             stem,
             files,
             agreement_path=agreement_path,
             agreement_sha256=loaded.source_hash,
-            inputs={k: v for k, v in sources.items() if k != "agreement"},
+            inputs={k: v for k, v in hashed.items() if k != "agreement"},
             force=force,
             details={
                 "as_of": report.as_of.isoformat(timespec="seconds"),
