@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from slawriter.cli import main
+from tests.conftest import EXAMPLES
 from tests.test_measure_report import agreement  # noqa: F401
 
 # Jira's CSV headings and its default dd/MMM/yy h:mm a dates (issue 13); JSM's SLA columns hold
@@ -259,4 +260,26 @@ def test_the_forecast_charges_no_response_by_proxy(
     assert (forecast["target_credit"]["percent"], forecast["target_credit"]["credit"]) == (
         0.04,
         34.0,
+    )
+
+
+def test_a_ticket_resolved_with_no_response_time_is_said_in_the_method(tmp_path: Path) -> None:
+    """The documented rule (answered when resolved) changes a figure, so the report says how
+    many tickets it was applied to. Hand-written export: T-2 has no response time."""
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        "id,priority,created,responded,resolved,service,paused\n"
+        "T-1,P2,2027-01-05 10:00,2027-01-05 10:20,2027-01-05 15:00,files,\n"
+        "T-2,P3,2027-01-06 10:00,,2027-01-06 12:00,desktop,\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["report", str(EXAMPLES / "acme-standard.yaml"), "--tickets", str(tickets),
+            "--period", "2027-01", "--as-of", "2027-02-05T12:00", "--out", str(out),
+            "--format", "md"]  # fmt: skip
+    assert main(args) == 0
+    text = (out / "acme-standard-2027-01.md").read_text("utf-8")
+    assert (
+        "1 ticket had no response time in the export: each is counted as answered when it "
+        "was resolved." in text
     )

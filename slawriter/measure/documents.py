@@ -489,6 +489,7 @@ def _method(report: Report) -> list[Block]:
                 "and is left out of the compliance figure.",
                 f"Median and 90th percentile times use the {PERCENTILE_METHOD} method.",
                 *_derived(report),
+                *_answered_when_resolved(report),
                 _authors(report),
                 *_history_lines(report),
                 "Uptime = (minutes in the basis - downtime) / minutes in the basis, per "
@@ -507,6 +508,18 @@ def _derived(report: Report) -> list[str]:
         "Response times are derived, not read: the export gives the first reply only as a "
         f"duration, so each ticket's response time is its '{created}' time plus its "
         f"'{minutes}' (calendar minutes), then measured in business time like any other."
+    ]
+
+
+def _answered_when_resolved(report: Report) -> list[str]:
+    """Tickets the export gives no response for: how they were counted, and how many."""
+    count = report.inputs.answered_when_resolved
+    if not count or report.response_by_proxy:  # the proxy has its own statement
+        return []
+    return [
+        f"{plural(count, 'ticket')} had no response time in the export"
+        f"{' or the updates' if report.inputs.updates_source else ''}: each is counted as "
+        "answered when it was resolved."
     ]
 
 

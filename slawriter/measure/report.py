@@ -317,6 +317,8 @@ class Inputs:
     authors_column: str | None = None  # None: automatic replies cannot be told apart
     automatic_responses: int = 0
     response_derived: tuple[str, str] | None = None  # (created, minutes) headings
+    # counted tickets resolved with no response time (nor agent update): answered when resolved
+    answered_when_resolved: int = 0
 
 
 @dataclass(frozen=True)
@@ -424,8 +426,8 @@ def _ratio(part: int, whole: int) -> float | None:
 # --- tickets ------------------------------------------------------------------------------------
 
 
-def response_times(tickets: Tickets, updates: Updates | None) -> Instants:
-    """Each ticket's Response as the report counts it."""
+def first_responses(tickets: Tickets, updates: Updates | None) -> Instants:
+    """Each ticket's first Response the inputs record (NOT_A_TIME where they record none)."""
     responded = tickets.responded
     if updates is not None and len(updates.ticket):
         # No response (or an automatic one): the first public update by an agent is it.
@@ -433,7 +435,16 @@ def response_times(tickets: Tickets, updates: Updates | None) -> Instants:
         earliest = np.full(len(tickets.created), NOT_A_TIME, dtype=np.int64)
         earliest[owners] = updates.time[first]
         responded = np.where(responded == NOT_A_TIME, earliest, responded)
-    result: Instants = np.where(responded == NOT_A_TIME, tickets.resolved, responded)
+    return responded
+
+
+def response_times(
+    tickets: Tickets, updates: Updates | None, first: Instants | None = None
+) -> Instants:
+    """Each ticket's Response as the report counts it: the first one recorded (``first``, from
+    first_responses), else its resolution (docs: answered when resolved)."""
+    first = first_responses(tickets, updates) if first is None else first
+    result: Instants = np.where(first == NOT_A_TIME, tickets.resolved, first)
     return result
 
 
@@ -922,7 +933,8 @@ def build_report(
         changed = segments(tickets.created, tickets.priority, history.changes, as_of_us)
     else:
         pauses = merge_pauses(*pauses)
-    responded = response_times(tickets, updates)
+    first = first_responses(tickets, updates)
+    responded = response_times(tickets, updates, first)
     per_month, total_priorities, found = _ticket_figures(
         agreement, calendars, tickets, month_of, len(months), as_of_us, pauses, changed, updates,
         responded,
@@ -1003,6 +1015,9 @@ def build_report(
         updates_not_counted=dict(updates.not_counted) if updates else {},
         authors_column=tickets.authors_column,
         response_derived=tickets.response_derived,
+        answered_when_resolved=int(
+            ((month_of >= 0) & (first == NOT_A_TIME) & (tickets.resolved != NOT_A_TIME)).sum()
+        ),
         automatic_responses=int(tickets.automatic[month_of >= 0].sum())
         if len(tickets.automatic) == len(tickets)
         else 0,
