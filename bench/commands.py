@@ -1,11 +1,13 @@
 """Benchmark: `slawriter validate`, `slawriter check` and `slawriter --help` on one agreement,
 whole process, median wall and CPU time of N runs each.
 
-Run: .venv/bin/python bench/commands.py [--runs 9] [--src DIR] [--against DIR]
+Run: .venv/bin/python bench/commands.py [--runs 9] [--src DIR] [--against DIR] [--daemon]
 ``--src`` runs another checkout's slawriter (PYTHONPATH=DIR python -m slawriter), e.g. the
 commit before a change, to measure both in the same conditions. ``--against`` alternates this
 checkout with another one run by run (load on a shared machine hits both alike) and prints the
-ratio this / other. Each checkout runs on its own example: another version's files may not be
+ratio this / other. ``--daemon`` runs this checkout's commands through a daemon started for
+the benchmark (their CPU time then adds the daemon child's to the client's). Each checkout
+runs on its own example: another version's files may not be
 valid there (fields added since), and a command stopped by the first problem measures nothing.
 """
 
@@ -19,7 +21,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+
+from daemon import running
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,10 +44,15 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_once(checkout: Path, arguments: list[str]) -> tuple[float, float]:
+def run_once(
+    checkout: Path,
+    arguments: list[str],
+    daemon_env: dict[str, str] | None = None,
+    elsewhere: Callable[[], float] = lambda: 0.0,
+) -> tuple[float, float]:
     """Wall and CPU seconds of one whole `python -m slawriter` process from `checkout`."""
-    env = dict(os.environ, PYTHONPATH=str(checkout))
-    start, used = time.perf_counter(), children_cpu()
+    env = dict(daemon_env or dict(os.environ, SLAWRITER_DAEMON="off"), PYTHONPATH=str(checkout))
+    start, used, away = time.perf_counter(), children_cpu(), elsewhere()
     done = subprocess.run(
         [sys.executable, "-m", "slawriter", *arguments],
         env=env,
@@ -51,7 +62,7 @@ def run_once(checkout: Path, arguments: list[str]) -> tuple[float, float]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wall, cpu = time.perf_counter() - start, children_cpu() - used
+    wall, cpu = time.perf_counter() - start, children_cpu() - used + elsewhere() - away
     if done.returncode > 1:  # 1 is "found problems": the command did its work
         raise SystemExit(f"slawriter {' '.join(arguments)} from {checkout}: exit {done.returncode}")
     return wall, cpu
@@ -62,7 +73,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--src", type=Path, help="the checkout whose slawriter to run")
     parser.add_argument("--against", type=Path, help="another checkout, run alternately")
+    parser.add_argument("--daemon", action="store_true", help="through a daemon")
     args = parser.parse_args()
+    with ExitStack() as stack:
+        daemon_env, elsewhere = None, (lambda: 0.0)
+        if args.daemon:
+            daemon_env, elsewhere = stack.enter_context(running())
+        return measure(args, daemon_env, elsewhere)
+
+
+def measure(
+    args: argparse.Namespace, daemon_env: dict[str, str] | None, elsewhere: Callable[[], float]
+) -> int:
     ours = (args.src or ROOT).resolve()
     other = args.against.resolve() if args.against else None
     for name in commands(ours):
@@ -71,7 +93,10 @@ def main() -> int:
             for checkout in (ours, other):
                 if checkout is None:
                     continue
-                wall, cpu = run_once(checkout, commands(checkout)[name])
+                if checkout == ours:
+                    wall, cpu = run_once(checkout, commands(checkout)[name], daemon_env, elsewhere)
+                else:
+                    wall, cpu = run_once(checkout, commands(checkout)[name])
                 walls, cpus = times.setdefault(checkout, ([], []))
                 walls.append(wall)
                 cpus.append(cpu)

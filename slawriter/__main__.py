@@ -1,3 +1,3 @@
-from slawriter.cli import main
+from slawriter.launch import main
 
 raise SystemExit(main())

@@ -65,6 +65,7 @@ COMMANDS = [
     "downtime",
     "export-policy",
     "completion",
+    "daemon",
 ]
 
 

@@ -42,5 +42,9 @@ def copy_examples(target: Path, *names: str) -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _user_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Compiled templates go to a temporary cache folder, never the user's own."""
+    """Compiled templates go to a temporary cache folder, never the user's own; commands run
+    here, never by a daemon the developer started (tests/test_daemon.py starts its own)."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    daemons = tmp_path_factory.mktemp("no-daemon")
+    daemons.chmod(0o700)
+    os.environ["SLAWRITER_DAEMON_DIR"] = str(daemons)

@@ -13,6 +13,9 @@ ROOT = "slawriter"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("entry point", ("slawriter.__main__",)),
+    # The program: hands a command to the daemon or to the command line; the daemon's server
+    # runs the command line in its children.
+    ("program", ("slawriter.launch", "slawriter.daemon.server")),
     ("command line", ("slawriter.cli",)),
     ("commands", ("slawriter.commands",)),
     # The browser's questionnaire strings the session (pipeline) into pages, as new does.
@@ -31,7 +34,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("slawriter.model",)),
     # Below the model: pure formatting, so the model's own messages count with plural().
     ("text", ("slawriter.text",)),
-    ("foundation", ("slawriter.errors", "slawriter")),
+    # The daemon's client and socket rules: the standard library only, run before anything.
+    ("foundation", ("slawriter.errors", "slawriter.daemon", "slawriter")),
 ]
 
 # Third-party packages only one place may import: the boundaries the design card names.

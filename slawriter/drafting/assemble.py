@@ -7,6 +7,7 @@ CommonMark with GitHub tables) into the format-neutral tree of slawriter.documen
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -468,7 +469,9 @@ def render_clauses(
     filters: Mapping[str, Callable[..., Any]],
     language: str = "en_GB",
 ) -> list[RenderedClause]:
-    key = f"clause_renderer:{language}"
+    # Templates are named by their clause's display path, which is relative to the working
+    # folder: a process that changes folder (the daemon's children) builds its own renderer.
+    key = f"clause_renderer:{language}:{os.getcwd()}"
     renderer = library.cache.get(key)
     if not isinstance(renderer, ClauseRenderer):
         renderer = ClauseRenderer(library.clauses.values(), filters, library.spelling(language))

@@ -106,7 +106,7 @@ class Library:
         else:
             configured = _library_from_config()
             if configured is None:
-                return cls(builtin_library_root())
+                return cls.reused(builtin_library_root())
             root, origin = configured
         for part in ("clauses", "profiles", "templates"):
             if not (root / part).is_dir():
@@ -114,7 +114,18 @@ class Library:
                     f"{display_path(root)} (from {origin}) is not a slawriter library: "
                     f"it has no {part}/ folder (create one with 'slawriter library init DIR')"
                 )
-        return cls(root)
+        return cls.reused(root)
+
+    @classmethod
+    def reused(cls, root: Path) -> Library:
+        """The library at ``root``: one kept by ``keep_libraries`` while none of its files has
+        changed since (its clauses parsed, its templates compiled), else read afresh."""
+        kept = _KEPT.get(root)
+        if kept is None or files_stamp(root) != kept[0]:
+            return cls(root)
+        library = kept[1]
+        library.__dict__.pop("commit", None)  # Git's state is asked again: it has no file here
+        return library
 
     @property
     def clauses_dir(self) -> Path:
@@ -207,3 +218,35 @@ class Library:
 
 
 __all__ = ["LIBRARY_ENV", "Clause", "Library", "Profile"]
+
+
+Stamp = tuple[tuple[str, int, int, int], ...]
+
+# Libraries a long-lived process (the daemon) keeps for the commands it runs next.
+_KEPT: dict[Path, tuple[Stamp, Library]] = {}
+
+
+def files_stamp(root: Path) -> Stamp:
+    """What the disk says about every file of the library at ``root`` (path, modification
+    time, size, inode): any edit, addition, removal or replacement changes it."""
+    found: list[tuple[str, int, int, int]] = []
+    for part in ("clauses", "profiles", "templates"):
+        for folder, dirs, files in os.walk(root / part):
+            dirs.sort()
+            for name in sorted(files):
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                found.append((path, info.st_mtime_ns, info.st_size, info.st_ino))
+    return tuple(found)
+
+
+def keep_libraries(libraries: list[Library]) -> None:
+    """Keep ``libraries`` for the next commands of this process (the daemon's children, which
+    start from its memory): ``Library.locate`` hands each out again while its files are as
+    they were now, so a clause edited since is read afresh."""
+    for library in libraries:
+        library.__dict__.pop("commit", None)
+        _KEPT[library.root] = (files_stamp(library.root), library)

@@ -1,0 +1,278 @@
+"""slawriter daemon: a command run by the daemon gives what it gives without one.
+
+A real daemon (``slawriter daemon start``) in a private folder of the test's own; the same
+commands are run with SLAWRITER_DAEMON=off (in the caller's process) and =require (by the
+daemon, or exit 2), and their files, standard output, standard error and exit codes compared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from slawriter import daemon
+from slawriter.library import Library, files_stamp, keep_libraries
+from tests.conftest import EXAMPLES, copy_examples
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _slawriter(
+    env: dict[str, str], *args: str, cwd: Path, stdin: str | None = None, use: str = "require"
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "slawriter", *args],
+        cwd=cwd,
+        env={**env, "SLAWRITER_DAEMON": use},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+
+
+def _status(env: dict[str, str], cwd: Path) -> dict[str, object]:
+    done = _slawriter(env, "daemon", "status", "--json", cwd=cwd, use="off")
+    found: dict[str, object] = json.loads(done.stdout)
+    return found
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    folder = tmp_path_factory.mktemp("daemon")
+    folder.chmod(0o700)
+    env = {**os.environ, "SLAWRITER_DAEMON_DIR": str(folder)}
+    started = _slawriter(env, "daemon", "start", "--idle", "10", cwd=folder, use="off")
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.startswith("Started the slawriter daemon (pid ")
+    try:
+        yield env
+    finally:
+        _slawriter(env, "daemon", "stop", cwd=folder, use="off")
+
+
+def _both(
+    env: dict[str, str], *args: str, cwd: Path, stdin: str | None = None
+) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
+    here = _slawriter(env, *args, cwd=cwd, stdin=stdin, use="off")
+    there = _slawriter(env, *args, cwd=cwd, stdin=stdin, use="require")
+    return here, there
+
+
+def test_a_render_by_the_daemon_is_the_same_bytes(running: dict[str, str], tmp_path: Path) -> None:
+    copy_examples(tmp_path, "acme-standard.yaml")
+    served = int(_status(running, tmp_path)["served"])  # type: ignore[call-overload]
+    here = _slawriter(
+        running,
+        "render",
+        "acme-standard.yaml",
+        "--format",
+        "docx,md",
+        "--out",
+        "here",
+        cwd=tmp_path,
+        use="off",
+    )
+    there = _slawriter(
+        running,
+        "render",
+        "acme-standard.yaml",
+        "--format",
+        "docx,md",
+        "--out",
+        "there",
+        cwd=tmp_path,
+    )
+    assert (there.returncode, there.stderr) == (here.returncode, here.stderr)
+    assert there.stdout == here.stdout.replace("here/", "there/")
+    for name in ("acme-standard.docx", "acme-standard.md"):
+        assert (tmp_path / "there" / name).read_bytes() == (tmp_path / "here" / name).read_bytes()
+    assert _status(running, tmp_path)["served"] == served + 1
+    for name in ("acme-2027-01-tickets.csv", "acme-2027-01-outages.csv"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    report = [
+        "report",
+        "acme-standard.yaml",
+        "--tickets",
+        "acme-2027-01-tickets.csv",
+        "--outages",
+        "acme-2027-01-outages.csv",
+        "--period",
+        "2027-01",
+        "--format",
+        "md",
+    ]
+    here = _slawriter(running, *report, "--out", "r-here", cwd=tmp_path, use="off")
+    there = _slawriter(running, *report, "--out", "r-there", cwd=tmp_path)
+    assert (there.returncode, there.stderr) == (here.returncode, here.stderr)
+    assert there.stdout == here.stdout.replace("r-here", "r-there")
+    (written,) = (tmp_path / "r-here").glob("*.md")
+    assert (tmp_path / "r-there" / written.name).read_bytes() == written.read_bytes()
+
+
+def test_errors_exit_codes_and_json_are_the_same(running: dict[str, str], tmp_path: Path) -> None:
+    copy_examples(tmp_path, "acme-standard.yaml", "corner-shop-smb.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        (EXAMPLES / "acme-standard.yaml").read_text("utf-8").replace("P1", "P 1", 1), "utf-8"
+    )
+    for args in (
+        ("validate", "broken.yaml"),
+        ("validate", "--json", "broken.yaml"),
+        ("check", "acme-standard.yaml"),
+        ("check", "corner-shop-smb.yaml"),
+        ("render", "missing.yaml"),
+        ("render", "--format", "rtf", "acme-standard.yaml"),
+        ("--help",),
+        ("clock", "--help"),
+    ):
+        here, there = _both(running, *args, cwd=tmp_path)
+        assert (there.returncode, there.stdout, there.stderr) == (
+            here.returncode,
+            here.stdout,
+            here.stderr,
+        ), args
+    assert _both(running, "validate", "broken.yaml", cwd=tmp_path)[1].returncode == 2
+
+
+def test_standard_input_folder_and_environment_are_the_callers(
+    running: dict[str, str], tmp_path: Path
+) -> None:
+    copy_examples(tmp_path, "acme-standard.yaml")
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    text = (tmp_path / "acme-standard.yaml").read_text("utf-8")
+    text = text.replace("provider: provider.yaml", "provider: ../provider.yaml")
+    here, there = _both(running, "render", "-", "--out", "-", cwd=inner, stdin=text)
+    assert here.returncode == 0, here.stderr
+    assert (there.returncode, there.stdout, there.stderr) == (
+        here.returncode,
+        here.stdout,
+        here.stderr,
+    )
+    assert "Service Level Agreement" in there.stdout
+    # The caller's environment: a library named by SLAWRITER_LIBRARY that is not one.
+    elsewhere = {**running, "SLAWRITER_LIBRARY": str(tmp_path / "nowhere")}
+    here, there = _both(elsewhere, "validate", str(tmp_path / "acme-standard.yaml"), cwd=inner)
+    assert there.returncode == here.returncode == 2
+    assert there.stderr == here.stderr
+    assert "is not a slawriter library" in there.stderr
+
+
+def test_ctrl_c_stops_the_command_the_daemon_runs(running: dict[str, str], tmp_path: Path) -> None:
+    busy = int(_status(running, tmp_path)["running"])  # type: ignore[call-overload]
+    # 'validate -' waits for standard input: the command is running until it is interrupted.
+    client = subprocess.Popen(
+        [sys.executable, "-m", "slawriter", "validate", "-"],
+        cwd=tmp_path,
+        env={**running, "SLAWRITER_DAEMON": "require"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while int(_status(running, tmp_path)["running"]) == busy:  # type: ignore[call-overload]
+            assert time.monotonic() < deadline, "the daemon never started the command"
+        client.send_signal(signal.SIGINT)
+        _, err = client.communicate(timeout=60)
+    finally:
+        client.kill()
+    assert client.returncode == 130
+    assert err.endswith("slawriter: interrupted\n")
+
+
+def test_new_and_serve_never_go_to_the_daemon(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir(mode=0o700)
+    env = {**os.environ, "SLAWRITER_DAEMON_DIR": str(folder)}
+    assert _slawriter(env, "new", "--help", cwd=tmp_path).returncode == 0
+    assert _slawriter(env, "serve", "--help", cwd=tmp_path).returncode == 0
+    refused = _slawriter(env, "validate", str(EXAMPLES / "acme-standard.yaml"), cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "SLAWRITER_DAEMON=require, and no daemon is running" in refused.stderr
+    # Without 'require', no daemon means the command runs in the caller's process.
+    cold = _slawriter(env, "validate", str(EXAMPLES / "acme-standard.yaml"), cwd=tmp_path, use="")
+    assert cold.returncode == 0
+    assert "valid" in cold.stdout
+
+
+def test_a_folder_others_can_enter_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o755)
+    env = {**os.environ, "SLAWRITER_DAEMON_DIR": str(folder)}
+    done = _slawriter(env, "daemon", "start", cwd=tmp_path, use="off")
+    assert done.returncode == 2
+    assert "can be entered by other users (mode 755; 700 needed)" in done.stderr
+    assert not list(folder.iterdir())
+    # A socket there is never used: the client runs the command itself.
+    assert daemon.private_dir_problem(str(folder)) is not None
+
+
+def test_status_and_stop(tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    folder.mkdir(mode=0o700)
+    env = {**os.environ, "SLAWRITER_DAEMON_DIR": str(folder)}
+    none = _slawriter(env, "daemon", "status", cwd=tmp_path, use="off")
+    assert none.returncode == 1
+    assert none.stdout.startswith("No slawriter daemon is running for this slawriter")
+    assert (
+        _slawriter(env, "daemon", "start", "--idle", "5", cwd=tmp_path, use="off").returncode == 0
+    )
+    again = _slawriter(env, "daemon", "start", cwd=tmp_path, use="off")
+    assert again.stdout.startswith("The slawriter daemon is already running (pid ")
+    status = _slawriter(env, "daemon", "status", cwd=tmp_path, use="off")
+    assert status.returncode == 0
+    assert "The slawriter daemon is running: pid " in status.stdout
+    assert "0 commands run, stops after 5 minutes without one" in status.stdout
+    stopped = _slawriter(env, "daemon", "stop", cwd=tmp_path, use="off")
+    assert stopped.stdout.startswith("Stopped the slawriter daemon (pid ")
+    assert _slawriter(env, "daemon", "status", cwd=tmp_path, use="off").returncode == 1
+    assert not list(folder.glob("*.sock"))
+
+
+def test_the_fingerprint_follows_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "slawriter"
+    (package / "__pycache__").mkdir(parents=True)
+    module = package / "cli.py"
+    module.write_text("x = 1\n")
+    monkeypatch.setattr(daemon, "PACKAGE", str(package))
+    first = daemon.fingerprint()
+    (package / "__pycache__" / "cli.cpython.pyc").write_bytes(b"compiled")
+    assert daemon.fingerprint() == first  # compiled files follow the sources
+    module.write_text("x = 2\n")
+    os.utime(module, ns=(1, 1))
+    assert daemon.fingerprint() != first
+    assert daemon.socket_path("/run/x", "abc") == "/run/x/daemon-abc.sock"
+
+
+def test_a_kept_library_is_handed_out_only_while_its_files_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import slawriter.library
+
+    monkeypatch.setattr(slawriter.library, "_KEPT", {})
+    root = tmp_path / "library"
+    for part in ("clauses", "profiles", "templates"):
+        shutil.copytree(EXAMPLES.parent / part, root / part)
+    library = Library(root)
+    assert library.clauses  # parsed once
+    keep_libraries([library])
+    assert Library.reused(root) is library
+    stamp = files_stamp(root)
+    clause = next((root / "clauses").glob("*.md"))
+    clause.write_text(clause.read_text("utf-8") + "\n", "utf-8")
+    assert files_stamp(root) != stamp
+    assert Library.reused(root) is not library
+    assert Library.reused(tmp_path / "elsewhere").root == tmp_path / "elsewhere"
