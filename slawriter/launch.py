@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 import sys
 
+# Paths that name this process's own open files: a daemon's child has other ones.
+OWN_FILES = ("/dev/fd/", "/dev/stdin", "/proc/self/", f"/proc/{os.getpid()}/")
+
 
 def main() -> int:
     argv = sys.argv[1:]
@@ -18,21 +21,49 @@ def main() -> int:
     if use != "off" and command is not None:
         from slawriter.daemon import NOT_FORWARDED
 
-        # A command reading a terminal must run in the terminal's foreground process group,
-        # which the daemon's child is not ('-' reads the agreement from standard input).
-        reads_terminal = "-" in argv and os.isatty(0)
-        if command not in NOT_FORWARDED and not reads_terminal:
+        reason = _runs_here(argv, command, NOT_FORWARDED)
+        if reason is None:
             from slawriter.daemon.client import run
 
             code = run(argv)
             if code is not None:
                 return code
-            if use == "require":
-                sys.stderr.write(
-                    "slawriter: SLAWRITER_DAEMON=require, and no daemon is running for this "
-                    "slawriter (start one with 'slawriter daemon start')\n"
-                )
-                return 2
+            reason = _no_daemon()
+        if use == "require" and command not in NOT_FORWARDED:
+            sys.stderr.write(
+                f"slawriter: SLAWRITER_DAEMON=require, and the daemon cannot run this: {reason}\n"
+            )
+            return 2
     from slawriter.cli import main as run_here
 
     return run_here()
+
+
+def _runs_here(argv: list[str], command: str, not_forwarded: frozenset[str]) -> str | None:
+    """Why this command must run in this process (None: the daemon may run it)."""
+    if command in not_forwarded:
+        return f"'{command}' always runs in its own process"
+    # A command reading the terminal must be in the terminal's foreground process group,
+    # which the daemon's child is not ('-' reads an agreement from standard input).
+    reads_input = any(
+        word == "-" and (index == 0 or argv[index - 1] != "--out")
+        for index, word in enumerate(argv)
+    ) or any(word.startswith("--agreement=-") for word in argv)
+    if reads_input and os.isatty(0):
+        return "it reads standard input, which is a terminal"
+    if any(word.startswith(OWN_FILES) or f"={OWN_FILES[0]}" in word for word in argv):
+        return "it names a file by this process's descriptor (/dev/fd/N)"
+    return None
+
+
+def _no_daemon() -> str:
+    from slawriter.daemon import private_dir_problem, runtime_dir
+
+    folder = runtime_dir()
+    problem = private_dir_problem(folder)
+    if problem is not None:
+        return f"the daemon's folder cannot be used ({problem})"
+    return (
+        "no daemon is running for this slawriter and this environment (start one with "
+        "'slawriter daemon start'), or standard input, output or error is closed"
+    )

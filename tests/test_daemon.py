@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,10 +47,20 @@ def _status(env: dict[str, str], cwd: Path) -> dict[str, object]:
     return found
 
 
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A private folder with a short path: a Unix socket's path may have 107 bytes at most,
+    and pytest's temporary folders come near it."""
+    folder = Path(tempfile.mkdtemp(prefix="swd-"))  # mode 0700
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    folder = tmp_path_factory.mktemp("daemon")
-    folder.chmod(0o700)
+def running() -> Iterator[dict[str, str]]:
+    folder = Path(tempfile.mkdtemp(prefix="swd-"))
     env = {**os.environ, "SLAWRITER_DAEMON_DIR": str(folder)}
     started = _slawriter(env, "daemon", "start", "--idle", "10", cwd=folder, use="off")
     assert started.returncode == 0, started.stderr
@@ -58,6 +69,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         yield env
     finally:
         _slawriter(env, "daemon", "stop", cwd=folder, use="off")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _both(
@@ -200,7 +212,10 @@ def test_new_and_serve_never_go_to_the_daemon(tmp_path: Path) -> None:
     assert _slawriter(env, "serve", "--help", cwd=tmp_path).returncode == 0
     refused = _slawriter(env, "validate", str(EXAMPLES / "acme-standard.yaml"), cwd=tmp_path)
     assert refused.returncode == 2
-    assert "SLAWRITER_DAEMON=require, and no daemon is running" in refused.stderr
+    assert (
+        "SLAWRITER_DAEMON=require, and the daemon cannot run this: no daemon is running"
+        in refused.stderr
+    )
     # Without 'require', no daemon means the command runs in the caller's process.
     cold = _slawriter(env, "validate", str(EXAMPLES / "acme-standard.yaml"), cwd=tmp_path, use="")
     assert cold.returncode == 0
@@ -220,9 +235,8 @@ def test_a_folder_others_can_enter_is_refused(tmp_path: Path) -> None:
     assert daemon.private_dir_problem(str(folder)) is not None
 
 
-def test_status_and_stop(tmp_path: Path) -> None:
-    folder = tmp_path / "run"
-    folder.mkdir(mode=0o700)
+def test_status_and_stop(tmp_path: Path, short_dir: Path) -> None:
+    folder = short_dir
     env = {**os.environ, "SLAWRITER_DAEMON_DIR": str(folder)}
     none = _slawriter(env, "daemon", "status", cwd=tmp_path, use="off")
     assert none.returncode == 1
@@ -275,4 +289,77 @@ def test_a_kept_library_is_handed_out_only_while_its_files_are_unchanged(
     clause.write_text(clause.read_text("utf-8") + "\n", "utf-8")
     assert files_stamp(root) != stamp
     assert Library.reused(root) is not library
+    # An edit that puts the modification time back (cp -p, touch -r) is seen too.
+    keep_libraries([library])
+    before = clause.stat()
+    clause.write_text(clause.read_text("utf-8").replace("\n", "\r\n", 1)[:-1], "utf-8")
+    os.utime(clause, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert Library.reused(root) is not library
     assert Library.reused(tmp_path / "elsewhere").root == tmp_path / "elsewhere"
+
+
+def test_a_command_ends_with_its_daemon(tmp_path: Path, short_dir: Path) -> None:
+    folder = short_dir
+    env = {**os.environ, "SLAWRITER_DAEMON_DIR": str(folder)}
+    assert (
+        _slawriter(env, "daemon", "start", "--idle", "5", cwd=tmp_path, use="off").returncode == 0
+    )
+    pid = int(_status(env, tmp_path)["pid"])  # type: ignore[call-overload]
+    client = subprocess.Popen(
+        [sys.executable, "-m", "slawriter", "validate", "-"],
+        cwd=tmp_path,
+        env={**env, "SLAWRITER_DAEMON": "require"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while int(_status(env, tmp_path)["running"]) == 0:  # type: ignore[call-overload]
+            assert time.monotonic() < deadline, "the daemon never started the command"
+        os.kill(pid, signal.SIGKILL)
+        # The child holds the caller's standard output: it reaches its end only when the
+        # command has ended too.
+        _, err = client.communicate(timeout=60)
+    finally:
+        client.kill()
+    assert client.returncode == 70
+    assert "the daemon ended while running the command, which was stopped with it" in err
+
+
+def test_another_interpreter_setting_runs_without_the_daemon(
+    running: dict[str, str], tmp_path: Path
+) -> None:
+    other = {**running, "PYTHONWARNINGS": "ignore"}
+    done = _slawriter(other, "validate", str(EXAMPLES / "acme-standard.yaml"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no daemon is running for this slawriter and this environment" in done.stderr
+    assert (
+        _slawriter(
+            other, "validate", str(EXAMPLES / "acme-standard.yaml"), cwd=tmp_path, use=""
+        ).returncode
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("folder", "idle", "message"),
+    [
+        ("relative/run", "5", "SLAWRITER_DAEMON_DIR=relative/run: expected an absolute path"),
+        (None, "nan", "--idle nan: expected a number of minutes above 0, at most 525,600"),
+        (None, "inf", "--idle inf: expected a number of minutes above 0"),
+        ("x" * 120, "5", "over the 107 a Unix socket may have"),
+    ],
+)
+def test_start_refuses_what_cannot_work(
+    tmp_path: Path, folder: str | None, idle: str, message: str
+) -> None:
+    place = str(tmp_path / "run") if folder is None else folder
+    if folder is not None and folder.startswith("x"):
+        place = str(tmp_path / folder)
+    env = {**os.environ, "SLAWRITER_DAEMON_DIR": place}
+    done = _slawriter(env, "daemon", "start", "--idle", idle, cwd=tmp_path, use="off")
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr

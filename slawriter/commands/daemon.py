@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 NAME = "daemon"
@@ -71,19 +72,27 @@ def run(args: argparse.Namespace) -> int:
     return _status(args.json)
 
 
+# Longest socket path Linux takes (sun_path is 108 bytes with its terminating NUL).
+MAX_SOCKET_PATH = 107
+MAX_IDLE_MINUTES = 525_600  # a year
+
+
 def _start(idle_minutes: float) -> int:
+    import fcntl
+    import math
     import os
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
 
     from slawriter.daemon import private_dir_problem, runtime_dir, socket_path
-    from slawriter.errors import EXIT_OK, InputError
+    from slawriter.errors import InputError
 
-    if idle_minutes <= 0:
-        raise InputError(f"--idle {idle_minutes:g}: expected a number of minutes above 0")
+    if not (math.isfinite(idle_minutes) and 0 < idle_minutes <= MAX_IDLE_MINUTES):
+        raise InputError(
+            f"--idle {idle_minutes:g}: expected a number of minutes above 0, at most "
+            f"{MAX_IDLE_MINUTES:,} (a year)"
+        )
     folder = Path(runtime_dir())
+    if not folder.is_absolute():
+        raise InputError(f"SLAWRITER_DAEMON_DIR={folder}: expected an absolute path")
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as error:
@@ -91,19 +100,40 @@ def _start(idle_minutes: float) -> int:
     problem = private_dir_problem(str(folder))
     if problem is not None:
         raise InputError(f"the daemon's socket needs a private folder: {problem}")
+    path = socket_path(str(folder))
+    if len(os.fsencode(path)) > MAX_SOCKET_PATH:
+        raise InputError(
+            f"the daemon's socket path would be {len(os.fsencode(path))} bytes, over the "
+            f"{MAX_SOCKET_PATH} a Unix socket may have: choose a shorter folder with "
+            "SLAWRITER_DAEMON_DIR"
+        )
+    # One start at a time: two at once would both find no daemon and start two.
+    with open(folder / "daemon.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _start_locked(folder, path, idle_minutes)
+
+
+def _start_locked(folder: Path, path: str, idle_minutes: float) -> int:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from slawriter.errors import EXIT_OK, InputError
+
     running = _control("status", str(folder))
     if running is not None:
         print(f"The slawriter daemon is already running (pid {running['pid']}).")
         return EXIT_OK
-    path = socket_path(str(folder))
     log = folder / "daemon.log"
     started = time.monotonic()
     with open(log, "ab") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "slawriter.daemon.server", str(path), str(idle_minutes * 60)],
+            [sys.executable, "-m", "slawriter.daemon.server", path, str(idle_minutes * 60)],
             stdin=subprocess.DEVNULL,
             stdout=sink,
             stderr=sink,
+            cwd="/",  # holds no folder of the user's open (a share to unmount)
             start_new_session=True,  # not stopped by the terminal's Ctrl-C or its closing
             env={**os.environ, "SLAWRITER_DAEMON": "off"},
         )
@@ -134,7 +164,6 @@ def _start(idle_minutes: float) -> int:
 
 def _stop(every: bool) -> int:
     import time
-    from pathlib import Path
 
     from slawriter.daemon import runtime_dir, socket_path
     from slawriter.errors import EXIT_OK
@@ -193,12 +222,16 @@ def _status(as_json: bool) -> int:
     import json
     import time
 
-    from slawriter.daemon import runtime_dir, socket_path
+    from slawriter.daemon import private_dir_problem, runtime_dir, socket_path
     from slawriter.errors import EXIT_FOUND, EXIT_OK
     from slawriter.text.words import plural
 
     folder = runtime_dir()
+    problem = private_dir_problem(folder)
     answer = _control("status", folder)
+    if problem is not None and not as_json:
+        print(f"No slawriter daemon can run: its folder cannot be used ({problem}).")
+        return EXIT_FOUND
     if as_json:
         print(json.dumps({"running": answer is not None, **(answer or {})}, indent=2))
         return EXIT_OK if answer is not None else EXIT_FOUND

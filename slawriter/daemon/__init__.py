@@ -16,10 +16,12 @@ heavy is imported) and the server must agree on, with the standard library only:
   user that nobody else can enter (mode 0700), which keeps other users from answering in
   the daemon's place;
 - the code's fingerprint, in the socket's name: the Python, slawriter's folder, and every
-  file of the package with its size and modification time, plus the folder of installed
-  packages. A client whose code differs (an upgrade, an edited module, another checkout)
-  finds no socket with its fingerprint and runs the command itself, so a daemon never runs
-  code other than the code the caller would have run.
+  file of the package with its size and modification time, the folder of installed
+  packages, and the environment variables that change what Python imports or how it runs
+  (PYTHONPATH, PYTHONWARNINGS, PYTHONDEVMODE...). A client whose code or interpreter
+  settings differ (an upgrade, an edited module, another checkout, another PYTHONPATH) finds
+  no socket with its fingerprint and runs the command itself, so a daemon never runs code
+  other than the code the caller would have run.
 """
 
 from __future__ import annotations
@@ -42,6 +44,26 @@ USE_ENV = "SLAWRITER_DAEMON"
 NOT_FORWARDED = frozenset({"new", "serve", "daemon"})
 
 # Strings, not pathlib: the client runs before anything else is imported (pathlib costs 12 ms).
+# Read by Python at start-up: a daemon started with other values runs differently.
+INTERPRETER_ENV = (
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSAFEPATH",
+    "PYTHONNOUSERSITE",
+    "PYTHONUSERBASE",
+    "PYTHONWARNINGS",
+    "PYTHONDEVMODE",
+    "PYTHONHASHSEED",
+    "PYTHONOPTIMIZE",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONPYCACHEPREFIX",
+    "PYTHONINTMAXSTRDIGITS",
+    "PYTHONMALLOC",
+    "PYTHONFAULTHANDLER",
+    "PYTHONTRACEMALLOC",
+    "PYTHONPROFILEIMPORTTIME",
+)
+
 PACKAGE = os.path.dirname(os.path.abspath(__file__)).rpartition(os.sep)[0]
 
 
@@ -58,6 +80,8 @@ def runtime_dir() -> str:
 
 def private_dir_problem(folder: str) -> str | None:
     """Why ``folder`` cannot hold the socket (None: it is this user's alone)."""
+    if not os.path.isabs(folder):
+        return f"{folder} is not an absolute path (a relative one is found from one folder only)"
     try:
         found = os.lstat(folder)
     except FileNotFoundError:
@@ -78,6 +102,8 @@ def fingerprint() -> str:
     """A short hash of everything the code a command runs depends on (see the module)."""
     digest = blake2b(digest_size=8)
     digest.update(f"{sys.executable}\0{sys.version}\0{PACKAGE}\0".encode())
+    for name in INTERPRETER_ENV:
+        digest.update(f"{name}={os.environ.get(name)}\0".encode("utf-8", "surrogateescape"))
     for root, dirs, files in os.walk(PACKAGE):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):

@@ -9,12 +9,16 @@ keeps others out and the server checks the peer's credentials):
    or ``{"control": "status" | "stop"}`` (a literal, not JSON: every string, even an
    environment variable that is not valid UTF-8, comes back exactly, and the client need not
    import json, whose regular expressions cost 9 ms);
-2. while the command runs, the client may send ``int`` (the user pressed Ctrl-C: the daemon
-   passes SIGINT to the command, which stops as it would in the caller's own process);
-3. the daemon answers one line: ``exit N`` when the command has ended, or JSON for a control.
+2. the daemon answers ``started`` once a child runs the command (or JSON, for a control);
+3. while the command runs, the client may send ``int`` (Ctrl-C: the command gets SIGINT and
+   stops as it would in the caller's own process), ``tstp`` (Ctrl-Z: the command is stopped
+   with the caller) and ``cont`` (fg, bg: it goes on);
+4. the daemon answers ``exit N`` when the command has ended.
 
-Anything that goes wrong before the daemon has taken the command (no socket, a socket left by
-a daemon that died, a refused connection) returns None: the caller runs the command itself.
+Anything that goes wrong before ``started`` (no socket, a socket left by a daemon that died,
+a daemon on its way out, a refused connection) returns None: the caller runs the command
+itself. After it, a connection closed without ``exit N`` means the daemon died, and the
+command with it (its child is ended when the daemon ends).
 
 Only built-in modules are imported here (``_socket``, ``_signal``: ``socket`` and ``signal``
 import ``enum``, ~8 ms of a client whose whole run should take ~20 ms).
@@ -65,14 +69,14 @@ def _send(client: _socket.socket, request: dict[str, Any]) -> None:
 
 
 def _answer(client: _socket.socket) -> bytes | None:
-    """The daemon's one-line answer (None: it closed the connection without one)."""
+    """The daemon's next line, without its newline (None: it closed the connection first)."""
     received = b""
     while not received.endswith(b"\n"):
-        chunk = client.recv(4096)
+        chunk = client.recv(1)  # one byte at a time: a line must not swallow the next
         if not chunk:
             return None
         received += chunk
-    return received
+    return received[:-1]
 
 
 def run(argv: Sequence[str]) -> int | None:
@@ -95,29 +99,52 @@ def run(argv: Sequence[str]) -> int | None:
         except OSError:
             return None
         client.settimeout(None)
-        # From here the command is the daemon's: Ctrl-C goes to it, and its exit code is ours.
+        try:
+            started = _answer(client)
+        except OSError:
+            started = None
+        if started != b"started":  # a daemon on its way out: the command never ran
+            return None
+        # From here the command is the daemon's: Ctrl-C and Ctrl-Z go to it, and its exit
+        # code is ours.
 
-        def forward(signum: int, frame: object) -> None:
+        def tell(word: bytes) -> None:
             try:  # noqa: SIM105 - contextlib is one more import for one line
-                client.send(b"int\n")
+                client.send(word + b"\n")
             except OSError:
                 pass
 
-        previous = _signal.signal(_signal.SIGINT, forward)
+        def interrupt(signum: int, frame: object) -> None:
+            tell(b"int")
+
+        def suspend(signum: int, frame: object) -> None:
+            tell(b"tstp")
+            _signal.signal(_signal.SIGTSTP, _signal.SIG_DFL)
+            os.kill(os.getpid(), _signal.SIGTSTP)  # stops here until fg or bg
+            _signal.signal(_signal.SIGTSTP, suspend)
+            tell(b"cont")
+
+        previous = _signal.signal(_signal.SIGINT, interrupt)
+        # Only where Ctrl-Z stops a process (a shell's job control), never where it is ignored.
+        stoppable = _signal.getsignal(_signal.SIGTSTP) == _signal.SIG_DFL
+        if stoppable:
+            _signal.signal(_signal.SIGTSTP, suspend)
         try:
             answer = _answer(client)
         except OSError:
             answer = None
         finally:
             _signal.signal(_signal.SIGINT, previous)
+            if stoppable:
+                _signal.signal(_signal.SIGTSTP, _signal.SIG_DFL)
     finally:
         client.close()
     if answer is None or not answer.startswith(b"exit "):
         os.write(
             2,
-            b"slawriter: the daemon stopped before the command ended; its output may be "
-            b"incomplete. Run it again (with SLAWRITER_DAEMON=off to run it without the "
-            b"daemon).\n",
+            b"slawriter: the daemon ended while running the command, which was stopped with "
+            b"it; its output may be incomplete. Run it again (SLAWRITER_DAEMON=off runs it "
+            b"without the daemon).\n",
         )
         return INTERNAL_ERROR
     return int(answer[5:])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import ctypes
 import gc
 import io
 import json
@@ -40,6 +41,15 @@ from typing import Any
 from slawriter import __version__
 from slawriter.daemon import fingerprint, private_dir_problem
 from slawriter.daemon.client import LENGTH_BYTES, MAX_REQUEST
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+CHECK_SOCKET_EVERY = 30.0  # seconds between looks at whether the socket file is still this one's
+# What a caller may send while its command runs, and the signal the command gets.
+FORWARDED = {
+    b"int": signal.SIGINT,  # Ctrl-C
+    b"tstp": signal.SIGSTOP,  # Ctrl-Z: the caller stops, so does its command
+    b"cont": signal.SIGCONT,  # fg or bg
+}
 
 
 @dataclass
@@ -134,28 +144,42 @@ def _take_streams() -> None:
     """sys.stdin, stdout and stderr over descriptors 0-2 (the caller's, just put there), as
     Python makes them at start-up: stdout line-buffered on a terminal, stderr always."""
     encoding, errors = _stdio_encoding()
+    unbuffered = bool(os.environ.get("PYTHONUNBUFFERED"))  # python -u
 
     def stream(fd: int, mode: str, errors: str, line_buffering: bool) -> io.TextIOWrapper:
-        raw = open(fd, mode + "b", closefd=False)  # noqa: SIM115 - the stream lives as long as the child
-        return io.TextIOWrapper(raw, encoding, errors, line_buffering=line_buffering)
+        raw = open(fd, mode + "b", closefd=False, buffering=0 if unbuffered and mode == "w" else -1)  # noqa: SIM115 - the stream lives as long as the child
+        return io.TextIOWrapper(
+            raw, encoding, errors, line_buffering=line_buffering, write_through=unbuffered
+        )
 
     sys.stdin = stream(0, "r", errors, False)
     sys.stdout = stream(1, "w", errors, os.isatty(1))
     sys.stderr = stream(2, "w", "backslashreplace", True)
 
 
-def _child(request: dict[str, Any], fds: list[int], keep_closed: list[int]) -> None:
+def _die_with(parent: int) -> None:
+    """Be ended (SIGTERM) when the daemon ends, however it ends: a command whose caller was told
+    it failed must not go on writing its files (Linux's PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(128 + signal.SIGTERM)
+
+
+def _child(request: dict[str, Any], fds: list[int], keep_closed: list[int], parent: int) -> None:
     """In the forked child: become the caller's command and exit with its code."""
     code = 70
     try:
+        _die_with(parent)
         for fd in keep_closed:
             with contextlib.suppress(OSError):
                 os.close(fd)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        # Not the terminal's foreground group: reading it fails (EIO) instead of stopping.
-        signal.signal(signal.SIGTTIN, signal.SIG_IGN)
-        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+        # The child is not in the terminal's process group, so the terminal never stops it for
+        # reading or writing; the client runs a command that reads the terminal itself.
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
@@ -194,7 +218,9 @@ def _exit_code(stop: SystemExit) -> int:
 
 def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
     """One request and the descriptors that came with it (the caller's standard streams)."""
-    connection.settimeout(10)
+    # One caller at a time is read (the loop has no threads): a caller that connects and says
+    # nothing holds the others up this long at most.
+    connection.settimeout(2)
     data, fds, _, _ = socket.recv_fds(connection, 65536, 3)
     fds = list(fds)
     try:
@@ -248,10 +274,20 @@ class Server:
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.inode = -1  # the socket file's, once listening
 
-    def listen(self) -> None:
+    def listen(self) -> bool:
+        """Listen at the path, unless a live daemon already answers there (False)."""
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(str(self.path))
+        except OSError:
+            pass  # nobody there, or a socket file a dead daemon left: ours replaces it
+        else:
+            return False
+        finally:
+            probe.close()
         # Bound under a temporary name and renamed into place: a client never meets a socket
-        # that is not yet listening, and a second daemon replaces the first's name cleanly.
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        # that is not yet listening.
+        temporary = self.path.with_name(f".{os.getpid()}.sock")  # shorter than the name
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
         self.listener.bind(str(temporary))
@@ -261,15 +297,20 @@ class Server:
         self.inode = os.stat(self.path).st_ino
         self.listener.setblocking(False)
         self.selector.register(self.listener, selectors.EVENT_READ, "accept")
+        return True
 
     def serve(self) -> None:
         while not (self.state.stopping and not self.state.running):
-            timeout = None
+            timeout = CHECK_SOCKET_EVERY
             if not self.state.running:
-                timeout = max(0.0, self.state.last + self.idle - time.monotonic())
-                if timeout == 0.0:
+                left = self.state.last + self.idle - time.monotonic()
+                if left <= 0.0:
                     break
-            for key, _ in self.selector.select(timeout):
+                timeout = min(timeout, left)
+            events = self.selector.select(timeout)
+            if not events and not self.state.stopping and not self._socket_is_ours():
+                self._stop_listening()  # its name was taken over or removed: nobody finds it
+            for key, _ in events:
                 kind = key.data
                 if kind == "accept":
                     self._accept()
@@ -278,12 +319,35 @@ class Server:
                 else:
                     self._from_caller(key.fileobj, kind)  # type: ignore[arg-type]
 
-    def close(self) -> None:
-        # Only the socket this daemon put there: a newer daemon may have replaced it.
-        with contextlib.suppress(OSError):
-            if os.stat(self.path).st_ino == self.inode:
+    def _socket_is_ours(self) -> bool:
+        try:
+            return os.stat(self.path).st_ino == self.inode
+        except OSError:
+            return False
+
+    def _stop_listening(self) -> None:
+        """Take no more commands: the socket file goes at once, so a new caller runs its
+        command itself instead of waiting in the queue of a daemon on its way out."""
+        if self.state.stopping:
+            return
+        self.state.stopping = True
+        with contextlib.suppress(KeyError, ValueError):
+            self.selector.unregister(self.listener)
+        # Only the socket this daemon put there: another daemon may have replaced it.
+        if self._socket_is_ours():
+            with contextlib.suppress(OSError):
                 self.path.unlink()
         self.listener.close()
+        # A caller already queued is dropped before it was told "started": it runs its
+        # command itself.
+
+    def close(self) -> None:
+        """On the way out: no more commands, and the running ones stop with it."""
+        self._stop_listening()
+        for running in self.state.running.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(running.pid, signal.SIGTERM)
+                os.kill(running.pid, signal.SIGCONT)
 
     def _accept(self) -> None:
         try:
@@ -308,19 +372,21 @@ class Server:
         if self.state.stopping or len(fds) != 3:
             for fd in fds:
                 os.close(fd)
-            connection.close()  # the client runs the command itself
+            connection.close()  # not told "started": the client runs the command itself
             return
         self.state.last = time.monotonic()
         self.state.served += 1
         keep_closed = [self.listener.fileno(), self.selector_fd(), connection.fileno()]
         keep_closed += [r.pidfd for r in self.state.running.values()]
         keep_closed += [r.connection.fileno() for r in self.state.running.values()]
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:
-            _child(request, fds, keep_closed)
+            _child(request, fds, keep_closed, parent)
         for fd in fds:
             os.close(fd)
         pidfd = os.pidfd_open(pid)
+        _send(connection, b"started")
         connection.setblocking(False)
         self.state.running[pidfd] = Running(pid, pidfd, connection)
         self.selector.register(pidfd, selectors.EVENT_READ, "child")
@@ -340,13 +406,18 @@ class Server:
             return
         except OSError:
             data = b""
-        if data.startswith(b"int"):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(running.pid, signal.SIGINT)
-        elif not data:  # the caller went away: so does its command
+        if not data:  # the caller went away: so does its command (even a stopped one)
             self.selector.unregister(connection)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(running.pid, signal.SIGTERM)
+                os.kill(running.pid, signal.SIGCONT)
+            return
+        # Ctrl-C, Ctrl-Z and fg in the caller's terminal reach its command.
+        for line in data.split(b"\n"):
+            sent = FORWARDED.get(line)
+            if sent is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(running.pid, sent)
 
     def _ended(self, pidfd: int) -> None:
         running = self.state.running.pop(pidfd)
@@ -365,8 +436,7 @@ class Server:
 
     def _control(self, connection: socket.socket, action: str) -> None:
         if action == "stop":
-            self.state.stopping = True
-            self.selector.unregister(self.listener)
+            self._stop_listening()
         status = {
             "pid": os.getpid(),
             "version": __version__,
@@ -401,7 +471,9 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, on_term)
     signal.signal(signal.SIGINT, on_term)
-    server.listen()
+    if not server.listen():
+        sys.stderr.write(f"slawriter daemon: another daemon already answers at {path}\n")
+        return 0
     try:
         server.serve()
     except SystemExit:

@@ -220,7 +220,7 @@ class Library:
 __all__ = ["LIBRARY_ENV", "Clause", "Library", "Profile"]
 
 
-Stamp = tuple[tuple[str, int, int, int], ...]
+Stamp = tuple[tuple[str, int, int, int, int], ...]
 
 # Libraries a long-lived process (the daemon) keeps for the commands it runs next.
 _KEPT: dict[Path, tuple[Stamp, Library]] = {}
@@ -228,8 +228,9 @@ _KEPT: dict[Path, tuple[Stamp, Library]] = {}
 
 def files_stamp(root: Path) -> Stamp:
     """What the disk says about every file of the library at ``root`` (path, modification
-    time, size, inode): any edit, addition, removal or replacement changes it."""
-    found: list[tuple[str, int, int, int]] = []
+    and change times, size, inode): any edit, addition, removal or replacement changes it,
+    even one that puts the modification time back (``cp -p``, ``touch -r``)."""
+    found: list[tuple[str, int, int, int, int]] = []
     for part in ("clauses", "profiles", "templates"):
         for folder, dirs, files in os.walk(root / part):
             dirs.sort()
@@ -239,7 +240,7 @@ def files_stamp(root: Path) -> Stamp:
                     info = os.stat(path)
                 except OSError:
                     continue
-                found.append((path, info.st_mtime_ns, info.st_size, info.st_ino))
+                found.append((path, info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino))
     return tuple(found)
 
 
