@@ -83,27 +83,9 @@ def _both(
 def test_a_render_by_the_daemon_is_the_same_bytes(running: dict[str, str], tmp_path: Path) -> None:
     copy_examples(tmp_path, "acme-standard.yaml")
     served = int(_status(running, tmp_path)["served"])  # type: ignore[call-overload]
-    here = _slawriter(
-        running,
-        "render",
-        "acme-standard.yaml",
-        "--format",
-        "docx,md",
-        "--out",
-        "here",
-        cwd=tmp_path,
-        use="off",
-    )
-    there = _slawriter(
-        running,
-        "render",
-        "acme-standard.yaml",
-        "--format",
-        "docx,md",
-        "--out",
-        "there",
-        cwd=tmp_path,
-    )
+    render = ["render", "acme-standard.yaml", "--format", "docx,md", "--out"]
+    here = _slawriter(running, *render, "here", cwd=tmp_path, use="off")
+    there = _slawriter(running, *render, "there", cwd=tmp_path)
     assert (there.returncode, there.stderr) == (here.returncode, here.stderr)
     assert there.stdout == here.stdout.replace("here/", "there/")
     for name in ("acme-standard.docx", "acme-standard.md"):
@@ -180,22 +162,30 @@ def test_standard_input_folder_and_environment_are_the_callers(
     assert "is not a slawriter library" in there.stderr
 
 
-def test_ctrl_c_stops_the_command_the_daemon_runs(running: dict[str, str], tmp_path: Path) -> None:
-    busy = int(_status(running, tmp_path)["running"])  # type: ignore[call-overload]
-    # 'validate -' waits for standard input: the command is running until it is interrupted.
+def _waiting_command(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """'validate -' run by the daemon, once it runs: it waits for standard input, so it is
+    running until it is interrupted or ended."""
+    busy = int(_status(env, cwd)["running"])  # type: ignore[call-overload]
     client = subprocess.Popen(
         [sys.executable, "-m", "slawriter", "validate", "-"],
-        cwd=tmp_path,
-        env={**running, "SLAWRITER_DAEMON": "require"},
+        cwd=cwd,
+        env={**env, "SLAWRITER_DAEMON": "require"},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+    deadline = time.monotonic() + 60
+    while int(_status(env, cwd)["running"]) == busy:  # type: ignore[call-overload]
+        if time.monotonic() > deadline:
+            client.kill()
+            raise AssertionError("the daemon never started the command")
+    return client
+
+
+def test_ctrl_c_stops_the_command_the_daemon_runs(running: dict[str, str], tmp_path: Path) -> None:
+    client = _waiting_command(running, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while int(_status(running, tmp_path)["running"]) == busy:  # type: ignore[call-overload]
-            assert time.monotonic() < deadline, "the daemon never started the command"
         client.send_signal(signal.SIGINT)
         _, err = client.communicate(timeout=60)
     finally:
@@ -305,19 +295,8 @@ def test_a_command_ends_with_its_daemon(tmp_path: Path, short_dir: Path) -> None
         _slawriter(env, "daemon", "start", "--idle", "5", cwd=tmp_path, use="off").returncode == 0
     )
     pid = int(_status(env, tmp_path)["pid"])  # type: ignore[call-overload]
-    client = subprocess.Popen(
-        [sys.executable, "-m", "slawriter", "validate", "-"],
-        cwd=tmp_path,
-        env={**env, "SLAWRITER_DAEMON": "require"},
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    client = _waiting_command(env, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while int(_status(env, tmp_path)["running"]) == 0:  # type: ignore[call-overload]
-            assert time.monotonic() < deadline, "the daemon never started the command"
         os.kill(pid, signal.SIGKILL)
         # The child holds the caller's standard output: it reaches its end only when the
         # command has ended too.
