@@ -33,6 +33,7 @@ from slawriter.measure.importer import (
     _expected,
     _read_columns,
     _to_instants,
+    blank,
     distinct_codes,
     out_of_range,
     parse_times,
@@ -116,7 +117,7 @@ def _rows_to_tickets(
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     index = pd.Index(tickets.ids).get_indexer(values.to_numpy(dtype=object))
-    return np.asarray(index, dtype=np.int64), (values == "").to_numpy().copy()
+    return np.asarray(index, dtype=np.int64), blank(values)
 
 
 class _Rows:
@@ -214,7 +215,7 @@ def _history_part(
     size = len(frame["ticket_id"])
     rows = _Rows(size, offset, reasons)
     owner = np.asarray(ids.get_indexer(frame["ticket_id"].to_numpy(dtype=object)), np.int64)
-    empty = (frame["ticket_id"] == "").to_numpy() & (frame["time"] == "").to_numpy()
+    empty = blank(frame["ticket_id"]) & blank(frame["time"])
     coded = {column: distinct_codes(frame[column]) for column in _CODED if column in frame}
     for column in ("from", "to"):
         codes, values = coded[column]
@@ -473,7 +474,7 @@ def read_updates(
     rows = _Rows(size)
     owner, empty = _rows_to_tickets(frame["ticket_id"], tickets)
     for column in ("time", "public", "author_type"):
-        empty &= (frame[column] == "").to_numpy()
+        empty &= blank(frame[column])
     usable = ~empty
     rows.reject((owner < 0) & usable, _unknown_ticket(wanted["ticket_id"], tickets,
                                                       frame["ticket_id"]))  # fmt: skip
