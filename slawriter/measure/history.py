@@ -358,8 +358,7 @@ def _history_part(
     found = pd.Index(tickets.ids).get_indexer(np.asarray(read.ticket_ids, dtype=object))
     owner = np.asarray(found, np.int64)[read.ticket]
     empty = read.ticket_blank & read.time_blank
-    coded = {column: (codes.astype(np.int64), values)
-             for column, (codes, values) in read.coded.items()}  # fmt: skip
+    coded = read.coded  # codes of the smallest integer type: they index as well
     for column in ("from", "to"):
         codes, values = coded[column]
         empty &= _each(values, lambda v: v == "")[codes]
