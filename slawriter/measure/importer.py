@@ -375,8 +375,9 @@ def _chunks(
             path,
             encoding=encoding,
             usecols=columns,
-            # object, not str: the same Python strings, without pandas' string dtype
-            # checking each one (a third of the reading time of a text column).
+            # Asked for as object; pandas 3.1 still gives its str dtype for a per-column
+            # object (only dtype=object for every column keeps Python objects): comparisons
+            # are made on the numpy array of strings instead (see blank()).
             dtype={index: "category" if index in categorical else object for index in columns},
             keep_default_na=False,
             na_filter=False,
