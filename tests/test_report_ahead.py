@@ -159,3 +159,22 @@ def test_no_fork_when_not_asked() -> None:
     work = Ahead(lambda: os.getpid(), fork=False)
     assert not work.forked
     assert work.result() == parent
+
+
+@pytest.mark.parametrize("merge", [1, 3, 1_000_000])
+def test_ticket_ids_numbered_across_chunks_as_first_seen(
+    merge: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from slawriter.measure.history import _Numbering
+
+    monkeypatch.setattr(_Numbering, "MERGE", merge)
+    chunks = [["A", "B", "A"], [], ["C", "A"], ["D", "B", "E", "E"], ["F"], ["A", "G"]]
+    numbering = _Numbering()
+    for chunk in chunks:
+        numbering.add(np.array(chunk, dtype=object))
+    numbers, ids = numbering.finish()
+    rows = [value for chunk in chunks for value in chunk]
+    assert ids == ["A", "B", "C", "D", "E", "F", "G"]
+    assert [ids[n] for n in numbers] == rows

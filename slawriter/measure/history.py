@@ -277,9 +277,10 @@ def read_history_columns(
 class _Numbering:
     """Values (ticket ids) numbered in the order first seen, a chunk of rows at a time.
 
-    Each chunk's distinct values are found at once (pd.factorize); they are merged with those
-    seen before only when they outnumber them (or a million), so a file whose chunks each
-    name different tickets is not held as every chunk's distinct values until the end."""
+    Chunks are kept until they hold as many rows as the values seen before (or a million),
+    then numbered together with those values in one pd.factorize: the values seen keep their
+    numbers (they come first and are distinct), and no more than that many rows' text is
+    held at once."""
 
     MERGE = 1_000_000
 
@@ -290,29 +291,26 @@ class _Numbering:
         self.known: npt.NDArray[np.object_] = np.zeros(0, dtype=object)
         self.pending: list[npt.NDArray[np.object_]] = []
         self.pending_size = 0
-        self.numbers: list[npt.NDArray[np.integer[Any]]] = []  # each chunk's, in order
-        self.fresh: list[int] = []  # chunks numbered into the pending values
+        self.numbers: list[npt.NDArray[np.int32]] = []
 
     def add(self, values: npt.NDArray[np.object_]) -> None:
-        codes, uniques = self._factorize(values, use_na_sentinel=False)
-        self.numbers.append(codes.astype(np.int64) + len(self.known) + self.pending_size)
-        self.fresh.append(len(self.numbers) - 1)
-        self.pending.append(uniques)
-        self.pending_size += len(uniques)
+        self.pending.append(values)
+        self.pending_size += len(values)
         if self.pending_size >= max(len(self.known), self.MERGE):
             self._merge()
 
     def _merge(self) -> None:
         if not self.pending:
             return
-        # The known values are distinct and come first: they keep their numbers.
         number, merged = self._factorize(
             np.concatenate([self.known, *self.pending]), use_na_sentinel=False
         )
-        for chunk in self.fresh:
-            self.numbers[chunk] = number[self.numbers[chunk]].astype(np.int32)
+        start = len(self.known)
+        for values in self.pending:
+            self.numbers.append(number[start : start + len(values)].astype(np.int32))
+            start += len(values)
         self.known = np.asarray(merged, dtype=object)
-        self.pending, self.pending_size, self.fresh = [], 0, []
+        self.pending, self.pending_size = [], 0
 
     def finish(self) -> tuple[npt.NDArray[np.int32], list[str]]:
         """Each value's number, and the distinct values in the order first seen."""
