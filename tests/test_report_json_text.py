@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from slawriter.library import Library
 from slawriter.measure.report import (
@@ -30,9 +31,11 @@ TICKETS = (
 )
 
 
+@pytest.mark.parametrize("period", ["2027-01", "2027-Q1"])  # a quarter: lists by month too
 def test_the_text_is_json_dumps_of_report_json(
     agreement: Path,  # noqa: F811
     tmp_path: Path,
+    period: str,
 ) -> None:
     tickets = tmp_path / "tickets.csv"
     tickets.write_text(TICKETS, encoding="utf-8")
@@ -41,14 +44,15 @@ def test_the_text_is_json_dumps_of_report_json(
         Library.locate(None),
         tickets=tickets,
         outages=None,
-        period="2027-01",
-        as_of=datetime(2027, 2, 5, 12, tzinfo=UTC),
+        period=period,
+        as_of=datetime(2027, 4, 5, 12, tzinfo=UTC),
     )
     report = measured.report
     breaches = sum(len(p.breaches) for p in report.total.priorities.values())
     assert breaches >= 4  # the lists are not all empty
     expected = json.dumps(report_json(report), ensure_ascii=False)
     assert report_json_text(report) == expected
+    assert ("by_month" in expected) == (period == "2027-Q1")
     assert '"id": "Q\\"1"' in expected and '"id": "\\u0001ctl"' in expected
 
 

@@ -1367,24 +1367,35 @@ def report_json_text(report: Report) -> str:
         return f"{mark}{len(tables) - 1}"
 
     text = json.dumps(report_json(report, placeholder), ensure_ascii=False)
+    # The placeholders appear in the order they were made (the dicts keep their order).
+    parts: list[str] = []
+    done = 0
     for number, table in enumerate(tables):
         quoted = json.dumps(f"{mark}{number}", ensure_ascii=False)
-        head, found, tail = text.partition(quoted)
-        assert found, "each breach list's placeholder is in the text once"
-        text = head + _breaches_text(table) + tail
-    return text
+        at = text.find(quoted, done)
+        assert at >= 0, "each breach list's placeholder is in the text, in order"
+        parts += [text[done:at], _breaches_text(table)]
+        done = at + len(quoted)
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _plain(table: BreachTable) -> bool:
     """Every id and target a str (as read from an export): written as the encoder would."""
-    return all(type(value) is str for value in table.ids.tolist()) and all(
-        type(value) is str for value in table.targets.tolist()
+    from pandas.api.types import infer_dtype  # type: ignore[import-untyped,unused-ignore]
+
+    return all(
+        infer_dtype(values, skipna=False) == "string" for values in (table.ids, table.targets)
     )
+
+
+_BREACH_ROW = '{"id": %s, "line": %s, "target": %s, "business_s": %s, "target_s": %s, "open": %s}'
 
 
 def _breaches_text(table: BreachTable) -> str:
     """The JSON of ``table.as_json()`` as json.dumps writes it (", " and ": ", floats by
-    repr, NaN and Infinity as Python's encoder writes them)."""
+    repr, NaN and Infinity as Python's encoder writes them), each column formatted by a C
+    function mapped over it rather than one Python call a value."""
     from json.encoder import encode_basestring
 
     def number(value: float) -> str:
@@ -1394,18 +1405,15 @@ def _breaches_text(table: BreachTable) -> str:
             return "Infinity" if value > 0 else "-Infinity"
         return float.__repr__(value)
 
-    rows = [
-        f'{{"id": {encode_basestring(i)}, "line": {int.__repr__(n)}, "target": '
-        f'{encode_basestring(t)}, "business_s": {number(b)}, "target_s": {int.__repr__(s)}, '
-        f'"open": {"true" if o else "false"}}}'
-        for i, n, t, b, s, o in zip(
-            table.ids.tolist(),
-            table.lines.tolist(),
-            table.targets.tolist(),
-            table.business_s.tolist(),
-            table.target_s.tolist(),
-            table.still_open.tolist(),
-            strict=True,
-        )
-    ]
-    return "[" + ", ".join(rows) + "]"
+    seconds = table.business_s.tolist()
+    finite = bool(np.isfinite(table.business_s).all())
+    columns = zip(
+        map(encode_basestring, table.ids.tolist()),
+        map(int.__repr__, table.lines.tolist()),
+        map(encode_basestring, table.targets.tolist()),
+        map(float.__repr__, seconds) if finite else map(number, seconds),
+        map(int.__repr__, table.target_s.tolist()),
+        np.where(table.still_open, "true", "false").tolist(),
+        strict=True,
+    )
+    return "[" + ", ".join(map(_BREACH_ROW.__mod__, columns)) + "]"
