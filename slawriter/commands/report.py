@@ -117,7 +117,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import sys
     from datetime import UTC, datetime
 
@@ -127,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.files.output import display_path
     from slawriter.library import Library
     from slawriter.measure.moments import parse_moment
-    from slawriter.measure.report import report_json
+    from slawriter.measure.report import report_json_text
     from slawriter.measure.run import measure_files, parse_report_formats
     from slawriter.text.times import report_when
     from slawriter.text.words import plural
@@ -181,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
     report = measured.report
     if args.json:
         # Compact: the C encoder writes a million-ticket report in a fraction of a second.
-        sys.stdout.write(json.dumps(report_json(report), ensure_ascii=False) + "\n")
+        sys.stdout.write(report_json_text(report) + "\n")
     console = err if args.json else Console(highlight=False, soft_wrap=True)
     tickets = sum(p.tickets for p in report.total.priorities.values())
     console.print(

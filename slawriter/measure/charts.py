@@ -21,10 +21,16 @@ _METADATA = {"Software": None}
 _COLOURS = ("#1f4e79", "#5b9bd5", "#a5a5a5", "#ed7d31", "#70ad47", "#ffc000")
 
 
-def _figure() -> tuple[Figure, Axes]:
+def load_matplotlib() -> None:
+    """Import matplotlib with the Agg backend (a report may do it while it waits)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.pyplot
+
+
+def _figure() -> tuple[Figure, Axes]:
+    load_matplotlib()
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "slawriter"})

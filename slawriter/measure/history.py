@@ -33,6 +33,7 @@ from slawriter.measure.importer import (
     _expected,
     _read_columns,
     _to_instants,
+    blank,
     distinct_codes,
     out_of_range,
     parse_times,
@@ -116,7 +117,7 @@ def _rows_to_tickets(
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     index = pd.Index(tickets.ids).get_indexer(values.to_numpy(dtype=object))
-    return np.asarray(index, dtype=np.int64), (values == "").to_numpy().copy()
+    return np.asarray(index, dtype=np.int64), blank(values)
 
 
 class _Rows:
@@ -180,8 +181,147 @@ def _each(values: Sequence[str], test: Any) -> npt.NDArray[np.bool_]:
 
 
 @dataclass
+class HistoryColumns:
+    """A status history as read without the tickets: each row's values as numpy columns
+    (rows in file order), so that reading it can run in a second process while the tickets
+    are read (measure/ahead.py) and come back as the bytes of these arrays."""
+
+    rows: int
+    found: set[str]  # the columns the file has
+    ticket: npt.NDArray[np.int32]  # index into ticket_ids
+    ticket_ids: list[str]  # each distinct ticket id, as written
+    ticket_blank: npt.NDArray[np.bool_]
+    time_blank: npt.NDArray[np.bool_]
+    when: Instants  # NOT_A_TIME where the time is missing, unreadable or out of range
+    time_bad: npt.NDArray[np.bool_]  # not a time
+    time_missing: npt.NDArray[np.bool_]  # empty
+    time_distant: npt.NDArray[np.bool_]  # outside the years a report can compute
+    time_texts: dict[int, str]  # the text of each row with a bad or distant time
+    coded: dict[str, tuple[npt.NDArray[np.integer[Any]], list[str]]]  # _CODED: codes, values
+
+
+def read_history_columns(
+    path: Path, name: str, mapping: Mapping, calendar: Calendar, date_order: str
+) -> HistoryColumns:
+    """Read a status history a chunk at a time into columns; InputError as read_history's.
+
+    No chunk's text is kept past it but the distinct ticket ids and the few bad times."""
+
+    wanted = dict(mapping.history)
+    numbering = _Numbering()
+    distinct: dict[str, dict[str, int]] = {}
+    pieces: dict[str, list[Any]] = {}
+    texts: dict[int, str] = {}
+    found: set[str] = set(wanted)  # a file without rows: as if every column were there
+    offset = 0
+
+    def add(column: str, values: Any) -> None:
+        pieces.setdefault(column, []).append(values)
+
+    for frame in _read_columns(path, name, wanted, REQUIRED_HISTORY_COLUMNS, "status history",
+                               origin=mapping.origin, categories=_CODED):  # fmt: skip
+        found = set(frame)
+        size = len(frame["ticket_id"])
+        # The distinct ids are numbered across the file: the tickets then look up each
+        # distinct id once, not each row's.
+        written = frame["ticket_id"].to_numpy(dtype=object)
+        numbering.add(written)
+        add("ticket_blank", written == "")
+        add("time_blank", blank(frame["time"]))
+        series = frame["time"]
+        local, absolute, bad = parse_times(series, date_order, mapping.date_formats)
+        missing = (local == NOT_A_TIME) & ~bad
+        distant = out_of_range(local)
+        written = series.to_numpy()
+        for row in np.flatnonzero(bad | distant).tolist():
+            texts[offset + row] = written[row]
+        local[distant] = NOT_A_TIME
+        add("when", _to_instants(calendar, local, absolute))
+        add("time_bad", bad)
+        add("time_missing", missing)
+        add("time_distant", distant)
+        for column in _CODED:
+            if column in frame:
+                codes, values = distinct_codes(frame[column])
+                known = distinct.setdefault(column, {})
+                each = np.fromiter((known.setdefault(v, len(known)) for v in values), np.int64,
+                                   count=len(values))  # fmt: skip
+                add(column, each.astype(np.int32)[codes])
+        offset += size
+
+    def joined(column: str, dtype: Any) -> Any:
+        # Each column's pieces are let go as it is joined: the peak is one column twice.
+        return np.concatenate(pieces.pop(column, []) or [np.zeros(0, dtype)])
+
+    ticket, ticket_ids = numbering.finish()
+    coded: dict[str, tuple[npt.NDArray[np.integer[Any]], list[str]]] = {}
+    for column, known in distinct.items():
+        kind = np.min_scalar_type(max(len(known), 1))
+        coded[column] = (joined(column, np.int32).astype(kind), list(known))
+    return HistoryColumns(
+        rows=offset,
+        found=found,
+        ticket=ticket,
+        ticket_ids=ticket_ids,
+        ticket_blank=joined("ticket_blank", bool),
+        time_blank=joined("time_blank", bool),
+        when=joined("when", np.int64),
+        time_bad=joined("time_bad", bool),
+        time_missing=joined("time_missing", bool),
+        time_distant=joined("time_distant", bool),
+        time_texts=texts,
+        coded=coded,
+    )
+
+
+class _Numbering:
+    """Values (ticket ids) numbered in the order first seen, a chunk of rows at a time.
+
+    Chunks are kept until they hold as many rows as the values seen before (or a million),
+    then numbered together with those values in one pd.factorize: the values seen keep their
+    numbers (they come first and are distinct), and no more than that many rows' text is
+    held at once."""
+
+    MERGE = 1_000_000
+
+    def __init__(self) -> None:
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        self._factorize = pd.factorize
+        self.known: npt.NDArray[np.object_] = np.zeros(0, dtype=object)
+        self.pending: list[npt.NDArray[np.object_]] = []
+        self.pending_size = 0
+        self.numbers: list[npt.NDArray[np.int32]] = []
+
+    def add(self, values: npt.NDArray[np.object_]) -> None:
+        self.pending.append(values)
+        self.pending_size += len(values)
+        if self.pending_size >= max(len(self.known), self.MERGE):
+            self._merge()
+
+    def _merge(self) -> None:
+        if not self.pending:
+            return
+        number, merged = self._factorize(
+            np.concatenate([self.known, *self.pending]), use_na_sentinel=False
+        )
+        start = len(self.known)
+        for values in self.pending:
+            self.numbers.append(number[start : start + len(values)].astype(np.int32))
+            start += len(values)
+        self.known = np.asarray(merged, dtype=object)
+        self.pending, self.pending_size = [], 0
+
+    def finish(self) -> tuple[npt.NDArray[np.int32], list[str]]:
+        """Each value's number, and the distinct values in the order first seen."""
+        self._merge()
+        numbers = np.concatenate(self.numbers or [np.zeros(0, np.int32)]).astype(np.int32)
+        return numbers, self.known.tolist()
+
+
+@dataclass
 class _Part:
-    """What one chunk of a status history contributes, as columns (rows in file order)."""
+    """What a status history contributes, as columns (rows in file order)."""
 
     status_owner: npt.NDArray[np.int64]
     status_time: Instants
@@ -199,23 +339,24 @@ class _Part:
 
 
 def _history_part(
-    frame: dict[str, Any],
-    offset: int,
+    read: HistoryColumns,
     reasons: dict[int, str],
     wanted: dict[str, str],
     mapping: Mapping,
     tickets: Tickets,
-    ids: Any,
-    calendar: Calendar,
     date_order: str,
     keys: tuple[set[str], set[str]],
 ) -> _Part:
-    """Read one chunk (rows from ``offset`` on); left-out rows go to ``reasons``."""
-    size = len(frame["ticket_id"])
+    """Match the rows to the tickets and judge them; left-out rows go to ``reasons``."""
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    offset = 0
+    size = read.rows
     rows = _Rows(size, offset, reasons)
-    owner = np.asarray(ids.get_indexer(frame["ticket_id"].to_numpy(dtype=object)), np.int64)
-    empty = (frame["ticket_id"] == "").to_numpy() & (frame["time"] == "").to_numpy()
-    coded = {column: distinct_codes(frame[column]) for column in _CODED if column in frame}
+    found = pd.Index(tickets.ids).get_indexer(np.asarray(read.ticket_ids, dtype=object))
+    owner = np.asarray(found, np.int64)[read.ticket]
+    empty = read.ticket_blank & read.time_blank
+    coded = read.coded  # codes of the smallest integer type: they index as well
     for column in ("from", "to"):
         codes, values = coded[column]
         empty &= _each(values, lambda v: v == "")[codes]
@@ -231,10 +372,22 @@ def _history_part(
     if mapping.skip_other_fields:  # an export of every field's changes: the rest not needed
         skipped = int(other.sum())
         usable &= ~other
-    rows.reject((owner < 0) & usable, _unknown_ticket(wanted["ticket_id"], tickets,
-                                                      frame["ticket_id"]))  # fmt: skip
-    when = _times(frame["time"], wanted["time"], rows, usable, calendar, date_order,
-                  mapping.date_formats)  # fmt: skip
+    rows.reject(
+        (owner < 0) & usable,
+        lambda i: (
+            f"{wanted['ticket_id']}: no ticket '{shown(read.ticket_ids[read.ticket[i]])}' in "
+            f"{tickets.source} (or its row there was not used)"
+        ),
+    )
+    # As _times says them, from what the reading kept.
+    at, texts = wanted["time"], read.time_texts
+    rows.reject(
+        read.time_bad & usable,
+        lambda i: f"{at}: '{shown(texts[i])}' is not a date and time ({_expected(date_order)})",
+    )
+    rows.reject(read.time_missing & usable, f"{at}: empty: a change needs its time")
+    rows.reject(read.time_distant & usable, lambda i: f"{at}: '{shown(texts[i])}' is out of range")
+    when = read.when
     if "field" in coded and not mapping.skip_other_fields:
         rows.reject(
             other,
@@ -305,36 +458,30 @@ def read_history(
     calendar: Calendar,
     date_order: str,
     pause_statuses: Sequence[str] | None = None,
+    columns: HistoryColumns | None = None,
 ) -> History:
     """Read a status history: pauses from the time in pausing statuses, priority changes.
 
     The file is read a chunk at a time and each chunk turned into columns of numbers at once,
-    so no more than one chunk's text is held (a history has several rows per ticket)."""
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+    so no more than one chunk's text is held (a history has several rows per ticket).
+    ``columns``: the file already read by read_history_columns (in a second process)."""
 
     wanted = dict(mapping.history)
     pausing = tuple(pause_statuses) if pause_statuses is not None else mapping.pause_statuses
     pause_keys = {s.strip().lower() for s in pausing}
     run_keys = {s.strip().lower() for s in (*RUNNING_STATUSES, *mapping.running_statuses)}
-    ids = pd.Index(tickets.ids)
+    read = columns or read_history_columns(path, name, mapping, calendar, date_order)
+    found = read.found
     reasons: dict[int, str] = {}
-    parts: list[_Part] = []
-    found: set[str] = set(wanted)  # a file without rows: as if every column were there
-    offset = 0
-    for frame in _read_columns(path, name, wanted, REQUIRED_HISTORY_COLUMNS, "status history",
-                               origin=mapping.origin, categories=_CODED):  # fmt: skip
-        found = set(frame)
-        keys = (pause_keys, pause_keys | run_keys | {""})
-        parts.append(_history_part(frame, offset, reasons, wanted, mapping, tickets, ids,
-                                   calendar, date_order, keys))  # fmt: skip
-        offset += len(frame["ticket_id"])
+    keys = (pause_keys, pause_keys | run_keys | {""})
+    parts = [_history_part(read, reasons, wanted, mapping, tickets, date_order, keys)]
 
     def joined(column: str, dtype: Any) -> Any:
         return np.concatenate([getattr(p, column) for p in parts] or [np.zeros(0, dtype)])
 
     # Messages name the physical line, as the ticket export's do: a quoted field (a comment
     # typed over two lines) makes a record span lines.
-    physical = record_lines(path, offset)
+    physical = record_lines(path, read.rows)
     notes: list[str] = []
     unknown: dict[str, int] = {}
     for column in ("from", "to"):
@@ -473,7 +620,7 @@ def read_updates(
     rows = _Rows(size)
     owner, empty = _rows_to_tickets(frame["ticket_id"], tickets)
     for column in ("time", "public", "author_type"):
-        empty &= (frame[column] == "").to_numpy()
+        empty &= blank(frame[column])
     usable = ~empty
     rows.reject((owner < 0) & usable, _unknown_ticket(wanted["ticket_id"], tickets,
                                                       frame["ticket_id"]))  # fmt: skip

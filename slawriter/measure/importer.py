@@ -375,8 +375,9 @@ def _chunks(
             path,
             encoding=encoding,
             usecols=columns,
-            # object, not str: the same Python strings, without pandas' string dtype
-            # checking each one (a third of the reading time of a text column).
+            # Asked for as object; pandas 3.1 still gives its str dtype for a per-column
+            # object (only dtype=object for every column keeps Python objects): comparisons
+            # are made on the numpy array of strings instead (see blank()).
             dtype={index: "category" if index in categorical else object for index in columns},
             keep_default_na=False,
             na_filter=False,
@@ -460,7 +461,7 @@ def parse_times(
     size = len(values)
     result = np.full(size, NOT_A_TIME, dtype=np.int64)
     absolute = np.zeros(size, dtype=bool)
-    remaining = (values != "").to_numpy().copy()
+    remaining = ~blank(values)
     formats = time_formats(date_order, declared)
     sample = values[remaining][:10].tolist()
     formats.sort(key=lambda form: -sum(_fits(text, form) for text in sample))
@@ -473,7 +474,9 @@ def parse_times(
         # one only when it fits some of up to 500 of the values left (spread over them).
         # Values in a format no sample shows are still read one by one below.
         step = max(1, len(where) // _PROBES)
-        if not any(_fits(str(texts[i]).strip(), form) for i in where[::step][:_PROBES]):
+        # Each distinct probe once: bad values are often the same text ('N/A') many times.
+        probes = dict.fromkeys(str(texts[i]).strip() for i in where[::step][:_PROBES])
+        if not any(_fits(text, form) for text in probes):
             continue
         offset = "%z" in form  # absolute times: converted to UTC as they are parsed
         parsed = pd.to_datetime(values.iloc[where], format=form, errors="coerce", utc=offset)
@@ -488,16 +491,24 @@ def parse_times(
     # The rest one by one (spaces after the value, odd offsets). Each value that fails costs
     # every format: after MAX_FORMAT_FAILURES failures in the column only the formats that
     # have matched in it are tried, so 200,000 bad values are rejected in seconds.
+    # A text read once reads the same again: a format that failed on it still fails, and
+    # the one that matched is now among ``matched``, behind only formats that failed on it.
+    # So each distinct text is parsed once (the count of failures still counts every value).
     matched: list[str] = []
     failures = 0
+    seen: dict[str, datetime | None] = {}
     for index in np.flatnonzero(remaining):
         text = str(texts[index]).strip()
         if not text:
             remaining[index] = False
             continue
-        moment = _parse_cached(text, matched)
-        if moment is None and failures < MAX_FORMAT_FAILURES:
-            moment = _parse_learning(text, date_order, declared, matched)
+        if text in seen:
+            moment = seen[text]
+        else:
+            moment = _parse_cached(text, matched)
+            if moment is None and failures < MAX_FORMAT_FAILURES:
+                moment = _parse_learning(text, date_order, declared, matched)
+            seen[text] = moment
         if moment is None:
             failures += 1
         else:
@@ -589,6 +600,20 @@ def _to_instants(calendar: Calendar, local: Instants, absolute: npt.NDArray[np.b
     clock = BatchClock.covering(calendar, local[naive])
     converted = clock.to_instants(local)
     result: Instants = np.where(naive, converted, local)
+    return result
+
+
+def blank(series: Any) -> npt.NDArray[np.bool_]:
+    """Which values of a column of text are empty: compared as a numpy array of Python
+    strings (pandas' own comparison of its str dtype takes four times as long)."""
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = np.asarray(series.cat.categories, dtype=object) == ""
+        codes = series.cat.codes.to_numpy()
+        each: npt.NDArray[np.bool_] = np.append(categories, False)[codes]  # -1: missing
+        return each
+    result: npt.NDArray[np.bool_] = np.asarray(series.to_numpy(dtype=object) == "", dtype=bool)
     return result
 
 
@@ -797,12 +822,13 @@ def _ticket_chunk(
                 reasons[offset + index] = reason(index) if callable(reason) else reason
 
     empty_row = np.ones(size, dtype=bool)
-    for series in columns.values():
-        empty_row &= (series == "").to_numpy()
-    filled = {c: bool(((s != "").to_numpy() & ~empty_row).any()) for c, s in columns.items()}
+    blanks = {c: blank(series) for c, series in columns.items()}
+    for empty in blanks.values():
+        empty_row &= empty
+    filled = {c: bool((~empty & ~empty_row).any()) for c, empty in blanks.items()}
 
     ids = columns["id"]
-    reject((ids == "").to_numpy() & ~empty_row, f"{wanted['id']}: the ticket id is empty")
+    reject(blanks["id"] & ~empty_row, f"{wanted['id']}: the ticket id is empty")
 
     # Each distinct priority value is looked up once; rows get it through their codes.
     value_of, values = distinct_codes(columns["priority"])
@@ -944,7 +970,7 @@ def _after_minutes(
 
     heading = wanted["first_reply_minutes"]
     numbers = pd.to_numeric(minutes.str.strip(), errors="coerce").to_numpy(dtype=np.float64)
-    given = (minutes != "").to_numpy()
+    given = ~blank(minutes)
     usable = given & np.isfinite(numbers) & (numbers >= 0) & (numbers < 1e9)
     reject(
         given & ~usable,
@@ -966,7 +992,7 @@ def _reject_duplicates(
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     series = pd.Series(ids, dtype=object)
-    duplicated = series.duplicated(keep="first").to_numpy() & (series != "").to_numpy()
+    duplicated = series.duplicated(keep="first").to_numpy() & ~blank(series)
     if not duplicated.any():
         return
     repeated = set(series[duplicated].tolist())
@@ -1004,7 +1030,7 @@ def _read_pauses(
     lasts: list[str] = []
     texts: list[str] = []
     problems: dict[int, str] = {}
-    where = np.flatnonzero((paused != "").to_numpy())
+    where = np.flatnonzero(~blank(paused))
     for index, value in zip(where.tolist(), paused.to_numpy()[where].tolist(), strict=True):
         for part in str(value).split(";"):
             part = part.strip()

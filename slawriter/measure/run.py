@@ -11,12 +11,23 @@ from datetime import datetime
 from pathlib import Path
 
 from slawriter.clock.calendars import calendars_for
+from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.library import Library
-from slawriter.measure.history import History, Updates, read_history, read_updates
+from slawriter.measure.ahead import Ahead
+from slawriter.measure.history import (
+    History,
+    HistoryColumns,
+    Updates,
+    read_history,
+    read_history_columns,
+    read_updates,
+)
 from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outages, read_tickets
 from slawriter.measure.mapping import choose_mapping
+from slawriter.measure.presets import Mapping
+from slawriter.measure.record import file_hash
 from slawriter.measure.report import Report, build_report, parse_period
 from slawriter.model.agreement import Agreement
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR
@@ -51,8 +62,15 @@ def parse_report_formats(text: str) -> list[str]:
     return formats
 
 
-def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Report:
-    """Read both files and compute every figure; ``step`` is told as each stage starts."""
+def compute(
+    inputs: Inputs,
+    step: Callable[[str], None] = lambda _: None,
+    meanwhile: Callable[[], None] | None = None,
+) -> Report:
+    """Read both files and compute every figure; ``step`` is told as each stage starts.
+
+    ``meanwhile`` is called while a second process is still reading the status history
+    (work the caller will need later anyway), if one is."""
     agreement, provider = inputs.agreement, inputs.provider
     if not FIRST_YEAR <= inputs.as_of.year <= LAST_YEAR:  # before the exports are read
         raise InputError(
@@ -67,6 +85,49 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
         raise InputError(f"--date-order: expected one of {', '.join(DATE_ORDERS)}, not '{order}'")
     local = calendars_for(agreement, provider).local
     names = {pid: p.name for pid, p in agreement.priorities.items()}
+    ahead = None
+    if inputs.history is not None:
+        ahead = _history_ahead(inputs.history, mapping, local, order)
+    try:
+        return _compute(inputs, mapping, order, local, names, ahead, step, meanwhile)
+    finally:
+        if ahead is not None:
+            ahead.cancel()
+
+
+# A status history this large is read in a second process while the tickets are read
+# (on two cores or more): about 450,000 rows, a second of reading.
+HISTORY_AHEAD_BYTES = 20_000_000
+
+
+def _history_ahead(
+    path: Path, mapping: Mapping, local: Calendar, order: str
+) -> Ahead[HistoryColumns]:
+    """The status history's columns, read in a forked child when the file is large."""
+    try:
+        large = path.stat().st_size >= HISTORY_AHEAD_BYTES
+    except OSError:
+        large = False  # reading it says what is wrong, as it would have
+    if large:  # imported once, before the fork, not in each process
+        import pandas  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
+
+    def work() -> HistoryColumns:
+        return read_history_columns(path, display_path(path), mapping, local, order)
+
+    return Ahead(work, fork=large)
+
+
+def _compute(
+    inputs: Inputs,
+    mapping: Mapping,
+    order: str,
+    local: Calendar,
+    names: dict[str, str],
+    ahead: Ahead[HistoryColumns] | None,
+    step: Callable[[str], None],
+    meanwhile: Callable[[], None] | None,
+) -> Report:
+    agreement, provider = inputs.agreement, inputs.provider
     step("reading tickets")
     tickets: Tickets = read_tickets(
         inputs.tickets,
@@ -89,11 +150,13 @@ def compute(inputs: Inputs, step: Callable[[str], None] = lambda _: None) -> Rep
             order,
         )
     history: History | None = None
-    if inputs.history is not None:
+    if inputs.history is not None and ahead is not None:
         step("reading status history")
+        if ahead.forked and meanwhile is not None:
+            meanwhile()
         history = read_history(
             inputs.history, display_path(inputs.history), mapping, tickets, local, order,
-            inputs.pause_statuses,
+            inputs.pause_statuses, ahead.result(),
         )  # fmt: skip
     updates: Updates | None = None
     if inputs.updates is not None:
@@ -244,7 +307,25 @@ def measure_files(
         updates,
         None if pause_statuses is None else tuple(pause_statuses),
     )
-    report = compute(inputs, step)
+    hashes: dict[str, str] = {}
+
+    def meanwhile() -> None:
+        """What the documents and the record need later: the drawing and writing modules
+        imported, and the inputs hashed (hashlib and the imports need no figures)."""
+        if out_dir is None:
+            return
+        import importlib
+
+        from slawriter.measure.charts import load_matplotlib
+
+        load_matplotlib()
+        for name in formats:
+            importlib.import_module(registry.get(name).module)
+        for path in (tickets, outages, history, updates, mapping):
+            if path is not None:
+                hashes[str(path)] = file_hash(path)
+
+    report = compute(inputs, step, meanwhile)
     # --compare, the forecast and the evidence file: measure/compare.py, forecast.py, evidence.py.
     from slawriter.measure.forecast import add_forecast
 
@@ -263,7 +344,7 @@ def measure_files(
     written: list[Path] = []
     if out_dir is not None:
         from slawriter.measure.evidence import evidence_files, evidence_names
-        from slawriter.measure.record import file_hash, write_report_set
+        from slawriter.measure.record import write_report_set
 
         stem = f"{agreement_path.stem}-{report.period}"
         files = {f"{stem}.{ext}": data for ext, data in outputs.items()}
@@ -281,7 +362,12 @@ def measure_files(
         # Each input hashed once, for the evidence and the record alike (an export may be
         # hundreds of megabytes); the agreement's hash is the one taken when it was read.
         hashed = {
-            role: (path, loaded.source_hash if role == "agreement" else file_hash(path))
+            role: (
+                path,
+                loaded.source_hash
+                if role == "agreement"
+                else hashes.get(str(path)) or file_hash(path),
+            )
             for role, path in sources.items()
         }
         files.update(evidence_files(report, loaded.agreement, zone, stem, hashed))
