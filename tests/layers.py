@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # Below the model: pure formatting, so the model's own messages count with plural().
     ("text", ("slawriter.text",)),
     # The daemon's client and socket rules: the standard library only, run before anything.
-    ("foundation", ("slawriter.errors", "slawriter.daemon", "slawriter")),
+    ("foundation", ("slawriter.errors", "slawriter.daemon", "slawriter.process", "slawriter")),
 ]
 
 # Third-party packages only one place may import: the boundaries the design card names.

@@ -342,3 +342,24 @@ def test_start_refuses_what_cannot_work(
     assert done.returncode == 2
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_command_given_up_on_never_runs_later(tmp_path: Path, short_dir: Path) -> None:
+    env = {**os.environ, "SLAWRITER_DAEMON_DIR": str(short_dir)}
+    assert (
+        _slawriter(env, "daemon", "start", "--idle", "5", cwd=tmp_path, use="off").returncode == 0
+    )
+    pid = int(_status(env, tmp_path)["pid"])  # type: ignore[call-overload]
+    os.kill(pid, signal.SIGSTOP)  # a daemon that does not answer (stopped, swamped)
+    try:
+        # Not answered within READY_WITHIN seconds: the command runs in the caller's process.
+        done = _slawriter(
+            env, "validate", str(EXAMPLES / "acme-standard.yaml"), cwd=tmp_path, use=""
+        )
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert done.returncode == 0
+    assert "valid" in done.stdout
+    status = _status(env, tmp_path)  # answered once the daemon goes on
+    assert (status["served"], status["running"]) == (0, 0)  # the request was dropped, not run
+    _slawriter(env, "daemon", "stop", cwd=tmp_path, use="off")

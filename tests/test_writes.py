@@ -261,9 +261,43 @@ def _changes_folder(event: str, args: tuple[Any, ...], folder: str) -> bool:
     return os.path.dirname(os.path.abspath(os.fsdecode(args[0]))) == folder
 
 
+def _in_own_process(work: Any) -> Any:
+    """``work()`` in a forked child, its result (or its failure) brought back: there the
+    calling thread is the process's main thread and Ctrl-C has Python's own handler, whatever
+    the test runner does with threads and signals in its worker."""
+    import pickle
+    import traceback
+
+    source, sink = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            try:
+                outcome: tuple[bool, Any] = (True, work())
+            except BaseException as error:  # brought back as text, with where it happened
+                outcome = (False, "".join(traceback.format_exception(error)))
+            with os.fdopen(sink, "wb") as out:
+                pickle.dump(outcome, out)
+        finally:
+            os._exit(0)
+    os.close(sink)
+    with os.fdopen(source, "rb") as answer:
+        done, value = pickle.load(answer)
+    os.waitpid(pid, 0)
+    assert done, value
+    return value
+
+
 def test_ctrl_c_at_any_step_leaves_the_old_set_or_the_new_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    assert _in_own_process(lambda: _ctrl_c_at_each_step(tmp_path, monkeypatch)) == (
+        ["old"] * 3 + ["new"] * 6
+    )
+
+
+def _ctrl_c_at_each_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     folder = tmp_path / "out"
     write_set(folder, OLD)
     real = {name: getattr(os, name) for name in ("open", "replace", "unlink")}
@@ -300,7 +334,7 @@ def test_ctrl_c_at_any_step_leaves_the_old_set_or_the_new_one(
     # Interrupted while writing the three temporaries: the old set. From the journal on (its
     # temporary, its rename, three renames, its removal), Ctrl-C waits: the new set, then the
     # interruption.
-    assert outcomes == ["old"] * 3 + ["new"] * 6
+    return outcomes
 
 
 def _start_render(agreement: Path, out: Path, kill_at: int | None = None) -> int:

@@ -62,6 +62,9 @@ INTERPRETER_ENV = (
     "PYTHONFAULTHANDLER",
     "PYTHONTRACEMALLOC",
     "PYTHONPROFILEIMPORTTIME",
+    "PYTHONUTF8",
+    "PYTHONCOERCECLOCALE",
+    "PYTHONWARNDEFAULTENCODING",
 )
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__)).rpartition(os.sep)[0]

@@ -3,22 +3,25 @@
 The protocol, over the daemon's Unix socket (both ends are this user's: the folder's mode
 keeps others out and the server checks the peer's credentials):
 
-1. the client sends its standard input, output and error as file descriptors (SCM_RIGHTS)
-   with the first byte of the request, then the rest: a 4-byte length and the request as a
-   Python literal, ``{"argv": [...], "cwd": ..., "env": {...}, "umask": N}`` for a command
-   or ``{"control": "status" | "stop"}`` (a literal, not JSON: every string, even an
+1. the client sends a 4-byte length and the request as a Python literal: ``{"argv": [...],
+   "cwd": ..., "env": {...}, "umask": N}`` for a command or ``{"control": "status" |
+   "stop"}`` (a literal, not JSON: every string, even an
    environment variable that is not valid UTF-8, comes back exactly, and the client need not
    import json, whose regular expressions cost 9 ms);
-2. the daemon answers ``started`` once a child runs the command (or JSON, for a control);
+2. the daemon answers ``ready`` when it is about to run the command (or JSON, for a
+   control), and the client answers ``go`` with its standard input, output and error as file
+   descriptors (SCM_RIGHTS): a caller that gave up meanwhile (Ctrl-C, killed, tired of
+   waiting for a daemon that does not answer) never has its command run later, and no
+   descriptor of its is held by a request the daemon has not taken;
 3. while the command runs, the client may send ``int`` (Ctrl-C: the command gets SIGINT and
    stops as it would in the caller's own process), ``tstp`` (Ctrl-Z: the command is stopped
    with the caller) and ``cont`` (fg, bg: it goes on);
 4. the daemon answers ``exit N`` when the command has ended.
 
-Anything that goes wrong before ``started`` (no socket, a socket left by a daemon that died,
-a daemon on its way out, a refused connection) returns None: the caller runs the command
-itself. After it, a connection closed without ``exit N`` means the daemon died, and the
-command with it (its child is ended when the daemon ends).
+Anything that goes wrong before ``go`` (no socket, a socket left by a daemon that died, a
+daemon on its way out or not answering within READY_WITHIN seconds) returns None: the caller
+runs the command itself. After it, a connection closed without ``exit N`` means the daemon
+died, and the command with it (its child is ended when the daemon ends).
 
 Only built-in modules are imported here (``_socket``, ``_signal``: ``socket`` and ``signal``
 import ``enum``, ~8 ms of a client whose whole run should take ~20 ms).
@@ -39,6 +42,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 MAX_REQUEST = 16 * 1024 * 1024
+READY_WITHIN = 5.0  # seconds; a daemon slower than this (stopped, swamped) is not waited for
+INTERRUPTED = 130  # slawriter.errors.EXIT_INTERRUPTED
 LENGTH_BYTES = 4
 INTERNAL_ERROR = 70  # slawriter.errors.EXIT_INTERNAL, not imported: see the module
 
@@ -62,10 +67,15 @@ def _connect(path: str, timeout: float | None) -> _socket.socket | None:
 
 
 def _send(client: _socket.socket, request: dict[str, Any]) -> None:
-    payload = encode(request)
+    client.sendall(encode(request))
+
+
+def _go(client: _socket.socket) -> None:
+    """Tell the daemon to run the command, on this process's standard streams: they are
+    passed only now, so a request the daemon never took holds none of them open (a pipe
+    whose reader waits for its end)."""
     streams = b"".join(fd.to_bytes(4, sys.byteorder, signed=True) for fd in (0, 1, 2))
-    client.sendmsg([payload[:1]], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, streams)])
-    client.sendall(payload[1:])
+    client.sendmsg([b"go\n"], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, streams)])
 
 
 def _answer(client: _socket.socket) -> bytes | None:
@@ -96,14 +106,14 @@ def run(argv: Sequence[str]) -> int | None:
     try:
         try:
             _send(client, request)
-        except OSError:
+            client.settimeout(READY_WITHIN)
+            ready = _answer(client)
+        except OSError:  # refused, gone, or too slow: the command has not run
             return None
-        client.settimeout(None)
-        try:
-            started = _answer(client)
-        except OSError:
-            started = None
-        if started != b"started":  # a daemon on its way out: the command never ran
+        except KeyboardInterrupt:  # Ctrl-C before the command started: as cli says it
+            os.write(2, b"slawriter: interrupted\n")
+            return INTERRUPTED
+        if ready != b"ready":  # a daemon on its way out
             return None
         # From here the command is the daemon's: Ctrl-C and Ctrl-Z go to it, and its exit
         # code is ours.
@@ -129,7 +139,11 @@ def run(argv: Sequence[str]) -> int | None:
         stoppable = _signal.getsignal(_signal.SIGTSTP) == _signal.SIG_DFL
         if stoppable:
             _signal.signal(_signal.SIGTSTP, suspend)
+        went = False
         try:
+            client.settimeout(None)
+            _go(client)
+            went = True
             answer = _answer(client)
         except OSError:
             answer = None
@@ -139,6 +153,8 @@ def run(argv: Sequence[str]) -> int | None:
                 _signal.signal(_signal.SIGTSTP, _signal.SIG_DFL)
     finally:
         client.close()
+    if not went:  # the daemon went before it was told to run the command
+        return None
     if answer is None or not answer.startswith(b"exit "):
         os.write(
             2,

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import ctypes
 import gc
 import io
 import json
@@ -41,8 +40,9 @@ from typing import Any
 from slawriter import __version__
 from slawriter.daemon import fingerprint, private_dir_problem
 from slawriter.daemon.client import LENGTH_BYTES, MAX_REQUEST
+from slawriter.process import end_with_parent
 
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+REQUEST_WITHIN = 2.0  # seconds a caller has to send its request, and to say "go"
 CHECK_SOCKET_EVERY = 30.0  # seconds between looks at whether the socket file is still this one's
 # What a caller may send while its command runs, and the signal the command gets.
 FORWARDED = {
@@ -157,21 +157,14 @@ def _take_streams() -> None:
     sys.stderr = stream(2, "w", "backslashreplace", True)
 
 
-def _die_with(parent: int) -> None:
-    """Be ended (SIGTERM) when the daemon ends, however it ends: a command whose caller was told
-    it failed must not go on writing its files (Linux's PR_SET_PDEATHSIG)."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:  # it ended before the request was made
-        os._exit(128 + signal.SIGTERM)
-
-
 def _child(request: dict[str, Any], fds: list[int], keep_closed: list[int], parent: int) -> None:
     """In the forked child: become the caller's command and exit with its code."""
     code = 70
     try:
-        _die_with(parent)
+        # Ended when the daemon ends, however it ends: a command whose caller was told it
+        # failed must not go on writing its files.
+        end_with_parent(parent)
+        os.setpgid(0, 0)  # a group of its own, which Ctrl-C, Ctrl-Z and the end signal
         for fd in keep_closed:
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -219,20 +212,21 @@ def _exit_code(stop: SystemExit) -> int:
 def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
     """One request and the descriptors that came with it (the caller's standard streams)."""
     # One caller at a time is read (the loop has no threads): a caller that connects and says
-    # nothing holds the others up this long at most.
-    connection.settimeout(2)
+    # nothing, or says it slowly, holds the others up this long at most.
+    deadline = time.monotonic() + REQUEST_WITHIN
+    connection.settimeout(REQUEST_WITHIN)
     data, fds, _, _ = socket.recv_fds(connection, 65536, 3)
     fds = list(fds)
     try:
         if not data:
             raise ConnectionError("no request")
         while len(data) < LENGTH_BYTES:
-            data += _more(connection)
+            data += _more(connection, deadline)
         length = int.from_bytes(data[:LENGTH_BYTES], "big")
         if length > MAX_REQUEST:
             raise ConnectionError("request too long")
         while len(data) < LENGTH_BYTES + length:
-            data += _more(connection)
+            data += _more(connection, deadline)
         request = ast.literal_eval(data[LENGTH_BYTES : LENGTH_BYTES + length].decode("utf-8"))
         if not isinstance(request, dict):
             raise ConnectionError("not a request")
@@ -243,11 +237,45 @@ def _receive(connection: socket.socket) -> tuple[dict[str, Any], list[int]]:
     return request, fds
 
 
-def _more(connection: socket.socket) -> bytes:
+def _more(connection: socket.socket, deadline: float) -> bytes:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("request too slow")
+    connection.settimeout(left)
     more = connection.recv(65536)
     if not more:
         raise ConnectionError("request cut short")
     return more
+
+
+def _caller_goes_on(connection: socket.socket) -> list[int] | None:
+    """Tell the caller its command is about to run and wait for its "go", which brings its
+    standard input, output and error (None: no "go"). A caller that gave up meanwhile
+    (Ctrl-C, a time-out, killed) has closed the connection, and its command must not run
+    behind its back."""
+    deadline = time.monotonic() + REQUEST_WITHIN
+    fds: list[int] = []
+    answer = b""
+    try:
+        connection.settimeout(REQUEST_WITHIN)
+        connection.sendall(b"ready\n")
+        while not answer.endswith(b"\n") and len(answer) < 3:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            connection.settimeout(left)
+            chunk, more, _, _ = socket.recv_fds(connection, 3 - len(answer), 3)
+            fds += more
+            if not chunk:
+                break
+            answer += chunk
+    except OSError:
+        pass
+    if answer == b"go\n" and len(fds) == 3:
+        return fds
+    for fd in fds:
+        os.close(fd)
+    return None
 
 
 def _same_user(connection: socket.socket) -> bool:
@@ -262,6 +290,14 @@ def _send(connection: socket.socket, line: bytes) -> None:
     with contextlib.suppress(OSError):
         connection.settimeout(5)
         connection.sendall(line + b"\n")
+
+
+def _signal_group(pid: int, *signals: int) -> None:
+    """Signal a command and what it started (the report's reader, LibreOffice), as a
+    terminal signals its foreground process group: the child leads a group of its own."""
+    for sig in signals:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, sig)
 
 
 class Server:
@@ -338,16 +374,13 @@ class Server:
             with contextlib.suppress(OSError):
                 self.path.unlink()
         self.listener.close()
-        # A caller already queued is dropped before it was told "started": it runs its
-        # command itself.
+        # A caller already queued is dropped before its "ready": it runs its command itself.
 
     def close(self) -> None:
         """On the way out: no more commands, and the running ones stop with it."""
         self._stop_listening()
         for running in self.state.running.values():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(running.pid, signal.SIGTERM)
-                os.kill(running.pid, signal.SIGCONT)
+            _signal_group(running.pid, signal.SIGTERM, signal.SIGCONT)
 
     def _accept(self) -> None:
         try:
@@ -369,11 +402,13 @@ class Server:
                 os.close(fd)
             self._control(connection, str(request["control"]))
             return
-        if self.state.stopping or len(fds) != 3:
-            for fd in fds:
-                os.close(fd)
-            connection.close()  # not told "started": the client runs the command itself
+        for fd in fds:  # a request brings none: the streams come with "go"
+            os.close(fd)
+        streams = None if self.state.stopping else _caller_goes_on(connection)
+        if streams is None:
+            connection.close()  # no "go": the client runs the command itself, or gave up
             return
+        fds = streams
         self.state.last = time.monotonic()
         self.state.served += 1
         keep_closed = [self.listener.fileno(), self.selector_fd(), connection.fileno()]
@@ -383,10 +418,12 @@ class Server:
         pid = os.fork()
         if pid == 0:
             _child(request, fds, keep_closed, parent)
+        # The child's group is set on both sides, so no signal forwarded at once can miss it.
+        with contextlib.suppress(OSError):
+            os.setpgid(pid, pid)
         for fd in fds:
             os.close(fd)
         pidfd = os.pidfd_open(pid)
-        _send(connection, b"started")
         connection.setblocking(False)
         self.state.running[pidfd] = Running(pid, pidfd, connection)
         self.selector.register(pidfd, selectors.EVENT_READ, "child")
@@ -408,16 +445,13 @@ class Server:
             data = b""
         if not data:  # the caller went away: so does its command (even a stopped one)
             self.selector.unregister(connection)
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(running.pid, signal.SIGTERM)
-                os.kill(running.pid, signal.SIGCONT)
+            _signal_group(running.pid, signal.SIGTERM, signal.SIGCONT)
             return
         # Ctrl-C, Ctrl-Z and fg in the caller's terminal reach its command.
         for line in data.split(b"\n"):
             sent = FORWARDED.get(line)
             if sent is not None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(running.pid, sent)
+                _signal_group(running.pid, sent)
 
     def _ended(self, pidfd: int) -> None:
         running = self.state.running.pop(pidfd)

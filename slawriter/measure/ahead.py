@@ -21,6 +21,8 @@ import signal
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from slawriter.process import end_with_parent
+
 T = TypeVar("T")
 
 
@@ -52,10 +54,13 @@ class Ahead(Generic[T]):
 
     def _start(self) -> None:
         source, sink = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             status = 0
             try:
+                # A report killed (or its daemon) takes its reader with it at once.
+                end_with_parent(parent, signal.SIGKILL)
                 os.close(source)
                 # Ctrl-C reaches the whole process group: the parent reports it; the child
                 # just stops.
