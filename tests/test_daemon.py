@@ -352,9 +352,11 @@ def test_a_command_given_up_on_never_runs_later(tmp_path: Path, short_dir: Path)
     pid = int(_status(env, tmp_path)["pid"])  # type: ignore[call-overload]
     os.kill(pid, signal.SIGSTOP)  # a daemon that does not answer (stopped, swamped)
     try:
-        # Not answered within READY_WITHIN seconds: the command runs in the caller's process.
+        # Not answered within SLAWRITER_DAEMON_WAIT seconds (5 by default): the command runs
+        # in the caller's process.
+        waiting = {**env, "SLAWRITER_DAEMON_WAIT": "0.5"}
         done = _slawriter(
-            env, "validate", str(EXAMPLES / "acme-standard.yaml"), cwd=tmp_path, use=""
+            waiting, "validate", str(EXAMPLES / "acme-standard.yaml"), cwd=tmp_path, use=""
         )
     finally:
         os.kill(pid, signal.SIGCONT)

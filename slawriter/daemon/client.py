@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 MAX_REQUEST = 16 * 1024 * 1024
 READY_WITHIN = 5.0  # seconds; a daemon slower than this (stopped, swamped) is not waited for
+WAIT_ENV = "SLAWRITER_DAEMON_WAIT"  # another number of seconds
 INTERRUPTED = 130  # slawriter.errors.EXIT_INTERRUPTED
 LENGTH_BYTES = 4
 INTERNAL_ERROR = 70  # slawriter.errors.EXIT_INTERNAL, not imported: see the module
@@ -106,7 +107,7 @@ def run(argv: Sequence[str]) -> int | None:
     try:
         try:
             _send(client, request)
-            client.settimeout(READY_WITHIN)
+            client.settimeout(_ready_within())
             ready = _answer(client)
         except OSError:  # refused, gone, or too slow: the command has not run
             return None
@@ -164,6 +165,14 @@ def run(argv: Sequence[str]) -> int | None:
         )
         return INTERNAL_ERROR
     return int(answer[5:])
+
+
+def _ready_within() -> float:
+    try:
+        chosen = float(os.environ.get(WAIT_ENV, READY_WITHIN))
+    except ValueError:
+        return READY_WITHIN
+    return chosen if 0 < chosen < 3600 else READY_WITHIN
 
 
 def control(action: str, folder: str | None = None, path: str | None = None) -> bytes | None:
