@@ -51,7 +51,9 @@ def run_once(
     elsewhere: Callable[[], float] = lambda: 0.0,
 ) -> tuple[float, float]:
     """Wall and CPU seconds of one whole `python -m slawriter` process from `checkout`."""
-    env = dict(daemon_env or dict(os.environ, SLAWRITER_DAEMON="off"), PYTHONPATH=str(checkout))
+    # Through the daemon, no PYTHONPATH: it is part of the code's fingerprint, and the daemon
+    # was started without it (this checkout's slawriter is the installed one).
+    env = daemon_env or dict(os.environ, SLAWRITER_DAEMON="off", PYTHONPATH=str(checkout))
     start, used, away = time.perf_counter(), children_cpu(), elsewhere()
     done = subprocess.run(
         [sys.executable, "-m", "slawriter", *arguments],
