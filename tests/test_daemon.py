@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -365,3 +366,36 @@ def test_a_command_given_up_on_never_runs_later(tmp_path: Path, short_dir: Path)
     status = _status(env, tmp_path)  # answered once the daemon goes on
     assert (status["served"], status["running"]) == (0, 0)  # the request was dropped, not run
     _slawriter(env, "daemon", "stop", cwd=tmp_path, use="off")
+
+
+def test_stop_all_removes_sockets_no_daemon_of_this_version_answers(
+    tmp_path: Path, short_dir: Path
+) -> None:
+    import socket
+
+    env = {**os.environ, "SLAWRITER_DAEMON_DIR": str(short_dir)}
+    # A socket left by a daemon that died, and one kept by a daemon that speaks otherwise.
+    dead = short_dir / "daemon-0000000000000000.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as gone:
+        gone.bind(str(dead))
+    other = short_dir / "daemon-1111111111111111.sock"
+
+    def answer_otherwise(listening: socket.socket) -> None:
+        caller, _ = listening.accept()
+        with caller:
+            caller.recv(65536)
+            caller.sendall(b"EXIT 0 in another protocol\n")
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listening:
+        listening.bind(str(other))
+        listening.listen(1)
+        listening.settimeout(60)
+        answering = threading.Thread(target=answer_otherwise, args=(listening,))
+        answering.start()
+        done = _slawriter(env, "daemon", "stop", "--all", cwd=tmp_path, use="off")
+        answering.join(timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.count("no daemon of this slawriter answered there") == 2
+    assert not dead.exists() and not other.exists()
+    again = _slawriter(env, "daemon", "stop", "--all", cwd=tmp_path, use="off")
+    assert again.stdout == "No slawriter daemon is running.\n"

@@ -179,6 +179,8 @@ def _stop(every: bool) -> int:
     for path in paths:
         answer = _control("stop", folder, path)
         if answer is None:
+            if every and _forget(path):
+                stopped += 1
             continue
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and _alive(answer["pid"]):
@@ -193,8 +195,27 @@ def _stop(every: bool) -> int:
     return EXIT_OK
 
 
+def _forget(path: str) -> bool:
+    """Remove a socket no daemon of this slawriter answers at (left by one that died, or kept
+    by one of another version): a daemon still listening there stops within a minute of
+    losing it. True when there was one to remove."""
+    import os
+
+    from slawriter.files.output import display_path
+
+    try:
+        os.unlink(path)
+    except OSError:
+        return False
+    print(
+        f"Removed {display_path(Path(path))}: no daemon of this slawriter answered there (one "
+        "that died, or another version's, which stops within a minute without its socket)."
+    )
+    return True
+
+
 def _control(action: str, folder: str, path: str | None = None) -> dict[str, Any] | None:
-    """The daemon's answer to ``action`` (None: no daemon answers there)."""
+    """The daemon's answer to ``action`` (None: no daemon of this slawriter answers there)."""
     import json
 
     from slawriter.daemon.client import control
@@ -202,8 +223,11 @@ def _control(action: str, folder: str, path: str | None = None) -> dict[str, Any
     answer = control(action, folder, path)
     if answer is None:
         return None
-    found: dict[str, Any] = json.loads(answer)
-    return found
+    try:
+        found = json.loads(answer)
+    except ValueError:  # another version's protocol
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _alive(pid: int) -> bool:
