@@ -9,6 +9,7 @@ a command run by the daemon spends its processor time there, not in the measured
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -45,8 +46,6 @@ def running() -> Iterator[tuple[dict[str, str], Callable[[], float]]]:
             capture_output=True,
             text=True,
         )
-        import json
-
         pid = int(json.loads(status.stdout)["pid"])
         try:
             yield env, lambda: process_cpu(pid)

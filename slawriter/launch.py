@@ -10,18 +10,18 @@ from __future__ import annotations
 import os
 import sys
 
+from slawriter.daemon import NOT_FORWARDED, USE_ENV
+
 # Paths that name this process's own open files: a daemon's child has other ones.
 OWN_FILES = ("/dev/fd/", "/dev/stdin", "/proc/self/", f"/proc/{os.getpid()}/")
 
 
 def main() -> int:
     argv = sys.argv[1:]
-    use = os.environ.get("SLAWRITER_DAEMON", "").lower()
+    use = os.environ.get(USE_ENV, "").lower()
     command = next((word for word in argv if not word.startswith("-")), None)
     if use != "off" and command is not None:
-        from slawriter.daemon import NOT_FORWARDED
-
-        reason = _runs_here(argv, command, NOT_FORWARDED)
+        reason = _runs_here(argv, command)
         if reason is None:
             from slawriter.daemon.client import run
 
@@ -31,7 +31,7 @@ def main() -> int:
             reason = _no_daemon()
         if use == "require" and command not in NOT_FORWARDED:
             sys.stderr.write(
-                f"slawriter: SLAWRITER_DAEMON=require, and the daemon cannot run this: {reason}\n"
+                f"slawriter: {USE_ENV}=require, and the daemon cannot run this: {reason}\n"
             )
             return 2
     from slawriter.cli import main as run_here
@@ -39,9 +39,9 @@ def main() -> int:
     return run_here()
 
 
-def _runs_here(argv: list[str], command: str, not_forwarded: frozenset[str]) -> str | None:
+def _runs_here(argv: list[str], command: str) -> str | None:
     """Why this command must run in this process (None: the daemon may run it)."""
-    if command in not_forwarded:
+    if command in NOT_FORWARDED:
         return f"'{command}' always runs in its own process"
     # A command reading the terminal must be in the terminal's foreground process group,
     # which the daemon's child is not ('-' reads an agreement from standard input).

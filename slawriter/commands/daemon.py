@@ -114,7 +114,6 @@ def _start(idle_minutes: float) -> int:
 
 
 def _start_locked(folder: Path, path: str, idle_minutes: float) -> int:
-    import os
     import subprocess
     import sys
     import time
@@ -135,7 +134,6 @@ def _start_locked(folder: Path, path: str, idle_minutes: float) -> int:
             stderr=sink,
             cwd="/",  # holds no folder of the user's open (a share to unmount)
             start_new_session=True,  # not stopped by the terminal's Ctrl-C or its closing
-            env={**os.environ, "SLAWRITER_DAEMON": "off"},
         )
     # Warming up takes a second or two; a loaded machine may take much longer.
     deadline = started + 120

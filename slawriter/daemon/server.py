@@ -69,15 +69,18 @@ class State:
 
 
 def warm_up() -> None:
-    """Run each kind of command once on the example, in this process, and keep nothing it read."""
+    """Run each kind of command once on the example, in this process: what it imports and
+    builds stays for the children; of what it reads, only the library (see below)."""
     from datetime import datetime
 
     from slawriter import cli
-    from slawriter.library import keep_libraries
+    from slawriter.library import Library, keep_libraries
     from slawriter.library.schema import examples_folder
     from slawriter.measure.samples import SampleTicket, write_export
-    from slawriter.pipeline import render as pipeline_render
 
+    # The library the commands use is kept, and the runs below parse its clauses and compile
+    # its templates; a child gets it only while none of its files has changed (Library.reused).
+    keep_libraries([Library.locate()])
     examples = examples_folder()
     with tempfile.TemporaryDirectory(prefix="slawriter-daemon-") as folder:
         work = Path(folder)
@@ -115,10 +118,6 @@ def warm_up() -> None:
                 ],
             ):
                 cli.main(argv)
-    # The library the examples used is kept, with its clauses parsed and templates compiled;
-    # a child gets it only while none of its files has changed (Library.reused).
-    keep_libraries(list(pipeline_render._LIBRARIES.values()))
-    pipeline_render._LIBRARIES.clear()
 
 
 def _stdio_encoding() -> tuple[str, str]:

@@ -172,8 +172,26 @@ def _no_breaches() -> BreachTable:
     )
 
 
+class _Compliance:
+    """Response and resolution compliance from the met and breached counts (None: no ticket
+    was judged)."""
+
+    response_met: int
+    response_breached: int
+    resolution_met: int
+    resolution_breached: int
+
+    @property
+    def response_compliance(self) -> float | None:
+        return _ratio(self.response_met, self.response_met + self.response_breached)
+
+    @property
+    def resolution_compliance(self) -> float | None:
+        return _ratio(self.resolution_met, self.resolution_met + self.resolution_breached)
+
+
 @dataclass
-class PriorityFigures:
+class PriorityFigures(_Compliance):
     priority: str
     name: str
     response_target_s: int
@@ -200,14 +218,6 @@ class PriorityFigures:
     @property
     def update_compliance(self) -> float | None:
         return _ratio(self.update_met, self.update_met + self.update_breached)
-
-    @property
-    def response_compliance(self) -> float | None:
-        return _ratio(self.response_met, self.response_met + self.response_breached)
-
-    @property
-    def resolution_compliance(self) -> float | None:
-        return _ratio(self.resolution_met, self.resolution_met + self.resolution_breached)
 
 
 @dataclass
@@ -270,7 +280,7 @@ class Figures:
 
 
 @dataclass
-class ServiceTickets:
+class ServiceTickets(_Compliance):
     """Response and resolution figures of the tickets naming one service (the period)."""
 
     service: str  # the agreement's service id, or the export's value when not in it
@@ -283,14 +293,6 @@ class ServiceTickets:
     resolution_breached: int = 0
     response_median_s: float | None = None
     resolution_median_s: float | None = None
-
-    @property
-    def response_compliance(self) -> float | None:
-        return _ratio(self.response_met, self.response_met + self.response_breached)
-
-    @property
-    def resolution_compliance(self) -> float | None:
-        return _ratio(self.resolution_met, self.resolution_met + self.resolution_breached)
 
 
 @dataclass(frozen=True)
