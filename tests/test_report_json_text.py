@@ -66,3 +66,101 @@ def test_numbers_as_the_encoder_writes_them() -> None:
         np.array([False, True, False, True]),
     )
     assert _breaches_text(table) == json.dumps(table.as_json(), ensure_ascii=False)
+
+
+def test_breach_lists_written_a_part_at_a_time_join_to_the_same_text() -> None:
+    from slawriter.measure.report import _breaches_parts
+
+    ids = np.array([f"T{i}" for i in range(7)], dtype=object)
+    table = BreachTable(
+        ids,
+        np.arange(2, 9, dtype=np.int64),
+        np.array(["response", "resolution"] * 3 + ["response"], dtype=object),
+        np.array([1.5, 2.0, float("nan"), 4.25, 5.0, 6.0, 7.0], dtype=np.float64),
+        np.arange(7, dtype=np.int64) * 60,
+        np.array([False, True] * 3 + [False]),
+    )
+    parts = list(_breaches_parts(table, rows=3))
+    assert len(parts) == 5  # "[", three slices of at most three rows, "]"
+    assert "".join(parts) == json.dumps(table.as_json(), ensure_ascii=False)
+    assert "".join(_breaches_parts(table.__class__(*(c[:0] for c in (
+        table.ids, table.lines, table.targets, table.business_s, table.target_s,
+        table.still_open))))) == "[]"  # fmt: skip
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_report_json_on_standard_output_is_the_same_written_by_a_second_process(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capfdbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    forked: bool,
+) -> None:
+    """A large report's JSON is written by a forked process into a temporary file while the
+    documents are made, then copied to standard output: the same bytes as the text."""
+    import slawriter.measure.run as run
+    from slawriter import cli
+
+    if forked:
+        monkeypatch.setattr(run, "JSON_AHEAD_TICKETS", 1)
+    made: list[object] = []
+    original = run.Ahead
+
+    def counting(work: object, fork: bool) -> object:
+        made.append(fork)
+        return original(work, fork)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "Ahead", counting)
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(TICKETS, encoding="utf-8")
+    code = cli.main([
+        "report", str(agreement), "--tickets", str(tickets), "--period", "2027-01",
+        "--as-of", "2027-02-05T12:00", "--out", str(tmp_path / "out"), "--format", "md",
+        "--json",
+    ])  # fmt: skip
+    assert code == 0
+    written = capfdbinary.readouterr().out
+    assert made == ([True] if forked else [])
+    measured = measure_files(
+        agreement, Library.locate(None), tickets=tickets, outages=None, period="2027-01",
+        as_of=datetime(2027, 2, 5, 12, tzinfo=UTC),
+    )  # fmt: skip
+    assert written == (report_json_text(measured.report) + "\n").encode("utf-8")
+    assert '"id": "Ü-2"' in written.decode("utf-8")
+
+
+def test_a_json_writer_that_dies_midway_is_replaced_by_this_process(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capfdbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second process killed after half its text: the report writes it all itself."""
+    import os
+
+    import slawriter.measure.run as run
+    from slawriter import cli
+
+    monkeypatch.setattr(run, "JSON_AHEAD_TICKETS", 1)
+    here = os.getpid()
+    original = run.write_report_json
+
+    def dying(report: object, sink: object) -> None:
+        if os.getpid() != here:  # the forked writer
+            sink.write(b'{"half": ')  # type: ignore[attr-defined]
+            sink.flush()  # type: ignore[attr-defined]
+            os._exit(9)
+        original(report, sink)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "write_report_json", dying)
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(TICKETS, encoding="utf-8")
+    code = cli.main([
+        "report", str(agreement), "--tickets", str(tickets), "--period", "2027-01",
+        "--as-of", "2027-02-05T12:00", "--out", str(tmp_path / "out"), "--format", "md",
+        "--json",
+    ])  # fmt: skip
+    assert code == 0
+    written = capfdbinary.readouterr().out
+    assert written.startswith(b'{"agreement": ') and written.endswith(b"]}\n")
+    assert json.loads(written)["tickets_read"] == 5

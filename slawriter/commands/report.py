@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from slawriter.commands import known_formats, library_option
 
@@ -116,6 +116,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     library_option(parser)
 
 
+def _copy_out(source: BinaryIO) -> None:
+    """UTF-8 JSON from ``source`` to standard output, as writing its text there would."""
+    import codecs
+    import shutil
+    import sys
+
+    sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None)
+    if out is not None and codecs.lookup(sys.stdout.encoding).name == "utf-8":
+        shutil.copyfileobj(source, out, 1 << 20)
+        out.write(b"\n")
+        out.flush()
+    else:
+        sys.stdout.write(source.read().decode("utf-8") + "\n")
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
     from datetime import UTC, datetime
@@ -126,7 +142,6 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.files.output import display_path
     from slawriter.library import Library
     from slawriter.measure.moments import parse_moment
-    from slawriter.measure.report import report_json_text
     from slawriter.measure.run import measure_files, parse_report_formats
     from slawriter.text.times import report_when
     from slawriter.text.words import plural
@@ -176,11 +191,15 @@ def run(args: argparse.Namespace) -> int:
             step=_progress(stack, err, args.tickets, stages),
             force=args.force,
             compare=args.compare,
+            json=args.json,
         )
     report = measured.report
-    if args.json:
+    if measured.json_file is not None:
+        with measured.json_file as written:
+            _copy_out(written)
+    elif measured.json_text is not None:
         # Compact: the C encoder writes a million-ticket report in a fraction of a second.
-        sys.stdout.write(report_json_text(report) + "\n")
+        sys.stdout.write(measured.json_text + "\n")
     console = err if args.json else Console(highlight=False, soft_wrap=True)
     tickets = sum(p.tickets for p in report.total.priorities.values())
     console.print(

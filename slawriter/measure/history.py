@@ -114,9 +114,8 @@ def _rows_to_tickets(
     values: Any, tickets: Tickets
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
     """Each row's ticket index (-1: not in the ticket export), and which rows are empty."""
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-    index = pd.Index(tickets.ids).get_indexer(values.to_numpy(dtype=object))
+    index = tickets.positions(values.to_numpy(dtype=object))
     return np.asarray(index, dtype=np.int64), blank(values)
 
 
@@ -282,7 +281,7 @@ class _Numbering:
     numbers (they come first and are distinct), and no more than that many rows' text is
     held at once."""
 
-    MERGE = 1_000_000
+    MERGE = 2_000_000
 
     def __init__(self) -> None:
         import pandas as pd  # type: ignore[import-untyped,unused-ignore]
@@ -348,12 +347,11 @@ def _history_part(
     keys: tuple[set[str], set[str]],
 ) -> _Part:
     """Match the rows to the tickets and judge them; left-out rows go to ``reasons``."""
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     offset = 0
     size = read.rows
     rows = _Rows(size, offset, reasons)
-    found = pd.Index(tickets.ids).get_indexer(np.asarray(read.ticket_ids, dtype=object))
+    found = tickets.positions(np.asarray(read.ticket_ids, dtype=object))
     owner = np.asarray(found, np.int64)[read.ticket]
     empty = read.ticket_blank & read.time_blank
     coded = read.coded  # codes of the smallest integer type: they index as well

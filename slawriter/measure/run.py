@@ -5,17 +5,21 @@ Each step is a named function so the command (and the benchmark) can time and re
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+import numpy as np
 
 from slawriter.clock.calendars import calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.library import Library
-from slawriter.measure.ahead import Ahead
+from slawriter.measure.ahead import Ahead, can_fork
 from slawriter.measure.history import (
     History,
     HistoryColumns,
@@ -28,12 +32,21 @@ from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outag
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.presets import Mapping
 from slawriter.measure.record import file_hash
-from slawriter.measure.report import Report, build_report, parse_period
+from slawriter.measure.report import (
+    Report,
+    build_report,
+    parse_period,
+    report_json_text,
+    write_report_json,
+)
 from slawriter.model.agreement import Agreement
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.provider import Provider
 from slawriter.render import registry
 from slawriter.text.words import plural
+
+if TYPE_CHECKING:
+    from slawriter.files.load import Loaded
 
 
 @dataclass
@@ -152,8 +165,10 @@ def _compute(
     history: History | None = None
     if inputs.history is not None and ahead is not None:
         step("reading status history")
-        if ahead.forked and meanwhile is not None:
-            meanwhile()
+        if ahead.forked:  # while the history is still being read
+            tickets.positions(np.zeros(0, dtype=object), keep=True)
+            if meanwhile is not None:
+                meanwhile()
         history = read_history(
             inputs.history, display_path(inputs.history), mapping, tickets, local, order,
             inputs.pause_statuses, ahead.result(),
@@ -259,6 +274,15 @@ class Measured:
     written: list[Path]
     # Not about the figures (a provider logo that cannot be used): told, exit code unchanged.
     warnings: list[str] = field(default_factory=list)
+    # report_json_text(report), when asked for (json=True): as text, or (a large report's,
+    # written by a second process) as UTF-8 in a temporary file, positioned at its start.
+    json_text: str | None = None
+    json_file: BinaryIO | None = None
+
+
+# A report of this many tickets writes its JSON in a second process while the documents and
+# the evidence are made (on two cores or more): about 60 MB of text for a million tickets.
+JSON_AHEAD_TICKETS = 200_000
 
 
 def measure_files(
@@ -281,9 +305,13 @@ def measure_files(
     step: Callable[[str], None] = lambda _: None,
     force: bool = False,
     compare: bool = False,
+    json: bool = False,
 ) -> Measured:
     """Load the agreement, measure the period and, with ``out_dir``, write the documents
-    there as AGREEMENT-PERIOD.ext (nothing is written when anything fails before)."""
+    there as AGREEMENT-PERIOD.ext (nothing is written when anything fails before).
+
+    ``json``: the figures as JSON text too (``Measured.json_text``), written for a large
+    report in a forked process while this one makes the documents."""
     from slawriter.files.load import load_agreement
 
     months = parse_period(period)
@@ -335,6 +363,57 @@ def measure_files(
 
         source = Source(tickets, preset, mapping, library.root, response_as_resolution)
         add_comparison(report, loaded.agreement, loaded.provider, source)
+    text: Ahead[None] | None = None
+    sink: BinaryIO | None = None
+    if json and out_dir is not None and report.tickets_read >= JSON_AHEAD_TICKETS and can_fork():
+        sink = into = tempfile.TemporaryFile()  # noqa: SIM115  # closed below or by the caller
+
+        def write() -> None:
+            into.seek(0)  # from the start, over whatever a child that died had written
+            into.truncate()
+            write_report_json(report, into)
+
+        text = Ahead(write, fork=True)
+    try:
+        written = _documents(
+            report, loaded, agreement_path, library, tickets, outages, history, updates,
+            mapping, preset, response_as_resolution, out_dir, formats, step, force, hashes,
+        )  # fmt: skip
+        if text is not None and sink is not None:
+            text.result()
+            sink.seek(0)
+    except BaseException:
+        if sink is not None:
+            sink.close()
+        raise
+    finally:
+        if text is not None:
+            text.cancel()
+    if sink is not None:
+        return Measured(report, written, loaded.warnings, json_file=sink)
+    json_text = report_json_text(report) if json else None
+    return Measured(report, written, loaded.warnings, json_text)
+
+
+def _documents(
+    report: Report,
+    loaded: Loaded,
+    agreement_path: Path,
+    library: Library,
+    tickets: Path,
+    outages: Path | None,
+    history: Path | None,
+    updates: Path | None,
+    mapping: Path | None,
+    preset: str | None,
+    response_as_resolution: bool,
+    out_dir: Path | None,
+    formats: Sequence[str],
+    step: Callable[[str], None],
+    force: bool,
+    hashes: dict[str, str],
+) -> list[Path]:
+    """The documents, the evidence and the record written to ``out_dir`` (none without)."""
     outputs = (
         render(report, loaded.agreement, loaded.provider, formats, library.word_template, step)
         if out_dir is not None
@@ -387,4 +466,4 @@ def measure_files(
             },
             retired=evidence_names(stem),
         )
-    return Measured(report, written, loaded.warnings)
+    return written
