@@ -172,6 +172,7 @@ class Tickets:
             import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
             index = pd.Index(self.ids, dtype=object)
+            index.get_indexer(self.ids[:1])  # the hash table made now (an empty look-up makes none)
         found: npt.NDArray[np.intp] = index.get_indexer(ids)
         self._index = index if keep else None
         return found
