@@ -480,41 +480,10 @@ def _ticket_figures(
         for table in [*per_month, total]:
             table[pid] = PriorityFigures(pid, priority.name, spec[code][1], spec[code][2])
             table[pid].update_target_s = spec[code][3]
-    created = tickets.created
     final = final_priority(tickets.priority, changed)
     found: list[_Verdicts] = []
     for kind, event in (("response", responded), ("resolution", tickets.resolved)):
-        rows = target_rows(kind, counted, created, tickets.priority, event, changed, as_of)
-        done = (rows.done_at != NOT_A_TIME) & (rows.done_at <= as_of)
-        end = np.where(rows.cut != NOT_A_TIME, rows.cut, np.where(done, rows.done_at, as_of))
-        end = np.maximum(end, rows.start)
-        used = np.zeros(len(rows.ticket), dtype=np.int64)
-        limit = np.zeros(len(rows.ticket), dtype=np.int64)
-        for code, _pid in codes:
-            mine = rows.priority == code
-            if not mine.any():
-                continue
-            calendar, response_s, resolution_s, _ = spec[code]
-            clock = BatchClock.covering(calendar, rows.start[mine], end[mine])
-            used[mine] = business(clock, rows.ticket[mine], rows.start[mine], end[mine], pauses)
-            limit[mine] = (response_s if kind == "response" else resolution_s) * _US
-        breached = used > limit
-        pick = verdicts(rows.group, breached)
-        found.append(
-            _Verdicts(
-                kind,
-                rows.ticket[pick],
-                rows.priority[pick],
-                used[pick],
-                limit[pick],
-                breached[pick],
-                done[pick] & (rows.cut[pick] == NOT_A_TIME),
-                done[pick],
-                rows.rule[pick],
-                rows.start[pick],
-                end[pick],
-            )
-        )
+        found.append(_target_verdicts(kind, event, counted, tickets, changed, as_of, spec, pauses))
     if updates is not None:
         found.append(
             _update_verdicts(tickets, counted, final, spec, pauses, changed, updates, as_of)
@@ -545,6 +514,47 @@ def _ticket_figures(
                               item.limit[where], item.done[where]))  # fmt: skip
             table[pid].breaches = _breach_table(parts)
     return per_month, (per_month[0] if months == 1 else total), found
+
+
+def _target_verdicts(
+    kind: str,
+    event: Instants,
+    counted: npt.NDArray[np.bool_],
+    tickets: Tickets,
+    changed: dict[int, Segments],
+    as_of: int,
+    spec: dict[int, tuple[Calendar, int, int, int]],
+    pauses: tuple[npt.NDArray[np.int64], Instants, Instants],
+) -> _Verdicts:
+    """Every counted ticket's ``kind`` target ("response"/"resolution"), judged."""
+    rows = target_rows(kind, counted, tickets.created, tickets.priority, event, changed, as_of)
+    done = (rows.done_at != NOT_A_TIME) & (rows.done_at <= as_of)
+    end = np.where(rows.cut != NOT_A_TIME, rows.cut, np.where(done, rows.done_at, as_of))
+    end = np.maximum(end, rows.start)
+    used = np.zeros(len(rows.ticket), dtype=np.int64)
+    limit = np.zeros(len(rows.ticket), dtype=np.int64)
+    for code, (calendar, response_s, resolution_s, _) in spec.items():
+        mine = rows.priority == code
+        if not mine.any():
+            continue
+        clock = BatchClock.covering(calendar, rows.start[mine], end[mine])
+        used[mine] = business(clock, rows.ticket[mine], rows.start[mine], end[mine], pauses)
+        limit[mine] = (response_s if kind == "response" else resolution_s) * _US
+    breached = used > limit
+    pick = verdicts(rows.group, breached)
+    return _Verdicts(
+        kind,
+        rows.ticket[pick],
+        rows.priority[pick],
+        used[pick],
+        limit[pick],
+        breached[pick],
+        done[pick] & (rows.cut[pick] == NOT_A_TIME),
+        done[pick],
+        rows.rule[pick],
+        rows.start[pick],
+        end[pick],
+    )
 
 
 @dataclass(frozen=True)
