@@ -10,6 +10,11 @@ An error in the child (an InputError naming a file and line, or anything else) i
 again here when the result is asked for, so the messages and exit codes are those of the
 same work done in this process. A child that dies without an answer (killed, out of memory)
 is not fatal: the work is done again here.
+
+Work may also send parts of its result as it goes (``StreamedAhead``: the status history's
+ticket ids, as they are first seen): a thread in the child writes them to the pipe, so the
+child never waits for this process to read, and this process takes each part when it asks
+for the result, while the child goes on.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ import contextlib
 import gc
 import os
 import pickle
+import queue
 import signal
+import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, BinaryIO, Generic, TypeVar
 
-from slawriter.process import end_with_parent
+from slawriter.process import end_with_parent, give_back_memory
 
 T = TypeVar("T")
 
@@ -62,6 +69,9 @@ class Ahead(Generic[T]):
         # copied (a million-ticket report's ~500 MB, in whichever process collects first).
         self._unfreeze = gc.get_freeze_count() == 0
         gc.freeze()
+        # Memory freed but still held by the allocator would be counted in both processes'
+        # share until written: given back first (a million-ticket report's ~200 MB).
+        give_back_memory()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             status = 0
@@ -73,11 +83,7 @@ class Ahead(Generic[T]):
                 # just stops.
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
                 with os.fdopen(sink, "wb") as out:
-                    try:
-                        outcome: tuple[bool, object] = (True, self._work())
-                    except BaseException as error:  # raised again in the parent
-                        outcome = (False, _portable(error))
-                    pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    self._run_child(out)
             except BaseException:  # no answer: the parent does the work itself
                 status = 1
             finally:
@@ -85,25 +91,45 @@ class Ahead(Generic[T]):
         os.close(sink)
         self._pid, self._source = pid, source
 
+    def _run_child(self, out: BinaryIO) -> None:
+        """The work, its outcome pickled to ``out``: (True, result) or (False, error)."""
+        try:
+            outcome: tuple[bool, object] = (True, self._work())
+        except BaseException as error:  # raised again in the parent
+            outcome = (False, _portable(error))
+        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+
     def result(self) -> T:
         """The work's result, or its exception raised here."""
         if self._pid is None:
             return self._work()
-        assert self._source is not None
-        try:
-            with os.fdopen(self._source, "rb") as source:
-                self._source = None
-                outcome = pickle.load(source)
-        except (EOFError, pickle.UnpicklingError, OSError):
-            outcome = None  # the child died without an answer
-        finally:
-            self._reap()
+        outcome = self._receive()
         if outcome is None:
-            return self._work()
+            return self._work()  # the child died without an answer
         done, value = outcome
         if done:
             return value  # type: ignore[no-any-return]
         raise value
+
+    def _receive(self) -> tuple[bool, Any] | None:
+        """The child's outcome, None when it died without one; the child reaped."""
+        assert self._source is not None
+        try:
+            with os.fdopen(self._source, "rb") as source:
+                self._source = None
+                outcome: tuple[bool, Any] = self._read(source)
+        except (EOFError, pickle.UnpicklingError, OSError):
+            self._reap()
+            return None
+        except BaseException:  # Ctrl-C, or a part this process could not take: no waiting
+            self.cancel()
+            raise
+        self._reap()
+        return outcome
+
+    def _read(self, source: BinaryIO) -> tuple[bool, Any]:
+        outcome: tuple[bool, Any] = pickle.load(source)
+        return outcome
 
     def cancel(self) -> None:
         """Stop the child, if one is still running (the result is no longer wanted)."""
@@ -132,3 +158,69 @@ def _portable(error: BaseException) -> BaseException:
     except Exception:  # any failure to pickle: described instead
         return RuntimeError(f"{type(error).__name__}: {error}")
     return error
+
+
+_PART, _END = "part", "end"
+
+
+class StreamedAhead(Ahead[T]):
+    """An Ahead whose work also sends parts as it goes: ``work(send)`` calls ``send(part)``.
+
+    ``result(on_part)`` hands each part to ``on_part(index, part)`` in the order sent (in
+    the child's case, as they arrive while it goes on), then returns the result. A child
+    that dies is replaced by the work done here, whose parts start again from index 0."""
+
+    def __init__(self, work: Callable[[Callable[[Any], None]], T], fork: bool) -> None:
+        self._streaming = work
+        self._on_part: Callable[[int, Any], None] = lambda index, part: None
+        super().__init__(self._here, fork)
+
+    def _here(self) -> T:
+        """The work in this process, its parts handed over at once."""
+        sent = 0
+
+        def send(part: Any) -> None:
+            nonlocal sent
+            self._on_part(sent, part)
+            sent += 1
+
+        return self._streaming(send)
+
+    def result(self, on_part: Callable[[int, Any], None] | None = None) -> T:
+        """The work's result (or its exception raised here), each part given to ``on_part``."""
+        if on_part is not None:
+            self._on_part = on_part
+        return super().result()
+
+    def _run_child(self, out: BinaryIO) -> None:
+        # A thread writes what the work sends, so the work never waits on a full pipe.
+        waiting: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+
+        def write() -> None:
+            while True:
+                record = waiting.get()
+                pickle.dump(record, out, protocol=pickle.HIGHEST_PROTOCOL)
+                if record[0] == _END:
+                    return
+
+        writer = threading.Thread(target=write, name="slawriter-ahead-writer", daemon=True)
+        writer.start()
+        try:
+            outcome: tuple[bool, object] = (
+                True,
+                self._streaming(lambda p: waiting.put((_PART, p))),
+            )
+        except BaseException as error:  # raised again in the parent
+            outcome = (False, _portable(error))
+        waiting.put((_END, outcome))
+        writer.join()
+
+    def _read(self, source: BinaryIO) -> tuple[bool, Any]:
+        index = 0
+        while True:
+            kind, value = pickle.load(source)
+            if kind == _END:
+                outcome: tuple[bool, Any] = value
+                return outcome
+            self._on_part(index, value)
+            index += 1

@@ -17,7 +17,7 @@ cannot be read are left out and listed, as the ticket export's rows are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,7 @@ def _rows_to_tickets(
     """Each row's ticket index (-1: not in the ticket export), and which rows are empty."""
 
     index = tickets.positions(values.to_numpy(dtype=object))
+    tickets.let_go_positions()
     return np.asarray(index, dtype=np.int64), blank(values)
 
 
@@ -188,7 +189,10 @@ class HistoryColumns:
     rows: int
     found: set[str]  # the columns the file has
     ticket: npt.NDArray[np.int32]  # index into ticket_ids
-    ticket_ids: list[str]  # each distinct ticket id, as written
+    # Each distinct ticket id, as written (in the order first seen). When the ids were sent
+    # as they were first seen (read_history_columns' on_ids), the receiver fills this in,
+    # and ``owners`` too: each id's ticket (-1: none), looked up as the ids came.
+    ticket_ids: list[str]
     ticket_blank: npt.NDArray[np.bool_]
     time_blank: npt.NDArray[np.bool_]
     when: Instants  # NOT_A_TIME where the time is missing, unreadable or out of range
@@ -197,17 +201,25 @@ class HistoryColumns:
     time_distant: npt.NDArray[np.bool_]  # outside the years a report can compute
     time_texts: dict[int, str]  # the text of each row with a bad or distant time
     coded: dict[str, tuple[npt.NDArray[np.integer[Any]], list[str]]]  # _CODED: codes, values
+    owners: npt.NDArray[np.intp] | None = None
 
 
 def read_history_columns(
-    path: Path, name: str, mapping: Mapping, calendar: Calendar, date_order: str
+    path: Path,
+    name: str,
+    mapping: Mapping,
+    calendar: Calendar,
+    date_order: str,
+    on_ids: Callable[[list[str]], None] | None = None,
 ) -> HistoryColumns:
     """Read a status history a chunk at a time into columns; InputError as read_history's.
 
-    No chunk's text is kept past it but the distinct ticket ids and the few bad times."""
+    No chunk's text is kept past it but the distinct ticket ids and the few bad times.
+    ``on_ids``: given each batch of ticket ids as they are first seen and numbered (in
+    number order), instead of ``ticket_ids``, which is then left empty for the caller."""
 
     wanted = dict(mapping.history)
-    numbering = _Numbering()
+    numbering = _Numbering(on_ids)
     distinct: dict[str, dict[str, int]] = {}
     pieces: dict[str, list[Any]] = {}
     texts: dict[int, str] = {}
@@ -283,10 +295,11 @@ class _Numbering:
 
     MERGE = 2_000_000
 
-    def __init__(self) -> None:
+    def __init__(self, on_new: Callable[[list[str]], None] | None = None) -> None:
         import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
         self._factorize = pd.factorize
+        self._on_new = on_new  # given each merge's new values, in number order
         self.known: npt.NDArray[np.object_] = np.zeros(0, dtype=object)
         self.pending: list[npt.NDArray[np.object_]] = []
         self.pending_size = 0
@@ -308,14 +321,18 @@ class _Numbering:
         for values in self.pending:
             self.numbers.append(number[start : start + len(values)].astype(np.int32))
             start += len(values)
+        seen = len(self.known)
         self.known = np.asarray(merged, dtype=object)
         self.pending, self.pending_size = [], 0
+        if self._on_new is not None and len(self.known) > seen:
+            self._on_new(self.known[seen:].tolist())
 
     def finish(self) -> tuple[npt.NDArray[np.int32], list[str]]:
-        """Each value's number, and the distinct values in the order first seen."""
+        """Each value's number, and the distinct values in the order first seen (none when
+        they were given to ``on_new``)."""
         self._merge()
         numbers = np.concatenate(self.numbers or [np.zeros(0, np.int32)]).astype(np.int32)
-        return numbers, self.known.tolist()
+        return numbers, (self.known.tolist() if self._on_new is None else [])
 
 
 @dataclass
@@ -351,7 +368,11 @@ def _history_part(
     offset = 0
     size = read.rows
     rows = _Rows(size, offset, reasons)
-    found = tickets.positions(np.asarray(read.ticket_ids, dtype=object))
+    if read.owners is not None:
+        found = read.owners
+    else:
+        found = tickets.positions(np.asarray(read.ticket_ids, dtype=object))
+        tickets.let_go_positions()
     owner = np.asarray(found, np.int64)[read.ticket]
     empty = read.ticket_blank & read.time_blank
     coded = read.coded  # codes of the smallest integer type: they index as well

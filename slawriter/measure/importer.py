@@ -161,21 +161,23 @@ class Tickets:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def positions(self, ids: npt.NDArray[np.object_], keep: bool = False) -> npt.NDArray[np.intp]:
+    def positions(self, ids: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
         """Each of ``ids``' ticket (its index in these columns), -1 where there is none.
 
-        The ids' hash table (a third of a second and ~40 MB for a million tickets) is kept
-        for the next call only when ``keep``: the report makes it while a second process
-        still reads the status history, and lets it go once the history is matched."""
+        The ids' hash table (a third of a second and ~40 MB for a million tickets) is made
+        on the first call and kept until ``let_go_positions``: the report matches a status
+        history's ids to the tickets in batches, as a second process reads them."""
         index = self._index
         if index is None:
             import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
-            index = pd.Index(self.ids, dtype=object)
-            index.get_indexer(self.ids[:1])  # the hash table made now (an empty look-up makes none)
+            index = self._index = pd.Index(self.ids, dtype=object)
         found: npt.NDArray[np.intp] = index.get_indexer(ids)
-        self._index = index if keep else None
         return found
+
+    def let_go_positions(self) -> None:
+        """Free the ids' hash table ``positions`` made."""
+        self._index = None
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ from slawriter.clock.downtime import allowed_downtime_seconds
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.files.locale import document_locale
+from slawriter.measure.ahead import cores
 from slawriter.measure.batch import NOT_A_TIME, BatchClock, Instants
 from slawriter.measure.history import History, Updates, merge_pauses
 from slawriter.measure.importer import Outage, Outages, Rejected, Tickets
@@ -481,9 +482,7 @@ def _ticket_figures(
             table[pid] = PriorityFigures(pid, priority.name, spec[code][1], spec[code][2])
             table[pid].update_target_s = spec[code][3]
     final = final_priority(tickets.priority, changed)
-    found: list[_Verdicts] = []
-    for kind, event in (("response", responded), ("resolution", tickets.resolved)):
-        found.append(_target_verdicts(kind, event, counted, tickets, changed, as_of, spec, pauses))
+    found = _both_targets(counted, tickets, responded, changed, as_of, spec, pauses)
     if updates is not None:
         found.append(
             _update_verdicts(tickets, counted, final, spec, pauses, changed, updates, as_of)
@@ -514,6 +513,34 @@ def _ticket_figures(
                               item.limit[where], item.done[where]))  # fmt: skip
             table[pid].breaches = _breach_table(parts)
     return per_month, (per_month[0] if months == 1 else total), found
+
+
+# Tickets from which the Response and Resolution targets are judged side by side, in two
+# threads: the business-time engine is numpy's, which lets go of the interpreter's lock.
+TARGETS_TOGETHER = 100_000
+
+
+def _both_targets(
+    counted: npt.NDArray[np.bool_],
+    tickets: Tickets,
+    responded: Instants,
+    changed: dict[int, Segments],
+    as_of: int,
+    spec: dict[int, tuple[Calendar, int, int, int]],
+    pauses: tuple[npt.NDArray[np.int64], Instants, Instants],
+) -> list[_Verdicts]:
+    """The Response and the Resolution verdicts (the same either way they are computed)."""
+    args = (counted, tickets, changed, as_of, spec, pauses)
+    if len(tickets) < TARGETS_TOGETHER or cores() < 2:
+        return [
+            _target_verdicts("response", responded, *args),
+            _target_verdicts("resolution", tickets.resolved, *args),
+        ]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="slawriter-resolution") as pool:
+        resolution = pool.submit(_target_verdicts, "resolution", tickets.resolved, *args)
+        return [_target_verdicts("response", responded, *args), resolution.result()]
 
 
 def _target_verdicts(

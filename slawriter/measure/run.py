@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 
 from slawriter.clock.calendars import calendars_for
 from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.library import Library
-from slawriter.measure.ahead import Ahead, can_fork
+from slawriter.measure.ahead import Ahead, StreamedAhead, can_fork
 from slawriter.measure.history import (
     History,
     HistoryColumns,
@@ -115,8 +116,9 @@ HISTORY_AHEAD_BYTES = 20_000_000
 
 def _history_ahead(
     path: Path, mapping: Mapping, local: Calendar, order: str
-) -> Ahead[HistoryColumns]:
-    """The status history's columns, read in a forked child when the file is large."""
+) -> StreamedAhead[HistoryColumns]:
+    """The status history's columns, read in a forked child when the file is large; its
+    ticket ids are sent as they are first seen, to be matched to the tickets meanwhile."""
     try:
         large = path.stat().st_size >= HISTORY_AHEAD_BYTES
     except OSError:
@@ -124,10 +126,10 @@ def _history_ahead(
     if large:  # imported once, before the fork, not in each process
         import pandas  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
 
-    def work() -> HistoryColumns:
-        return read_history_columns(path, display_path(path), mapping, local, order)
+    def work(send: Callable[[list[str]], None]) -> HistoryColumns:
+        return read_history_columns(path, display_path(path), mapping, local, order, send)
 
-    return Ahead(work, fork=large)
+    return StreamedAhead(work, fork=large)
 
 
 def _compute(
@@ -136,7 +138,7 @@ def _compute(
     order: str,
     local: Calendar,
     names: dict[str, str],
-    ahead: Ahead[HistoryColumns] | None,
+    ahead: StreamedAhead[HistoryColumns] | None,
     step: Callable[[str], None],
     meanwhile: Callable[[], None] | None,
 ) -> Report:
@@ -165,13 +167,11 @@ def _compute(
     history: History | None = None
     if inputs.history is not None and ahead is not None:
         step("reading status history")
-        if ahead.forked:  # while the history is still being read
-            tickets.positions(np.zeros(0, dtype=object), keep=True)
-            if meanwhile is not None:
-                meanwhile()
+        if ahead.forked and meanwhile is not None:  # while the history is still being read
+            meanwhile()
         history = read_history(
             inputs.history, display_path(inputs.history), mapping, tickets, local, order,
-            inputs.pause_statuses, ahead.result(),
+            inputs.pause_statuses, _matched(ahead, tickets),
         )  # fmt: skip
     updates: Updates | None = None
     if inputs.updates is not None:
@@ -221,6 +221,26 @@ def _compute(
             )
         )
     return report
+
+
+def _matched(ahead: StreamedAhead[HistoryColumns], tickets: Tickets) -> HistoryColumns:
+    """The status history's columns, each of its ticket ids matched to the tickets as the
+    ids came (while a second process still reads the rest of the file)."""
+    ids: list[list[str]] = []
+    owners: list[npt.NDArray[np.intp]] = []
+
+    def take(index: int, batch: list[str]) -> None:
+        del ids[index:], owners[index:]  # a reading done again (its reader died) starts over
+        ids.append(batch)
+        owners.append(tickets.positions(np.asarray(batch, dtype=object)))
+
+    try:
+        columns = ahead.result(take)
+    finally:
+        tickets.let_go_positions()
+    columns.ticket_ids = [value for batch in ids for value in batch]
+    columns.owners = np.concatenate(owners) if owners else np.zeros(0, dtype=np.intp)
+    return columns
 
 
 class NotInForce(InputError):
