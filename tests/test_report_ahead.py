@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from slawriter.cli import main
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.measure import ahead, run
-from slawriter.measure.ahead import Ahead, can_fork
+from slawriter.measure.ahead import Ahead, StreamedAhead, can_fork
 from tests.test_measure_report import agreement  # noqa: F401
 
 MONTH = Path(__file__).parent / "fixtures" / "month13"
@@ -178,3 +179,148 @@ def test_ticket_ids_numbered_across_chunks_as_first_seen(
     rows = [value for chunk in chunks for value in chunk]
     assert ids == ["A", "B", "C", "D", "E", "F", "G"]
     assert [ids[n] for n in numbers] == rows
+
+
+@pytest.mark.parametrize("merge", [1, 3])
+def test_numbering_sends_each_new_id_once_in_number_order(
+    merge: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamed (on_new), the ids come in batches that join to the list finish() gives."""
+    import numpy as np
+
+    from slawriter.measure.history import _Numbering
+
+    monkeypatch.setattr(_Numbering, "MERGE", merge)
+    chunks = [["A", "B", "A"], [], ["C", "A"], ["D", "B", "E", "E"], ["F"], ["A", "G"]]
+    batches: list[list[str]] = []
+    numbering = _Numbering(batches.append)
+    for chunk in chunks:
+        numbering.add(np.array(chunk, dtype=object))
+    numbers, ids = numbering.finish()
+    assert ids == []  # the receiver has them
+    assert len(batches) > 1 and all(batches)
+    sent = [value for batch in batches for value in batch]
+    assert sent == ["A", "B", "C", "D", "E", "F", "G"]
+    assert [sent[n] for n in numbers] == [value for chunk in chunks for value in chunk]
+
+
+def _three_parts(send: Callable[[object], None]) -> str:
+    for part in ("a", "b", "c"):
+        send(part)
+    return "done"
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_streamed_parts_arrive_in_order_then_the_result(fork: bool) -> None:
+    work = StreamedAhead(_three_parts, fork=fork)
+    assert work.forked == (fork and can_fork())
+    taken: list[tuple[int, object]] = []
+    assert work.result(lambda index, part: taken.append((index, part))) == "done"
+    assert taken == [(0, "a"), (1, "b"), (2, "c")]
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and two cores")
+def test_a_streaming_child_never_waits_for_this_process_to_read() -> None:
+    """A part larger than a pipe holds is sent while nobody reads: the work goes on."""
+    signal_read, signal_write = os.pipe()
+
+    def work(send: Callable[[object], None]) -> int:
+        send("x" * 4_000_000)  # about 60 pipe buffers
+        os.write(signal_write, b"!")  # reached only if send did not wait for a reader
+        return 7
+
+    try:
+        streaming = StreamedAhead(work, fork=True)
+        import select
+
+        ready, _, _ = select.select([signal_read], [], [], 20)
+        assert ready, "the child waited for this process to read its part"
+        sizes: list[int] = []
+        assert streaming.result(lambda index, part: sizes.append(len(part))) == 7
+        assert sizes == [4_000_000]
+    finally:
+        os.close(signal_read)
+        os.close(signal_write)
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and two cores")
+def test_a_streaming_child_that_dies_is_replaced_and_its_parts_start_again() -> None:
+    parent = os.getpid()
+
+    def work(send: Callable[[object], None]) -> str:
+        send("a")
+        send("b")
+        if os.getpid() != parent:
+            os._exit(9)  # the child dies after two parts
+        send("c")
+        return "here"
+
+    taken: list[tuple[int, object]] = []
+    assert StreamedAhead(work, fork=True).result(lambda i, p: taken.append((i, p))) == "here"
+    assert taken[-3:] == [(0, "a"), (1, "b"), (2, "c")]  # done again here, from index 0
+    assert [index for index, _ in taken[:-3]] in ([], [0], [0, 1])
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and two cores")
+def test_a_part_this_process_cannot_take_stops_the_child_at_once() -> None:
+    """An error taking a part (or Ctrl-C while waiting) kills the child, which would
+    otherwise wait for ever: no hang, the error raised here."""
+    source, sink = os.pipe()
+
+    def work(send: Callable[[object], None]) -> bytes:
+        send("a")
+        return os.read(source, 1)  # never answered
+
+    def refuse(index: int, part: object) -> None:
+        raise ValueError(f"cannot take part {index}")
+
+    try:
+        streaming = StreamedAhead(work, fork=True)
+        with pytest.raises(ValueError, match="cannot take part 0"):
+            streaming.result(refuse)
+        assert not streaming.forked  # killed and reaped
+    finally:
+        os.close(source)
+        os.close(sink)
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs os.fork and two cores")
+def test_a_streaming_childs_error_is_raised_here_after_its_parts() -> None:
+    def work(send: Callable[[object], None]) -> None:
+        send("a")
+        raise InputError("history.csv:9: time: 'x' is not a date and time")
+
+    taken: list[object] = []
+    with pytest.raises(InputError, match=r"history\.csv:9"):
+        StreamedAhead(work, fork=True).result(lambda index, part: taken.append(part))
+    assert taken == ["a"]
+
+
+def test_response_and_resolution_judged_in_two_threads_give_the_same_report(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from slawriter.measure import report
+
+    history = tmp_path / "history.csv"
+    shutil.copy(MONTH / "history.csv", history)
+    alone = _report(capsys, agreement, history)
+    threads: dict[object, str] = {}
+    original = report._target_verdicts
+
+    def noting(*args: object) -> object:
+        threads[args[0]] = threading.current_thread().name
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report, "_target_verdicts", noting)
+    monkeypatch.setattr(report, "TARGETS_TOGETHER", 1)
+    monkeypatch.setattr(report, "cores", lambda: 2)
+    together = _report(capsys, agreement, history)
+    assert together == alone
+    assert threads["response"] == threading.current_thread().name  # here, Resolution beside
+    assert threads["resolution"].startswith("slawriter-resolution")
+    assert json.loads(alone[1])["priorities"]["P1"]["tickets"] > 0

@@ -200,6 +200,7 @@ class StreamedAhead(Ahead[T]):
             while True:
                 record = waiting.get()
                 pickle.dump(record, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.flush()  # each part on its way at once, not when a buffer fills
                 if record[0] == _END:
                     return
 
