@@ -16,13 +16,18 @@ its helper processes, sampled every 20 ms (a forked helper shares pages with the
 The data is generated in a separate process first, so neither the generator's memory nor
 this script's is counted. Targets: under 10 s and under 1 GB.
 
-Run: .venv/bin/python bench/report.py [--tickets 1000000] [--keep DIR]
+Run: .venv/bin/python bench/report.py [--tickets 1000000] [--keep DIR] [--runs N]
+
+With --runs N the report and the floor are run N times, one after the other, each ratio
+taken within its run, and the medians printed too: on a shared machine one run can be a
+quarter slower than the next.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -168,10 +173,53 @@ def generate_outages(path: Path, seed: int = 7) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def run_once(
+    command: list[str], folder: Path, inputs: list[Path]
+) -> tuple[float, float, float, float] | None:
+    """One report and then the floor: (wall, processor, peak MB, wall / floor), printed."""
+    errors = folder / "stderr.txt"
+    with (folder / "report.json").open("wb") as out, errors.open("wb") as err:
+        began = time.perf_counter()
+        # A fresh process every time, even if a slawriter daemon is running.
+        environment = {**os.environ, "SLAWRITER_DAEMON": "off"}
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=environment)
+        # ru_maxrss is the largest single process's peak (the report may fork a helper
+        # while it reads): the tree's summed PSS is sampled too, and the larger reported.
+        together, done = [0], threading.Event()
+        watcher = threading.Thread(target=watch_memory, args=(process.pid, together, done))
+        watcher.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - began
+        done.set()
+        watcher.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    message = errors.read_text(encoding="utf-8")
+    if process.returncode not in (0, 1):
+        sys.stderr.write(message)
+        return None
+    largest = usage.ru_maxrss / 1024
+    summed = together[0] / 2**20
+    peak = max(largest, summed)
+    cpu = usage.ru_utime + usage.ru_stime
+    floor, floor_cpu = read_floor(inputs)
+    print(f"slawriter report end to end: {elapsed:.2f} s ({cpu:.2f} s of processor time), "
+          f"peak memory {peak:,.0f} MB (largest process {largest:,.0f} MB, all its "
+          f"processes together {summed:,.0f} MB) (exit {process.returncode}; "
+          f"{message.splitlines()[0]})")  # fmt: skip
+    print(f"CSV reader alone on the same files (the floor): {floor:.2f} s "
+          f"({floor_cpu:.2f} s of processor time); end to end / floor = "
+          f"{elapsed / floor:.2f} ({cpu / floor_cpu:.2f} in processor time)")  # fmt: skip
+    print(f"  targets: < 10 s {'met' if elapsed < 10 else 'MISSED'}, "
+          f"< 1 GB {'met' if peak < 1024 else 'MISSED'}, "
+          f"<= 2.5x the floor {'met' if elapsed <= 2.5 * floor else 'MISSED'}")  # fmt: skip
+    return elapsed, cpu, peak, elapsed / floor
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="keep the data and outputs in this folder")
+    parser.add_argument("--runs", type=int, default=1, help="run the report this many times")
     parser.add_argument("--generate-only", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -197,41 +245,20 @@ def main() -> int:
             "--tickets", str(tickets), "--outages", str(outages), "--period", "2027-01",
             "--as-of", "2027-02-05T12:00", "--out", str(folder / "out"),
             "--format", "docx,md,html", "--json",
-            "--status-history", str(folder / "history.csv"),
+            "--status-history", str(folder / "history.csv"), "--force",
         ]  # fmt: skip
-        errors = folder / "stderr.txt"
-        with (folder / "report.json").open("wb") as out, errors.open("wb") as err:
-            began = time.perf_counter()
-            process = subprocess.Popen(command, stdout=out, stderr=err)
-            # ru_maxrss is the largest single process's peak (the report may fork a helper
-            # while it reads): the tree's summed PSS is sampled too, and the larger reported.
-            together, done = [0], threading.Event()
-            watcher = threading.Thread(target=watch_memory, args=(process.pid, together, done))
-            watcher.start()
-            _, status, usage = os.wait4(process.pid, 0)
-            elapsed = time.perf_counter() - began
-            done.set()
-            watcher.join()
-        process.returncode = os.waitstatus_to_exitcode(status)
-        message = errors.read_text(encoding="utf-8")
-        if process.returncode not in (0, 1):
-            sys.stderr.write(message)
-            return 1
-        largest = usage.ru_maxrss / 1024
-        summed = together[0] / 2**20
-        peak = max(largest, summed)
-        cpu = usage.ru_utime + usage.ru_stime
-        floor, floor_cpu = read_floor([tickets, outages, folder / "history.csv"])
-        print(f"slawriter report end to end: {elapsed:.2f} s ({cpu:.2f} s of processor time), "
-              f"peak memory {peak:,.0f} MB (largest process {largest:,.0f} MB, all its "
-              f"processes together {summed:,.0f} MB) (exit {process.returncode}; "
-              f"{message.splitlines()[0]})")  # fmt: skip
-        print(f"CSV reader alone on the same files (the floor): {floor:.2f} s "
-              f"({floor_cpu:.2f} s of processor time); end to end / floor = "
-              f"{elapsed / floor:.2f} ({cpu / floor_cpu:.2f} in processor time)")  # fmt: skip
-        print(f"  targets: < 10 s {'met' if elapsed < 10 else 'MISSED'}, "
-              f"< 1 GB {'met' if peak < 1024 else 'MISSED'}, "
-              f"<= 2.5x the floor {'met' if elapsed <= 2.5 * floor else 'MISSED'}")  # fmt: skip
+        results = []
+        for _ in range(args.runs):
+            result = run_once(command, folder, [tickets, outages, folder / "history.csv"])
+            if result is None:
+                return 1
+            results.append(result)
+        if args.runs > 1:
+            walls, cpus, peaks, ratios = zip(*results, strict=True)
+            print(f"median of {args.runs} runs: {statistics.median(walls):.2f} s "
+                  f"({statistics.median(cpus):.2f} s of processor time), peak memory "
+                  f"{statistics.median(peaks):,.0f} MB (largest {max(peaks):,.0f} MB), "
+                  f"end to end / floor {statistics.median(ratios):.2f}")  # fmt: skip
     return 0
 
 
