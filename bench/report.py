@@ -16,7 +16,7 @@ its helper processes, sampled every 20 ms (a forked helper shares pages with the
 The data is generated in a separate process first, so neither the generator's memory nor
 this script's is counted. Targets: under 10 s and under 1 GB.
 
-Run: .venv/bin/python bench/report.py [--tickets 1000000] [--keep DIR] [--runs N]
+Run: .venv/bin/python bench/report.py [--tickets 1000000] [--keep DIR [--reuse]] [--runs N]
 
 With --runs N the report and the floor are run N times, one after the other, each ratio
 taken within its run, and the medians printed too: on a shared machine one run can be a
@@ -220,6 +220,9 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="keep the data and outputs in this folder")
     parser.add_argument("--runs", type=int, default=1, help="run the report this many times")
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: use the data already there, if any"
+    )
     parser.add_argument("--generate-only", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -231,15 +234,17 @@ def main() -> int:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         tickets, outages = folder / "tickets.csv", folder / "outages.csv"
-        began = time.perf_counter()
-        subprocess.run(
-            [sys.executable, __file__, "--tickets", str(args.tickets), "--generate-only",
-             str(folder)],
-            check=True,
-        )  # fmt: skip
-        size = tickets.stat().st_size / 1e6
-        print(f"generated {args.tickets:,} tickets ({size:.0f} MB) in "
-              f"{time.perf_counter() - began:.1f} s")  # fmt: skip
+        kept = [tickets, outages, folder / "history.csv"]
+        if not (args.reuse and args.keep and all(path.exists() for path in kept)):
+            began = time.perf_counter()
+            subprocess.run(
+                [sys.executable, __file__, "--tickets", str(args.tickets), "--generate-only",
+                 str(folder)],
+                check=True,
+            )  # fmt: skip
+            size = tickets.stat().st_size / 1e6
+            print(f"generated {args.tickets:,} tickets ({size:.0f} MB) in "
+                  f"{time.perf_counter() - began:.1f} s")  # fmt: skip
         command = [
             SLAWRITER, "report", str(ROOT / "examples" / "acme-standard.yaml"),
             "--tickets", str(tickets), "--outages", str(outages), "--period", "2027-01",
