@@ -324,3 +324,24 @@ def test_response_and_resolution_judged_in_two_threads_give_the_same_report(
     assert threads["response"] == threading.current_thread().name  # here, Resolution beside
     assert threads["resolution"].startswith("slawriter-resolution")
     assert json.loads(alone[1])["priorities"]["P1"]["tickets"] > 0
+
+
+def test_forked_reading_names_physical_lines_past_a_field_over_two_lines(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The line ends are counted while the child reads: a quoted reason typed over two lines
+    still moves every later message one line down, as in one process."""
+    history = tmp_path / "history.csv"
+    shutil.copy(MONTH / "history.csv", history)
+    with history.open("a", encoding="utf-8") as handle:
+        handle.write('A1,2027-01-05 09:00,status,Open,Pending,"waiting on\nthe customer"\n')
+        handle.write(BAD_ROWS)
+    alone, forked = _both_ways(capsys, monkeypatch, agreement, history)
+    assert forked == alone
+    first = len((MONTH / "history.csv").read_text(encoding="utf-8").splitlines()) + 1
+    lines = [row["line"] for row in json.loads(forked[1])["rejected_rows"]
+             if row["file"].endswith("history.csv")]  # fmt: skip
+    assert lines == [first + 2 + n for n in range(6)]

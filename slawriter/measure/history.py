@@ -414,9 +414,9 @@ def _history_part(
                 f"{wanted.get('field', 'field')}: '{shown(v[c[i]])}' is not status or priority"
             ),
         )
-    keep = usable & ~rows.bad
-    if keep.any() and (when[keep] < tickets.created[owner[keep]]).any():
-        early = keep & (when < np.where(owner >= 0, tickets.created[np.maximum(owner, 0)], 0))
+    keep = usable & ~rows.bad  # each with its ticket (a row with none is rejected above)
+    early = keep & (when < tickets.created[np.maximum(owner, 0)])
+    if early.any():
         rows.reject(early, f"{wanted['time']}: before the ticket was logged")
 
     # Priority changes: both values must be priorities of the agreement.
@@ -478,12 +478,14 @@ def read_history(
     date_order: str,
     pause_statuses: Sequence[str] | None = None,
     columns: HistoryColumns | None = None,
+    line_ends: int | None = None,
 ) -> History:
     """Read a status history: pauses from the time in pausing statuses, priority changes.
 
     The file is read a chunk at a time and each chunk turned into columns of numbers at once,
     so no more than one chunk's text is held (a history has several rows per ticket).
-    ``columns``: the file already read by read_history_columns (in a second process)."""
+    ``columns``: the file already read by read_history_columns (in a second process);
+    ``line_ends``: its line ends, counted while that process read it."""
 
     wanted = dict(mapping.history)
     pausing = tuple(pause_statuses) if pause_statuses is not None else mapping.pause_statuses
@@ -500,7 +502,7 @@ def read_history(
 
     # Messages name the physical line, as the ticket export's do: a quoted field (a comment
     # typed over two lines) makes a record span lines.
-    physical = record_lines(path, read.rows)
+    physical = record_lines(path, read.rows, line_ends)
     notes: list[str] = []
     unknown: dict[str, int] = {}
     for column in ("from", "to"):

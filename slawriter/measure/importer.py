@@ -416,21 +416,28 @@ def _chunks(
         raise InputError(f"{name}: not a readable CSV file ({error})") from None
 
 
-def record_lines(path: Path, records: int) -> npt.NDArray[np.int64]:
+def count_line_ends(path: Path) -> int:
+    """How many line ends (\\n bytes) the file has: read a block at a time."""
+    ends = 0
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            ends += block.count(b"\n")
+    return ends
+
+
+def record_lines(path: Path, records: int, counted: int | None = None) -> npt.NDArray[np.int64]:
     """The physical line each of the first ``records`` data records starts on (header: 1).
 
     A quoted field may span lines (a subject typed over two), so record n is not always on
     line n + 1. A line starts a record when an even number of quote characters comes before
     it (a doubled quote inside a field adds two): counted a block at a time with numpy (0.7 s
     for a million rows, only when the file has more line ends than records). Quotes and line
-    ends are the same bytes in UTF-8 and Windows-1252."""
+    ends are the same bytes in UTF-8 and Windows-1252. ``counted``: count_line_ends(path),
+    when already counted."""
     plain: npt.NDArray[np.int64] = np.arange(records, dtype=np.int64) + 2
     # The usual file has one line per record: counting line ends (0.2 s for a million rows)
     # says so, and the quotes need not be counted.
-    ends = 0
-    with path.open("rb") as handle:
-        while block := handle.read(_BLOCK):
-            ends += block.count(b"\n")
+    ends = count_line_ends(path) if counted is None else counted
     if ends <= records + 1:
         return plain
     starts: list[npt.NDArray[np.int64]] = []

@@ -29,7 +29,14 @@ from slawriter.measure.history import (
     read_history_columns,
     read_updates,
 )
-from slawriter.measure.importer import DATE_ORDERS, Outages, Tickets, read_outages, read_tickets
+from slawriter.measure.importer import (
+    DATE_ORDERS,
+    Outages,
+    Tickets,
+    count_line_ends,
+    read_outages,
+    read_tickets,
+)
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.presets import Mapping
 from slawriter.measure.record import file_hash
@@ -168,11 +175,14 @@ def _compute(
     history: History | None = None
     if inputs.history is not None and ahead is not None:
         step("reading status history")
-        if ahead.forked and meanwhile is not None:  # while the history is still being read
-            meanwhile()
+        line_ends = None
+        if ahead.forked:  # while the history is still being read
+            if meanwhile is not None:
+                meanwhile()
+            line_ends = count_line_ends(inputs.history)
         history = read_history(
             inputs.history, display_path(inputs.history), mapping, tickets, local, order,
-            inputs.pause_statuses, _matched(ahead, tickets),
+            inputs.pause_statuses, _matched(ahead, tickets), line_ends,
         )  # fmt: skip
         # The history's columns and what judging them took are let go: given back now, so
         # that the figures' own peak is not added on top (a million tickets: ~110 MB).
