@@ -164,3 +164,47 @@ def test_a_json_writer_that_dies_midway_is_replaced_by_this_process(
     written = capfdbinary.readouterr().out
     assert written.startswith(b'{"agreement": ') and written.endswith(b"]}\n")
     assert json.loads(written)["tickets_read"] == 5
+
+
+@pytest.mark.parametrize("failing", ["temporary file", "writing it"])
+def test_report_json_made_in_memory_when_no_temporary_file_can_be_written(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capfdbinary: pytest.CaptureFixture[bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    failing: str,
+) -> None:
+    """A full or missing temporary folder costs the parallel JSON, never the JSON."""
+    import errno
+
+    import slawriter.measure.run as run
+    from slawriter import cli
+
+    monkeypatch.setattr(run, "JSON_AHEAD_TICKETS", 1)
+    full = OSError(errno.ENOSPC, "No space left on device")
+    if failing == "temporary file":
+
+        def no_file() -> object:
+            raise full
+
+        monkeypatch.setattr(run.tempfile, "TemporaryFile", no_file)
+    else:
+
+        def no_room(report: object, sink: object) -> None:
+            raise full
+
+        monkeypatch.setattr(run, "write_report_json", no_room)
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(TICKETS, encoding="utf-8")
+    code = cli.main([
+        "report", str(agreement), "--tickets", str(tickets), "--period", "2027-01",
+        "--as-of", "2027-02-05T12:00", "--out", str(tmp_path / "out"), "--format", "md",
+        "--json",
+    ])  # fmt: skip
+    assert code == 0
+    written = capfdbinary.readouterr().out
+    measured = measure_files(
+        agreement, Library.locate(None), tickets=tickets, outages=None, period="2027-01",
+        as_of=datetime(2027, 2, 5, 12, tzinfo=UTC),
+    )  # fmt: skip
+    assert written == (report_json_text(measured.report) + "\n").encode("utf-8")

@@ -135,7 +135,9 @@ def _history_ahead(
         import pandas  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
 
     def work(send: Callable[[list[str]], None]) -> HistoryColumns:
-        return read_history_columns(path, display_path(path), mapping, local, order, send)
+        return read_history_columns(
+            path, display_path(path), mapping, local, order, send, prefetch=large
+        )
 
     return StreamedAhead(work, fork=large)
 
@@ -400,22 +402,19 @@ def measure_files(
     text: Ahead[None] | None = None
     sink: BinaryIO | None = None
     if json and out_dir is not None and report.tickets_read >= JSON_AHEAD_TICKETS and can_fork():
-        sink = into = tempfile.TemporaryFile()  # noqa: SIM115  # closed below or by the caller
-
-        def write() -> None:
-            into.seek(0)  # from the start, over whatever a child that died had written
-            into.truncate()
-            write_report_json(report, into)
-
-        text = Ahead(write, fork=True)
+        text, sink = _json_ahead(report)
     try:
         written = _documents(
             report, loaded, agreement_path, library, tickets, outages, history, updates,
             mapping, preset, response_as_resolution, out_dir, formats, step, force, hashes,
         )  # fmt: skip
         if text is not None and sink is not None:
-            text.result()
-            sink.seek(0)
+            try:
+                text.result()
+                sink.seek(0)
+            except OSError:  # the temporary file could not be written (a full disk)
+                sink.close()
+                sink = None  # the JSON is made in memory below, as for a small report
     except BaseException:
         if sink is not None:
             sink.close()
@@ -427,6 +426,22 @@ def measure_files(
         return Measured(report, written, loaded.warnings, json_file=sink)
     json_text = report_json_text(report) if json else None
     return Measured(report, written, loaded.warnings, json_text)
+
+
+def _json_ahead(report: Report) -> tuple[Ahead[None] | None, BinaryIO | None]:
+    """The report's JSON written by a forked process into a temporary file (unlinked: it
+    goes with the process, however that ends); (None, None) when no such file can be made."""
+    try:
+        sink = tempfile.TemporaryFile()  # noqa: SIM115  # closed by measure_files or its caller
+    except OSError:
+        return None, None
+
+    def write() -> None:
+        sink.seek(0)  # from the start, over whatever a writer that died had written
+        sink.truncate()
+        write_report_json(report, sink)
+
+    return Ahead(write, fork=True), sink
 
 
 def _documents(
