@@ -23,7 +23,7 @@ import pytest
 
 from slawriter import daemon
 from slawriter.library import Library, files_stamp, keep_libraries
-from tests.conftest import EXAMPLES, copy_examples
+from tests.conftest import EXAMPLES, copy_examples, need_tool
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -399,3 +399,18 @@ def test_stop_all_removes_sockets_no_daemon_of_this_version_answers(
     assert not dead.exists() and not other.exists()
     again = _slawriter(env, "daemon", "stop", "--all", cwd=tmp_path, use="off")
     assert again.stdout == "No slawriter daemon is running.\n"
+
+
+def test_temporary_files_go_to_the_callers_tmpdir(running: dict[str, str], tmp_path: Path) -> None:
+    """The daemon chose its own temporary folder when it started: a command it runs uses the
+    caller's TMPDIR, as the same command run alone does (here: a PDF's LibreOffice lock)."""
+    need_tool("soffice")
+    copy_examples(tmp_path, "acme-standard.yaml")
+    mine = tmp_path / "my-tmp"
+    mine.mkdir()
+    env = {**running, "TMPDIR": str(mine)}
+    made = _slawriter(env, "render", "acme-standard.yaml", "--format", "pdf", "--out", "out",
+                      cwd=tmp_path)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "out" / "acme-standard.pdf").exists()
+    assert (mine / f"slawriter-soffice-{os.getuid()}.lock").exists()

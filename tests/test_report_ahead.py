@@ -389,3 +389,25 @@ def test_closing_prefetched_items_early_stops_the_thread_and_closes_them() -> No
     stream.close()  # the caller stops early (an error in its own work)
     assert closed.is_set()
     assert not any(t.name == "slawriter-prefetch" for t in threading.enumerate())
+
+
+def test_a_fork_refused_means_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No memory or process to spare for a fork (strict overcommit, a process limit): the
+    work runs in this process when its result is asked for; nothing is left frozen or open."""
+    import errno
+    import gc
+
+    def refused() -> int:
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(ahead.os, "fork", refused)
+    before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    frozen = gc.get_freeze_count()
+    work = StreamedAhead(_three_parts, fork=True)
+    assert not work.forked
+    assert gc.get_freeze_count() == frozen
+    if before is not None:
+        assert len(os.listdir("/proc/self/fd")) == before  # the pipe closed again
+    taken: list[tuple[int, object]] = []
+    assert work.result(lambda index, part: taken.append((index, part))) == "done"
+    assert taken == [(0, "a"), (1, "b"), (2, "c")]

@@ -208,3 +208,36 @@ def test_report_json_made_in_memory_when_no_temporary_file_can_be_written(
         as_of=datetime(2027, 2, 5, 12, tzinfo=UTC),
     )  # fmt: skip
     assert written == (report_json_text(measured.report) + "\n").encode("utf-8")
+
+
+def test_json_copied_to_a_reader_that_stopped_reading_ends_quietly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`report --json ... | head -c 200`: the copy stops at the closed pipe and the command
+    goes on (its summary, its exit code), as one write of the whole text did."""
+    import io
+    import os
+
+    from slawriter.commands.report import _copy_out
+
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader has gone
+    stream = io.TextIOWrapper(os.fdopen(writer, "wb"), encoding="utf-8")
+    monkeypatch.setattr("sys.stdout", stream)
+    _copy_out(io.BytesIO(b'{"a": "' + b"x" * 3_000_000 + b'"}'))  # raises nothing
+    stream.buffer.raw.close()  # type: ignore[attr-defined]
+
+
+def test_json_copied_to_a_stream_that_is_not_utf8_is_written_as_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from slawriter.commands.report import _copy_out
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="latin-1")
+    monkeypatch.setattr("sys.stdout", stream)
+    _copy_out(io.BytesIO('{"id": "Ü-2"}'.encode()))
+    stream.flush()
+    assert raw.getvalue() == '{"id": "Ü-2"}\n'.encode("latin-1")

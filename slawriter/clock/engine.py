@@ -41,6 +41,7 @@ is then two binary searches. Holidays are fetched one year at a time.
 
 from __future__ import annotations
 
+import threading
 import warnings
 import zoneinfo
 from bisect import bisect_left, bisect_right
@@ -507,6 +508,9 @@ def _checked_day(name: str, day: date, intervals: Iterable[Iterable[int]]) -> Da
 
 
 HOLIDAY_NOTES: set[str] = set()  # what the holidays package warned about, in words
+# warnings.catch_warnings changes the process's warning filters: one thread at a time (the
+# report judges two targets in two threads, each of which may look up a year's holidays).
+_WARNINGS_LOCK = threading.Lock()
 
 
 def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
@@ -544,7 +548,7 @@ def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
     # Holiday names go into English documents. Without an explicit language the package picks
     # one from the environment (LANGUAGE, LC_ALL, ...), so the same file could print differently
     # on two machines: ask for English where the country has it, else its own language.
-    with warnings.catch_warnings():
+    with _WARNINGS_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # no year asked for: nothing is estimated
         sample = country_holidays(country, subdiv=subdiv)
     languages: tuple[str, ...] = tuple(sample.supported_languages)
@@ -556,7 +560,7 @@ def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
         # The package warns (naming its own source file) for years it can only estimate, e.g.
         # India's before 2001 or after 2035: never raw to the user. Validation refuses an
         # agreement's own first years; later ones are kept as notes for the caller to show.
-        with warnings.catch_warnings(record=True) as caught:
+        with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             found = country_holidays(
                 country, subdiv=subdiv, years=number, language=language or None

@@ -117,19 +117,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _copy_out(source: BinaryIO) -> None:
-    """UTF-8 JSON from ``source`` to standard output, as writing its text there would."""
+    """UTF-8 JSON from ``source`` to standard output, as writing its text there would: on
+    a stream that is not UTF-8 (or none) as text; a reader that stops reading (``| head``)
+    stops the copy, and the command goes on, as one write of the whole text did."""
     import codecs
     import shutil
     import sys
 
-    sys.stdout.flush()
     out = getattr(sys.stdout, "buffer", None)
-    if out is not None and codecs.lookup(sys.stdout.encoding).name == "utf-8":
+    if out is None or codecs.lookup(sys.stdout.encoding).name != "utf-8":
+        sys.stdout.write(source.read().decode("utf-8") + "\n")
+        return
+    sys.stdout.flush()
+    try:
         shutil.copyfileobj(source, out, 1 << 20)
         out.write(b"\n")
         out.flush()
-    else:
-        sys.stdout.write(source.read().decode("utf-8") + "\n")
+    except BrokenPipeError:
+        pass
 
 
 def run(args: argparse.Namespace) -> int:

@@ -179,6 +179,7 @@ def _child(request: dict[str, Any], fds: list[int], keep_closed: list[int], pare
         os.environ.clear()
         os.environ.update(request["env"])
         time.tzset()
+        tempfile.tempdir = None  # chosen again from the caller's TMPDIR, not the daemon's
         os.umask(request["umask"])
         _take_streams()
         from slawriter import cli

@@ -62,7 +62,10 @@ class Ahead(Generic[T]):
         return self._pid is not None
 
     def _start(self) -> None:
-        source, sink = os.pipe()
+        try:
+            source, sink = os.pipe()
+        except OSError:  # no descriptors left: the work is done here instead
+            return
         parent = os.getpid()
         # The objects made so far are left out of garbage collections until the child is done:
         # a collection writes to every object it visits, and each page written would then be
@@ -72,7 +75,15 @@ class Ahead(Generic[T]):
         # Memory freed but still held by the allocator would be counted in both processes'
         # share until written: given back first (a million-ticket report's ~200 MB).
         give_back_memory()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no memory or processes to spare: the work is done here instead
+            os.close(source)
+            os.close(sink)
+            if self._unfreeze:
+                gc.unfreeze()
+                self._unfreeze = False
+            return
         if pid == 0:  # the child: never returns
             status = 0
             try:

@@ -399,6 +399,9 @@ def measure_files(
 
         source = Source(tickets, preset, mapping, library.root, response_as_resolution)
         add_comparison(report, loaded.agreement, loaded.provider, source)
+    # The ticket columns and every verdict are for --compare only (the documents, the JSON and
+    # the evidence read the figures): let go, they are most of a big report's memory.
+    report.ticket_data, report.measured = None, None
     text: Ahead[None] | None = None
     sink: BinaryIO | None = None
     if json and out_dir is not None and report.tickets_read >= JSON_AHEAD_TICKETS and can_fork():
