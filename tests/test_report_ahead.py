@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -345,50 +345,6 @@ def test_forked_reading_names_physical_lines_past_a_field_over_two_lines(
     lines = [row["line"] for row in json.loads(forked[1])["rejected_rows"]
              if row["file"].endswith("history.csv")]  # fmt: skip
     assert lines == [first + 2 + n for n in range(6)]
-
-
-def test_prefetched_items_come_in_order_and_errors_where_they_were() -> None:
-    import threading
-
-    from slawriter.measure.ahead import prefetched
-
-    made: list[str] = []
-
-    def items() -> Iterator[int]:
-        for number in range(5):
-            made.append(threading.current_thread().name)
-            yield number
-        raise InputError("history.csv: not a readable CSV file (line 7)")
-
-    seen: list[int] = []
-    with pytest.raises(InputError, match=r"line 7"):
-        for item in prefetched(items()):
-            seen.append(item)
-    assert seen == [0, 1, 2, 3, 4]
-    assert set(made) == {"slawriter-prefetch"}  # made in the thread, not here
-
-
-def test_closing_prefetched_items_early_stops_the_thread_and_closes_them() -> None:
-    import threading
-
-    from slawriter.measure.ahead import prefetched
-
-    closed = threading.Event()
-
-    def endless() -> Iterator[int]:
-        try:
-            number = 0
-            while True:
-                yield number
-                number += 1
-        finally:
-            closed.set()
-
-    stream = prefetched(endless())
-    assert [next(stream) for _ in range(3)] == [0, 1, 2]
-    stream.close()  # the caller stops early (an error in its own work)
-    assert closed.is_set()
-    assert not any(t.name == "slawriter-prefetch" for t in threading.enumerate())
 
 
 def test_a_fork_refused_means_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,7 +26,7 @@ import pickle
 import queue
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, BinaryIO, Generic, TypeVar
 
 from slawriter.process import end_with_parent, give_back_memory
@@ -236,52 +236,3 @@ class StreamedAhead(Ahead[T]):
                 return outcome
             self._on_part(index, value)
             index += 1
-
-
-def prefetched(items: Iterator[T]) -> Iterator[T]:
-    """``items``, the next one made in a thread while the caller works on this one.
-
-    For a CSV reader's chunks: pandas' tokenizer lets go of the interpreter's lock, so the
-    next chunk is parsed while this one is turned into columns. An error making an item is
-    raised here, where it would have been; closing early stops the thread."""
-    waiting: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def make() -> None:
-        try:
-            for item in items:
-                while not stop.is_set():
-                    try:
-                        waiting.put(("item", item), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            outcome: tuple[str, Any] = ("end", None)
-        except BaseException as error:  # raised in the caller's thread
-            outcome = ("error", error)
-        finally:
-            close = getattr(items, "close", None)
-            if close is not None:  # a generator's own clean-up (a reader's file) runs here
-                close()
-        while not stop.is_set():
-            try:
-                waiting.put(outcome, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    maker = threading.Thread(target=make, name="slawriter-prefetch", daemon=True)
-    maker.start()
-    try:
-        while True:
-            kind, value = waiting.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        maker.join()

@@ -26,7 +26,6 @@ import numpy as np
 import numpy.typing as npt
 
 from slawriter.clock.engine import Calendar
-from slawriter.measure.ahead import prefetched
 from slawriter.measure.batch import NOT_A_TIME, Instants
 from slawriter.measure.importer import (
     Rejected,
@@ -212,15 +211,12 @@ def read_history_columns(
     calendar: Calendar,
     date_order: str,
     on_ids: Callable[[list[str]], None] | None = None,
-    prefetch: bool = False,
 ) -> HistoryColumns:
     """Read a status history a chunk at a time into columns; InputError as read_history's.
 
     No chunk's text is kept past it but the distinct ticket ids and the few bad times.
     ``on_ids``: given each batch of ticket ids as they are first seen and numbered (in
-    number order), instead of ``ticket_ids``, which is then left empty for the caller.
-    ``prefetch``: the CSV reader parses the next chunk in a thread meanwhile (measure/ahead.py
-    prefetched), for a process with a core to spare."""
+    number order), instead of ``ticket_ids``, which is then left empty for the caller."""
 
     wanted = dict(mapping.history)
     numbering = _Numbering(on_ids)
@@ -233,9 +229,8 @@ def read_history_columns(
     def add(column: str, values: Any) -> None:
         pieces.setdefault(column, []).append(values)
 
-    frames = _read_columns(path, name, wanted, REQUIRED_HISTORY_COLUMNS, "status history",
-                           origin=mapping.origin, categories=_CODED)  # fmt: skip
-    for frame in prefetched(frames) if prefetch else frames:
+    for frame in _read_columns(path, name, wanted, REQUIRED_HISTORY_COLUMNS, "status history",
+                               origin=mapping.origin, categories=_CODED):  # fmt: skip
         found = set(frame)
         size = len(frame["ticket_id"])
         # The distinct ids are numbered across the file: the tickets then look up each

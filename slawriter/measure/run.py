@@ -135,9 +135,7 @@ def _history_ahead(
         import pandas  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
 
     def work(send: Callable[[list[str]], None]) -> HistoryColumns:
-        return read_history_columns(
-            path, display_path(path), mapping, local, order, send, prefetch=large
-        )
+        return read_history_columns(path, display_path(path), mapping, local, order, send)
 
     return StreamedAhead(work, fork=large)
 
