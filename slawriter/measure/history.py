@@ -257,7 +257,9 @@ def read_history_columns(
                 known = distinct.setdefault(column, {})
                 each = np.fromiter((known.setdefault(v, len(known)) for v in values), np.int64,
                                    count=len(values))  # fmt: skip
-                add(column, each.astype(np.int32)[codes])
+                # The smallest type that holds the codes so far (a byte, for a status): the
+                # pieces are joined in the widest of their types at the end.
+                add(column, each.astype(np.min_scalar_type(max(len(known), 1)))[codes])
         offset += size
 
     def joined(column: str, dtype: Any) -> Any:
