@@ -31,6 +31,20 @@ TICKETS = (
 )
 
 
+def _report_json(agreement_file: Path, tmp_path: Path) -> tuple[Path, int]:
+    """`report --json --out` on the TICKETS export, in this process: (the export, exit code)."""
+    from slawriter import cli
+
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(TICKETS, encoding="utf-8")
+    code = cli.main([
+        "report", str(agreement_file), "--tickets", str(tickets), "--period", "2027-01",
+        "--as-of", "2027-02-05T12:00", "--out", str(tmp_path / "out"), "--format", "md",
+        "--json",
+    ])  # fmt: skip
+    return tickets, code
+
+
 @pytest.mark.parametrize("period", ["2027-01", "2027-Q1"])  # a quarter: lists by month too
 def test_the_text_is_json_dumps_of_report_json(
     agreement: Path,  # noqa: F811
@@ -99,7 +113,6 @@ def test_report_json_on_standard_output_is_the_same_written_by_a_second_process(
     """A large report's JSON is written by a forked process into a temporary file while the
     documents are made, then copied to standard output: the same bytes as the text."""
     import slawriter.measure.run as run
-    from slawriter import cli
 
     if forked:
         monkeypatch.setattr(run, "JSON_AHEAD_TICKETS", 1)
@@ -111,13 +124,7 @@ def test_report_json_on_standard_output_is_the_same_written_by_a_second_process(
         return original(work, fork)  # type: ignore[arg-type]
 
     monkeypatch.setattr(run, "Ahead", counting)
-    tickets = tmp_path / "tickets.csv"
-    tickets.write_text(TICKETS, encoding="utf-8")
-    code = cli.main([
-        "report", str(agreement), "--tickets", str(tickets), "--period", "2027-01",
-        "--as-of", "2027-02-05T12:00", "--out", str(tmp_path / "out"), "--format", "md",
-        "--json",
-    ])  # fmt: skip
+    tickets, code = _report_json(agreement, tmp_path)
     assert code == 0
     written = capfdbinary.readouterr().out
     assert made == ([True] if forked else [])
@@ -139,7 +146,6 @@ def test_a_json_writer_that_dies_midway_is_replaced_by_this_process(
     import os
 
     import slawriter.measure.run as run
-    from slawriter import cli
 
     monkeypatch.setattr(run, "JSON_AHEAD_TICKETS", 1)
     here = os.getpid()
@@ -153,13 +159,7 @@ def test_a_json_writer_that_dies_midway_is_replaced_by_this_process(
         original(report, sink)  # type: ignore[arg-type]
 
     monkeypatch.setattr(run, "write_report_json", dying)
-    tickets = tmp_path / "tickets.csv"
-    tickets.write_text(TICKETS, encoding="utf-8")
-    code = cli.main([
-        "report", str(agreement), "--tickets", str(tickets), "--period", "2027-01",
-        "--as-of", "2027-02-05T12:00", "--out", str(tmp_path / "out"), "--format", "md",
-        "--json",
-    ])  # fmt: skip
+    _, code = _report_json(agreement, tmp_path)
     assert code == 0
     written = capfdbinary.readouterr().out
     assert written.startswith(b'{"agreement": ') and written.endswith(b"]}\n")
@@ -178,7 +178,6 @@ def test_report_json_made_in_memory_when_no_temporary_file_can_be_written(
     import errno
 
     import slawriter.measure.run as run
-    from slawriter import cli
 
     monkeypatch.setattr(run, "JSON_AHEAD_TICKETS", 1)
     full = OSError(errno.ENOSPC, "No space left on device")
@@ -194,13 +193,7 @@ def test_report_json_made_in_memory_when_no_temporary_file_can_be_written(
             raise full
 
         monkeypatch.setattr(run, "write_report_json", no_room)
-    tickets = tmp_path / "tickets.csv"
-    tickets.write_text(TICKETS, encoding="utf-8")
-    code = cli.main([
-        "report", str(agreement), "--tickets", str(tickets), "--period", "2027-01",
-        "--as-of", "2027-02-05T12:00", "--out", str(tmp_path / "out"), "--format", "md",
-        "--json",
-    ])  # fmt: skip
+    tickets, code = _report_json(agreement, tmp_path)
     assert code == 0
     written = capfdbinary.readouterr().out
     measured = measure_files(

@@ -515,6 +515,32 @@ def _ticket_figures(
     return per_month, (per_month[0] if months == 1 else total), found
 
 
+_RESPONSE, _RESOLUTION, _UPDATE = 0, 1, 2  # a target's place among a priority's seconds
+
+
+def _business_by_priority(
+    spec: dict[int, tuple[Calendar, int, int, int]],
+    target: int,
+    priority: npt.NDArray[np.int64],
+    ticket: npt.NDArray[np.int64],
+    start: Instants,
+    end: Instants,
+    pauses: tuple[npt.NDArray[np.int64], Instants, Instants],
+) -> tuple[Instants, Instants]:
+    """Each stretch's business time (less its ticket's pauses) on its priority's calendar,
+    and its priority's ``target`` (_RESPONSE, _RESOLUTION or _UPDATE), in microseconds."""
+    used = np.zeros(len(ticket), dtype=np.int64)
+    limit = np.zeros(len(ticket), dtype=np.int64)
+    for code, (calendar, *seconds) in spec.items():
+        mine = priority == code
+        if not mine.any():
+            continue
+        clock = BatchClock.covering(calendar, start[mine], end[mine])
+        used[mine] = business(clock, ticket[mine], start[mine], end[mine], pauses)
+        limit[mine] = seconds[target] * _US
+    return used, limit
+
+
 # Tickets from which the Response and Resolution targets are judged side by side, in two
 # threads: the business-time engine is numpy's, which lets go of the interpreter's lock.
 TARGETS_TOGETHER = 100_000
@@ -558,15 +584,9 @@ def _target_verdicts(
     done = (rows.done_at != NOT_A_TIME) & (rows.done_at <= as_of)
     end = np.where(rows.cut != NOT_A_TIME, rows.cut, np.where(done, rows.done_at, as_of))
     end = np.maximum(end, rows.start)
-    used = np.zeros(len(rows.ticket), dtype=np.int64)
-    limit = np.zeros(len(rows.ticket), dtype=np.int64)
-    for code, (calendar, response_s, resolution_s, _) in spec.items():
-        mine = rows.priority == code
-        if not mine.any():
-            continue
-        clock = BatchClock.covering(calendar, rows.start[mine], end[mine])
-        used[mine] = business(clock, rows.ticket[mine], rows.start[mine], end[mine], pauses)
-        limit[mine] = (response_s if kind == "response" else resolution_s) * _US
+    target = _RESPONSE if kind == "response" else _RESOLUTION
+    used, limit = _business_by_priority(spec, target, rows.priority, rows.ticket, rows.start,
+                                        end, pauses)  # fmt: skip
     breached = used > limit
     pick = verdicts(rows.group, breached)
     return _Verdicts(
@@ -615,15 +635,8 @@ def _update_verdicts(
     """Per ticket: breached when any stretch without an update ran past its interval."""
     gaps = update_gaps(counted, tickets.created, tickets.resolved, tickets.priority,
                        updates.ticket, updates.time, changed, as_of)  # fmt: skip
-    used = np.zeros(len(gaps.ticket), dtype=np.int64)
-    limit = np.zeros(len(gaps.ticket), dtype=np.int64)
-    for code, (calendar, _, _, update_s) in spec.items():
-        mine = gaps.priority == code
-        if not mine.any():
-            continue
-        clock = BatchClock.covering(calendar, gaps.start[mine], gaps.end[mine])
-        used[mine] = business(clock, gaps.ticket[mine], gaps.start[mine], gaps.end[mine], pauses)
-        limit[mine] = update_s * _US
+    used, limit = _business_by_priority(spec, _UPDATE, gaps.priority, gaps.ticket, gaps.start,
+                                        gaps.end, pauses)  # fmt: skip
     over = used > limit
     size = len(tickets.ids)
     # The longest stretch that ran over (else the longest) speaks for the ticket.
