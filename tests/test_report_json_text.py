@@ -4,6 +4,7 @@ json.dumps(report_json(report), ensure_ascii=False) writes, escapes and numbers 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -203,22 +204,38 @@ def test_report_json_made_in_memory_when_no_temporary_file_can_be_written(
     assert written == (report_json_text(measured.report) + "\n").encode("utf-8")
 
 
-def test_json_copied_to_a_reader_that_stopped_reading_ends_quietly(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("size", [3_000, 3_000_000])
+def test_json_copied_to_a_reader_that_has_gone_fails_as_writing_its_text_did(
+    monkeypatch: pytest.MonkeyPatch, size: int
 ) -> None:
-    """`report --json ... | head -c 200`: the copy stops at the closed pipe and the command
-    goes on (its summary, its exit code), as one write of the whole text did."""
+    """`report --json ... | true`: the copy meets the closed pipe as one write of the text
+    met it (BrokenPipeError: the command ends quietly), never differently."""
     import io
     import os
 
     from slawriter.commands.report import _copy_out
 
-    reader, writer = os.pipe()
-    os.close(reader)  # the reader has gone
-    stream = io.TextIOWrapper(os.fdopen(writer, "wb"), encoding="utf-8")
-    monkeypatch.setattr("sys.stdout", stream)
-    _copy_out(io.BytesIO(b'{"a": "' + b"x" * 3_000_000 + b'"}'))  # raises nothing
-    stream.buffer.raw.close()  # type: ignore[attr-defined]
+    text = '{"a": "' + "x" * size + '"}'
+    outcomes = []
+    for write in (
+        lambda: _copy_out(io.BytesIO(text.encode("utf-8"))),
+        lambda: sys.stdout.write(text + "\n"),  # as 3935211 wrote it
+    ):
+        reader, writer = os.pipe()
+        os.close(reader)  # the reader has gone
+        stream = io.TextIOWrapper(os.fdopen(writer, "wb"), encoding="utf-8")
+        monkeypatch.setattr("sys.stdout", stream)
+        try:
+            write()
+            outcomes.append("written")
+        except BrokenPipeError:
+            outcomes.append("broken pipe")
+        finally:
+            stream.buffer.raw.close()  # type: ignore[attr-defined]
+    assert outcomes[0] == outcomes[1]
+    # Small text waits in the stream's buffer (its flush at exit says nothing); large text
+    # meets the closed pipe at once.
+    assert outcomes[0] == ("written" if size < 8192 else "broken pipe")
 
 
 def test_json_copied_to_a_stream_that_is_not_utf8_is_written_as_text(

@@ -117,24 +117,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _copy_out(source: BinaryIO) -> None:
-    """UTF-8 JSON from ``source`` to standard output, as writing its text there would: on
-    a stream that is not UTF-8 (or none) as text; a reader that stops reading (``| head``)
-    stops the copy, and the command goes on, as one write of the whole text did."""
+    """UTF-8 JSON from ``source`` to standard output in one write, as its text was written
+    before it came from a second process: the same bytes, and a reader gone before it
+    (``| true``) or during it (``| head``) ends the command as it did."""
     import codecs
-    import shutil
     import sys
 
+    data = source.read()
     out = getattr(sys.stdout, "buffer", None)
     if out is None or codecs.lookup(sys.stdout.encoding).name != "utf-8":
-        sys.stdout.write(source.read().decode("utf-8") + "\n")
+        sys.stdout.write(data.decode("utf-8") + "\n")
         return
     sys.stdout.flush()
-    try:
-        shutil.copyfileobj(source, out, 1 << 20)
-        out.write(b"\n")
-        out.flush()
-    except BrokenPipeError:
-        pass
+    out.write(data + b"\n")  # what sys.stdout.write(text + "\n") hands its buffer
 
 
 def run(args: argparse.Namespace) -> int:

@@ -388,6 +388,9 @@ def measure_files(
                 hashes[str(path)] = file_hash(path)
 
     report = compute(inputs, step, meanwhile)
+    # What the figures took (two threads' worth for a large month) is given back before
+    # --compare and the documents add their own.
+    give_back_memory()
     # --compare, the forecast and the evidence file: measure/compare.py, forecast.py, evidence.py.
     from slawriter.measure.forecast import add_forecast
 
