@@ -402,3 +402,39 @@ def _logo_line(folder: Path) -> int:
     """The line of the provider file's ``logo:`` key (the example file may grow above it)."""
     lines = (folder / "provider.yaml").read_text("utf-8").splitlines()
     return next(number for number, text in enumerate(lines, 1) if text.startswith("logo:"))
+
+
+def test_a_report_in_a_year_the_holidays_package_only_estimates_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An agreement that began in years the package knows, measured in one it does not:
+    the report counts that year's public holidays as working days, and says so."""
+    import yaml
+
+    copy_examples(tmp_path, "acme-standard.yaml")
+    agreement = tmp_path / "acme-standard.yaml"
+    data = yaml.safe_load(agreement.read_text("utf-8"))
+    data["agreement"]["effective_date"] = "2034-06-01"
+    data["default_calendar"] = "india"
+    data["calendars"] = {
+        "india": {"timezone": "Asia/Kolkata", "hours": "mon-fri 09:00-18:00", "holidays": "IN"}
+    }
+    for entry in data["priorities"].values():
+        entry.pop("calendar", None)
+    agreement.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        "id,priority,created,responded,resolved,service\n"
+        "IN-1,P2,2036-01-06 10:00,2036-01-06 10:30,2036-01-06 15:00,email\n",
+        "utf-8",
+    )
+    code, _, err = run(capsys, "report", str(agreement), "--tickets", str(tickets),
+                       "--period", "2036-01", "--as-of", "2036-02-02T12:00", "--out",
+                       str(tmp_path / "out"), "--format", "md")  # fmt: skip
+    assert code == 1, err  # a warning: the figures rest on an assumption
+    assert (
+        "Warning: public holidays IN in 2036: Requested Holidays are available only from 2001 "
+        "to 2035; the days it cannot give are counted as working days." in err
+    )
+    document = (tmp_path / "out" / "acme-standard-2036-01.md").read_text("utf-8")
+    assert "public holidays IN in 2036" in document

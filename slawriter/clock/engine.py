@@ -49,6 +49,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -507,10 +508,19 @@ def _checked_day(name: str, day: date, intervals: Iterable[Iterable[int]]) -> Da
     return checked
 
 
-HOLIDAY_NOTES: set[str] = set()  # what the holidays package warned about, in words
+# What the holidays package warned about, in words, by (holiday code, year): read by
+# holiday_notes(), for the commands that must say so.
+HOLIDAY_NOTES: dict[tuple[str, int], str] = {}
 # warnings.catch_warnings changes the process's warning filters: one thread at a time (the
 # report judges two targets in two threads, each of which may look up a year's holidays).
 _WARNINGS_LOCK = threading.Lock()
+
+
+def holiday_notes(codes: Iterable[str], years: Iterable[int]) -> list[str]:
+    """What the holidays package could only estimate for these holiday codes and years
+    (e.g. India's after 2035): the business time counted those days as working days."""
+    wanted = {(code, year) for code in codes for year in years}
+    return [note for key, note in sorted(HOLIDAY_NOTES.items()) if key in wanted]
 
 
 def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
@@ -556,6 +566,10 @@ def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
     if not language.startswith("en"):
         language = next((code for code in ("en_GB", "en_US", "en") if code in languages), language)
 
+    import holidays
+
+    package = Path(holidays.__file__).resolve().parent
+
     def holidays_in(number: int) -> dict[date, str]:
         # The package warns (naming its own source file) for years it can only estimate, e.g.
         # India's before 2001 or after 2035: never raw to the user. Validation refuses an
@@ -566,9 +580,13 @@ def _holiday_source(spec: str) -> Callable[[int], dict[date, str]]:
                 country, subdiv=subdiv, years=number, language=language or None
             )
         for warning in caught:
-            HOLIDAY_NOTES.add(
+            # Only the package's own: another thread's warning may be caught here too.
+            if package not in Path(warning.filename).resolve().parents:
+                continue
+            HOLIDAY_NOTES.setdefault(
+                (spec, number),
                 f"public holidays {spec} in {number}: {str(warning.message).rstrip('.')}; "
-                "the days it cannot give are counted as working days"
+                "the days it cannot give are counted as working days",
             )
         return {day: name for day, name in found.items() if day.year == number}
 

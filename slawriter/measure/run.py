@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from slawriter.clock.calendars import calendars_for
-from slawriter.clock.engine import Calendar
+from slawriter.clock.engine import Calendar, holiday_notes
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.library import Library
@@ -208,6 +208,16 @@ def _compute(
     )
     report.read_with = mapping.origin
     report.notes = list(tickets.notes) + (history.notes if history else [])
+    # Public holidays the package could only estimate in the years measured (India's after
+    # 2035): those days were counted as working days, and the reader must be told.
+    codes = {
+        spec.holidays
+        for spec in (*provider.calendars.values(), *agreement.calendars.values())
+        if spec.holidays is not None
+    }
+    first_year = parse_period(inputs.period)[0][0]
+    years = range(first_year, max(first_year, report.as_of.year) + 1)
+    report.notes += [f"Warning: {note}" for note in holiday_notes(codes, years)]
     if outages is None and any(s.uptime is not None for s in agreement.services):
         report.notes.append(NO_OUTAGE_LOG)
     counted = report.tickets_read - report.tickets_outside
