@@ -70,10 +70,13 @@ def calendar_options(args: argparse.Namespace) -> CalendarOptions:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    import sys
 
     from slawriter.errors import EXIT_OK
     from slawriter.measure.questions import business_time
 
     answer = business_time(calendar_options(args), args.start, args.end, args.pause)
     print(json.dumps(answer.as_json(), indent=2) if args.json else "\n".join(answer.lines()))
+    for note in answer.notes:
+        sys.stderr.write(f"Warning: {note}.\n")
     return EXIT_OK

@@ -45,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    import sys
 
     from slawriter.commands.clock import calendar_options
     from slawriter.errors import EXIT_OK
@@ -56,4 +57,6 @@ def run(args: argparse.Namespace) -> int:
         if args.json
         else "\n".join(answer.lines())
     )
+    for note in answer.notes:
+        sys.stderr.write(f"Warning: {note}.\n")
     return EXIT_OK

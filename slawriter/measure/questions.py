@@ -15,6 +15,7 @@ from typing import Any
 
 from slawriter.clock.calendars import always, basis_name, calendars_for
 from slawriter.clock.downtime import Allowance, Span, allowance
+from slawriter.clock.engine import Calendar, holiday_notes
 from slawriter.errors import InputError
 from slawriter.measure.moments import CalendarOptions, choose_calendar, parse_moment, parse_pause
 from slawriter.model.durations import DurationError, parse_duration
@@ -35,6 +36,7 @@ class BusinessTime:
     wall: timedelta  # on the clock on the wall
     paused: bool  # whether any --pause was given
     description: str
+    notes: tuple[str, ...] = ()  # public holidays only estimated in the years counted
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -78,7 +80,17 @@ def business_time(
         wall,
         bool(spans),
         chosen.description,
+        _estimated(calendar, begin, finish),
     )
+
+
+def _estimated(calendar: Calendar, first: datetime, last: datetime) -> tuple[str, ...]:
+    """What the holidays package could only estimate for the calendar in these years (their
+    public holidays were counted as working days)."""
+    if not calendar.holiday_spec:
+        return ()
+    years = range(first.year, max(first.year, last.year) + 1)
+    return tuple(holiday_notes([calendar.holiday_spec], years))
 
 
 # --- deadline ----------------------------------------------------------------------------------
@@ -96,6 +108,7 @@ class Deadlines:
     priority: str | None
     description: str
     due: dict[str, Deadline]  # "response", "resolution", "update" or "amount"
+    notes: tuple[str, ...] = ()  # public holidays only estimated in the years counted
 
     def as_json(self, target: str) -> dict[str, Any]:
         chosen = target if target in self.due else next(iter(self.due))
@@ -151,7 +164,9 @@ def deadlines(
         }
     except ValueError as error:
         raise InputError(str(error)) from None
-    return Deadlines(logged, options.priority, chosen.description, due)
+    latest = max((item.due for item in due.values()), default=logged)
+    notes = _estimated(calendar, logged, latest)
+    return Deadlines(logged, options.priority, chosen.description, due, notes)
 
 
 # --- downtime ----------------------------------------------------------------------------------
