@@ -516,9 +516,11 @@ HOLIDAY_NOTES: dict[tuple[str, int], str] = {}
 _WARNINGS_LOCK = threading.Lock()
 
 
-def holiday_notes(codes: Iterable[str], years: Iterable[int]) -> list[str]:
-    """What the holidays package could only estimate for these holiday codes and years
-    (e.g. India's after 2035): the business time counted those days as working days."""
+def holiday_notes(codes: Iterable[str], first_year: int, last_year: int) -> list[str]:
+    """What the holidays package could only estimate for these holiday codes from
+    ``first_year`` to ``last_year`` (e.g. India's after 2035): the business time counted
+    those days as working days."""
+    years = range(first_year, max(first_year, last_year) + 1)
     wanted = {(code, year) for code in codes for year in years}
     return [note for key, note in sorted(HOLIDAY_NOTES.items()) if key in wanted]
 

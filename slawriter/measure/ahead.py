@@ -103,12 +103,8 @@ class Ahead(Generic[T]):
         self._pid, self._source = pid, source
 
     def _run_child(self, out: BinaryIO) -> None:
-        """The work, its outcome pickled to ``out``: (True, result) or (False, error)."""
-        try:
-            outcome: tuple[bool, object] = (True, self._work())
-        except BaseException as error:  # raised again in the parent
-            outcome = (False, _portable(error))
-        pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
+        """The work, its outcome pickled to ``out``."""
+        pickle.dump(_outcome(self._work), out, protocol=pickle.HIGHEST_PROTOCOL)
 
     def result(self) -> T:
         """The work's result, or its exception raised here."""
@@ -160,6 +156,14 @@ class Ahead(Generic[T]):
         if self._unfreeze:  # as they were (a caller's own frozen objects stay frozen)
             gc.unfreeze()
             self._unfreeze = False
+
+
+def _outcome(work: Callable[[], object]) -> tuple[bool, object]:
+    """(True, work's result), or (False, its error) to be raised again in the parent."""
+    try:
+        return True, work()
+    except BaseException as error:
+        return False, _portable(error)
 
 
 def _portable(error: BaseException) -> BaseException:
@@ -217,14 +221,7 @@ class StreamedAhead(Ahead[T]):
 
         writer = threading.Thread(target=write, name="slawriter-ahead-writer", daemon=True)
         writer.start()
-        try:
-            outcome: tuple[bool, object] = (
-                True,
-                self._streaming(lambda p: waiting.put((_PART, p))),
-            )
-        except BaseException as error:  # raised again in the parent
-            outcome = (False, _portable(error))
-        waiting.put((_END, outcome))
+        waiting.put((_END, _outcome(lambda: self._streaming(lambda p: waiting.put((_PART, p))))))
         writer.join()
 
     def _read(self, source: BinaryIO) -> tuple[bool, Any]:

@@ -290,7 +290,7 @@ def read_history_columns(
 class _Numbering:
     """Values (ticket ids) numbered in the order first seen, a chunk of rows at a time.
 
-    Chunks are kept until they hold as many rows as the values seen before (or a million),
+    Chunks are kept until they hold as many rows as the values seen before (or MERGE),
     then numbered together with those values in one pd.factorize: the values seen keep their
     numbers (they come first and are distinct), and no more than that many rows' text is
     held at once."""

@@ -89,8 +89,7 @@ def _estimated(calendar: Calendar, first: datetime, last: datetime) -> tuple[str
     public holidays were counted as working days)."""
     if not calendar.holiday_spec:
         return ()
-    years = range(first.year, max(first.year, last.year) + 1)
-    return tuple(holiday_notes([calendar.holiday_spec], years))
+    return tuple(holiday_notes([calendar.holiday_spec], first.year, last.year))
 
 
 # --- deadline ----------------------------------------------------------------------------------

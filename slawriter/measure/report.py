@@ -1160,26 +1160,19 @@ def _changed(
             continue
         mine = np.flatnonzero(is_wanted[item.ticket])
         mine = mine[np.argsort(item.ticket[mine], kind="stable")]  # rows in order per ticket
-        grouped = _grouped(item.ticket[mine], names[item.priority[mine]])
-        if measured[item.kind]:  # a second list of the same target: its rows come after
-            for ticket, priorities in grouped.items():
-                measured[item.kind].setdefault(ticket, []).extend(priorities)
-        else:
-            measured[item.kind] = grouped
+        measured[item.kind] = _grouped(item.ticket[mine], names[item.priority[mine]])
     steps_of: dict[int, list[tuple[datetime, str, str, str]]] = {}
     if history is not None:
         rows = history.changes
-        # In ticket order already (by ticket, then time): each ticket's run kept as it is.
-        order = np.argsort(rows.ticket, kind="stable")
-        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        # In ticket order already (history._changes sorts them by ticket, then time).
         steps = [
-            ((epoch + timedelta(microseconds=when)).astimezone(zone), before, after, rule)
+            (_utc(when).astimezone(zone), before, after, rule)
             for when, before, after, rule in zip(
-                rows.time[order].tolist(), names[rows.before[order]].tolist(),
-                names[rows.after[order]].tolist(), rows.rule[order].tolist(), strict=True,
+                rows.time.tolist(), names[rows.before].tolist(), names[rows.after].tolist(),
+                rows.rule.tolist(), strict=True,
             )
         ]  # fmt: skip
-        steps_of = _grouped(rows.ticket[order], steps)
+        steps_of = _grouped(rows.ticket, steps)
     ids, lines = tickets.ids[wanted].tolist(), tickets.lines[wanted].tolist()
     response, resolution = measured["response"], measured["resolution"]
     return [

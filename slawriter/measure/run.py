@@ -215,9 +215,10 @@ def _compute(
         for spec in (*provider.calendars.values(), *agreement.calendars.values())
         if spec.holidays is not None
     }
-    first_year = parse_period(inputs.period)[0][0]
-    years = range(first_year, max(first_year, report.as_of.year) + 1)
-    report.notes += [f"Warning: {note}" for note in holiday_notes(codes, years)]
+    first = parse_period(inputs.period)[0]
+    report.notes += [
+        f"Warning: {note}" for note in holiday_notes(codes, first[0], report.as_of.year)
+    ]
     if outages is None and any(s.uptime is not None for s in agreement.services):
         report.notes.append(NO_OUTAGE_LOG)
     counted = report.tickets_read - report.tickets_outside
@@ -231,7 +232,6 @@ def _compute(
             f"the date order (read {order})"
         )
     effective = agreement.agreement.effective_date
-    first = parse_period(inputs.period)[0]
     if (effective.year, effective.month, effective.day) > (*first, 1):
         left_out = report.tickets_before_effective
         report.notes.append(
