@@ -367,3 +367,58 @@ def test_a_fork_refused_means_the_work_is_done_here(monkeypatch: pytest.MonkeyPa
     taken: list[tuple[int, object]] = []
     assert work.result(lambda index, part: taken.append((index, part))) == "done"
     assert taken == [(0, "a"), (1, "b"), (2, "c")]
+
+
+def test_fewer_collections_skips_old_objects_and_puts_the_collector_back() -> None:
+    """Within the block the collector runs every YOUNG_THRESHOLD allocations and skips what
+    was made before; a cycle made in it is still freed; afterwards all is as it was (the web
+    server runs reports in its own process, and must not keep a report's settings)."""
+    import gc
+    import weakref
+
+    from slawriter.process import YOUNG_THRESHOLD, fewer_collections
+
+    class Node:
+        partner: object
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    with fewer_collections():
+        assert gc.get_threshold() == (max(before[0], YOUNG_THRESHOLD), *before[1:])
+        assert gc.get_freeze_count() > frozen
+        cycle = Node()
+        cycle.partner = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+        gc.collect()
+        assert gone() is None
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen
+
+
+def test_fewer_collections_leaves_objects_frozen_before_it_frozen() -> None:
+    """A daemon freezes its warmed modules once: a report run in it must not thaw them."""
+    import gc
+
+    from slawriter.process import fewer_collections
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with fewer_collections():
+            pass
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_a_report_puts_the_collector_back(
+    capsys: pytest.CaptureFixture[str],
+    agreement: Path,  # noqa: F811
+) -> None:
+    import gc
+
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    code, out, _ = _report(capsys, agreement, MONTH / "history.csv")
+    assert code in (0, 1) and json.loads(out)["period"] == "2027-01"
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen

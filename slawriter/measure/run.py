@@ -50,7 +50,7 @@ from slawriter.measure.report import (
 from slawriter.model.agreement import Agreement
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.provider import Provider
-from slawriter.process import give_back_memory
+from slawriter.process import fewer_collections, give_back_memory
 from slawriter.render import registry
 from slawriter.text.words import plural
 
@@ -397,49 +397,52 @@ def measure_files(
             if path is not None:
                 hashes[str(path)] = file_hash(path)
 
-    report = compute(inputs, step, meanwhile)
-    # What the figures took (two threads' worth for a large month) is given back before
-    # --compare and the documents add their own.
-    give_back_memory()
-    # --compare, the forecast and the evidence file: measure/compare.py, forecast.py, evidence.py.
-    from slawriter.measure.forecast import add_forecast
+    with fewer_collections():
+        report = compute(inputs, step, meanwhile)
+        # What the figures took (two threads' worth for a large month) is given back before
+        # --compare and the documents add their own.
+        give_back_memory()
+        # --compare, the forecast and the evidence file: measure/compare.py, forecast.py,
+        # evidence.py.
+        from slawriter.measure.forecast import add_forecast
 
-    add_forecast(report, loaded.agreement, loaded.provider)
-    if compare:
-        from slawriter.measure.compare import Source, add_comparison
+        add_forecast(report, loaded.agreement, loaded.provider)
+        if compare:
+            from slawriter.measure.compare import Source, add_comparison
 
-        source = Source(tickets, preset, mapping, library.root, response_as_resolution)
-        add_comparison(report, loaded.agreement, loaded.provider, source)
-    # The ticket columns and every verdict are for --compare only (the documents, the JSON and
-    # the evidence read the figures): let go, they are most of a big report's memory.
-    report.ticket_data, report.measured = None, None
-    text: Ahead[None] | None = None
-    sink: BinaryIO | None = None
-    if json and out_dir is not None and report.tickets_read >= JSON_AHEAD_TICKETS and can_fork():
-        text, sink = _json_ahead(report)
-    try:
-        written = _documents(
-            report, loaded, agreement_path, library, tickets, outages, history, updates,
-            mapping, preset, response_as_resolution, out_dir, formats, step, force, hashes,
-        )  # fmt: skip
-        if text is not None and sink is not None:
-            try:
-                text.result()
-                sink.seek(0)
-            except OSError:  # the temporary file could not be written (a full disk)
+            source = Source(tickets, preset, mapping, library.root, response_as_resolution)
+            add_comparison(report, loaded.agreement, loaded.provider, source)
+        # The ticket columns and every verdict are for --compare only (the documents, the JSON and
+        # the evidence read the figures): let go, they are most of a big report's memory.
+        report.ticket_data, report.measured = None, None
+        text: Ahead[None] | None = None
+        sink: BinaryIO | None = None
+        large = report.tickets_read >= JSON_AHEAD_TICKETS
+        if json and out_dir is not None and large and can_fork():
+            text, sink = _json_ahead(report)
+        try:
+            written = _documents(
+                report, loaded, agreement_path, library, tickets, outages, history, updates,
+                mapping, preset, response_as_resolution, out_dir, formats, step, force, hashes,
+            )  # fmt: skip
+            if text is not None and sink is not None:
+                try:
+                    text.result()
+                    sink.seek(0)
+                except OSError:  # the temporary file could not be written (a full disk)
+                    sink.close()
+                    sink = None  # the JSON is made in memory below, as for a small report
+        except BaseException:
+            if sink is not None:
                 sink.close()
-                sink = None  # the JSON is made in memory below, as for a small report
-    except BaseException:
+            raise
+        finally:
+            if text is not None:
+                text.cancel()
         if sink is not None:
-            sink.close()
-        raise
-    finally:
-        if text is not None:
-            text.cancel()
-    if sink is not None:
-        return Measured(report, written, loaded.warnings, json_file=sink)
-    json_text = report_json_text(report) if json else None
-    return Measured(report, written, loaded.warnings, json_text)
+            return Measured(report, written, loaded.warnings, json_file=sink)
+        json_text = report_json_text(report) if json else None
+        return Measured(report, written, loaded.warnings, json_text)
 
 
 def _json_ahead(report: Report) -> tuple[Ahead[None] | None, BinaryIO | None]:
