@@ -256,6 +256,24 @@ def test_a_byte_no_encoding_defines_is_a_message_with_its_line(
     assert "export the file again as UTF-8" in err
 
 
+def test_a_byte_no_encoding_defines_past_the_first_megabyte_names_its_line(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The line and column are counted only when a byte fails: across reading blocks too."""
+    from slawriter.errors import InputError
+    from slawriter.measure.importer import detect_encoding
+
+    path = workdir / "long.csv"
+    rows = [f"T{n},P3,2027-01-05 09:00,,,Service desk\n" for n in range(40_000)]  # ~1.5 MB
+    with path.open("wb") as handle:
+        handle.write(b"id,priority,created,responded,resolved,service\n")
+        handle.write("".join(rows).encode("ascii"))
+        handle.write(b"T40000,P3,2027-01-05 09:00,\x81,,Service desk\n")
+    assert path.stat().st_size > 1024 * 1024
+    with pytest.raises(InputError, match=r"long\.csv:40002:28: the byte 0x81 "):
+        detect_encoding(path, "long.csv")
+
+
 def test_a_5001_digit_priority_is_a_rejected_row(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

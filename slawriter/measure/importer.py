@@ -208,7 +208,7 @@ def _decodes(path: Path, encoding: str) -> tuple[int, int, int] | None:
     import codecs
 
     decoder = codecs.getincrementaldecoder(encoding)()
-    line, line_start, offset = 1, 0, 0
+    offset = 0
     with path.open("rb") as handle:
         block = handle.read(_BLOCK)
         while block:
@@ -219,17 +219,23 @@ def _decodes(path: Path, encoding: str) -> tuple[int, int, int] | None:
                 decoder.decode(block, final=not following)
             except UnicodeDecodeError as error:
                 at = max(0, min(error.start, len(block) - 1))
-                before = block[:at]
-                line += before.count(b"\n")
-                if b"\n" in before:
-                    line_start = offset + before.rfind(b"\n") + 1
-                return block[at], line, offset + at - line_start + 1
+                return block[at], *_line_and_column(path, offset + at)
+            offset += len(block)
+            block = following
+    return None
+
+
+def _line_and_column(path: Path, at: int) -> tuple[int, int]:
+    """The line and column (from 1) of the byte at offset ``at``: counted only when needed
+    (a file that decodes, almost every one, is not counted)."""
+    line, line_start, offset = 1, 0, 0
+    with path.open("rb") as handle:
+        while offset < at and (block := handle.read(min(_BLOCK, at - offset))):
             line += block.count(b"\n")
             if b"\n" in block:
                 line_start = offset + block.rfind(b"\n") + 1
             offset += len(block)
-            block = following
-    return None
+    return line, at - line_start + 1
 
 
 def detect_encoding(path: Path, name: str | None = None) -> str:
