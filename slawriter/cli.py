@@ -204,19 +204,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-# Objects the cyclic garbage collector may let build up between collections: a command makes
-# ~75,000 (validate), ~100,000 (check) and ~150,000 (render) long-lived objects (imports,
-# pydantic schemas, year tables, compiled templates, the document), so Python's default of a
-# collection every 700 made 120-200 collections and a full one: 20-45 ms of CPU for validate
-# and check, ~70 ms for render, spent finding no garbage. Cycles are still collected, less
-# often (a batch or a portfolio still collects every 200,000 new objects).
-GC_YOUNG_OBJECTS = 200_000
-
-
 def _collect_less() -> None:
     """Fewer garbage collections for a command line process (not for a caller's process)."""
+    from slawriter.process import YOUNG_THRESHOLD
+
     _, middle, old = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_OBJECTS, middle, old)
+    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
 
 
 def _exit(code: int) -> NoReturn:
