@@ -167,6 +167,31 @@ def test_compare_pause_reduced_hours_and_not_explained(
     assert "not explained" in markdown
 
 
+def test_compare_reads_an_ids_first_row_of_the_export(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An id the export repeats is compared on its first row, and named by that row's line."""
+    export = tmp_path / "desk.csv"
+    export.write_text(
+        "Ref,Sev,Opened,First touch,Fixed,Waiting,Resolution breached\n"
+        # 1 hour of 8: met by the contract; the desk's first row says breached.
+        "403,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,yes\n"
+        "404,P2,2027-01-13 10:00,2027-01-13 10:15,2027-01-13 11:00,,no\n"
+        "403,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,no\n",
+        encoding="utf-8",
+    )
+    code, body, _ = _json(capsys, str(agreement), "--tickets", str(export), "--mapping",
+                          str(FIXTURES / "desk.yaml"), "--period", "2027-01", "--as-of", AS_OF,
+                          "--compare")  # fmt: skip
+    assert code in (0, 1)
+    result = body["comparison"]
+    assert (result["compared"], result["agreed"]) == (2, 1)
+    [item] = result["disagreements"]
+    assert (item["id"], item["line"], item["desk_value"]) == ("403", 2, "yes")
+
+
 def test_compare_without_a_verdict_column_is_refused(
     agreement: Path,  # noqa: F811
     tmp_path: Path,
