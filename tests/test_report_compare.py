@@ -192,6 +192,31 @@ def test_compare_reads_an_ids_first_row_of_the_export(
     assert (item["id"], item["line"], item["desk_value"]) == ("403", 2, "yes")
 
 
+def test_compare_names_the_physical_line_past_a_field_over_two_lines(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As every other message of the report: the line a record starts on in the file, which
+    a quoted field typed over two lines moves on by one."""
+    export = tmp_path / "desk.csv"
+    export.write_text(
+        "Ref,Sev,Opened,First touch,Fixed,Waiting,Resolution breached,Note\n"
+        '404,P2,2027-01-13 10:00,2027-01-13 10:15,2027-01-13 11:00,,no,"two\nlines"\n'
+        "403,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,yes,\n"
+        "405,P2,2027-01-14 10:00,2027-01-14 10:15,2027-01-14 11:00,,maybe,\n",
+        encoding="utf-8",
+    )
+    code, body, _ = _json(capsys, str(agreement), "--tickets", str(export), "--mapping",
+                          str(FIXTURES / "desk.yaml"), "--period", "2027-01", "--as-of", AS_OF,
+                          "--compare")  # fmt: skip
+    assert code in (0, 1)
+    [item] = body["comparison"]["disagreements"]
+    assert (item["id"], item["line"]) == ("403", 4)
+    [unreadable] = body["comparison"]["unreadable"]
+    assert unreadable.split(": ")[0].endswith("desk.csv:5")
+
+
 def test_compare_without_a_verdict_column_is_refused(
     agreement: Path,  # noqa: F811
     tmp_path: Path,

@@ -41,7 +41,7 @@ from slawriter.clock.engine import Calendar
 from slawriter.errors import InputError
 from slawriter.files.output import display_path
 from slawriter.measure.batch import NOT_A_TIME
-from slawriter.measure.importer import _read_columns, shown
+from slawriter.measure.importer import _read_columns, record_lines, shown
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.report import Report
 from slawriter.model.agreement import Agreement
@@ -371,7 +371,7 @@ def add_comparison(
             f"--compare: {name} has none of the verdict columns {mapping.origin} names "
             f"({listed}), so there is nothing to compare"
         )
-    rows = _Rows.of(chunks, present)
+    rows = _Rows.of(chunks, present, inputs.tickets)
     del chunks
     result = _compare(report, agreement, provider, inputs, rows, present, wanted, name)
     report.extra_json["comparison"] = result
@@ -386,9 +386,10 @@ class _Rows:
     values: dict[str, list[str]]  # verdict column -> each row's text
     first: Any  # the distinct ids, as written (a pandas Index) -> ...
     first_row: Any  # ... the row each is first on
+    lines: Any  # numpy array: each row's physical line (a quoted field may span lines)
 
     @classmethod
-    def of(cls, chunks: list[dict[str, Any]], present: list[str]) -> _Rows:
+    def of(cls, chunks: list[dict[str, Any]], present: list[str], path: Path) -> _Rows:
         import numpy as np
         import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
@@ -402,7 +403,8 @@ class _Rows:
         codes, distinct = pd.factorize(ids, use_na_sentinel=False)
         _, first_row = np.unique(codes, return_index=True)  # codes number ids as first seen
         values = {kind: joined(kind).tolist() for kind in present}
-        return cls(values, pd.Index(distinct), first_row)
+        lines = record_lines(path, len(ids))
+        return cls(values, pd.Index(distinct), first_row, lines)
 
     def rows_of(self, ids: Any) -> list[int]:
         """The row each of ``ids`` is first on in the export (-1: not there)."""
@@ -556,7 +558,7 @@ def _compare(
     ):
         if row < 0:
             continue
-        line = row + 2  # as the export's rows were numbered: one line each, after the header
+        line = int(rows.lines[row])
         ours: dict[str, tuple[int, bool, int]] = {}  # target: position, breached, target_s
         for target in ("response", "resolution"):
             found = decided[target][index]
