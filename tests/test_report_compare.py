@@ -167,26 +167,37 @@ def test_compare_pause_reduced_hours_and_not_explained(
     assert "not explained" in markdown
 
 
+def _compare_desk(
+    capsys: pytest.CaptureFixture[str],
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    export_text: str,
+) -> dict[str, Any]:
+    """report --compare on an export typed here, read by fixtures/compare/desk.yaml."""
+    export = tmp_path / "desk.csv"
+    export.write_text(export_text, encoding="utf-8")
+    code, body, err = _json(capsys, str(agreement), "--tickets", str(export), "--mapping",
+                            str(FIXTURES / "desk.yaml"), "--period", "2027-01", "--as-of",
+                            AS_OF, "--compare")  # fmt: skip
+    assert code in (0, 1), err
+    result: dict[str, Any] = body["comparison"]
+    return result
+
+
 def test_compare_reads_an_ids_first_row_of_the_export(
     agreement: Path,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """An id the export repeats is compared on its first row, and named by that row's line."""
-    export = tmp_path / "desk.csv"
-    export.write_text(
+    result = _compare_desk(
+        capsys, agreement, tmp_path,
         "Ref,Sev,Opened,First touch,Fixed,Waiting,Resolution breached\n"
         # 1 hour of 8: met by the contract; the desk's first row says breached.
         "403,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,yes\n"
         "404,P2,2027-01-13 10:00,2027-01-13 10:15,2027-01-13 11:00,,no\n"
         "403,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,no\n",
-        encoding="utf-8",
-    )
-    code, body, _ = _json(capsys, str(agreement), "--tickets", str(export), "--mapping",
-                          str(FIXTURES / "desk.yaml"), "--period", "2027-01", "--as-of", AS_OF,
-                          "--compare")  # fmt: skip
-    assert code in (0, 1)
-    result = body["comparison"]
+    )  # fmt: skip
     assert (result["compared"], result["agreed"]) == (2, 1)
     [item] = result["disagreements"]
     assert (item["id"], item["line"], item["desk_value"]) == ("403", 2, "yes")
@@ -199,21 +210,16 @@ def test_compare_names_the_physical_line_past_a_field_over_two_lines(
 ) -> None:
     """As every other message of the report: the line a record starts on in the file, which
     a quoted field typed over two lines moves on by one."""
-    export = tmp_path / "desk.csv"
-    export.write_text(
+    result = _compare_desk(
+        capsys, agreement, tmp_path,
         "Ref,Sev,Opened,First touch,Fixed,Waiting,Resolution breached,Note\n"
         '404,P2,2027-01-13 10:00,2027-01-13 10:15,2027-01-13 11:00,,no,"two\nlines"\n'
         "403,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,yes,\n"
         "405,P2,2027-01-14 10:00,2027-01-14 10:15,2027-01-14 11:00,,maybe,\n",
-        encoding="utf-8",
-    )
-    code, body, _ = _json(capsys, str(agreement), "--tickets", str(export), "--mapping",
-                          str(FIXTURES / "desk.yaml"), "--period", "2027-01", "--as-of", AS_OF,
-                          "--compare")  # fmt: skip
-    assert code in (0, 1)
-    [item] = body["comparison"]["disagreements"]
+    )  # fmt: skip
+    [item] = result["disagreements"]
     assert (item["id"], item["line"]) == ("403", 4)
-    [unreadable] = body["comparison"]["unreadable"]
+    [unreadable] = result["unreadable"]
     assert unreadable.split(": ")[0].endswith("desk.csv:5")
 
 
