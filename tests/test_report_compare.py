@@ -223,6 +223,41 @@ def test_compare_names_the_physical_line_past_a_field_over_two_lines(
     assert unreadable.split(": ")[0].endswith("desk.csv:5")
 
 
+def test_compare_names_the_physical_line_when_the_file_has_no_last_line_end(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One field over two lines and no line end after the last row: the lines are counted,
+    not taken for one a record (the line ends alone number as many as the records)."""
+    result = _compare_desk(
+        capsys, agreement, tmp_path,
+        "Ref,Sev,Opened,First touch,Fixed,Waiting,Resolution breached,Note\n"
+        '404,P2,2027-01-13 10:00,2027-01-13 10:15,2027-01-13 11:00,,no,"two\nlines"\n'
+        "403,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,yes,\n"
+        "405,P2,2027-01-14 10:00,2027-01-14 10:15,2027-01-14 11:00,,maybe,",
+    )  # fmt: skip
+    [item] = result["disagreements"]
+    assert (item["id"], item["line"]) == ("403", 4)
+    [unreadable] = result["unreadable"]
+    assert unreadable.split(": ")[0].endswith("desk.csv:5")
+
+
+def test_compare_on_an_export_of_only_its_header_compares_nothing(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """pandas fails on a file of nothing but a header when the last column is read: such an
+    export is an empty one, not an internal error (exit 70)."""
+    result = _compare_desk(
+        capsys, agreement, tmp_path,
+        "Ref,Sev,Opened,First touch,Fixed,Waiting,Resolution breached\n",
+    )  # fmt: skip
+    assert (result["compared"], result["agreed"], result["disagreements"]) == (0, 0, [])
+    assert result["columns"] == {"resolution_breached": "Resolution breached"}
+
+
 def test_compare_without_a_verdict_column_is_refused(
     agreement: Path,  # noqa: F811
     tmp_path: Path,

@@ -420,6 +420,22 @@ def _chunks(
                 yield {canonical: column(frame, indices) for canonical, indices in found.items()}
     except (ValueError, pd.errors.ParserError) as error:
         raise InputError(f"{name}: not a readable CSV file ({error})") from None
+    except IndexError:
+        # pandas (3.1) fails so on a file of nothing but its header line when the columns
+        # read include its last one; otherwise it gives one table without rows, as here.
+        if not _only_a_header(path):
+            raise
+        yield {
+            canonical: pd.Series([], dtype="category" if indices[0] in categorical else object)
+            for canonical, indices in found.items()
+        }
+
+
+def _only_a_header(path: Path) -> bool:
+    """Whether nothing follows the file's first line."""
+    with path.open("rb") as handle:
+        handle.readline(MAX_HEADER_LINE + 1)
+        return handle.read(1) == b""
 
 
 def count_line_ends(path: Path) -> int:
@@ -444,7 +460,9 @@ def record_lines(path: Path, records: int, counted: int | None = None) -> npt.ND
     # The usual file has one line per record: counting line ends (0.2 s for a million rows)
     # says so, and the quotes need not be counted.
     ends = count_line_ends(path) if counted is None else counted
-    if ends <= records + 1:
+    # Lines, not line ends: the last line need not end in one.
+    lines = ends + (0 if _ends_with_newline(path, path.stat().st_size) else 1)
+    if lines <= records + 1:
         return plain
     starts: list[npt.NDArray[np.int64]] = []
     quotes = 0  # quote characters before the block
