@@ -51,15 +51,17 @@ def fewer_collections() -> Iterator[None]:
     hundreds of thousands of objects that live as long as it does, beside the modules it
     imported, and collected every 700 allocations, each collection of the oldest visiting
     all of them again, they cost a million-ticket report 0.8 s and freed almost nothing.
-    Afterwards both are as they were; objects frozen before the block (a daemon's warmed
-    modules) stay frozen."""
-    thaw = gc.get_freeze_count() == 0
+
+    Afterwards both are as they were. Where objects were frozen already (a daemon's warmed
+    modules), none are frozen: what the block froze could not be thawed apart from them."""
+    freeze = gc.get_freeze_count() == 0
     thresholds = gc.get_threshold()
-    gc.freeze()
+    if freeze:
+        gc.freeze()
     gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        if thaw:
+        if freeze:
             gc.unfreeze()

@@ -395,18 +395,29 @@ def test_fewer_collections_skips_old_objects_and_puts_the_collector_back() -> No
     assert gc.get_freeze_count() == frozen
 
 
-def test_fewer_collections_leaves_objects_frozen_before_it_frozen() -> None:
-    """A daemon freezes its warmed modules once: a report run in it must not thaw them."""
+def test_fewer_collections_leaves_objects_frozen_before_it_as_they_were() -> None:
+    """A daemon freezes its warmed modules once: a report run in it neither thaws them nor
+    freezes more for good (a cycle made before the block is still collected after it)."""
     import gc
+    import weakref
 
     from slawriter.process import fewer_collections
+
+    class Node:
+        partner: object
 
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
+        cycle = Node()
+        cycle.partner = cycle
+        gone = weakref.ref(cycle)
+        del cycle
         with fewer_collections():
             pass
-        assert gc.get_freeze_count() >= frozen
+        assert gc.get_freeze_count() == frozen
+        gc.collect()
+        assert gone() is None
     finally:
         gc.unfreeze()
 
