@@ -202,9 +202,9 @@ class Outages:
 _BLOCK = 1024 * 1024
 
 
-def _decodes(path: Path, encoding: str) -> tuple[int, int, int] | None:
-    """None when the whole file decodes; else the byte, line and column of the first that
-    does not. Read a block at a time: an export may be larger than memory allows."""
+def _decodes(path: Path, encoding: str) -> tuple[int, int] | None:
+    """None when the whole file decodes; else the first byte that does not, and its offset.
+    Read a block at a time: an export may be larger than memory allows."""
     import codecs
 
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -219,7 +219,7 @@ def _decodes(path: Path, encoding: str) -> tuple[int, int, int] | None:
                 decoder.decode(block, final=not following)
             except UnicodeDecodeError as error:
                 at = max(0, min(error.start, len(block) - 1))
-                return block[at], *_line_and_column(path, offset + at)
+                return block[at], offset + at
             offset += len(block)
             block = following
     return None
@@ -250,7 +250,8 @@ def detect_encoding(path: Path, name: str | None = None) -> str:
     wrong = _decodes(path, "cp1252")
     if wrong is None:
         return "cp1252"
-    byte, line, column = wrong
+    byte, at = wrong
+    line, column = _line_and_column(path, at)
     raise InputError(
         f"{name or path}:{line}:{column}: the byte 0x{byte:02X} is a character neither in UTF-8 "
         "nor in Windows-1252, the two encodings an export is read in: export the file again "
