@@ -258,6 +258,27 @@ def test_compare_on_an_export_of_only_its_header_compares_nothing(
     assert result["columns"] == {"resolution_breached": "Resolution breached"}
 
 
+def test_compare_prints_an_id_as_typed_even_an_emoji_code(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """rich turns ':warning:' into a sign unless told not to: an id is the export's text."""
+    export = tmp_path / "desk.csv"
+    export.write_text(
+        "Ref,Sev,Opened,First touch,Fixed,Waiting,Resolution breached\n"
+        ":warning:,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,yes\n",
+        encoding="utf-8",
+    )
+    code = main(["report", str(agreement), "--tickets", str(export), "--mapping",
+                 str(FIXTURES / "desk.yaml"), "--period", "2027-01", "--as-of", AS_OF,
+                 "--compare", "--out", str(tmp_path / "out"), "--format", "md"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "  :warning: (P2 resolution): helpdesk: breached (yes), contract: met" in out
+    assert "\N{WARNING SIGN}" not in out
+
+
 def test_compare_without_a_verdict_column_is_refused(
     agreement: Path,  # noqa: F811
     tmp_path: Path,

@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     from slawriter.policy.targets import promises
     from slawriter.text.words import plural
 
-    console = Console(highlight=False, soft_wrap=True)
-    warnings = Console(stderr=True, highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, emoji=False)
+    warnings = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     quiet = getattr(args, "quiet", False)  # -q: only problems (drift); warnings still shown
     loaded = load_agreement(args.agreement, Library.locate(args.library))
     if args.check is not None:

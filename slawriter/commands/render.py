@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
 
         from slawriter.render.fonts import describe, font_advice
 
-        err = RichConsole(stderr=True, highlight=False, soft_wrap=True)
+        err = RichConsole(stderr=True, highlight=False, soft_wrap=True, emoji=False)
         for pdf, characters in outcome.missing_glyphs:
             err.print(
                 f"Warning: {display_path(pdf)}: no installed font has {describe(characters)}: "
@@ -201,7 +201,9 @@ def _to_stdout(args: argparse.Namespace) -> int:
         provenance_appendix=args.provenance_appendix,
     )
     if not getattr(args, "quiet", False):
-        print_findings(Console(stderr=True, highlight=False), args.agreements[0], findings)
+        print_findings(
+            Console(stderr=True, highlight=False, emoji=False), args.agreements[0], findings
+        )
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()

@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     formats = parse_report_formats(args.format)
     as_of = parse_moment(args.as_of, "--as-of") if args.as_of else datetime.now(UTC)
     out_dir: Path | None = args.out if args.out or args.json else Path("reports")
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
     with ExitStack() as stack:
         stages = 2 + (args.outages is not None) + (2 if out_dir is not None else 0)
         stages += (args.status_history is not None) + (args.updates is not None)
@@ -200,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
     elif measured.json_text is not None:
         # Compact: the C encoder writes a million-ticket report in a fraction of a second.
         sys.stdout.write(measured.json_text + "\n")
-    console = err if args.json else Console(highlight=False, soft_wrap=True)
+    console = err if args.json else Console(highlight=False, soft_wrap=True, emoji=False)
     tickets = sum(p.tickets for p in report.total.priorities.values())
     console.print(
         f"{display_path(args.agreement)} {report.period}: {plural(tickets, 'ticket')} measured, "

@@ -191,7 +191,7 @@ def _table(body: dict[str, Any]) -> None:
             money(money_total["target_credits"], currency), money(money_total["owed"], currency),
             money(money_total["at_risk"], currency), "", style="bold",
         )  # fmt: skip
-    console = Console(highlight=False, width=120)
+    console = Console(highlight=False, width=120, emoji=False)
     console.print(table)
     for number, note in enumerate(notes, start=1):
         console.print(f"[{number}] {note}", markup=False)

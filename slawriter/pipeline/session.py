@@ -79,7 +79,7 @@ class Session:
         self.warm = warm  # a server's files read once per change (pipeline/warm.py)
         self.prompter = prompter
         self.today = today
-        self.console = console or Console(highlight=False, soft_wrap=True)
+        self.console = console or Console(highlight=False, soft_wrap=True, emoji=False)
         self.path: Path | None = None
         self.data: CommentedMap | None = None
         self.announced = False

@@ -3,9 +3,9 @@ importing rich (~18 ms of CPU, a twentieth of `check`) when the output is a file
 
 Off a terminal rich prints no colour: a line is its markup with the style tags taken out and
 escaped brackets unescaped. Anything else rich would change on the way is left to rich itself,
-line by line: other markup, an emoji code (``:name:``, replaced even without markup), a tab
-(expanded) or a control character (dropped). tests/test_console.py compares both on awkward
-text.
+line by line: other markup, a tab (expanded) or a control character (dropped).
+tests/test_console.py compares both on awkward text. Emoji codes (``:name:``) are printed as
+typed, never replaced: a ticket id or a status in a message is the export's own text.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ class Console(Protocol):
 # in the form rich normalises a closing tag's name to (so an opening tag closes the same way).
 _TAGS = re.compile(r"((\\*)\[([a-z#/@][^[]*?)])")
 _STYLES = re.compile(r"(?:bold )?(?:red|green|yellow|cyan|blue|magenta)|bold|italic|dim")
-# What rich may change in a text it prints: emoji codes (replaced even without markup), tabs
-# (expanded), control characters (dropped): such lines go to rich itself.
-_RICH_CHANGES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]|:\S*?:")
+# What rich may change in a text it prints: tabs (expanded), control characters (dropped):
+# such lines go to rich itself.
+_RICH_CHANGES = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 
 
 def _unmarked(markup: str) -> str | None:
@@ -73,7 +73,7 @@ def _unmarked(markup: str) -> str | None:
 def rich_console() -> RichConsole:
     from rich.console import Console as RichConsole
 
-    return RichConsole(highlight=False, soft_wrap=True)
+    return RichConsole(highlight=False, soft_wrap=True, emoji=False)
 
 
 def _plain_output() -> bool:
@@ -89,7 +89,7 @@ def _plain_output() -> bool:
 
 
 class PlainConsole:
-    """``rich.console.Console(highlight=False, soft_wrap=True)`` off a terminal."""
+    """``rich.console.Console(highlight=False, soft_wrap=True, emoji=False)`` off a terminal."""
 
     def __init__(self) -> None:
         self._rich: RichConsole | None = None

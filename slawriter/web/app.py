@@ -151,7 +151,9 @@ class State:
     def session(self, wanted: Wanted) -> Session:
         from rich.console import Console
 
-        console = Console(file=io.StringIO(), width=100, highlight=False, soft_wrap=True)
+        console = Console(
+            file=io.StringIO(), width=100, highlight=False, soft_wrap=True, emoji=False
+        )
         return Session(wanted, None, self.today(), console, self.warm)
 
     def wanted(self, **kwargs: Any) -> Wanted:

@@ -86,7 +86,7 @@ class Terminal:
     """Asks questions in a terminal. ``console`` prints headings, help and tables."""
 
     def __init__(self, console: Console | None = None) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or Console(highlight=False, emoji=False)
 
     @property
     def width(self) -> int:
