@@ -274,6 +274,50 @@ def test_a_byte_no_encoding_defines_past_the_first_megabyte_names_its_line(
         detect_encoding(path, "long.csv")
 
 
+def test_a_control_character_in_an_export_is_shown_in_every_document(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """XML cannot hold a \\x01: the rejected row that quotes it was a refused Word file (an
+    internal error, exit 70). Each document shows the character's control picture."""
+    import html
+
+    import docx
+
+    tickets = workdir / "control.csv"
+    tickets.write_text(
+        "id,priority,created,responded,resolved,service,paused\n"
+        "A,P2,2027-01-06 16:40,2027-01-06 17:20,2027-01-07 14:10,email,\n"
+        "B,\x01P2,2027-01-06 16:40,2027-01-06 17:20,2027-01-07 14:10,email,\n",
+        encoding="utf-8",
+    )
+    out = workdir / "out"
+    code, _, err = report(capsys, tickets, "--out", str(out), "--format", "docx,md,html")
+    assert code == 1, err
+    quoted = "unknown priority '\N{SYMBOL FOR START OF HEADING}P2'"
+    [word] = out.glob("*.docx")
+    cells = [cell.text for table in docx.Document(str(word)).tables for row in table.rows
+             for cell in row.cells]  # fmt: skip
+    assert any(quoted in cell for cell in cells)
+    assert quoted in next(out.glob("*.md")).read_text(encoding="utf-8")
+    page = next(out.glob("*.html")).read_text(encoding="utf-8")
+    assert quoted in html.unescape(page)
+
+
+def test_a_byte_that_is_not_utf8_after_a_byte_order_mark_is_a_message_with_its_line(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A BOM says UTF-8: a Windows-1252 'é' after one was an internal error (exit 70)."""
+    tickets = workdir / "marked.csv"
+    tickets.write_bytes(
+        b"\xef\xbb\xbfid,priority,created,responded,resolved,service,paused\n"
+        b"A,P2,2027-01-06 16:40,2027-01-06 17:20,2027-01-07 14:10,caf\xe9,\n"
+    )
+    code, _, err = report(capsys, tickets)
+    assert code == 2
+    assert "marked.csv:2:60: the byte 0xE9 is not UTF-8, which the file's first bytes" in err
+    assert "Traceback" not in err and "internal error" not in err
+
+
 def test_a_5001_digit_priority_is_a_rejected_row(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,7 @@ HTML, PDF), with the charts from :mod:`.charts` as pictures.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -52,8 +53,21 @@ REJECTED_SHOWN = 200
 CHART_WIDTH_MM = 160
 
 
+# Characters XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return, and
+# U+FFFE and U+FFFF. A cell of an export may carry one (a stray \x01 in a priority), and the
+# report quotes it; Word's file would be refused (python-docx raises). Each control is shown
+# as its Unicode control picture (U+2401 for \x01), the other two as U+FFFD, in every
+# format alike.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _visible(found: re.Match[str]) -> str:
+    code = ord(found[0])
+    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
+
+
 def _text(text: str, bold: bool = False) -> Inline:
-    return (Run(text, bold=bold),)
+    return (Run(_NOT_XML.sub(_visible, text), bold=bold),)
 
 
 def _para(text: str, bold: bool = False) -> Paragraph:

@@ -239,14 +239,24 @@ def _line_and_column(path: Path, at: int) -> tuple[int, int]:
 
 
 def detect_encoding(path: Path, name: str | None = None) -> str:
-    """utf-8-sig when the file starts with a BOM; else utf-8 if it decodes; else cp1252.
+    """utf-8-sig when the file starts with a BOM (and then decodes); else utf-8 if it
+    decodes; else cp1252.
 
-    InputError (with the line of the first byte that fits neither) when it is neither."""
+    InputError (with the line of the first byte that fits neither, or that is not UTF-8 in
+    a file that starts with a BOM) when it is neither."""
     with path.open("rb") as handle:
-        if handle.read(3) == b"\xef\xbb\xbf":
-            return "utf-8-sig"
-    if _decodes(path, "utf-8") is None:
-        return "utf-8"
+        marked = handle.read(3) == b"\xef\xbb\xbf"
+    wrong = _decodes(path, "utf-8")  # a byte order mark is UTF-8 too (U+FEFF)
+    if wrong is None:
+        return "utf-8-sig" if marked else "utf-8"
+    if marked:  # it says UTF-8: another encoding is not guessed
+        byte, at = wrong
+        line, column = _line_and_column(path, at)
+        raise InputError(
+            f"{name or path}:{line}:{column}: the byte 0x{byte:02X} is not UTF-8, which the "
+            "file's first bytes (a UTF-8 byte order mark) say it is written in: export the "
+            "file again as UTF-8 (in Excel: Save As, 'CSV UTF-8')"
+        )
     wrong = _decodes(path, "cp1252")
     if wrong is None:
         return "cp1252"
