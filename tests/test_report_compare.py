@@ -204,39 +204,22 @@ def test_compare_reads_an_ids_first_row_of_the_export(
     assert (item["id"], item["line"], item["desk_value"]) == ("403", 2, "yes")
 
 
+@pytest.mark.parametrize("last_line_end", ["\n", ""])
 def test_compare_names_the_physical_line_past_a_field_over_two_lines(
     agreement: Path,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    last_line_end: str,
 ) -> None:
     """As every other message of the report: the line a record starts on in the file, which
-    a quoted field typed over two lines moves on by one."""
+    a quoted field typed over two lines moves on by one. Also with no line end after the
+    last row, where the line ends alone number as many as the records."""
     result, _ = _compare_desk(
         capsys, agreement, tmp_path,
         "Ref,Sev,Opened,First touch,Fixed,Waiting,Resolution breached,Note\n"
         '404,P2,2027-01-13 10:00,2027-01-13 10:15,2027-01-13 11:00,,no,"two\nlines"\n'
         "403,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,yes,\n"
-        "405,P2,2027-01-14 10:00,2027-01-14 10:15,2027-01-14 11:00,,maybe,\n",
-    )  # fmt: skip
-    [item] = result["disagreements"]
-    assert (item["id"], item["line"]) == ("403", 4)
-    [unreadable] = result["unreadable"]
-    assert unreadable.split(": ")[0].endswith("desk.csv:5")
-
-
-def test_compare_names_the_physical_line_when_the_file_has_no_last_line_end(
-    agreement: Path,  # noqa: F811
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """One field over two lines and no line end after the last row: the lines are counted,
-    not taken for one a record (the line ends alone number as many as the records)."""
-    result, _ = _compare_desk(
-        capsys, agreement, tmp_path,
-        "Ref,Sev,Opened,First touch,Fixed,Waiting,Resolution breached,Note\n"
-        '404,P2,2027-01-13 10:00,2027-01-13 10:15,2027-01-13 11:00,,no,"two\nlines"\n'
-        "403,P2,2027-01-12 10:00,2027-01-12 10:15,2027-01-12 11:00,,yes,\n"
-        "405,P2,2027-01-14 10:00,2027-01-14 10:15,2027-01-14 11:00,,maybe,",
+        "405,P2,2027-01-14 10:00,2027-01-14 10:15,2027-01-14 11:00,,maybe," + last_line_end,
     )  # fmt: skip
     [item] = result["disagreements"]
     assert (item["id"], item["line"]) == ("403", 4)
