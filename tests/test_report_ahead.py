@@ -36,6 +36,15 @@ BAD_ROWS = (
 )
 
 
+def _month_history(tmp_path: Path, more: str = "") -> Path:
+    """The month's status history (fixtures/month13), with ``more`` rows after it."""
+    history = tmp_path / "history.csv"
+    shutil.copy(MONTH / "history.csv", history)
+    with history.open("a", encoding="utf-8") as handle:
+        handle.write(more)
+    return history
+
+
 def _report(
     capsys: pytest.CaptureFixture[str],
     agreement: Path,  # noqa: F811
@@ -79,10 +88,7 @@ def test_forked_reading_gives_the_same_report_and_messages(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    history = tmp_path / "history.csv"
-    shutil.copy(MONTH / "history.csv", history)
-    with history.open("a", encoding="utf-8") as handle:
-        handle.write(BAD_ROWS)
+    history = _month_history(tmp_path, BAD_ROWS)
     alone, forked = _both_ways(capsys, monkeypatch, agreement, history)
     assert forked == alone
     code, out, err = forked
@@ -306,8 +312,7 @@ def test_response_and_resolution_judged_in_two_threads_give_the_same_report(
 
     from slawriter.measure import report
 
-    history = tmp_path / "history.csv"
-    shutil.copy(MONTH / "history.csv", history)
+    history = _month_history(tmp_path)
     alone = _report(capsys, agreement, history)
     threads: dict[object, str] = {}
     original = report._target_verdicts
@@ -334,11 +339,9 @@ def test_forked_reading_names_physical_lines_past_a_field_over_two_lines(
 ) -> None:
     """The line ends are counted while the child reads: a quoted reason typed over two lines
     still moves every later message one line down, as in one process."""
-    history = tmp_path / "history.csv"
-    shutil.copy(MONTH / "history.csv", history)
-    with history.open("a", encoding="utf-8") as handle:
-        handle.write('A1,2027-01-05 09:00,status,Open,Pending,"waiting on\nthe customer"\n')
-        handle.write(BAD_ROWS)
+    history = _month_history(
+        tmp_path, 'A1,2027-01-05 09:00,status,Open,Pending,"waiting on\nthe customer"\n' + BAD_ROWS
+    )
     alone, forked = _both_ways(capsys, monkeypatch, agreement, history)
     assert forked == alone
     first = len((MONTH / "history.csv").read_text(encoding="utf-8").splitlines()) + 1

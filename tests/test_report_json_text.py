@@ -14,7 +14,7 @@ import pytest
 from slawriter.library import Library
 from slawriter.measure.report import (
     BreachTable,
-    _breaches_text,
+    _breaches_parts,
     report_json,
     report_json_text,
 )
@@ -44,6 +44,15 @@ def _report_json(agreement_file: Path, tmp_path: Path) -> tuple[Path, int]:
         "--json",
     ])  # fmt: skip
     return tickets, code
+
+
+def _expected_json(agreement_file: Path, tickets: Path) -> bytes:
+    """The JSON text of the same report measured in this process, as the command prints it."""
+    measured = measure_files(
+        agreement_file, Library.locate(None), tickets=tickets, outages=None, period="2027-01",
+        as_of=datetime(2027, 2, 5, 12, tzinfo=UTC),
+    )  # fmt: skip
+    return (report_json_text(measured.report) + "\n").encode("utf-8")
 
 
 @pytest.mark.parametrize("period", ["2027-01", "2027-Q1"])  # a quarter: lists by month too
@@ -80,12 +89,10 @@ def test_numbers_as_the_encoder_writes_them() -> None:
         np.array([3600, 7200, 60, 0], dtype=np.int64),
         np.array([False, True, False, True]),
     )
-    assert _breaches_text(table) == json.dumps(table.as_json(), ensure_ascii=False)
+    assert "".join(_breaches_parts(table)) == json.dumps(table.as_json(), ensure_ascii=False)
 
 
 def test_breach_lists_written_a_part_at_a_time_join_to_the_same_text() -> None:
-    from slawriter.measure.report import _breaches_parts
-
     ids = np.array([f"T{i}" for i in range(7)], dtype=object)
     table = BreachTable(
         ids,
@@ -129,11 +136,7 @@ def test_report_json_on_standard_output_is_the_same_written_by_a_second_process(
     assert code == 0
     written = capfdbinary.readouterr().out
     assert made == ([True] if forked else [])
-    measured = measure_files(
-        agreement, Library.locate(None), tickets=tickets, outages=None, period="2027-01",
-        as_of=datetime(2027, 2, 5, 12, tzinfo=UTC),
-    )  # fmt: skip
-    assert written == (report_json_text(measured.report) + "\n").encode("utf-8")
+    assert written == _expected_json(agreement, tickets)
     assert '"id": "Ü-2"' in written.decode("utf-8")
 
 
@@ -197,11 +200,7 @@ def test_report_json_made_in_memory_when_no_temporary_file_can_be_written(
     tickets, code = _report_json(agreement, tmp_path)
     assert code == 0
     written = capfdbinary.readouterr().out
-    measured = measure_files(
-        agreement, Library.locate(None), tickets=tickets, outages=None, period="2027-01",
-        as_of=datetime(2027, 2, 5, 12, tzinfo=UTC),
-    )  # fmt: skip
-    assert written == (report_json_text(measured.report) + "\n").encode("utf-8")
+    assert written == _expected_json(agreement, tickets)
 
 
 @pytest.mark.parametrize("size", [3_000, 3_000_000])

@@ -70,13 +70,19 @@ def calendar_options(args: argparse.Namespace) -> CalendarOptions:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    import sys
 
     from slawriter.errors import EXIT_OK
     from slawriter.measure.questions import business_time
 
     answer = business_time(calendar_options(args), args.start, args.end, args.pause)
     print(json.dumps(answer.as_json(), indent=2) if args.json else "\n".join(answer.lines()))
-    for note in answer.notes:
-        sys.stderr.write(f"Warning: {note}.\n")
+    warn(answer.notes)
     return EXIT_OK
+
+
+def warn(notes: tuple[str, ...]) -> None:
+    """Each note (a year of public holidays only estimated) as a warning on standard error."""
+    import sys
+
+    for note in notes:
+        sys.stderr.write(f"Warning: {note}.\n")

@@ -45,9 +45,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
-    import sys
 
-    from slawriter.commands.clock import calendar_options
+    from slawriter.commands.clock import calendar_options, warn
     from slawriter.errors import EXIT_OK
     from slawriter.measure.questions import deadlines
 
@@ -57,6 +56,5 @@ def run(args: argparse.Namespace) -> int:
         if args.json
         else "\n".join(answer.lines())
     )
-    for note in answer.notes:
-        sys.stderr.write(f"Warning: {note}.\n")
+    warn(answer.notes)
     return EXIT_OK

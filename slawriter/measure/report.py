@@ -1471,11 +1471,6 @@ def _plain(table: BreachTable) -> bool:
 _BREACH_ROW = '{"id": %s, "line": %s, "target": %s, "business_s": %s, "target_s": %s, "open": %s}'
 
 
-def _breaches_text(table: BreachTable) -> str:
-    """The JSON of ``table.as_json()`` as json.dumps writes it."""
-    return "".join(_breaches_parts(table))
-
-
 def _breaches_parts(table: BreachTable, rows: int = 50_000) -> Iterator[str]:
     """The JSON of ``table.as_json()`` as json.dumps writes it (", " and ": ", floats by
     repr, NaN and Infinity as Python's encoder writes them), each column formatted by a C
