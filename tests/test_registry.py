@@ -290,3 +290,24 @@ def test_a_writer_sees_only_the_tree(documents: dict[str, Document], library: Li
     assert "left ⟦value⟧\n\nright\n" in markdown
     html = registry.render(changed, "html").decode("utf-8")
     assert '<div class="columns"><div class="column"><p>left <mark>value</mark></p></div>' in html
+
+
+def test_checking_formats_imports_only_the_writers_that_need_a_program() -> None:
+    """`--format docx,md,html` is checked before any work without importing those writers
+    (python-docx, docxtpl and jinja2 cost a report ~50 ms before its exports are read);
+    only pdf's writer has a check to run."""
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from slawriter.render import registry\n"
+        "registry.check_available(['docx', 'md', 'html'])\n"
+        "print(sorted(m for m in ('docx', 'docxtpl', 'slawriter.render.word', "
+        "'slawriter.render.html') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
+    assert registry.get("pdf").needs_program
+    assert not any(registry.get(name).needs_program for name in ("docx", "md", "html"))

@@ -436,3 +436,137 @@ def test_a_report_puts_the_collector_back(
     assert code in (0, 1) and json.loads(out)["period"] == "2027-01"
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == frozen
+
+
+# --- a large history cut in two: the second process reads the first part, this one the rest --
+
+
+def _cut_ways(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    agreement: Path,  # noqa: F811
+    history: Path,
+    at: int,
+) -> tuple[tuple[int, str, str], tuple[int, str, str], list[int | None]]:
+    """(in one process, cut at the first record from byte ``at``, the cuts made)."""
+    from slawriter.measure import importer
+
+    alone = _report(capsys, agreement, history)
+    cuts: list[int | None] = []
+
+    def cut_here(path: Path, share: int) -> int | None:
+        cuts.append(importer.split_point(path, at))
+        return cuts[-1]
+
+    monkeypatch.setattr(run, "HISTORY_AHEAD_BYTES", 0)
+    monkeypatch.setattr(run, "SMALLEST_PART", 0)
+    monkeypatch.setattr(run, "TICKET_BYTE_WORK", 0)  # however small the history: a cut
+    monkeypatch.setattr(run, "can_fork", lambda: True)  # cut on one core too: the same parts
+    monkeypatch.setattr(run, "split_point", cut_here)
+    return alone, _report(capsys, agreement, history), cuts
+
+
+# Every kind of row read in both parts: a quoted reason over two lines, blank and spaced
+# rows, a priority change, an unknown status, and each kind of row left out.
+MIXED_ROWS = (
+    BAD_ROWS
+    + "\n"
+    + "  A3,  2027-01-08 09:00,status,Open,Pending,\n"
+    + "A3,2027-01-08 09:30,priority,P3,P1,impact grew\n"
+    + BAD_ROWS.replace("Frobnicated", "Befuddled")
+    + 'A1,2027-01-09 09:00,status,Open,Pending,"waiting on\nthe customer"\n'
+    + BAD_ROWS
+)
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["A1,2027-01-05 11:00", "A2,2027-01-07 09:00", "ZZ9", "  A3", "A1,2027-01-09 09:00"],
+)
+def test_a_history_cut_in_two_gives_the_same_report_and_messages(
+    before: str,
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cut after the first record, in the month, before the rows left out, among them, and
+    just before the reason over two lines (no cut after a quote: it might be in a field)."""
+    history = _month_history(tmp_path, MIXED_ROWS)
+    data = history.read_bytes()
+    at = data.index(before.encode()) - 1  # the line end before the row: cut just before it
+    alone, cut, cuts = _cut_ways(capsys, monkeypatch, agreement, history, at)
+    assert cuts == [at + 1]
+    assert cut == alone
+    code, out, err = cut
+    assert code == 1
+    rejected = [row for row in json.loads(out)["rejected_rows"] if row["file"].endswith("y.csv")]
+    assert len(rejected) == 18  # six a copy of BAD_ROWS, each with its own line
+    assert len({row["line"] for row in rejected}) == 18
+    assert "'Frobnicated'" in err and "'Befuddled'" in err
+
+
+def test_a_cut_part_pandas_cannot_read_has_the_whole_file_read_and_its_message(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A quote left open in the last part: pandas' message counts rows from the part's start,
+    so the file is read again whole, and the message is the one it always gave."""
+    history = _month_history(tmp_path, BAD_ROWS + 'A1,"2027-01-09 09:00,status,Open,Pending,\n')
+    size = history.stat().st_size
+    alone, cut, cuts = _cut_ways(capsys, monkeypatch, agreement, history, size // 2)
+    assert cuts[0] is not None
+    assert cut == alone
+    code, _, err = cut
+    assert code == 2
+    assert "history.csv: not a readable CSV file" in err
+
+
+def test_split_point_cuts_only_between_records(tmp_path: Path) -> None:
+    from slawriter.measure.importer import split_point
+
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(b"ticket_id,time\nA1,2027-01-05 10:00\nA2,2027-01-05 11:00\nA3,x\n")
+    first_row = plain.read_bytes().index(b"A1")
+    second_row = plain.read_bytes().index(b"A2")
+    assert split_point(plain, first_row) == second_row  # the next record after the byte
+    assert split_point(plain, second_row - 1) == second_row  # the line end itself
+    assert split_point(plain, 3) is None  # within the header: no record before the cut
+    assert split_point(plain, plain.stat().st_size - 2) is None  # no record after it
+    assert split_point(plain, 0) is None
+    assert split_point(plain, plain.stat().st_size) is None
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_bytes(b'ticket_id,reason\nA1,"over\ntwo lines"\nA2,x\nA3,y\n')
+    assert split_point(quoted, quoted.read_bytes().index(b"A2")) is None  # a quote before
+    windows = tmp_path / "windows.csv"
+    windows.write_bytes(b"ticket_id,time\r\nA1,x\r\nA2,y\r\nA3,z\r\n")
+    assert split_point(windows, windows.read_bytes().index(b"A2")) == (
+        windows.read_bytes().index(b"A3")
+    )
+
+
+def test_a_history_cut_in_two_in_windows_1252_or_with_a_byte_order_mark(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The last part is read in the file's encoding, found from the whole file, and without
+    the byte order mark that only the first part has."""
+    text = (MONTH / "history.csv").read_text(encoding="utf-8") + BAD_ROWS.replace(
+        "Frobnicated", "Entwurf fertig – Kunde"
+    ).replace("ZZ9", "Zoë")
+    for name, data in (
+        ("cp1252.csv", text.encode("cp1252")),
+        ("bom.csv", b"\xef\xbb\xbf" + text.encode("utf-8")),
+    ):
+        history = tmp_path / name
+        history.write_bytes(data)
+        alone, cut, cuts = _cut_ways(capsys, monkeypatch, agreement, history, len(data) // 2)
+        monkeypatch.undo()
+        assert cuts[0] is not None
+        assert cut == alone
+        assert "no ticket 'Zoë'" in cut[1]
+        assert "'Entwurf fertig – Kunde'" in cut[2]

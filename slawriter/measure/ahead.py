@@ -66,6 +66,7 @@ class Ahead(Generic[T]):
             source, sink = os.pipe()
         except OSError:  # no descriptors left: the work is done here instead
             return
+        _widen(sink)
         parent = os.getpid()
         # The objects made so far are left out of garbage collections until the child is done:
         # a collection writes to every object it visits, and each page written would then be
@@ -156,6 +157,22 @@ class Ahead(Generic[T]):
         if self._unfreeze:  # as they were (a caller's own frozen objects stay frozen)
             gc.unfreeze()
             self._unfreeze = False
+
+
+# Linux's F_SETPIPE_SZ (fcntl.F_SETPIPE_SZ from Python 3.10, not on every platform), and
+# the largest pipe an unprivileged process may ask for by default (/proc/sys/fs/pipe-max-size).
+_SET_PIPE_SIZE = 1031
+PIPE_BYTES = 1024 * 1024
+
+
+def _widen(sink: int) -> None:
+    """A pipe of PIPE_BYTES rather than 64 KB where the system allows it: a result of
+    ~80 MB (a status history's columns) then comes across in a sixteenth of the hand-overs
+    between the processes (~0.05 s sooner). Elsewhere, or when refused, the pipe is as it was."""
+    with contextlib.suppress(OSError, ImportError):
+        import fcntl
+
+        fcntl.fcntl(sink, getattr(fcntl, "F_SETPIPE_SZ", _SET_PIPE_SIZE), PIPE_BYTES)
 
 
 def _outcome(work: Callable[[], object]) -> tuple[bool, object]:

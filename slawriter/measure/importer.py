@@ -16,6 +16,8 @@ Rows where every field is empty are skipped without comment.
 from __future__ import annotations
 
 import csv
+import io
+import mmap
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -282,8 +284,12 @@ def _read_columns(
     origin: str = "",
     categories: Collection[str] = (),
     notes: list[str] | None = None,
+    span: tuple[int, int | None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The wanted columns (canonical -> export heading) as pandas Series of str, in chunks.
+
+    ``span``: only the records in these bytes of the file (start, stop; None: to its end),
+    cut where split_point says a record starts; the header is read and checked all the same.
 
     Columns named in ``categories`` come as pandas categoricals of str instead: the C reader
     then makes one string object per distinct value, not one per row, which for a status or
@@ -361,7 +367,7 @@ def _read_columns(
             )
         )
     coded = {canonical for canonical in found if canonical in categories}
-    return _chunks(path, name, encoding, found, chunk_rows, delimiter, coded)
+    return _chunks(path, name, encoding, found, chunk_rows, delimiter, coded, span, len(header))
 
 
 MAX_HEADER_LINE = 1_000_000  # characters in the header line: 1,000 headings of 1,000
@@ -393,6 +399,8 @@ def _chunks(
     chunk_rows: int,
     delimiter: str = ",",
     coded: Collection[str] = (),
+    span: tuple[int, int | None] | None = None,
+    headings: int = 0,
 ) -> Iterator[dict[str, Any]]:
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
@@ -406,9 +414,18 @@ def _chunks(
             series = series.where(series != "", frame.iloc[:, columns.index(index)])
         return series
 
+    source: Any = path
+    options: dict[str, Any] = {}
+    if span is not None:
+        start, stop = span
+        source = io.BufferedReader(_ByteRange(path, start, stop), _BLOCK)
+        if start:  # a later part: no header line, and no byte order mark
+            options = {"header": None, "names": list(range(headings))}
+            encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
         reader = pd.read_csv(
-            path,
+            source,
+            **options,
             encoding=encoding,
             usecols=columns,
             # Asked for as object; pandas 3.1 still gives its str dtype for a per-column
@@ -432,6 +449,8 @@ def _chunks(
     except (ValueError, pd.errors.ParserError) as error:
         raise InputError(f"{name}: not a readable CSV file ({error})") from None
     except IndexError:
+        if span is not None and span[0]:
+            raise  # a later part of nothing but line ends: read_history_columns reads it whole
         # pandas (3.1) fails so on a file of nothing but its header line when the columns
         # read include its last one; otherwise it gives one table without rows, as here.
         if not _only_a_header(path):
@@ -440,6 +459,54 @@ def _chunks(
             canonical: pd.Series([], dtype="category" if indices[0] in categorical else object)
             for canonical, indices in found.items()
         }
+    finally:
+        if source is not path:
+            source.close()
+
+
+class _ByteRange(io.RawIOBase):
+    """The bytes of a file from ``start`` to ``stop`` (None: its end), as a file to read."""
+
+    def __init__(self, path: Path, start: int, stop: int | None) -> None:
+        self._file = path.open("rb", buffering=0)
+        self._file.seek(start)
+        self._left = None if stop is None else stop - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._left is not None:
+            view = view[: self._left]
+        count = self._file.readinto(view) or 0
+        if self._left is not None:
+            self._left -= count
+        return count
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def split_point(path: Path, at: int) -> int | None:
+    """Where the file can be cut into two parts read apart (each by its own process): just
+    after the first line end at or after byte ``at``, when no quote character comes before
+    it, so that it ends a record and not a line of a quoted field. None when the file has no
+    such place, or it would leave either part without a record. Encodings with line ends
+    and quotes as single bytes only (UTF-8, Windows-1252: what exports are read in)."""
+    with path.open("rb") as handle:
+        size = path.stat().st_size
+        if not 0 < at < size:
+            return None
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            header_end = data.find(b"\n")
+            end = data.find(b"\n", at)
+            if header_end < 0 or end < 0 or end <= header_end or end + 1 >= size:
+                return None
+            if data.find(b'"', 0, end) >= 0:
+                return None
+            return end + 1
 
 
 def _only_a_header(path: Path) -> bool:
