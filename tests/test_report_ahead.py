@@ -570,3 +570,26 @@ def test_a_history_cut_in_two_in_windows_1252_or_with_a_byte_order_mark(
         assert cut == alone
         assert "no ticket 'Zoë'" in cut[1]
         assert "'Entwurf fertig – Kunde'" in cut[2]
+
+
+def test_inputs_hashed_by_a_thread_give_the_hashes_and_the_errors(tmp_path: Path) -> None:
+    """The exports are hashed beside the report's own work: the same SHA-256 as read in one
+    go, an error raised where the hashes are asked for, and a cancel that stops it."""
+    import hashlib
+    import threading
+
+    from slawriter.measure.record import Hashing
+
+    big, small = tmp_path / "big.csv", tmp_path / "small.csv"
+    big.write_bytes(bytes(range(256)) * 20_000)  # five blocks
+    small.write_bytes(b"id\nA1\n")
+    hashes = Hashing([big, small, big]).result()
+    assert hashes == {
+        str(path): hashlib.sha256(path.read_bytes()).hexdigest() for path in (big, small)
+    }
+    with pytest.raises(FileNotFoundError):
+        Hashing([small, tmp_path / "gone.csv"]).result()
+    before = threading.active_count()
+    hashing = Hashing([big])
+    hashing.cancel()  # stopped between blocks, and the thread waited for
+    assert threading.active_count() == before

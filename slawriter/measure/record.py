@@ -13,6 +13,7 @@ unchanged; an edited one is refused (exit 3) unless ``--force``, as a replaced o
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,15 +32,53 @@ from slawriter.files.output import (
 )
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file, read a block at a time (an export may be large)."""
+def file_hash(path: Path, stop: threading.Event | None = None) -> str:
+    """SHA-256 of a file, read a block at a time (an export may be large). ``stop``: set to
+    give up between blocks (the hash returned is then of the part read: not to be used)."""
     import hashlib
 
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+            if stop is not None and stop.is_set():
+                break
     return digest.hexdigest()
+
+
+class Hashing:
+    """Files' SHA-256 computed by a thread while this one goes on: hashlib lets go of the
+    interpreter while it hashes, so the hashes take a core this process is not using (a
+    report's exports, ~250 MB for a million tickets: ~0.25 s off the report's time)."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self._paths = list(dict.fromkeys(paths))
+        self._hashes: dict[str, str] = {}
+        self._error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="slawriter-hashing", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for path in self._paths:
+                self._hashes[str(path)] = file_hash(path, self._stop)
+                if self._stop.is_set():
+                    return
+        except BaseException as error:  # raised again where the hashes are asked for
+            self._error = error
+
+    def result(self) -> dict[str, str]:
+        """Each file's hash by its path (as str); the thread's error raised here."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._hashes
+
+    def cancel(self) -> None:
+        """Stop hashing (between blocks) and wait for the thread: the hashes are not wanted."""
+        self._stop.set()
+        self._thread.join()
 
 
 def write_report_set(

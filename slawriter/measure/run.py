@@ -40,7 +40,7 @@ from slawriter.measure.importer import (
 )
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.presets import Mapping
-from slawriter.measure.record import file_hash
+from slawriter.measure.record import Hashing, file_hash
 from slawriter.measure.report import (
     Report,
     build_report,
@@ -89,11 +89,14 @@ def compute(
     inputs: Inputs,
     step: Callable[[str], None] = lambda _: None,
     meanwhile: Callable[[], None] | None = None,
+    alone: Callable[[], None] | None = None,
 ) -> Report:
     """Read both files and compute every figure; ``step`` is told as each stage starts.
 
     ``meanwhile`` is called while a second process is still reading the status history
-    (work the caller will need later anyway), if one is."""
+    (work the caller will need later anyway), if one is; ``alone`` once this process works
+    alone (before the history is judged, or the figures computed), for work a thread may do
+    on a core this process leaves spare."""
     agreement, provider = inputs.agreement, inputs.provider
     if not FIRST_YEAR <= inputs.as_of.year <= LAST_YEAR:  # before the exports are read
         raise InputError(
@@ -112,7 +115,7 @@ def compute(
     if inputs.history is not None:
         ahead = _history_ahead(inputs.history, inputs.tickets, mapping, local, order)
     try:
-        return _compute(inputs, mapping, order, local, names, ahead, step, meanwhile)
+        return _compute(inputs, mapping, order, local, names, ahead, step, meanwhile, alone)
     finally:
         if ahead is not None:
             ahead.cancel()
@@ -184,6 +187,7 @@ def _compute(
     ahead: HistoryAhead | None,
     step: Callable[[str], None],
     meanwhile: Callable[[], None] | None,
+    alone: Callable[[], None] | None = None,
 ) -> Report:
     agreement, provider = inputs.agreement, inputs.provider
     step("reading tickets")
@@ -215,11 +219,14 @@ def _compute(
             if meanwhile is not None:
                 meanwhile()
             line_ends = count_line_ends(inputs.history)
+        columns = _history_columns(inputs.history, mapping, local, order, ahead, tickets)
+        if alone is not None:
+            alone()
         history = read_history(
             inputs.history, display_path(inputs.history), mapping, tickets, local, order,
-            inputs.pause_statuses, _history_columns(inputs.history, mapping, local, order,
-                                                    ahead, tickets), line_ends,
+            inputs.pause_statuses, columns, line_ends,
         )  # fmt: skip
+        del columns
         # The history's columns and what judging them took are let go: given back now, so
         # that the figures' own peak is not added on top (a million tickets: ~110 MB).
         give_back_memory()
@@ -230,6 +237,8 @@ def _compute(
             inputs.updates, display_path(inputs.updates), mapping, tickets, local, order
         )
     step("computing figures")
+    if alone is not None:
+        alone()
     report = build_report(
         agreement=agreement,
         provider=provider,
@@ -441,11 +450,13 @@ def measure_files(
         updates,
         None if pause_statuses is None else tuple(pause_statuses),
     )
-    hashes: dict[str, str] = {}
+    hashes = _InputHashes(
+        [path for path in (tickets, outages, history, updates, mapping) if path is not None],
+        wanted=out_dir is not None,
+    )
 
     def meanwhile() -> None:
-        """What the documents and the record need later: the drawing and writing modules
-        imported, and the inputs hashed (hashlib and the imports need no figures)."""
+        """What the documents need later: the drawing and writing modules imported."""
         if out_dir is None:
             return
         import importlib
@@ -455,12 +466,9 @@ def measure_files(
         load_matplotlib()
         for name in formats:
             importlib.import_module(registry.get(name).module)
-        for path in (tickets, outages, history, updates, mapping):
-            if path is not None:
-                hashes[str(path)] = file_hash(path)
 
-    with fewer_collections():
-        report = compute(inputs, step, meanwhile)
+    with fewer_collections(), hashes:
+        report = compute(inputs, step, meanwhile, hashes.start)
         # What the figures took (two threads' worth for a large month) is given back before
         # --compare and the documents add their own.
         give_back_memory()
@@ -481,6 +489,8 @@ def measure_files(
         sink: BinaryIO | None = None
         large = report.tickets_read >= JSON_AHEAD_TICKETS
         if json and out_dir is not None and large and can_fork():
+            # No thread running when the process forks (the hashes are long done by now).
+            hashes.result()
             text, sink = _json_ahead(report)
         try:
             written = _documents(
@@ -505,6 +515,34 @@ def measure_files(
             return Measured(report, written, loaded.warnings, json_file=sink)
         json_text = report_json_text(report) if json else None
         return Measured(report, written, loaded.warnings, json_text)
+
+
+class _InputHashes:
+    """The input files' hashes for the evidence and the record (when documents are wanted),
+    begun by a thread once this process works alone (``start``: compute's ``alone``), so
+    that they take the core the history's reader has left; waited for by ``result``. Leaving
+    the block stops the thread, if the hashes were never asked for (an error)."""
+
+    def __init__(self, paths: Sequence[Path], wanted: bool) -> None:
+        self._paths = paths
+        self._wanted = wanted
+        self._hashing: Hashing | None = None
+
+    def start(self) -> None:
+        if self._wanted and self._hashing is None:
+            self._hashing = Hashing(self._paths)
+
+    def result(self) -> dict[str, str]:
+        """Each input's hash by its path (as str): those not hashed yet are hashed now."""
+        self.start()
+        return self._hashing.result() if self._hashing is not None else {}
+
+    def __enter__(self) -> _InputHashes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._hashing is not None:
+            self._hashing.cancel()
 
 
 def _json_ahead(report: Report) -> tuple[Ahead[None] | None, BinaryIO | None]:
@@ -539,7 +577,7 @@ def _documents(
     formats: Sequence[str],
     step: Callable[[str], None],
     force: bool,
-    hashes: dict[str, str],
+    hashes: _InputHashes,
 ) -> list[Path]:
     """The documents, the evidence and the record written to ``out_dir`` (none without)."""
     outputs = (
@@ -566,6 +604,7 @@ def _documents(
         if mapping is not None:
             sources["mapping"] = mapping  # it decides which column is which
         zone = calendars_for(loaded.agreement, loaded.provider).local.timezone
+        hashed_already = hashes.result()
         # Each input hashed once, for the evidence and the record alike (an export may be
         # hundreds of megabytes); the agreement's hash is the one taken when it was read.
         hashed = {
@@ -573,7 +612,7 @@ def _documents(
                 path,
                 loaded.source_hash
                 if role == "agreement"
-                else hashes.get(str(path)) or file_hash(path),
+                else hashed_already.get(str(path)) or file_hash(path),
             )
             for role, path in sources.items()
         }
