@@ -203,12 +203,25 @@ def test_report_json_made_in_memory_when_no_temporary_file_can_be_written(
     assert written == _expected_json(agreement, tickets)
 
 
+def _copy_out_of_a_file(tmp_path: Path, text: str) -> None:
+    """_copy_out of the JSON in a file, as the second process leaves it (the kernel copies
+    it out)."""
+    from slawriter.commands.report import _copy_out
+
+    with (tmp_path / "written.json").open("w+b") as handle:
+        handle.write(text.encode("utf-8"))
+        handle.seek(0)
+        _copy_out(handle)
+
+
 @pytest.mark.parametrize("size", [3_000, 3_000_000])
+@pytest.mark.parametrize("source", ["memory", "file"])
 def test_json_copied_to_a_reader_that_has_gone_fails_as_writing_its_text_did(
-    monkeypatch: pytest.MonkeyPatch, size: int
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, size: int, source: str
 ) -> None:
     """`report --json ... | true`: the copy meets the closed pipe as one write of the text
-    met it (BrokenPipeError: the command ends quietly), never differently."""
+    met it (BrokenPipeError: the command ends quietly), never differently, whether the
+    JSON is copied through this process or by the kernel (os.sendfile, from a file)."""
     import io
     import os
 
@@ -217,7 +230,11 @@ def test_json_copied_to_a_reader_that_has_gone_fails_as_writing_its_text_did(
     text = '{"a": "' + "x" * size + '"}'
     outcomes = []
     for write in (
-        lambda: _copy_out(io.BytesIO(text.encode("utf-8"))),
+        lambda: (
+            _copy_out(io.BytesIO(text.encode("utf-8")))
+            if source == "memory"
+            else _copy_out_of_a_file(tmp_path, text)
+        ),
         lambda: sys.stdout.write(text + "\n"),  # as 3935211 wrote it
     ):
         reader, writer = os.pipe()
@@ -250,3 +267,41 @@ def test_json_copied_to_a_stream_that_is_not_utf8_is_written_as_text(
     _copy_out(io.BytesIO('{"id": "Ü-2"}'.encode()))
     stream.flush()
     assert raw.getvalue() == '{"id": "Ü-2"}\n'.encode("latin-1")
+
+
+@pytest.mark.parametrize("size", [3_000, 3_000_000])
+def test_json_copied_from_a_file_to_a_file_or_a_pipe_is_the_text_and_a_line_end(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, size: int
+) -> None:
+    """What `report --json > out.json` and `| jq` receive: the same bytes as the text printed,
+    after whatever the command printed before it, and nothing after the line end."""
+    import io
+    import os
+    import threading
+
+    text = '{"ü": "' + "x" * size + '"}'
+    target = tmp_path / "out.json"
+    with target.open("wb") as raw:
+        stream = io.TextIOWrapper(raw, encoding="utf-8")
+        monkeypatch.setattr("sys.stdout", stream)
+        stream.write("before\n")  # still in the stream's buffer: written first
+        _copy_out_of_a_file(tmp_path, text)
+        stream.flush()
+    assert target.read_bytes() == ("before\n" + text + "\n").encode("utf-8")
+
+    reader, writer = os.pipe()
+    received: list[bytes] = []
+
+    def drain() -> None:
+        with os.fdopen(reader, "rb") as pipe:
+            received.append(pipe.read())
+
+    draining = threading.Thread(target=drain)
+    draining.start()
+    with os.fdopen(writer, "wb") as raw:
+        stream = io.TextIOWrapper(raw, encoding="utf-8")
+        monkeypatch.setattr("sys.stdout", stream)
+        _copy_out_of_a_file(tmp_path, text)
+        stream.flush()
+    draining.join(timeout=30)
+    assert received == [(text + "\n").encode("utf-8")]
