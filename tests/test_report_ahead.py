@@ -593,3 +593,36 @@ def test_inputs_hashed_by_a_thread_give_the_hashes_and_the_errors(tmp_path: Path
     hashing = Hashing([big])
     hashing.cancel()  # stopped between blocks, and the thread waited for
     assert threading.active_count() == before
+
+
+@pytest.mark.parametrize("repeated", [False, True])
+def test_history_rows_find_their_tickets_whether_or_not_an_id_repeats(
+    repeated: bool,
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A ticket export with no repeated id lends the history its hash table of every row's
+    id; one with a repeated id is searched the usual way. Either way a history row finds its
+    ticket, and one naming a ticket whose row was left out (a bad date, a repeat) is listed."""
+    tickets = tmp_path / "tickets.csv"
+    rows = (MONTH / "tickets.csv").read_text(encoding="utf-8")
+    rows += "A9,P2,31/02/2027 09:00,,,email,agent\n"  # left out: not a date
+    if repeated:
+        rows += "A1,P1,2027-01-05 09:00,,,email,agent\n"  # left out: A1 is on line 2
+    tickets.write_text(rows, encoding="utf-8")
+    history = _month_history(tmp_path, "A9,2027-01-05 10:00,status,Open,Pending,\n")
+    code = main(
+        ["report", str(agreement), "--tickets", str(tickets), "--period", "2027-01",
+         "--as-of", "2027-01-20T12:00", "--status-history", str(history), "--json"]
+    )  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    reasons = [(row["line"], row["reason"]) for row in report["rejected_rows"]]
+    first = len((MONTH / "history.csv").read_text(encoding="utf-8").splitlines()) + 1
+    assert (first, f"ticket_id: no ticket 'A9' in {display_path(tickets)} (or its row there "
+                   "was not used)") in reasons  # fmt: skip
+    assert (9, "created: '31/02/2027 09:00' is not a date and time (expected a date and time "
+               "such as 2027-01-05 09:30 or 05/01/2027 09:30 (day-first))") in reasons  # fmt: skip
+    assert ((10, "id: ticket 'A1' is also on line 2") in reasons) == repeated
+    assert len(reasons) == 2 + repeated  # every other history row found its ticket

@@ -159,6 +159,9 @@ class Tickets:
     # (created + minutes), as for Zendesk: the method section must say so.
     response_derived: tuple[str, str] | None = None
     _index: Any = field(default=None, repr=False, compare=False)  # of ids, made when first used
+    # (an index of every row's id, each row's ticket or -1): the hash table read_tickets made
+    # to find duplicate ids, used by ``positions`` rather than a second one of the same ids.
+    _rows: Any = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -169,6 +172,10 @@ class Tickets:
         The ids' hash table (a third of a second and ~40 MB for a million tickets) is made
         on the first call and kept until ``let_go_positions``: the report matches a status
         history's ids to the tickets in batches, as a second process reads them."""
+        if self._rows is not None:
+            rows, ticket_of_row = self._rows
+            row: npt.NDArray[np.intp] = rows.get_indexer(ids)
+            return np.where(row >= 0, ticket_of_row[row], -1)
         index = self._index
         if index is None:
             import pandas as pd  # type: ignore[import-untyped,unused-ignore]
@@ -178,8 +185,8 @@ class Tickets:
         return found
 
     def let_go_positions(self) -> None:
-        """Free the ids' hash table ``positions`` made."""
-        self._index = None
+        """Free the ids' hash table ``positions`` made (or read_tickets left)."""
+        self._index = self._rows = None
 
 
 @dataclass(frozen=True)
@@ -860,7 +867,14 @@ def read_tickets(
         reasons.update(part.reasons)
     size = len(ids)
     physical = record_lines(path, size)
-    _reject_duplicates(ids, empty_row, reasons, wanted["id"], physical)
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    # Every row's id in one hash table: when no id repeats (no two rows, not even empty ids),
+    # it is the one ``positions`` looks ids up in, and the search for duplicates is skipped.
+    rows = pd.Index(ids, dtype=object)
+    unique = bool(rows.is_unique)
+    if not unique:
+        _reject_duplicates(ids, empty_row, reasons, wanted["id"], physical)
     bad_rows = np.zeros(size, dtype=bool)
     if reasons:
         bad_rows[np.fromiter(reasons, dtype=np.int64, count=len(reasons))] = True
@@ -873,7 +887,7 @@ def read_tickets(
     def joined(attribute: str) -> Any:
         return np.concatenate([getattr(p, attribute) for p in parts])[keep]
 
-    return Tickets(
+    tickets = Tickets(
         source=name,
         ids=ids[keep],
         lines=physical[keep],
@@ -899,6 +913,9 @@ def read_tickets(
             else None
         ),
     )
+    if unique:
+        tickets._rows = (rows, np.where(keep, new_index, -1))
+    return tickets
 
 
 def _empty() -> Any:
