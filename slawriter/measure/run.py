@@ -545,25 +545,11 @@ class _InputHashes:
             self._hashing.cancel()
 
 
-def _scratch_file() -> BinaryIO:
-    """An unlinked file to hand bytes between processes: in memory where the system can
-    make one (Linux's memfd), so that closing it never waits for its blocks on disk to be
-    freed (60 MB of JSON on ext4: up to ~0.07 s); elsewhere a temporary file."""
-    import os
-
-    if hasattr(os, "memfd_create"):
-        try:
-            return os.fdopen(os.memfd_create("slawriter-json", os.MFD_CLOEXEC), "w+b")
-        except OSError:
-            pass  # refused (a seccomp filter, say): a temporary file will do
-    return tempfile.TemporaryFile()  # closed by measure_files or its caller
-
-
 def _json_ahead(report: Report) -> tuple[Ahead[None] | None, BinaryIO | None]:
     """The report's JSON written by a forked process into a temporary file (unlinked: it
     goes with the process, however that ends); (None, None) when no such file can be made."""
     try:
-        sink = _scratch_file()
+        sink = tempfile.TemporaryFile()  # noqa: SIM115  # closed by measure_files or its caller
     except OSError:
         return None, None
 
