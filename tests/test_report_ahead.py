@@ -455,9 +455,10 @@ def _cut_ways(
     alone = _report(capsys, agreement, history)
     cuts: list[int | None] = []
 
-    def cut_here(path: Path, share: int) -> int | None:
-        cuts.append(importer.split_point(path, at))
-        return cuts[-1]
+    def cut_here(path: Path, share: int) -> tuple[int, importer.FileIdentity] | None:
+        found = importer.split_point(path, at)
+        cuts.append(None if found is None else found[0])
+        return found
 
     monkeypatch.setattr(run, "HISTORY_AHEAD_BYTES", 0)
     monkeypatch.setattr(run, "SMALLEST_PART", 0)
@@ -526,7 +527,14 @@ def test_a_cut_part_pandas_cannot_read_has_the_whole_file_read_and_its_message(
 
 
 def test_split_point_cuts_only_between_records(tmp_path: Path) -> None:
-    from slawriter.measure.importer import split_point
+    from slawriter.measure import importer
+
+    def split_point(path: Path, at: int) -> int | None:
+        found = importer.split_point(path, at)
+        if found is not None:
+            with path.open("rb") as handle:
+                assert found[1] == importer.file_identity(handle.fileno())
+        return None if found is None else found[0]
 
     plain = tmp_path / "plain.csv"
     plain.write_bytes(b"ticket_id,time\nA1,2027-01-05 10:00\nA2,2027-01-05 11:00\nA3,x\n")
@@ -657,3 +665,179 @@ def test_a_history_judged_in_two_halves_gives_the_same_report_and_messages(
     assert halves == alone
     assert len(threads) == 2 and all(name.startswith("slawriter-history") for name in threads)
     assert len(json.loads(halves[1])["rejected_rows"]) >= 18
+
+
+# --- the review's cases: a cut never changes what is read -------------------------------------
+
+HEADER = "ticket_id,time,field,from,to,reason"
+ROWS = (MONTH / "history.csv").read_text(encoding="utf-8").splitlines()[1:]
+PLAIN = "\n".join([HEADER, *ROWS]) + "\n"
+
+
+def _forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run, "HISTORY_AHEAD_BYTES", 0)
+    monkeypatch.setattr(run, "SMALLEST_PART", 0)
+    monkeypatch.setattr(run, "TICKET_BYTE_WORK", 0)
+    monkeypatch.setattr(run, "can_fork", lambda: True)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        (PLAIN + BAD_ROWS).replace("\n", "\r\n").encode(),
+        b"\xef\xbb\xbf" + (PLAIN + "\n\n" + BAD_ROWS).replace(",", ";").encode(),
+        (PLAIN + BAD_ROWS.replace("Frobnicated", "Entwurf – fertig")).encode("cp1252"),
+        (PLAIN + BAD_ROWS).replace("\n", "\r").encode() + BAD_ROWS.encode(),
+        (PLAIN + "A1,2027-01-06 10:00,status\n\0\n" + BAD_ROWS).rstrip("\n").encode(),
+        (HEADER + "\n\n" + "\n".join(ROWS) + "\n" + BAD_ROWS).encode(),
+    ],
+    ids=["crlf", "bom-semicolons-blank", "cp1252", "lone-cr", "short-nul-no-end", "blank-first"],
+)
+def test_every_cut_of_an_odd_file_gives_what_reading_it_whole_gives(
+    data: bytes,
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every place split_point would cut (line ends: CRLF, lone CR, blank lines, a byte order
+    mark, ';', Windows-1252, a short row, a NUL, no last line end): the same report, messages
+    and exit code as the file read whole."""
+    from slawriter.measure import importer
+
+    history = tmp_path / "history.csv"
+    history.write_bytes(data)
+    alone = _report(capsys, agreement, history)
+    cuts = {importer.split_point(history, at) for at in range(0, len(data), 7)} - {None}
+    assert len(cuts) >= 5
+    _forced(monkeypatch)
+    for cut in sorted(cuts, key=lambda found: found[0]):  # type: ignore[index]
+        monkeypatch.setattr(run, "split_point", lambda path, share, cut=cut: cut)
+        assert _report(capsys, agreement, history) == alone, cut
+
+
+def test_no_cut_before_a_record_that_starts_with_a_byte_order_mark(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """U+FEFF starting a record (two exports joined): read whole, it is part of the id ('no
+    ticket'); pandas would drop it at the start of a part, so no part starts there."""
+    history = tmp_path / "history.csv"
+    history.write_text(PLAIN + "\ufeffA2,2027-01-07 10:30,status,Open,Pending,\nA1,2027-01-05 "
+                       "13:00,status,Open,Pending,\n", encoding="utf-8")  # fmt: skip
+    data = history.read_bytes()
+    at = data.rindex(b"\n", 0, data.index("\ufeffA2".encode()))
+    alone, cut, cuts = _cut_ways(capsys, monkeypatch, agreement, history, at)
+    assert cuts == [None]
+    assert cut == alone
+    assert "no ticket '\ufeffA2'" in cut[1]
+
+
+def test_times_given_up_on_near_the_cut_have_the_file_read_whole(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """parse_times stops trying formats it has not seen after MAX_FORMAT_FAILURES bad times
+    in a chunk, and a cut starts a chunk: with that many bad times about the cut the file is
+    read again whole, and a time in a rarer format after them is judged as it always was."""
+    history = tmp_path / "history.csv"
+    rare = "A2,07 Jan 2027 10:30,status,Waiting for customer,Open,\n"
+    history.write_text(PLAIN + "A1,N/A,status,Open,Pending,\n" * 1000 + rare, "utf-8")
+    data = history.read_bytes()
+    whole: list[object] = []
+    real = run.read_history_columns
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("span") is None and not any(callable(a) for a in args):
+            whole.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run, "read_history_columns", noted)
+    at = data.rindex(b"\n", 0, data.index(b"A2,07 Jan"))
+    alone, cut, cuts = _cut_ways(capsys, monkeypatch, agreement, history, at)
+    assert cuts == [at + 1]
+    assert cut == alone
+    assert whole == [True]  # read again whole, once
+
+
+class _ReadAtOnce:
+    """A StreamedAhead whose work is done as soon as it is made, in this process (a second
+    process that has finished before this one goes on), its parts handed over when asked."""
+
+    forked = False
+
+    def __init__(self, work: Callable[[Callable[[Any], None]], Any], fork: bool) -> None:
+        self._parts: list[Any] = []
+        self._error: BaseException | None = None
+        try:
+            self._value = work(self._parts.append)
+        except BaseException as error:  # raised where the result is asked for
+            self._error = error
+
+    def result(self, on_part: Callable[[int, Any], None] | None = None) -> Any:
+        for index, part in enumerate(self._parts):
+            if on_part is not None:
+                on_part(index, part)
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def cancel(self) -> None:
+        pass
+
+
+def test_a_history_saved_over_while_the_report_runs_is_read_as_one_file(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An export saved again (written beside, renamed over) after the second process has read
+    the first part and before this one reads the last: the parts would be of two files (the
+    new one's extra row at the top moves every row after the cut), so the new file is read
+    whole. The second process is played here by reading the first part at once."""
+    old = (
+        PLAIN
+        + "A1,2027-01-05 13:00,status,Open,Pending,\nA1,2027-01-05 14:00,status,Pending,Open,\n"
+    )
+    new = HEADER + "\nA4,2027-01-11 10:00,status,Open,Pending,\n" + old.split("\n", 1)[1]
+    history = tmp_path / "history.csv"
+    history.write_text(old, encoding="utf-8")
+    replacement = tmp_path / "new.csv"
+    replacement.write_text(new, encoding="utf-8")
+    real = run.read_history_columns
+
+    def replaced_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        span = kwargs.get("span")
+        if span is not None and span.start and replacement.exists():
+            os.replace(replacement, history)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run, "read_history_columns", replaced_meanwhile)
+    monkeypatch.setattr(run, "StreamedAhead", _ReadAtOnce)
+    data = history.read_bytes()
+    at = data.rindex(b"\n", 0, data.index(b"A1,2027-01-05 14:00"))
+    _, got, cuts = _cut_ways(capsys, monkeypatch, agreement, history, at)
+    assert cuts == [at + 1] and not replacement.exists()
+    monkeypatch.undo()
+    assert got == _report(capsys, agreement, history)  # the new file, read whole
+
+
+def test_a_large_history_that_cannot_be_read_is_refused_as_before(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """split_point meets the file first: what it cannot read (a folder here; a file without
+    permission, a share that refuses mmap) is left to the reading, which says what is wrong."""
+    history = tmp_path / "history.csv"
+    history.mkdir()
+    alone = _report(capsys, agreement, history)
+    _forced(monkeypatch)
+    assert _report(capsys, agreement, history) == alone
+    assert alone[0] == 2 and "history.csv" in alone[2]

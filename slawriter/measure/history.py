@@ -30,6 +30,7 @@ from slawriter.measure.ahead import cores
 from slawriter.measure.batch import NOT_A_TIME, Instants
 from slawriter.measure.importer import (
     Rejected,
+    Span,
     Tickets,
     _expected,
     _read_columns,
@@ -203,6 +204,10 @@ class HistoryColumns:
     time_texts: dict[int, str]  # the text of each row with a bad or distant time
     coded: dict[str, tuple[npt.NDArray[np.integer[Any]], list[str]]]  # _CODED: codes, values
     owners: npt.NDArray[np.intp] | None = None
+    # Each chunk's times no format read (parse_times' ``failed``): a part cut from a file is
+    # read as the file is read whole only while fewer than MAX_FORMAT_FAILURES of them fall
+    # in the chunks about the cut.
+    failures: list[int] = field(default_factory=list)
 
 
 def read_history_columns(
@@ -212,7 +217,7 @@ def read_history_columns(
     calendar: Calendar,
     date_order: str,
     on_ids: Callable[[list[str]], None] | None = None,
-    span: tuple[int, int | None] | None = None,
+    span: Span | None = None,
 ) -> HistoryColumns:
     """Read a status history a chunk at a time into columns; InputError as read_history's.
 
@@ -229,6 +234,7 @@ def read_history_columns(
     texts: dict[int, str] = {}
     found: set[str] = set(wanted)  # a file without rows: as if every column were there
     offset = 0
+    failures: list[int] = []
 
     def add(column: str, values: Any) -> None:
         pieces.setdefault(column, []).append(values)
@@ -244,7 +250,7 @@ def read_history_columns(
         add("ticket_blank", written == "")
         add("time_blank", blank(frame["time"]))
         series = frame["time"]
-        local, absolute, bad = parse_times(series, date_order, mapping.date_formats)
+        local, absolute, bad = parse_times(series, date_order, mapping.date_formats, failures)
         missing = (local == NOT_A_TIME) & ~bad
         distant = out_of_range(local)
         written = series.to_numpy()
@@ -288,6 +294,7 @@ def read_history_columns(
         time_distant=joined("time_distant", bool),
         time_texts=texts,
         coded=coded,
+        failures=failures,
     )
 
 

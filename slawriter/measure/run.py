@@ -5,6 +5,7 @@ Each step is a named function so the command (and the benchmark) can time and re
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,11 @@ from slawriter.measure.history import (
 )
 from slawriter.measure.importer import (
     DATE_ORDERS,
+    MAX_FORMAT_FAILURES,
+    FileChanged,
+    FileIdentity,
     Outages,
+    Span,
     Tickets,
     count_line_ends,
     read_outages,
@@ -140,6 +145,7 @@ class HistoryAhead:
 
     first: StreamedAhead[HistoryColumns]
     cut: int | None
+    identity: FileIdentity | None = None  # the file's, when it was cut
 
     @property
     def forked(self) -> bool:
@@ -160,22 +166,23 @@ def _history_ahead(
         large = size >= HISTORY_AHEAD_BYTES
     except OSError:
         size, large = 0, False  # reading it says what is wrong, as it would have
-    cut = None
+    found = None
     if large and can_fork():
         try:
             share = int((size + TICKET_BYTE_WORK * tickets.stat().st_size) / 2)
         except OSError:
             share = size
         if size - share >= SMALLEST_PART:
-            cut = split_point(path, share)
+            found = split_point(path, share)
+    cut, identity = found if found is not None else (None, None)
     if large:  # imported once, before the fork, not in each process
         import pandas  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
 
     def work(send: Callable[[list[str]], None]) -> HistoryColumns:
-        span = None if cut is None else (0, cut)
+        span = None if cut is None else Span(0, cut, identity)
         return read_history_columns(path, display_path(path), mapping, local, order, send, span)
 
-    return HistoryAhead(StreamedAhead(work, fork=large), cut)
+    return HistoryAhead(StreamedAhead(work, fork=large), cut, identity)
 
 
 def _compute(
@@ -218,7 +225,8 @@ def _compute(
         if ahead.forked:  # while the history is still being read
             if meanwhile is not None:
                 meanwhile()
-            line_ends = count_line_ends(inputs.history)
+            with contextlib.suppress(OSError):  # unreadable: reading it says so, below
+                line_ends = count_line_ends(inputs.history)
         columns = _history_columns(inputs.history, mapping, local, order, ahead, tickets)
         if alone is not None:
             alone()
@@ -299,21 +307,31 @@ def _history_columns(
     """The status history's columns in parts, each row's ticket matched: its last part (if
     cut) read here while the second process reads the rest and sends it.
 
-    Any failure reading the last part (a row pandas cannot read, say) has the whole file read
-    again here, once the first part is known to be readable: the message, its line and the
-    exit code are then those of the file read in one go."""
+    The parts give what the file read in one go gives, or the file is read again here in
+    one go: when the last part cannot be read (a row pandas cannot read: its message counts
+    rows from the part's start), when the file was saved over or written to since it was
+    cut (the parts would be of two files), or when enough times about the cut are unreadable
+    that parse_times gives up on unseen formats (it gives up per chunk, and the cut moves
+    where chunks start). The first part's own error is raised as reading it whole raises it."""
     rest: HistoryColumns | None = None
-    failed = False
+    again = False
     if ahead.cut is not None:
         try:
             rest = read_history_columns(
-                path, display_path(path), mapping, local, order, span=(ahead.cut, None)
-            )
+                path, display_path(path), mapping, local, order,
+                span=Span(ahead.cut, None, ahead.identity),
+            )  # fmt: skip
             rest.owners = tickets.positions(np.asarray(rest.ticket_ids, dtype=object))
         except Exception:  # told below, as the file read in one go tells it
-            failed = True
-    first = _matched(ahead.first, tickets)  # the first part's error, if it has one
-    if failed:
+            again = True
+    try:
+        first = _matched(ahead.first, tickets)  # the first part's error, if it has one
+    except FileChanged:
+        again = True
+    if not again and rest is not None:
+        near_cut = (first.failures[-1] if first.failures else 0) + sum(rest.failures)
+        again = near_cut >= MAX_FORMAT_FAILURES
+    if again:
         return [read_history_columns(path, display_path(path), mapping, local, order)]
     return [first] if rest is None else [first, rest]
 
