@@ -637,36 +637,6 @@ def test_history_rows_find_their_tickets_whether_or_not_an_id_repeats(
     assert len(reasons) == 2 + repeated  # every other history row found its ticket
 
 
-def test_a_history_judged_in_two_halves_gives_the_same_report_and_messages(
-    agreement: Path,  # noqa: F811
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Every row kind in both halves (MIXED_ROWS): each half's messages name their own lines,
-    the unknown statuses are listed in the order first seen, the figures are the same."""
-    from slawriter.measure import history as history_module
-
-    history = _month_history(tmp_path, MIXED_ROWS)
-    alone = _report(capsys, agreement, history)
-    threads: list[str] = []
-    original = history_module._history_part
-
-    def noting(*args: Any) -> Any:
-        import threading
-
-        threads.append(threading.current_thread().name)
-        return original(*args)
-
-    monkeypatch.setattr(history_module, "JUDGED_TOGETHER", 1)
-    monkeypatch.setattr(history_module, "cores", lambda: 2)
-    monkeypatch.setattr(history_module, "_history_part", noting)
-    halves = _report(capsys, agreement, history)
-    assert halves == alone
-    assert len(threads) == 2 and all(name.startswith("slawriter-history") for name in threads)
-    assert len(json.loads(halves[1])["rejected_rows"]) >= 18
-
-
 # --- the review's cases: a cut never changes what is read -------------------------------------
 
 HEADER = "ticket_id,time,field,from,to,reason"

@@ -26,7 +26,6 @@ import numpy as np
 import numpy.typing as npt
 
 from slawriter.clock.engine import Calendar
-from slawriter.measure.ahead import cores
 from slawriter.measure.batch import NOT_A_TIME, Instants
 from slawriter.measure.importer import (
     Rejected,
@@ -485,42 +484,6 @@ def _history_part(
     )  # fmt: skip
 
 
-# A status history of this many rows is judged in two halves, in two threads (numpy lets go
-# of the interpreter's lock in the masks and look-ups that make up most of the judging): a
-# million tickets' 4,000,000 rows, ~0.15 s sooner on two cores.
-JUDGED_TOGETHER = 1_000_000
-
-
-def _pieces(read: HistoryColumns) -> list[tuple[HistoryColumns, int]]:
-    """``read`` whole, or in two halves (views of its columns, each with the row it starts
-    at) when it is large enough to judge in two threads and there are two cores."""
-    if read.rows < JUDGED_TOGETHER or cores() < 2:
-        return [(read, 0)]
-    middle = read.rows // 2
-    return [(_rows_of(read, 0, middle), 0), (_rows_of(read, middle, read.rows), middle)]
-
-
-def _rows_of(read: HistoryColumns, start: int, stop: int) -> HistoryColumns:
-    """Rows ``start`` to ``stop`` of ``read`` (its ids and their tickets shared)."""
-    return HistoryColumns(
-        rows=stop - start,
-        found=read.found,
-        ticket=read.ticket[start:stop],
-        ticket_ids=read.ticket_ids,
-        ticket_blank=read.ticket_blank[start:stop],
-        time_blank=read.time_blank[start:stop],
-        when=read.when[start:stop],
-        time_bad=read.time_bad[start:stop],
-        time_missing=read.time_missing[start:stop],
-        time_distant=read.time_distant[start:stop],
-        time_texts={k - start: v for k, v in read.time_texts.items() if start <= k < stop},
-        coded={
-            column: (codes[start:stop], values) for column, (codes, values) in read.coded.items()
-        },
-        owners=read.owners,
-    )
-
-
 def read_history(
     path: Path,
     name: str,
@@ -548,26 +511,12 @@ def read_history(
     found = reads[0].found
     reasons: dict[int, str] = {}
     keys = (pause_keys, pause_keys | run_keys | {""})
-    pieces: list[tuple[HistoryColumns, int]] = []
+    parts: list[_Part] = []
     rows = 0
     for read in reads:
-        if read.owners is None:  # each id's ticket, looked up once for every piece
-            read.owners = tickets.positions(np.asarray(read.ticket_ids, dtype=object))
-        pieces += [(piece, rows + start) for piece, start in _pieces(read)]
+        parts.append(_history_part(read, reasons, wanted, mapping, tickets, date_order, keys, rows))
         rows += read.rows
     tickets.let_go_positions()
-
-    def judged(piece: tuple[HistoryColumns, int]) -> _Part:
-        read, offset = piece
-        return _history_part(read, reasons, wanted, mapping, tickets, date_order, keys, offset)
-
-    if len(pieces) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(2, thread_name_prefix="slawriter-history") as pool:
-            parts = list(pool.map(judged, pieces))
-    else:
-        parts = [judged(piece) for piece in pieces]
 
     def joined(column: str, dtype: Any) -> Any:
         return np.concatenate([getattr(p, column) for p in parts] or [np.zeros(0, dtype)])
