@@ -29,7 +29,6 @@ from slawriter.clock.engine import Calendar
 from slawriter.measure.batch import NOT_A_TIME, Instants
 from slawriter.measure.importer import (
     Rejected,
-    Span,
     Tickets,
     _expected,
     _read_columns,
@@ -203,10 +202,6 @@ class HistoryColumns:
     time_texts: dict[int, str]  # the text of each row with a bad or distant time
     coded: dict[str, tuple[npt.NDArray[np.integer[Any]], list[str]]]  # _CODED: codes, values
     owners: npt.NDArray[np.intp] | None = None
-    # Each chunk's times no format read (parse_times' ``failed``): a part cut from a file is
-    # read as the file is read whole only while fewer than MAX_FORMAT_FAILURES of them fall
-    # in the chunks about the cut.
-    failures: list[int] = field(default_factory=list)
 
 
 def read_history_columns(
@@ -216,15 +211,12 @@ def read_history_columns(
     calendar: Calendar,
     date_order: str,
     on_ids: Callable[[list[str]], None] | None = None,
-    span: Span | None = None,
 ) -> HistoryColumns:
     """Read a status history a chunk at a time into columns; InputError as read_history's.
 
     No chunk's text is kept past it but the distinct ticket ids and the few bad times.
     ``on_ids``: given each batch of ticket ids as they are first seen and numbered (in
-    number order), instead of ``ticket_ids``, which is then left empty for the caller.
-    ``span``: only the records in these bytes (importer.split_point's parts; rows numbered
-    from the part's first), for read_history to take with the other parts."""
+    number order), instead of ``ticket_ids``, which is then left empty for the caller."""
 
     wanted = dict(mapping.history)
     numbering = _Numbering(on_ids)
@@ -233,13 +225,12 @@ def read_history_columns(
     texts: dict[int, str] = {}
     found: set[str] = set(wanted)  # a file without rows: as if every column were there
     offset = 0
-    failures: list[int] = []
 
     def add(column: str, values: Any) -> None:
         pieces.setdefault(column, []).append(values)
 
     for frame in _read_columns(path, name, wanted, REQUIRED_HISTORY_COLUMNS, "status history",
-                               origin=mapping.origin, categories=_CODED, span=span):  # fmt: skip
+                               origin=mapping.origin, categories=_CODED):  # fmt: skip
         found = set(frame)
         size = len(frame["ticket_id"])
         # The distinct ids are numbered across the file: the tickets then look up each
@@ -249,7 +240,7 @@ def read_history_columns(
         add("ticket_blank", written == "")
         add("time_blank", blank(frame["time"]))
         series = frame["time"]
-        local, absolute, bad = parse_times(series, date_order, mapping.date_formats, failures)
+        local, absolute, bad = parse_times(series, date_order, mapping.date_formats)
         missing = (local == NOT_A_TIME) & ~bad
         distant = out_of_range(local)
         written = series.to_numpy()
@@ -293,7 +284,6 @@ def read_history_columns(
         time_distant=joined("time_distant", bool),
         time_texts=texts,
         coded=coded,
-        failures=failures,
     )
 
 
@@ -377,17 +367,17 @@ def _history_part(
     tickets: Tickets,
     date_order: str,
     keys: tuple[set[str], set[str]],
-    offset: int = 0,
 ) -> _Part:
-    """Match the rows to the tickets and judge them; left-out rows go to ``reasons``.
-    ``read``: the part of the file from row ``offset`` on."""
+    """Match the rows to the tickets and judge them; left-out rows go to ``reasons``."""
 
+    offset = 0
     size = read.rows
     rows = _Rows(size, offset, reasons)
     if read.owners is not None:
         found = read.owners
     else:
         found = tickets.positions(np.asarray(read.ticket_ids, dtype=object))
+        tickets.let_go_positions()
     owner = np.asarray(found, np.int64)[read.ticket]
     empty = read.ticket_blank & read.time_blank
     coded = read.coded  # codes of the smallest integer type: they index as well
@@ -492,38 +482,32 @@ def read_history(
     calendar: Calendar,
     date_order: str,
     pause_statuses: Sequence[str] | None = None,
-    columns: Sequence[HistoryColumns] | None = None,
+    columns: HistoryColumns | None = None,
     line_ends: int | None = None,
 ) -> History:
     """Read a status history: pauses from the time in pausing statuses, priority changes.
 
     The file is read a chunk at a time and each chunk turned into columns of numbers at once,
     so no more than one chunk's text is held (a history has several rows per ticket).
-    ``columns``: the file already read by read_history_columns (in a second process), in
-    parts (from its start, one after the other); ``line_ends``: its line ends, counted while
-    that process read it."""
+    ``columns``: the file already read by read_history_columns (in a second process);
+    ``line_ends``: its line ends, counted while that process read it."""
 
     wanted = dict(mapping.history)
     pausing = tuple(pause_statuses) if pause_statuses is not None else mapping.pause_statuses
     pause_keys = {s.strip().lower() for s in pausing}
     run_keys = {s.strip().lower() for s in (*RUNNING_STATUSES, *mapping.running_statuses)}
-    reads = columns or [read_history_columns(path, name, mapping, calendar, date_order)]
-    found = reads[0].found
+    read = columns or read_history_columns(path, name, mapping, calendar, date_order)
+    found = read.found
     reasons: dict[int, str] = {}
     keys = (pause_keys, pause_keys | run_keys | {""})
-    parts: list[_Part] = []
-    rows = 0
-    for read in reads:
-        parts.append(_history_part(read, reasons, wanted, mapping, tickets, date_order, keys, rows))
-        rows += read.rows
-    tickets.let_go_positions()
+    parts = [_history_part(read, reasons, wanted, mapping, tickets, date_order, keys)]
 
     def joined(column: str, dtype: Any) -> Any:
         return np.concatenate([getattr(p, column) for p in parts] or [np.zeros(0, dtype)])
 
     # Messages name the physical line, as the ticket export's do: a quoted field (a comment
     # typed over two lines) makes a record span lines.
-    physical = record_lines(path, rows, line_ends)
+    physical = record_lines(path, read.rows, line_ends)
     notes: list[str] = []
     unknown: dict[str, int] = {}
     for column in ("from", "to"):

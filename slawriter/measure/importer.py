@@ -16,9 +16,6 @@ Rows where every field is empty are skipped without comment.
 from __future__ import annotations
 
 import csv
-import io
-import mmap
-import os
 import re
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -292,12 +289,8 @@ def _read_columns(
     origin: str = "",
     categories: Collection[str] = (),
     notes: list[str] | None = None,
-    span: Span | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The wanted columns (canonical -> export heading) as pandas Series of str, in chunks.
-
-    ``span``: only the records in these bytes of the file (start, stop; None: to its end),
-    cut where split_point says a record starts; the header is read and checked all the same.
 
     Columns named in ``categories`` come as pandas categoricals of str instead: the C reader
     then makes one string object per distinct value, not one per row, which for a status or
@@ -375,7 +368,7 @@ def _read_columns(
             )
         )
     coded = {canonical for canonical in found if canonical in categories}
-    return _chunks(path, name, encoding, found, chunk_rows, delimiter, coded, span, len(header))
+    return _chunks(path, name, encoding, found, chunk_rows, delimiter, coded)
 
 
 MAX_HEADER_LINE = 1_000_000  # characters in the header line: 1,000 headings of 1,000
@@ -407,8 +400,6 @@ def _chunks(
     chunk_rows: int,
     delimiter: str = ",",
     coded: Collection[str] = (),
-    span: Span | None = None,
-    headings: int = 0,
 ) -> Iterator[dict[str, Any]]:
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
@@ -422,17 +413,9 @@ def _chunks(
             series = series.where(series != "", frame.iloc[:, columns.index(index)])
         return series
 
-    source: Any = path
-    options: dict[str, Any] = {}
-    if span is not None:
-        source = io.BufferedReader(_ByteRange(path, span.start, span.stop, span.identity), _BLOCK)
-        if span.start:  # a later part: no header line, and no byte order mark
-            options = {"header": None, "names": list(range(headings))}
-            encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     try:
         reader = pd.read_csv(
-            source,
-            **options,
+            path,
             encoding=encoding,
             usecols=columns,
             # Asked for as object; pandas 3.1 still gives its str dtype for a per-column
@@ -456,8 +439,6 @@ def _chunks(
     except (ValueError, pd.errors.ParserError) as error:
         raise InputError(f"{name}: not a readable CSV file ({error})") from None
     except IndexError:
-        if span is not None and span.start:
-            raise  # a later part of nothing but line ends: read_history_columns reads it whole
         # pandas (3.1) fails so on a file of nothing but its header line when the columns
         # read include its last one; otherwise it gives one table without rows, as here.
         if not _only_a_header(path):
@@ -466,94 +447,6 @@ def _chunks(
             canonical: pd.Series([], dtype="category" if indices[0] in categorical else object)
             for canonical, indices in found.items()
         }
-    finally:
-        if source is not path:
-            source.close()
-
-
-class _ByteRange(io.RawIOBase):
-    """The bytes of a file from ``start`` to ``stop`` (None: its end), as a file to read;
-    FileChanged when the file is not the one ``identity`` names (file_identity)."""
-
-    def __init__(
-        self, path: Path, start: int, stop: int | None, identity: FileIdentity | None = None
-    ) -> None:
-        self._file = path.open("rb", buffering=0)
-        if identity is not None and file_identity(self._file.fileno()) != identity:
-            self._file.close()
-            raise FileChanged(f"{path} changed while it was read")
-        self._file.seek(start)
-        self._left = None if stop is None else stop - start
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = memoryview(buffer).cast("B")
-        if self._left is not None:
-            view = view[: self._left]
-        count = self._file.readinto(view) or 0
-        if self._left is not None:
-            self._left -= count
-        return count
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
-
-
-def split_point(path: Path, at: int) -> tuple[int, FileIdentity] | None:
-    """Where the file can be cut into two parts read apart (each by its own process): just
-    after the first line end at or after byte ``at``, when no quote character comes before
-    it, so that it ends a record and not a line of a quoted field; with the identity of the
-    file cut (file_identity), for the part read later to check it reads the same file.
-
-    None when the file has no such place, when it would leave either part without a record,
-    when the next record starts with a byte order mark (pandas drops one at the start of
-    what it reads: a part must not start there), or when the file cannot be read (reading
-    it whole then says why, as it always did). Encodings with line ends and quotes as
-    single bytes only (UTF-8, Windows-1252: what exports are read in)."""
-    try:
-        with path.open("rb") as handle:
-            identity = file_identity(handle.fileno())
-            size = identity[2]
-            if not 0 < at < size:
-                return None
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                header_end = data.find(b"\n")
-                end = data.find(b"\n", at)
-                if header_end < 0 or end < 0 or end <= header_end or end + 1 >= size:
-                    return None
-                if data.find(b'"', 0, end) >= 0 or data[end + 1 : end + 4] == _BOM:
-                    return None
-                return end + 1, identity
-    except (OSError, ValueError):  # unreadable, a directory, emptied meanwhile, no mmap
-        return None
-
-
-_BOM = b"\xef\xbb\xbf"
-FileIdentity = tuple[int, int, int, int]
-
-
-def file_identity(descriptor: int) -> FileIdentity:
-    """The open file's device, inode, size and modification time: another file saved over
-    the path (or this one written to) has another identity."""
-    status = os.fstat(descriptor)
-    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
-
-
-@dataclass(frozen=True)
-class Span:
-    """The bytes ``start`` to ``stop`` (None: the end) of a file split_point cut, and the
-    identity it had then (None: not checked)."""
-
-    start: int
-    stop: int | None
-    identity: FileIdentity | None = None
-
-
-class FileChanged(OSError):
-    """The file at a path is no longer the one a report began to read there."""
 
 
 def _only_a_header(path: Path) -> bool:
@@ -624,14 +517,12 @@ def _ends_with_newline(path: Path, size: int) -> bool:
 
 
 def parse_times(
-    values: Any, date_order: str, declared: Sequence[str] = (), failed: list[int] | None = None
+    values: Any, date_order: str, declared: Sequence[str] = ()
 ) -> tuple[Instants, npt.NDArray[np.bool_], Any]:
     """A Series of text to (wall-clock or absolute microseconds, absolute?, unparsed mask).
 
     Empty text is NOT_A_TIME and not unparsed. The most common format is found from a sample
-    and tried first, so a uniform column is parsed in one vectorised pass. ``failed``: told
-    how many values no format read (MAX_FORMAT_FAILURES of them in one call, and the formats
-    not yet seen are no longer tried: what is read depends on where a chunk starts).
+    and tried first, so a uniform column is parsed in one vectorised pass.
     """
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
@@ -695,8 +586,6 @@ def parse_times(
             else:
                 result[index] = round((moment - _NAIVE_EPOCH).total_seconds() * _US)
             remaining[index] = False
-    if failed is not None:
-        failed.append(failures)
     return result, absolute, remaining
 
 

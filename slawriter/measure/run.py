@@ -32,16 +32,11 @@ from slawriter.measure.history import (
 )
 from slawriter.measure.importer import (
     DATE_ORDERS,
-    MAX_FORMAT_FAILURES,
-    FileChanged,
-    FileIdentity,
     Outages,
-    Span,
     Tickets,
     count_line_ends,
     read_outages,
     read_tickets,
-    split_point,
 )
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.presets import Mapping
@@ -118,7 +113,7 @@ def compute(
     names = {pid: p.name for pid, p in agreement.priorities.items()}
     ahead = None
     if inputs.history is not None:
-        ahead = _history_ahead(inputs.history, inputs.tickets, mapping, local, order)
+        ahead = _history_ahead(inputs.history, mapping, local, order)
     try:
         return _compute(inputs, mapping, order, local, names, ahead, step, meanwhile, alone)
     finally:
@@ -129,60 +124,24 @@ def compute(
 # A status history this large is read in a second process while the tickets are read
 # (on two cores or more): about 450,000 rows, a second of reading.
 HISTORY_AHEAD_BYTES = 20_000_000
-# A byte of the ticket export is about this much more work for this process than a byte of
-# the status history is for the second (counting what follows the tickets here: hashing the
-# inputs and matching the ids the second process sends): a history larger than its share is
-# cut, and its last part read here once the tickets are read. A million tickets with 179 MB
-# of history: the last 13 MB read here, the report ~0.25 s sooner (median of 8 pairs).
-TICKET_BYTE_WORK = 2.1
-SMALLEST_PART = 5_000_000  # bytes: a smaller last part is left to the second process
-
-
-@dataclass
-class HistoryAhead:
-    """The status history's reading: its first part (or all of it) in a second process, and
-    where its last part, read in this one, starts (None: no such part)."""
-
-    first: StreamedAhead[HistoryColumns]
-    cut: int | None
-    identity: FileIdentity | None = None  # the file's, when it was cut
-
-    @property
-    def forked(self) -> bool:
-        return self.first.forked
-
-    def cancel(self) -> None:
-        self.first.cancel()
 
 
 def _history_ahead(
-    path: Path, tickets: Path, mapping: Mapping, local: Calendar, order: str
-) -> HistoryAhead:
+    path: Path, mapping: Mapping, local: Calendar, order: str
+) -> StreamedAhead[HistoryColumns]:
     """The status history's columns, read in a forked child when the file is large; its
-    ticket ids are sent as they are first seen, to be matched to the tickets meanwhile. When
-    the history is more work than the tickets, its last part is left to this process."""
+    ticket ids are sent as they are first seen, to be matched to the tickets meanwhile."""
     try:
-        size = path.stat().st_size
-        large = size >= HISTORY_AHEAD_BYTES
+        large = path.stat().st_size >= HISTORY_AHEAD_BYTES
     except OSError:
-        size, large = 0, False  # reading it says what is wrong, as it would have
-    found = None
-    if large and can_fork():
-        try:
-            share = int((size + TICKET_BYTE_WORK * tickets.stat().st_size) / 2)
-        except OSError:
-            share = size
-        if size - share >= SMALLEST_PART:
-            found = split_point(path, share)
-    cut, identity = found if found is not None else (None, None)
+        large = False  # reading it says what is wrong, as it would have
     if large:  # imported once, before the fork, not in each process
         import pandas  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
 
     def work(send: Callable[[list[str]], None]) -> HistoryColumns:
-        span = None if cut is None else Span(0, cut, identity)
-        return read_history_columns(path, display_path(path), mapping, local, order, send, span)
+        return read_history_columns(path, display_path(path), mapping, local, order, send)
 
-    return HistoryAhead(StreamedAhead(work, fork=large), cut, identity)
+    return StreamedAhead(work, fork=large)
 
 
 def _compute(
@@ -191,7 +150,7 @@ def _compute(
     order: str,
     local: Calendar,
     names: dict[str, str],
-    ahead: HistoryAhead | None,
+    ahead: StreamedAhead[HistoryColumns] | None,
     step: Callable[[str], None],
     meanwhile: Callable[[], None] | None,
     alone: Callable[[], None] | None = None,
@@ -227,7 +186,7 @@ def _compute(
                 meanwhile()
             with contextlib.suppress(OSError):  # unreadable: reading it says so, below
                 line_ends = count_line_ends(inputs.history)
-        columns = _history_columns(inputs.history, mapping, local, order, ahead, tickets)
+        columns = _matched(ahead, tickets)
         if alone is not None:
             alone()
         history = read_history(
@@ -298,42 +257,6 @@ def _compute(
             )
         )
     return report
-
-
-def _history_columns(
-    path: Path, mapping: Mapping, local: Calendar, order: str, ahead: HistoryAhead,
-    tickets: Tickets,
-) -> list[HistoryColumns]:  # fmt: skip
-    """The status history's columns in parts, each row's ticket matched: its last part (if
-    cut) read here while the second process reads the rest and sends it.
-
-    The parts give what the file read in one go gives, or the file is read again here in
-    one go: when the last part cannot be read (a row pandas cannot read: its message counts
-    rows from the part's start), when the file was saved over or written to since it was
-    cut (the parts would be of two files), or when enough times about the cut are unreadable
-    that parse_times gives up on unseen formats (it gives up per chunk, and the cut moves
-    where chunks start). The first part's own error is raised as reading it whole raises it."""
-    rest: HistoryColumns | None = None
-    again = False
-    if ahead.cut is not None:
-        try:
-            rest = read_history_columns(
-                path, display_path(path), mapping, local, order,
-                span=Span(ahead.cut, None, ahead.identity),
-            )  # fmt: skip
-            rest.owners = tickets.positions(np.asarray(rest.ticket_ids, dtype=object))
-        except Exception:  # told below, as the file read in one go tells it
-            again = True
-    try:
-        first = _matched(ahead.first, tickets)  # the first part's error, if it has one
-    except FileChanged:
-        again = True
-    if not again and rest is not None:
-        near_cut = (first.failures[-1] if first.failures else 0) + sum(rest.failures)
-        again = near_cut >= MAX_FORMAT_FAILURES
-    if again:
-        return [read_history_columns(path, display_path(path), mapping, local, order)]
-    return [first] if rest is None else [first, rest]
 
 
 def _matched(ahead: StreamedAhead[HistoryColumns], tickets: Tickets) -> HistoryColumns:
