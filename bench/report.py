@@ -10,9 +10,10 @@ examples/acme-standard.yaml, then runs the real command in a fresh process:
 
 and reports the wall time (interpreter start-up, imports of the modules compiled first, as
 an installed copy has them, CSV reading, figures, charts, three documents and the JSON),
-its processor time (user + system, with any helper process it forks), and its peak memory: the larger of the largest single process's peak resident
-memory (ru_maxrss from os.wait4) and the largest sum of the proportional set sizes of it and
-its helper processes, sampled every 100 ms (a forked helper shares pages with the report).
+its processor time (user + system, with any helper process it forks), and its peak memory:
+the larger of the largest single process's peak resident memory (ru_maxrss from os.wait4)
+and the largest sum of the proportional set sizes of it and its helper processes, sampled
+every 100 ms (a forked helper shares pages with the report).
 The data is generated in a separate process first, so neither the generator's memory nor
 this script's is counted. Targets: under 10 s and under 1 GB.
 
