@@ -505,7 +505,6 @@ def test_a_large_history_that_cannot_be_read_is_refused_as_before(
     internal error from counting its line ends meanwhile."""
     history = tmp_path / "history.csv"
     history.mkdir()
-    alone = _report(capsys, agreement, history)
-    monkeypatch.setattr(run, "HISTORY_AHEAD_BYTES", 0)
-    assert _report(capsys, agreement, history) == alone
+    alone, forked = _both_ways(capsys, monkeypatch, agreement, history)
+    assert forked == alone
     assert alone[0] == 2 and "history.csv" in alone[2]
