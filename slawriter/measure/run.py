@@ -40,7 +40,7 @@ from slawriter.measure.importer import (
 )
 from slawriter.measure.mapping import choose_mapping
 from slawriter.measure.presets import Mapping
-from slawriter.measure.record import Hashing, file_hash
+from slawriter.measure.record import Hashing
 from slawriter.measure.report import (
     Report,
     build_report,
@@ -551,9 +551,7 @@ def _documents(
         hashed = {
             role: (
                 path,
-                loaded.source_hash
-                if role == "agreement"
-                else hashed_already.get(str(path)) or file_hash(path),
+                loaded.source_hash if role == "agreement" else hashed_already[str(path)],
             )
             for role, path in sources.items()
         }

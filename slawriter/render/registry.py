@@ -62,7 +62,11 @@ FORMATS: dict[str, Format] = {
         Format("html", "slawriter.render.html", "a web page"),
         Format("md", "slawriter.render.markdown", "Markdown"),
         Format(
-            "pdf", "slawriter.render.pdf", "PDF, converted from Word by LibreOffice", True, True
+            "pdf",
+            "slawriter.render.pdf",
+            "PDF, converted from Word by LibreOffice",
+            serial=True,
+            needs_program=True,
         ),
     )
 }
