@@ -305,3 +305,65 @@ def test_json_copied_from_a_file_to_a_file_or_a_pipe_is_the_text_and_a_line_end(
         stream.flush()
     draining.join(timeout=30)
     assert received == [(text + "\n").encode("utf-8")]
+
+
+# Priority changes an export may hold: an id with a quote and one with an accent, two changes
+# on one ticket (raised, then lowered by a Workaround: two resolution stretches), a dispute,
+# a change after the as-of time (listed, not applied), a time with seconds and a fraction,
+# and one in British Summer Time (+01:00 in the JSON).
+CHANGED_TICKETS = (
+    "id,priority,created,responded,resolved,service\n"
+    '"Q""7",P3,2027-03-01 09:00,2027-03-01 09:20,2027-03-03 12:00,email\n'
+    "Ü-8,P2,2027-03-02 09:00,2027-03-02 09:30,2027-03-02 15:00,email\n"
+    "plain,P4,2027-03-29 09:00,2027-03-29 09:30,,files\n"
+    "late,P3,2027-03-30 09:00,2027-03-30 10:00,,files\n"
+)
+CHANGED_HISTORY = (
+    "ticket_id,time,field,from,to,reason\n"
+    '"Q""7",2027-03-01 10:00,priority,P3,P1,impact grew\n'
+    '"Q""7",2027-03-01 11:15:30.250000,priority,P1,P2,workaround in place\n'
+    "Ü-8,2027-03-02 10:00,priority,P2,P1,disputed by the customer\n"
+    "plain,2027-03-29 10:30,priority,P4,P3,more users\n"
+    "late,2027-04-20 09:00,priority,P3,P2,impact grew\n"
+    "late,2027-03-30 11:00,priority,P3,P2,impact grew\n"
+)
+
+
+def test_priority_changes_are_written_from_their_columns_as_json_dumps_writes_them(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from slawriter.measure.report import ChangedTickets, _changes_json, _changes_parts
+
+    tickets, history = tmp_path / "tickets.csv", tmp_path / "history.csv"
+    tickets.write_text(CHANGED_TICKETS, encoding="utf-8")
+    history.write_text(CHANGED_HISTORY, encoding="utf-8")
+    measured = measure_files(
+        agreement, Library.locate(None), tickets=tickets, outages=None, period="2027-03",
+        as_of=datetime(2027, 4, 5, 12, tzinfo=UTC), history=history,
+    )  # fmt: skip
+    report = measured.report
+    changed = report.changed
+    assert isinstance(changed, ChangedTickets) and len(changed) == 4 and changed
+    listed = list(changed)
+    assert [c.ticket for c in listed] == ['Q"7', "Ü-8", "plain", "late"]  # file order
+    assert changed[-1] == listed[3] and changed[1:3] == listed[1:3] and changed[9:] == []
+    with pytest.raises(IndexError):
+        changed[4]
+    first = listed[0]
+    assert [(t.isoformat(), a, b, r) for t, a, b, r in first.changes] == [
+        ("2027-03-01T10:00:00+00:00", "P3", "P1", "raised"),
+        ("2027-03-01T11:15:30.250000+00:00", "P1", "P2", "workaround"),
+    ]
+    assert first.measured_at == {"response": ["P3"], "resolution": ["P1", "P2"]}
+    assert listed[1].measured_at == {"response": ["P1"], "resolution": ["P1"]}  # the dispute
+    assert listed[2].changes[0][0].isoformat() == "2027-03-29T10:30:00+01:00"  # BST
+    # The change after the as-of time is listed (in time order), but not applied.
+    assert [t.isoformat() for t, *_ in listed[3].changes] == [
+        "2027-03-30T11:00:00+01:00", "2027-04-20T09:00:00+01:00",
+    ]  # fmt: skip
+    expected = json.dumps(_changes_json(listed), ensure_ascii=False)
+    for rows in (1, 3, 10_000):  # a part at a time, or all at once
+        assert "".join(_changes_parts(changed, rows=rows)) == expected
+    assert report_json_text(report) == json.dumps(report_json(report), ensure_ascii=False)
+    assert '"id": "Q\\"7"' in expected and '"id": "Ü-8"' in expected

@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -358,7 +358,7 @@ class Report:
     tickets_after_as_of: int = 0
     tickets_before_effective: int = 0  # logged in the period before the agreement took effect
     by_service: dict[str, ServiceTickets] = field(default_factory=dict)
-    changed: list[ChangedTicket] = field(default_factory=list)
+    changed: Sequence[ChangedTicket] = ()
     inputs: Inputs = field(default_factory=Inputs)
     # What the report was computed from, kept for the evidence file and --compare.
     ticket_data: Tickets | None = None
@@ -1143,58 +1143,100 @@ def _changed(
     month_of: npt.NDArray[np.int64],
     zone: Any,
     history: History | None,
-) -> list[ChangedTicket]:
+) -> ChangedTickets:
     """Each counted ticket whose priority changed, with the priorities its targets used.
 
-    Built from columns grouped by ticket (a big month has tens of thousands of them): one
-    Python list a ticket and target, not one call a row."""
+    Kept as columns, in file order (a big month has tens of thousands of them): the
+    documents make the first few ChangedTickets, the JSON is written from the columns."""
     keys = np.fromiter(changed, dtype=np.int64, count=len(changed))
     wanted = keys[month_of[keys] >= 0]
     wanted = wanted[np.argsort(tickets.lines[wanted], kind="stable")]  # in file order
     names = np.asarray(tickets.priority_ids, dtype=object)
-    measured: dict[str, dict[int, list[str]]] = {"response": {}, "resolution": {}}
     is_wanted = np.zeros(len(tickets), dtype=bool)
     is_wanted[wanted] = True
+    measured: dict[str, _Runs] = {}
     for item in found:
-        if item.kind not in measured:
-            continue
-        mine = np.flatnonzero(is_wanted[item.ticket])
-        mine = mine[np.argsort(item.ticket[mine], kind="stable")]  # rows in order per ticket
-        measured[item.kind] = _grouped(item.ticket[mine], names[item.priority[mine]])
-    steps_of: dict[int, list[tuple[datetime, str, str, str]]] = {}
-    if history is not None:
+        if item.kind in ("response", "resolution"):
+            mine = np.flatnonzero(is_wanted[item.ticket])
+            mine = mine[np.argsort(item.ticket[mine], kind="stable")]  # rows in order per ticket
+            measured[item.kind] = _Runs.of(item.ticket[mine], wanted, names[item.priority[mine]])
+    empty = np.zeros(0, dtype=np.int64)
+    if history is not None:  # in ticket order already (history._changes sorts them)
         rows = history.changes
-        # In ticket order already (history._changes sorts them by ticket, then time).
-        steps = [
-            (_utc(when).astimezone(zone), before, after, rule)
-            for when, before, after, rule in zip(
-                rows.time.tolist(), names[rows.before].tolist(), names[rows.after].tolist(),
-                rows.rule.tolist(), strict=True,
-            )
-        ]  # fmt: skip
-        steps_of = _grouped(rows.ticket, steps)
-    ids, lines = tickets.ids[wanted].tolist(), tickets.lines[wanted].tolist()
-    response, resolution = measured["response"], measured["resolution"]
-    return [
-        ChangedTicket(
-            str(ticket_id),
-            line,
-            steps_of.get(ticket, []),
-            {"response": response.get(ticket, []), "resolution": resolution.get(ticket, [])},
+        steps = _Runs.of(rows.ticket, wanted, rows.time, names[rows.before], names[rows.after],
+                         rows.rule)  # fmt: skip
+    else:
+        steps = _Runs.of(empty, wanted, empty, empty, empty, empty)
+    none = _Runs.of(empty, wanted, np.zeros(0, dtype=object))
+    return ChangedTickets(
+        tickets.ids[wanted], tickets.lines[wanted], steps, measured.get("response", none),
+        measured.get("resolution", none), zone,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Runs:
+    """Each wanted key's run of rows, as columns: key ``i``'s rows are
+    ``columns[c][bounds[i]:bounds[i + 1]]``."""
+
+    bounds: list[int]
+    columns: tuple[npt.NDArray[Any], ...]
+
+    @classmethod
+    def of(cls, keys: npt.NDArray[np.int64], wanted: npt.NDArray[np.int64],
+           *values: npt.NDArray[Any]) -> _Runs:  # fmt: skip
+        """``keys`` sorted; each of ``values`` a column beside them."""
+        low = np.searchsorted(keys, wanted, side="left")
+        counts = np.searchsorted(keys, wanted, side="right") - low
+        ends = np.cumsum(counts)
+        rows = np.repeat(low - (ends - counts), counts) + np.arange(int(ends[-1]) if len(ends)
+                                                                    else 0)  # fmt: skip
+        return cls(np.r_[0, ends].tolist(), tuple(column[rows] for column in values))
+
+
+class ChangedTickets(Sequence[ChangedTicket]):
+    """The report's tickets whose priority changed, in file order: a sequence of
+    ChangedTicket, each made when it is asked for."""
+
+    def __init__(self, ids: npt.NDArray[Any], lines: npt.NDArray[np.int64], steps: _Runs,
+                 response: _Runs, resolution: _Runs, zone: Any) -> None:  # fmt: skip
+        self.ids, self.lines = ids, lines
+        self.steps, self.response, self.resolution = steps, response, resolution
+        self.zone = zone
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> ChangedTicket: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ChangedTicket]: ...
+
+    def __getitem__(self, index: int | slice) -> ChangedTicket | list[ChangedTicket]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._item(index % len(self))
+
+    def _item(self, i: int) -> ChangedTicket:
+        begin, end = self.steps.bounds[i], self.steps.bounds[i + 1]
+        times, before, after, rule = (column[begin:end].tolist() for column in self.steps.columns)
+        return ChangedTicket(
+            str(self.ids[i]),
+            int(self.lines[i]),
+            [
+                (_utc(when).astimezone(self.zone), a, b, r)
+                for when, a, b, r in zip(times, before, after, rule, strict=True)
+            ],
+            {"response": self._at(self.response, i), "resolution": self._at(self.resolution, i)},
         )
-        for ticket, ticket_id, line in zip(wanted.tolist(), ids, lines, strict=True)
-    ]
 
-
-def _grouped(keys: npt.NDArray[np.int64], values: Any) -> dict[int, list[Any]]:
-    """Each key of ``keys`` (sorted) and its run of ``values``, as a list, in order."""
-    listed = values.tolist() if isinstance(values, np.ndarray) else list(values)
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
-    bounds = np.r_[starts, len(keys)].tolist()
-    return {
-        key: listed[begin:end]
-        for key, begin, end in zip(keys[starts].tolist(), bounds, bounds[1:], strict=False)
-    }
+    @staticmethod
+    def _at(runs: _Runs, i: int) -> list[str]:
+        values: list[str] = runs.columns[0][runs.bounds[i] : runs.bounds[i + 1]].tolist()
+        return values
 
 
 def _next(month: tuple[int, int]) -> tuple[int, int]:
@@ -1323,11 +1365,14 @@ def _figures_json(
 
 
 def report_json(
-    report: Report, breaches: Callable[[BreachTable], Any] = BreachTable.as_json
+    report: Report,
+    breaches: Callable[[BreachTable], Any] = BreachTable.as_json,
+    changes: Callable[[Sequence[ChangedTicket]], Any] | None = None,
 ) -> dict[str, Any]:
     """The report as JSON-ready data: ratios as fractions 0..1, durations in seconds.
 
-    ``breaches`` turns each priority's breach table into its JSON-ready value."""
+    ``breaches`` turns each priority's breach table into its JSON-ready value, ``changes``
+    the tickets whose priority changed (by default, a list of dicts)."""
     body: dict[str, Any] = {
         "agreement": report.agreement,
         "customer": report.customer,
@@ -1390,7 +1435,17 @@ def report_json(
         }
         for key, e in report.by_service.items()
     }
-    body["priority_changes"] = [
+    body["priority_changes"] = (changes or _changes_json)(report.changed)
+    body.update(report.extra_json)
+    body["notes"] = report.notes
+    body["rejected_rows"] = [
+        {"file": r.file, "line": r.line, "reason": r.reason} for r in report.rejected
+    ]
+    return body
+
+
+def _changes_json(changed: Sequence[ChangedTicket]) -> list[dict[str, Any]]:
+    return [
         {
             "id": c.ticket,
             "line": c.line,
@@ -1399,14 +1454,8 @@ def report_json(
             ],
             "measured_at": c.measured_at,
         }
-        for c in report.changed
+        for c in changed
     ]
-    body.update(report.extra_json)
-    body["notes"] = report.notes
-    body["rejected_rows"] = [
-        {"file": r.file, "line": r.line, "reason": r.reason} for r in report.rejected
-    ]
-    return body
 
 
 def month_label(label: str) -> str:
@@ -1437,24 +1486,33 @@ def _json_parts(report: Report) -> Iterator[str]:
     import json
     import uuid
 
-    tables: list[BreachTable] = []
+    lists: list[BreachTable | ChangedTickets] = []
     mark = f"\x00breaches-{uuid.uuid4().hex}-"  # no export value holds this
 
     def placeholder(table: BreachTable) -> Any:
         if len(table) and not _plain(table):
             return table.as_json()
-        tables.append(table)
-        return f"{mark}{len(tables) - 1}"
+        lists.append(table)
+        return f"{mark}{len(lists) - 1}"
 
-    text = json.dumps(report_json(report, placeholder), ensure_ascii=False)
+    def changes(changed: Sequence[ChangedTicket]) -> Any:
+        if not isinstance(changed, ChangedTickets) or not _plain_changes(changed):
+            return _changes_json(changed)
+        lists.append(changed)
+        return f"{mark}{len(lists) - 1}"
+
+    text = json.dumps(report_json(report, placeholder, changes), ensure_ascii=False)
     # The placeholders appear in the order they were made (the dicts keep their order).
     done = 0
-    for number, table in enumerate(tables):
+    for number, table in enumerate(lists):
         quoted = json.dumps(f"{mark}{number}", ensure_ascii=False)
         at = text.find(quoted, done)
-        assert at >= 0, "each breach list's placeholder is in the text, in order"
+        assert at >= 0, "each list's placeholder is in the text, in order"
         yield text[done:at]
-        yield from _breaches_parts(table)
+        if isinstance(table, BreachTable):
+            yield from _breaches_parts(table)
+        else:
+            yield from _changes_parts(table)
         done = at + len(quoted)
     yield text[done:]
 
@@ -1500,3 +1558,87 @@ def _breaches_parts(table: BreachTable, rows: int = 50_000) -> Iterator[str]:
         )
         yield (", " if start else "") + ", ".join(map(_BREACH_ROW.__mod__, columns))
     yield "]"
+
+
+def _plain_changes(changed: ChangedTickets) -> bool:
+    """Every id a str (as read from an export): written as the encoder would."""
+    from pandas.api.types import infer_dtype  # type: ignore[import-untyped,unused-ignore]
+
+    return infer_dtype(changed.ids, skipna=False) in ("string", "empty")
+
+
+_CHANGE_ROW = '{"time": %s, "from": %s, "to": %s, "rule": %s}'
+
+
+def _changes_parts(changed: ChangedTickets, rows: int = 10_000) -> Iterator[str]:
+    """The JSON of ``_changes_json(changed)`` as json.dumps writes it, from the columns
+    (``rows`` tickets at a time): each piece of text made by a C function mapped over a
+    column, then laid out in one array in the order of the text."""
+    from json.encoder import encode_basestring
+
+    def quoted(values: npt.NDArray[Any]) -> list[str]:
+        return list(map(encode_basestring, values.tolist()))
+
+    steps, response, resolution = changed.steps, changed.response, changed.resolution
+    yield "["
+    for start in range(0, len(changed), rows):
+        stop = min(start + rows, len(changed))
+        runs = [_window(r, start, stop) for r in (steps, response, resolution)]
+        times, before, after, rule = (column[runs[0][1]] for column in steps.columns)
+        zone = changed.zone
+        moments = [_utc(t).astimezone(zone).isoformat() for t in times.tolist()]
+        columns = zip(map(encode_basestring, moments), quoted(before), quoted(after),
+                      quoted(rule), strict=True)  # fmt: skip
+        sections = [
+            list(map(_CHANGE_ROW.__mod__, columns)),
+            quoted(response.columns[0][runs[1][1]]),
+            quoted(resolution.columns[0][runs[2][1]]),
+        ]
+        heads = [
+            f'{"" if i == 0 and start == 0 else ", "}{{"id": {ticket}, "line": {line!r}, '
+            '"changes": ['
+            for i, (ticket, line) in enumerate(zip(
+                quoted(changed.ids[start:stop]), changed.lines[start:stop].tolist(), strict=True
+            ))
+        ]  # fmt: skip
+        closings = ['], "measured_at": {"response": [', '], "resolution": [', "]}}"]
+        yield "".join(_laid_out(heads, [r[0] for r in runs], sections, closings))
+    yield "]"
+
+
+def _window(runs: _Runs, start: int, stop: int) -> tuple[npt.NDArray[np.int64], slice]:
+    """Keys ``start``..``stop``'s row counts, and the slice of rows they hold."""
+    bounds = np.asarray(runs.bounds[start : stop + 1], dtype=np.int64)
+    return bounds[1:] - bounds[:-1], slice(int(bounds[0]), int(bounds[-1]))
+
+
+def _laid_out(
+    heads: list[str],
+    counts: list[npt.NDArray[np.int64]],
+    sections: list[list[str]],
+    closings: list[str],
+) -> list[str]:
+    """For each key: its head, then each section's items (", " between them) and that
+    section's closing; in one list, in order, without a Python step a key."""
+    keys = len(heads)
+    size = keys + sum(len(s) for s in sections) + keys * len(closings)
+    slots = np.empty(size, dtype=object)
+    width = np.ones(keys, dtype=np.int64)  # each key's slots: its head, then each section's
+    for count in counts:
+        width += count + 1
+    begin = np.cumsum(width) - width
+    slots[begin] = heads
+    at = begin + 1
+    for count, items, closing in zip(counts, sections, closings, strict=True):
+        if len(items):
+            first = np.cumsum(count) - count  # each key's first item among ``items``
+            within = np.arange(len(items), dtype=np.int64) - np.repeat(first, count)
+            texts = np.asarray(items, dtype=object)
+            later = within > 0
+            texts[later] = ", " + texts[later]
+            slots[np.repeat(at, count) + within] = texts
+        at = at + count
+        slots[at] = closing
+        at = at + 1
+    result: list[str] = slots.tolist()
+    return result
