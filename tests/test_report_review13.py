@@ -358,3 +358,34 @@ def test_portfolio_says_an_as_of_without_offset_is_local_to_each_agreement(
     assert main(args) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "as of 2027-02-01T12:00 in each agreement's own time zone" in out
+
+
+def test_a_service_written_two_ways_is_measured_as_one(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """'Email', 'email' and 'email ': the export's spellings of one service of the
+    agreement count together: their counts added, and the median taken over all of them (it
+    used to be the median of whichever spelling came last)."""
+    tickets = _write(
+        tmp_path,
+        "tickets.csv",
+        "id,priority,created,responded,resolved,service\n"
+        # P2 (1h / 8h, business hours): responses of 10, 20 and 40 minutes, resolved in 1h,
+        # 2h and 9h30 (a breach).
+        "E1,P2,2027-01-05 09:00,2027-01-05 09:10,2027-01-05 10:00,Email\n"
+        "E2,P2,2027-01-05 09:00,2027-01-05 09:20,2027-01-05 11:00,email\n"
+        "E3,P2,2027-01-06 09:00,2027-01-06 09:40,2027-01-07 09:30,email \n",
+    )
+    code, body = run_json(
+        capsys, str(agreement), "--tickets", str(tickets), "--period", "2027-01",
+        "--as-of", AS_OF,
+    )  # fmt: skip
+    assert code == 0
+    assert list(body["tickets_by_service"]) == ["email"]
+    email = body["tickets_by_service"]["email"]
+    assert (email["tickets"], email["response_met"], email["response_breached"]) == (3, 3, 0)
+    assert (email["resolution_met"], email["resolution_breached"]) == (2, 1)
+    assert email["response_median_s"] == 20 * 60  # of 10, 20 and 40 minutes
+    assert email["resolution_median_s"] == 2 * 3600  # of 1h, 2h and 9h30

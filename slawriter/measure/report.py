@@ -44,6 +44,7 @@ Rules (docs/measurement.md says the same for users):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -499,20 +500,35 @@ def _ticket_figures(
     )
     if months > 1:
         groups.append((total, None))
+    # Each target's rows by priority (and by month and priority): the rows of a group in
+    # order, found with one sort of small codes, not a pass over every row a group.
+    size = len(codes)
+    by_month = [_groups(month_of[item.ticket] * size + item.priority, months * size)
+                for item in found] if months > 1 else [[] for _ in found]  # fmt: skip
+    by_total = [_groups(item.priority, size) for item in found]
     for table, month in groups:
         for code, pid in codes:
             parts: list[tuple[str, Any, Any, Any, Any, Any]] = []
-            for item in found:
-                select = item.priority == code
-                if month is not None:
-                    select &= month_of[item.ticket] == month
-                _fill(table[pid], item, select)
-                where = np.flatnonzero(select & item.breached)
+            for item, monthly, overall in zip(found, by_month, by_total, strict=True):
+                rows = (
+                    overall[code] if month is None or months == 1 else monthly[month * size + code]
+                )
+                _fill(table[pid], item, rows)
+                where = rows[item.breached[rows]]
                 parts.append((item.kind, tickets.ids[item.ticket[where]],
                               tickets.lines[item.ticket[where]], item.used[where],
                               item.limit[where], item.done[where]))  # fmt: skip
             table[pid].breaches = _breach_table(parts)
     return per_month, (per_month[0] if months == 1 else total), found
+
+
+def _groups(keys: npt.NDArray[np.int64], size: int) -> list[npt.NDArray[np.intp]]:
+    """The positions holding each key 0..size-1, in order (keys outside 0..size-1: none)."""
+    inside = (keys >= 0) & (keys < size)
+    small = np.where(inside, keys, size).astype(np.min_scalar_type(size))
+    order = np.argsort(small, kind="stable")  # small integers: a radix sort
+    bounds = np.r_[0, np.cumsum(np.bincount(small, minlength=size + 1))].tolist()
+    return [order[low:high] for low, high in itertools.pairwise(bounds[: size + 1])]
 
 
 _RESPONSE, _RESOLUTION, _UPDATE = 0, 1, 2  # a target's place among a priority's seconds
@@ -663,13 +679,13 @@ def _update_verdicts(
     )
 
 
-def _fill(figures: PriorityFigures, item: _Verdicts, select: npt.NDArray[np.bool_]) -> None:
-    breached = item.breached[select]
-    done = item.done[select]
+def _fill(figures: PriorityFigures, item: _Verdicts, rows: npt.NDArray[np.intp]) -> None:
+    breached = item.breached[rows]
+    done = item.done[rows]
     met = int((done & ~breached).sum())
     pending = int((~done & ~breached).sum())
     count = int(breached.sum())
-    finished = item.used[select & item.finished] / _US
+    finished = item.used[rows[item.finished[rows]]] / _US
     median = p90 = None
     if finished.size:
         low, high = np.percentile(finished, [50, 90], method="inverted_cdf")
@@ -681,21 +697,24 @@ def _fill(figures: PriorityFigures, item: _Verdicts, select: npt.NDArray[np.bool
         figures.resolution_met, figures.open, figures.resolution_breached = met, pending, count
         figures.resolution_median_s, figures.resolution_p90_s = median, p90
     else:
-        figures.update_tickets = int(select.sum())
+        figures.update_tickets = len(rows)
         figures.update_met, figures.update_open, figures.update_breached = met, pending, count
+
+
+_TARGETS = ("response", "resolution", "update")  # a line's breaches are listed in this order
 
 
 def _breach_table(parts: list[tuple[str, Any, Any, Any, Any, Any]]) -> BreachTable:
     if not parts:
         return _no_breaches()
     lines_all = np.concatenate([p[2] for p in parts])
-    kinds = np.concatenate([np.full(len(p[1]), p[0], dtype=object) for p in parts])
-    rank = np.select([kinds == "response", kinds == "resolution"], [0, 1], 2)
-    order = np.lexsort((rank, lines_all))
+    rank = np.repeat([_TARGETS.index(p[0]) for p in parts], [len(p[1]) for p in parts])
+    # By line, then target: one key (each run of rows is in line order already).
+    order = np.argsort(lines_all * len(_TARGETS) + rank, kind="stable")
     return BreachTable(
         np.concatenate([p[1] for p in parts])[order],
         lines_all[order],
-        kinds[order],
+        np.asarray(_TARGETS, dtype=object)[rank[order]],
         (np.concatenate([p[3] for p in parts]) / _US)[order],
         (np.concatenate([p[4] for p in parts]) // _US).astype(np.int64)[order],
         ~np.concatenate([p[5] for p in parts]).astype(bool)[order],
@@ -1086,7 +1105,7 @@ def _by_service(
     """Per service named in the export: its tickets' response and resolution figures.
 
     Values match a service's id or name in any case; others are kept under their own name
-    and marked as not in the agreement."""
+    and marked as not in the agreement. Values naming the same service count together."""
     if not len(tickets.service) or not (tickets.service != "").any():
         return {}
     known = {s.id.lower(): s for s in agreement.services}
@@ -1096,44 +1115,57 @@ def _by_service(
 
     found_codes, uniques = pd.factorize(tickets.service)
     distinct = np.asarray(uniques, dtype=str)
-    order = np.argsort(distinct, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    values, codes = distinct[order], rank[found_codes]
     result: dict[str, ServiceTickets] = {}
-    keys: list[str] = []
-    for value in values.tolist():
+    number: dict[str, int] = {}
+    key_of_value = np.zeros(len(distinct), dtype=np.int64)
+    for code in np.argsort(distinct, kind="stable").tolist():
+        value = str(distinct[code])
         service = known.get(value.strip().lower())
         key = service.id if service else (value.strip() or NO_SERVICE)
-        keys.append(key)
         if key not in result:
+            number[key] = len(number)
             result[key] = ServiceTickets(key, service.name if service else key, service is not None)
+        key_of_value[code] = number[key]
+    entries = list(result.values())
+    # Each ticket's entry, in the smallest type: a stable sort of it is then a radix sort.
+    ticket_entry = key_of_value.astype(np.min_scalar_type(len(entries)))[found_codes]
+    size = len(entries)
     for item in found:
         if item.kind == "update":
             continue
-        service_code = codes[item.ticket]
-        for index, key in enumerate(keys):
-            select = service_code == index
-            if not select.any():
-                continue
-            entry = result[key]
-            breached, done = item.breached[select], item.done[select]
-            met, count = int((done & ~breached).sum()), int(breached.sum())
-            finished = item.used[select & item.finished] / _US
-            median = (
-                float(np.percentile(finished, 50, method="inverted_cdf")) if finished.size else None
-            )
+        entry_of = ticket_entry[item.ticket]
+        met = np.bincount(entry_of[item.done & ~item.breached], minlength=size).tolist()
+        breached = np.bincount(entry_of[item.breached], minlength=size).tolist()
+        medians = _medians(entry_of[item.finished], item.used[item.finished] / _US, size)
+        if item.kind == "resolution":
+            present = np.zeros(len(ticket_entry), dtype=bool)
+            present[item.ticket] = True
+            counts = np.bincount(ticket_entry[present], minlength=size).tolist()
+        for index, entry in enumerate(entries):
             if item.kind == "response":
-                entry.response_met += met
-                entry.response_breached += count
-                entry.response_median_s = median
+                entry.response_met += met[index]
+                entry.response_breached += breached[index]
+                entry.response_median_s = medians[index]
             else:
-                entry.resolution_met += met
-                entry.resolution_breached += count
-                entry.resolution_median_s = median
-                entry.tickets += int(np.count_nonzero(np.bincount(item.ticket[select])))
-    ordered = sorted(result.values(), key=lambda e: (not e.in_agreement, e.service.lower()))
+                entry.resolution_met += met[index]
+                entry.resolution_breached += breached[index]
+                entry.resolution_median_s = medians[index]
+                entry.tickets += counts[index]
+    ordered = sorted(entries, key=lambda e: (not e.in_agreement, e.service.lower()))
     return {e.service: e for e in ordered if e.tickets}
+
+
+def _medians(
+    group: npt.NDArray[np.integer[Any]], values: npt.NDArray[np.float64], size: int
+) -> list[float | None]:
+    """Each group's (0..size-1) median of ``values``, nearest rank; None for an empty group."""
+    order = np.argsort(group, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(group, minlength=size))].tolist()
+    ranked = values[order]
+    return [
+        float(np.percentile(ranked[low:high], 50, method="inverted_cdf")) if high > low else None
+        for low, high in itertools.pairwise(bounds)
+    ]
 
 
 def _changed(
