@@ -68,6 +68,7 @@ from slawriter.measure.timeline import (
     Segments,
     business,
     final_priority,
+    pause_ranges,
     segments,
     target_rows,
     update_gaps,
@@ -547,13 +548,18 @@ def _business_by_priority(
     and its priority's ``target`` (_RESPONSE, _RESOLUTION or _UPDATE), in microseconds."""
     used = np.zeros(len(ticket), dtype=np.int64)
     limit = np.zeros(len(ticket), dtype=np.int64)
+    if not len(ticket):
+        return used, limit
+    ranges = pause_ranges(pauses[0], int(ticket.max()) + 1)  # once, for every priority
+    groups = _groups(priority, max(spec) + 1)
     for code, (calendar, *seconds) in spec.items():
-        mine = priority == code
-        if not mine.any():
+        rows = groups[code]
+        if not len(rows):
             continue
-        clock = BatchClock.covering(calendar, start[mine], end[mine])
-        used[mine] = business(clock, ticket[mine], start[mine], end[mine], pauses)
-        limit[mine] = seconds[target] * _US
+        begin, finish = start[rows], end[rows]
+        clock = BatchClock.covering(calendar, begin, finish)
+        used[rows] = business(clock, ticket[rows], begin, finish, pauses, ranges)
+        limit[rows] = seconds[target] * _US
     return used, limit
 
 

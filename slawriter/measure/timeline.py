@@ -159,21 +159,35 @@ def verdicts(
     return np.where(first != _NEVER, first, last)
 
 
+PauseRanges = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def pause_ranges(owner: npt.NDArray[np.int64], tickets: int) -> PauseRanges:
+    """Each ticket's first pause among the pauses (owners sorted, 0..tickets-1), and how
+    many it has: found once for every stretch of every target, not searched each time."""
+    count = np.bincount(owner, minlength=tickets).astype(np.int64)
+    return np.cumsum(count) - count, count
+
+
 def business(
     clock: BatchClock,
     ticket: npt.NDArray[np.int64],
     start: Instants,
     end: Instants,
     pauses: tuple[npt.NDArray[np.int64], Instants, Instants],
+    ranges: PauseRanges | None = None,
 ) -> Instants:
-    """Business time of each [start, end) less its ticket's pauses (pause owners sorted)."""
+    """Business time of each [start, end) less its ticket's pauses (pause owners sorted;
+    ``ranges``: pause_ranges of them, when already found)."""
     used = clock.elapsed(start, end)
     owner, pause_start, pause_end = pauses
     if not len(owner) or not len(ticket):
         return used
-    low = np.searchsorted(owner, ticket, side="left")
-    high = np.searchsorted(owner, ticket, side="right")
-    counts = high - low
+    if ranges is None:
+        low = np.searchsorted(owner, ticket, side="left")
+        counts = np.searchsorted(owner, ticket, side="right") - low
+    else:
+        low, counts = ranges[0][ticket], ranges[1][ticket]
     total = int(counts.sum())
     if not total:
         return used
