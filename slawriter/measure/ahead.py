@@ -49,8 +49,11 @@ class Ahead(Generic[T]):
     """``work()``'s result, computed in a forked child when ``fork`` is true and forking is
     possible, else in this process when :meth:`result` is called."""
 
-    def __init__(self, work: Callable[[], T], fork: bool) -> None:
+    def __init__(
+        self, work: Callable[[], T], fork: bool, in_child: Callable[[], None] | None = None
+    ) -> None:
         self._work = work
+        self._in_child = in_child  # run first in the child (not when the work is done here)
         self._pid: int | None = None
         self._source: int | None = None
         self._unfreeze = False
@@ -94,6 +97,8 @@ class Ahead(Generic[T]):
                 # Ctrl-C reaches the whole process group: the parent reports it; the child
                 # just stops.
                 signal.signal(signal.SIGINT, signal.SIG_DFL)
+                if self._in_child is not None:
+                    self._in_child()
                 with os.fdopen(sink, "wb") as out:
                     self._run_child(out)
             except BaseException:  # no answer: the parent does the work itself
@@ -202,10 +207,15 @@ class StreamedAhead(Ahead[T]):
     the child's case, as they arrive while it goes on), then returns the result. A child
     that dies is replaced by the work done here, whose parts start again from index 0."""
 
-    def __init__(self, work: Callable[[Callable[[Any], None]], T], fork: bool) -> None:
+    def __init__(
+        self,
+        work: Callable[[Callable[[Any], None]], T],
+        fork: bool,
+        in_child: Callable[[], None] | None = None,
+    ) -> None:
         self._streaming = work
         self._on_part: Callable[[int, Any], None] = lambda index, part: None
-        super().__init__(self._here, fork)
+        super().__init__(self._here, fork, in_child)
 
     def _here(self) -> T:
         """The work in this process, its parts handed over at once."""

@@ -51,7 +51,7 @@ from slawriter.measure.report import (
 from slawriter.model.agreement import Agreement
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.provider import Provider
-from slawriter.process import fewer_collections, give_back_memory
+from slawriter.process import fewer_collections, give_back_memory, reuse_freed_memory
 from slawriter.render import registry
 from slawriter.text.words import plural
 
@@ -141,7 +141,9 @@ def _history_ahead(
     def work(send: Callable[[list[str]], None]) -> HistoryColumns:
         return read_history_columns(path, display_path(path), mapping, local, order, send)
 
-    return StreamedAhead(work, fork=large)
+    # The child reads 250,000 rows at a time: each chunk's arrays on the pages the last one
+    # freed, not on fresh ones (a million tickets' history: 274,000 page faults -> 162,000).
+    return StreamedAhead(work, fork=large, in_child=reuse_freed_memory)
 
 
 def _compute(
