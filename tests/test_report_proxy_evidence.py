@@ -283,3 +283,57 @@ def test_a_ticket_resolved_with_no_response_time_is_said_in_the_method(tmp_path:
         "1 ticket had no response time in the export: each is counted as answered when it "
         "was resolved." in text
     )
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["T1", "T2", "T3"],  # plain: written from the CSV text at once
+        ["=HYPERLINK(1)", "+1", "-2", "@x", "\tt", "Ünïcode", "sp ace", "a\x00b"],
+        ["a,b", "T2", "T3"],  # a comma: quoted, as csv.writer quotes it
+        ['say "hi"', "line\nbreak", "cr\rhere", None],
+    ],
+)
+def test_breach_rows_are_the_text_csv_writer_writes(ids: list[object]) -> None:
+    """The evidence's breach rows, however they are made, are exactly what csv.writer
+    writes for the neutralised cells (formula characters get a leading ')."""
+    import numpy as np
+
+    from slawriter.measure.evidence import _breach_rows, _Minutes, neutralise
+    from slawriter.measure.report import BreachTable
+
+    size = len(ids)
+    table = BreachTable(
+        np.asarray(ids, dtype=object),
+        np.arange(2, 2 + size, dtype=np.int64),
+        np.asarray(["response", "resolution", "update"] * size, dtype=object)[:size],
+        np.linspace(60.0, 7260.5, size),
+        np.full(size, 3600, dtype=np.int64),
+        np.arange(size) % 2 == 0,
+    )
+    source = "t,ickets.csv" if ids[0] == "a,b" else "tickets.csv"  # a file name needing quotes
+    made = _breach_rows(table, {"response", "resolution"}, "2027-01", "P1", source, _Minutes())
+    minutes = _Minutes()
+    expected_rows = [
+        ["breach", "2027-01", "", "P1", neutralise(i), source, str(line), "", "", "",
+         minutes(spent), minutes(limit), target + (" (still open at the as-of time)" if still
+                                                    else "")]
+        for i, line, target, spent, limit, still in zip(
+            ids, table.lines.tolist(), table.targets.tolist(), table.business_s.tolist(),
+            table.target_s.tolist(), table.still_open.tolist(), strict=True,
+        )
+        if target != "update"
+    ]  # fmt: skip
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(expected_rows)
+    plain = all(isinstance(i, str) and not any(c in i for c in ',"\r\n') for i in ids)
+    plain = plain and "," not in source
+    assert isinstance(made, str) == plain
+    text = made if isinstance(made, str) else _written(made)
+    assert text == buffer.getvalue()
+
+
+def _written(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()

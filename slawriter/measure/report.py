@@ -134,6 +134,17 @@ class BreachTable:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def subset(self, keep: npt.NDArray[np.bool_]) -> BreachTable:
+        """The rows where ``keep`` is true, in order."""
+        return BreachTable(
+            self.ids[keep],
+            self.lines[keep],
+            self.targets[keep],
+            self.business_s[keep],
+            self.target_s[keep],
+            self.still_open[keep],
+        )
+
     def first(self, count: int | None = None) -> list[Breach]:
         stop = len(self) if count is None else min(count, len(self))
         return [
