@@ -54,6 +54,47 @@ def reuse_freed_memory() -> None:
         libc.mallopt(_M_TRIM_THRESHOLD, 1 << 30)
 
 
+class OrdinaryPages:
+    """From :meth:`start` until the block ends, the arrays numpy makes go on ordinary pages:
+    numpy asks Linux for transparent huge pages for every array of 4 MB or more (madvise),
+    and a process that makes and frees arrays of tens of MB one after another then has each
+    new one zeroed and mapped in 2 MB pages (numpy issue 31590). Measured on the report's
+    figures for a million tickets: half the system time of judging the status history and
+    of the figures (0.5 -> 0.3 s, 0.65 -> 0.3 s), while reading the exports is faster with
+    huge pages, so it is started only once the exports are read. Afterwards numpy is as it
+    was (a daemon or web server process goes on with its own setting); where numpy cannot
+    be told (an older or other build), nothing changes."""
+
+    def __init__(self) -> None:
+        self._before: bool | None = None
+
+    def __enter__(self) -> OrdinaryPages:
+        return self
+
+    def start(self) -> None:
+        if self._before is None:
+            self._before = _huge_pages(False)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._before is not None:
+            _huge_pages(self._before)
+            self._before = None
+
+
+def _huge_pages(enabled: bool) -> bool | None:
+    """numpy's madvise(MADV_HUGEPAGE) for large arrays set; the previous setting returned
+    (None where numpy has no such switch)."""
+    import numpy
+
+    for module in ("_core", "core"):  # numpy 2, numpy 1
+        switch = getattr(getattr(getattr(numpy, module, None), "multiarray", None),
+                         "_set_madvise_hugepage", None)  # fmt: skip
+        if switch is not None:
+            with contextlib.suppress(Exception):  # a build without it: as it was
+                return bool(switch(enabled))
+    return None
+
+
 # Objects the cyclic garbage collector may let build up between collections (CPython's
 # default is 700): for the whole of a command line process (cli._collect_less) and within a
 # report measured in another process (fewer_collections). A command makes ~75,000

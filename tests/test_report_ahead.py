@@ -561,3 +561,25 @@ def test_reuse_freed_memory_writes_on_pages_it_has_rather_than_fresh_ones() -> N
     kept, kept_total = Ahead(lambda: chunks(True), fork=True).result()
     assert kept_total == fresh_total == 10 * 2_000_000 * 0.5
     assert kept * 4 < fresh, (kept, fresh)
+
+
+def test_ordinary_pages_from_start_until_the_block_ends() -> None:
+    """The report's figures are made with numpy's huge pages off (started once the exports
+    are read); afterwards numpy is as it was, as a daemon or web server process needs."""
+    import numpy as np
+
+    from slawriter.process import OrdinaryPages
+
+    core = getattr(np, "_core", None) or np.core  # numpy 2, numpy 1
+    switch = core.multiarray
+    before = switch._get_madvise_hugepage()
+    try:
+        switch._set_madvise_hugepage(True)
+        with OrdinaryPages() as pages:
+            assert switch._get_madvise_hugepage() is True  # not before start()
+            pages.start()
+            pages.start()  # once is enough; the second does not lose the first setting
+            assert switch._get_madvise_hugepage() is False
+        assert switch._get_madvise_hugepage() is True
+    finally:
+        switch._set_madvise_hugepage(before)

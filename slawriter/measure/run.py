@@ -51,7 +51,12 @@ from slawriter.measure.report import (
 from slawriter.model.agreement import Agreement
 from slawriter.model.common import FIRST_YEAR, LAST_YEAR
 from slawriter.model.provider import Provider
-from slawriter.process import fewer_collections, give_back_memory, reuse_freed_memory
+from slawriter.process import (
+    OrdinaryPages,
+    fewer_collections,
+    give_back_memory,
+    reuse_freed_memory,
+)
 from slawriter.render import registry
 from slawriter.text.words import plural
 
@@ -410,8 +415,15 @@ def measure_files(
         for name in formats:
             importlib.import_module(registry.get(name).module)
 
-    with fewer_collections(), hashes:
-        report = compute(inputs, step, meanwhile, hashes.start)
+    pages = OrdinaryPages()
+
+    def alone() -> None:
+        """Once the exports are read: the hashes begun, and numpy's arrays on small pages."""
+        hashes.start()
+        pages.start()
+
+    with fewer_collections(), hashes, pages:
+        report = compute(inputs, step, meanwhile, alone)
         # What the figures took (two threads' worth for a large month) is given back before
         # --compare and the documents add their own.
         give_back_memory()
