@@ -82,12 +82,14 @@ def test_the_text_is_json_dumps_of_report_json(
 
 def test_numbers_as_the_encoder_writes_them() -> None:
     table = BreachTable(
-        np.array(["a", "b", "c", "d"], dtype=object),
-        np.array([2, 3, 4, 5], dtype=np.int64),
-        np.array(["response", "resolution", "response", "resolution"], dtype=object),
-        np.array([1.5, float("nan"), float("inf"), -0.0], dtype=np.float64),
-        np.array([3600, 7200, 60, 0], dtype=np.int64),
-        np.array([False, True, False, True]),
+        np.array(["a", "b", "c", "d", "e", "f"], dtype=object),
+        np.array([2, 3, 4, 5, 6, 7], dtype=np.int64),
+        np.array(
+            ["response", "resolution", "response", "resolution", "update", "response"], dtype=object
+        ),
+        np.array([1.5, float("nan"), float("inf"), -0.0, 0.0, 1.5], dtype=np.float64),
+        np.array([3600, 7200, 60, 0, 0, 3600], dtype=np.int64),
+        np.array([False, True, False, True, False, False]),
     )
     assert "".join(_breaches_parts(table)) == json.dumps(table.as_json(), ensure_ascii=False)
 

@@ -1594,14 +1594,22 @@ def _breaches_parts(table: BreachTable, rows: int = 50_000) -> Iterator[str]:
     yield "["
     for start in range(0, len(table), rows):
         part = slice(start, start + rows)
-        seconds = table.business_s[part].tolist()
-        finite = bool(np.isfinite(table.business_s[part]).all())
+        seconds = table.business_s[part]
+        finite = bool(np.isfinite(seconds).all())
+        # Each distinct figure and target written once (a month repeats them many times):
+        # figures told apart by their bits, so that 0.0 and -0.0 stay what they are.
+        bits, each = np.unique(seconds.view(np.int64), return_inverse=True)
+        texts = list(map(float.__repr__ if finite else number, bits.view(np.float64).tolist()))
+        targets = table.targets[part].tolist()
+        written = {target: encode_basestring(target) for target in set(targets)}
+        limits = table.target_s[part].tolist()
+        limit_texts = {limit: int.__repr__(limit) for limit in set(limits)}
         columns = zip(
             map(encode_basestring, table.ids[part].tolist()),
             map(int.__repr__, table.lines[part].tolist()),
-            map(encode_basestring, table.targets[part].tolist()),
-            map(float.__repr__, seconds) if finite else map(number, seconds),
-            map(int.__repr__, table.target_s[part].tolist()),
+            map(written.__getitem__, targets),
+            np.asarray(texts, dtype=object)[each.ravel()].tolist() if len(texts) else [],
+            map(limit_texts.__getitem__, limits),
             np.where(table.still_open[part], "true", "false").tolist(),
             strict=True,
         )
