@@ -532,33 +532,39 @@ def test_in_child_runs_first_in_the_child_only(fork: bool) -> None:
     assert _PREPARED == []  # never in this process
 
 
-@pytest.mark.skipif(
-    not can_fork() or platform.libc_ver()[0] != "glibc", reason="needs os.fork and glibc"
-)
+_CHUNKS = """
+import resource, sys
+import numpy as np
+from slawriter.process import reuse_freed_memory
+if sys.argv[1] == "keep":
+    reuse_freed_memory()
+np.ones(10)
+before, total = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, 0.0
+for _ in range(10):
+    arrays = [np.full(250_000, 0.5) for _ in range(8)]
+    joined = np.concatenate(arrays)
+    total += float(joined.sum())
+    del arrays, joined
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before, total)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="needs glibc")
 def test_reuse_freed_memory_writes_on_pages_it_has_rather_than_fresh_ones() -> None:
-    """A chunk at a time (eight 2 MB arrays, joined, freed; ten times over): with the memory
-    kept, a tenth of the page faults, and the same values. Each run in its own child, so
-    this process's allocator is left as it was."""
-    import resource
+    """A chunk at a time (eight 2 MB arrays, joined, freed; ten times over), in a fresh
+    interpreter as the history's reader starts out: with the memory kept, a fraction of the
+    page faults, and the same values."""
+    import subprocess
+    import sys
 
-    import numpy as np
+    def faults(mode: str) -> tuple[int, float]:
+        done = subprocess.run([sys.executable, "-c", _CHUNKS, mode], capture_output=True,
+                              text=True, check=True, timeout=60)  # fmt: skip
+        count, total = done.stdout.split()
+        return int(count), float(total)
 
-    from slawriter.process import reuse_freed_memory
-
-    def chunks(keep: bool) -> tuple[int, float]:
-        if keep:
-            reuse_freed_memory()
-        np.ones(10)
-        before, total = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, 0.0
-        for _ in range(10):
-            arrays = [np.full(250_000, 0.5) for _ in range(8)]
-            joined = np.concatenate(arrays)
-            total += float(joined.sum())
-            del arrays, joined
-        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before, total
-
-    fresh, fresh_total = Ahead(lambda: chunks(False), fork=True).result()
-    kept, kept_total = Ahead(lambda: chunks(True), fork=True).result()
+    fresh, fresh_total = faults("free")
+    kept, kept_total = faults("keep")
     assert kept_total == fresh_total == 10 * 2_000_000 * 0.5
     assert kept * 4 < fresh, (kept, fresh)
 
