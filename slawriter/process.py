@@ -7,6 +7,7 @@ import contextlib
 import gc
 import os
 import signal
+import threading
 from collections.abc import Iterator
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -61,24 +62,39 @@ class OrdinaryPages:
     new one zeroed and mapped in 2 MB pages (numpy issue 31590). Measured on the report's
     figures for a million tickets: half the system time of judging the status history and
     of the figures (0.5 -> 0.3 s, 0.65 -> 0.3 s), while reading the exports is faster with
-    huge pages, so it is started only once the exports are read. Afterwards numpy is as it
-    was (a daemon or web server process goes on with its own setting); where numpy cannot
-    be told (an older or other build), nothing changes."""
+    huge pages, so it is started only once the exports are read. numpy's setting is the
+    process's: blocks that overlap (reports measured in threads) share one count, and the
+    last to end puts back what the first found, so a daemon or web server process goes on
+    with its own. Where numpy cannot be told (an older or other build), nothing changes."""
+
+    _lock = threading.Lock()
+    _active = 0
+    _before: bool | None = None
 
     def __init__(self) -> None:
-        self._before: bool | None = None
+        self._started = False
 
     def __enter__(self) -> OrdinaryPages:
         return self
 
     def start(self) -> None:
-        if self._before is None:
-            self._before = _huge_pages(False)
+        with OrdinaryPages._lock:
+            if self._started:
+                return
+            self._started = True
+            if OrdinaryPages._active == 0:
+                OrdinaryPages._before = _huge_pages(False)
+            OrdinaryPages._active += 1
 
     def __exit__(self, *exc: object) -> None:
-        if self._before is not None:
-            _huge_pages(self._before)
-            self._before = None
+        with OrdinaryPages._lock:
+            if not self._started:
+                return
+            self._started = False
+            OrdinaryPages._active -= 1
+            if OrdinaryPages._active == 0 and OrdinaryPages._before is not None:
+                _huge_pages(OrdinaryPages._before)
+                OrdinaryPages._before = None
 
 
 def _huge_pages(enabled: bool) -> bool | None:

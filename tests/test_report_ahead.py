@@ -589,3 +589,30 @@ def test_ordinary_pages_from_start_until_the_block_ends() -> None:
         assert switch._get_madvise_hugepage() is True
     finally:
         switch._set_madvise_hugepage(before)
+
+
+def test_ordinary_pages_that_overlap_put_back_what_the_first_found() -> None:
+    """Two reports measured at once (threads of one process): numpy's setting is the
+    process's, so it stays off until the last ends, then is what it was before the first."""
+    import numpy as np
+
+    from slawriter.process import OrdinaryPages
+
+    core = getattr(np, "_core", None) or np.core  # numpy 2, numpy 1
+    switch = core.multiarray
+    before = switch._get_madvise_hugepage()
+    try:
+        switch._set_madvise_hugepage(True)
+        first, second = OrdinaryPages(), OrdinaryPages()
+        first.__enter__()
+        second.__enter__()
+        first.start()
+        second.start()
+        first.__exit__(None, None, None)
+        assert switch._get_madvise_hugepage() is False  # the second still runs
+        second.__exit__(None, None, None)
+        assert switch._get_madvise_hugepage() is True
+        second.__exit__(None, None, None)  # once more: nothing to put back
+        assert switch._get_madvise_hugepage() is True
+    finally:
+        switch._set_madvise_hugepage(before)

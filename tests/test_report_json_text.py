@@ -92,6 +92,16 @@ def test_numbers_as_the_encoder_writes_them() -> None:
         np.array([False, True, False, True, False, False]),
     )
     assert "".join(_breaches_parts(table)) == json.dumps(table.as_json(), ensure_ascii=False)
+    # A table built by hand with other figures than float64: written value by value.
+    single = BreachTable(
+        table.ids,
+        table.lines,
+        table.targets,
+        table.business_s.astype(np.float32),
+        table.target_s,
+        table.still_open,
+    )
+    assert "".join(_breaches_parts(single)) == json.dumps(single.as_json(), ensure_ascii=False)
 
 
 def test_breach_lists_written_a_part_at_a_time_join_to_the_same_text() -> None:

@@ -109,7 +109,9 @@ def _breach_rows(
     )  # fmt: skip
     fixed = [*shared, source, *minutes.values(), *detail.values()]
     if not any(_needs_quotes(text) for text in (*fixed, joined)):
-        row = ",".join([*shared, "%s", source, "%s", "", "", "", "%s", "%s", "%s"]) + "\r\n"
+        fixed_cells = [cell.replace("%", "%%") for cell in (*shared, source)]  # '%' as itself
+        row = ",".join([*fixed_cells[:4], "%s", fixed_cells[4], "%s", "", "", "", "%s", "%s",
+                        "%s"]) + "\r\n"  # fmt: skip
         return "".join(map(row.__mod__, zip(*columns, strict=True)))
     return [
         [*shared, ticket, source, line, "", "", "", spent, limit, text]

@@ -1596,10 +1596,15 @@ def _breaches_parts(table: BreachTable, rows: int = 50_000) -> Iterator[str]:
         part = slice(start, start + rows)
         seconds = table.business_s[part]
         finite = bool(np.isfinite(seconds).all())
-        # Each distinct figure and target written once (a month repeats them many times):
-        # figures told apart by their bits, so that 0.0 and -0.0 stay what they are.
-        bits, each = np.unique(seconds.view(np.int64), return_inverse=True)
-        texts = list(map(float.__repr__ if finite else number, bits.view(np.float64).tolist()))
+        write = float.__repr__ if finite else number
+        if seconds.dtype == np.float64:
+            # Each distinct figure written once (a month repeats them many times), told
+            # apart by their bits, so that 0.0 and -0.0 stay what they are.
+            bits, each = np.unique(seconds.view(np.int64), return_inverse=True)
+            texts = np.asarray(list(map(write, bits.view(np.float64).tolist())), dtype=object)
+            figures = texts[each.ravel()].tolist() if len(texts) else []
+        else:  # a table built by hand: each value as it is
+            figures = list(map(write, seconds.tolist()))
         targets = table.targets[part].tolist()
         written = {target: encode_basestring(target) for target in set(targets)}
         limits = table.target_s[part].tolist()
@@ -1608,7 +1613,7 @@ def _breaches_parts(table: BreachTable, rows: int = 50_000) -> Iterator[str]:
             map(encode_basestring, table.ids[part].tolist()),
             map(int.__repr__, table.lines[part].tolist()),
             map(written.__getitem__, targets),
-            np.asarray(texts, dtype=object)[each.ravel()].tolist() if len(texts) else [],
+            figures,
             map(limit_texts.__getitem__, limits),
             np.where(table.still_open[part], "true", "false").tolist(),
             strict=True,
