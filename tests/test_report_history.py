@@ -203,3 +203,33 @@ def test_history_without_a_needed_column_is_exit_2(
                  "--json"])  # fmt: skip
     assert code == 2
     assert "no column 'from'" in capsys.readouterr().err
+
+
+def test_what_the_customer_reads_without_an_outage_log(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An MSP manager's trial of the month: no outage log, so no uptime figure is known and
+    none may read as 0 (credits, forecast, chart); the history is named by its file name,
+    not the operator's folder; A7 (logged after the as-of time) is said to be left out; the
+    method is named in words, not by numpy's parameter."""
+    code, body = _full(capsys, agreement, "--out", str(tmp_path / "out"), "--format", "md")
+    assert code == 0
+    text = next((tmp_path / "out").glob("*.md")).read_text(encoding="utf-8")
+    assert "Credits owed: service credits (uptime) not measured (no outage log was given)" in text
+    assert "service credits (uptime) £0.00" not in text
+    assert "| Total service credits (uptime) |   |   |   |   | not measured |" in text
+    assert "No downtime chart: availability was not measured." in text
+    assert "Downtime against allowed downtime" not in text
+    forecast = body["forecast"]
+    assert forecast["services"] == {} and forecast["uptime_measured"] is False
+    assert "Credits at risk for January 2027: service credits (uptime) not measured" in text
+    assert "Pauses come from the status history (history.csv): the clock pauses" in text
+    assert str(MONTH) not in text
+    assert (
+        "Every row of the input files could be read; 1 ticket logged after the as-of time "
+        "is not measured." in text
+    )
+    assert "numpy" not in text and "nearest-rank method" in text
+    assert "(--outages)" not in text

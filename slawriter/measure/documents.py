@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import PurePath
 
 from slawriter.files.locale import document_locale
 from slawriter.measure.charts import compliance_alt, downtime_alt
 from slawriter.measure.report import (
-    PERCENTILE_METHOD,
     PROXY_NO_RESPONSE_CREDIT,
     SERVICE_CREDITS,
     TARGET_CREDITS,
@@ -97,6 +97,17 @@ def _table(
 # --- sections -----------------------------------------------------------------------------------
 
 
+# The documents name the method in words; the JSON's percentile_method names numpy's too.
+_PERCENTILES = "nearest-rank"
+
+
+def _uptime_unmeasured(report: Report) -> bool:
+    """The agreement has uptime targets but no outage log was given: no uptime figure is
+    known, so no uptime credit is either (never shown as 0)."""
+    monthly = _monthly_services(report)
+    return bool(monthly) and not any(s.measured for s in monthly)
+
+
 def _summary(report: Report, agreement: Agreement) -> list[Block]:
     total = report.total
     tickets = sum(p.tickets for p in total.priorities.values())
@@ -154,13 +165,16 @@ def _owed_line(report: Report, agreement: Agreement) -> str:
     def cash(amount: Decimal) -> str:
         return money(amount, report.currency, report.locale)
 
+    unmeasured = _uptime_unmeasured(report)
+    service = "not measured (no outage log was given)" if unmeasured else cash(owed.service)
     if agreement.credits is None or agreement.credits.targets is None:
-        return f"Credits owed: {SERVICE_CREDITS.lower()} {cash(owed.service)}."
+        return f"Credits owed: {SERVICE_CREDITS.lower()} {service}."
     unknown = "" if owed.target_fee_known else " (a fee they are a share of is not known)"
     return (
-        f"Credits owed: {SERVICE_CREDITS.lower()} {cash(owed.service)}; "
+        f"Credits owed: {SERVICE_CREDITS.lower()} {service}; "
         f"{TARGET_CREDITS.lower()} {cash(owed.target)}{unknown}; "
-        f"{TOTAL_CREDITS.lower()} {cash(owed.total)}."
+        f"{TOTAL_CREDITS.lower()} {cash(owed.total)}"
+        + (", not counting uptime." if unmeasured else ".")
     )
 
 
@@ -257,7 +271,7 @@ def _tickets(report: Report, charts: dict[str, bytes]) -> list[Block]:
         _table(_TIME_HEADER, _time_rows(report.total)),
         _para(
             "Times are business time on each priority's calendar, less time paused waiting "
-            f"on the customer; median and 90th percentile by the {PERCENTILE_METHOD} method."
+            f"on the customer; median and 90th percentile by the {_PERCENTILES} method."
         ),
         Image(
             charts["compliance"],
@@ -389,6 +403,9 @@ def _availability(report: Report, charts: dict[str, bytes]) -> list[Block]:
         ]
         blocks.append(_para("Uptime by month, side by side:"))
         blocks.append(_table(["Service", *labels], rows))
+    if _uptime_unmeasured(report):  # bars of allowed downtime beside none would read as 0
+        blocks.append(_para("No downtime chart: availability was not measured."))
+        return blocks
     caption = "Downtime against allowed downtime"
     blocks.append(Image(charts["downtime"], CHART_WIDTH_MM, caption, downtime_alt(report.total)))
     return blocks
@@ -422,8 +439,12 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
     blocks: list[Block] = []
     credits = agreement.credits
     if credits.tiers and credits.cap is not None:
-        rows.append([f"Total {SERVICE_CREDITS.lower()}", "", "", "", "",
-                     money(total, report.currency, report.locale)])  # fmt: skip
+        amount = (
+            "not measured"
+            if _uptime_unmeasured(report)
+            else money(total, report.currency, report.locale)
+        )
+        rows.append([f"Total {SERVICE_CREDITS.lower()}", "", "", "", "", amount])
         tiers = "; ".join(
             f"below {target_percent(t.below)}: {target_percent(t.credit)}" for t in credits.tiers
         )
@@ -470,9 +491,24 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
     return blocks
 
 
+def _left_out(report: Report) -> str:
+    """The tickets read but not measured, and why (none of them is an error)."""
+    parts = [
+        (report.tickets_outside, "logged outside the period"),
+        (report.tickets_after_as_of, "logged after the as-of time"),
+        (report.tickets_before_effective, "logged before the agreement took effect"),
+    ]
+    said = [f"{plural(count, 'ticket')} {why}" for count, why in parts if count]
+    return ", ".join(said) + (" are" if sum(c for c, _ in parts) > 1 else " is") + (" not measured")
+
+
 def _rejected(report: Report) -> list[Block]:
     if not report.rejected:
-        return [_para("Every row of the input files was used.")]
+        left = report.tickets_outside + report.tickets_after_as_of
+        left += report.tickets_before_effective
+        if not left:
+            return [_para("Every row of the input files was used.")]
+        return [_para(f"Every row of the input files could be read; {_left_out(report)}.")]
     rows = [[r.file, str(r.line), r.reason] for r in report.rejected[:REJECTED_SHOWN]]
     count = len(report.rejected)
     blocks: list[Block] = [
@@ -501,7 +537,7 @@ def _method(report: Report) -> list[Block]:
                 f"At {_when(report.as_of, report.locale)}, a ticket still open past its "
                 "deadline counts as a breach; one still within its deadline is shown as open "
                 "and is left out of the compliance figure.",
-                f"Median and 90th percentile times use the {PERCENTILE_METHOD} method.",
+                f"Median and 90th percentile times use the {_PERCENTILES} method.",
                 *_derived(report),
                 *_answered_when_resolved(report),
                 _authors(report),
@@ -551,12 +587,19 @@ def _authors(report: Report) -> str:
     )
 
 
+def _file_name(source: str) -> str:
+    """An input file as the customer's copy of the report names it: its name, not the folder
+    it sat in on the operator's machine."""
+    return PurePath(source).name or source
+
+
 def _history_lines(report: Report) -> list[str]:
     inputs = report.inputs
     lines = []
     if inputs.history_source is not None:
         lines.append(
-            f"Pauses come from the status history ({inputs.history_source}): the clock "
+            f"Pauses come from the status history ({_file_name(inputs.history_source)}): the "
+            "clock "
             f"pauses only in the statuses {', '.join(inputs.pause_statuses)}, as the "
             "agreement pauses it only while the Provider waits on the Customer. A raised or "
             "lowered Priority's targets run from the change, a disputed one's from logging, "

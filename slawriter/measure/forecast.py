@@ -82,10 +82,11 @@ def add_forecast(report: Report, agreement: Agreement, provider: Provider) -> No
     share = _share(agreement, year, month)
     services: dict[str, dict[str, Any]] = {}
     at_risk = service_risk = Decimal(0)
+    uptime_measured = any(item.measured for item in figures.services.values())
     for service in agreement.services:
         item = figures.services.get(service.id)
-        if item is None or service.uptime is None:
-            continue
+        if item is None or service.uptime is None or not item.measured:
+            continue  # no outage log: no downtime is known to project (not none)
         calendar = calendars[
             basis_name(service.uptime.basis, service.uptime.calendar, calendars.default)
         ]
@@ -147,6 +148,8 @@ def add_forecast(report: Report, agreement: Agreement, provider: Provider) -> No
         "services": services,
         "priorities": priorities,
         "target_credit": target_json,
+        # False: the agreement has uptime targets but no outage log was given.
+        "uptime_measured": uptime_measured or not figures.services,
         # Labelled as the report's credits owed: uptime, targets, and both together.
         "service_credits": float(service_risk),
         "target_credits": float(target_risk),
@@ -214,12 +217,13 @@ def at_risk_line(body: dict[str, Any], currency: str, locale: str) -> str:
         return money(Decimal(repr(amount)), currency, locale)
 
     label = month_label(body["month"])
+    measured = body.get("uptime_measured", True)
+    service = cash(body["service_credits"]) if measured else "not measured"
     if body["target_credit"] is None:
-        return f"Credits at risk for {label}: {SERVICE_CREDITS.lower()} " + cash(
-            body["service_credits"]
-        )
+        return f"Credits at risk for {label}: {SERVICE_CREDITS.lower()} {service}"
     return (
-        f"Credits at risk for {label}: {SERVICE_CREDITS.lower()} {cash(body['service_credits'])}"
+        f"Credits at risk for {label}: {SERVICE_CREDITS.lower()} {service}"
         f"; {TARGET_CREDITS.lower()} {cash(body['target_credits'])}; "
         f"{TOTAL_CREDITS.lower()} {cash(body['credits_at_risk'])}"
+        + ("" if measured else ", not counting uptime")
     )

@@ -302,7 +302,7 @@ def not_in_force(agreement: Agreement, period: str, months: Sequence[tuple[int, 
 
 
 NO_OUTAGE_LOG = (
-    "No outage log given (--outages): availability not measured, so uptime is shown as n/a, "
+    "No outage log given: availability not measured, so uptime is shown as n/a, "
     "no uptime target is counted as met or missed, and no uptime credits are computed"
 )
 
