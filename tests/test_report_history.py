@@ -233,3 +233,40 @@ def test_what_the_customer_reads_without_an_outage_log(
     )
     assert "numpy" not in text and "nearest-rank method" in text
     assert "(--outages)" not in text
+
+
+def test_charts_name_priorities_and_services_as_the_tables_do_and_say_n_a(
+    agreement: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The charts' labels are the tables' ('P1 Critical', 'Email and calendar'), and a
+    target nothing was decided for yet shows 'n/a', not an empty slot that reads as 0%."""
+    from datetime import datetime
+
+    from slawriter.library import Library
+    from slawriter.measure import charts
+    from slawriter.measure.run import measure_files
+
+    measured = measure_files(
+        agreement, Library.locate(None), tickets=MONTH / "tickets.csv", outages=None,
+        period="2027-01", as_of=datetime(2027, 1, 20, 12),
+        history=MONTH / "history.csv", updates=MONTH / "updates.csv",
+    )  # fmt: skip
+    drawn: list[tuple[list[str], list[str]]] = []
+
+    def keep(figure: object) -> bytes:
+        axes = figure.axes[0]  # type: ignore[attr-defined]
+        ticks = [label.get_text() for label in axes.get_xticklabels()]
+        drawn.append((ticks, [text.get_text() for text in axes.texts]))
+        return b""
+
+    monkeypatch.setattr(charts, "_png", keep)
+    months = measured.report.months
+    charts.compliance_chart(months)
+    charts.downtime_chart(months)
+    (ticks, texts), (services, _) = drawn
+    assert ticks == ["P1 Critical", "P2 High", "P3 Medium", "P4 Low"]
+    # P1 has no response decided (A3 was measured at P3), P4's A6 is open on both targets.
+    assert texts == ["n/a", "n/a", "n/a"]
+    assert services[0] == "Email and calendar" and "File and print\nservices" in services

@@ -38,6 +38,14 @@ def _figure() -> tuple[Figure, Axes]:
     return figure, axes
 
 
+def _wrapped(label: str) -> str:
+    """A tick label as the tables name it, on two lines at most where it is long."""
+    import textwrap
+
+    lines = textwrap.wrap(label, 18)
+    return "\n".join([lines[0], " ".join(lines[1:])]) if len(lines) > 1 else label
+
+
 def _png(figure: Figure) -> bytes:
     import matplotlib.pyplot as plt
 
@@ -51,28 +59,35 @@ def compliance_chart(months: Sequence[Figures]) -> bytes:
     """Response and resolution compliance per priority, one group of bars per priority."""
     figure, axes = _figure()
     priorities = list(months[0].priorities)
-    series: list[tuple[str, list[float]]] = []
+    series: list[tuple[str, list[float | None]]] = []
     for month in months:
         prefix = f"{month_label(month.label)}: " if len(months) > 1 else ""
         for kind in ("response", "resolution"):
-            values = []
+            values: list[float | None] = []
             for pid in priorities:
                 item = month.priorities[pid]
                 ratio = (
                     item.response_compliance if kind == "response" else item.resolution_compliance
                 )
-                values.append(0.0 if ratio is None else ratio * 100)
+                values.append(None if ratio is None else ratio * 100)
             series.append((f"{prefix}{kind}", values))
     count = len(series)
     width = 0.8 / count
     for index, (label, values) in enumerate(series):
         offsets = [p + (index - (count - 1) / 2) * width for p in range(len(priorities))]
-        axes.bar(offsets, values, width, label=label, color=_COLOURS[index % len(_COLOURS)])
-    axes.set_xticks(range(len(priorities)), priorities)
+        heights = [0.0 if value is None else value for value in values]
+        axes.bar(offsets, heights, width, label=label, color=_COLOURS[index % len(_COLOURS)])
+        for offset, value in zip(offsets, values, strict=True):
+            if value is None:  # nothing decided yet: said, so an empty slot never reads as 0%
+                axes.text(offset, 2, "n/a", ha="center", va="bottom", fontsize=7,
+                          color="#595959")  # fmt: skip
+    names = [_wrapped(f"{pid} {months[0].priorities[pid].name}") for pid in priorities]
+    axes.set_xticks(range(len(priorities)), names)
     axes.set_ylim(0, 105)
     axes.set_ylabel("Targets met (%)")
     axes.set_title("Response and resolution compliance by priority")
-    axes.legend(fontsize=6, loc="lower right")
+    # Beside the bars, not over them: a legend in a corner hid the 'n/a' of a last priority.
+    axes.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     figure.tight_layout()
     return _png(figure)
 
@@ -106,7 +121,7 @@ def downtime_chart(months: Sequence[Figures]) -> bytes:
                 alpha=1.0 if len(months) == 1 else 0.55 + 0.15 * (index // 2),
             )
             index += 1
-    axes.set_xticks(range(len(services)), services)
+    axes.set_xticks(range(len(services)), [_wrapped(months[0].services[s].name) for s in services])
     axes.set_ylabel("Minutes")
     axes.set_title("Downtime against the allowed downtime")
     axes.legend(fontsize=6)
