@@ -23,7 +23,11 @@ def need_tool(*names: str) -> str:
         found = shutil.which(name)
         if found:
             return found
-    message = f"needs {' or '.join(names)} on PATH"
+    missing(f"needs {' or '.join(names)} on PATH")
+
+
+def missing(message: str) -> None:
+    """Skip (locally) or fail (in CI) for something the system lacks: a program, a font."""
     if os.environ.get("SLAWRITER_REQUIRE_TOOLS"):
         pytest.fail(message + " (mandatory in CI: SLAWRITER_REQUIRE_TOOLS is set)")
     pytest.skip(message)

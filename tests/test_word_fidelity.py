@@ -25,7 +25,7 @@ from slawriter.render import registry
 from slawriter.render.document import Document
 from slawriter.render.fonts import uncovered
 from slawriter.render.word import render_docx, render_redline_docx
-from tests.conftest import EXAMPLES, copy_examples, need_tool
+from tests.conftest import EXAMPLES, copy_examples, missing, need_tool
 from tests.test_registry import KINDS, documents, library
 
 __all__ = ["documents", "library"]  # the fixtures, shared with test_registry
@@ -254,6 +254,11 @@ def _fonts_without_cjk(tmp_path: Path) -> Path:
 
 
 def test_characters_no_font_has_are_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fc_list = need_tool("fc-list")
+    japanese = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True,
+                              check=True).stdout.strip()  # fmt: skip
+    if not japanese:
+        missing("needs a font with Japanese (fonts-noto-cjk, see .ci/run)")
     assert uncovered("Acme & Co £5 – “quoted” 株式会社") == ""  # fonts-noto-cjk has them
     monkeypatch.setenv("FONTCONFIG_FILE", str(_fonts_without_cjk(tmp_path)))
     assert uncovered("Acme & Co £5 – “quoted” 株式会社") == "会式株社"
