@@ -492,23 +492,25 @@ def _credits(report: Report, agreement: Agreement) -> list[Block]:
 
 
 def _left_out(report: Report) -> str:
-    """The tickets read but not measured, and why (none of them is an error)."""
+    """The tickets read but not measured, and why (none of them is an error); "" if none."""
     parts = [
         (report.tickets_outside, "logged outside the period"),
         (report.tickets_after_as_of, "logged after the as-of time"),
         (report.tickets_before_effective, "logged before the agreement took effect"),
     ]
     said = [f"{plural(count, 'ticket')} {why}" for count, why in parts if count]
-    return ", ".join(said) + (" are" if sum(c for c, _ in parts) > 1 else " is") + (" not measured")
+    if not said:
+        return ""
+    verb = "are" if sum(count for count, _ in parts) > 1 else "is"
+    return f"{', '.join(said)} {verb} not measured"
 
 
 def _rejected(report: Report) -> list[Block]:
     if not report.rejected:
-        left = report.tickets_outside + report.tickets_after_as_of
-        left += report.tickets_before_effective
+        left = _left_out(report)
         if not left:
             return [_para("Every row of the input files was used.")]
-        return [_para(f"Every row of the input files could be read; {_left_out(report)}.")]
+        return [_para(f"Every row of the input files could be read; {left}.")]
     rows = [[r.file, str(r.line), r.reason] for r in report.rejected[:REJECTED_SHOWN]]
     count = len(report.rejected)
     blocks: list[Block] = [
@@ -598,9 +600,8 @@ def _history_lines(report: Report) -> list[str]:
     lines = []
     if inputs.history_source is not None:
         lines.append(
-            f"Pauses come from the status history ({_file_name(inputs.history_source)}): the "
-            "clock "
-            f"pauses only in the statuses {', '.join(inputs.pause_statuses)}, as the "
+            f"Pauses come from the status history ({_file_name(inputs.history_source)}): "
+            f"the clock pauses only in the statuses {', '.join(inputs.pause_statuses)}, as the "
             "agreement pauses it only while the Provider waits on the Customer. A raised or "
             "lowered Priority's targets run from the change, a disputed one's from logging, "
             "and a Workaround resolves the higher Priority's target at the change."

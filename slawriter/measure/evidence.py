@@ -128,11 +128,7 @@ def _neutralised_ids(values: list[object]) -> tuple[list[str], str]:
         joined = "\x00".join(texts)
         if not any(f"\x00{start}" in f"\x00{joined}" for start in _DANGEROUS):
             return texts, joined
-    dangerous = _DANGEROUS
-    texts = [
-        "'" + text if text.startswith(dangerous) else text
-        for text in ("" if value is None else str(value) for value in values)
-    ]
+    texts = [neutralise(value) for value in values]
     return texts, "\x00".join(texts)
 
 

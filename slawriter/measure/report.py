@@ -1176,12 +1176,9 @@ def _medians(
     group: npt.NDArray[np.integer[Any]], values: npt.NDArray[np.float64], size: int
 ) -> list[float | None]:
     """Each group's (0..size-1) median of ``values``, nearest rank; None for an empty group."""
-    order = np.argsort(group, kind="stable")
-    bounds = np.r_[0, np.cumsum(np.bincount(group, minlength=size))].tolist()
-    ranked = values[order]
     return [
-        float(np.percentile(ranked[low:high], 50, method="inverted_cdf")) if high > low else None
-        for low, high in itertools.pairwise(bounds)
+        float(np.percentile(values[rows], 50, method="inverted_cdf")) if len(rows) else None
+        for rows in _groups(group.astype(np.int64), size)
     ]
 
 
@@ -1238,8 +1235,7 @@ class _Runs:
         low = np.searchsorted(keys, wanted, side="left")
         counts = np.searchsorted(keys, wanted, side="right") - low
         ends = np.cumsum(counts)
-        rows = np.repeat(low - (ends - counts), counts) + np.arange(int(ends[-1]) if len(ends)
-                                                                    else 0)  # fmt: skip
+        rows = np.repeat(low - (ends - counts), counts) + np.arange(int(counts.sum()))
         return cls(np.r_[0, ends].tolist(), tuple(column[rows] for column in values))
 
 
@@ -1568,11 +1564,7 @@ def _json_parts(report: Report) -> Iterator[str]:
 
 def _plain(table: BreachTable) -> bool:
     """Every id and target a str (as read from an export): written as the encoder would."""
-    from pandas.api.types import infer_dtype  # type: ignore[import-untyped,unused-ignore]
-
-    return all(
-        infer_dtype(values, skipna=False) == "string" for values in (table.ids, table.targets)
-    )
+    return _all_text(table.ids, table.targets)
 
 
 _BREACH_ROW = '{"id": %s, "line": %s, "target": %s, "business_s": %s, "target_s": %s, "open": %s}'
@@ -1624,9 +1616,14 @@ def _breaches_parts(table: BreachTable, rows: int = 50_000) -> Iterator[str]:
 
 def _plain_changes(changed: ChangedTickets) -> bool:
     """Every id a str (as read from an export): written as the encoder would."""
+    return _all_text(changed.ids)
+
+
+def _all_text(*columns: npt.NDArray[Any]) -> bool:
+    """Every value of every column a str (none at all counts)."""
     from pandas.api.types import infer_dtype  # type: ignore[import-untyped,unused-ignore]
 
-    return infer_dtype(changed.ids, skipna=False) in ("string", "empty")
+    return all(infer_dtype(values, skipna=False) in ("string", "empty") for values in columns)
 
 
 _CHANGE_ROW = '{"time": %s, "from": %s, "to": %s, "rule": %s}'
@@ -1642,12 +1639,12 @@ def _changes_parts(changed: ChangedTickets, rows: int = 10_000) -> Iterator[str]
         return list(map(encode_basestring, values.tolist()))
 
     steps, response, resolution = changed.steps, changed.response, changed.resolution
+    zone = changed.zone
     yield "["
     for start in range(0, len(changed), rows):
         stop = min(start + rows, len(changed))
         runs = [_window(r, start, stop) for r in (steps, response, resolution)]
         times, before, after, rule = (column[runs[0][1]] for column in steps.columns)
-        zone = changed.zone
         moments = [_utc(t).astimezone(zone).isoformat() for t in times.tolist()]
         columns = zip(map(encode_basestring, moments), quoted(before), quoted(after),
                       quoted(rule), strict=True)  # fmt: skip
